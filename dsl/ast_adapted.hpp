@@ -1,0 +1,31 @@
+#pragma once
+// Fusion adaptation of the syntax tree, for the X3 grammar only.
+
+#include <boost/fusion/include/adapt_struct.hpp>
+
+#include "dsl/ast.hpp"
+
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::Name, text)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::StringLit, value)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::NumberLit, text)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::MoneyLit, text)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::PercentLit, text)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::DateLit, text)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::Call, function, args)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::SetLit, open, items)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::Unary, op, operand)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::Operation, op, operand)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::Chain, first, rest)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::TextClause, keyword, value)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::ValidClause, from, to)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::RulesetDecl, id, clauses)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::Import, keyword, path)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::Param, modifier, name, value)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::TableRow, key, value, nested)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::Table, name, keys, value_type, rows)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::OverClause, dataset, filter)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::ExprClause, keyword, expr)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::PerClause, keyword, keys)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::ThresholdClause, status, op, value)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::TargetClause, op, value, deadline)
+BOOST_FUSION_ADAPT_STRUCT(toets::ast::Rule, id, title, clauses)

@@ -1,0 +1,1576 @@
+#include "dsl/checker.hpp"
+
+#include <boost/variant/apply_visitor.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "dsl/ast.hpp"
+#include "dsl/calendar.hpp"
+#include "dsl/parser.hpp"
+
+namespace toets {
+
+namespace x3 = boost::spirit::x3;
+
+namespace {
+
+constexpr std::int64_t kOpenEnd = std::numeric_limits<std::int64_t>::max();
+
+// ---- literal conversion (exact, with range checks) ----
+
+// "7.5" -> 75/10. Returns nullopt on overflow.
+std::optional<Ratio> parse_decimal(std::string_view text) {
+  Ratio r{0, 1};
+  bool after_point = false;
+  for (char c : text) {
+    if (c == '.') {
+      after_point = true;
+      continue;
+    }
+    if (r.numerator > (std::numeric_limits<std::int64_t>::max() - 9) / 10) return std::nullopt;
+    if (after_point) {
+      if (r.denominator > std::numeric_limits<std::int64_t>::max() / 10) return std::nullopt;
+      r.denominator *= 10;
+    }
+    r.numerator = r.numerator * 10 + (c - '0');
+  }
+  return r;
+}
+
+std::optional<std::int32_t> parse_date(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10) return std::nullopt;
+  std::from_chars(text.data(), text.data() + 4, y);
+  std::from_chars(text.data() + 5, text.data() + 7, m);
+  std::from_chars(text.data() + 8, text.data() + 10, d);
+  if (!is_valid_date(y, static_cast<unsigned>(m), static_cast<unsigned>(d))) return std::nullopt;
+  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+std::string location(const SourceFile* file, std::uint32_t offset) {
+  if (file == nullptr) return "?";
+  return file->path() + ":" + std::to_string(file->line_of(offset));
+}
+
+// ---- offsets of variant nodes ----
+
+struct OffsetOf : boost::static_visitor<std::uint32_t> {
+  template <typename T>
+  std::uint32_t operator()(const T& node) const { return node.offset; }
+  template <typename T>
+  std::uint32_t operator()(const x3::forward_ast<T>& node) const { return node.get().offset; }
+};
+std::uint32_t offset_of(const ast::Operand& operand) { return boost::apply_visitor(OffsetOf(), operand); }
+
+// Renders an expression back to text (normalised spacing), for reports.
+struct Render : boost::static_visitor<std::string> {
+  std::string operator()(const ast::Name& n) const { return n.text; }
+  std::string operator()(const ast::StringLit& s) const { return "\"" + s.value + "\""; }
+  std::string operator()(const ast::MoneyLit& m) const { return "\xE2\x82\xAC" + m.text; }
+  std::string operator()(const ast::PercentLit& p) const { return p.text + "%"; }
+  std::string operator()(const ast::DateLit& d) const { return d.text; }
+  std::string operator()(const ast::NumberLit& n) const { return n.text; }
+  std::string operator()(const x3::forward_ast<ast::Call>& c) const {
+    std::string out = c.get().function.text + "(";
+    for (std::size_t i = 0; i < c.get().args.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += boost::apply_visitor(*this, c.get().args[i]);
+    }
+    return out + ")";
+  }
+  std::string operator()(const x3::forward_ast<ast::SetLit>& s) const {
+    std::string out = "{";
+    for (std::size_t i = 0; i < s.get().items.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += boost::apply_visitor(*this, s.get().items[i]);
+    }
+    return out + "}";
+  }
+  std::string operator()(const x3::forward_ast<ast::Unary>& u) const {
+    return u.get().op + (u.get().op == "not" ? " " : "") + boost::apply_visitor(*this, u.get().operand);
+  }
+  std::string operator()(const x3::forward_ast<ast::Chain>& c) const {
+    std::string out = boost::apply_visitor(*this, c.get().first);
+    for (const auto& op : c.get().rest) {
+      out += " " + op.op + " " + boost::apply_visitor(*this, op.operand);
+    }
+    // A chain of one inside parentheses reads better without them.
+    return c.get().rest.empty() ? out : "(" + out + ")";
+  }
+};
+std::string render(const ast::Operand& operand) {
+  std::string text = boost::apply_visitor(Render(), operand);
+  if (text.size() > 2 && text.front() == '(' && text.back() == ')') {
+    // Drop one outer pair when it encloses the whole text.
+    int depth = 0;
+    bool encloses = true;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '(') ++depth;
+      if (text[i] == ')') --depth;
+      if (depth == 0 && i + 1 < text.size()) {
+        encloses = false;
+        break;
+      }
+    }
+    if (encloses) text = text.substr(1, text.size() - 2);
+  }
+  return text;
+}
+
+// The grammar wraps every operand in one chain per precedence level; a chain without operators
+// is just its operand. This peels those layers off.
+const ast::Operand& unwrap(const ast::Operand& operand) {
+  const ast::Operand* current = &operand;
+  while (const auto* chain = boost::get<x3::forward_ast<ast::Chain>>(current)) {
+    if (!chain->get().rest.empty()) break;
+    current = &chain->get().first;
+  }
+  return *current;
+}
+
+std::optional<CompareOp> to_compare_op(std::string_view op) {
+  if (op == "<") return CompareOp::Lt;
+  if (op == "<=") return CompareOp::Le;
+  if (op == "=") return CompareOp::Eq;
+  if (op == "!=") return CompareOp::Ne;
+  if (op == ">=") return CompareOp::Ge;
+  if (op == ">") return CompareOp::Gt;
+  return std::nullopt;
+}
+
+// ---- the checker ----
+
+struct ParamValue {
+  ValueType type = ValueType::Int;
+  Ratio value;  // ints, cents and dates as n/1; percentages exact
+  const SourceFile* file = nullptr;
+  std::uint32_t offset = 0;
+};
+
+// The result of checking an expression: its type and compiled node. A bare name that is not a
+// column or parameter stays `unresolved`, because it may be an enum value (segment = sociaal);
+// a string literal keeps its text for the same reason.
+struct Typed {
+  bool ok = false;
+  ValueType type = ValueType::Int;
+  std::uint32_t node = kNoIndex;
+  std::uint32_t column = kNoIndex;  // set when the value is a plain column
+  std::optional<std::string> unresolved;
+  std::optional<std::string> literal_text;
+  std::uint32_t offset = 0;
+};
+
+const std::vector<std::string>& row_functions() {
+  static const std::vector<std::string> names = {"year", "half_year", "quarter", "month",
+                                                 "missing", "present"};
+  return names;
+}
+const std::vector<std::string>& measure_functions() {
+  static const std::vector<std::string> names = {"count", "share", "sum", "avg", "min", "max"};
+  return names;
+}
+
+class Checker {
+ public:
+  Checker(CompiledRuleSet& out, Diagnostics& diagnostics) : out_(out), diagnostics_(diagnostics) {}
+
+  // Loads `path` (or `text` when given) and everything it imports, then checks it.
+  void load(const std::string& path, std::optional<std::string> text, const SourceFile* from,
+            std::uint32_t from_offset, int depth);
+  void finish();
+
+ private:
+  void check_files();
+  void check_header(const SourceFile& source, const ast::RulesetDecl& decl, RuleSetInfo& info);
+  void check_param(const SourceFile& source, const ast::Param& param);
+  void check_table(const SourceFile& source, const ast::Table& table);
+  void flatten_rows(const SourceFile& source, const std::vector<ast::TableRow>& rows,
+                    std::size_t level, ParamTable& table, std::vector<KeyRange>& prefix);
+  void check_rule(const SourceFile& source, const ast::Rule& rule, const RuleSetInfo& info);
+
+  // Expressions of one rule.
+  struct RuleContext {
+    const SourceFile* file = nullptr;
+    const DatasetSchema* dataset = nullptr;
+    CompiledRule* rule = nullptr;
+  };
+  struct ExprVisitor;
+  Typed check_expr(const ast::Operand& operand, RuleContext& ctx);
+  Typed check_name(const ast::Name& name, RuleContext& ctx);
+  Typed check_call(const ast::Call& call, RuleContext& ctx);
+  Typed check_chain(const ast::Chain& chain, RuleContext& ctx);
+  Typed check_unary(const ast::Unary& unary, RuleContext& ctx);
+  Typed check_comparison(Typed left, const ast::Operation& operation, RuleContext& ctx);
+  Typed check_membership(Typed left, const ast::Operation& operation, RuleContext& ctx);
+  Typed check_arithmetic(Typed left, const ast::Operation& operation, RuleContext& ctx);
+  Typed literal(const ast::Operand& operand, RuleContext& ctx);
+  // Reports a bare name that could not be resolved; returns a failed Typed.
+  Typed unknown_name(const Typed& typed, RuleContext& ctx);
+  Typed require_bool(Typed typed, RuleContext& ctx, std::string_view what);
+  // Resolves an unresolved name or string literal against an enum or text column.
+  Typed resolve_against(const Typed& value, const Typed& other, RuleContext& ctx);
+  std::uint32_t add_node(RuleContext& ctx, ExprNode node);
+
+  std::optional<ParamValue> constant_value(const ast::Operand& operand, const SourceFile& source);
+  void check_thresholds(const SourceFile& source, const ast::Rule& rule, CompiledRule& compiled,
+                        const std::vector<const ast::ThresholdClause*>& clauses);
+  std::optional<Ratio> threshold_value(const SourceFile& source, const ast::Operand& operand,
+                                       const Measure& measure);
+
+  std::vector<std::string> known_names(const DatasetSchema* dataset) const;
+
+  CompiledRuleSet& out_;
+  Diagnostics& diagnostics_;
+  std::map<std::string, ParamValue> params_;
+  std::map<std::string, std::uint32_t> tables_;
+  std::map<std::string, std::pair<const SourceFile*, std::uint32_t>> rule_ids_;
+  std::set<std::string> loaded_;
+  struct LoadedFile {
+    const SourceFile* source;
+    ast::File file;
+    bool root;
+  };
+  std::vector<LoadedFile> files_;
+  std::vector<RuleSetInfo> file_info_;
+  std::vector<std::string> loading_;  // the import chain, for cycle messages
+  // Tables looked up with year(<date column>) as first key, for the validity-period check.
+  struct YearLookup {
+    std::uint32_t table;
+    const SourceFile* file;
+    std::uint32_t offset;
+  };
+  std::vector<YearLookup> year_lookups_;
+};
+
+void Checker::load(const std::string& path, std::optional<std::string> text,
+                   const SourceFile* from, std::uint32_t from_offset, int depth) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
+  const std::string key = ec ? path : canonical.string();
+
+  if (std::find(loading_.begin(), loading_.end(), key) != loading_.end()) {
+    diagnostics_.error(from, from_offset, "import cycle: '" + path + "' is already being imported")
+        .notes.push_back("the import chain is " + join(loading_, " -> ") + " -> " + key);
+    return;
+  }
+  if (loaded_.count(key) > 0) return;  // imported twice (a diamond): once is enough
+  if (depth > kMaxImportDepth) {
+    diagnostics_.error(from, from_offset,
+                       "imports nested deeper than " + std::to_string(kMaxImportDepth) + " files");
+    return;
+  }
+
+  if (!text) {
+    std::error_code size_error;
+    const auto size = fs::file_size(path, size_error);
+    if (!size_error && size > kMaxRuleFileBytes) {
+      diagnostics_.error(from, from_offset,
+                         "'" + path + "' is " + std::to_string(size) + " bytes; a rule file may be at most " +
+                             std::to_string(kMaxRuleFileBytes));
+      return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in || fs::is_directory(path, size_error)) {
+      diagnostics_.error(from, from_offset, "cannot read rule file '" + path + "'" +
+                                                (fs::exists(path, size_error) ? "" : ": no such file"));
+      return;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+
+  out_.sources.push_back(std::make_unique<SourceFile>(path, std::move(*text)));
+  const SourceFile& source = *out_.sources.back();
+  const ast::File file = parse_rule_file(source, diagnostics_);
+
+  loading_.push_back(key);
+  for (const auto& item : file.items) {
+    if (const auto* import = boost::get<ast::Import>(&item)) {
+      fs::path target = fs::path(path).parent_path() / import->path.value;
+      load(target.lexically_normal().string(), std::nullopt, &source, import->path.offset, depth + 1);
+    }
+  }
+  loading_.pop_back();
+  loaded_.insert(key);
+  files_.push_back(LoadedFile{&source, file, depth == 0});  // imports before importers
+}
+
+// Every file's header, then every parameter and table (imports first, so an override sees what
+// it overrides), then every rule: a rule anywhere sees the final parameter values.
+void Checker::check_files() {
+  file_info_.resize(files_.size());
+  for (std::size_t f = 0; f < files_.size(); ++f) {
+    const LoadedFile& loaded = files_[f];
+    RuleSetInfo& info = file_info_[f];
+    info.file = loaded.source->path();
+    const ast::RulesetDecl* header = nullptr;
+    for (const auto& item : loaded.file.items) {
+      if (const auto* decl = boost::get<ast::RulesetDecl>(&item)) {
+        if (header != nullptr) {
+          diagnostics_.error(loaded.source, decl->offset, "a second 'ruleset' header in one file")
+              .notes.push_back("the first is at " + location(loaded.source, header->offset));
+          continue;
+        }
+        header = decl;
+        check_header(*loaded.source, *decl, info);
+      }
+    }
+    if (header == nullptr && loaded.root) {
+      diagnostics_.error(loaded.source, 0, "this file has no 'ruleset' header; a rule set checked on its own needs one")
+          .notes.push_back("start it with: ruleset my_rules { title \"...\" }");
+    }
+    if (loaded.root) out_.info = info;
+  }
+  for (const auto& loaded : files_) {
+    for (const auto& item : loaded.file.items) {
+      if (const auto* param = boost::get<ast::Param>(&item)) check_param(*loaded.source, *param);
+      if (const auto* table = boost::get<ast::Table>(&item)) check_table(*loaded.source, *table);
+    }
+  }
+  for (std::size_t f = 0; f < files_.size(); ++f) {
+    for (const auto& item : files_[f].file.items) {
+      if (const auto* rule = boost::get<ast::Rule>(&item)) check_rule(*files_[f].source, *rule, file_info_[f]);
+    }
+  }
+}
+
+void Checker::check_header(const SourceFile& source, const ast::RulesetDecl& decl, RuleSetInfo& info) {
+  info.id = decl.id.text;
+  std::set<std::string> seen;
+  for (const auto& clause : decl.clauses) {
+    if (const auto* text = boost::get<ast::TextClause>(&clause)) {
+      if (!seen.insert(text->keyword).second) {
+        diagnostics_.error(&source, text->offset, "a second '" + text->keyword + "' in the rule-set header");
+        continue;
+      }
+      if (text->keyword == "title") info.title = text->value.value;
+      else if (text->keyword == "municipality") info.municipality = text->value.value;
+      else if (text->keyword == "source") info.source = text->value.value;
+      else diagnostics_.error(&source, text->offset, "'" + text->keyword + "' belongs in a rule, not in the rule-set header");
+    } else if (const auto* valid = boost::get<ast::ValidClause>(&clause)) {
+      if (!seen.insert("valid").second) {
+        diagnostics_.error(&source, valid->offset, "a second 'valid' in the rule-set header");
+        continue;
+      }
+      const auto from = parse_date(valid->from.text);
+      const auto to = parse_date(valid->to.text);
+      if (!from) diagnostics_.error(&source, valid->from.offset, "'" + valid->from.text + "' is not a date");
+      if (!to) diagnostics_.error(&source, valid->to.offset, "'" + valid->to.text + "' is not a date");
+      if (from && to && *to < *from) {
+        diagnostics_.error(&source, valid->to.offset, "the validity period ends before it starts");
+      }
+      info.valid_from = from;
+      info.valid_to = to;
+    }
+  }
+}
+
+std::optional<ParamValue> Checker::constant_value(const ast::Operand& operand, const SourceFile& source) {
+  const std::uint32_t offset = offset_of(operand);
+  ParamValue value;
+  value.file = &source;
+  value.offset = offset;
+  if (const auto* money = boost::get<ast::MoneyLit>(&operand)) {
+    const auto r = parse_decimal(money->text);
+    if (!r || r->denominator > 100) {
+      diagnostics_.error(&source, offset, "an amount has at most two decimals (cents): " + money->text);
+      return std::nullopt;
+    }
+    value.type = ValueType::Money;
+    value.value = Ratio{r->numerator * (100 / r->denominator), 1};
+    return value;
+  }
+  if (const auto* percent = boost::get<ast::PercentLit>(&operand)) {
+    auto r = parse_decimal(percent->text);
+    if (!r || r->denominator > std::numeric_limits<std::int64_t>::max() / 100) {
+      diagnostics_.error(&source, offset, "percentage out of range: " + percent->text);
+      return std::nullopt;
+    }
+    value.type = ValueType::Fraction;
+    value.value = Ratio{r->numerator, r->denominator * 100};
+    return value;
+  }
+  if (const auto* number = boost::get<ast::NumberLit>(&operand)) {
+    const auto r = parse_decimal(number->text);
+    if (!r) {
+      diagnostics_.error(&source, offset, "number out of range: " + number->text);
+      return std::nullopt;
+    }
+    value.type = ValueType::Int;
+    value.value = *r;
+    return value;
+  }
+  if (const auto* date = boost::get<ast::DateLit>(&operand)) {
+    const auto days = parse_date(date->text);
+    if (!days) {
+      diagnostics_.error(&source, offset, "'" + date->text + "' is not a date");
+      return std::nullopt;
+    }
+    value.type = ValueType::Date;
+    value.value = Ratio{*days, 1};
+    return value;
+  }
+  if (const auto* unary = boost::get<x3::forward_ast<ast::Unary>>(&operand)) {
+    if (unary->get().op == "-") {
+      auto inner = constant_value(unary->get().operand, source);
+      if (inner && inner->type != ValueType::Date) inner->value.numerator = -inner->value.numerator;
+      return inner;
+    }
+  }
+  if (const auto* chain = boost::get<x3::forward_ast<ast::Chain>>(&operand)) {
+    if (chain->get().rest.empty()) return constant_value(chain->get().first, source);
+  }
+  if (const auto* name = boost::get<ast::Name>(&operand)) {
+    auto it = params_.find(name->text);
+    if (it != params_.end()) return it->second;
+    std::vector<std::string> names;
+    for (const auto& [param_name, unused] : params_) names.push_back(param_name);
+    auto& d = diagnostics_.error(&source, offset, "unknown parameter '" + name->text + "'");
+    if (auto hint = did_you_mean(name->text, names); !hint.empty()) d.notes.push_back(hint);
+    return std::nullopt;
+  }
+  diagnostics_.error(&source, offset,
+                     "expected a constant here: a number, a percentage (7.5%), an amount (\xE2\x82\xAC"
+                     "612.35), a date or a parameter name");
+  return std::nullopt;
+}
+
+void Checker::check_param(const SourceFile& source, const ast::Param& param) {
+  const bool is_override = param.modifier.has_value();
+  auto existing = params_.find(param.name.text);
+  if (is_override) {
+    if (existing == params_.end()) {
+      diagnostics_.error(&source, param.name.offset,
+                         "'override param " + param.name.text + "': no imported parameter of that name");
+      return;
+    }
+    if (existing->second.file == &source) {
+      diagnostics_.error(&source, param.name.offset,
+                         "'" + param.name.text + "' is declared in this file; override an imported parameter only");
+      return;
+    }
+    auto value = constant_value(param.value, source);
+    if (!value) return;
+    if (value->type != existing->second.type) {
+      diagnostics_.error(&source, offset_of(param.value),
+                         "type mismatch: '" + param.name.text + "' is " + std::string(type_name(existing->second.type)) +
+                             ", this value is " + std::string(type_name(value->type)));
+      return;
+    }
+    value->offset = param.name.offset;
+    existing->second = *value;
+    return;
+  }
+  if (existing != params_.end()) {
+    auto& d = diagnostics_.error(&source, param.name.offset, "parameter '" + param.name.text + "' is declared twice");
+    d.notes.push_back("the first declaration is at " + location(existing->second.file, existing->second.offset));
+    if (existing->second.file != &source) {
+      d.notes.push_back("to change an imported value, write: override param " + param.name.text + " = ...");
+    }
+    return;
+  }
+  if (tables_.count(param.name.text) > 0) {
+    diagnostics_.error(&source, param.name.offset, "'" + param.name.text + "' is already a parameter table");
+    return;
+  }
+  auto value = constant_value(param.value, source);
+  if (!value) return;
+  value->offset = param.name.offset;
+  params_.emplace(param.name.text, *value);
+}
+
+std::optional<ValueType> table_value_type(std::string_view name) {
+  if (name == "money") return ValueType::Money;
+  if (name == "int") return ValueType::Int;
+  if (name == "percentage") return ValueType::Fraction;
+  if (name == "date") return ValueType::Date;
+  return std::nullopt;
+}
+
+void Checker::check_table(const SourceFile& source, const ast::Table& table) {
+  const std::string& name = table.name.text;
+  if (auto it = tables_.find(name); it != tables_.end()) {
+    const ParamTable& first = out_.tables[it->second];
+    diagnostics_.error(&source, table.name.offset, "parameter table '" + name + "' is declared twice")
+        .notes.push_back("the first declaration is at " + location(first.file, first.offset));
+    return;
+  }
+  if (params_.count(name) > 0) {
+    diagnostics_.error(&source, table.name.offset, "'" + name + "' is already a parameter");
+    return;
+  }
+  const auto type = table_value_type(table.value_type.text);
+  if (!type) {
+    auto& d = diagnostics_.error(&source, table.value_type.offset,
+                                 "unknown value type '" + table.value_type.text + "'");
+    d.notes.push_back("a table holds money, int, percentage or date");
+    return;
+  }
+  ParamTable compiled;
+  compiled.name = name;
+  compiled.type = *type;
+  compiled.file = &source;
+  compiled.offset = table.name.offset;
+  for (const auto& key : table.keys) compiled.key_names.push_back(key.text);
+  std::vector<KeyRange> prefix;
+  const std::size_t errors_before = diagnostics_.error_count();
+  flatten_rows(source, table.rows, 0, compiled, prefix);
+  if (diagnostics_.error_count() != errors_before) return;
+
+  // Overlapping keys would make a look-up ambiguous.
+  for (std::size_t i = 0; i < compiled.entries.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      bool overlap = true;
+      for (std::size_t k = 0; k < compiled.key_names.size(); ++k) {
+        const auto& a = compiled.entries[i].keys[k];
+        const auto& b = compiled.entries[j].keys[k];
+        if (a.high < b.low || b.high < a.low) overlap = false;
+      }
+      if (overlap) {
+        diagnostics_.error(&source, compiled.entries[i].offset,
+                           "this entry overlaps an earlier one of table '" + name + "'")
+            .notes.push_back("the earlier entry is at " + location(&source, compiled.entries[j].offset));
+        return;
+      }
+    }
+  }
+  tables_.emplace(name, static_cast<std::uint32_t>(out_.tables.size()));
+  out_.tables.push_back(std::move(compiled));
+}
+
+std::optional<KeyRange> parse_key(std::string_view text) {
+  KeyRange range;
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, range.low);
+  if (ec != std::errc()) return std::nullopt;
+  range.high = range.low;
+  if (p == end) return range;
+  if (*p == '+' && p + 1 == end) {
+    range.high = kOpenEnd;
+    return range;
+  }
+  if (*p == '-') {
+    auto [q, ec2] = std::from_chars(p + 1, end, range.high);
+    if (ec2 != std::errc() || q != end || range.high < range.low) return std::nullopt;
+    return range;
+  }
+  return std::nullopt;
+}
+
+void Checker::flatten_rows(const SourceFile& source, const std::vector<ast::TableRow>& rows,
+                           std::size_t level, ParamTable& table, std::vector<KeyRange>& prefix) {
+  const bool last_level = level + 1 == table.key_names.size();
+  for (const auto& row : rows) {
+    const auto key = parse_key(row.key);
+    if (!key) {
+      diagnostics_.error(&source, row.offset, "'" + row.key + "' is not a key: write 2026, 3, 2+ or 1-2");
+      continue;
+    }
+    prefix.push_back(*key);
+    if (last_level) {
+      if (!row.value || !row.nested.empty()) {
+        diagnostics_.error(&source, row.offset,
+                           "expected '" + row.key + ": <value>': this is the table's last key (" +
+                               table.key_names[level] + ")");
+      } else {
+        TableEntry entry{prefix, std::nullopt, row.offset};
+        const auto* name = boost::get<ast::Name>(&unwrap(*row.value));
+        if (name != nullptr && name->text == "unknown") {
+          table.entries.push_back(entry);  // an UNVERIFIED figure: present, but no value
+        } else if (auto value = constant_value(*row.value, source)) {
+          if (value->type != table.type) {
+            diagnostics_.error(&source, offset_of(*row.value),
+                               "table '" + table.name + "' holds " + std::string(type_name(table.type)) +
+                                   ", this value is " + std::string(type_name(value->type)));
+          } else if (value->value.denominator != 1 && table.type != ValueType::Fraction) {
+            diagnostics_.error(&source, offset_of(*row.value), "expected a whole number");
+          } else {
+            entry.value = value->type == ValueType::Fraction ? value->value.numerator : value->value.numerator;
+            if (value->type == ValueType::Fraction) {
+              // Percentages in tables are kept in parts per million (exact for up to 4 decimals).
+              const __int128 ppm = static_cast<__int128>(value->value.numerator) * 1000000 / value->value.denominator;
+              entry.value = static_cast<std::int64_t>(ppm);
+            }
+            table.entries.push_back(entry);
+          }
+        }
+      }
+    } else {
+      if (row.value || row.nested.empty()) {
+        diagnostics_.error(&source, row.offset,
+                           "expected '" + row.key + " { ... }' with a row per " + table.key_names[level + 1]);
+      } else {
+        flatten_rows(source, row.nested, level + 1, table, prefix);
+      }
+    }
+    prefix.pop_back();
+  }
+}
+
+std::vector<std::string> Checker::known_names(const DatasetSchema* dataset) const {
+  std::vector<std::string> names;
+  if (dataset != nullptr) {
+    for (const auto& column : dataset->columns) names.push_back(column.name);
+  }
+  for (const auto& [name, unused] : params_) names.push_back(name);
+  for (const auto& [name, unused] : tables_) names.push_back(name);
+  return names;
+}
+
+std::uint32_t Checker::add_node(RuleContext& ctx, ExprNode node) {
+  ctx.rule->pool.nodes.push_back(std::move(node));
+  return static_cast<std::uint32_t>(ctx.rule->pool.nodes.size() - 1);
+}
+
+struct Checker::ExprVisitor : boost::static_visitor<Typed> {
+  Checker& self;
+  RuleContext& ctx;
+  const ast::Operand& operand;
+  ExprVisitor(Checker& s, RuleContext& c, const ast::Operand& o) : self(s), ctx(c), operand(o) {}
+  Typed operator()(const ast::Name& name) const { return self.check_name(name, ctx); }
+  Typed operator()(const x3::forward_ast<ast::Call>& call) const { return self.check_call(call.get(), ctx); }
+  Typed operator()(const x3::forward_ast<ast::Chain>& chain) const { return self.check_chain(chain.get(), ctx); }
+  Typed operator()(const x3::forward_ast<ast::Unary>& unary) const { return self.check_unary(unary.get(), ctx); }
+  Typed operator()(const x3::forward_ast<ast::SetLit>& set) const {
+    self.diagnostics_.error(ctx.file, set.get().offset, "a set {...} can only follow 'in' or 'not in'");
+    return Typed{};
+  }
+  Typed operator()(const ast::StringLit& s) const {
+    Typed t;
+    t.ok = true;
+    t.type = ValueType::Text;
+    t.literal_text = s.value;
+    t.offset = s.offset;
+    return t;
+  }
+  Typed operator()(const ast::MoneyLit&) const { return self.literal(operand, ctx); }
+  Typed operator()(const ast::PercentLit&) const { return self.literal(operand, ctx); }
+  Typed operator()(const ast::DateLit&) const { return self.literal(operand, ctx); }
+  Typed operator()(const ast::NumberLit&) const { return self.literal(operand, ctx); }
+};
+
+Typed Checker::check_expr(const ast::Operand& operand, RuleContext& ctx) {
+  return boost::apply_visitor(ExprVisitor(*this, ctx, operand), operand);
+}
+
+Typed Checker::literal(const ast::Operand& operand, RuleContext& ctx) {
+  const std::uint32_t offset = offset_of(operand);
+  if (const auto* number = boost::get<ast::NumberLit>(&operand);
+      number != nullptr && number->text.find('.') != std::string::npos) {
+    diagnostics_.error(ctx.file, offset, "a number with decimals: write an amount as \xE2\x82\xAC" +
+                                             number->text + " or a share as " + number->text + "%");
+    return Typed{};
+  }
+  const auto value = constant_value(operand, *ctx.file);
+  if (!value) return Typed{};
+  Typed t;
+  t.ok = true;
+  t.type = value->type;
+  t.offset = offset;
+  if (value->type == ValueType::Fraction) {
+    // Percentages are thresholds, not row values; keep them out of row expressions.
+    diagnostics_.error(ctx.file, offset,
+                       "a percentage can only be a threshold (signal/breach when measure > 7.5%)");
+    return Typed{};
+  }
+  ExprNode node;
+  node.op = NodeOp::Constant;
+  node.type = value->type;
+  node.value = value->value.numerator;
+  node.offset = offset;
+  t.node = add_node(ctx, node);
+  return t;
+}
+
+Typed Checker::check_name(const ast::Name& name, RuleContext& ctx) {
+  Typed t;
+  t.offset = name.offset;
+  if (auto column = ctx.dataset->column_index(name.text)) {
+    const ColumnSchema& schema = ctx.dataset->column(*column);
+    if (schema.text_storage == TextStorage::Raw) {
+      diagnostics_.error(ctx.file, name.offset,
+                         "'" + name.text + "' is a record id; it can only be tested with missing(" + name.text + ")");
+      return Typed{};
+    }
+    ExprNode node;
+    node.op = NodeOp::Column;
+    node.type = schema.type;
+    node.column = *column;
+    node.offset = name.offset;
+    t.ok = true;
+    t.type = schema.type;
+    t.column = *column;
+    t.node = add_node(ctx, node);
+    return t;
+  }
+  if (name.text == "true" || name.text == "false") {
+    ExprNode node;
+    node.op = NodeOp::Constant;
+    node.type = ValueType::Bool;
+    node.value = name.text == "true" ? 1 : 0;
+    node.offset = name.offset;
+    t.ok = true;
+    t.type = ValueType::Bool;
+    t.node = add_node(ctx, node);
+    return t;
+  }
+  if (auto it = params_.find(name.text); it != params_.end()) {
+    if (it->second.type == ValueType::Fraction) {
+      diagnostics_.error(ctx.file, name.offset,
+                         "'" + name.text + "' is a percentage; it can only be a threshold");
+      return Typed{};
+    }
+    ExprNode node;
+    node.op = NodeOp::Constant;
+    node.type = it->second.type;
+    node.value = it->second.value.numerator;
+    node.offset = name.offset;
+    t.ok = true;
+    t.type = it->second.type;
+    t.node = add_node(ctx, node);
+    return t;
+  }
+  if (auto it = tables_.find(name.text); it != tables_.end()) {
+    diagnostics_.error(ctx.file, name.offset,
+                       "'" + name.text + "' is a parameter table; look a value up with " + name.text + "(" +
+                           join(out_.tables[it->second].key_names) + ")");
+    return Typed{};
+  }
+  t.unresolved = name.text;  // maybe an enum value; the caller decides
+  return t;
+}
+
+Typed Checker::unknown_name(const Typed& typed, RuleContext& ctx) {
+  auto& d = diagnostics_.error(ctx.file, typed.offset,
+                               "unknown name '" + *typed.unresolved + "': not a column of " +
+                                   ctx.dataset->name + " nor a parameter");
+  if (auto hint = did_you_mean(*typed.unresolved, known_names(ctx.dataset)); !hint.empty()) {
+    d.notes.push_back(hint);
+  }
+  return Typed{};
+}
+
+Typed Checker::require_bool(Typed typed, RuleContext& ctx, std::string_view what) {
+  if (typed.unresolved) return unknown_name(typed, ctx);
+  if (!typed.ok) return typed;
+  if (typed.literal_text) {
+    diagnostics_.error(ctx.file, typed.offset, "a text cannot stand alone here; compare it with a column");
+    return Typed{};
+  }
+  if (typed.type != ValueType::Bool) {
+    diagnostics_.error(ctx.file, typed.offset,
+                       std::string(what) + " must be true or false, but this is " +
+                           std::string(type_name(typed.type)));
+    return Typed{};
+  }
+  return typed;
+}
+
+Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
+  const std::string& fn = call.function.text;
+  Typed t;
+  t.offset = call.offset;
+  auto arity = [&](std::size_t n) {
+    if (call.args.size() == n) return true;
+    diagnostics_.error(ctx.file, call.offset,
+                       fn + "() takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") + ", not " +
+                           std::to_string(call.args.size()));
+    return false;
+  };
+
+  if (fn == "year" || fn == "half_year" || fn == "quarter" || fn == "month") {
+    if (!arity(1)) return Typed{};
+    Typed arg = check_expr(call.args[0], ctx);
+    if (arg.unresolved) return unknown_name(arg, ctx);
+    if (!arg.ok) return Typed{};
+    if (arg.type != ValueType::Date) {
+      diagnostics_.error(ctx.file, arg.offset, fn + "() needs a date, but this is " + std::string(type_name(arg.type)));
+      return Typed{};
+    }
+    ExprNode node;
+    node.op = fn == "year" ? NodeOp::Year
+              : fn == "half_year" ? NodeOp::HalfOfYear
+              : fn == "quarter" ? NodeOp::QuarterOfYear
+                                : NodeOp::MonthOfYear;
+    node.type = ValueType::Int;
+    node.args = {arg.node};
+    node.offset = call.offset;
+    t.ok = true;
+    t.type = ValueType::Int;
+    t.node = add_node(ctx, node);
+    return t;
+  }
+  if (fn == "missing" || fn == "present") {
+    if (!arity(1)) return Typed{};
+    const auto* name = boost::get<ast::Name>(&unwrap(call.args[0]));
+    const auto column = name != nullptr ? ctx.dataset->column_index(name->text) : std::nullopt;
+    if (!column) {
+      auto& d = diagnostics_.error(ctx.file, offset_of(call.args[0]), fn + "() takes a column of " + ctx.dataset->name);
+      if (name != nullptr) {
+        std::vector<std::string> columns;
+        for (const auto& c : ctx.dataset->columns) columns.push_back(c.name);
+        if (auto hint = did_you_mean(name->text, columns); !hint.empty()) d.notes.push_back(hint);
+      }
+      return Typed{};
+    }
+    ExprNode node;
+    node.op = NodeOp::IsMissing;
+    node.type = ValueType::Bool;
+    node.column = *column;
+    node.offset = call.offset;
+    std::uint32_t index = add_node(ctx, node);
+    if (fn == "present") {
+      ExprNode negate;
+      negate.op = NodeOp::Not;
+      negate.type = ValueType::Bool;
+      negate.args = {index};
+      negate.offset = call.offset;
+      index = add_node(ctx, negate);
+    }
+    t.ok = true;
+    t.type = ValueType::Bool;
+    t.node = index;
+    return t;
+  }
+  if (auto it = tables_.find(fn); it != tables_.end()) {
+    const ParamTable& table = out_.tables[it->second];
+    if (!arity(table.key_names.size())) return Typed{};
+    ExprNode node;
+    node.op = NodeOp::Lookup;
+    node.type = table.type;
+    node.table = it->second;
+    node.offset = call.offset;
+    bool ok = true;
+    for (std::size_t i = 0; i < call.args.size(); ++i) {
+      Typed arg = check_expr(call.args[i], ctx);
+      if (arg.unresolved) {
+        unknown_name(arg, ctx);
+        ok = false;
+        continue;
+      }
+      if (!arg.ok) {
+        ok = false;
+        continue;
+      }
+      if (arg.type != ValueType::Int) {
+        diagnostics_.error(ctx.file, arg.offset,
+                           "key '" + table.key_names[i] + "' of " + fn + " is a whole number, but this is " +
+                               std::string(type_name(arg.type)));
+        ok = false;
+        continue;
+      }
+      node.args.push_back(arg.node);
+    }
+    if (!ok) return Typed{};
+    if (table.type == ValueType::Fraction) {
+      diagnostics_.error(ctx.file, call.offset, "'" + fn + "' holds percentages; they can only be thresholds");
+      return Typed{};
+    }
+    if (!node.args.empty() && ctx.rule->pool.nodes[node.args[0]].op == NodeOp::Year) {
+      year_lookups_.push_back(YearLookup{it->second, ctx.file, call.offset});
+    }
+    t.ok = true;
+    t.type = table.type;
+    t.node = add_node(ctx, node);
+    return t;
+  }
+  if (std::find(measure_functions().begin(), measure_functions().end(), fn) != measure_functions().end()) {
+    diagnostics_.error(ctx.file, call.offset, fn + "() is a measure; it can only follow 'measure'");
+    return Typed{};
+  }
+  std::vector<std::string> candidates = row_functions();
+  for (const auto& [name, unused] : tables_) candidates.push_back(name);
+  auto& d = diagnostics_.error(ctx.file, call.function.offset,
+                               "unknown function or parameter table '" + fn + "'");
+  if (auto hint = did_you_mean(fn, candidates); !hint.empty()) d.notes.push_back(hint);
+  return Typed{};
+}
+
+Typed Checker::check_unary(const ast::Unary& unary, RuleContext& ctx) {
+  Typed operand = check_expr(unary.operand, ctx);
+  if (unary.op == "not") {
+    operand = require_bool(operand, ctx, "the operand of 'not'");
+    if (!operand.ok) return operand;
+    ExprNode node;
+    node.op = NodeOp::Not;
+    node.type = ValueType::Bool;
+    node.args = {operand.node};
+    node.offset = unary.offset;
+    Typed t;
+    t.ok = true;
+    t.type = ValueType::Bool;
+    t.offset = unary.offset;
+    t.node = add_node(ctx, node);
+    return t;
+  }
+  // unary minus
+  if (operand.unresolved) return unknown_name(operand, ctx);
+  if (!operand.ok) return operand;
+  if (operand.type != ValueType::Int && operand.type != ValueType::Money) {
+    diagnostics_.error(ctx.file, unary.offset, "cannot negate " + std::string(type_name(operand.type)));
+    return Typed{};
+  }
+  ExprNode node;
+  node.op = NodeOp::Negate;
+  node.type = operand.type;
+  node.args = {operand.node};
+  node.offset = unary.offset;
+  Typed t;
+  t.ok = true;
+  t.type = operand.type;
+  t.offset = unary.offset;
+  t.node = add_node(ctx, node);
+  return t;
+}
+
+Typed Checker::check_chain(const ast::Chain& chain, RuleContext& ctx) {
+  Typed left = check_expr(chain.first, ctx);
+  for (const auto& operation : chain.rest) {
+    const std::string& op = operation.op;
+    if (op == "and" || op == "or") {
+      left = require_bool(left, ctx, "the operand of '" + op + "'");
+      Typed right = require_bool(check_expr(operation.operand, ctx), ctx, "the operand of '" + op + "'");
+      if (!left.ok || !right.ok) {
+        left = Typed{};
+        continue;
+      }
+      ExprNode node;
+      node.op = op == "and" ? NodeOp::And : NodeOp::Or;
+      node.type = ValueType::Bool;
+      node.args = {left.node, right.node};
+      node.offset = left.offset;
+      left.node = add_node(ctx, node);
+      left.column = kNoIndex;
+    } else if (op == "in" || op == "not in") {
+      left = check_membership(left, operation, ctx);
+    } else if (to_compare_op(op)) {
+      left = check_comparison(left, operation, ctx);
+    } else {
+      left = check_arithmetic(left, operation, ctx);
+    }
+  }
+  return left;
+}
+
+Typed Checker::resolve_against(const Typed& value, const Typed& other, RuleContext& ctx) {
+  const bool is_text = value.unresolved.has_value() || value.literal_text.has_value();
+  if (!is_text || other.column == kNoIndex) return value;
+  const std::string& text = value.unresolved ? *value.unresolved : *value.literal_text;
+  const ColumnSchema& column = ctx.dataset->column(other.column);
+  if (column.type == ValueType::Enum) {
+    auto index = column.enum_index(text);
+    if (!index) {
+      auto& d = diagnostics_.error(ctx.file, value.offset,
+                                   "'" + text + "' is not a value of " + column.name + " (expected one of " +
+                                       join(column.enum_values) + ")");
+      if (auto hint = did_you_mean(text, column.enum_values); !hint.empty()) d.notes.push_back(hint);
+      return Typed{};
+    }
+    ExprNode node;
+    node.op = NodeOp::Constant;
+    node.type = ValueType::Enum;
+    node.value = *index;
+    node.offset = value.offset;
+    Typed t;
+    t.ok = true;
+    t.type = ValueType::Enum;
+    t.offset = value.offset;
+    t.node = add_node(ctx, node);
+    return t;
+  }
+  if (column.type == ValueType::Text && value.literal_text) {
+    ExprNode node;
+    node.op = NodeOp::TextConstant;
+    node.type = ValueType::Text;
+    node.column = other.column;
+    node.text = text;
+    node.offset = value.offset;
+    Typed t;
+    t.ok = true;
+    t.type = ValueType::Text;
+    t.offset = value.offset;
+    t.node = add_node(ctx, node);
+    return t;
+  }
+  if (column.type == ValueType::Text && value.unresolved) {
+    auto& d = diagnostics_.error(ctx.file, value.offset, "unknown name '" + text + "'");
+    d.notes.push_back("text values are quoted: " + column.name + " = \"" + text + "\"");
+    return Typed{};
+  }
+  return value;
+}
+
+Typed Checker::check_comparison(Typed left, const ast::Operation& operation, RuleContext& ctx) {
+  Typed right = check_expr(operation.operand, ctx);
+  left = resolve_against(left, right, ctx);
+  right = resolve_against(right, left, ctx);
+  if (left.unresolved) return unknown_name(left, ctx);
+  if (right.unresolved) return unknown_name(right, ctx);
+  if (!left.ok || !right.ok) return Typed{};
+  const std::uint32_t offset = left.offset;
+  if (left.literal_text || right.literal_text) {
+    const Typed& text_side = left.literal_text ? left : right;
+    const Typed& other = left.literal_text ? right : left;
+    diagnostics_.error(ctx.file, text_side.offset,
+                       "cannot compare a text with " + std::string(type_name(other.type)) +
+                           (other.column == kNoIndex ? "" : " column " + ctx.dataset->column(other.column).name));
+    return Typed{};
+  }
+  const CompareOp op = *to_compare_op(operation.op);
+  if (left.type != right.type) {
+    auto& d = diagnostics_.error(ctx.file, offset_of(operation.operand),
+                                 "type mismatch: cannot compare " + std::string(type_name(left.type)) + " with " +
+                                     std::string(type_name(right.type)));
+    if (left.type == ValueType::Money && right.type == ValueType::Int) {
+      d.notes.push_back("write amounts with the euro sign: \xE2\x82\xAC" + render(operation.operand));
+    }
+    return Typed{};
+  }
+  const bool ordered = left.type == ValueType::Int || left.type == ValueType::Money || left.type == ValueType::Date;
+  if (!ordered && op != CompareOp::Eq && op != CompareOp::Ne) {
+    diagnostics_.error(ctx.file, offset,
+                       std::string(type_name(left.type)) + " values can only be compared with = and !=");
+    return Typed{};
+  }
+  if (left.type == ValueType::Enum && left.column != kNoIndex && right.column != kNoIndex &&
+      ctx.dataset->column(left.column).enum_values != ctx.dataset->column(right.column).enum_values) {
+    diagnostics_.error(ctx.file, offset, "these two columns have different value lists");
+    return Typed{};
+  }
+  if (left.type == ValueType::Text && left.column != kNoIndex && right.column != kNoIndex) {
+    diagnostics_.error(ctx.file, offset, "comparing two text columns is not supported");
+    return Typed{};
+  }
+  ExprNode node;
+  node.op = NodeOp::Compare;
+  node.compare_op = op;
+  node.type = ValueType::Bool;
+  node.args = {left.node, right.node};
+  node.offset = offset;
+  Typed t;
+  t.ok = true;
+  t.type = ValueType::Bool;
+  t.offset = offset;
+  t.node = add_node(ctx, node);
+  return t;
+}
+
+Typed Checker::check_membership(Typed left, const ast::Operation& operation, RuleContext& ctx) {
+  if (left.unresolved) return unknown_name(left, ctx);
+  if (!left.ok) return left;
+  const auto* set = boost::get<x3::forward_ast<ast::SetLit>>(&operation.operand);
+  if (set == nullptr) return Typed{};
+  const bool enum_column = left.type == ValueType::Enum && left.column != kNoIndex;
+  const bool text_column = left.type == ValueType::Text && left.column != kNoIndex;
+  if (!enum_column && !text_column && left.type != ValueType::Int) {
+    diagnostics_.error(ctx.file, left.offset,
+                       "'in' needs an enum, text or whole-number value on its left, not " +
+                           std::string(type_name(left.type)));
+    return Typed{};
+  }
+  ValueSet values;
+  bool ok = true;
+  for (const auto& item : set->get().items) {
+    const ast::Operand& single = unwrap(item);
+    const std::uint32_t offset = offset_of(single);
+    std::optional<std::string> text;
+    if (const auto* name = boost::get<ast::Name>(&single)) text = name->text;
+    if (const auto* str = boost::get<ast::StringLit>(&single)) text = str->value;
+    if (enum_column) {
+      const ColumnSchema& column = ctx.dataset->column(left.column);
+      const auto index = text ? column.enum_index(*text) : std::nullopt;
+      if (!index) {
+        auto& d = diagnostics_.error(ctx.file, offset,
+                                     "'" + render(single) + "' is not a value of " + column.name +
+                                         " (expected one of " + join(column.enum_values) + ")");
+        if (text) {
+          if (auto hint = did_you_mean(*text, column.enum_values); !hint.empty()) d.notes.push_back(hint);
+        }
+        ok = false;
+        continue;
+      }
+      values.numbers.push_back(*index);
+    } else if (text_column) {
+      if (!boost::get<ast::StringLit>(&single)) {
+        diagnostics_.error(ctx.file, offset, "text values are quoted: \"" + render(single) + "\"");
+        ok = false;
+        continue;
+      }
+      values.texts.push_back(*text);
+    } else {
+      const auto* number = boost::get<ast::NumberLit>(&single);
+      std::int64_t parsed = 0;
+      if (number == nullptr ||
+          std::from_chars(number->text.data(), number->text.data() + number->text.size(), parsed).ec != std::errc()) {
+        diagnostics_.error(ctx.file, offset, "expected a whole number");
+        ok = false;
+        continue;
+      }
+      values.numbers.push_back(parsed);
+    }
+  }
+  if (!ok) return Typed{};
+  ExprNode node;
+  node.op = NodeOp::InSet;
+  node.type = ValueType::Bool;
+  node.args = {left.node};
+  node.column = left.column;
+  node.set = static_cast<std::uint32_t>(ctx.rule->pool.sets.size());
+  node.offset = left.offset;
+  ctx.rule->pool.sets.push_back(std::move(values));
+  std::uint32_t index = add_node(ctx, node);
+  if (operation.op == "not in") {
+    // "x not in S" is false when x is missing, like every comparison with a missing value.
+    ExprNode missing;
+    missing.op = NodeOp::Not;
+    missing.type = ValueType::Bool;
+    missing.args = {index};
+    missing.offset = left.offset;
+    const std::uint32_t negated = add_node(ctx, missing);
+    index = negated;
+    if (left.column != kNoIndex) {
+      ExprNode is_missing;
+      is_missing.op = NodeOp::IsMissing;
+      is_missing.type = ValueType::Bool;
+      is_missing.column = left.column;
+      const std::uint32_t missing_node = add_node(ctx, is_missing);
+      ExprNode present;
+      present.op = NodeOp::Not;
+      present.type = ValueType::Bool;
+      present.args = {missing_node};
+      const std::uint32_t present_node = add_node(ctx, present);
+      ExprNode both;
+      both.op = NodeOp::And;
+      both.type = ValueType::Bool;
+      both.args = {present_node, negated};
+      index = add_node(ctx, both);
+    }
+  }
+  Typed t;
+  t.ok = true;
+  t.type = ValueType::Bool;
+  t.offset = left.offset;
+  t.node = index;
+  return t;
+}
+
+Typed Checker::check_arithmetic(Typed left, const ast::Operation& operation, RuleContext& ctx) {
+  Typed right = check_expr(operation.operand, ctx);
+  if (left.unresolved) return unknown_name(left, ctx);
+  if (right.unresolved) return unknown_name(right, ctx);
+  if (!left.ok || !right.ok) return Typed{};
+  const std::string& op = operation.op;
+  std::optional<ValueType> result;
+  const ValueType a = left.type;
+  const ValueType b = right.type;
+  using V = ValueType;
+  if (op == "+" || op == "-") {
+    if (a == b && (a == V::Int || a == V::Money)) result = a;
+    else if (a == V::Date && b == V::Int) result = V::Date;
+    else if (op == "-" && a == V::Date && b == V::Date) result = V::Int;
+  } else if (op == "*") {
+    if (a == V::Int && b == V::Int) result = V::Int;
+    else if ((a == V::Money && b == V::Int) || (a == V::Int && b == V::Money)) result = V::Money;
+  }
+  if (!result || left.literal_text || right.literal_text) {
+    diagnostics_.error(ctx.file, offset_of(operation.operand),
+                       "type mismatch: cannot compute " + std::string(type_name(a)) + " " + op + " " +
+                           std::string(type_name(b)));
+    return Typed{};
+  }
+  ExprNode node;
+  node.op = op == "+" ? NodeOp::Add : op == "-" ? NodeOp::Subtract : NodeOp::Multiply;
+  node.type = *result;
+  node.args = {left.node, right.node};
+  node.offset = left.offset;
+  Typed t;
+  t.ok = true;
+  t.type = *result;
+  t.offset = left.offset;
+  t.node = add_node(ctx, node);
+  return t;
+}
+
+std::optional<Ratio> Checker::threshold_value(const SourceFile& source, const ast::Operand& operand,
+                                              const Measure& measure) {
+  auto value = constant_value(operand, source);
+  if (!value) return std::nullopt;
+  ValueType expected = measure.unit;
+  if (value->type != expected) {
+    auto& d = diagnostics_.error(&source, offset_of(operand),
+                                 "type mismatch: the measure is " +
+                                     std::string(measure.unit == ValueType::Fraction ? "a share" : type_name(measure.unit)) +
+                                     ", this threshold is " + std::string(type_name(value->type)));
+    if (expected == ValueType::Fraction) d.notes.push_back("write a share as a percentage: 7.5%");
+    if (expected == ValueType::Money) d.notes.push_back("write an amount with the euro sign: \xE2\x82\xAC" "612.35");
+    return std::nullopt;
+  }
+  return value->value;
+}
+
+void Checker::check_thresholds(const SourceFile& source, const ast::Rule& rule, CompiledRule& compiled,
+                               const std::vector<const ast::ThresholdClause*>& clauses) {
+  const ast::ThresholdClause* by_status[2] = {nullptr, nullptr};  // signal, breach
+  for (const auto* clause : clauses) {
+    const bool is_breach = clause->status == "breach";
+    if (by_status[is_breach] != nullptr) {
+      diagnostics_.error(&source, clause->offset, "a second '" + clause->status + "' threshold in rule " + rule.id)
+          .notes.push_back("a rule has at most one signal and one breach threshold");
+      continue;
+    }
+    by_status[is_breach] = clause;
+    const auto value = threshold_value(source, clause->value, compiled.measure);
+    if (!value) continue;
+    Threshold threshold;
+    threshold.status = is_breach ? Status::Breach : Status::Signal;
+    threshold.op = *to_compare_op(clause->op);
+    threshold.value = *value;
+    threshold.text = "measure " + clause->op + " " + render(clause->value);
+
+    // A threshold that no measured value can meet.
+    const bool is_share = compiled.measure.unit == ValueType::Fraction;
+    const bool non_negative = is_share || compiled.measure.kind == MeasureKind::Count ||
+                              compiled.measure.kind == MeasureKind::CountIf;
+    const int vs_zero = compare(*value, Ratio{0, 1});
+    const int vs_one = compare(*value, Ratio{1, 1});
+    bool never = false;
+    if (non_negative && ((threshold.op == CompareOp::Lt && vs_zero <= 0) ||
+                         ((threshold.op == CompareOp::Le || threshold.op == CompareOp::Eq) && vs_zero < 0))) {
+      never = true;
+    }
+    if (is_share && ((threshold.op == CompareOp::Gt && vs_one >= 0) ||
+                     ((threshold.op == CompareOp::Ge || threshold.op == CompareOp::Eq) && vs_one > 0))) {
+      never = true;
+    }
+    if (never) {
+      diagnostics_.error(&source, offset_of(clause->value),
+                         "this threshold can never fire: " + std::string(is_share ? "a share lies between 0% and 100%"
+                                                                                   : "a count is never negative"));
+      continue;
+    }
+    compiled.thresholds.push_back(threshold);
+  }
+  std::sort(compiled.thresholds.begin(), compiled.thresholds.end(),
+            [](const Threshold& a, const Threshold& b) { return a.status == Status::Breach && b.status != Status::Breach; });
+
+  // A signal that can only fire where the breach fires too is never reported.
+  if (compiled.thresholds.size() == 2) {
+    const Threshold& breach = compiled.thresholds[0];
+    const Threshold& signal = compiled.thresholds[1];
+    const bool upward = [](CompareOp op) { return op == CompareOp::Gt || op == CompareOp::Ge; }(signal.op) &&
+                        (breach.op == CompareOp::Gt || breach.op == CompareOp::Ge);
+    const bool downward = (signal.op == CompareOp::Lt || signal.op == CompareOp::Le) &&
+                          (breach.op == CompareOp::Lt || breach.op == CompareOp::Le);
+    const int c = compare(signal.value, breach.value);
+    bool shadowed = false;
+    if (upward) shadowed = c > 0 || (c == 0 && !(signal.op == CompareOp::Ge && breach.op == CompareOp::Gt));
+    if (downward) shadowed = c < 0 || (c == 0 && !(signal.op == CompareOp::Le && breach.op == CompareOp::Lt));
+    if (shadowed) {
+      diagnostics_.error(&source, by_status[0]->offset,
+                         "this signal can never fire: every value that meets it also meets the breach threshold (" +
+                             breach.text + ")");
+    }
+  }
+}
+
+void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const RuleSetInfo& info) {
+  if (auto it = rule_ids_.find(rule.id); it != rule_ids_.end()) {
+    diagnostics_.error(&source, rule.offset, "duplicate rule id '" + rule.id + "'")
+        .notes.push_back("the first rule '" + rule.id + "' is at " + location(it->second.first, it->second.second));
+  } else {
+    rule_ids_.emplace(rule.id, std::make_pair(&source, rule.offset));
+  }
+
+  CompiledRule compiled;
+  compiled.id = rule.id;
+  compiled.title = rule.title.value;
+  compiled.ruleset_id = info.id;
+  compiled.scope_municipality = info.municipality;
+  compiled.valid_from = info.valid_from;
+  compiled.valid_to = info.valid_to;
+  compiled.file = &source;
+  compiled.offset = rule.offset;
+
+  const ast::OverClause* over = nullptr;
+  const ast::ExprClause* measure = nullptr;
+  const ast::ExprClause* exempt = nullptr;
+  const ast::PerClause* per = nullptr;
+  const ast::TargetClause* target = nullptr;
+  std::vector<const ast::ThresholdClause*> thresholds;
+  std::map<std::string, std::uint32_t> seen;
+  auto once = [&](const std::string& keyword, std::uint32_t offset) {
+    auto [it, inserted] = seen.emplace(keyword, offset);
+    if (!inserted) {
+      diagnostics_.error(&source, offset, "a second '" + keyword + "' clause in rule " + rule.id)
+          .notes.push_back("the first is at " + location(&source, it->second));
+    }
+    return inserted;
+  };
+  for (const auto& clause : rule.clauses) {
+    if (const auto* text = boost::get<ast::TextClause>(&clause)) {
+      if (!once(text->keyword, text->offset)) continue;
+      if (text->keyword == "source") compiled.source = text->value.value;
+      else if (text->keyword == "owner") compiled.owner = text->value.value;
+      else if (text->keyword == "note") compiled.note = text->value.value;
+      else diagnostics_.error(&source, text->offset, "'" + text->keyword + "' belongs in the rule-set header");
+    } else if (const auto* o = boost::get<ast::OverClause>(&clause)) {
+      if (once("over", o->offset)) over = o;
+    } else if (const auto* e = boost::get<ast::ExprClause>(&clause)) {
+      if (!once(e->keyword, e->offset)) continue;
+      (e->keyword == "measure" ? measure : exempt) = e;
+    } else if (const auto* p = boost::get<ast::PerClause>(&clause)) {
+      if (once("per", p->offset)) per = p;
+    } else if (const auto* t = boost::get<ast::ThresholdClause>(&clause)) {
+      thresholds.push_back(t);
+    } else if (const auto* g = boost::get<ast::TargetClause>(&clause)) {
+      if (once("target", g->offset)) target = g;
+    }
+  }
+
+  if (over == nullptr) {
+    diagnostics_.error(&source, rule.offset, "rule " + rule.id + " has no 'over' clause")
+        .notes.push_back("say which dataset it reads: over allocations, over stock, over mutations or over projects");
+    return;
+  }
+  const DatasetSchema* dataset = find_dataset(over->dataset.text);
+  if (dataset == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& schema : dataset_schemas()) names.push_back(schema.name);
+    auto& d = diagnostics_.error(&source, over->dataset.offset, "unknown dataset '" + over->dataset.text + "'");
+    d.notes.push_back(did_you_mean(over->dataset.text, names).empty()
+                          ? "the datasets are " + join(names)
+                          : did_you_mean(over->dataset.text, names));
+    return;
+  }
+  compiled.dataset = dataset;
+  RuleContext ctx{&source, dataset, &compiled};
+
+  if (over->filter) {
+    Typed filter = require_bool(check_expr(*over->filter, ctx), ctx, "the 'where' condition");
+    if (filter.ok) compiled.filter = filter.node;
+  }
+  if (exempt != nullptr) {
+    Typed condition = require_bool(check_expr(exempt->expr, ctx), ctx, "the 'exempt' condition");
+    if (condition.ok) compiled.exempt = condition.node;
+    compiled.exempt_text = render(exempt->expr);
+  }
+  if (per != nullptr) {
+    std::set<std::string> labels;
+    for (const auto& key_operand : per->keys) {
+      const ast::Operand& key = unwrap(key_operand);
+      GroupKey group_key;
+      std::string column_name;
+      std::uint32_t column_offset = offset_of(key);
+      if (const auto* name = boost::get<ast::Name>(&key)) {
+        column_name = name->text;
+        group_key.kind = GroupKeyKind::Column;
+      } else if (const auto* call = boost::get<x3::forward_ast<ast::Call>>(&key)) {
+        const std::string& fn = call->get().function.text;
+        static const std::map<std::string, GroupKeyKind> kinds = {{"year", GroupKeyKind::Year},
+                                                                  {"half_year", GroupKeyKind::HalfYear},
+                                                                  {"quarter", GroupKeyKind::Quarter},
+                                                                  {"month", GroupKeyKind::Month}};
+        auto kind = kinds.find(fn);
+        const ast::Name* arg =
+            call->get().args.size() == 1 ? boost::get<ast::Name>(&unwrap(call->get().args[0])) : nullptr;
+        if (kind == kinds.end() || arg == nullptr) {
+          diagnostics_.error(&source, call->get().offset,
+                             "a group is a column or year(...), half_year(...), quarter(...), month(...) of a date column");
+          continue;
+        }
+        group_key.kind = kind->second;
+        column_name = arg->text;
+        column_offset = arg->offset;
+      } else {
+        diagnostics_.error(&source, offset_of(key),
+                           "a group is a column or year(...), half_year(...), quarter(...), month(...) of a date column");
+        continue;
+      }
+      const auto column = dataset->column_index(column_name);
+      if (!column) {
+        std::vector<std::string> columns;
+        for (const auto& c : dataset->columns) columns.push_back(c.name);
+        auto& d = diagnostics_.error(&source, column_offset,
+                                     "unknown column '" + column_name + "' in " + dataset->name);
+        if (auto hint = did_you_mean(column_name, columns); !hint.empty()) d.notes.push_back(hint);
+        continue;
+      }
+      const ColumnSchema& schema = dataset->column(*column);
+      if (group_key.kind != GroupKeyKind::Column && schema.type != ValueType::Date) {
+        diagnostics_.error(&source, column_offset,
+                           "'" + column_name + "' is " + std::string(type_name(schema.type)) + ", not a date");
+        continue;
+      }
+      if (group_key.kind == GroupKeyKind::Column && schema.type == ValueType::Money) {
+        diagnostics_.error(&source, column_offset, "cannot group by an amount ('" + column_name + "')");
+        continue;
+      }
+      group_key.column = *column;
+      switch (group_key.kind) {
+        case GroupKeyKind::Column: group_key.label = column_name; break;
+        case GroupKeyKind::Year: group_key.label = "year"; break;
+        case GroupKeyKind::HalfYear: group_key.label = "half_year"; break;
+        case GroupKeyKind::Quarter: group_key.label = "quarter"; break;
+        case GroupKeyKind::Month: group_key.label = "month"; break;
+      }
+      if (compiled.group_keys.size() >= kMaxGroupKeys) {
+        diagnostics_.error(&source, offset_of(key),
+                           "at most " + std::to_string(kMaxGroupKeys) + " grouping keys per rule");
+        continue;
+      }
+      if (!labels.insert(group_key.label).second) {
+        diagnostics_.error(&source, offset_of(key), "'" + group_key.label + "' is grouped by twice");
+        continue;
+      }
+      compiled.group_keys.push_back(group_key);
+    }
+  }
+
+  bool measure_ok = false;
+  bool unit_known = false;  // thresholds can be checked once the kind of measure is known
+  if (measure == nullptr) {
+    diagnostics_.error(&source, rule.offset, "rule " + rule.id + " has no 'measure' clause")
+        .notes.push_back("say what is measured: measure count, share(...), sum(...), avg(...), min(...) or max(...)");
+  } else {
+    compiled.measure.text = render(measure->expr);
+    const ast::Operand& m = unwrap(measure->expr);
+    const auto* name = boost::get<ast::Name>(&m);
+    const auto* call = boost::get<x3::forward_ast<ast::Call>>(&m);
+    if (name != nullptr && name->text == "count") {
+      compiled.measure.kind = MeasureKind::Count;
+      compiled.measure.unit = ValueType::Int;
+      measure_ok = true;
+      unit_known = true;
+    } else if (call != nullptr) {
+      const std::string& fn = call->get().function.text;
+      const auto& args = call->get().args;
+      static const std::map<std::string, MeasureKind> kinds = {
+          {"count", MeasureKind::CountIf}, {"share", MeasureKind::Share}, {"sum", MeasureKind::Sum},
+          {"avg", MeasureKind::Average},   {"min", MeasureKind::Min},     {"max", MeasureKind::Max}};
+      auto kind = kinds.find(fn);
+      if (kind == kinds.end()) {
+        auto& d = diagnostics_.error(&source, call->get().offset, "unknown measure '" + fn + "'");
+        if (auto hint = did_you_mean(fn, measure_functions()); !hint.empty()) d.notes.push_back(hint);
+      } else if (args.size() != 1) {
+        diagnostics_.error(&source, call->get().offset, fn + "() takes one argument");
+      } else {
+        compiled.measure.kind = kind->second;
+        Typed arg = check_expr(args[0], ctx);
+        if (kind->second == MeasureKind::CountIf || kind->second == MeasureKind::Share) {
+          arg = require_bool(arg, ctx, "the argument of " + fn + "()");
+          compiled.measure.unit = kind->second == MeasureKind::Share ? ValueType::Fraction : ValueType::Int;
+          unit_known = true;
+        } else {
+          if (arg.unresolved) arg = unknown_name(arg, ctx);
+          if (arg.ok && arg.type != ValueType::Int && arg.type != ValueType::Money &&
+              !(arg.type == ValueType::Date && kind->second != MeasureKind::Sum &&
+                kind->second != MeasureKind::Average)) {
+            diagnostics_.error(&source, arg.offset,
+                               fn + "() needs a number or an amount, not " + std::string(type_name(arg.type)));
+            arg.ok = false;
+          }
+          compiled.measure.unit = arg.type;
+          unit_known = arg.ok;
+        }
+        if (arg.ok) {
+          compiled.measure.expr = arg.node;
+          measure_ok = true;
+        }
+      }
+    } else {
+      diagnostics_.error(&source, offset_of(measure->expr),
+                         "a measure is count, count(...), share(...), sum(...), avg(...), min(...) or max(...)");
+    }
+  }
+
+  if (unit_known) check_thresholds(source, rule, compiled, thresholds);
+  if (target != nullptr) {
+    if (!thresholds.empty()) {
+      diagnostics_.error(&source, target->offset,
+                         "a rule has either thresholds (signal/breach) or a target, not both");
+    } else if (!dataset->snapshot_column) {
+      diagnostics_.error(&source, target->offset,
+                         "a target is projected over snapshots; " + dataset->name + " has none (use over stock)");
+    } else if (measure_ok) {
+      const auto value = threshold_value(source, target->value, compiled.measure);
+      const auto deadline = parse_date(target->deadline.text);
+      if (!deadline) diagnostics_.error(&source, target->deadline.offset, "'" + target->deadline.text + "' is not a date");
+      if (value && deadline) {
+        compiled.target = Target{*to_compare_op(target->op), *value, *deadline,
+                                 "measure " + target->op + " " + render(target->value) + " by " + target->deadline.text};
+      }
+    }
+  } else if (thresholds.empty()) {
+    diagnostics_.error(&source, rule.offset, "rule " + rule.id + " has no threshold and no target")
+        .notes.push_back("add e.g. 'breach when measure > 15%' or 'target measure <= 0 by 2028-12-31'");
+  }
+  out_.rules.push_back(std::move(compiled));
+}
+
+void Checker::finish() {
+  check_files();
+  // A parameter table that lacks a year inside the rule set's validity period cannot serve it.
+  const RuleSetInfo& info = out_.info;
+  if (!info.valid_from || !info.valid_to) return;
+  const std::int32_t first_year = civil_from_days(*info.valid_from).year;
+  const std::int32_t last_year = civil_from_days(*info.valid_to).year;
+  std::set<std::uint32_t> reported;
+  for (const auto& lookup : year_lookups_) {
+    const ParamTable& table = out_.tables[lookup.table];
+    std::vector<std::string> missing_years;
+    for (std::int32_t year = first_year; year <= last_year; ++year) {
+      const bool covered = std::any_of(table.entries.begin(), table.entries.end(), [&](const TableEntry& e) {
+        return e.keys[0].low <= year && year <= e.keys[0].high;
+      });
+      if (!covered) missing_years.push_back(std::to_string(year));
+    }
+    if (!missing_years.empty() && reported.insert(lookup.table).second) {
+      diagnostics_.warning(lookup.file, lookup.offset,
+                           "parameter table '" + table.name + "' has no entry for " + join(missing_years) +
+                               ", inside the validity period of " + info.id + "; data of " +
+                               (missing_years.size() == 1 ? "that year" : "those years") +
+                               " cannot be checked until it is added");
+    }
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<CompiledRuleSet> check_rule_text(const std::string& path, std::string text,
+                                                 Diagnostics& diagnostics) {
+  auto out = std::make_unique<CompiledRuleSet>();
+  Checker checker(*out, diagnostics);
+  checker.load(path, std::move(text), nullptr, 0, 0);
+  checker.finish();
+  if (diagnostics.has_errors()) return nullptr;
+  return out;
+}
+
+std::unique_ptr<CompiledRuleSet> check_rule_file(const std::string& path, Diagnostics& diagnostics) {
+  auto out = std::make_unique<CompiledRuleSet>();
+  Checker checker(*out, diagnostics);
+  checker.load(path, std::nullopt, nullptr, 0, 0);
+  checker.finish();
+  if (diagnostics.has_errors()) return nullptr;
+  return out;
+}
+
+}  // namespace toets

@@ -1,0 +1,141 @@
+#include "dsl/diagnostics.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+namespace toets {
+
+SourceFile::SourceFile(std::string path, std::string text)
+    : path_(std::move(path)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (std::uint32_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+std::uint32_t SourceFile::line_of(std::uint32_t offset) const {
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  return static_cast<std::uint32_t>(it - line_starts_.begin());
+}
+
+std::uint32_t SourceFile::column_of(std::uint32_t offset) const {
+  const std::uint32_t start = line_starts_[line_of(offset) - 1];
+  std::uint32_t column = 1;
+  for (std::uint32_t i = start; i < offset && i < text_.size(); ++i) {
+    // Count characters, not bytes: skip UTF-8 continuation bytes.
+    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+std::string_view SourceFile::line_text(std::uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  const std::uint32_t start = line_starts_[line - 1];
+  std::uint32_t end = line < line_starts_.size() ? line_starts_[line] : static_cast<std::uint32_t>(text_.size());
+  while (end > start && (text_[end - 1] == '\n' || text_[end - 1] == '\r')) --end;
+  return std::string_view(text_).substr(start, end - start);
+}
+
+Diagnostic& Diagnostics::add(Severity severity, const SourceFile* file, std::uint32_t offset,
+                             std::string message) {
+  Diagnostic d;
+  d.severity = severity;
+  d.message = std::move(message);
+  d.sequence = static_cast<std::uint32_t>(items_.size());
+  if (file != nullptr) {
+    d.has_location = true;
+    d.path = file->path();
+    d.offset = offset;
+    d.line = file->line_of(offset);
+    d.column = file->column_of(offset);
+    d.line_text = std::string(file->line_text(d.line));
+  }
+  auto known = std::find(file_paths_.begin(), file_paths_.end(), d.path);
+  d.file_order = static_cast<std::uint32_t>(known - file_paths_.begin());
+  if (known == file_paths_.end()) file_paths_.push_back(d.path);
+  if (severity == Severity::Error) ++error_count_;
+  items_.push_back(std::move(d));
+  return items_.back();
+}
+
+Diagnostic& Diagnostics::error(const SourceFile* file, std::uint32_t offset, std::string message) {
+  return add(Severity::Error, file, offset, std::move(message));
+}
+
+Diagnostic& Diagnostics::warning(const SourceFile* file, std::uint32_t offset, std::string message) {
+  return add(Severity::Warning, file, offset, std::move(message));
+}
+
+std::vector<Diagnostic> Diagnostics::sorted() const {
+  std::vector<Diagnostic> out = items_;
+  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.file_order != b.file_order) return a.file_order < b.file_order;
+    if (a.offset != b.offset) return a.offset < b.offset;
+    return a.sequence < b.sequence;
+  });
+  return out;
+}
+
+void Diagnostics::print(std::ostream& out) const {
+  for (const auto& d : sorted()) out << format_diagnostic(d);
+}
+
+std::string format_diagnostic(const Diagnostic& d) {
+  std::ostringstream out;
+  const char* severity = d.severity == Severity::Error ? "error" : "warning";
+  if (!d.has_location) {
+    out << "toets: " << severity << ": " << d.message << '\n';
+  } else {
+    out << d.path << ':' << d.line << ':' << d.column << ": " << severity << ": " << d.message << '\n';
+    out << "  " << d.line_text << '\n' << "  ";
+    // Keep tabs so the caret lines up in a terminal.
+    std::uint32_t seen = 1;
+    for (char c : d.line_text) {
+      if (seen >= d.column) break;
+      if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;
+      out << (c == '\t' ? '\t' : ' ');
+      ++seen;
+    }
+    out << "^\n";
+  }
+  for (const auto& note : d.notes) out << "  note: " << note << '\n';
+  return out.str();
+}
+
+namespace {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+std::string closest_name(std::string_view name, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
+  for (const auto& candidate : candidates) {
+    const std::size_t distance = edit_distance(name, candidate);
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
+  const std::string best = closest_name(name, candidates);
+  return best.empty() ? std::string() : "did you mean '" + best + "'?";
+}
+
+}  // namespace toets

@@ -1,0 +1,66 @@
+#include "dsl/program.hpp"
+
+namespace toets {
+
+int compare(const Ratio& a, const Ratio& b) {
+  const __int128 left = static_cast<__int128>(a.numerator) * b.denominator;
+  const __int128 right = static_cast<__int128>(b.numerator) * a.denominator;
+  return left < right ? -1 : (left > right ? 1 : 0);
+}
+
+double to_double(const Ratio& r) {
+  return static_cast<double>(r.numerator) / static_cast<double>(r.denominator);
+}
+
+std::string_view compare_op_text(CompareOp op) {
+  switch (op) {
+    case CompareOp::Lt: return "<";
+    case CompareOp::Le: return "<=";
+    case CompareOp::Eq: return "=";
+    case CompareOp::Ne: return "!=";
+    case CompareOp::Ge: return ">=";
+    case CompareOp::Gt: return ">";
+  }
+  return "?";
+}
+
+bool holds(int c, CompareOp op) {
+  switch (op) {
+    case CompareOp::Lt: return c < 0;
+    case CompareOp::Le: return c <= 0;
+    case CompareOp::Eq: return c == 0;
+    case CompareOp::Ne: return c != 0;
+    case CompareOp::Ge: return c >= 0;
+    case CompareOp::Gt: return c > 0;
+  }
+  return false;
+}
+
+std::string_view status_name(Status status) {
+  switch (status) {
+    case Status::Ok: return "ok";
+    case Status::Signal: return "signal";
+    case Status::Breach: return "breach";
+    case Status::OnTrack: return "on_track";
+    case Status::AtRisk: return "at_risk";
+    case Status::NoData: return "no_data";
+    case Status::NotEvaluated: return "not_evaluated";
+    case Status::Error: return "error";
+  }
+  return "?";
+}
+
+std::string_view measure_name(MeasureKind kind) {
+  switch (kind) {
+    case MeasureKind::Count: return "count";
+    case MeasureKind::CountIf: return "count";
+    case MeasureKind::Share: return "share";
+    case MeasureKind::Sum: return "sum";
+    case MeasureKind::Average: return "avg";
+    case MeasureKind::Min: return "min";
+    case MeasureKind::Max: return "max";
+  }
+  return "?";
+}
+
+}  // namespace toets

@@ -1,0 +1,174 @@
+#pragma once
+// A checked, bound and compiled rule set: what the engine runs. Names are resolved to column
+// indices, parameter values and tables; every expression is a small array of typed nodes; every
+// number is exact (integers, cents, rationals). Produced only by check_rule_set() (checker.hpp),
+// so nothing runs that was not checked. Immutable after construction; safe to share between threads.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/diagnostics.hpp"
+#include "dsl/schema.hpp"
+
+namespace toets {
+
+// An exact rational: shares (k/n), percentages (75/1000), averages (sum/count), cents (n/1).
+struct Ratio {
+  std::int64_t numerator = 0;
+  std::int64_t denominator = 1;  // always > 0
+};
+// -1, 0, 1 without rounding (128-bit cross products).
+int compare(const Ratio& a, const Ratio& b);
+double to_double(const Ratio& r);
+
+enum class CompareOp : std::uint8_t { Lt, Le, Eq, Ne, Ge, Gt };
+std::string_view compare_op_text(CompareOp op);
+bool holds(int comparison, CompareOp op);  // comparison = compare(a, b): does "a op b" hold?
+
+enum class Status : std::uint8_t { Ok, Signal, Breach, OnTrack, AtRisk, NoData, NotEvaluated, Error };
+std::string_view status_name(Status status);  // "ok", "signal", "breach", "on_track", ...
+
+// ---- expressions ----
+
+enum class NodeOp : std::uint8_t {
+  Constant,       // value
+  Column,         // a column's value (money as cents, others as int)
+  TextConstant,   // a text literal compared with a dictionary column: resolved per dataset
+  Year, HalfOfYear, QuarterOfYear, MonthOfYear,  // of a date
+  Lookup,         // parameter table `table` with `args`
+  Add, Subtract, Multiply, Negate,
+  Compare,        // args[0] compare_op args[1]; false when either is missing
+  InSet,          // args[0] in set `set` (false when missing)
+  And, Or, Not,
+  IsMissing,
+};
+
+inline constexpr std::uint32_t kNoIndex = 0xFFFFFFFFu;
+
+struct ExprNode {
+  NodeOp op = NodeOp::Constant;
+  ValueType type = ValueType::Int;
+  CompareOp compare_op = CompareOp::Eq;
+  std::int64_t value = 0;            // Constant
+  std::uint32_t column = kNoIndex;   // Column (and, for TextConstant / InSet on text, its column)
+  std::uint32_t table = kNoIndex;    // Lookup
+  std::uint32_t set = kNoIndex;      // InSet
+  std::vector<std::uint32_t> args;   // child node indices (always lower than this node's)
+  std::string text;                  // TextConstant
+  std::uint32_t offset = 0;          // source position, for run-time errors
+};
+
+// Value sets for `in`: numbers (enum indices, ints) or texts (resolved per dataset).
+struct ValueSet {
+  std::vector<std::int64_t> numbers;
+  std::vector<std::string> texts;
+};
+
+// A flat expression pool; a rule's expressions are node indices into it. Children come first.
+struct ExprPool {
+  std::vector<ExprNode> nodes;
+  std::vector<ValueSet> sets;
+};
+
+// ---- parameter tables ----
+
+// A key pattern: lo..hi inclusive (hi = INT64_MAX for "2+").
+struct KeyRange {
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+};
+struct TableEntry {
+  std::vector<KeyRange> keys;
+  std::optional<std::int64_t> value;  // nullopt: written as `unknown` (an UNVERIFIED figure)
+  std::uint32_t offset = 0;
+};
+struct ParamTable {
+  std::string name;
+  std::vector<std::string> key_names;  // year, household_size
+  ValueType type = ValueType::Money;
+  std::vector<TableEntry> entries;
+  const SourceFile* file = nullptr;
+  std::uint32_t offset = 0;
+};
+
+// ---- rules ----
+
+// A rule groups by at most this many keys (a deadline rule adds the snapshot date as one more).
+inline constexpr std::size_t kMaxGroupKeys = 4;
+
+enum class GroupKeyKind : std::uint8_t { Column, Year, HalfYear, Quarter, Month };
+struct GroupKey {
+  GroupKeyKind kind = GroupKeyKind::Column;
+  std::uint32_t column = 0;
+  std::string label;  // "corporation", "year", "half_year", "quarter", "month"
+};
+
+enum class MeasureKind : std::uint8_t { Count, CountIf, Share, Sum, Average, Min, Max };
+std::string_view measure_name(MeasureKind kind);
+
+struct Measure {
+  MeasureKind kind = MeasureKind::Count;
+  std::uint32_t expr = kNoIndex;     // predicate (CountIf, Share) or value (Sum...)
+  ValueType unit = ValueType::Int;   // unit of the measured value: Int, Money, Date, Fraction
+  std::string text;                  // as written, for reports
+};
+
+struct Threshold {
+  Status status = Status::Breach;    // Signal or Breach
+  CompareOp op = CompareOp::Gt;
+  Ratio value;                       // in the measure's unit (cents for money)
+  std::string text;                  // "measure > 15%"
+};
+
+struct Target {
+  CompareOp op = CompareOp::Le;
+  Ratio value;
+  std::int32_t deadline = 0;         // days since epoch
+  std::string text;                  // "measure <= 0 by 2028-12-31"
+};
+
+struct CompiledRule {
+  std::string id;                    // article number as written
+  std::string title;
+  std::string source;
+  std::string owner;
+  std::string note;
+  std::string ruleset_id;            // the rule set (file) that declares it
+  std::string scope_municipality;    // "" = all municipalities
+  std::optional<std::int32_t> valid_from;  // the declaring rule set's validity period
+  std::optional<std::int32_t> valid_to;
+  const SourceFile* file = nullptr;
+  std::uint32_t offset = 0;
+
+  const DatasetSchema* dataset = nullptr;
+  std::uint32_t filter = kNoIndex;   // node index, or kNoIndex for all rows
+  std::uint32_t exempt = kNoIndex;
+  std::string exempt_text;
+  std::vector<GroupKey> group_keys;
+  Measure measure;
+  std::vector<Threshold> thresholds; // breach first, then signal
+  std::optional<Target> target;
+  ExprPool pool;
+};
+
+struct RuleSetInfo {
+  std::string id;
+  std::string title;
+  std::string municipality;
+  std::string source;
+  std::optional<std::int32_t> valid_from;
+  std::optional<std::int32_t> valid_to;
+  std::string file;
+};
+
+struct CompiledRuleSet {
+  RuleSetInfo info;                           // of the file that was checked
+  std::vector<ParamTable> tables;
+  std::vector<CompiledRule> rules;            // imported files' rules first, in import order
+  std::vector<std::unique_ptr<SourceFile>> sources;  // keeps every file's text alive
+};
+
+}  // namespace toets

@@ -1,0 +1,149 @@
+#include "dsl/schema.hpp"
+
+#include <algorithm>
+
+namespace toets {
+
+std::string_view type_name(ValueType type) {
+  switch (type) {
+    case ValueType::Int: return "int";
+    case ValueType::Money: return "money";
+    case ValueType::Date: return "date";
+    case ValueType::Bool: return "bool";
+    case ValueType::Enum: return "enum";
+    case ValueType::Text: return "text";
+    case ValueType::Fraction: return "percentage";
+  }
+  return "?";
+}
+
+std::optional<std::uint32_t> ColumnSchema::enum_index(std::string_view value) const {
+  for (std::uint32_t i = 0; i < enum_values.size(); ++i) {
+    if (enum_values[i] == value) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint32_t> DatasetSchema::column_index(std::string_view wanted) const {
+  for (std::uint32_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == wanted) return i;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Builders that keep the tables below readable.
+ColumnSchema text(std::string name, bool required) {
+  return ColumnSchema{std::move(name), ValueType::Text, required, false, TextStorage::Dictionary, {}, {}};
+}
+ColumnSchema id(std::string name, bool required, bool unique) {
+  return ColumnSchema{std::move(name), ValueType::Text, required, unique, TextStorage::Raw, {}, {}};
+}
+ColumnSchema typed(std::string name, ValueType type, bool required) {
+  return ColumnSchema{std::move(name), type, required, false, TextStorage::Dictionary, {}, {}};
+}
+ColumnSchema enumeration(std::string name, bool required, std::vector<std::string> values) {
+  return ColumnSchema{std::move(name), ValueType::Enum, required, false, TextStorage::Dictionary,
+                      std::move(values), {}};
+}
+
+std::vector<std::string> segments() { return {"sociaal", "middenhuur", "vrije_sector"}; }
+
+// Best first, as on the label itself.
+std::vector<std::string> energy_labels() {
+  return {"A++++", "A+++", "A++", "A+", "A", "B", "C", "D", "E", "F", "G"};
+}
+
+std::vector<DatasetSchema> build_schemas() {
+  std::vector<DatasetSchema> all;
+
+  DatasetSchema allocations{DatasetKind::Allocations, "allocations", {}, 0, std::nullopt};
+  allocations.columns = {
+      id("allocation_id", true, true),
+      text("corporation", true),
+      text("municipality", true),
+      text("kern", false),
+      text("neighbourhood", false),
+      typed("contract_date", ValueType::Date, true),
+      id("dwelling_id", true, false),
+      enumeration("segment", true, segments()),
+      typed("daeb", ValueType::Bool, true),
+      typed("new_build", ValueType::Bool, false),
+      typed("rent", ValueType::Money, true),
+      typed("household_size", ValueType::Int, true),
+      typed("household_income", ValueType::Money, true),
+      typed("applicant_age", ValueType::Int, true),
+      enumeration("channel", true,
+                  {"regulier", "herstructurering", "urgent", "statushouder", "uitstroom_mobw",
+                   "wonen_eerst", "vitaal_beroep", "starter", "directe_bemiddeling", "overig"}),
+      enumeration("energy_label", false, energy_labels()),
+  };
+  allocations.columns[11].min_value = 1;  // household_size >= 1
+  allocations.columns[13].min_value = 0;  // applicant_age
+  all.push_back(std::move(allocations));
+
+  DatasetSchema stock{DatasetKind::Stock, "stock", {}, 0, 1};
+  stock.columns = {
+      id("dwelling_id", true, false),
+      typed("snapshot_date", ValueType::Date, true),
+      text("corporation", true),
+      text("municipality", true),
+      text("kern", false),
+      text("neighbourhood", false),
+      enumeration("segment", true, segments()),
+      typed("daeb", ValueType::Bool, true),
+      typed("rent", ValueType::Money, true),
+      enumeration("energy_label", true, energy_labels()),
+      typed("monument", ValueType::Bool, false),
+      typed("zero_step", ValueType::Bool, false),
+      typed("flex", ValueType::Bool, false),
+  };
+  all.push_back(std::move(stock));
+
+  DatasetSchema mutations{DatasetKind::Mutations, "mutations", {}, 0, std::nullopt};
+  mutations.columns = {
+      id("mutation_id", true, true),
+      id("dwelling_id", false, false),
+      text("corporation", true),
+      text("municipality", true),
+      text("kern", false),
+      typed("date", ValueType::Date, true),
+      enumeration("kind", true,
+                  {"nieuwbouw", "aankoop", "verkoop", "sloop", "liberalisatie", "transformatie",
+                   "optoppen"}),
+      enumeration("segment", true, segments()),
+  };
+  all.push_back(std::move(mutations));
+
+  DatasetSchema projects{DatasetKind::Projects, "projects", {}, 0, std::nullopt};
+  projects.columns = {
+      id("project_id", true, true),
+      text("municipality", true),
+      text("name", true),
+      text("developer", true),
+      typed("delivery_year", ValueType::Int, true),
+      typed("total_dwellings", ValueType::Int, true),
+      typed("social_rent", ValueType::Int, true),
+      typed("middle_rent", ValueType::Int, false),
+  };
+  for (std::uint32_t c = 5; c <= 7; ++c) projects.columns[c].min_value = 0;
+  all.push_back(std::move(projects));
+  return all;
+}
+
+}  // namespace
+
+std::span<const DatasetSchema> dataset_schemas() {
+  static const std::vector<DatasetSchema> schemas = build_schemas();
+  return schemas;
+}
+
+const DatasetSchema* find_dataset(std::string_view name) {
+  for (const auto& schema : dataset_schemas()) {
+    if (schema.name == name) return &schema;
+  }
+  return nullptr;
+}
+
+}  // namespace toets

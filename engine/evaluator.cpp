@@ -1,0 +1,924 @@
+#include "engine/evaluator.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <unordered_map>
+
+#include "dsl/calendar.hpp"
+
+namespace toets {
+
+namespace {
+
+// Rows are evaluated in batches of this many: big enough to amortise the per-node dispatch,
+// small enough that every node's buffer stays in cache.
+constexpr std::size_t kBatch = 1024;
+constexpr std::size_t kMaxKeys = kMaxGroupKeys + 1;  // + the snapshot date of deadline rules
+
+// Row states kept per record for the evidence pass after statuses are known.
+enum RowState : std::uint8_t { kNotMeasured = 0, kMeasuredFalse = 1, kMeasuredTrue = 2, kExempt = 3 };
+
+__int128 floor_div(__int128 a, __int128 b) {  // b > 0
+  __int128 q = a / b;
+  if ((a % b != 0) && (a < 0)) --q;
+  return q;
+}
+__int128 ceil_div(__int128 a, __int128 b) { return -floor_div(-a, b); }
+
+// A parameter table laid out as a dense grid, so a look-up is a few multiplications. Keys below
+// the smallest bound are absent; keys above the largest finite bound fall in one extra cell that
+// only open ranges ("2+") cover.
+class DenseTable {
+ public:
+  explicit DenseTable(const ParamTable& table) : table_(&table) {
+    const std::size_t dims = table.key_names.size();
+    low_.assign(dims, std::numeric_limits<std::int64_t>::max());
+    high_.assign(dims, std::numeric_limits<std::int64_t>::min());
+    for (const auto& entry : table.entries) {
+      for (std::size_t d = 0; d < dims; ++d) {
+        low_[d] = std::min(low_[d], entry.keys[d].low);
+        high_[d] = std::max(high_[d], entry.keys[d].low);
+        if (entry.keys[d].high != std::numeric_limits<std::int64_t>::max()) {
+          high_[d] = std::max(high_[d], entry.keys[d].high);
+        }
+      }
+    }
+    std::size_t cells = 1;
+    extent_.resize(dims);
+    for (std::size_t d = 0; d < dims && !table.entries.empty(); ++d) {
+      extent_[d] = static_cast<std::size_t>(high_[d] - low_[d] + 2);
+      if (extent_[d] > 100000 || cells > 1000000 / extent_[d]) {
+        dense_ = false;
+        return;
+      }
+      cells *= extent_[d];
+    }
+    if (table.entries.empty()) {
+      dense_ = false;
+      return;
+    }
+    cell_entry_.assign(cells, -1);
+    for (std::size_t e = 0; e < table.entries.size(); ++e) fill(e, 0, 0);
+  }
+
+  // The entry covering these keys, or -1.
+  std::int32_t find(const std::int64_t* keys) const {
+    if (!dense_) return scan(keys);
+    std::size_t cell = 0;
+    for (std::size_t d = 0; d < extent_.size(); ++d) {
+      const std::int64_t key = keys[d];
+      if (key < low_[d]) return -1;
+      const std::size_t index = key > high_[d] ? extent_[d] - 1 : static_cast<std::size_t>(key - low_[d]);
+      cell = cell * extent_[d] + index;
+    }
+    return cell_entry_[cell];
+  }
+  const ParamTable& table() const { return *table_; }
+
+ private:
+  void fill(std::size_t entry, std::size_t dim, std::size_t cell) {
+    if (dim == extent_.size()) {
+      cell_entry_[cell] = static_cast<std::int32_t>(entry);
+      return;
+    }
+    const KeyRange& range = table_->entries[entry].keys[dim];
+    const std::int64_t last = range.high == std::numeric_limits<std::int64_t>::max() ? high_[dim] + 1 : range.high;
+    for (std::int64_t key = range.low; key <= last; ++key) {
+      fill(entry, dim + 1, cell * extent_[dim] + static_cast<std::size_t>(key - low_[dim]));
+    }
+  }
+  std::int32_t scan(const std::int64_t* keys) const {
+    for (std::size_t e = 0; e < table_->entries.size(); ++e) {
+      bool match = true;
+      for (std::size_t d = 0; d < table_->key_names.size() && match; ++d) {
+        match = keys[d] >= table_->entries[e].keys[d].low && keys[d] <= table_->entries[e].keys[d].high;
+      }
+      if (match) return static_cast<std::int32_t>(e);
+    }
+    return -1;
+  }
+
+  const ParamTable* table_;
+  bool dense_ = true;
+  std::vector<std::int64_t> low_, high_;
+  std::vector<std::size_t> extent_;
+  std::vector<std::int32_t> cell_entry_;
+};
+
+struct GroupKeyValues {
+  std::array<std::int64_t, kMaxKeys> values{};
+  bool operator==(const GroupKeyValues& other) const { return values == other.values; }
+};
+struct GroupKeyHash {
+  std::size_t operator()(const GroupKeyValues& key) const {
+    std::uint64_t h = 1469598103934665603ull;
+    for (std::int64_t v : key.values) {
+      h ^= static_cast<std::uint64_t>(v) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    }
+    return static_cast<std::size_t>(h);
+  }
+};
+
+struct Accumulator {
+  GroupKeyValues key;
+  std::uint64_t records = 0;
+  std::uint64_t matching = 0;        // predicate true (count(p), share(p))
+  std::uint64_t exempt = 0;
+  std::uint64_t exempt_matching = 0;
+  std::uint64_t present = 0;         // non-missing values (sum, avg, min, max)
+  std::int64_t sum = 0;
+  std::int64_t min = std::numeric_limits<std::int64_t>::max();
+  std::int64_t max = std::numeric_limits<std::int64_t>::min();
+};
+
+// Evaluates one rule over one dataset.
+class RuleRun {
+ public:
+  RuleRun(const CompiledRule& rule, const Dataset& data, const std::vector<DenseTable>& tables,
+          std::int32_t as_of)
+      : rule_(rule), data_(data), tables_(tables), as_of_(as_of) {
+    const auto& nodes = rule.pool.nodes;
+    buffers_.assign(nodes.size(), std::vector<std::int64_t>(kBatch));
+    selections_.assign(nodes.size(), {});
+    sets_.resize(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const ExprNode& node = nodes[i];
+      if (node.op == NodeOp::And || node.op == NodeOp::Or) selections_[i].resize(kBatch);
+      if (node.op == NodeOp::TextConstant) {
+        const std::int32_t code = data.column(node.column).dictionary.find(node.text);
+        text_codes_.emplace(i, code < 0 ? -2 : code);  // -2 equals no value
+      }
+      if (node.op == NodeOp::InSet) {
+        const ValueSet& set = rule.pool.sets[node.set];
+        std::vector<std::int64_t>& members = sets_[i];
+        members = set.numbers;
+        for (const auto& text : set.texts) {
+          const std::int32_t code = data.column(node.column).dictionary.find(text);
+          if (code >= 0) members.push_back(code);
+        }
+        std::sort(members.begin(), members.end());
+      }
+    }
+    keys_ = rule.group_keys;
+    if (rule.target) {
+      GroupKey snapshot;
+      snapshot.kind = GroupKeyKind::Column;
+      snapshot.column = *data.schema().snapshot_column;
+      snapshot.label = data.schema().column(snapshot.column).name;
+      keys_.push_back(snapshot);
+    }
+    // The rule set's municipality: rows of other municipalities are out of scope.
+    if (!rule.scope_municipality.empty()) {
+      if (auto column = data.schema().column_index("municipality")) {
+        scope_column_ = *column;
+        const TextDictionary& dictionary = data.column(*column).dictionary;
+        scope_codes_.assign(dictionary.size(), 0);
+        for (std::size_t code = 0; code < dictionary.size(); ++code) {
+          scope_codes_[code] = equal_ignoring_case(dictionary.value(static_cast<std::int32_t>(code)),
+                                                   rule.scope_municipality);
+        }
+      }
+    }
+  }
+
+  std::vector<RuleResult> run();
+
+ private:
+  static bool equal_ignoring_case(std::string_view a, std::string_view b) {
+    auto trim = [](std::string_view s) {
+      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+      while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+      return s;
+    };
+    a = trim(a);
+    b = trim(b);
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  }
+
+  std::int64_t column_value(std::uint32_t column, std::size_t row) const {
+    const ColumnData& data = data_.column(column);
+    if (data.type == ValueType::Money) return data.cents[row];
+    const std::int32_t v = data.values[row];
+    return v == kNull32 ? kNull64 : v;
+  }
+  bool is_missing(std::uint32_t column, std::size_t row) const {
+    const ColumnData& data = data_.column(column);
+    if (data.text_storage == TextStorage::Raw && data.type == ValueType::Text) return data.raw_text(row).empty();
+    if (data.type == ValueType::Money) return data.cents[row] == kNull64;
+    return data.values[row] == kNull32;
+  }
+  std::int64_t key_value(const GroupKey& key, std::size_t row) const {
+    const std::int64_t v = column_value(key.column, row);
+    if (key.kind == GroupKeyKind::Column || v == kNull64) return v;
+    const CivilDate date = civil_from_days(static_cast<std::int32_t>(v));
+    switch (key.kind) {
+      case GroupKeyKind::Year: return date.year;
+      case GroupKeyKind::HalfYear: return date.year * 10 + (date.month <= 6 ? 1 : 2);
+      case GroupKeyKind::Quarter: return date.year * 10 + (date.month + 2) / 3;
+      case GroupKeyKind::Month: return date.year * 100 + date.month;
+      case GroupKeyKind::Column: break;
+    }
+    return v;
+  }
+
+  // Evaluates `node` for the rows sel[0..n); results in buffers_[node][0..n). False on an error.
+  bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
+  std::uint32_t group_of(std::size_t row);
+  RuleResult finish_group(const Accumulator& acc) const;
+  void decide(RuleResult& result, const Accumulator& acc) const;
+  void collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
+                        const std::vector<bool>& wants_evidence) const;
+  std::vector<RuleResult> finish_deadline();
+  std::vector<GroupField> describe_key(const GroupKeyValues& key, std::size_t count) const;
+
+  const CompiledRule& rule_;
+  const Dataset& data_;
+  const std::vector<DenseTable>& tables_;
+  std::int32_t as_of_;
+  std::vector<GroupKey> keys_;
+  std::vector<std::vector<std::int64_t>> buffers_;
+  std::vector<std::vector<std::uint32_t>> selections_;
+  std::vector<std::vector<std::int64_t>> sets_;
+  std::unordered_map<std::size_t, std::int64_t> text_codes_;
+  std::uint32_t scope_column_ = kNoIndex;
+  std::vector<std::uint8_t> scope_codes_;
+
+  std::unordered_map<GroupKeyValues, std::uint32_t, GroupKeyHash> group_index_;
+  std::vector<Accumulator> groups_;
+  GroupKeyValues last_key_{};
+  std::uint32_t last_group_ = kNoIndex;
+  std::vector<std::uint32_t> row_group_;
+  std::vector<std::uint8_t> row_state_;
+  std::string error_;
+};
+
+bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n) {
+  const ExprNode& node = rule_.pool.nodes[index];
+  std::int64_t* out = buffers_[index].data();
+  switch (node.op) {
+    case NodeOp::Constant:
+      std::fill(out, out + n, node.value);
+      return true;
+    case NodeOp::TextConstant:
+      std::fill(out, out + n, text_codes_.at(index));
+      return true;
+    case NodeOp::Column: {
+      const ColumnData& column = data_.column(node.column);
+      if (column.type == ValueType::Money) {
+        for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]];
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::int32_t v = column.values[sel[i]];
+          out[i] = v == kNull32 ? kNull64 : v;
+        }
+      }
+      return true;
+    }
+    case NodeOp::IsMissing:
+      for (std::size_t i = 0; i < n; ++i) out[i] = is_missing(node.column, sel[i]) ? 1 : 0;
+      return true;
+    case NodeOp::Year:
+    case NodeOp::HalfOfYear:
+    case NodeOp::QuarterOfYear:
+    case NodeOp::MonthOfYear: {
+      if (!eval(node.args[0], sel, n)) return false;
+      const std::int64_t* in = buffers_[node.args[0]].data();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (in[i] == kNull64) {
+          out[i] = kNull64;
+          continue;
+        }
+        const CivilDate date = civil_from_days(static_cast<std::int32_t>(in[i]));
+        switch (node.op) {
+          case NodeOp::Year: out[i] = date.year; break;
+          case NodeOp::HalfOfYear: out[i] = date.month <= 6 ? 1 : 2; break;
+          case NodeOp::QuarterOfYear: out[i] = (date.month + 2) / 3; break;
+          default: out[i] = date.month; break;
+        }
+      }
+      return true;
+    }
+    case NodeOp::Lookup: {
+      for (auto arg : node.args) {
+        if (!eval(arg, sel, n)) return false;
+      }
+      const DenseTable& table = tables_[node.table];
+      std::array<std::int64_t, 8> keys{};
+      for (std::size_t i = 0; i < n; ++i) {
+        bool missing_key = false;
+        for (std::size_t k = 0; k < node.args.size(); ++k) {
+          keys[k] = buffers_[node.args[k]][i];
+          missing_key = missing_key || keys[k] == kNull64;
+        }
+        if (missing_key) {
+          out[i] = kNull64;
+          continue;
+        }
+        const std::int32_t entry = table.find(keys.data());
+        if (entry >= 0 && table.table().entries[static_cast<std::size_t>(entry)].value) {
+          out[i] = *table.table().entries[static_cast<std::size_t>(entry)].value;
+          continue;
+        }
+        // A figure the table lacks: a clear error naming table, key and record, never a fallback.
+        const ParamTable& t = table.table();
+        std::string key_text;
+        for (std::size_t k = 0; k < node.args.size(); ++k) {
+          if (k > 0) key_text += ", ";
+          key_text += t.key_names[k] + " " + std::to_string(keys[k]);
+        }
+        const std::string where = t.file != nullptr ? t.file->path() + ":" + std::to_string(t.file->line_of(
+                                                                                 entry >= 0 ? t.entries[static_cast<std::size_t>(entry)].offset : t.offset))
+                                                    : "";
+        error_ = "parameter table '" + t.name + "' " +
+                 (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
+                             : "has no value for " + key_text + " (" + where + ")") +
+                 "; needed for " + data_.schema().name + " record '" + std::string(data_.record_id(sel[i])) +
+                 "' (line " + std::to_string(data_.source_line(sel[i])) + ")";
+        return false;
+      }
+      return true;
+    }
+    case NodeOp::Add:
+    case NodeOp::Subtract:
+    case NodeOp::Multiply: {
+      if (!eval(node.args[0], sel, n) || !eval(node.args[1], sel, n)) return false;
+      const std::int64_t* a = buffers_[node.args[0]].data();
+      const std::int64_t* b = buffers_[node.args[1]].data();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (a[i] == kNull64 || b[i] == kNull64) {
+          out[i] = kNull64;
+          continue;
+        }
+        bool overflow = false;
+        if (node.op == NodeOp::Add) overflow = __builtin_add_overflow(a[i], b[i], &out[i]);
+        else if (node.op == NodeOp::Subtract) overflow = __builtin_sub_overflow(a[i], b[i], &out[i]);
+        else overflow = __builtin_mul_overflow(a[i], b[i], &out[i]);
+        if (overflow || out[i] == kNull64) {
+          error_ = "arithmetic overflow for " + data_.schema().name + " record '" +
+                   std::string(data_.record_id(sel[i])) + "'";
+          return false;
+        }
+      }
+      return true;
+    }
+    case NodeOp::Negate: {
+      if (!eval(node.args[0], sel, n)) return false;
+      const std::int64_t* a = buffers_[node.args[0]].data();
+      for (std::size_t i = 0; i < n; ++i) out[i] = a[i] == kNull64 ? kNull64 : -a[i];
+      return true;
+    }
+    case NodeOp::Compare: {
+      if (!eval(node.args[0], sel, n) || !eval(node.args[1], sel, n)) return false;
+      const std::int64_t* a = buffers_[node.args[0]].data();
+      const std::int64_t* b = buffers_[node.args[1]].data();
+      const CompareOp op = node.compare_op;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (a[i] == kNull64 || b[i] == kNull64) {
+          out[i] = 0;  // a comparison with a missing value is false
+          continue;
+        }
+        const int c = a[i] < b[i] ? -1 : (a[i] > b[i] ? 1 : 0);
+        out[i] = holds(c, op) ? 1 : 0;
+      }
+      return true;
+    }
+    case NodeOp::InSet: {
+      if (!eval(node.args[0], sel, n)) return false;
+      const std::int64_t* a = buffers_[node.args[0]].data();
+      const std::vector<std::int64_t>& members = sets_[index];
+      for (std::size_t i = 0; i < n; ++i) {
+        out[i] = a[i] != kNull64 && std::binary_search(members.begin(), members.end(), a[i]) ? 1 : 0;
+      }
+      return true;
+    }
+    case NodeOp::Not: {
+      if (!eval(node.args[0], sel, n)) return false;
+      const std::int64_t* a = buffers_[node.args[0]].data();
+      for (std::size_t i = 0; i < n; ++i) out[i] = a[i] == 1 ? 0 : 1;  // missing counts as false
+      return true;
+    }
+    case NodeOp::And:
+    case NodeOp::Or: {
+      // Short-circuit per row: the right side only sees the rows the left side did not decide,
+      // so a look-up on the right is never made for a row that does not need it.
+      if (!eval(node.args[0], sel, n)) return false;
+      const std::int64_t* a = buffers_[node.args[0]].data();
+      const std::int64_t undecided = node.op == NodeOp::And ? 1 : 0;
+      std::uint32_t* sub = selections_[index].data();
+      std::size_t m = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t left = a[i] == 1 ? 1 : 0;
+        if (left == undecided) sub[m++] = sel[i];
+      }
+      if (m > 0 && !eval(node.args[1], sub, m)) return false;
+      const std::int64_t* b = buffers_[node.args[1]].data();
+      std::size_t j = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int64_t left = a[i] == 1 ? 1 : 0;
+        if (left == undecided) {
+          out[i] = b[j++] == 1 ? 1 : 0;
+        } else {
+          out[i] = left;
+        }
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+std::uint32_t RuleRun::group_of(std::size_t row) {
+  GroupKeyValues key;
+  for (std::size_t k = 0; k < keys_.size(); ++k) key.values[k] = key_value(keys_[k], row);
+  // Exports are usually sorted: the previous row's group is the likeliest.
+  if (last_group_ != kNoIndex && key == last_key_) return last_group_;
+  auto [it, inserted] = group_index_.emplace(key, static_cast<std::uint32_t>(groups_.size()));
+  if (inserted) {
+    groups_.emplace_back();
+    groups_.back().key = key;
+  }
+  last_key_ = key;
+  last_group_ = it->second;
+  return it->second;
+}
+
+std::vector<RuleResult> RuleRun::run() {
+  const std::size_t rows = data_.row_count();
+  row_group_.assign(rows, kNoIndex);
+  row_state_.assign(rows, kNotMeasured);
+  std::vector<std::uint32_t> in_scope(kBatch), filtered(kBatch), measured(kBatch), exempted(kBatch);
+  const MeasureKind kind = rule_.measure.kind;
+  const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
+
+  for (std::size_t begin = 0; begin < rows; begin += kBatch) {
+    const std::size_t end = std::min(rows, begin + kBatch);
+    std::size_t n = 0;
+    for (std::size_t row = begin; row < end; ++row) {
+      if (scope_column_ != kNoIndex) {
+        const std::int32_t code = data_.column(scope_column_).values[row];
+        if (code < 0 || !scope_codes_[static_cast<std::size_t>(code)]) continue;
+      }
+      in_scope[n++] = static_cast<std::uint32_t>(row);
+      row_group_[row] = group_of(row);  // every in-scope group exists, even if the filter empties it
+    }
+    if (n == 0) continue;
+
+    std::size_t f = n;
+    const std::uint32_t* sel = in_scope.data();
+    if (rule_.filter != kNoIndex) {
+      if (!eval(rule_.filter, in_scope.data(), n)) break;
+      const std::int64_t* keep = buffers_[rule_.filter].data();
+      f = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (keep[i] == 1) filtered[f++] = in_scope[i];
+      }
+      sel = filtered.data();
+    }
+    std::size_t m = f;
+    std::size_t x = 0;
+    if (rule_.exempt != kNoIndex && f > 0) {
+      if (!eval(rule_.exempt, sel, f)) break;
+      const std::int64_t* is_exempt = buffers_[rule_.exempt].data();
+      m = 0;
+      for (std::size_t i = 0; i < f; ++i) {
+        if (is_exempt[i] == 1) exempted[x++] = sel[i];
+        else measured[m++] = sel[i];
+      }
+      sel = measured.data();
+      if (x > 0 && predicate) {
+        if (!eval(rule_.measure.expr, exempted.data(), x)) break;
+        const std::int64_t* value = buffers_[rule_.measure.expr].data();
+        for (std::size_t i = 0; i < x; ++i) groups_[row_group_[exempted[i]]].exempt_matching += value[i] == 1;
+      }
+      for (std::size_t i = 0; i < x; ++i) {
+        ++groups_[row_group_[exempted[i]]].exempt;
+        row_state_[exempted[i]] = kExempt;
+      }
+    }
+    if (m == 0) continue;
+
+    if (rule_.measure.expr != kNoIndex) {
+      if (!eval(rule_.measure.expr, sel, m)) break;
+    }
+    const std::int64_t* value = rule_.measure.expr != kNoIndex ? buffers_[rule_.measure.expr].data() : nullptr;
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::uint32_t row = sel[i];
+      Accumulator& acc = groups_[row_group_[row]];
+      ++acc.records;
+      if (predicate) {
+        const bool yes = value[i] == 1;
+        acc.matching += yes;
+        row_state_[row] = yes ? kMeasuredTrue : kMeasuredFalse;
+      } else {
+        row_state_[row] = kMeasuredTrue;
+        if (value != nullptr && value[i] != kNull64) {
+          ++acc.present;
+          if (__builtin_add_overflow(acc.sum, value[i], &acc.sum)) {
+            error_ = "the sum overflows";
+          }
+          acc.min = std::min(acc.min, value[i]);
+          acc.max = std::max(acc.max, value[i]);
+        }
+      }
+    }
+    if (!error_.empty()) break;
+  }
+
+  if (!error_.empty()) {
+    RuleResult result;
+    result.rule = &rule_;
+    result.status = Status::Error;
+    result.message = error_;
+    return {result};
+  }
+  if (rule_.target) return finish_deadline();
+
+  // One result per group, sorted by group key for a stable order.
+  std::vector<std::uint32_t> order(groups_.size());
+  for (std::uint32_t g = 0; g < order.size(); ++g) order[g] = g;
+  std::vector<RuleResult> results;
+  std::vector<std::uint32_t> result_of_group(groups_.size(), kNoIndex);
+  std::vector<bool> wants_evidence(groups_.size(), false);
+  for (std::uint32_t g : order) {
+    RuleResult result = finish_group(groups_[g]);
+    wants_evidence[g] = result.status == Status::Signal || result.status == Status::Breach;
+    result_of_group[g] = static_cast<std::uint32_t>(results.size());
+    results.push_back(std::move(result));
+  }
+  collect_evidence(results, result_of_group, wants_evidence);
+  if (results.empty()) {
+    RuleResult empty;
+    empty.rule = &rule_;
+    empty.status = Status::NoData;
+    empty.message = data_.row_count() == 0 ? "the " + data_.schema().name + " data has no rows"
+                                           : "no " + data_.schema().name + " rows in scope (municipality " +
+                                                 rule_.scope_municipality + ")";
+    results.push_back(std::move(empty));
+  }
+  return results;
+}
+
+std::vector<GroupField> RuleRun::describe_key(const GroupKeyValues& key, std::size_t count) const {
+  std::vector<GroupField> fields;
+  for (std::size_t k = 0; k < count; ++k) {
+    const GroupKey& spec = keys_[k];
+    const std::int64_t v = key.values[k];
+    GroupField field;
+    field.name = spec.label;
+    if (v != kNull64) {
+      const ColumnData& column = data_.column(spec.column);
+      switch (spec.kind) {
+        case GroupKeyKind::Column:
+          switch (column.type) {
+            case ValueType::Text: field.text = column.dictionary.value(static_cast<std::int32_t>(v)); break;
+            case ValueType::Enum: field.text = data_.schema().column(spec.column).enum_values[static_cast<std::size_t>(v)]; break;
+            case ValueType::Date: field.text = format_date(static_cast<std::int32_t>(v)); break;
+            case ValueType::Bool: field.text = v != 0 ? "true" : "false"; break;
+            default: field.number = v; break;
+          }
+          break;
+        case GroupKeyKind::Year: field.number = v; break;
+        case GroupKeyKind::HalfYear: field.text = std::to_string(v / 10) + "-H" + std::to_string(v % 10); break;
+        case GroupKeyKind::Quarter: field.text = std::to_string(v / 10) + "-Q" + std::to_string(v % 10); break;
+        case GroupKeyKind::Month: {
+          const std::int64_t month = v % 100;
+          field.text = std::to_string(v / 100) + (month < 10 ? "-0" : "-") + std::to_string(month);
+          break;
+        }
+      }
+    }
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
+// The measure of a group as an exact ratio, or nullopt when there is nothing to measure.
+std::optional<Ratio> measure_of(const Accumulator& acc, MeasureKind kind) {
+  if (acc.records == 0) return std::nullopt;
+  switch (kind) {
+    case MeasureKind::Count: return Ratio{static_cast<std::int64_t>(acc.records), 1};
+    case MeasureKind::CountIf: return Ratio{static_cast<std::int64_t>(acc.matching), 1};
+    case MeasureKind::Share:
+      return Ratio{static_cast<std::int64_t>(acc.matching), static_cast<std::int64_t>(acc.records)};
+    case MeasureKind::Sum:
+      if (acc.present == 0) return std::nullopt;
+      return Ratio{acc.sum, 1};
+    case MeasureKind::Average:
+      if (acc.present == 0) return std::nullopt;
+      return Ratio{acc.sum, static_cast<std::int64_t>(acc.present)};
+    case MeasureKind::Min:
+      if (acc.present == 0) return std::nullopt;
+      return Ratio{acc.min, 1};
+    case MeasureKind::Max:
+      if (acc.present == 0) return std::nullopt;
+      return Ratio{acc.max, 1};
+  }
+  return std::nullopt;
+}
+
+// How many records would have to change for `threshold` to stop holding, for count and share
+// measures: k records of n meet the predicate (count without predicate: k = n, n free).
+std::optional<std::int64_t> records_to_clear(const Threshold& threshold, std::int64_t k, std::int64_t n, bool share) {
+  const __int128 p = threshold.value.numerator;
+  const __int128 q = threshold.value.denominator;
+  // The boundary value of k: the measure is k/n for shares, k for counts.
+  const __int128 scale = share ? n : 1;
+  __int128 target = 0;
+  switch (threshold.op) {
+    case CompareOp::Gt: target = floor_div(p * scale, q); break;       // need k' <= t
+    case CompareOp::Ge: target = ceil_div(p * scale, q) - 1; break;    // need k' < t
+    case CompareOp::Lt: target = ceil_div(p * scale, q); break;        // need k' >= t
+    case CompareOp::Le: target = floor_div(p * scale, q) + 1; break;   // need k' > t
+    default: return std::nullopt;
+  }
+  if (target < 0) target = 0;
+  if (share && target > n) target = n;
+  const __int128 change = threshold.op == CompareOp::Gt || threshold.op == CompareOp::Ge ? k - target : target - k;
+  return change > 0 ? static_cast<std::int64_t>(change) : 0;
+}
+
+void RuleRun::decide(RuleResult& result, const Accumulator& acc) const {
+  if (!result.measure) {
+    result.status = Status::NoData;
+    if (acc.records == 0) {
+      result.message = acc.exempt > 0 ? "every record of this group is exempt" : "no records after the filter";
+    }
+    return;
+  }
+  result.status = Status::Ok;
+  for (const Threshold& threshold : rule_.thresholds) {  // breach first
+    if (holds(compare(*result.measure, threshold.value), threshold.op)) {
+      result.status = threshold.status;
+      result.threshold = &threshold;
+      break;
+    }
+  }
+  if (result.threshold == nullptr && !rule_.thresholds.empty()) {
+    result.threshold = &rule_.thresholds.back();  // ok: held to the strictest (signal if any)
+  }
+
+  const MeasureKind kind = rule_.measure.kind;
+  const bool countable = kind == MeasureKind::Count || kind == MeasureKind::CountIf || kind == MeasureKind::Share;
+  if (!countable || (result.status != Status::Signal && result.status != Status::Breach)) return;
+  const bool share = kind == MeasureKind::Share;
+  const std::int64_t k = kind == MeasureKind::Count ? static_cast<std::int64_t>(acc.records)
+                                                    : static_cast<std::int64_t>(acc.matching);
+  const std::int64_t n = static_cast<std::int64_t>(acc.records);
+  result.remedy = records_to_clear(*result.threshold, k, n, share);
+  std::int64_t to_ok = 0;
+  for (const Threshold& threshold : rule_.thresholds) {
+    if (holds(compare(*result.measure, threshold.value), threshold.op)) {
+      to_ok = std::max(to_ok, records_to_clear(threshold, k, n, share).value_or(0));
+    }
+  }
+  result.remedy_to_ok = to_ok;
+  const bool fewer = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
+  const std::string status(status_name(result.status));
+  if (kind == MeasureKind::Count) {
+    result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") + " records would clear the " +
+                         status + " threshold";
+  } else {
+    const std::int64_t wanted = fewer ? k - *result.remedy : k + *result.remedy;
+    result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") +
+                         " records meeting the condition (" + (fewer ? "at most " : "at least ") +
+                         std::to_string(wanted) + (share ? " of " + std::to_string(n) : "") + ") would clear the " +
+                         status + " threshold";
+  }
+  if (to_ok != *result.remedy) result.remedy_text += "; " + std::to_string(to_ok) + " to be ok";
+}
+
+RuleResult RuleRun::finish_group(const Accumulator& acc) const {
+  RuleResult result;
+  result.rule = &rule_;
+  result.group = describe_key(acc.key, keys_.size());
+  result.records = acc.records;
+  result.exempt = acc.exempt;
+  result.exempt_matching = acc.exempt_matching;
+  result.measure = measure_of(acc, rule_.measure.kind);
+  if (rule_.measure.kind == MeasureKind::Share) {
+    result.numerator = static_cast<std::int64_t>(acc.matching);
+    result.denominator = static_cast<std::int64_t>(acc.records);
+  }
+  decide(result, acc);
+
+  // A period key wholly outside the rule set's validity: still reported, but flagged.
+  if (rule_.valid_from && rule_.valid_to) {
+    for (std::size_t k = 0; k < keys_.size(); ++k) {
+      const std::int64_t v = acc.key.values[k];
+      if (v == kNull64) continue;
+      std::int32_t first = 0, last = 0;
+      switch (keys_[k].kind) {
+        case GroupKeyKind::Year:
+          first = days_from_civil(static_cast<std::int32_t>(v), 1, 1);
+          last = days_from_civil(static_cast<std::int32_t>(v), 12, 31);
+          break;
+        case GroupKeyKind::HalfYear: {
+          const auto year = static_cast<std::int32_t>(v / 10);
+          const bool second = v % 10 == 2;
+          first = days_from_civil(year, second ? 7 : 1, 1);
+          last = days_from_civil(year, second ? 12 : 6, second ? 31 : 30);
+          break;
+        }
+        case GroupKeyKind::Quarter: {
+          const auto year = static_cast<std::int32_t>(v / 10);
+          const auto q = static_cast<std::uint32_t>(v % 10);
+          first = days_from_civil(year, 3 * q - 2, 1);
+          last = days_from_civil(year, 3 * q, days_in_month(year, 3 * q));
+          break;
+        }
+        case GroupKeyKind::Month: {
+          const auto year = static_cast<std::int32_t>(v / 100);
+          const auto month = static_cast<std::uint32_t>(v % 100);
+          first = days_from_civil(year, month, 1);
+          last = days_from_civil(year, month, days_in_month(year, month));
+          break;
+        }
+        case GroupKeyKind::Column: continue;
+      }
+      if (last < *rule_.valid_from || first > *rule_.valid_to) result.outside_validity = true;
+    }
+  }
+  return result;
+}
+
+void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
+                               const std::vector<bool>& wants_evidence) const {
+  if (std::none_of(wants_evidence.begin(), wants_evidence.end(), [](bool b) { return b; })) return;
+  const bool predicate = rule_.measure.kind == MeasureKind::CountIf || rule_.measure.kind == MeasureKind::Share;
+  for (std::size_t row = 0; row < row_group_.size(); ++row) {
+    const std::uint32_t g = row_group_[row];
+    if (g == kNoIndex || !wants_evidence[g]) continue;
+    const std::uint8_t state = row_state_[row];
+    if (state != kMeasuredTrue && state != kMeasuredFalse) continue;
+    RuleResult& result = results[result_of_group[g]];
+    bool wrong_side = true;
+    if (predicate) {
+      // Too many meeting the predicate: those are the evidence; too few: the ones not meeting it.
+      // A threshold fires when the measure is too high for > and >=; a target is missed when it
+      // is too high for < and <=.
+      bool too_many = true;
+      if (result.threshold != nullptr) {
+        too_many = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
+      } else if (rule_.target) {
+        too_many = rule_.target->op == CompareOp::Lt || rule_.target->op == CompareOp::Le;
+      }
+      wrong_side = too_many ? state == kMeasuredTrue : state == kMeasuredFalse;
+    }
+    if (wrong_side) result.evidence.emplace_back(data_.record_id(row));
+  }
+}
+
+std::vector<RuleResult> RuleRun::finish_deadline() {
+  const std::size_t outer_keys = keys_.size() - 1;
+  const Target& target = *rule_.target;
+  // Outer group -> its snapshot groups, in date order.
+  std::map<std::vector<std::int64_t>, std::vector<std::uint32_t>> outer;
+  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
+    std::vector<std::int64_t> key(groups_[g].key.values.begin(), groups_[g].key.values.begin() + static_cast<std::ptrdiff_t>(outer_keys));
+    outer[key].push_back(g);
+  }
+  std::vector<RuleResult> results;
+  std::vector<std::uint32_t> result_of_group(groups_.size(), kNoIndex);
+  std::vector<bool> wants_evidence(groups_.size(), false);
+  for (auto& [key, members] : outer) {
+    std::sort(members.begin(), members.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return groups_[a].key.values[outer_keys] < groups_[b].key.values[outer_keys];
+    });
+    RuleResult result;
+    result.rule = &rule_;
+    result.group = describe_key(groups_[members.front()].key, outer_keys);
+    std::uint32_t latest = kNoIndex;
+    std::size_t later = 0;
+    for (std::uint32_t g : members) {
+      const std::int64_t date = groups_[g].key.values[outer_keys];
+      if (date == kNull64) continue;
+      if (date > as_of_) {
+        ++later;
+        continue;
+      }
+      const auto measure = measure_of(groups_[g], rule_.measure.kind);
+      if (!measure) continue;
+      result.series.push_back(SeriesPoint{static_cast<std::int32_t>(date), *measure, groups_[g].records});
+      latest = g;
+    }
+    if (later > 0) {
+      result.message = std::to_string(later) + " snapshot(s) after the as-of date " + format_date(as_of_) + " ignored";
+    }
+    if (latest == kNoIndex) {
+      result.status = Status::NoData;
+      results.push_back(std::move(result));
+      continue;
+    }
+    const Accumulator& acc = groups_[latest];
+    result.records = acc.records;
+    result.exempt = acc.exempt;
+    result.exempt_matching = acc.exempt_matching;
+    result.measure = result.series.back().measure;
+    if (rule_.measure.kind == MeasureKind::Share) {
+      result.numerator = static_cast<std::int64_t>(acc.matching);
+      result.denominator = static_cast<std::int64_t>(acc.records);
+    }
+    const bool met = holds(compare(*result.measure, target.value), target.op);
+
+    // Least-squares line through (date, measure) of the snapshots so far.
+    Projection projection;
+    projection.points = static_cast<std::uint32_t>(result.series.size());
+    const double current = to_double(*result.measure);
+    const double goal = to_double(target.value);
+    const double latest_date = result.series.back().date;
+    const double years_left = (target.deadline - latest_date) / 365.25;
+    projection.needed_per_year = years_left > 0 ? (goal - current) / years_left : 0;
+    if (result.series.size() >= 2) {
+      double mean_x = 0, mean_y = 0;
+      for (const auto& p : result.series) {
+        mean_x += p.date;
+        mean_y += to_double(p.measure);
+      }
+      mean_x /= static_cast<double>(result.series.size());
+      mean_y /= static_cast<double>(result.series.size());
+      double sxx = 0, sxy = 0;
+      for (const auto& p : result.series) {
+        sxx += (p.date - mean_x) * (p.date - mean_x);
+        sxy += (p.date - mean_x) * (to_double(p.measure) - mean_y);
+      }
+      const double slope = sxx > 0 ? sxy / sxx : 0;
+      projection.rate_per_year = slope * 365.25;
+      projection.value_at_deadline = mean_y + slope * (target.deadline - mean_x);
+    } else {
+      projection.value_at_deadline = current;
+    }
+    result.projection = projection;
+
+    if (as_of_ > target.deadline) {
+      result.status = met ? Status::Ok : Status::Breach;
+    } else if (met) {
+      result.status = Status::OnTrack;
+    } else if (result.series.size() < 2) {
+      result.status = Status::AtRisk;
+      if (!result.message.empty()) result.message += "; ";
+      result.message += "one snapshot only: no trend to project";
+    } else {
+      // Compare the projection exactly enough: round to 1e-9 to keep results deterministic.
+      const double projected = std::round(projection.value_at_deadline * 1e9) / 1e9;
+      const int c = projected < goal ? -1 : (projected > goal ? 1 : 0);
+      result.status = holds(c, target.op) ? Status::OnTrack : Status::AtRisk;
+    }
+    if (result.status == Status::AtRisk || result.status == Status::Breach) wants_evidence[latest] = true;
+    result_of_group[latest] = static_cast<std::uint32_t>(results.size());
+    results.push_back(std::move(result));
+  }
+  collect_evidence(results, result_of_group, wants_evidence);
+  if (results.empty()) {
+    RuleResult empty;
+    empty.rule = &rule_;
+    empty.status = Status::NoData;
+    empty.message = "no " + data_.schema().name + " rows in scope";
+    results.push_back(std::move(empty));
+  }
+  return results;
+}
+
+bool less_group(const RuleResult& a, const RuleResult& b) {
+  for (std::size_t i = 0; i < std::min(a.group.size(), b.group.size()); ++i) {
+    const GroupField& x = a.group[i];
+    const GroupField& y = b.group[i];
+    // Missing values sort last.
+    const bool x_missing = !x.number && !x.text;
+    const bool y_missing = !y.number && !y.text;
+    if (x_missing != y_missing) return y_missing;
+    if (x.number != y.number) return x.number < y.number;
+    if (x.text != y.text) return x.text < y.text;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets, std::int32_t as_of) {
+  std::vector<DenseTable> tables;
+  tables.reserve(rules.tables.size());
+  for (const auto& table : rules.tables) tables.emplace_back(table);
+
+  std::vector<RuleResult> all;
+  for (const auto& rule : rules.rules) {
+    auto it = datasets.find(rule.dataset->kind);
+    if (it == datasets.end() || it->second == nullptr) {
+      RuleResult result;
+      result.rule = &rule;
+      result.status = Status::NotEvaluated;
+      result.message = "no " + rule.dataset->name + " data given (--data " + rule.dataset->name + "=FILE)";
+      all.push_back(std::move(result));
+      continue;
+    }
+    RuleRun run(rule, *it->second, tables, as_of);
+    std::vector<RuleResult> results = run.run();
+    std::stable_sort(results.begin(), results.end(), less_group);
+    for (auto& result : results) all.push_back(std::move(result));
+  }
+  return all;
+}
+
+}  // namespace toets

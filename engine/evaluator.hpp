@@ -1,0 +1,23 @@
+#pragma once
+// Runs a compiled rule set over loaded datasets. Column-wise over batches of rows with selection
+// vectors: names were bound to column indices by the checker, text constants are bound to
+// dictionary codes once per run, and the per-record loop allocates nothing. Deterministic: the
+// same input gives the same results in the same order. Reentrant (no shared mutable state).
+
+#include <map>
+#include <vector>
+
+#include "dsl/program.hpp"
+#include "engine/dataset.hpp"
+#include "engine/result.hpp"
+
+namespace toets {
+
+using DatasetMap = std::map<DatasetKind, const Dataset*>;
+
+// Every rule of `rules`, in order; a rule whose dataset is absent is NotEvaluated with the reason;
+// a rule that hits a missing parameter value is Error with the table, the key and the record.
+std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets,
+                                       std::int32_t as_of);
+
+}  // namespace toets

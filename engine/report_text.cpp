@@ -1,0 +1,216 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "dsl/calendar.hpp"
+#include "engine/report.hpp"
+
+namespace toets {
+
+std::map<Status, std::size_t> CheckReport::summary() const {
+  std::map<Status, std::size_t> counts;
+  for (const auto& result : results) ++counts[result.status];
+  return counts;
+}
+
+bool CheckReport::any(Status status) const {
+  return std::any_of(results.begin(), results.end(), [&](const RuleResult& r) { return r.status == status; });
+}
+
+namespace {
+
+// Exact decimal rendering of n/d with `decimals` places, rounded half away from zero.
+std::string decimal(const Ratio& value, int decimals, std::int64_t scale) {
+  __int128 factor = 1;
+  for (int i = 0; i < decimals; ++i) factor *= 10;
+  __int128 num = static_cast<__int128>(value.numerator) * scale * factor;
+  const __int128 den = value.denominator;
+  const bool negative = num < 0;
+  if (negative) num = -num;
+  __int128 q = (2 * num + den) / (2 * den);
+  const __int128 whole = q / factor;
+  __int128 frac = q % factor;
+  std::string text = std::to_string(static_cast<long long>(whole));
+  if (decimals > 0) {
+    std::string digits = std::to_string(static_cast<long long>(frac));
+    digits.insert(0, static_cast<std::size_t>(decimals) - digits.size(), '0');
+    text += "." + digits;
+  }
+  return (negative && q != 0 ? "-" : "") + text;
+}
+
+std::string pad(const std::string& text, std::size_t width) {
+  // Width in characters, not bytes (the euro sign is three bytes).
+  std::size_t chars = 0;
+  for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+  return chars >= width ? text : text + std::string(width - chars, ' ');
+}
+
+std::string threshold_text(const RuleResult& result) {
+  if (result.rule->target) {
+    const Target& t = *result.rule->target;
+    return std::string(compare_op_text(t.op)) + " " + format_value(t.value, result.rule->measure.unit) + " by " +
+           format_date(t.deadline);
+  }
+  if (result.threshold == nullptr) return "";
+  return std::string(status_name(result.threshold->status)) + " " + std::string(compare_op_text(result.threshold->op)) +
+         " " + format_value(result.threshold->value, result.rule->measure.unit);
+}
+
+std::string measure_text(const RuleResult& result) {
+  if (!result.measure) return "-";
+  std::string text = format_value(*result.measure, result.rule->measure.unit);
+  if (result.numerator && result.denominator) {
+    text += " (" + std::to_string(*result.numerator) + "/" + std::to_string(*result.denominator) + ")";
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string format_value(const Ratio& value, ValueType unit) {
+  switch (unit) {
+    case ValueType::Fraction: return decimal(value, 2, 100) + "%";
+    case ValueType::Money: {
+      const Ratio euros{value.numerator, value.denominator * 100};
+      return "\xE2\x82\xAC" + decimal(euros, 2, 1);
+    }
+    case ValueType::Date:
+      return value.denominator == 1 ? format_date(static_cast<std::int32_t>(value.numerator)) : decimal(value, 1, 1);
+    default:
+      return value.denominator == 1 ? std::to_string(value.numerator) : decimal(value, 2, 1);
+  }
+}
+
+std::string format_group(const std::vector<GroupField>& group) {
+  if (group.empty()) return "all";
+  std::string text;
+  for (const auto& field : group) {
+    if (!text.empty()) text += ", ";
+    if (field.number) text += std::to_string(*field.number);
+    else if (field.text) text += *field.text;
+    else text += "(no " + field.name + ")";
+  }
+  return text;
+}
+
+void write_text_report(const CheckReport& report, std::ostream& out) {
+  const RuleSetInfo& rs = report.ruleset;
+  out << "Toets check: " << (rs.title.empty() ? rs.id : rs.title) << " (" << rs.id << ")\n";
+  out << "  rules " << rs.file << ", as of " << format_date(report.as_of);
+  if (rs.valid_from && rs.valid_to) {
+    out << ", valid " << format_date(*rs.valid_from) << " to " << format_date(*rs.valid_to);
+  }
+  out << "\n";
+  if (!rs.source.empty()) out << "  source: " << rs.source << "\n";
+
+  out << "\nInputs\n";
+  for (const auto& input : report.inputs) {
+    const LoadReport& r = input.report;
+    out << "  " << pad(r.dataset, 12) << r.file << ": " << r.rows_read << " rows read, " << r.rows_accepted
+        << " accepted, " << r.rows_rejected << " rejected" << (input.used ? "" : " (no rule reads this data; ignored)")
+        << "\n";
+    if (r.rows_rejected > 0) {
+      out << "  !! " << r.rows_rejected << " row" << (r.rows_rejected == 1 ? " was" : "s were")
+          << " rejected and left out of the check:\n";
+      const std::size_t shown = std::min<std::size_t>(r.rejections.size(), 10);
+      for (std::size_t i = 0; i < shown; ++i) {
+        const Rejection& rej = r.rejections[i];
+        out << "     line " << rej.line << (rej.column.empty() ? "" : ", " + rej.column)
+            << (rej.value.empty() ? "" : " '" + rej.value + "'") << ": " << rej.reason << "\n";
+      }
+      if (r.rejections.size() > shown) out << "     ... and " << r.rejections.size() - shown << " more\n";
+    }
+    for (const auto& note : r.notes) out << "     note: " << note << "\n";
+  }
+  for (const auto& note : report.notes) out << "  note: " << note << "\n";
+
+  // The table: one line per rule and group.
+  struct Line {
+    std::string rule, group, status, measure, threshold, records;
+  };
+  std::vector<Line> lines;
+  lines.push_back({"RULE", "GROUP", "STATUS", "MEASURE", "THRESHOLD", "RECORDS"});
+  for (const auto& result : report.results) {
+    Line line;
+    line.rule = result.rule->id;
+    line.group = format_group(result.group) + (result.outside_validity ? " *" : "");
+    line.status = std::string(status_name(result.status));
+    line.measure = measure_text(result);
+    line.threshold = threshold_text(result);
+    line.records = result.status == Status::NotEvaluated || result.status == Status::Error ? ""
+                                                                                          : std::to_string(result.records);
+    lines.push_back(std::move(line));
+  }
+  std::size_t widths[6] = {0, 0, 0, 0, 0, 0};
+  for (const auto& line : lines) {
+    const std::string* cells[6] = {&line.rule, &line.group, &line.status, &line.measure, &line.threshold, &line.records};
+    for (int c = 0; c < 6; ++c) {
+      std::size_t chars = 0;
+      for (unsigned char ch : *cells[c]) chars += (ch & 0xC0) != 0x80;
+      widths[c] = std::max(widths[c], std::min<std::size_t>(chars, 40));
+    }
+  }
+  out << "\nResults\n";
+  for (const auto& line : lines) {
+    out << "  " << pad(line.rule, widths[0] + 2) << pad(line.group, widths[1] + 2) << pad(line.status, widths[2] + 2)
+        << pad(line.measure, widths[3] + 2) << pad(line.threshold, widths[4] + 2) << line.records << "\n";
+  }
+  if (std::any_of(report.results.begin(), report.results.end(), [](const RuleResult& r) { return r.outside_validity; })) {
+    out << "  * outside the rule set's validity period\n";
+  }
+
+  // Details: what needs attention, traceable to article, owner and records.
+  bool header = false;
+  for (const auto& result : report.results) {
+    const bool attention = result.status == Status::Signal || result.status == Status::Breach ||
+                           result.status == Status::AtRisk || result.status == Status::Error ||
+                           result.status == Status::NotEvaluated;
+    if (!attention) continue;
+    if (!header) {
+      out << "\nNeeds attention\n";
+      header = true;
+    }
+    const CompiledRule& rule = *result.rule;
+    out << "  " << rule.id << " " << rule.title;
+    std::string trace;
+    if (!rule.source.empty()) trace = rule.source;
+    if (!rule.owner.empty()) trace += (trace.empty() ? "" : "; ") + std::string("trekker: ") + rule.owner;
+    if (!trace.empty()) out << " (" << trace << ")";
+    out << "\n    " << format_group(result.group) << ": " << status_name(result.status);
+    if (result.measure) out << ", measured " << measure_text(result);
+    if (const std::string t = threshold_text(result); !t.empty()) out << ", " << t;
+    out << "\n";
+    if (result.projection) {
+      const Projection& p = *result.projection;
+      char buffer[160];
+      std::snprintf(buffer, sizeof buffer, "projected %.1f at the deadline (%u snapshots); trend %+.1f a year, needed %+.1f a year",
+                    p.value_at_deadline, p.points, p.rate_per_year, p.needed_per_year);
+      out << "    " << buffer << "\n";
+    }
+    if (result.exempt > 0) {
+      out << "    exempt (" << rule.exempt_text << "): " << result.exempt << " records";
+      if (result.exempt_matching > 0) out << ", of which " << result.exempt_matching << " meet the measure";
+      out << "\n";
+    }
+    if (!result.remedy_text.empty()) out << "    remedy: " << result.remedy_text << "\n";
+    if (!result.message.empty()) out << "    " << result.message << "\n";
+    if (!result.evidence.empty()) {
+      out << "    records (" << result.evidence.size() << "): ";
+      const std::size_t shown = std::min<std::size_t>(result.evidence.size(), 12);
+      for (std::size_t i = 0; i < shown; ++i) out << (i > 0 ? ", " : "") << result.evidence[i];
+      if (result.evidence.size() > shown) out << ", ... (" << result.evidence.size() - shown << " more; see --format json)";
+      out << "\n";
+    }
+  }
+
+  out << "\nSummary: ";
+  bool first = true;
+  for (const auto& [status, count] : report.summary()) {
+    out << (first ? "" : ", ") << count << " " << status_name(status);
+    first = false;
+  }
+  out << "\n";
+}
+
+}  // namespace toets

@@ -1,0 +1,75 @@
+#pragma once
+// What a check produces: per rule and group, the measured value, the status, the threshold that
+// decided it, the records behind it and the remedy. Plain data for the reports (text, JSON).
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/program.hpp"
+#include "engine/dataset.hpp"
+
+namespace toets {
+
+// One component of a group: {"corporation": "Trivire"} or {"year": 2026}.
+struct GroupField {
+  std::string name;
+  std::optional<std::int64_t> number;  // year, int columns
+  std::optional<std::string> text;     // text, enum, dates, "2026-H1"; neither: missing value
+};
+
+// A deadline rule's measure at one snapshot date.
+struct SeriesPoint {
+  std::int32_t date = 0;
+  Ratio measure;
+  std::uint64_t records = 0;
+};
+
+struct Projection {
+  double value_at_deadline = 0;   // straight-line (least squares) projection
+  double rate_per_year = 0;       // achieved so far (slope), measure units per year
+  double needed_per_year = 0;     // to meet the target by the deadline from the latest value
+  std::uint32_t points = 0;
+};
+
+struct RuleResult {
+  const CompiledRule* rule = nullptr;
+  std::vector<GroupField> group;
+  Status status = Status::NoData;
+  std::optional<Ratio> measure;               // in the measure's unit (cents for money)
+  std::optional<std::int64_t> numerator;      // share: records meeting the predicate
+  std::optional<std::int64_t> denominator;    // share: records in the group
+  std::uint64_t records = 0;                  // records measured (after filter and exemptions)
+  std::uint64_t exempt = 0;                   // records left out by the exemption
+  std::uint64_t exempt_matching = 0;          // of those, how many meet the measure's predicate
+  const Threshold* threshold = nullptr;       // the threshold that decided, or was held to
+  std::vector<std::string> evidence;          // record ids on the wrong side (signal/breach/at_risk)
+  std::optional<std::int64_t> remedy;         // records to change to leave the deciding threshold
+  std::optional<std::int64_t> remedy_to_ok;   // records to change to be ok
+  std::string remedy_text;
+  // Deadline rules
+  std::vector<SeriesPoint> series;
+  std::optional<Projection> projection;
+  bool outside_validity = false;              // the group's period lies outside the rule set's validity
+  std::string message;                        // why not evaluated / the error / a note
+};
+
+struct InputSummary {
+  LoadReport report;
+  bool used = true;  // false: no rule reads this dataset
+};
+
+struct CheckReport {
+  RuleSetInfo ruleset;
+  std::int32_t as_of = 0;
+  std::vector<InputSummary> inputs;
+  std::vector<RuleResult> results;
+  std::vector<std::string> notes;
+
+  std::map<Status, std::size_t> summary() const;
+  bool any(Status status) const;
+};
+
+}  // namespace toets

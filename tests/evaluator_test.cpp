@@ -1,0 +1,306 @@
+// The engine over small in-memory datasets. Every expected number here is worked out by hand in
+// the comment beside it.
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "dsl/calendar.hpp"
+#include "dsl/checker.hpp"
+#include "engine/csv_reader.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/report.hpp"
+
+namespace toets {
+namespace {
+
+const char* kAllocationHeader =
+    "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,"
+    "new_build,rent,household_size,household_income,applicant_age,channel,energy_label\n";
+const char* kStockHeader =
+    "dwelling_id,snapshot_date,corporation,municipality,kern,neighbourhood,segment,daeb,rent,energy_label,"
+    "monument,zero_step,flex\n";
+
+// One let: id, corporation, date, size, income, and optionally channel, municipality, rent, age.
+std::string let(const std::string& id, const std::string& corporation, const std::string& date, int size,
+                const std::string& income, const std::string& channel = "regulier",
+                const std::string& municipality = "Dordrecht", const std::string& rent = "600.00", int age = 40) {
+  return id + "," + corporation + "," + municipality + ",,," + date + ",D" + id + ",sociaal,true,false," + rent + "," +
+         std::to_string(size) + "," + income + "," + std::to_string(age) + "," + channel + ",C\n";
+}
+
+std::string dwelling(const std::string& id, const std::string& date, const std::string& corporation,
+                     const std::string& label, const std::string& monument = "false") {
+  return id + "," + date + "," + corporation + ",Dordrecht,,,sociaal,true,600.00," + label + "," + monument + ",,\n";
+}
+
+class Engine : public testing::Test {
+ protected:
+  std::vector<RuleResult> run(const std::string& rules_text, const std::string& allocations,
+                              const std::string& stock = "", const std::string& as_of = "2026-11-23") {
+    Diagnostics diagnostics;
+    rules_ = check_rule_text("t.toets", rules_text, diagnostics);
+    std::ostringstream text;
+    diagnostics.print(text);
+    EXPECT_NE(rules_, nullptr) << text.str();
+    if (!rules_) return {};
+    DatasetMap map;
+    if (!allocations.empty()) {
+      allocations_ = std::make_unique<LoadedDataset>(
+          read_csv_text(*find_dataset("allocations"), kAllocationHeader + allocations, "allocations.csv"));
+      EXPECT_EQ(allocations_->report.rows_rejected, 0u);
+      map[DatasetKind::Allocations] = &allocations_->data;
+    }
+    if (!stock.empty()) {
+      stock_ = std::make_unique<LoadedDataset>(read_csv_text(*find_dataset("stock"), kStockHeader + stock, "stock.csv"));
+      EXPECT_EQ(stock_->report.rows_rejected, 0u);
+      map[DatasetKind::Stock] = &stock_->data;
+    }
+    const int year = std::stoi(as_of.substr(0, 4));
+    const unsigned month = static_cast<unsigned>(std::stoi(as_of.substr(5, 2)));
+    const unsigned day = static_cast<unsigned>(std::stoi(as_of.substr(8, 2)));
+    return evaluate_rules(*rules_, map, days_from_civil(year, month, day));
+  }
+
+  std::unique_ptr<CompiledRuleSet> rules_;
+  std::unique_ptr<LoadedDataset> allocations_;
+  std::unique_ptr<LoadedDataset> stock_;
+};
+
+const std::string kFreeSpace =
+    "ruleset t { municipality \"Dordrecht\" }\n"
+    "table limit(year, household_size) : money { 2026 { 1: \xE2\x82\xAC" "51537, 2+: \xE2\x82\xAC" "56910 } }\n"
+    "rule F \"t\" { over allocations per corporation, year(contract_date)\n"
+    "  measure share(household_income > limit(year(contract_date), household_size))\n"
+    "  signal when measure > 7.5% breach when measure > 15% }\n";
+
+std::string lets(const std::string& corporation, int above, int total, const std::string& above_income = "60000.00") {
+  std::string out;
+  for (int i = 0; i < total; ++i) {
+    out += let(corporation + std::to_string(i), corporation, "2026-03-01", 2, i < above ? above_income : "20000.00");
+  }
+  return out;
+}
+
+TEST_F(Engine, IncomeEqualToTheLimitIsNotAbove) {
+  // 1 person at exactly 51537.00 and 2 persons at exactly 56910.00: both inside; 1 cent more is above.
+  const auto results = run(kFreeSpace, let("a", "X", "2026-01-01", 1, "51537.00") + let("b", "X", "2026-01-01", 2, "56910.00") +
+                                           let("c", "X", "2026-01-01", 1, "51537.01") + let("d", "X", "2026-01-01", 3, "20000.00"));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].numerator, 1);  // only c
+  EXPECT_EQ(results[0].denominator, 4);
+  EXPECT_EQ(results[0].status, Status::Breach);  // 25% > 15%
+  EXPECT_EQ(results[0].evidence, std::vector<std::string>{"c"});
+}
+
+TEST_F(Engine, ShareExactlyOnAThresholdDoesNotCrossIt) {
+  // 3 of 20 = 15.000%: above 7.5% (signal) but not above 15% (no breach).
+  const auto results = run(kFreeSpace, lets("X", 3, 20));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::Signal);
+  EXPECT_EQ(compare(*results[0].measure, Ratio{15, 100}), 0);
+}
+
+TEST_F(Engine, StatusPerGroupWithThresholdAndRemedy) {
+  // A: 1/20 = 5% ok. B: 2/20 = 10% signal; remedy: at most floor(7.5% of 20) = 1 above, so 1.
+  // C: 4/20 = 20% breach; out of breach needs at most floor(15% of 20) = 3 above: 1; to ok 3.
+  const auto results = run(kFreeSpace, lets("A", 1, 20) + lets("B", 2, 20) + lets("C", 4, 20));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].group[0].text, "A");
+  EXPECT_EQ(results[0].status, Status::Ok);
+  EXPECT_FALSE(results[0].remedy.has_value());
+  EXPECT_EQ(results[1].status, Status::Signal);
+  EXPECT_EQ(results[1].remedy, 1);
+  EXPECT_EQ(results[1].threshold->status, Status::Signal);
+  EXPECT_EQ(results[2].status, Status::Breach);
+  EXPECT_EQ(results[2].remedy, 1);
+  EXPECT_EQ(results[2].remedy_to_ok, 3);
+  EXPECT_EQ(results[2].evidence.size(), 4u);
+  EXPECT_EQ(results[2].group[1].number, 2026);
+}
+
+TEST_F(Engine, AtLeastRuleCountsTheRecordsBelowAsEvidence) {
+  // 7 of 10 regular, at least 80%: breach; 8 needed, so 1 more; evidence: the 3 others.
+  std::string data;
+  for (int i = 0; i < 10; ++i) data += let("r" + std::to_string(i), "X", "2026-02-01", 1, "1000.00", i < 7 ? "regulier" : "urgent");
+  const auto results = run("ruleset t { }\nrule R \"t\" { over allocations measure share(channel = regulier) breach when measure < 80% }\n", data);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::Breach);
+  EXPECT_EQ(results[0].remedy, 1);
+  EXPECT_EQ(results[0].evidence, (std::vector<std::string>{"r7", "r8", "r9"}));
+}
+
+TEST_F(Engine, GroupEmptiedByTheFilterIsNoData) {
+  const std::string rules =
+      "ruleset t { }\nrule R \"t\" { over allocations where channel = urgent per corporation measure count breach when measure > 5 }\n";
+  const auto results = run(rules, let("a", "X", "2026-01-01", 1, "1.00", "urgent") + let("b", "Y", "2026-01-01", 1, "1.00"));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].status, Status::Ok);
+  EXPECT_EQ(results[1].status, Status::NoData);
+  EXPECT_EQ(results[1].records, 0u);
+}
+
+TEST_F(Engine, RuleSetMunicipalityScopesItsRules) {
+  // Zwijndrecht's lets are not Dordrecht's: 0 of 2 above, not 2 of 4.
+  const auto results = run(kFreeSpace, lets("X", 0, 2) + let("z1", "X", "2026-03-01", 1, "99999.00", "regulier", "Zwijndrecht") +
+                                           let("z2", "X", "2026-03-01", 1, "99999.00", "regulier", "dordrecht "));
+  ASSERT_EQ(results.size(), 1u);
+  // "dordrecht " (other case, trailing space) is the same municipality: 1 of 3.
+  EXPECT_EQ(results[0].numerator, 1);
+  EXPECT_EQ(results[0].denominator, 3);
+}
+
+TEST_F(Engine, MissingParameterYearIsAnErrorNamingTableYearAndRecord) {
+  const auto results = run(kFreeSpace, let("late", "X", "2027-01-05", 1, "1000.00"));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::Error);
+  EXPECT_NE(results[0].message.find("parameter table 'limit' has no value for year 2027, household_size 1"), std::string::npos)
+      << results[0].message;
+  EXPECT_NE(results[0].message.find("'late' (line 2)"), std::string::npos) << results[0].message;
+}
+
+TEST_F(Engine, UnknownTableValueIsAnErrorOnlyWhenNeeded) {
+  const std::string rules =
+      "ruleset t { }\n"
+      "table limit(year, household_size) : money { 2024 { 1: \xE2\x82\xAC" "100, 2+: unknown } }\n"
+      "rule R \"t\" { over allocations where household_size = 1 or household_income <= limit(year(contract_date), household_size)\n"
+      "  measure count breach when measure > 10 }\n";
+  // Only 1-person households: the unknown 2+ value is never needed (the 'or' decides first).
+  auto results = run(rules, let("a", "X", "2024-01-01", 1, "50.00"));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::Ok);
+  results = run(rules, let("a", "X", "2024-01-01", 1, "50.00") + let("b", "X", "2024-06-01", 2, "50.00"));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::Error);
+  EXPECT_NE(results[0].message.find("marks the value for year 2024, household_size 2 as unknown"), std::string::npos)
+      << results[0].message;
+}
+
+TEST_F(Engine, ComparisonWithAMissingValueIsFalse) {
+  // kern is empty in every row: kern = "Axel" and kern != "Axel" are both false.
+  const std::string rules =
+      "ruleset t { }\n"
+      "rule A \"t\" { over allocations measure count(kern = \"Axel\") breach when measure > 0 }\n"
+      "rule B \"t\" { over allocations measure count(kern != \"Axel\") breach when measure > 0 }\n"
+      "rule C \"t\" { over allocations measure count(missing(kern)) breach when measure > 5 }\n";
+  const auto results = run(rules, let("a", "X", "2024-01-01", 1, "50.00"));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].measure->numerator, 0);
+  EXPECT_EQ(results[1].measure->numerator, 0);
+  EXPECT_EQ(results[2].measure->numerator, 1);
+}
+
+TEST_F(Engine, MeasuresSumAverageMinMax) {
+  // Rents 600.00, 700.00, 800.50: sum 2100.50, avg 700.1666.., min 600, max 800.50.
+  const std::string data = let("a", "X", "2026-01-01", 1, "1.00", "regulier", "Dordrecht", "600.00") +
+                           let("b", "X", "2026-01-01", 1, "1.00", "regulier", "Dordrecht", "700.00") +
+                           let("c", "X", "2026-01-01", 1, "1.00", "regulier", "Dordrecht", "800.50");
+  const std::string rules =
+      "ruleset t { }\n"
+      "rule S \"t\" { over allocations measure sum(rent) breach when measure > \xE2\x82\xAC" "2100.49 }\n"
+      "rule A \"t\" { over allocations measure avg(rent) breach when measure > \xE2\x82\xAC" "700.17 }\n"
+      "rule N \"t\" { over allocations measure min(rent) breach when measure < \xE2\x82\xAC" "600 }\n"
+      "rule M \"t\" { over allocations measure max(rent) signal when measure >= \xE2\x82\xAC" "800.50 }\n";
+  const auto results = run(rules, data);
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(compare(*results[0].measure, Ratio{210050, 1}), 0);
+  EXPECT_EQ(results[0].status, Status::Breach);
+  EXPECT_EQ(compare(*results[1].measure, Ratio{210050, 3}), 0);
+  EXPECT_EQ(results[1].status, Status::Ok);  // 700.1666 < 700.17
+  EXPECT_EQ(results[2].status, Status::Ok);
+  EXPECT_EQ(results[3].status, Status::Signal);
+  EXPECT_EQ(format_value(*results[1].measure, ValueType::Money), "\xE2\x82\xAC" "700.17");
+}
+
+TEST_F(Engine, HalfYearAndQuarterGroups) {
+  const std::string rules =
+      "ruleset t { }\nrule Q \"t\" { over allocations per half_year(contract_date), quarter(contract_date) measure count "
+      "breach when measure > 1 }\n";
+  const auto results = run(rules, let("a", "X", "2026-03-31", 1, "1.00") + let("b", "X", "2026-04-01", 1, "1.00") +
+                                      let("c", "X", "2026-04-30", 1, "1.00") + let("d", "X", "2026-12-31", 1, "1.00"));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(format_group(results[0].group), "2026-H1, 2026-Q1");
+  EXPECT_EQ(format_group(results[1].group), "2026-H1, 2026-Q2");
+  EXPECT_EQ(results[1].status, Status::Breach);  // b and c
+  EXPECT_EQ(format_group(results[2].group), "2026-H2, 2026-Q4");
+}
+
+TEST_F(Engine, RuleWithoutItsDatasetIsNotEvaluated) {
+  const auto results = run("ruleset t { }\nrule H \"t\" { over stock measure count breach when measure > 1 }\n",
+                           let("a", "X", "2026-01-01", 1, "1.00"));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::NotEvaluated);
+  EXPECT_NE(results[0].message.find("no stock data given"), std::string::npos);
+}
+
+const std::string kEfg =
+    "ruleset t { }\n"
+    "rule H \"t\" { over stock exempt monument per corporation measure count(energy_label in {E, F, G})\n"
+    "  target measure <= 0 by 2028-12-31 }\n";
+
+std::string snapshots(const std::string& corporation, std::initializer_list<std::pair<const char*, int>> efg, int monuments = 0) {
+  std::string out;
+  for (const auto& [date, count] : efg) {
+    for (int i = 0; i < count; ++i) out += dwelling(corporation + std::to_string(i), date, corporation, "F");
+    out += dwelling(corporation + "A", date, corporation, "A");
+    for (int i = 0; i < monuments; ++i) out += dwelling(corporation + "M" + std::to_string(i), date, corporation, "G", "true");
+  }
+  return out;
+}
+
+TEST_F(Engine, DeadlineProjectsTheTrendOfTheSnapshots) {
+  // Fast: 30, 20, 10 a year apart: about -10 a year, below 0 by 2028-12-31: on_track.
+  // Slow: 40, 38, 36: about -2 a year, about 30 left at the deadline: at_risk.
+  // Done: 5, 0: target met: on_track. Single: one snapshot with 3: no trend: at_risk.
+  const std::string stock = snapshots("Fast", {{"2024-01-01", 30}, {"2025-01-01", 20}, {"2026-01-01", 10}}, 2) +
+                            snapshots("Slow", {{"2024-01-01", 40}, {"2025-01-01", 38}, {"2026-01-01", 36}}) +
+                            snapshots("Done", {{"2025-01-01", 5}, {"2026-01-01", 0}}) +
+                            snapshots("Single", {{"2026-01-01", 3}});
+  const auto results = run(kEfg, "", stock);
+  ASSERT_EQ(results.size(), 4u);  // sorted: Done, Fast, Single, Slow
+  EXPECT_EQ(results[0].status, Status::OnTrack);
+  EXPECT_EQ(results[1].status, Status::OnTrack);
+  EXPECT_EQ(results[1].measure->numerator, 10);
+  EXPECT_EQ(results[1].exempt, 2u);            // two monuments
+  EXPECT_EQ(results[1].exempt_matching, 2u);   // both with label G
+  EXPECT_EQ(results[1].series.size(), 3u);
+  EXPECT_NEAR(results[1].projection->rate_per_year, -10.0, 0.05);
+  EXPECT_LT(results[1].projection->value_at_deadline, 0.0);
+  EXPECT_EQ(results[2].status, Status::AtRisk);
+  EXPECT_EQ(results[3].status, Status::AtRisk);
+  EXPECT_NEAR(results[3].projection->value_at_deadline, 30.0, 0.1);
+  EXPECT_EQ(results[3].evidence.size(), 36u);  // the E/F/G dwellings of the latest snapshot
+}
+
+TEST_F(Engine, AfterTheDeadlineTheStatusIsOkOrBreach) {
+  const std::string stock = snapshots("Fast", {{"2024-01-01", 30}, {"2026-01-01", 10}}) +
+                            snapshots("Done", {{"2026-01-01", 0}});
+  const auto results = run(kEfg, "", stock, "2029-01-01");
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].status, Status::Ok);
+  EXPECT_EQ(results[1].status, Status::Breach);
+}
+
+TEST_F(Engine, SnapshotsAfterTheAsOfDateAreIgnored) {
+  const std::string stock = snapshots("X", {{"2025-01-01", 5}, {"2027-01-01", 0}});
+  const auto results = run(kEfg, "", stock, "2026-06-30");
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].measure->numerator, 5);
+  EXPECT_EQ(results[0].status, Status::AtRisk);
+  EXPECT_NE(results[0].message.find("after the as-of date"), std::string::npos);
+}
+
+TEST_F(Engine, ResultsAreDeterministic) {
+  const std::string data = lets("B", 2, 20) + lets("A", 1, 20) + lets("C", 4, 20);
+  const auto first = run(kFreeSpace, data);
+  CheckReport report1;
+  report1.results = first;
+  const std::string json1 = report_to_json(report1).dump();
+  const auto second = run(kFreeSpace, data);
+  CheckReport report2;
+  report2.results = second;
+  EXPECT_EQ(json1, report_to_json(report2).dump());
+}
+
+}  // namespace
+}  // namespace toets
