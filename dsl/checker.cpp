@@ -606,7 +606,7 @@ void Checker::flatten_rows(const SourceFile& source, const std::vector<ast::Tabl
             entry.value = value->type == ValueType::Fraction ? value->value.numerator : value->value.numerator;
             if (value->type == ValueType::Fraction) {
               // Percentages in tables are kept in parts per million (exact for up to 4 decimals).
-              const __int128 ppm = static_cast<__int128>(value->value.numerator) * 1000000 / value->value.denominator;
+              const Int128 ppm = static_cast<Int128>(value->value.numerator) * 1000000 / value->value.denominator;
               entry.value = static_cast<std::int64_t>(ppm);
             }
             table.entries.push_back(entry);

@@ -3,8 +3,8 @@
 namespace toets {
 
 int compare(const Ratio& a, const Ratio& b) {
-  const __int128 left = static_cast<__int128>(a.numerator) * b.denominator;
-  const __int128 right = static_cast<__int128>(b.numerator) * a.denominator;
+  const Int128 left = static_cast<Int128>(a.numerator) * b.denominator;
+  const Int128 right = static_cast<Int128>(b.numerator) * a.denominator;
   return left < right ? -1 : (left > right ? 1 : 0);
 }
 

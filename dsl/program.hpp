@@ -15,6 +15,10 @@
 
 namespace toets {
 
+// 128-bit intermediates for exact cross products of 64-bit values (a GCC/Clang extension;
+// __extension__ keeps -Wpedantic quiet about it).
+__extension__ using Int128 = __int128;
+
 // An exact rational: shares (k/n), percentages (75/1000), averages (sum/count), cents (n/1).
 struct Ratio {
   std::int64_t numerator = 0;

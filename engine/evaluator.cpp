@@ -19,12 +19,12 @@ constexpr std::size_t kMaxKeys = kMaxGroupKeys + 1;  // + the snapshot date of d
 // Row states kept per record for the evidence pass after statuses are known.
 enum RowState : std::uint8_t { kNotMeasured = 0, kMeasuredFalse = 1, kMeasuredTrue = 2, kExempt = 3 };
 
-__int128 floor_div(__int128 a, __int128 b) {  // b > 0
-  __int128 q = a / b;
+Int128 floor_div(Int128 a, Int128 b) {  // b > 0
+  Int128 q = a / b;
   if ((a % b != 0) && (a < 0)) --q;
   return q;
 }
-__int128 ceil_div(__int128 a, __int128 b) { return -floor_div(-a, b); }
+Int128 ceil_div(Int128 a, Int128 b) { return -floor_div(-a, b); }
 
 // A parameter table laid out as a dense grid, so a look-up is a few multiplications. Keys below
 // the smallest bound are absent; keys above the largest finite bound fall in one extra cell that
@@ -622,11 +622,11 @@ std::optional<Ratio> measure_of(const Accumulator& acc, MeasureKind kind) {
 // How many records would have to change for `threshold` to stop holding, for count and share
 // measures: k records of n meet the predicate (count without predicate: k = n, n free).
 std::optional<std::int64_t> records_to_clear(const Threshold& threshold, std::int64_t k, std::int64_t n, bool share) {
-  const __int128 p = threshold.value.numerator;
-  const __int128 q = threshold.value.denominator;
+  const Int128 p = threshold.value.numerator;
+  const Int128 q = threshold.value.denominator;
   // The boundary value of k: the measure is k/n for shares, k for counts.
-  const __int128 scale = share ? n : 1;
-  __int128 target = 0;
+  const Int128 scale = share ? n : 1;
+  Int128 target = 0;
   switch (threshold.op) {
     case CompareOp::Gt: target = floor_div(p * scale, q); break;       // need k' <= t
     case CompareOp::Ge: target = ceil_div(p * scale, q) - 1; break;    // need k' < t
@@ -636,7 +636,7 @@ std::optional<std::int64_t> records_to_clear(const Threshold& threshold, std::in
   }
   if (target < 0) target = 0;
   if (share && target > n) target = n;
-  const __int128 change = threshold.op == CompareOp::Gt || threshold.op == CompareOp::Ge ? k - target : target - k;
+  const Int128 change = threshold.op == CompareOp::Gt || threshold.op == CompareOp::Ge ? k - target : target - k;
   return change > 0 ? static_cast<std::int64_t>(change) : 0;
 }
 

@@ -21,15 +21,15 @@ namespace {
 
 // Exact decimal rendering of n/d with `decimals` places, rounded half away from zero.
 std::string decimal(const Ratio& value, int decimals, std::int64_t scale) {
-  __int128 factor = 1;
+  Int128 factor = 1;
   for (int i = 0; i < decimals; ++i) factor *= 10;
-  __int128 num = static_cast<__int128>(value.numerator) * scale * factor;
-  const __int128 den = value.denominator;
+  Int128 num = static_cast<Int128>(value.numerator) * scale * factor;
+  const Int128 den = value.denominator;
   const bool negative = num < 0;
   if (negative) num = -num;
-  __int128 q = (2 * num + den) / (2 * den);
-  const __int128 whole = q / factor;
-  __int128 frac = q % factor;
+  Int128 q = (2 * num + den) / (2 * den);
+  const Int128 whole = q / factor;
+  Int128 frac = q % factor;
   std::string text = std::to_string(static_cast<long long>(whole));
   if (decimals > 0) {
     std::string digits = std::to_string(static_cast<long long>(frac));

@@ -219,6 +219,10 @@ struct BadArguments {
 
 class CliRejects : public testing::TestWithParam<BadArguments> {};
 
+std::string argument_case_name(const testing::TestParamInfo<BadArguments>& param_info) {
+  return param_info.param.name;
+}
+
 TEST_P(CliRejects, WithExitTwoAndAMessage) {
   const Outcome outcome = run(GetParam().arguments);
   EXPECT_EQ(outcome.exit_code, 2) << outcome.out << outcome.err;
@@ -240,7 +244,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadArguments{"unknown_command", "frobnicate", "unknown command 'frobnicate'"},
         BadArguments{"wrong_columns", "check rules/dordrecht-2026-2027.toets --data stock=fixtures/dordrecht-2026-2027/allocations.csv",
                      "missing required column"}),
-    [](const testing::TestParamInfo<BadArguments>& info) { return std::string(info.param.name); });
+    argument_case_name);
 
 TEST(Cli, MissingParameterYearIsExitTwoNamingTableAndYear) {
   const std::string dir = (std::filesystem::temp_directory_path() / ("toets_cli_2027_" + std::to_string(getpid()))).string();
