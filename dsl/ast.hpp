@@ -152,8 +152,13 @@ struct TargetClause : Located {
   Operand value;
   DateLit deadline;
 };
+// baseline 2021-01-01
+struct BaselineClause : Located {
+  std::string keyword;
+  DateLit date;
+};
 struct RuleClause : x3::variant<TextClause, OverClause, ExprClause, PerClause, ThresholdClause,
-                                TargetClause> {
+                                TargetClause, BaselineClause> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -182,7 +182,7 @@ const std::vector<std::string>& row_functions() {
   return names;
 }
 const std::vector<std::string>& measure_functions() {
-  static const std::vector<std::string> names = {"count", "share", "sum", "avg", "min", "max"};
+  static const std::vector<std::string> names = {"count", "share", "ratio", "sum", "avg", "min", "max"};
   return names;
 }
 
@@ -209,6 +209,8 @@ class Checker {
     const SourceFile* file = nullptr;
     const DatasetSchema* dataset = nullptr;
     CompiledRule* rule = nullptr;
+    std::vector<std::uint32_t> depth;  // per node of rule->pool: the longest path to a leaf
+    bool too_big = false;              // kMaxExpressionNodes or kMaxExpressionDepth reported
   };
   struct ExprVisitor;
   Typed check_expr(const ast::Operand& operand, RuleContext& ctx);
@@ -230,8 +232,8 @@ class Checker {
   std::optional<ParamValue> constant_value(const ast::Operand& operand, const SourceFile& source);
   void check_thresholds(const SourceFile& source, const ast::Rule& rule, CompiledRule& compiled,
                         const std::vector<const ast::ThresholdClause*>& clauses);
-  std::optional<Ratio> threshold_value(const SourceFile& source, const ast::Operand& operand,
-                                       const Measure& measure);
+  bool threshold_value(const SourceFile& source, const ast::Operand& operand, const CompiledRule& rule,
+                       Threshold& threshold);
 
   std::vector<std::string> known_names(const DatasetSchema* dataset) const;
 
@@ -279,6 +281,12 @@ void Checker::load(const std::string& path, std::optional<std::string> text,
 
   if (!text) {
     std::error_code size_error;
+    // Only a regular file: `import "/dev/zero"` read forever, and a FIFO would block (robustness).
+    if (fs::exists(path, size_error) && !fs::is_directory(path, size_error) &&
+        !fs::is_regular_file(path, size_error)) {
+      diagnostics_.error(from, from_offset, "cannot read rule file '" + path + "': not a regular file");
+      return;
+    }
     const auto size = fs::file_size(path, size_error);
     if (!size_error && size > kMaxRuleFileBytes) {
       diagnostics_.error(from, from_offset,
@@ -530,10 +538,23 @@ void Checker::check_table(const SourceFile& source, const ast::Table& table) {
   compiled.file = &source;
   compiled.offset = table.name.offset;
   for (const auto& key : table.keys) compiled.key_names.push_back(key.text);
+  // The evaluator looks keys up in a fixed array of kMaxTableKeys (robustness: a 9th key wrote past it).
+  if (compiled.key_names.size() > kMaxTableKeys) {
+    diagnostics_.error(&source, table.keys[kMaxTableKeys].offset,
+                       "a parameter table has at most " + std::to_string(kMaxTableKeys) + " keys");
+    return;
+  }
   std::vector<KeyRange> prefix;
   const std::size_t errors_before = diagnostics_.error_count();
   flatten_rows(source, table.rows, 0, compiled, prefix);
   if (diagnostics_.error_count() != errors_before) return;
+  // The overlap check below is quadratic: 200000 entries would take hours (robustness).
+  if (compiled.entries.size() > kMaxTableEntries) {
+    diagnostics_.error(&source, compiled.entries[kMaxTableEntries].offset,
+                       "parameter table '" + name + "' has more than " + std::to_string(kMaxTableEntries) +
+                           " entries");
+    return;
+  }
 
   // Overlapping keys would make a look-up ambiguous.
   for (std::size_t i = 0; i < compiled.entries.size(); ++i) {
@@ -542,7 +563,11 @@ void Checker::check_table(const SourceFile& source, const ast::Table& table) {
       for (std::size_t k = 0; k < compiled.key_names.size(); ++k) {
         const auto& a = compiled.entries[i].keys[k];
         const auto& b = compiled.entries[j].keys[k];
-        if (a.high < b.low || b.high < a.low) overlap = false;
+        if (a.text || b.text) {
+          if (a.text != b.text) overlap = false;
+        } else if (a.high < b.low || b.high < a.low) {
+          overlap = false;
+        }
       }
       if (overlap) {
         diagnostics_.error(&source, compiled.entries[i].offset,
@@ -558,6 +583,10 @@ void Checker::check_table(const SourceFile& source, const ast::Table& table) {
 
 std::optional<KeyRange> parse_key(std::string_view text) {
   KeyRange range;
+  if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+    range.text = std::string(text.substr(1, text.size() - 2));
+    return range;
+  }
   const char* end = text.data() + text.size();
   auto [p, ec] = std::from_chars(text.data(), end, range.low);
   if (ec != std::errc()) return std::nullopt;
@@ -582,6 +611,15 @@ void Checker::flatten_rows(const SourceFile& source, const std::vector<ast::Tabl
     const auto key = parse_key(row.key);
     if (!key) {
       diagnostics_.error(&source, row.offset, "'" + row.key + "' is not a key: write 2026, 3, 2+ or 1-2");
+      continue;
+    }
+    // A key position holds numbers or texts, not both.
+    const bool is_text = key->text.has_value();
+    if (table.text_keys.size() <= level) table.text_keys.resize(level + 1, is_text);
+    if (table.text_keys[level] != is_text) {
+      diagnostics_.error(&source, row.offset,
+                         "key '" + table.key_names[level] + "' of table '" + table.name + "' mixes " +
+                             (is_text ? "a text with numbers" : "a number with texts"));
       continue;
     }
     prefix.push_back(*key);
@@ -636,6 +674,24 @@ std::vector<std::string> Checker::known_names(const DatasetSchema* dataset) cons
 }
 
 std::uint32_t Checker::add_node(RuleContext& ctx, ExprNode node) {
+  // Limits against pathological rules (docs/robustness.md): the evaluator recurses once per level
+  // of the compiled expression (`a and b and c ...` is one level per operator) and keeps a batch
+  // buffer per node, so both are bounded here, with an error at the spot.
+  ctx.depth.resize(ctx.rule->pool.nodes.size(), 1);
+  std::uint32_t depth = 1;
+  for (const std::uint32_t arg : node.args) {
+    if (arg < ctx.depth.size()) depth = std::max(depth, ctx.depth[arg] + 1);
+  }
+  if (!ctx.too_big && (depth > kMaxExpressionDepth || ctx.rule->pool.nodes.size() >= kMaxExpressionNodes)) {
+    ctx.too_big = true;
+    diagnostics_.error(ctx.file, node.offset,
+                       depth > kMaxExpressionDepth
+                           ? "expression too deep: more than " + std::to_string(kMaxExpressionDepth) +
+                                 " operations nested or chained; split it, or use 'in {...}' for a list of values"
+                           : "expression too large: more than " + std::to_string(kMaxExpressionNodes) +
+                                 " operations in one rule");
+  }
+  ctx.depth.push_back(depth);
   ctx.rule->pool.nodes.push_back(std::move(node));
   return static_cast<std::uint32_t>(ctx.rule->pool.nodes.size() - 1);
 }
@@ -882,6 +938,11 @@ Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
     if (!ok) return Typed{};
     if (table.type == ValueType::Fraction) {
       diagnostics_.error(ctx.file, call.offset, "'" + fn + "' holds percentages; they can only be thresholds");
+      return Typed{};
+    }
+    if (std::find(table.text_keys.begin(), table.text_keys.end(), true) != table.text_keys.end()) {
+      diagnostics_.error(ctx.file, call.offset,
+                         "'" + fn + "' is keyed by text; it can only be a threshold looked up by the rule's groups");
       return Typed{};
     }
     if (!node.args.empty() && ctx.rule->pool.nodes[node.args[0]].op == NodeOp::Year) {
@@ -1209,10 +1270,67 @@ Typed Checker::check_arithmetic(Typed left, const ast::Operation& operation, Rul
   return t;
 }
 
-std::optional<Ratio> Checker::threshold_value(const SourceFile& source, const ast::Operand& operand,
-                                              const Measure& measure) {
+// A threshold's value: a constant (literal or parameter), `baseline`, `previous`, or a parameter
+// table looked up with the rule's group keys (`sales_cap(corporation)`). Fills `threshold`.
+bool Checker::threshold_value(const SourceFile& source, const ast::Operand& operand, const CompiledRule& rule,
+                              Threshold& threshold) {
+  const ast::Operand& value_operand = unwrap(operand);
+  const Measure& measure = rule.measure;
+  if (const auto* name = boost::get<ast::Name>(&value_operand);
+      name != nullptr && (name->text == "baseline" || name->text == "previous") && params_.count(name->text) == 0) {
+    threshold.ref = name->text == "baseline" ? ThresholdRef::Baseline : ThresholdRef::Previous;
+    const bool periodic = !rule.group_keys.empty() &&
+                          (rule.group_keys.back().kind != GroupKeyKind::Column ||
+                           rule.dataset->column(rule.group_keys.back().column).type == ValueType::Date);
+    if (!periodic) {
+      diagnostics_.error(&source, name->offset,
+                         "'" + name->text + "' compares periods: the last 'per' key must be a date column "
+                         "(snapshot_date) or year(...), half_year(...), quarter(...), month(...)");
+      return false;
+    }
+    if (threshold.ref == ThresholdRef::Baseline && !rule.baseline) {
+      diagnostics_.error(&source, name->offset, "'baseline' needs a 'baseline DATE' clause in the rule");
+      return false;
+    }
+    return true;
+  }
+  if (const auto* call = boost::get<x3::forward_ast<ast::Call>>(&value_operand)) {
+    auto it = tables_.find(call->get().function.text);
+    if (it != tables_.end()) {
+      const ParamTable& table = out_.tables[it->second];
+      if (call->get().args.size() != table.key_names.size()) {
+        diagnostics_.error(&source, call->get().offset,
+                           table.name + "() takes " + std::to_string(table.key_names.size()) + " keys");
+        return false;
+      }
+      threshold.ref = ThresholdRef::GroupTable;
+      threshold.table = it->second;
+      for (const auto& arg : call->get().args) {
+        const auto* key_name = boost::get<ast::Name>(&unwrap(arg));
+        std::uint32_t found = kNoIndex;
+        for (std::uint32_t k = 0; key_name != nullptr && k < rule.group_keys.size(); ++k) {
+          if (rule.group_keys[k].label == key_name->text) found = k;
+        }
+        if (found == kNoIndex) {
+          diagnostics_.error(&source, offset_of(arg),
+                             "a threshold looked up in '" + table.name + "' takes the rule's group keys (per ...) as keys");
+          return false;
+        }
+        threshold.table_keys.push_back(found);
+      }
+      const ValueType unit = measure.unit;
+      if (table.type != unit) {
+        diagnostics_.error(&source, call->get().offset,
+                           "type mismatch: the measure is " +
+                               std::string(unit == ValueType::Fraction ? "a share" : type_name(unit)) + ", table '" +
+                               table.name + "' holds " + std::string(type_name(table.type)));
+        return false;
+      }
+      return true;
+    }
+  }
   auto value = constant_value(operand, source);
-  if (!value) return std::nullopt;
+  if (!value) return false;
   ValueType expected = measure.unit;
   if (value->type != expected) {
     auto& d = diagnostics_.error(&source, offset_of(operand),
@@ -1221,9 +1339,11 @@ std::optional<Ratio> Checker::threshold_value(const SourceFile& source, const as
                                      ", this threshold is " + std::string(type_name(value->type)));
     if (expected == ValueType::Fraction) d.notes.push_back("write a share as a percentage: 7.5%");
     if (expected == ValueType::Money) d.notes.push_back("write an amount with the euro sign: \xE2\x82\xAC" "612.35");
-    return std::nullopt;
+    return false;
   }
-  return value->value;
+  threshold.ref = ThresholdRef::Constant;
+  threshold.value = value->value;
+  return true;
 }
 
 void Checker::check_thresholds(const SourceFile& source, const ast::Rule& rule, CompiledRule& compiled,
@@ -1237,13 +1357,16 @@ void Checker::check_thresholds(const SourceFile& source, const ast::Rule& rule, 
       continue;
     }
     by_status[is_breach] = clause;
-    const auto value = threshold_value(source, clause->value, compiled.measure);
-    if (!value) continue;
     Threshold threshold;
     threshold.status = is_breach ? Status::Breach : Status::Signal;
     threshold.op = *to_compare_op(clause->op);
-    threshold.value = *value;
     threshold.text = "measure " + clause->op + " " + render(clause->value);
+    if (!threshold_value(source, clause->value, compiled, threshold)) continue;
+    if (threshold.ref != ThresholdRef::Constant) {
+      compiled.thresholds.push_back(threshold);  // resolved per group: nothing to check statically
+      continue;
+    }
+    const Ratio* value = &threshold.value;
 
     // A threshold that no measured value can meet.
     const bool is_share = compiled.measure.unit == ValueType::Fraction;
@@ -1272,7 +1395,8 @@ void Checker::check_thresholds(const SourceFile& source, const ast::Rule& rule, 
             [](const Threshold& a, const Threshold& b) { return a.status == Status::Breach && b.status != Status::Breach; });
 
   // A signal that can only fire where the breach fires too is never reported.
-  if (compiled.thresholds.size() == 2) {
+  if (compiled.thresholds.size() == 2 && compiled.thresholds[0].ref == ThresholdRef::Constant &&
+      compiled.thresholds[1].ref == ThresholdRef::Constant) {
     const Threshold& breach = compiled.thresholds[0];
     const Threshold& signal = compiled.thresholds[1];
     const bool upward = [](CompareOp op) { return op == CompareOp::Gt || op == CompareOp::Ge; }(signal.op) &&
@@ -1342,6 +1466,10 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
       thresholds.push_back(t);
     } else if (const auto* g = boost::get<ast::TargetClause>(&clause)) {
       if (once("target", g->offset)) target = g;
+    } else if (const auto* b = boost::get<ast::BaselineClause>(&clause)) {
+      if (!once("baseline", b->offset)) continue;
+      compiled.baseline = parse_date(b->date.text);
+      if (!compiled.baseline) diagnostics_.error(&source, b->date.offset, "'" + b->date.text + "' is not a date");
     }
   }
 
@@ -1419,6 +1547,11 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
                            "'" + column_name + "' is " + std::string(type_name(schema.type)) + ", not a date");
         continue;
       }
+      if (group_key.kind == GroupKeyKind::Column && schema.text_storage == TextStorage::Raw && !schema.unique) {
+        diagnostics_.error(&source, column_offset,
+                           "cannot group by '" + column_name + "': only a record's own id (one row each) can be a group");
+        continue;
+      }
       if (group_key.kind == GroupKeyKind::Column && schema.type == ValueType::Money) {
         diagnostics_.error(&source, column_offset, "cannot group by an amount ('" + column_name + "')");
         continue;
@@ -1466,7 +1599,32 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
           {"count", MeasureKind::CountIf}, {"share", MeasureKind::Share}, {"sum", MeasureKind::Sum},
           {"avg", MeasureKind::Average},   {"min", MeasureKind::Min},     {"max", MeasureKind::Max}};
       auto kind = kinds.find(fn);
-      if (kind == kinds.end()) {
+      if (fn == "ratio") {
+        // ratio(x, y): sum of x over sum of y in the group, e.g. social homes over all homes of
+        // the projects; a share of quantities rather than of records.
+        compiled.measure.kind = MeasureKind::Ratio;
+        compiled.measure.unit = ValueType::Fraction;
+        unit_known = true;
+        if (args.size() != 2) {
+          diagnostics_.error(&source, call->get().offset, "ratio() takes two arguments: ratio(part, whole)");
+        } else {
+          Typed part = check_expr(args[0], ctx);
+          Typed whole = check_expr(args[1], ctx);
+          if (part.unresolved) part = unknown_name(part, ctx);
+          if (whole.unresolved) whole = unknown_name(whole, ctx);
+          if (part.ok && whole.ok) {
+            if ((part.type != ValueType::Int && part.type != ValueType::Money) || part.type != whole.type) {
+              diagnostics_.error(&source, call->get().offset,
+                                 "ratio() needs two numbers or two amounts, not " + std::string(type_name(part.type)) +
+                                     " and " + std::string(type_name(whole.type)));
+            } else {
+              compiled.measure.expr = part.node;
+              compiled.measure.expr2 = whole.node;
+              measure_ok = true;
+            }
+          }
+        }
+      } else if (kind == kinds.end()) {
         auto& d = diagnostics_.error(&source, call->get().offset, "unknown measure '" + fn + "'");
         if (auto hint = did_you_mean(fn, measure_functions()); !hint.empty()) d.notes.push_back(hint);
       } else if (args.size() != 1) {
@@ -1497,7 +1655,7 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
       }
     } else {
       diagnostics_.error(&source, offset_of(measure->expr),
-                         "a measure is count, count(...), share(...), sum(...), avg(...), min(...) or max(...)");
+                         "a measure is count, count(...), share(...), ratio(..., ...), sum(...), avg(...), min(...) or max(...)");
     }
   }
 
@@ -1510,11 +1668,15 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
       diagnostics_.error(&source, target->offset,
                          "a target is projected over snapshots; " + dataset->name + " has none (use over stock)");
     } else if (measure_ok) {
-      const auto value = threshold_value(source, target->value, compiled.measure);
+      Threshold goal;
+      const bool value_ok = threshold_value(source, target->value, compiled, goal);
+      if (value_ok && goal.ref != ThresholdRef::Constant) {
+        diagnostics_.error(&source, offset_of(target->value), "a target is a constant: a number, a share or an amount");
+      }
       const auto deadline = parse_date(target->deadline.text);
       if (!deadline) diagnostics_.error(&source, target->deadline.offset, "'" + target->deadline.text + "' is not a date");
-      if (value && deadline) {
-        compiled.target = Target{*to_compare_op(target->op), *value, *deadline,
+      if (value_ok && goal.ref == ThresholdRef::Constant && deadline) {
+        compiled.target = Target{*to_compare_op(target->op), goal.value, *deadline,
                                  "measure " + target->op + " " + render(target->value) + " by " + target->deadline.text};
       }
     }

@@ -115,7 +115,7 @@ TOETS_RULE(comparison_tail, ast::Operation, "a comparison")
 TOETS_RULE(header_end, x3::unused_type, "a rule-set clause (title, municipality, valid, source) or '}'")
 TOETS_RULE(rule_end, x3::unused_type,
            "a rule clause (source, owner, note, over, exempt, per, measure, signal, breach, "
-           "target) or '}'")
+           "target, baseline) or '}'")
 TOETS_RULE(table_end, x3::unused_type, "a table row (key: value, or key { ... }) or '}'")
 TOETS_RULE(row_start, x3::unused_type, "':' and a value, or '{' and rows")
 
@@ -126,7 +126,7 @@ TOETS_RULE(header_clause, ast::HeaderClause,
 TOETS_RULE(ruleset_decl, ast::RulesetDecl, "a rule-set header")
 TOETS_RULE(import_decl, ast::Import, "an import")
 TOETS_RULE(param_decl, ast::Param, "a parameter")
-TOETS_RULE(table_key, std::string, "a table key (2026, 1, 2+ or 1-2)")
+TOETS_RULE(table_key, std::string, "a table key (2026, 1, 2+, 1-2 or \"text\")")
 TOETS_RULE(table_row, ast::TableRow, "a table row (key: value, or key { ... })")
 TOETS_RULE(table_decl, ast::Table, "a parameter table")
 TOETS_RULE(over_clause, ast::OverClause, "'over'")
@@ -134,9 +134,10 @@ TOETS_RULE(expr_clause, ast::ExprClause, "'measure' or 'exempt'")
 TOETS_RULE(per_clause, ast::PerClause, "'per'")
 TOETS_RULE(threshold_clause, ast::ThresholdClause, "'signal' or 'breach'")
 TOETS_RULE(target_clause, ast::TargetClause, "'target'")
+TOETS_RULE(baseline_clause, ast::BaselineClause, "'baseline'")
 TOETS_RULE(rule_clause, ast::RuleClause,
            "a rule clause (source, owner, note, over, exempt, per, measure, signal, breach, "
-           "target) or '}'")
+           "target, baseline) or '}'")
 TOETS_RULE(rule_id, std::string, "a rule id (an article number such as F or 2.2.4)")
 TOETS_RULE(rule_decl, ast::Rule, "a rule")
 TOETS_RULE(threshold_value, ast::Operand, "a threshold value (7.5%, 180, €612.35)")
@@ -222,7 +223,8 @@ auto const import_decl_def = kw("import") >> attr(std::string("import")) > strin
 auto const param_decl_def =
     -(kw("override") >> attr(std::string("override"))) >> kw("param") > name > '=' > expression;
 
-auto const table_key_def = lexeme[raw[digits >> -(char_('+') | (char_('-') >> digits))]];
+auto const table_key_def = lexeme[raw[digits >> -(char_('+') | (char_('-') >> digits))]] |
+                           lexeme[raw['"' > +(char_ - '"' - eol) > '"']];
 auto const table_end_def = lit('}');
 auto const row_start_def = &(lit(':') | lit('{'));
 auto const table_row_def = table_key > row_start > -(':' > expression) > -('{' > *table_row > table_end) >
@@ -243,8 +245,9 @@ auto const threshold_clause_def =
     status_word > kw("when") > kw("measure") > compare_op > threshold_value;
 auto const target_clause_def =
     kw("target") > kw("measure") > compare_op > threshold_value > kw("by") > date_lit;
+auto const baseline_clause_def = kw("baseline") >> attr(std::string("baseline")) > date_lit;
 auto const rule_clause_def = text_clause | over_clause | expr_clause | per_clause |
-                             threshold_clause | target_clause;
+                             threshold_clause | target_clause | baseline_clause;
 auto const rule_id_def = lexeme[+(alnum | char_('.') | char_('_') | char_('-'))] |
                          lexeme['"' > +(char_ - '"' - eol) > '"'];
 auto const rule_end_def = lit('}');
@@ -260,7 +263,7 @@ BOOST_SPIRIT_DEFINE(identifier, name, string_lit, number_lit, money_lit, percent
                     comparison, negatable, conjunction, expression, compare_op, text_clause,
                     valid_clause, header_clause, ruleset_decl, import_decl, param_decl, table_key,
                     table_row, table_decl, over_clause, expr_clause, per_clause, threshold_clause,
-                    target_clause, rule_clause, rule_id, rule_decl, threshold_value, comparison_tail,
+                    target_clause, baseline_clause, rule_clause, rule_id, rule_decl, threshold_value, comparison_tail,
                     header_end, rule_end, table_end, row_start, string_chars, number_text, date_text,
                     mul_operation, add_operation, compare_operation, member_operation,
                     and_operation, or_operation)

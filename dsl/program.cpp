@@ -55,6 +55,7 @@ std::string_view measure_name(MeasureKind kind) {
     case MeasureKind::Count: return "count";
     case MeasureKind::CountIf: return "count";
     case MeasureKind::Share: return "share";
+    case MeasureKind::Ratio: return "ratio";
     case MeasureKind::Sum: return "sum";
     case MeasureKind::Average: return "avg";
     case MeasureKind::Min: return "min";

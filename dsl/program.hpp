@@ -79,19 +79,21 @@ struct ExprPool {
 
 // ---- parameter tables ----
 
-// A key pattern: lo..hi inclusive (hi = INT64_MAX for "2+").
+// A key pattern: lo..hi inclusive (hi = INT64_MAX for "2+"), or a text ("Portaal").
 struct KeyRange {
   std::int64_t low = 0;
   std::int64_t high = 0;
+  std::optional<std::string> text;   // a text key; low/high unused
 };
 struct TableEntry {
   std::vector<KeyRange> keys;
-  std::optional<std::int64_t> value;  // nullopt: written as `unknown` (an UNVERIFIED figure)
+  std::optional<std::int64_t> value;  // nullopt: written as `unknown`; percentages in parts per million
   std::uint32_t offset = 0;
 };
 struct ParamTable {
   std::string name;
   std::vector<std::string> key_names;  // year, household_size
+  std::vector<bool> text_keys;         // per key: text ("Portaal") rather than whole numbers
   ValueType type = ValueType::Money;
   std::vector<TableEntry> entries;
   const SourceFile* file = nullptr;
@@ -110,20 +112,32 @@ struct GroupKey {
   std::string label;  // "corporation", "year", "half_year", "quarter", "month"
 };
 
-enum class MeasureKind : std::uint8_t { Count, CountIf, Share, Sum, Average, Min, Max };
+enum class MeasureKind : std::uint8_t { Count, CountIf, Share, Ratio, Sum, Average, Min, Max };
 std::string_view measure_name(MeasureKind kind);
 
 struct Measure {
   MeasureKind kind = MeasureKind::Count;
-  std::uint32_t expr = kNoIndex;     // predicate (CountIf, Share) or value (Sum...)
+  std::uint32_t expr = kNoIndex;     // predicate (CountIf, Share) or value (Sum..., Ratio's part)
+  std::uint32_t expr2 = kNoIndex;    // Ratio's whole
   ValueType unit = ValueType::Int;   // unit of the measured value: Int, Money, Date, Fraction
   std::string text;                  // as written, for reports
+};
+
+// What a threshold compares the measure with.
+enum class ThresholdRef : std::uint8_t {
+  Constant,    // `value`
+  Baseline,    // the measure of the same group at the rule's baseline date (stock "at the 2021 level")
+  Previous,    // the measure of the same group at the previous snapshot or period ("grows every year")
+  GroupTable,  // a parameter table looked up with the group's keys (a cap per corporation)
 };
 
 struct Threshold {
   Status status = Status::Breach;    // Signal or Breach
   CompareOp op = CompareOp::Gt;
-  Ratio value;                       // in the measure's unit (cents for money)
+  ThresholdRef ref = ThresholdRef::Constant;
+  Ratio value;                       // in the measure's unit (cents for money); resolved per group for refs
+  std::uint32_t table = kNoIndex;    // GroupTable: the table
+  std::vector<std::uint32_t> table_keys;  // GroupTable: for each table key, the index of the group key
   std::string text;                  // "measure > 15%"
 };
 
@@ -155,6 +169,7 @@ struct CompiledRule {
   Measure measure;
   std::vector<Threshold> thresholds; // breach first, then signal
   std::optional<Target> target;
+  std::optional<std::int32_t> baseline;  // `baseline DATE`: the date whose measure Baseline refers to
   ExprPool pool;
 };
 

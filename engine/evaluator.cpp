@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "dsl/calendar.hpp"
+#include "engine/report.hpp"
 
 namespace toets {
 
@@ -47,11 +48,13 @@ class DenseTable {
     std::size_t cells = 1;
     extent_.resize(dims);
     for (std::size_t d = 0; d < dims && !table.entries.empty(); ++d) {
-      extent_[d] = static_cast<std::size_t>(high_[d] - low_[d] + 2);
-      if (extent_[d] > 100000 || cells > 1000000 / extent_[d]) {
+      // In 128 bits: keys may span the whole int64 range (table t(year) { 0: 1, 9223372036854775806: 2 }).
+      const Int128 extent = static_cast<Int128>(high_[d]) - low_[d] + 2;
+      if (extent > 100000 || cells > 1000000 / static_cast<std::size_t>(extent)) {
         dense_ = false;
         return;
       }
+      extent_[d] = static_cast<std::size_t>(extent);
       cells *= extent_[d];
     }
     if (table.entries.empty()) {
@@ -128,6 +131,7 @@ struct Accumulator {
   std::uint64_t exempt_matching = 0;
   std::uint64_t present = 0;         // non-missing values (sum, avg, min, max)
   std::int64_t sum = 0;
+  std::int64_t whole = 0;            // Ratio's denominator sum
   std::int64_t min = std::numeric_limits<std::int64_t>::max();
   std::int64_t max = std::numeric_limits<std::int64_t>::min();
 };
@@ -211,6 +215,8 @@ class RuleRun {
     return data.values[row] == kNull32;
   }
   std::int64_t key_value(const GroupKey& key, std::size_t row) const {
+    // A record id (unique, one row each) groups by the row that holds it.
+    if (data_.column(key.column).text_storage == TextStorage::Raw) return static_cast<std::int64_t>(row);
     const std::int64_t v = column_value(key.column, row);
     if (key.kind == GroupKeyKind::Column || v == kNull64) return v;
     const CivilDate date = civil_from_days(static_cast<std::int32_t>(v));
@@ -227,8 +233,12 @@ class RuleRun {
   // Evaluates `node` for the rows sel[0..n); results in buffers_[node][0..n). False on an error.
   bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
   std::uint32_t group_of(std::size_t row);
-  RuleResult finish_group(const Accumulator& acc) const;
-  void decide(RuleResult& result, const Accumulator& acc) const;
+  RuleResult finish_group(std::uint32_t group) const;
+  void decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const;
+  // The rule's thresholds with baseline/previous/table values filled in for one group; false (and
+  // `why`, `status`) when a value is not there.
+  bool resolve_thresholds(std::uint32_t group, std::vector<Threshold>& out, std::string& why, Status& status) const;
+  std::int64_t series_key_of_date(std::int32_t date) const;
   void collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
                         const std::vector<bool>& wants_evidence) const;
   std::vector<RuleResult> finish_deadline();
@@ -439,6 +449,14 @@ std::uint32_t RuleRun::group_of(std::size_t row) {
   if (inserted) {
     groups_.emplace_back();
     groups_.back().key = key;
+    // A limit against pathological input (docs/robustness.md): every group costs an accumulator
+    // and a result, so a rule grouped by a near-unique column must stop with an error, not
+    // exhaust memory.
+    if (groups_.size() > kMaxGroups && error_.empty()) {
+      error_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data_.schema().name + " record '" +
+               std::string(data_.record_id(row)) + "', line " + std::to_string(data_.source_line(row)) +
+               "); group by fewer or coarser keys";
+    }
   }
   last_key_ = key;
   last_group_ = it->second;
@@ -464,6 +482,7 @@ std::vector<RuleResult> RuleRun::run() {
       in_scope[n++] = static_cast<std::uint32_t>(row);
       row_group_[row] = group_of(row);  // every in-scope group exists, even if the filter empties it
     }
+    if (!error_.empty()) break;  // too many groups
     if (n == 0) continue;
 
     std::size_t f = n;
@@ -504,6 +523,11 @@ std::vector<RuleResult> RuleRun::run() {
       if (!eval(rule_.measure.expr, sel, m)) break;
     }
     const std::int64_t* value = rule_.measure.expr != kNoIndex ? buffers_[rule_.measure.expr].data() : nullptr;
+    const std::int64_t* whole = nullptr;
+    if (rule_.measure.expr2 != kNoIndex) {
+      if (!eval(rule_.measure.expr2, sel, m)) break;
+      whole = buffers_[rule_.measure.expr2].data();
+    }
     for (std::size_t i = 0; i < m; ++i) {
       const std::uint32_t row = sel[i];
       Accumulator& acc = groups_[row_group_[row]];
@@ -514,6 +538,16 @@ std::vector<RuleResult> RuleRun::run() {
         row_state_[row] = yes ? kMeasuredTrue : kMeasuredFalse;
       } else {
         row_state_[row] = kMeasuredTrue;
+        if (whole != nullptr) {
+          // A ratio counts a record only when both its part and its whole are known.
+          if (value[i] == kNull64 || whole[i] == kNull64) continue;
+          ++acc.present;
+          if (__builtin_add_overflow(acc.sum, value[i], &acc.sum) ||
+              __builtin_add_overflow(acc.whole, whole[i], &acc.whole)) {
+            error_ = "the sum overflows";
+          }
+          continue;
+        }
         if (value != nullptr && value[i] != kNull64) {
           ++acc.present;
           if (__builtin_add_overflow(acc.sum, value[i], &acc.sum)) {
@@ -543,7 +577,7 @@ std::vector<RuleResult> RuleRun::run() {
   std::vector<std::uint32_t> result_of_group(groups_.size(), kNoIndex);
   std::vector<bool> wants_evidence(groups_.size(), false);
   for (std::uint32_t g : order) {
-    RuleResult result = finish_group(groups_[g]);
+    RuleResult result = finish_group(g);
     wants_evidence[g] = result.status == Status::Signal || result.status == Status::Breach;
     result_of_group[g] = static_cast<std::uint32_t>(results.size());
     results.push_back(std::move(result));
@@ -572,6 +606,10 @@ std::vector<GroupField> RuleRun::describe_key(const GroupKeyValues& key, std::si
       const ColumnData& column = data_.column(spec.column);
       switch (spec.kind) {
         case GroupKeyKind::Column:
+          if (column.text_storage == TextStorage::Raw) {
+            field.text = std::string(column.raw_text(static_cast<std::size_t>(v)));
+            break;
+          }
           switch (column.type) {
             case ValueType::Text: field.text = column.dictionary.value(static_cast<std::int32_t>(v)); break;
             case ValueType::Enum: field.text = data_.schema().column(spec.column).enum_values[static_cast<std::size_t>(v)]; break;
@@ -603,6 +641,9 @@ std::optional<Ratio> measure_of(const Accumulator& acc, MeasureKind kind) {
     case MeasureKind::CountIf: return Ratio{static_cast<std::int64_t>(acc.matching), 1};
     case MeasureKind::Share:
       return Ratio{static_cast<std::int64_t>(acc.matching), static_cast<std::int64_t>(acc.records)};
+    case MeasureKind::Ratio:
+      if (acc.whole <= 0) return std::nullopt;  // nothing to divide by (or a negative whole)
+      return Ratio{acc.sum, acc.whole};
     case MeasureKind::Sum:
       if (acc.present == 0) return std::nullopt;
       return Ratio{acc.sum, 1};
@@ -640,7 +681,97 @@ std::optional<std::int64_t> records_to_clear(const Threshold& threshold, std::in
   return change > 0 ? static_cast<std::int64_t>(change) : 0;
 }
 
-void RuleRun::decide(RuleResult& result, const Accumulator& acc) const {
+std::int64_t RuleRun::series_key_of_date(std::int32_t date) const {
+  const GroupKey& key = keys_.back();
+  const CivilDate civil = civil_from_days(date);
+  switch (key.kind) {
+    case GroupKeyKind::Year: return civil.year;
+    case GroupKeyKind::HalfYear: return civil.year * 10 + (civil.month <= 6 ? 1 : 2);
+    case GroupKeyKind::Quarter: return civil.year * 10 + (civil.month + 2) / 3;
+    case GroupKeyKind::Month: return civil.year * 100 + civil.month;
+    case GroupKeyKind::Column: break;
+  }
+  return date;
+}
+
+bool RuleRun::resolve_thresholds(std::uint32_t group, std::vector<Threshold>& out, std::string& why,
+                                 Status& status) const {
+  out = rule_.thresholds;
+  const Accumulator& self = groups_[group];
+  const std::size_t series = keys_.empty() ? 0 : keys_.size() - 1;
+  // The other groups of the same series (same keys but the last), for baseline and previous.
+  auto same_series = [&](const Accumulator& other) {
+    for (std::size_t k = 0; k < series; ++k) {
+      if (other.key.values[k] != self.key.values[k]) return false;
+    }
+    return true;
+  };
+  for (Threshold& threshold : out) {
+    if (threshold.ref == ThresholdRef::Constant) continue;
+    if (threshold.ref == ThresholdRef::GroupTable) {
+      const ParamTable& table = tables_[threshold.table].table();
+      const std::vector<GroupField> fields = describe_key(self.key, keys_.size());
+      std::string key_text;
+      std::int32_t found = -1;
+      for (std::size_t e = 0; e < table.entries.size() && found < 0; ++e) {
+        bool match = true;
+        for (std::size_t k = 0; k < threshold.table_keys.size() && match; ++k) {
+          const GroupField& field = fields[threshold.table_keys[k]];
+          const KeyRange& range = table.entries[e].keys[k];
+          if (range.text) match = field.text && *field.text == *range.text;
+          else match = field.number && *field.number >= range.low && *field.number <= range.high;
+        }
+        if (match) found = static_cast<std::int32_t>(e);
+      }
+      for (std::size_t k = 0; k < threshold.table_keys.size(); ++k) {
+        const GroupField& field = fields[threshold.table_keys[k]];
+        key_text += (k > 0 ? ", " : "") + table.key_names[k] + " " +
+                    (field.text ? "'" + *field.text + "'" : field.number ? std::to_string(*field.number) : "(missing)");
+      }
+      if (found < 0 || !table.entries[static_cast<std::size_t>(found)].value) {
+        why = "parameter table '" + table.name + "' has no value for " + key_text;
+        status = Status::Error;
+        return false;
+      }
+      const std::int64_t v = *table.entries[static_cast<std::size_t>(found)].value;
+      threshold.value = table.type == ValueType::Fraction ? Ratio{v, 1000000} : Ratio{v, 1};
+      threshold.text += " (" + format_value(threshold.value, rule_.measure.unit) + " for " + key_text + ")";
+      continue;
+    }
+    // Baseline: the latest period at or before the baseline date; previous: the period before this one.
+    const std::int64_t own = self.key.values[series];
+    if (threshold.ref == ThresholdRef::Baseline && own != kNull64 && own < series_key_of_date(*rule_.baseline)) {
+      why = "before the baseline " + format_date(*rule_.baseline);
+      status = Status::NoData;
+      return false;
+    }
+    const std::int64_t limit = threshold.ref == ThresholdRef::Baseline ? series_key_of_date(*rule_.baseline) : own - 1;
+    const Accumulator* reference = nullptr;
+    for (const Accumulator& other : groups_) {
+      const std::int64_t at = other.key.values[series];
+      // The baseline period may be this very group (it equals itself); the previous one never is.
+      if (!same_series(other) || at == kNull64 || at > limit) continue;
+      if (measure_of(other, rule_.measure.kind) && (reference == nullptr || at > reference->key.values[series])) {
+        reference = &other;
+      }
+    }
+    if (reference == nullptr) {
+      why = threshold.ref == ThresholdRef::Baseline
+                ? "no measure at or before the baseline " + format_date(*rule_.baseline) + " to compare with"
+                : "no earlier period to compare with";
+      status = Status::NoData;
+      return false;
+    }
+    threshold.value = *measure_of(*reference, rule_.measure.kind);
+    const std::vector<GroupField> at = describe_key(reference->key, keys_.size());
+    const GroupField& period = at.back();
+    threshold.text += " (" + format_value(threshold.value, rule_.measure.unit) + " at " +
+                      (period.text ? *period.text : period.number ? std::to_string(*period.number) : "?") + ")";
+  }
+  return true;
+}
+
+void RuleRun::decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const {
   if (!result.measure) {
     result.status = Status::NoData;
     if (acc.records == 0) {
@@ -649,15 +780,15 @@ void RuleRun::decide(RuleResult& result, const Accumulator& acc) const {
     return;
   }
   result.status = Status::Ok;
-  for (const Threshold& threshold : rule_.thresholds) {  // breach first
+  for (const Threshold& threshold : thresholds) {  // breach first
     if (holds(compare(*result.measure, threshold.value), threshold.op)) {
       result.status = threshold.status;
-      result.threshold = &threshold;
+      result.threshold = threshold;
       break;
     }
   }
-  if (result.threshold == nullptr && !rule_.thresholds.empty()) {
-    result.threshold = &rule_.thresholds.back();  // ok: held to the strictest (signal if any)
+  if (!result.threshold && !thresholds.empty()) {
+    result.threshold = thresholds.back();  // ok: held to the strictest (signal if any)
   }
 
   const MeasureKind kind = rule_.measure.kind;
@@ -669,7 +800,7 @@ void RuleRun::decide(RuleResult& result, const Accumulator& acc) const {
   const std::int64_t n = static_cast<std::int64_t>(acc.records);
   result.remedy = records_to_clear(*result.threshold, k, n, share);
   std::int64_t to_ok = 0;
-  for (const Threshold& threshold : rule_.thresholds) {
+  for (const Threshold& threshold : thresholds) {
     if (holds(compare(*result.measure, threshold.value), threshold.op)) {
       to_ok = std::max(to_ok, records_to_clear(threshold, k, n, share).value_or(0));
     }
@@ -690,7 +821,8 @@ void RuleRun::decide(RuleResult& result, const Accumulator& acc) const {
   if (to_ok != *result.remedy) result.remedy_text += "; " + std::to_string(to_ok) + " to be ok";
 }
 
-RuleResult RuleRun::finish_group(const Accumulator& acc) const {
+RuleResult RuleRun::finish_group(std::uint32_t group) const {
+  const Accumulator& acc = groups_[group];
   RuleResult result;
   result.rule = &rule_;
   result.group = describe_key(acc.key, keys_.size());
@@ -702,7 +834,19 @@ RuleResult RuleRun::finish_group(const Accumulator& acc) const {
     result.numerator = static_cast<std::int64_t>(acc.matching);
     result.denominator = static_cast<std::int64_t>(acc.records);
   }
-  decide(result, acc);
+  if (rule_.measure.kind == MeasureKind::Ratio) {
+    result.numerator = acc.sum;
+    result.denominator = acc.whole;
+  }
+  std::vector<Threshold> thresholds;
+  std::string why;
+  Status unresolved = Status::NoData;
+  if (result.measure && !resolve_thresholds(group, thresholds, why, unresolved)) {
+    result.status = unresolved;
+    result.message = why;
+  } else {
+    decide(result, acc, thresholds.empty() ? rule_.thresholds : thresholds);
+  }
 
   // A period key wholly outside the rule set's validity: still reported, but flagged.
   if (rule_.valid_from && rule_.valid_to) {
@@ -760,7 +904,7 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
       // A threshold fires when the measure is too high for > and >=; a target is missed when it
       // is too high for < and <=.
       bool too_many = true;
-      if (result.threshold != nullptr) {
+      if (result.threshold) {
         too_many = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
       } else if (rule_.target) {
         too_many = rule_.target->op == CompareOp::Lt || rule_.target->op == CompareOp::Le;

@@ -55,7 +55,7 @@ json result_json(const RuleResult& result) {
     out["exempt"] = result.exempt;
     out["exempt_matching"] = result.exempt_matching;
   }
-  if (result.threshold != nullptr) {
+  if (result.threshold) {
     out["threshold"] = {{"status", std::string(status_name(result.threshold->status))},
                         {"op", std::string(compare_op_text(result.threshold->op))},
                         {"value", value_json(result.threshold->value, unit)},

@@ -52,7 +52,13 @@ std::string threshold_text(const RuleResult& result) {
     return std::string(compare_op_text(t.op)) + " " + format_value(t.value, result.rule->measure.unit) + " by " +
            format_date(t.deadline);
   }
-  if (result.threshold == nullptr) return "";
+  if (!result.threshold) return "";
+  if (result.threshold->ref != ThresholdRef::Constant) {
+    // "breach < baseline (42 at 2021-01-01)"
+    std::string text = result.threshold->text;
+    if (text.rfind("measure ", 0) == 0) text = text.substr(8);
+    return std::string(status_name(result.threshold->status)) + " " + text;
+  }
   return std::string(status_name(result.threshold->status)) + " " + std::string(compare_op_text(result.threshold->op)) +
          " " + format_value(result.threshold->value, result.rule->measure.unit);
 }

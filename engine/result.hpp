@@ -44,7 +44,8 @@ struct RuleResult {
   std::uint64_t records = 0;                  // records measured (after filter and exemptions)
   std::uint64_t exempt = 0;                   // records left out by the exemption
   std::uint64_t exempt_matching = 0;          // of those, how many meet the measure's predicate
-  const Threshold* threshold = nullptr;       // the threshold that decided, or was held to
+  std::optional<Threshold> threshold;         // the threshold that decided, or was held to (value
+                                              // resolved for baseline/previous/per-group tables)
   std::vector<std::string> evidence;          // record ids on the wrong side (signal/breach/at_risk)
   std::optional<std::int64_t> remedy;         // records to change to leave the deciding threshold
   std::optional<std::int64_t> remedy_to_ok;   // records to change to be ok

@@ -163,7 +163,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"syntax_expected_when", "rule X \"t\" { over allocations measure count breach measure > 1 }",
              "error: expected 'when', found 'measure'"},
         Case{"syntax_unclosed_rule", "rule X \"t\" { over allocations measure count breach when measure > 1",
-             "expected a rule clause (source, owner, note, over, exempt, per, measure, signal, breach, target) or '}'"},
+             "expected a rule clause (source, owner, note, over, exempt, per, measure, signal, breach, target, baseline) or '}'"},
         Case{"syntax_bad_toplevel", "rul X \"t\" { }", "t.toets:5:1: error: expected a top-level declaration"},
         Case{"override_unknown", "override param nothing = 15%", "no imported parameter of that name"},
         Case{"param_twice", "param space = 10%", "parameter 'space' is declared twice"},
@@ -172,6 +172,24 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"table_missing_level", "table t2(year, household_size) : int { 2026: 1 }", "with a row per household_size"},
         Case{"decimal_number", "rule X \"t\" { over allocations where household_size > 1.5 measure count breach when measure > 1 }",
              "a number with decimals"},
+        Case{"baseline_without_clause",
+             "rule X \"t\" { over stock per snapshot_date measure count breach when measure < baseline }",
+             "'baseline' needs a 'baseline DATE' clause"},
+        Case{"previous_without_period", "rule X \"t\" { over stock per corporation measure count breach when measure < previous }",
+             "'previous' compares periods"},
+        Case{"group_table_not_a_key",
+             "table cap(corporation) : int { \"P\": 1 }\n"
+             "rule X \"t\" { over stock per corporation measure count breach when measure > cap(kern) }",
+             "takes the rule's group keys"},
+        Case{"text_table_in_row",
+             "table cap(corporation) : int { \"P\": 1 }\n"
+             "rule X \"t\" { over allocations where household_size > cap(corporation) measure count breach when measure > 1 }",
+             "is keyed by text"},
+        Case{"mixed_table_keys", "table cap(corporation) : int { \"P\": 1, 2: 3 }", "mixes a number with texts"},
+        Case{"ratio_types", "rule X \"t\" { over allocations measure ratio(rent, household_size) breach when measure > 1% }",
+             "ratio() needs two numbers or two amounts"},
+        Case{"group_by_repeating_id", "rule X \"t\" { over stock per dwelling_id measure count breach when measure > 1 }",
+             "only a record's own id"},
         Case{"import_missing", "import \"nowhere.toets\"", "cannot read rule file 'nowhere.toets': no such file"}),
     case_name);
 

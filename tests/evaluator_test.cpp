@@ -290,6 +290,69 @@ TEST_F(Engine, SnapshotsAfterTheAsOfDateAreIgnored) {
   EXPECT_NE(results[0].message.find("after the as-of date"), std::string::npos);
 }
 
+TEST_F(Engine, BaselineAndPreviousCompareEachPeriodWithAnother) {
+  // X: 3 dwellings in 2021, 2 in 2022, 4 in 2023.
+  // Baseline 2021-01-01 with "breach when measure < baseline": 2021 equals itself (ok), 2022 has
+  // 2 < 3 (breach), 2023 has 4 (ok). Previous with "signal when measure <= previous": 2021 has no
+  // earlier period (no_data), 2022 2 <= 3 (signal), 2023 4 > 2 (ok).
+  std::string stock;
+  for (int i = 0; i < 3; ++i) stock += dwelling("a" + std::to_string(i), "2021-01-01", "X", "A");
+  for (int i = 0; i < 2; ++i) stock += dwelling("a" + std::to_string(i), "2022-01-01", "X", "A");
+  for (int i = 0; i < 4; ++i) stock += dwelling("a" + std::to_string(i), "2023-01-01", "X", "A");
+  const std::string rules =
+      "ruleset t { }\n"
+      "rule B \"t\" { over stock per corporation, snapshot_date measure count baseline 2021-01-01\n"
+      "  breach when measure < baseline }\n"
+      "rule P \"t\" { over stock per year(snapshot_date) measure count signal when measure <= previous }\n";
+  const auto results = run(rules, "", stock);
+  ASSERT_EQ(results.size(), 6u);
+  EXPECT_EQ(results[0].status, Status::Ok);
+  EXPECT_EQ(results[1].status, Status::Breach);
+  EXPECT_EQ(results[1].remedy, 1);  // one more dwelling reaches the baseline of 3
+  EXPECT_EQ(compare(results[1].threshold->value, Ratio{3, 1}), 0);
+  EXPECT_EQ(results[2].status, Status::Ok);
+  EXPECT_EQ(results[3].status, Status::NoData);
+  EXPECT_EQ(results[4].status, Status::Signal);
+  EXPECT_EQ(results[5].status, Status::Ok);
+}
+
+TEST_F(Engine, ThresholdPerGroupFromATextKeyedTable) {
+  // Caps: P 2, V 1. P has 2 F-labels (not above 2: ok), V has 2 (above 1: breach); W has no cap.
+  const std::string stock = dwelling("p1", "2026-01-01", "P", "F") + dwelling("p2", "2026-01-01", "P", "F") +
+                            dwelling("v1", "2026-01-01", "V", "F") + dwelling("v2", "2026-01-01", "V", "F") +
+                            dwelling("w1", "2026-01-01", "W", "F");
+  const std::string rules =
+      "ruleset t { }\n"
+      "table cap(corporation) : int { \"P\": 2, \"V\": 1 }\n"
+      "rule C \"t\" { over stock per corporation measure count(energy_label = F) breach when measure > cap(corporation) }\n";
+  const auto results = run(rules, "", stock);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].status, Status::Ok);
+  EXPECT_EQ(results[1].status, Status::Breach);
+  EXPECT_EQ(results[1].remedy, 1);
+  EXPECT_EQ(results[2].status, Status::Error);
+  EXPECT_NE(results[2].message.find("parameter table 'cap' has no value for corporation 'W'"), std::string::npos)
+      << results[2].message;
+}
+
+TEST_F(Engine, RatioOfSumsAndGroupsPerRecordId) {
+  // Household sizes 1, 2, 3, 4 over 4 times each: ratio 10 / 40 = 25%.
+  std::string data;
+  for (int i = 1; i <= 4; ++i) data += let("r" + std::to_string(i), "X", "2026-01-01", i, "1.00");
+  const std::string rules =
+      "ruleset t { }\n"
+      "rule R \"t\" { over allocations measure ratio(household_size, household_size * 4) breach when measure > 20% }\n"
+      "rule I \"t\" { over allocations per allocation_id measure sum(household_size) breach when measure > 3 }\n";
+  const auto results = run(rules, data);
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_EQ(results[0].numerator, 10);
+  EXPECT_EQ(results[0].denominator, 40);
+  EXPECT_EQ(results[0].status, Status::Breach);
+  EXPECT_EQ(format_group(results[4].group), "r4");
+  EXPECT_EQ(results[4].status, Status::Breach);
+  EXPECT_EQ(results[3].status, Status::Ok);
+}
+
 TEST_F(Engine, ResultsAreDeterministic) {
   const std::string data = lets("B", 2, 20) + lets("A", 1, 20) + lets("C", 4, 20);
   const auto first = run(kFreeSpace, data);
