@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -84,14 +85,91 @@ std::vector<std::string> sorted_lines(const std::string& text) {
   return lines;
 }
 
-class Golden : public testing::TestWithParam<std::string> {};
+// Golden fixtures: every folder fixtures/NAME with a golden.txt is checked against its own
+// expected.sql. golden.txt lines:
+//   rules RULEFILE             (relative to the repository)
+//   data KIND=FILE             (relative to the fixture folder; repeatable)
+//   as_of YYYY-MM-DD           (repeatable: one check per date)
+// expected.sql is run with sqlite3 in the fixture folder after
+//   CREATE TABLE settings AS SELECT '<as_of>' AS as_of
+// and prints rule|group|status|detail lines. Every rule declared in the rule file itself must
+// appear in that output (imported rules may); the engine's lines for those rules must equal it,
+// and it must equal the reviewed copy expected-<as_of>.txt.
+struct GoldenCase {
+  std::string fixture;
+  std::string rules;
+  std::vector<std::string> data;
+  std::string as_of;
+};
+
+void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.fixture << " as of " << c.as_of; }
+
+std::vector<GoldenCase> golden_cases() {
+  std::vector<GoldenCase> cases;
+  const std::filesystem::path root = std::filesystem::path(TOETS_SOURCE_DIR) / "fixtures";
+  std::vector<std::filesystem::path> folders;
+  for (const auto& entry : std::filesystem::directory_iterator(root)) {
+    if (std::filesystem::exists(entry.path() / "golden.txt")) folders.push_back(entry.path());
+  }
+  std::sort(folders.begin(), folders.end());
+  for (const auto& folder : folders) {
+    GoldenCase base;
+    base.fixture = folder.filename().string();
+    std::vector<std::string> dates;
+    std::istringstream in(read_file((folder / "golden.txt").string()));
+    for (std::string line; std::getline(in, line);) {
+      std::istringstream words(line);
+      std::string key, value;
+      words >> key >> value;
+      if (key == "rules") base.rules = value;
+      if (key == "data") base.data.push_back(value);
+      if (key == "as_of") dates.push_back(value);
+    }
+    for (const auto& date : dates) {
+      GoldenCase c = base;
+      c.as_of = date;
+      cases.push_back(c);
+    }
+  }
+  return cases;
+}
+
+std::string golden_name(const testing::TestParamInfo<GoldenCase>& param_info) {
+  std::string name = param_info.param.fixture + "_" + param_info.param.as_of;
+  for (char& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return name;
+}
+
+// Rule ids declared in a rule file itself ("rule ID ..." at the start of a line).
+std::set<std::string> declared_rules(const std::string& rule_file) {
+  std::set<std::string> ids;
+  std::istringstream in(read_file(std::string(TOETS_SOURCE_DIR) + "/" + rule_file));
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("rule ", 0) != 0) continue;
+    std::string id = line.substr(5, line.find(' ', 5) - 5);
+    if (!id.empty() && id.front() == '"') id = line.substr(6, line.find('"', 6) - 6);
+    ids.insert(id);
+  }
+  return ids;
+}
+
+class Golden : public testing::TestWithParam<GoldenCase> {};
 
 TEST_P(Golden, EngineAgreesWithTheIndependentSqlComputation) {
-  const std::string as_of = GetParam();
-  const Outcome engine = run(kCheck + " --as-of " + as_of + " --format json");
-  ASSERT_EQ(engine.exit_code, 1) << engine.err;  // the fixture has breaches
-  const std::string sql_command = "cd '" + std::string(TOETS_SOURCE_DIR) + "/" + kFixture +
-                                  "' && sqlite3 -cmd \"CREATE TABLE settings AS SELECT '" + as_of +
+  const GoldenCase& c = GetParam();
+  const std::string folder = "fixtures/" + c.fixture;
+  std::string arguments = "check " + c.rules + " --as-of " + c.as_of + " --format json";
+  for (const auto& data : c.data) {
+    const auto eq = data.find('=');
+    arguments += " --data " + data.substr(0, eq + 1) + folder + "/" + data.substr(eq + 1);
+  }
+  const Outcome engine = run(arguments);
+  ASSERT_TRUE(engine.exit_code == 0 || engine.exit_code == 1) << engine.err;
+
+  const std::string sql_command = "cd '" + std::string(TOETS_SOURCE_DIR) + "/" + folder +
+                                  "' && sqlite3 -cmd \"CREATE TABLE settings AS SELECT '" + c.as_of +
                                   "' AS as_of\" :memory: < expected.sql";
   FILE* pipe = popen(sql_command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
@@ -99,13 +177,22 @@ TEST_P(Golden, EngineAgreesWithTheIndependentSqlComputation) {
   char buffer[4096];
   while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) sql_output.append(buffer, n);
   ASSERT_EQ(pclose(pipe), 0) << "sqlite3 failed (is it installed? tools/setup.sh installs it)";
-  EXPECT_EQ(result_lines(engine.out), sorted_lines(sql_output));
-  // The frozen, reviewed copy of the same expectations.
-  EXPECT_EQ(sorted_lines(sql_output), sorted_lines(read_file(std::string(TOETS_SOURCE_DIR) + "/" + kFixture +
-                                                             "/expected-" + as_of + ".txt")));
+  const std::vector<std::string> expected = sorted_lines(sql_output);
+
+  std::set<std::string> proven;
+  for (const auto& line : expected) proven.insert(line.substr(0, line.find('|')));
+  for (const auto& id : declared_rules(c.rules)) {
+    EXPECT_TRUE(proven.count(id) > 0) << "rule " << id << " of " << c.rules << " has no expected outcome in " << folder;
+  }
+  std::vector<std::string> actual;
+  for (const auto& line : result_lines(engine.out)) {
+    if (proven.count(line.substr(0, line.find('|'))) > 0) actual.push_back(line);
+  }
+  EXPECT_EQ(actual, expected);
+  EXPECT_EQ(expected, sorted_lines(read_file(std::string(TOETS_SOURCE_DIR) + "/" + folder + "/expected-" + c.as_of + ".txt")));
 }
 
-INSTANTIATE_TEST_SUITE_P(AsOf, Golden, testing::Values("2026-11-23", "2029-06-30"));
+INSTANTIATE_TEST_SUITE_P(Fixtures, Golden, testing::ValuesIn(golden_cases()), golden_name);
 
 TEST(Cli, JsonHasTheDocumentedShape) {
   const Outcome outcome = run(kCheck + " --as-of 2026-11-23 --format json");
