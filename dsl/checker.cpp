@@ -909,6 +909,11 @@ Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
   if (auto it = tables_.find(fn); it != tables_.end()) {
     const ParamTable& table = out_.tables[it->second];
     if (!arity(table.key_names.size())) return Typed{};
+    if (std::find(table.text_keys.begin(), table.text_keys.end(), true) != table.text_keys.end()) {
+      diagnostics_.error(ctx.file, call.offset,
+                         "'" + fn + "' is keyed by text; it can only be a threshold looked up by the rule's groups");
+      return Typed{};
+    }
     ExprNode node;
     node.op = NodeOp::Lookup;
     node.type = table.type;
@@ -938,11 +943,6 @@ Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
     if (!ok) return Typed{};
     if (table.type == ValueType::Fraction) {
       diagnostics_.error(ctx.file, call.offset, "'" + fn + "' holds percentages; they can only be thresholds");
-      return Typed{};
-    }
-    if (std::find(table.text_keys.begin(), table.text_keys.end(), true) != table.text_keys.end()) {
-      diagnostics_.error(ctx.file, call.offset,
-                         "'" + fn + "' is keyed by text; it can only be a threshold looked up by the rule's groups");
       return Typed{};
     }
     if (!node.args.empty() && ctx.rule->pool.nodes[node.args[0]].op == NodeOp::Year) {

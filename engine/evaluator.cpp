@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <thread>
 #include <cmath>
 #include <unordered_map>
 
@@ -1046,20 +1048,36 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
   tables.reserve(rules.tables.size());
   for (const auto& table : rules.tables) tables.emplace_back(table);
 
-  std::vector<RuleResult> all;
-  for (const auto& rule : rules.rules) {
-    auto it = datasets.find(rule.dataset->kind);
-    if (it == datasets.end() || it->second == nullptr) {
-      RuleResult result;
-      result.rule = &rule;
-      result.status = Status::NotEvaluated;
-      result.message = "no " + rule.dataset->name + " data given (--data " + rule.dataset->name + "=FILE)";
-      all.push_back(std::move(result));
-      continue;
+  // Rules are independent: evaluate them on all cores, each into its own slot, then concatenate
+  // in rule order so the output does not depend on scheduling.
+  std::vector<std::vector<RuleResult>> per_rule(rules.rules.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < rules.rules.size(); i = next++) {
+      const CompiledRule& rule = rules.rules[i];
+      auto it = datasets.find(rule.dataset->kind);
+      if (it == datasets.end() || it->second == nullptr) {
+        RuleResult result;
+        result.rule = &rule;
+        result.status = Status::NotEvaluated;
+        result.message = "no " + rule.dataset->name + " data given (--data " + rule.dataset->name + "=FILE)";
+        per_rule[i].push_back(std::move(result));
+        continue;
+      }
+      RuleRun run(rule, *it->second, tables, as_of);
+      per_rule[i] = run.run();
+      std::stable_sort(per_rule[i].begin(), per_rule[i].end(), less_group);
     }
-    RuleRun run(rule, *it->second, tables, as_of);
-    std::vector<RuleResult> results = run.run();
-    std::stable_sort(results.begin(), results.end(), less_group);
+  };
+  const std::size_t threads =
+      std::min<std::size_t>(rules.rules.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& thread : pool) thread.join();
+
+  std::vector<RuleResult> all;
+  for (auto& results : per_rule) {
     for (auto& result : results) all.push_back(std::move(result));
   }
   return all;
