@@ -15,6 +15,13 @@ namespace toets {
 
 // Import nesting deeper than this is refused (a limit against pathological input).
 inline constexpr int kMaxImportDepth = 32;
+// A rule's compiled expressions may be at most this deep (a chain `a and b and c` counts one
+// level per operator) and hold at most this many operations in all; a parameter table may have
+// at most kMaxTableEntries entries. Limits against pathological input, each an error at the spot.
+inline constexpr std::uint32_t kMaxExpressionDepth = 256;
+inline constexpr std::size_t kMaxExpressionNodes = 4096;
+inline constexpr std::size_t kMaxTableEntries = 10000;
+inline constexpr std::size_t kMaxTableKeys = 8;
 
 std::unique_ptr<CompiledRuleSet> check_rule_file(const std::string& path, Diagnostics& diagnostics);
 // The same for text in memory; imports resolve relative to the directory of `path`.

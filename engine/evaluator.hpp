@@ -15,6 +15,10 @@ namespace toets {
 
 using DatasetMap = std::map<DatasetKind, const Dataset*>;
 
+// A rule with more groups than this stops with an Error result naming the record where the limit
+// was crossed (a limit against pathological input: each group costs memory).
+inline constexpr std::size_t kMaxGroups = 1'000'000;
+
 // Every rule of `rules`, in order; a rule whose dataset is absent is NotEvaluated with the reason;
 // a rule that hits a missing parameter value is Error with the table, the key and the record.
 std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets,
