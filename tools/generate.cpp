@@ -129,21 +129,24 @@ struct CorpInfo {
   std::uint32_t renovate_permille;  // E/F/G dwellings renovated per year
   std::uint32_t efg_start_pct;    // share of E/F/G labels in 2021
   bool elderly;                   // lets mostly to older, small households
+  bool planned;                   // renovates its E/F/G dwellings on a plan: all done by 2026
 };
-// Renovation rates: Trivire, Clavis, Portaal, Vivare, Plavei fast enough to reach zero E/F/G by
-// 2028 on a straight line (on_track); Woonbron, Woongoed ZVL, Vecht en Omstreken, Woonzorg too
-// slow (at_risk). Plavei's stock is all label A (Westervoort notice).
+// Renovation rates: Clavis, Portaal, Vivare fast enough to reach zero E/F/G by 2028 on a
+// straight line (on_track); Woonbron, Woongoed ZVL, Vecht en Omstreken, Woonzorg too slow
+// (at_risk). Trivire works to a plan: every E/F/G dwelling (monuments aside) is renovated in one
+// of the years 2022-2026, so its count falls to zero at the 2026 snapshot (ok after the
+// deadline). Plavei's stock is all label A (Westervoort notice).
 constexpr std::array<CorpInfo, kCorps> kCorpInfo = {{
-    {"Trivire", "TRV", 300, 16, false},
-    {"Woonbron", "WBR", 70, 24, false},
-    {"Clavis", "CLA", 260, 18, false},
-    {"Woongoed Zeeuws-Vlaanderen", "WZV", 60, 22, false},
-    {"Portaal", "POR", 280, 17, false},
-    {"Vecht en Omstreken", "VEO", 90, 20, false},
-    {"Vivare", "VIV", 320, 15, false},
-    {"Plavei", "PLA", 300, 0, false},
-    {"Woonzorg Nederland", "WZN", 150, 12, true},
-    {"Stichting Dordtse Hofjes", "HOF", 0, 0, true},
+    {"Trivire", "TRV", 0, 16, false, true},
+    {"Woonbron", "WBR", 70, 24, false, false},
+    {"Clavis", "CLA", 260, 18, false, false},
+    {"Woongoed Zeeuws-Vlaanderen", "WZV", 60, 22, false, false},
+    {"Portaal", "POR", 280, 17, false, false},
+    {"Vecht en Omstreken", "VEO", 90, 20, false, false},
+    {"Vivare", "VIV", 320, 15, false, false},
+    {"Plavei", "PLA", 300, 0, false, false},
+    {"Woonzorg Nederland", "WZN", 150, 12, true, false},
+    {"Stichting Dordtse Hofjes", "HOF", 0, 0, true, false},
 }};
 
 struct CorpShare {
@@ -310,7 +313,7 @@ Dwelling make_dwelling(std::uint64_t seed, const Layout& layout, std::uint64_t d
   if (w.new_build && w.segment == kSociaal && rng.permille(150)) w.segment = kMiddenhuur;
   w.daeb = w.segment == kSociaal ? !rng.permille(25) : rng.permille(40);
   w.monument = !w.new_build && rng.permille(15);
-  w.monument_cell = rng.permille(30) ? -1 : (w.monument ? 1 : 0);
+  w.monument_cell = w.monument ? 1 : (rng.permille(30) ? -1 : 0);  // empty: not a monument
   w.zero_step = rng.permille(40) ? -1 : (rng.permille(w.corp == kWoonzorg ? 900 : 250) ? 1 : 0);
   const bool terneuzen = std::strcmp(area.municipality, "Terneuzen") == 0;
   w.flex = rng.permille(60) ? -1 : (rng.permille(terneuzen ? 30 : 6) ? 1 : 0);
@@ -339,11 +342,13 @@ Dwelling make_dwelling(std::uint64_t seed, const Layout& layout, std::uint64_t d
   } else {
     label = static_cast<std::uint8_t>(pick(rng, std::array<std::uint32_t, 5>{4, 22, 28, 30, 16}) + 3);
   }
+  const auto planned_year = static_cast<int>(1 + rng.below(kYears - 1));  // 2022-2026
   for (int s2 = 0; s2 < kYears; ++s2) {
     if (s2 > 0 && !w.monument) {
       Rng step(hash3(seed, kLabel, d * 8 + static_cast<std::uint64_t>(s2)));
       const std::uint32_t roll = step.below(1000);
-      if (label >= kLabelE && roll < info.renovate_permille) {
+      const bool renovate = info.planned ? s2 == planned_year : roll < info.renovate_permille;
+      if (label >= kLabelE && renovate) {
         label = static_cast<std::uint8_t>(pick(step, std::array<std::uint32_t, 3>{35, 50, 15}) + kLabelA);
       } else if (label == kLabelD && roll < 60) {
         label = kLabelB;
