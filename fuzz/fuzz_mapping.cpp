@@ -1,0 +1,50 @@
+// Fuzz target: the column-mapping reader, and a load through the mapping it yields. The input is
+// mapping text, then optionally a line "----" and a CSV export to read with it. The dataset comes
+// from the mapping's own `dataset = ...` when it names one the schemas know, else allocations.
+// Every input must end in mapping errors, a load report whose counts add up, or a DataFileError.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/csv_reader.hpp"
+#include "engine/mapping.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const std::size_t split = input.find("\n----\n");
+  const std::string_view mapping_text = input.substr(0, split);
+  const std::string_view export_text =
+      split == std::string_view::npos ? std::string_view() : input.substr(split + 6);
+
+  const toets::DatasetSchema* schema = toets::find_dataset("allocations");
+  for (const toets::DatasetSchema& candidate : toets::dataset_schemas()) {
+    if (mapping_text.find("dataset = " + candidate.name) != std::string_view::npos) schema = &candidate;
+  }
+  std::vector<std::string> errors;
+  const auto mapping = toets::parse_mapping(mapping_text, "fuzz.map", *schema, errors);
+  if (!mapping) {
+    if (errors.empty()) std::abort();  // a refused mapping says why
+    return 0;
+  }
+  if (split == std::string_view::npos) return 0;
+  toets::CsvOptions options;
+  options.delimiter = mapping->delimiter;
+  options.decimal = mapping->decimal;
+  options.encoding = mapping->encoding;
+  options.export_forms = true;
+  options.mapping = &*mapping;
+  try {
+    const toets::LoadedDataset loaded = toets::read_csv_text(*schema, export_text, "fuzz.csv", options);
+    const toets::LoadReport& report = loaded.report;
+    if (report.rows_read != report.rows_accepted + report.rows_rejected) std::abort();
+    if (report.rejections.size() != report.rows_rejected) std::abort();
+    if (loaded.data.row_count() != report.rows_accepted) std::abort();
+  } catch (const toets::DataFileError&) {
+    // a file-level error with its location is a correct outcome
+  }
+  return 0;
+}
