@@ -130,23 +130,26 @@ struct CorpInfo {
   std::uint32_t efg_start_pct;    // share of E/F/G labels in 2021
   bool elderly;                   // lets mostly to older, small households
   bool planned;                   // renovates its E/F/G dwellings on a plan: all done by 2026
+  std::uint8_t wave;              // snapshot from which a wave of sales and demolitions is gone
 };
-// Renovation rates: Clavis, Portaal, Vivare fast enough to reach zero E/F/G by 2028 on a
-// straight line (on_track); Woonbron, Woongoed ZVL, Vecht en Omstreken, Woonzorg too slow
-// (at_risk). Trivire works to a plan: every E/F/G dwelling (monuments aside) is renovated in one
-// of the years 2022-2026, so its count falls to zero at the 2026 snapshot (ok after the
-// deadline). Plavei's stock is all label A (Westervoort notice).
+// Renovation rates: Clavis and Vivare fast enough to reach zero E/F/G by 2028 on a straight
+// line (on_track); Woonbron, Woongoed ZVL, Vecht en Omstreken, Woonzorg too slow (at_risk).
+// Trivire and Portaal work to a plan: every E/F/G dwelling (monuments aside) is renovated in one
+// of the years 2022-2026, so the count falls to zero at the 2026 snapshot (ok after the
+// deadline). Plavei's stock is label A (Westervoort notice), but for a few B labels until 2023.
+// Every corporation loses 2.5% of its dwellings in one wave of sales and demolitions (its stock
+// shrinks that year and grows in the others: the "stock grows" rules find both).
 constexpr std::array<CorpInfo, kCorps> kCorpInfo = {{
-    {"Trivire", "TRV", 0, 16, false, true},
-    {"Woonbron", "WBR", 70, 24, false, false},
-    {"Clavis", "CLA", 260, 18, false, false},
-    {"Woongoed Zeeuws-Vlaanderen", "WZV", 60, 22, false, false},
-    {"Portaal", "POR", 280, 17, false, false},
-    {"Vecht en Omstreken", "VEO", 90, 20, false, false},
-    {"Vivare", "VIV", 320, 15, false, false},
-    {"Plavei", "PLA", 300, 0, false, false},
-    {"Woonzorg Nederland", "WZN", 150, 12, true, false},
-    {"Stichting Dordtse Hofjes", "HOF", 0, 0, true, false},
+    {"Trivire", "TRV", 0, 16, false, true, 3},
+    {"Woonbron", "WBR", 70, 24, false, false, 3},
+    {"Clavis", "CLA", 260, 18, false, false, 2},
+    {"Woongoed Zeeuws-Vlaanderen", "WZV", 60, 22, false, false, 4},
+    {"Portaal", "POR", 0, 17, false, true, 2},
+    {"Vecht en Omstreken", "VEO", 90, 20, false, false, 5},
+    {"Vivare", "VIV", 320, 15, false, false, 3},
+    {"Plavei", "PLA", 300, 0, false, false, 4},
+    {"Woonzorg Nederland", "WZN", 150, 12, true, false, 2},
+    {"Stichting Dordtse Hofjes", "HOF", 0, 0, true, false, 5},
 }};
 
 struct CorpShare {
@@ -277,18 +280,22 @@ struct Dwelling {
   std::array<std::uint8_t, kYears> label{};  // per snapshot
 };
 
-// How many snapshots dwelling d appears in, and when: the same for every size of the universe.
-void lifetime(std::uint64_t seed, std::uint64_t d, Dwelling& out) {
+// Which snapshots dwelling d of corporation `corp` appears in.
+void lifetime(std::uint64_t seed, std::uint64_t d, Corp corp, Dwelling& out) {
   Rng rng(hash3(seed, kDwelling, d));
   const std::uint32_t fate = rng.below(1000);
   out.first_snapshot = 0;
   out.last_snapshot = 5;
   out.new_build = false;
-  if (fate < 40) {  // built during the period
+  // Portaal builds more (Stichtse Vecht: "per saldo substantial expansion" of the social stock).
+  const std::uint32_t extra_built = corp == kPortaal ? 40 : 0;
+  if (fate < 50 || (fate >= 90 && fate < 90 + extra_built)) {  // built during the period
     out.first_snapshot = static_cast<std::uint8_t>(1 + rng.below(5));
     out.new_build = true;
-  } else if (fate < 70) {  // sold or demolished during the period
+  } else if (fate < 65) {  // sold or demolished during the period
     out.last_snapshot = static_cast<std::uint8_t>(rng.below(5));
+  } else if (fate < 90) {  // ... in the corporation's wave
+    out.last_snapshot = static_cast<std::uint8_t>(kCorpInfo[corp].wave - 1);
   }
 }
 
@@ -296,14 +303,15 @@ std::uint32_t cell_of(const Layout& layout, std::uint64_t d) {
   const auto it = std::upper_bound(layout.first.begin(), layout.first.end(), d);
   return static_cast<std::uint32_t>(it - layout.first.begin() - 1);
 }
+Corp corp_of(const Layout& layout, std::uint64_t d) { return layout.cells[cell_of(layout, d)].corp; }
 
 Dwelling make_dwelling(std::uint64_t seed, const Layout& layout, std::uint64_t d) {
   Dwelling w;
   w.index = d;
-  lifetime(seed, d, w);
-  Rng rng(hash3(seed, kDwelling, d) ^ 0x5bd1e995u);
   w.cell = cell_of(layout, d);
   const Cell& cell = layout.cells[w.cell];
+  lifetime(seed, d, cell.corp, w);
+  Rng rng(hash3(seed, kDwelling, d) ^ 0x5bd1e995u);
   w.corp = cell.corp;
   w.area = cell.area;
   const Area& area = areas()[w.area];
@@ -312,7 +320,7 @@ Dwelling make_dwelling(std::uint64_t seed, const Layout& layout, std::uint64_t d
   w.segment = s < 860 ? kSociaal : (s < 950 ? kMiddenhuur : kVrijeSector);
   if (w.new_build && w.segment == kSociaal && rng.permille(150)) w.segment = kMiddenhuur;
   w.daeb = w.segment == kSociaal ? !rng.permille(25) : rng.permille(40);
-  w.monument = !w.new_build && rng.permille(15);
+  w.monument = !w.new_build && w.corp != kPlavei && rng.permille(15);
   w.monument_cell = w.monument ? 1 : (rng.permille(30) ? -1 : 0);  // empty: not a monument
   w.zero_step = rng.permille(40) ? -1 : (rng.permille(w.corp == kWoonzorg ? 900 : 250) ? 1 : 0);
   const bool terneuzen = std::strcmp(area.municipality, "Terneuzen") == 0;
@@ -337,6 +345,7 @@ Dwelling make_dwelling(std::uint64_t seed, const Layout& layout, std::uint64_t d
     label = static_cast<std::uint8_t>(pick(rng, std::array<std::uint32_t, 5>{15, 15, 30, 25, 15}) + kLabelC);
   } else if (info.efg_start_pct == 0) {
     label = static_cast<std::uint8_t>(rng.permille(150) ? 3 : kLabelA);
+    if (rng.permille(30)) label = kLabelB;  // improved to A in 2023
   } else if (rng.below(100) < info.efg_start_pct) {
     label = static_cast<std::uint8_t>(pick(rng, std::array<std::uint32_t, 3>{50, 32, 18}) + kLabelE);
   } else {
@@ -348,7 +357,9 @@ Dwelling make_dwelling(std::uint64_t seed, const Layout& layout, std::uint64_t d
       Rng step(hash3(seed, kLabel, d * 8 + static_cast<std::uint64_t>(s2)));
       const std::uint32_t roll = step.below(1000);
       const bool renovate = info.planned ? s2 == planned_year : roll < info.renovate_permille;
-      if (label >= kLabelE && renovate) {
+      if (info.efg_start_pct == 0 && label == kLabelB && s2 == 2) {
+        label = kLabelA;
+      } else if (label >= kLabelE && renovate) {
         label = static_cast<std::uint8_t>(pick(step, std::array<std::uint32_t, 3>{35, 50, 15}) + kLabelA);
       } else if (label == kLabelD && roll < 60) {
         label = kLabelB;
@@ -500,15 +511,24 @@ Universe make_universe(std::uint64_t seed, std::uint64_t stock_rows, std::uint64
   const std::uint64_t hofjes_rows = static_cast<std::uint64_t>(kHofjesDwellings) * kYears;
   std::uint64_t wanted = stock_rows > hofjes_rows ? stock_rows - hofjes_rows : 0;
   if (stock_rows == 0) wanted = std::max<std::uint64_t>(6000, allocations * 2);  // lets need dwellings
-  std::uint64_t rows = 0;
-  std::uint64_t d = 0;
-  Dwelling w;
-  while (rows < wanted) {
-    lifetime(seed, d, w);
-    rows += static_cast<std::uint64_t>(w.last_snapshot - w.first_snapshot + 1);
-    ++d;
+  // As many dwellings as give at least `wanted` rows. A dwelling's snapshots depend on its
+  // corporation, which depends on the number of dwellings (the layout): grow until enough; the
+  // stock writer stops at exactly the rows asked for.
+  std::uint64_t dwellings = wanted / 6 + 1;
+  for (;;) {
+    const Layout layout = make_layout(dwellings);
+    std::uint64_t rows = 0;
+    Dwelling w;
+    for (std::size_t c = 0; c < layout.cells.size(); ++c) {
+      for (std::uint64_t d = layout.first[c]; d < layout.first[c + 1]; ++d) {
+        lifetime(seed, d, layout.cells[c].corp, w);
+        rows += static_cast<std::uint64_t>(w.last_snapshot - w.first_snapshot + 1);
+      }
+    }
+    if (rows >= wanted) break;
+    dwellings += (wanted - rows) / 5 + 1;
   }
-  u.dwellings = std::max<std::uint64_t>(d, 1);
+  u.dwellings = dwellings;
   u.layout = make_layout(u.dwellings);
   return u;
 }
@@ -545,7 +565,7 @@ void write_stock(const Universe& u, std::uint64_t rows, const std::filesystem::p
     }
     for (std::uint64_t d = 0; d < u.dwellings && written < rows; ++d) {
       Dwelling lite;
-      lifetime(u.seed, d, lite);
+      lifetime(u.seed, d, corp_of(u.layout, d), lite);
       if (s < lite.first_snapshot || s > lite.last_snapshot) continue;
       const Dwelling w = make_dwelling(u.seed, u.layout, d);
       const Area& area = areas()[w.area];
@@ -566,7 +586,9 @@ void write_stock(const Universe& u, std::uint64_t rows, const std::filesystem::p
       out.put(',');
       out.put_bool(segment == kSociaal ? w.daeb : 0);
       out.put(',');
-      out.put_money(w.rent_2021 * kRentIndex[static_cast<std::size_t>(s)] / 1000);
+      // Portaal raises its rents more in 2026 (Stichtse Vecht 3.2.1 then signals).
+      const std::int64_t index = w.corp == kPortaal && s == 5 ? 1220 : kRentIndex[static_cast<std::size_t>(s)];
+      out.put_money(w.rent_2021 * index / 1000);
       out.put(',');
       out.put(kLabelName[w.label[static_cast<std::size_t>(s)]]);
       out.put(',');
@@ -606,13 +628,24 @@ std::uint32_t passend_permille(Corp corp, int year_index) {
   return pattern[static_cast<std::size_t>(corp + year_index) % 3];
 }
 // Per corporation, area and year: the share (per mille) of regular lets (regulier and
-// herstructurering). Around 86% as a rule, below 80% in some groups; around 66% in Stichtse Vecht,
-// which lets about 30% to special groups.
+// herstructurering). Around 86% as a rule, 9 points lower in one year of three per corporation
+// (below 80% over its whole portfolio), and varying by kern; around 66% in Stichtse Vecht, which
+// lets about 30% to special groups.
 std::uint32_t regular_permille(std::uint64_t seed, Corp corp, std::uint32_t area, int year_index) {
   const bool stichtse_vecht = std::strcmp(areas()[area].municipality, "Stichtse Vecht") == 0;
+  static constexpr std::array<std::int32_t, 3> shift = {-90, 0, 30};
   Rng rng(hash3(seed, kProfile, (static_cast<std::uint64_t>(corp) << 32) | (area << 8) | static_cast<std::uint32_t>(year_index)));
-  const auto delta = static_cast<std::int32_t>(rng.below(170)) - 110;  // -11% .. +6%
-  return static_cast<std::uint32_t>((stichtse_vecht ? 665 : 860) + delta);
+  const auto noise = static_cast<std::int32_t>(rng.below(80)) - 50;  // -5% .. +3%
+  return static_cast<std::uint32_t>((stichtse_vecht ? 665 : 860) + shift[static_cast<std::size_t>(corp + year_index) % 3] +
+                                    noise);
+}
+
+// Per corporation and year: the share (per mille) of lets of social homes to incomes at or below
+// the passend-toewijzen limit (huurtoeslag). Vecht en Omstreken lets more to them, below its 70%
+// aim (Stichtse Vecht 3.2.4) in odd years and above it in even years.
+std::uint32_t low_income_permille(Corp corp, int year_index) {
+  if (corp == kVeo) return year_index % 2 == 0 ? 640 : 880;
+  return 580;
 }
 
 struct Household {
@@ -641,14 +674,14 @@ std::int64_t whole_or_cents(Rng& rng, std::int64_t cents) {
 void write_allocation_row(Writer& out, std::string_view id, const char* corp, const Area& area, int neighbourhood,
                           std::string_view date, std::string_view dwelling_prefix, std::uint64_t dwelling,
                           Segment segment, bool daeb, int new_build, std::int64_t rent, int size, std::int64_t income,
-                          int age, Channel channel, int label) {
+                          int age, Channel channel, int label, bool omit_kern = false) {
   out.put(id);
   out.put(',');
   out.put(corp);
   out.put(',');
   out.put(area.municipality);
   out.put(',');
-  out.put(area.kern);
+  if (!omit_kern) out.put(area.kern);
   out.put(',');
   if (neighbourhood >= 0) out.put(area.neighbourhoods[static_cast<std::size_t>(neighbourhood)]);
   out.put(',');
@@ -715,13 +748,64 @@ std::uint64_t write_edge_allocations(Writer& out) {
   return 8;
 }
 
+// Programmes that agreements count in absolute numbers per year, not as shares: Wonen Eerst
+// (Dordrecht 2.7: at most 50 a year) and households leaving institutions (Dordrecht 4.4: about
+// 40 a year), and Vivare's starters pilot in Westervoort (8 a year). Written as fixed schedules,
+// the same at every size, so those rules find both sides of their thresholds; the bulk never
+// uses these channels there. Only for 20,000 lets or more.
+struct Schedule {
+  const char* municipality;
+  const char* kern;
+  std::array<Corp, 2> corps;  // taking turns
+  Channel channel;
+  std::array<int, kYears> per_year;
+};
+constexpr std::array<Schedule, 3> kSchedules = {{
+    {"Dordrecht", "", {kTrivire, kWoonbron}, kWonenEerst, {31, 44, 58, 47, 53, 39}},
+    {"Dordrecht", "", {kTrivire, kWoonbron}, kUitstroom, {42, 36, 45, 38, 41, 44}},
+    {"Westervoort", "Westervoort", {kVivare, kVivare}, kStarter, {8, 5, 9, 8, 6, 10}},
+}};
+constexpr std::uint64_t kScheduleMinimum = 20000;
+
+std::uint64_t write_schedule_allocations(Writer& out, std::uint64_t seed) {
+  const Calendar& cal = calendar();
+  std::uint64_t written = 0;
+  char id[16] = "S";
+  for (const Schedule& schedule : kSchedules) {
+    const Area& area = area_named(schedule.municipality, schedule.kern);
+    for (int y = 0; y < kYears; ++y) {
+      const int n = schedule.per_year[static_cast<std::size_t>(y)];
+      const int first = cal.new_year(y);
+      const int days = (y + 1 < kYears ? cal.new_year(y + 1) : Calendar::kDays) - first;
+      for (int k = 0; k < n; ++k) {
+        Rng rng(hash3(seed, kAllocation ^ 0xabcdefull, written));
+        const Corp corp = schedule.corps[static_cast<std::size_t>(k % 2)];
+        const std::size_t yi = static_cast<std::size_t>(y);
+        const int size = rng.permille(700) ? 1 : 2;
+        const std::int64_t income = whole_or_cents(rng, rng.range(900000, size == 1 ? kPassend1[yi] : kPassend2[yi]));
+        const std::int64_t aftop = kAftopLaag[yi];
+        const auto id_size = static_cast<std::size_t>(std::to_chars(id + 1, id + sizeof id, written + 1).ptr - id);
+        write_allocation_row(out, std::string_view(id, id_size), kCorpInfo[corp].name, area,
+                             static_cast<int>(rng.below(static_cast<std::uint32_t>(area.neighbourhoods.size()))),
+                             cal.date(first + k * days / n), kCorpInfo[corp].prefix, 900000000 + written, kSociaal,
+                             true, 0, rng.range(kKwaliteit[yi], aftop), size, income,
+                             static_cast<int>(rng.range(19, schedule.channel == kStarter ? 34 : 60)), schedule.channel,
+                             static_cast<int>(kLabelB + rng.below(3)));
+        ++written;
+      }
+    }
+  }
+  return written;
+}
+
 void write_allocations(const Universe& u, std::uint64_t rows, bool include_unknown_2024,
                        const std::filesystem::path& path) {
   Writer out(path);
   out.put("allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,"
           "new_build,rent,household_size,household_income,applicant_age,channel,energy_label\n");
   const Calendar& cal = calendar();
-  const std::uint64_t edge = rows >= 8 ? write_edge_allocations(out) : 0;
+  std::uint64_t edge = rows >= 8 ? write_edge_allocations(out) : 0;
+  if (rows >= kScheduleMinimum) edge += write_schedule_allocations(out, u.seed);
   const std::uint64_t bulk = rows - edge;
   char id[16] = "L";
   for (std::uint64_t i = 0; i < bulk; ++i) {
@@ -733,7 +817,7 @@ void write_allocations(const Universe& u, std::uint64_t rows, bool include_unkno
     Dwelling w;
     for (int tries = 0;; ++tries) {
       const std::uint64_t d = rng.next() % u.dwellings;
-      lifetime(u.seed, d, w);
+      lifetime(u.seed, d, corp_of(u.layout, d), w);
       if ((y >= w.first_snapshot && y <= w.last_snapshot) || tries == 8) {
         w = make_dwelling(u.seed, u.layout, d);
         break;
@@ -753,12 +837,17 @@ void write_allocations(const Universe& u, std::uint64_t rows, bool include_unkno
     if (rng.below(1000) < regular_permille(u.seed, corp, w.area, y)) {
       channel = rng.permille(terneuzen ? 90 : 20) ? kHerstructurering : kRegulier;
     } else if (stichtse_vecht) {
-      channel = static_cast<Channel>(kUrgent + pick(rng, std::array<std::uint32_t, 8>{25, 42, 15, 4, 5, 1, 6, 2}));
+      // Statushouders: about half of the special groups, a third in odd years.
+      const std::uint32_t statushouder = y % 2 == 0 ? 42 : 22;
+      channel = static_cast<Channel>(kUrgent + pick(rng, std::array<std::uint32_t, 8>{25, statushouder, 15, 4, 5, 1, 6, 2}));
     } else {
-      const bool westervoort = std::strcmp(area.municipality, "Westervoort") == 0;
-      channel = static_cast<Channel>(
-          kUrgent + pick(rng, std::array<std::uint32_t, 8>{30, 30, 12, 3, 6, westervoort ? 20u : 3u, 12, 4}));
+      channel = static_cast<Channel>(kUrgent + pick(rng, std::array<std::uint32_t, 8>{30, 30, 12, 3, 6, 3, 12, 4}));
     }
+    // Programmes counted in absolute numbers come from the schedules (write_schedule_allocations).
+    const bool dordrecht = std::strcmp(area.municipality, "Dordrecht") == 0;
+    const bool westervoort = std::strcmp(area.municipality, "Westervoort") == 0;
+    if (dordrecht && (channel == kWonenEerst || channel == kUitstroom)) channel = kUrgent;
+    if (westervoort && channel == kStarter) channel = kRegulier;
     if (segment != kSociaal && channel != kRegulier && channel != kDirect && rng.permille(800)) channel = kRegulier;
 
     // Income, in cents: around and above the limits, sometimes exactly on one.
@@ -780,7 +869,7 @@ void write_allocations(const Universe& u, std::uint64_t rows, bool include_unkno
       else if (segment != kSociaal) income = whole_or_cents(rng, rng.range(passend_limit + 1, daeb_limit));
       else if (r < 20) income = passend_limit;
       else if (r < 21) income = passend_limit + 1;
-      else if (r < 580) income = whole_or_cents(rng, rng.range(900000, passend_limit));
+      else if (r < low_income_permille(corp, y)) income = whole_or_cents(rng, rng.range(900000, passend_limit));
       else income = whole_or_cents(rng, rng.range(passend_limit + 1, daeb_limit));
     }
 
@@ -810,7 +899,8 @@ void write_allocations(const Universe& u, std::uint64_t rows, bool include_unkno
     const int label = rng.permille(40) ? -1 : w.label[yi];
     write_allocation_row(out, std::string_view(id, id_size), kCorpInfo[corp].name, area,
                          w.neighbourhood == 255 ? -1 : w.neighbourhood, cal.date(day), kCorpInfo[corp].prefix,
-                         w.index, segment, daeb, new_build, rent, h.size, income, h.age, channel, label);
+                         w.index, segment, daeb, new_build, rent, h.size, income, h.age, channel, label,
+                         terneuzen && rng.permille(3));  // an export that lost the kern
   }
   out.close();
 }
@@ -818,16 +908,130 @@ void write_allocations(const Universe& u, std::uint64_t rows, bool include_unkno
 // ---------------------------------------------------------------------------------------------
 // mutations.csv
 
+enum Kind : std::uint8_t { kNieuwbouw, kAankoop, kVerkoop, kSloop, kLiberalisering, kTransformatie, kOptoppen };
+constexpr std::array<const char*, 7> kKindName = {"nieuwbouw", "aankoop", "verkoop", "sloop",
+                                                  "liberalisatie", "transformatie", "optoppen"};
+
+// The stock changes that the agreements plan in absolute numbers per corporation and year
+// (Dordrecht 2026-2027 Bijlage 2 and 3, Terneuzen 2022-2025 Bijlage 1, Stichtse Vecht 3.1.9,
+// Westervoort), as fixed schedules: the same at every size, around the planned figures, some
+// years below and some above. The bulk of --mutations is spread over the other municipalities.
+struct MutationSchedule {
+  const char* municipality;
+  Corp corp;
+  Kind kind;
+  std::array<int, kYears> per_year;
+};
+
+std::vector<MutationSchedule> mutation_schedules() {
+  std::vector<MutationSchedule> list = {
+      {"Dordrecht", kTrivire, kNieuwbouw, {40, 35, 50, 45, 60, 84}},   // 2026 plan 80: met
+      {"Dordrecht", kWoonbron, kNieuwbouw, {55, 60, 48, 70, 65, 97}},  // 2026 plan 121: short
+      {"Dordrecht", kTrivire, kVerkoop, {1, 2, 4, 0, 2, 3}},           // forecast 1-2 a year
+      {"Dordrecht", kWoonbron, kVerkoop, {22, 25, 28, 26, 24, 30}},    // forecast 56 in 2026-2027
+      {"Dordrecht", kWoonbron, kLiberalisering, {3, 4, 5, 4, 6, 9}},    // forecast 8 in 2026-2027
+      {"Dordrecht", kTrivire, kSloop, {10, 0, 24, 12, 8, 6}},
+      {"Dordrecht", kWoonbron, kSloop, {20, 15, 30, 18, 22, 16}},
+      {"Stichtse Vecht", kPortaal, kVerkoop, {20, 22, 25, 24, 26, 28}},  // at most 180 in 2025-2030
+      {"Stichtse Vecht", kVeo, kVerkoop, {8, 9, 12, 10, 34, 36}},        // at most 60: exceeded
+      {"Stichtse Vecht", kPortaal, kNieuwbouw, {30, 40, 25, 35, 50, 45}},
+      {"Stichtse Vecht", kVeo, kNieuwbouw, {10, 12, 0, 15, 20, 18}},
+      {"Westervoort", kVivare, kVerkoop, {0, 1, 0, 0, 2, 0}},  // "no sales" as a rule
+      {"Westervoort", kVivare, kNieuwbouw, {0, 12, 0, 8, 0, 20}},
+      {"Westervoort", kPlavei, kNieuwbouw, {0, 0, 6, 0, 0, 0}},
+  };
+  // Terneuzen Bijlage 1, 2022-2025 (2021 and 2026 as the nearest planned year), times 0.7, 1.0
+  // or 1.3 in turn: too few new or bought homes, or too many sold or demolished, in some years.
+  struct Plan {
+    Corp corp;
+    Kind kind;
+    std::array<int, 4> planned;
+  };
+  static constexpr std::array<Plan, 8> plans = {{
+      {kClavis, kAankoop, {3, 3, 3, 3}},    {kClavis, kNieuwbouw, {28, 64, 29, 0}},
+      {kClavis, kVerkoop, {12, 12, 12, 12}}, {kClavis, kSloop, {0, 66, 13, 0}},
+      {kWzv, kAankoop, {3, 2, 3, 0}},        {kWzv, kNieuwbouw, {21, 26, 52, 58}},
+      {kWzv, kVerkoop, {6, 3, 7, 6}},        {kWzv, kSloop, {46, 37, 34, 10}},
+  }};
+  for (const Plan& plan : plans) {
+    MutationSchedule schedule{"Terneuzen", plan.corp, plan.kind, {}};
+    for (int y = 0; y < kYears; ++y) {
+      const int planned = plan.planned[static_cast<std::size_t>(std::clamp(y - 1, 0, 3))];
+      static constexpr std::array<int, 3> tenths = {7, 10, 13};
+      const int f = tenths[static_cast<std::size_t>(plan.corp + y + plan.kind) % 3];
+      schedule.per_year[static_cast<std::size_t>(y)] = planned == 0 ? (f == 13 ? 1 : 0) : (planned * f + 5) / 10;
+    }
+    list.push_back(schedule);
+  }
+  return list;
+}
+
+void write_mutation_row(Writer& out, std::uint64_t number, std::string_view dwelling_prefix, std::uint64_t dwelling,
+                        Corp corp, const Area& area, std::string_view date, Kind kind, Segment segment) {
+  out.put('M');
+  out.put_padded(number, 9);
+  out.put(',');
+  if (!dwelling_prefix.empty()) {
+    out.put(dwelling_prefix);
+    out.put_padded(dwelling, 9);
+  }
+  out.put(',');
+  out.put(kCorpInfo[corp].name);
+  out.put(',');
+  out.put(area.municipality);
+  out.put(',');
+  out.put(area.kern);
+  out.put(',');
+  out.put(date);
+  out.put(',');
+  out.put(kKindName[kind]);
+  out.put(',');
+  out.put(kSegmentName[segment]);
+  out.put('\n');
+}
+
+bool scheduled_municipality(const char* municipality) {
+  for (const char* name : {"Dordrecht", "Terneuzen", "Stichtse Vecht", "Westervoort"}) {
+    if (std::strcmp(municipality, name) == 0) return true;
+  }
+  return false;
+}
+
 void write_mutations(const Universe& u, std::uint64_t rows, const std::filesystem::path& path) {
   Writer out(path);
   out.put("mutation_id,dwelling_id,corporation,municipality,kern,date,kind,segment\n");
   const Calendar& cal = calendar();
-  static constexpr std::array<const char*, 7> kinds = {"nieuwbouw", "aankoop", "verkoop", "sloop",
-                                                       "liberalisatie", "transformatie", "optoppen"};
-  for (std::uint64_t i = 0; i < rows; ++i) {
+  std::uint64_t number = 0;
+  for (const MutationSchedule& schedule : mutation_schedules()) {
+    // The corporation's areas in the municipality, by weight.
+    std::vector<const Area*> where;
+    for (const Area& area : areas()) {
+      if (std::strcmp(area.municipality, schedule.municipality) != 0) continue;
+      for (const CorpShare& share : area.corps) {
+        if (share.corp == schedule.corp) where.insert(where.end(), area.weight, &area);
+      }
+    }
+    for (int y = 0; y < kYears; ++y) {
+      const int n = schedule.per_year[static_cast<std::size_t>(y)];
+      const int first = cal.new_year(y);
+      const int days = (y + 1 < kYears ? cal.new_year(y + 1) : Calendar::kDays) - first;
+      for (int k = 0; k < n; ++k, ++number) {
+        Rng rng(hash3(u.seed, kMutation ^ 0x5c4edull, number));
+        const Area& area = *where[rng.below(static_cast<std::uint32_t>(where.size()))];
+        const bool no_id = schedule.kind == kNieuwbouw && !rng.permille(300);
+        write_mutation_row(out, number + 1, no_id ? "" : kCorpInfo[schedule.corp].prefix, 800000000 + number,
+                           schedule.corp, area, cal.date(first + k * days / n), schedule.kind, kSociaal);
+      }
+    }
+  }
+  const std::uint64_t bulk = rows > number ? rows - number : 0;
+  for (std::uint64_t i = 0; i < bulk; ++i) {
     Rng rng(hash3(u.seed, kMutation, i));
-    const int day = static_cast<int>(i * static_cast<std::uint64_t>(Calendar::kDays) / rows);
-    const Dwelling w = make_dwelling(u.seed, u.layout, rng.next() % u.dwellings);
+    const int day = static_cast<int>(i * static_cast<std::uint64_t>(Calendar::kDays) / bulk);
+    Dwelling w = make_dwelling(u.seed, u.layout, rng.next() % u.dwellings);
+    for (int tries = 0; tries < 8 && scheduled_municipality(areas()[w.area].municipality); ++tries) {
+      w = make_dwelling(u.seed, u.layout, rng.next() % u.dwellings);
+    }
     const Area& area = areas()[w.area];
     const std::size_t kind = pick(rng, std::array<std::uint32_t, 7>{34, 7, 26, 13, 11, 5, 4});
     Segment segment = w.segment;
@@ -837,25 +1041,9 @@ void write_mutations(const Universe& u, std::uint64_t rows, const std::filesyste
     } else if (kind == 4) {
       segment = kSociaal;  // the segment of the dwelling before it was liberalised
     }
-    out.put('M');
-    out.put_padded(i + 1, 9);
-    out.put(',');
-    if (kind != 0 || rng.permille(300)) {  // a new dwelling often has no VHE number yet
-      write_dwelling_id(out, w.corp, w.index);
-    }
-    out.put(',');
-    out.put(kCorpInfo[w.corp].name);
-    out.put(',');
-    out.put(area.municipality);
-    out.put(',');
-    out.put(area.kern);
-    out.put(',');
-    out.put(cal.date(day));
-    out.put(',');
-    out.put(kinds[kind]);
-    out.put(',');
-    out.put(kSegmentName[segment]);
-    out.put('\n');
+    const bool no_id = kind == kNieuwbouw && !rng.permille(300);  // a new dwelling often has no VHE number yet
+    write_mutation_row(out, number + i + 1, no_id ? "" : kCorpInfo[w.corp].prefix, w.index, w.corp, area, cal.date(day),
+                       static_cast<Kind>(kind), segment);
   }
   out.close();
 }
@@ -876,7 +1064,9 @@ void write_projects(const Universe& u, std::uint64_t rows, const std::filesystem
     Rng rng(hash3(u.seed, kProject, i));
     const Dwelling w = make_dwelling(u.seed, u.layout, rng.next() % u.dwellings);
     const Area& area = areas()[w.area];
-    const bool by_corporation = rng.permille(550);
+    const std::int64_t delivery_year = 2021 + rng.below(10);
+    // Corporations deliver in waves: in one year of three most projects are the market's.
+    const bool by_corporation = rng.permille(delivery_year % 3 == 0 ? 100 : 600);
     const std::uint32_t size_class = rng.below(100);
     std::int64_t total = size_class < 25 ? rng.range(4, 15) : (size_class < 75 ? rng.range(16, 80) : rng.range(81, 320));
     if (rng.permille(40)) total = 16;  // the Stichtse Vecht 3.1.1 boundary: 16 homes or more
@@ -886,8 +1076,8 @@ void write_projects(const Universe& u, std::uint64_t rows, const std::filesystem
       social = total * rng.range(50, 100) / 100;
       middle = (total - social) * rng.range(0, 100) / 100;
     } else {
-      static constexpr std::array<std::int64_t, 7> shares = {0, 20, 25, 30, 30, 35, 40};
-      const std::int64_t pct = shares[rng.below(7)];
+      static constexpr std::array<std::int64_t, 8> shares = {0, 10, 20, 25, 30, 30, 35, 40};
+      const std::int64_t pct = shares[rng.below(8)];
       social = rng.permille(300) ? total * pct / 100 : (total * pct + 99) / 100;  // sometimes just below
       middle = (total - social) * rng.range(0, 40) / 100;
     }
@@ -902,7 +1092,7 @@ void write_projects(const Universe& u, std::uint64_t rows, const std::filesystem
     out.put(',');
     out.put(by_corporation ? kCorpInfo[w.corp].name : market[rng.below(market.size())]);
     out.put(',');
-    out.put_int(2021 + rng.below(10));
+    out.put_int(delivery_year);
     out.put(',');
     out.put_int(total);
     out.put(',');
