@@ -1128,6 +1128,9 @@ int usage(int code) {
          "  that file. Defaults: --seed 1 --allocations 10k --stock 30k --mutations 2k --projects 200.\n"
          "  The same seed and counts give the same bytes.\n"
          "  --stock N is the number of stock rows: dwellings x yearly snapshots (2021-2026).\n"
+         "  Programmes counted in absolute numbers (Wonen Eerst, planned new-build and sales in the\n"
+         "  agreement municipalities, ...) are fixed schedules: about 560 lets (for 20k lets or more)\n"
+         "  and 2,500 mutations (whenever N > 0, even if N is smaller) of the N rows.\n"
          "  --include-unknown-2024 also lets to AOW-age households of 2+ persons in 2024, for which\n"
          "  national.toets has no passend-toewijzen limit (rule BTIV-54a then stops with an error).\n";
   return code;
