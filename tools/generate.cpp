@@ -121,16 +121,28 @@ constexpr int kAowAge = 67;
 // ---------------------------------------------------------------------------------------------
 // Corporations and where their dwellings are.
 
-enum Corp : std::uint8_t { kTrivire, kWoonbron, kClavis, kWzv, kPortaal, kVeo, kVivare, kPlavei, kWoonzorg, kHofjes, kCorps };
+enum Corp : std::uint8_t {
+  kTrivire,
+  kWoonbron,
+  kClavis,
+  kWzv,
+  kPortaal,
+  kVeo,
+  kVivare,
+  kPlavei,
+  kWoonzorg,
+  kHofjes,
+  kCorps
+};
 
 struct CorpInfo {
   const char* name;
-  const char* prefix;             // of its dwelling ids
+  const char* prefix;               // of its dwelling ids
   std::uint32_t renovate_permille;  // E/F/G dwellings renovated per year
-  std::uint32_t efg_start_pct;    // share of E/F/G labels in 2021
-  bool elderly;                   // lets mostly to older, small households
-  bool planned;                   // renovates its E/F/G dwellings on a plan: all done by 2026
-  std::uint8_t wave;              // snapshot from which a wave of sales and demolitions is gone
+  std::uint32_t efg_start_pct;      // share of E/F/G labels in 2021
+  bool elderly;                     // lets mostly to older, small households
+  bool planned;                     // renovates its E/F/G dwellings on a plan: all done by 2026
+  std::uint8_t wave;                // snapshot from which a wave of sales and demolitions is gone
 };
 // Renovation rates: Clavis and Vivare fast enough to reach zero E/F/G by 2028 on a straight
 // line (on_track); Woonbron, Woongoed ZVL, Vecht en Omstreken, Woonzorg too slow (at_risk).
@@ -167,14 +179,23 @@ struct Area {
 
 const std::vector<Area>& areas() {
   static const std::vector<Area> list = {
-      {"Dordrecht", "", 190, {{kTrivire, 52}, {kWoonbron, 48}},
+      {"Dordrecht",
+       "",
+       190,
+       {{kTrivire, 52}, {kWoonbron, 48}},
        {"Binnenstad", "Crabbehof", "Wielwijk", "Oud-Krispijn", "Nieuw-Krispijn", "Sterrenburg", "Stadspolders",
         "Dubbeldam", "Reeland", "Staart", "Vogelbuurt", "Land van Valk"}},
       {"Papendrecht", "Papendrecht", 30, {{kTrivire, 100}}, {"Westpolder", "Molenvliet", "Kraaihoek", "Oostpolder"}},
-      {"Rotterdam", "", 400, {{kWoonbron, 93}, {kWoonzorg, 7}},
+      {"Rotterdam",
+       "",
+       400,
+       {{kWoonbron, 93}, {kWoonzorg, 7}},
        {"Charlois", "Feijenoord", "IJsselmonde", "Delfshaven", "Prins Alexander", "Noord", "Kralingen", "Hoogvliet"}},
       {"Nissewaard", "Spijkenisse", 50, {{kWoonbron, 100}}, {"Groenewoud", "Maaswijk", "Waterland", "De Akkers"}},
-      {"Terneuzen", "Terneuzen", 36, {{kClavis, 85}, {kWzv, 15}},
+      {"Terneuzen",
+       "Terneuzen",
+       36,
+       {{kClavis, 85}, {kWzv, 15}},
        {"Terneuzen-Centrum", "Terneuzen-Noord", "Terneuzen-Zuid", "Othene", "Triniteit", "Zeldenrust"}},
       {"Terneuzen", "Axel", 8, {{kWzv, 80}, {kClavis, 20}}, {"Axel-Centrum", "Axel-Noord"}},
       {"Terneuzen", "Sas van Gent", 6, {{kWzv, 100}}, {"Sas van Gent"}},
@@ -192,9 +213,16 @@ const std::vector<Area>& areas() {
       {"Sluis", "Oostburg", 6, {{kWzv, 100}}, {"Oostburg"}},
       {"Sluis", "Breskens", 5, {{kWzv, 100}}, {"Breskens"}},
       {"Sluis", "Aardenburg", 3, {{kWzv, 100}}, {"Aardenburg"}},
-      {"Stichtse Vecht", "Maarssen", 28, {{kPortaal, 85}, {kVeo, 15}},
+      {"Stichtse Vecht",
+       "Maarssen",
+       28,
+       {{kPortaal, 85}, {kVeo, 15}},
        {"Maarssenbroek", "Maarssen-dorp", "Op Buuren", "Antilopespoor", "Zogwetering"}},
-      {"Stichtse Vecht", "Breukelen", 12, {{kVeo, 60}, {kPortaal, 40}}, {"Breukelen-Noord", "Breukelen-Zuid", "Oranjebuurt"}},
+      {"Stichtse Vecht",
+       "Breukelen",
+       12,
+       {{kVeo, 60}, {kPortaal, 40}},
+       {"Breukelen-Noord", "Breukelen-Zuid", "Oranjebuurt"}},
       {"Stichtse Vecht", "Loenen aan de Vecht", 5, {{kVeo, 100}}, {"Loenen aan de Vecht"}},
       {"Stichtse Vecht", "Kockengen", 3, {{kPortaal, 100}}, {"Kockengen"}},
       {"Stichtse Vecht", "Nigtevecht", 3, {{kVeo, 70}, {kPortaal, 30}}, {"Nigtevecht"}},
@@ -204,12 +232,21 @@ const std::vector<Area>& areas() {
       {"Stichtse Vecht", "Tienhoven", 1, {{kPortaal, 100}}, {"Tienhoven"}},
       {"Stichtse Vecht", "Loenersloot", 1, {{kVeo, 100}}, {"Loenersloot"}},
       {"Stichtse Vecht", "Oud-Zuilen", 1, {{kPortaal, 100}}, {"Oud-Zuilen"}},
-      {"Utrecht", "", 320, {{kPortaal, 94}, {kWoonzorg, 6}},
+      {"Utrecht",
+       "",
+       320,
+       {{kPortaal, 94}, {kWoonzorg, 6}},
        {"Overvecht", "Kanaleneiland", "Zuilen", "Lunetten", "Hoograven", "Leidsche Rijn", "Ondiep"}},
       {"Nijmegen", "", 140, {{kPortaal, 100}}, {"Dukenburg", "Lindenholt", "Hatert", "Oud-West", "Bottendaal"}},
-      {"Arnhem", "", 225, {{kVivare, 53}, {kPortaal, 40}, {kWoonzorg, 7}},
+      {"Arnhem",
+       "",
+       225,
+       {{kVivare, 53}, {kPortaal, 40}, {kWoonzorg, 7}},
        {"Presikhaaf", "Malburgen", "Klarendal", "Geitenkamp", "Rijkerswoerd", "Elderveld"}},
-      {"Westervoort", "Westervoort", 25, {{kVivare, 70}, {kPlavei, 18}, {kWoonzorg, 12}},
+      {"Westervoort",
+       "Westervoort",
+       25,
+       {{kVivare, 70}, {kPlavei, 18}, {kWoonzorg, 12}},
        {"Westervoort-Noord", "Westervoort-Zuid", "Centrum"}},
       {"Duiven", "Duiven", 20, {{kVivare, 55}, {kPlavei, 45}}, {"Duiven-Oost", "Duiven-West", "Centrum"}},
       {"Duiven", "Groessen", 3, {{kPlavei, 100}}, {"Groessen"}},
@@ -269,14 +306,14 @@ struct Dwelling {
   Segment segment = kSociaal;      // in 2021 (or at entry)
   bool daeb = true;
   bool monument = false;
-  std::int8_t monument_cell = 0;   // 0 false, 1 true, -1 empty
+  std::int8_t monument_cell = 0;  // 0 false, 1 true, -1 empty
   std::int8_t zero_step = 0;
   std::int8_t flex = 0;
-  std::uint8_t first_snapshot = 0;  // alive from this snapshot (0 = 2021) ...
-  std::uint8_t last_snapshot = 5;   // ... to this one
+  std::uint8_t first_snapshot = 0;    // alive from this snapshot (0 = 2021) ...
+  std::uint8_t last_snapshot = 5;     // ... to this one
   std::uint8_t liberalised_at = 255;  // from this snapshot on, middenhuur
   bool new_build = false;
-  std::int64_t rent_2021 = 0;      // cents
+  std::int64_t rent_2021 = 0;                // cents
   std::array<std::uint8_t, kYears> label{};  // per snapshot
 };
 
@@ -315,7 +352,9 @@ Dwelling make_dwelling(std::uint64_t seed, const Layout& layout, std::uint64_t d
   w.corp = cell.corp;
   w.area = cell.area;
   const Area& area = areas()[w.area];
-  w.neighbourhood = rng.permille(80) ? 255 : static_cast<std::uint8_t>(rng.below(static_cast<std::uint32_t>(area.neighbourhoods.size())));
+  w.neighbourhood = rng.permille(80)
+                        ? 255
+                        : static_cast<std::uint8_t>(rng.below(static_cast<std::uint32_t>(area.neighbourhoods.size())));
   const std::uint32_t s = rng.below(1000);
   w.segment = s < 860 ? kSociaal : (s < 950 ? kMiddenhuur : kVrijeSector);
   if (w.new_build && w.segment == kSociaal && rng.permille(150)) w.segment = kMiddenhuur;
@@ -329,9 +368,15 @@ Dwelling make_dwelling(std::uint64_t seed, const Layout& layout, std::uint64_t d
     w.liberalised_at = static_cast<std::uint8_t>(1 + rng.below(5));
   }
   switch (w.segment) {
-    case kSociaal: w.rent_2021 = rng.range(40000, 74000); break;
-    case kMiddenhuur: w.rent_2021 = rng.range(76000, 105000); break;
-    case kVrijeSector: w.rent_2021 = rng.range(106000, 170000); break;
+    case kSociaal:
+      w.rent_2021 = rng.range(40000, 74000);
+      break;
+    case kMiddenhuur:
+      w.rent_2021 = rng.range(76000, 105000);
+      break;
+    case kVrijeSector:
+      w.rent_2021 = rng.range(106000, 170000);
+      break;
   }
   if (w.liberalised_at != 255) w.rent_2021 = rng.range(68000, 75000);
 
@@ -431,8 +476,10 @@ class Writer {
     put(std::string_view(tmp, 3));
   }
   void put_bool(int v) {  // -1: empty
-    if (v > 0) put("true");
-    else if (v == 0) put("false");
+    if (v > 0)
+      put("true");
+    else if (v == 0)
+      put("false");
   }
   void close() {
     if (file_ == nullptr) return;
@@ -472,10 +519,16 @@ struct Calendar {
       for (int m = 1; m <= 12; ++m) {
         const int days = month_days[static_cast<std::size_t>(m - 1)] + (m == 2 && leap ? 1 : 0);
         for (int d = 1; d <= days; ++d) {
-          const std::array<char, 10> t = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
-               static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
-               static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
-               static_cast<char>('0' + d / 10), static_cast<char>('0' + d % 10)};
+          const std::array<char, 10> t = {static_cast<char>('0' + y / 1000),
+                                          static_cast<char>('0' + y / 100 % 10),
+                                          static_cast<char>('0' + y / 10 % 10),
+                                          static_cast<char>('0' + y % 10),
+                                          '-',
+                                          static_cast<char>('0' + m / 10),
+                                          static_cast<char>('0' + m % 10),
+                                          '-',
+                                          static_cast<char>('0' + d / 10),
+                                          static_cast<char>('0' + d % 10)};
           text.push_back(t);
           year_index.push_back(static_cast<std::uint8_t>(y - kFirstYear));
         }
@@ -543,8 +596,9 @@ void write_dwelling_id(Writer& out, Corp corp, std::uint64_t d) {
 
 void write_stock(const Universe& u, std::uint64_t rows, const std::filesystem::path& path) {
   Writer out(path);
-  out.put("dwelling_id,snapshot_date,corporation,municipality,kern,neighbourhood,segment,daeb,rent,energy_label,"
-          "monument,zero_step,flex\n");
+  out.put(
+      "dwelling_id,snapshot_date,corporation,municipality,kern,neighbourhood,segment,daeb,rent,energy_label,"
+      "monument,zero_step,flex\n");
   const Calendar& cal = calendar();
   std::uint64_t written = 0;
   // One pass per snapshot; dwellings are rebuilt from their hash each time (cheaper than keeping
@@ -608,11 +662,20 @@ void write_stock(const Universe& u, std::uint64_t rows, const std::filesystem::p
 // allocations.csv
 
 enum Channel : std::uint8_t {
-  kRegulier, kHerstructurering, kUrgent, kStatushouder, kUitstroom, kWonenEerst, kVitaal, kStarter, kDirect, kOverig
+  kRegulier,
+  kHerstructurering,
+  kUrgent,
+  kStatushouder,
+  kUitstroom,
+  kWonenEerst,
+  kVitaal,
+  kStarter,
+  kDirect,
+  kOverig
 };
-constexpr std::array<const char*, 10> kChannelName = {"regulier", "herstructurering", "urgent", "statushouder",
-                                                      "uitstroom_mobw", "wonen_eerst", "vitaal_beroep", "starter",
-                                                      "directe_bemiddeling", "overig"};
+constexpr std::array<const char*, 10> kChannelName = {
+    "regulier",    "herstructurering", "urgent",  "statushouder",        "uitstroom_mobw",
+    "wonen_eerst", "vitaal_beroep",    "starter", "directe_bemiddeling", "overig"};
 
 // Per corporation and year: the share (per mille) of lets of social homes to incomes above the
 // DAEB limit: 3.5%, 5%, 11%, 20% in turn, so that over the years every corporation is once ok,
@@ -634,10 +697,11 @@ std::uint32_t passend_permille(Corp corp, int year_index) {
 std::uint32_t regular_permille(std::uint64_t seed, Corp corp, std::uint32_t area, int year_index) {
   const bool stichtse_vecht = std::strcmp(areas()[area].municipality, "Stichtse Vecht") == 0;
   static constexpr std::array<std::int32_t, 3> shift = {-90, 0, 30};
-  Rng rng(hash3(seed, kProfile, (static_cast<std::uint64_t>(corp) << 32) | (area << 8) | static_cast<std::uint32_t>(year_index)));
+  Rng rng(hash3(seed, kProfile,
+                (static_cast<std::uint64_t>(corp) << 32) | (area << 8) | static_cast<std::uint32_t>(year_index)));
   const auto noise = static_cast<std::int32_t>(rng.below(80)) - 50;  // -5% .. +3%
-  return static_cast<std::uint32_t>((stichtse_vecht ? 665 : 860) + shift[static_cast<std::size_t>(corp + year_index) % 3] +
-                                    noise);
+  return static_cast<std::uint32_t>((stichtse_vecht ? 665 : 860) +
+                                    shift[static_cast<std::size_t>(corp + year_index) % 3] + noise);
 }
 
 // Per corporation and year: the share (per mille) of lets of social homes to incomes at or below
@@ -667,9 +731,7 @@ Household make_household(Rng& rng, Corp corp, int year_index, bool include_unkno
   return h;
 }
 
-std::int64_t whole_or_cents(Rng& rng, std::int64_t cents) {
-  return rng.permille(500) ? cents - cents % 100 : cents;
-}
+std::int64_t whole_or_cents(Rng& rng, std::int64_t cents) { return rng.permille(500) ? cents - cents % 100 : cents; }
 
 void write_allocation_row(Writer& out, std::string_view id, const char* corp, const Area& area, int neighbourhood,
                           std::string_view date, std::string_view dwelling_prefix, std::uint64_t dwelling,
@@ -743,8 +805,8 @@ std::uint64_t write_edge_allocations(Writer& out) {
   // 2021: Woonzorg Nederland's only let in Stichtse Vecht was a middle-rent home (no social let
   // to measure the share of special groups in).
   const Area& maarssen = area_named("Stichtse Vecht", "Maarssen");
-  write_allocation_row(out, "X000008", "Woonzorg Nederland", maarssen, 0, cal.date(200), "WZN", 999999999,
-                       kMiddenhuur, false, 0, 97500, 2, 5900000, 74, kRegulier, kLabelB);
+  write_allocation_row(out, "X000008", "Woonzorg Nederland", maarssen, 0, cal.date(200), "WZN", 999999999, kMiddenhuur,
+                       false, 0, 97500, 2, 5900000, 74, kRegulier, kLabelB);
   return 8;
 }
 
@@ -801,8 +863,9 @@ std::uint64_t write_schedule_allocations(Writer& out, std::uint64_t seed) {
 void write_allocations(const Universe& u, std::uint64_t rows, bool include_unknown_2024,
                        const std::filesystem::path& path) {
   Writer out(path);
-  out.put("allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,"
-          "new_build,rent,household_size,household_income,applicant_age,channel,energy_label\n");
+  out.put(
+      "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,"
+      "new_build,rent,household_size,household_income,applicant_age,channel,energy_label\n");
   const Calendar& cal = calendar();
   std::uint64_t edge = rows >= 8 ? write_edge_allocations(out) : 0;
   if (rows >= kScheduleMinimum) edge += write_schedule_allocations(out, u.seed);
@@ -839,7 +902,8 @@ void write_allocations(const Universe& u, std::uint64_t rows, bool include_unkno
     } else if (stichtse_vecht) {
       // Statushouders: about half of the special groups, a third in odd years.
       const std::uint32_t statushouder = y % 2 == 0 ? 42 : 22;
-      channel = static_cast<Channel>(kUrgent + pick(rng, std::array<std::uint32_t, 8>{25, statushouder, 15, 4, 5, 1, 6, 2}));
+      channel =
+          static_cast<Channel>(kUrgent + pick(rng, std::array<std::uint32_t, 8>{25, statushouder, 15, 4, 5, 1, 6, 2}));
     } else {
       channel = static_cast<Channel>(kUrgent + pick(rng, std::array<std::uint32_t, 8>{30, 30, 12, 3, 6, 3, 12, 4}));
     }
@@ -860,17 +924,26 @@ void write_allocations(const Universe& u, std::uint64_t rows, bool include_unkno
     std::int64_t income = 0;
     if (rng.below(1000) < above) {
       const std::uint32_t r = rng.below(1000);
-      if (r < 30) income = daeb_limit + 1;  // one cent above
-      else if (r < 750) income = whole_or_cents(rng, daeb_limit + rng.range(100, 1500000));
-      else income = whole_or_cents(rng, daeb_limit + rng.range(1500000, 9000000));  // the tail
+      if (r < 30)
+        income = daeb_limit + 1;  // one cent above
+      else if (r < 750)
+        income = whole_or_cents(rng, daeb_limit + rng.range(100, 1500000));
+      else
+        income = whole_or_cents(rng, daeb_limit + rng.range(1500000, 9000000));  // the tail
     } else {
       const std::uint32_t r = rng.below(1000);
-      if (r < 12) income = daeb_limit;  // exactly on the limit: inside it
-      else if (segment != kSociaal) income = whole_or_cents(rng, rng.range(passend_limit + 1, daeb_limit));
-      else if (r < 20) income = passend_limit;
-      else if (r < 21) income = passend_limit + 1;
-      else if (r < low_income_permille(corp, y)) income = whole_or_cents(rng, rng.range(900000, passend_limit));
-      else income = whole_or_cents(rng, rng.range(passend_limit + 1, daeb_limit));
+      if (r < 12)
+        income = daeb_limit;  // exactly on the limit: inside it
+      else if (segment != kSociaal)
+        income = whole_or_cents(rng, rng.range(passend_limit + 1, daeb_limit));
+      else if (r < 20)
+        income = passend_limit;
+      else if (r < 21)
+        income = passend_limit + 1;
+      else if (r < low_income_permille(corp, y))
+        income = whole_or_cents(rng, rng.range(900000, passend_limit));
+      else
+        income = whole_or_cents(rng, rng.range(passend_limit + 1, daeb_limit));
     }
 
     // Rent, in cents: passend toewijzen decides for low incomes.
@@ -898,8 +971,8 @@ void write_allocations(const Universe& u, std::uint64_t rows, bool include_unkno
     const int new_build = rng.permille(60) ? -1 : (w.new_build && w.first_snapshot == y ? 1 : 0);
     const int label = rng.permille(40) ? -1 : w.label[yi];
     write_allocation_row(out, std::string_view(id, id_size), kCorpInfo[corp].name, area,
-                         w.neighbourhood == 255 ? -1 : w.neighbourhood, cal.date(day), kCorpInfo[corp].prefix,
-                         w.index, segment, daeb, new_build, rent, h.size, income, h.age, channel, label,
+                         w.neighbourhood == 255 ? -1 : w.neighbourhood, cal.date(day), kCorpInfo[corp].prefix, w.index,
+                         segment, daeb, new_build, rent, h.size, income, h.age, channel, label,
                          terneuzen && rng.permille(3));  // an export that lost the kern
   }
   out.close();
@@ -909,7 +982,7 @@ void write_allocations(const Universe& u, std::uint64_t rows, bool include_unkno
 // mutations.csv
 
 enum Kind : std::uint8_t { kNieuwbouw, kAankoop, kVerkoop, kSloop, kLiberalisering, kTransformatie, kOptoppen };
-constexpr std::array<const char*, 7> kKindName = {"nieuwbouw", "aankoop", "verkoop", "sloop",
+constexpr std::array<const char*, 7> kKindName = {"nieuwbouw",     "aankoop",       "verkoop", "sloop",
                                                   "liberalisatie", "transformatie", "optoppen"};
 
 // The stock changes that the agreements plan in absolute numbers per corporation and year
@@ -929,7 +1002,7 @@ std::vector<MutationSchedule> mutation_schedules() {
       {"Dordrecht", kWoonbron, kNieuwbouw, {55, 60, 48, 70, 65, 97}},  // 2026 plan 121: short
       {"Dordrecht", kTrivire, kVerkoop, {1, 2, 4, 0, 2, 3}},           // forecast 1-2 a year
       {"Dordrecht", kWoonbron, kVerkoop, {22, 25, 28, 26, 24, 30}},    // forecast 56 in 2026-2027
-      {"Dordrecht", kWoonbron, kLiberalisering, {3, 4, 5, 4, 6, 9}},    // forecast 8 in 2026-2027
+      {"Dordrecht", kWoonbron, kLiberalisering, {3, 4, 5, 4, 6, 9}},   // forecast 8 in 2026-2027
       {"Dordrecht", kTrivire, kSloop, {10, 0, 24, 12, 8, 6}},
       {"Dordrecht", kWoonbron, kSloop, {20, 15, 30, 18, 22, 16}},
       {"Stichtse Vecht", kPortaal, kVerkoop, {20, 22, 25, 24, 26, 28}},  // at most 180 in 2025-2030
@@ -948,10 +1021,14 @@ std::vector<MutationSchedule> mutation_schedules() {
     std::array<int, 4> planned;
   };
   static constexpr std::array<Plan, 8> plans = {{
-      {kClavis, kAankoop, {3, 3, 3, 3}},    {kClavis, kNieuwbouw, {28, 64, 29, 0}},
-      {kClavis, kVerkoop, {12, 12, 12, 12}}, {kClavis, kSloop, {0, 66, 13, 0}},
-      {kWzv, kAankoop, {3, 2, 3, 0}},        {kWzv, kNieuwbouw, {21, 26, 52, 58}},
-      {kWzv, kVerkoop, {6, 3, 7, 6}},        {kWzv, kSloop, {46, 37, 34, 10}},
+      {kClavis, kAankoop, {3, 3, 3, 3}},
+      {kClavis, kNieuwbouw, {28, 64, 29, 0}},
+      {kClavis, kVerkoop, {12, 12, 12, 12}},
+      {kClavis, kSloop, {0, 66, 13, 0}},
+      {kWzv, kAankoop, {3, 2, 3, 0}},
+      {kWzv, kNieuwbouw, {21, 26, 52, 58}},
+      {kWzv, kVerkoop, {6, 3, 7, 6}},
+      {kWzv, kSloop, {46, 37, 34, 10}},
   }};
   for (const Plan& plan : plans) {
     MutationSchedule schedule{"Terneuzen", plan.corp, plan.kind, {}};
@@ -1055,11 +1132,11 @@ void write_projects(const Universe& u, std::uint64_t rows, const std::filesystem
   Writer out(path);
   out.put("project_id,municipality,name,developer,delivery_year,total_dwellings,social_rent,middle_rent\n");
   static constexpr std::array<const char*, 16> names = {
-      "Havenkwartier", "Stationsgebied", "Kloosterhof", "Vechtoever", "De Schakel", "Parkzicht", "Molenwerf",
-      "Spoorzone", "Het Hofje", "Rivierzicht", "Oude Veiling", "Kerkplein", "Dijkzone", "Scheldekwartier",
-      "Zuidrand", "Tuinen van West"};
-  static constexpr std::array<const char*, 7> market = {"BPD", "Heijmans", "Dura Vermeer", "VORM", "Van Wijnen", "AM",
-                                                        "Synchroon"};
+      "Havenkwartier", "Stationsgebied",  "Kloosterhof", "Vechtoever",     "De Schakel",   "Parkzicht",
+      "Molenwerf",     "Spoorzone",       "Het Hofje",   "Rivierzicht",    "Oude Veiling", "Kerkplein",
+      "Dijkzone",      "Scheldekwartier", "Zuidrand",    "Tuinen van West"};
+  static constexpr std::array<const char*, 7> market = {"BPD",        "Heijmans", "Dura Vermeer", "VORM",
+                                                        "Van Wijnen", "AM",       "Synchroon"};
   for (std::uint64_t i = 0; i < rows; ++i) {
     Rng rng(hash3(u.seed, kProject, i));
     const Dwelling w = make_dwelling(u.seed, u.layout, rng.next() % u.dwellings);
@@ -1068,7 +1145,8 @@ void write_projects(const Universe& u, std::uint64_t rows, const std::filesystem
     // Corporations deliver in waves: in one year of three most projects are the market's.
     const bool by_corporation = rng.permille(delivery_year % 3 == 0 ? 100 : 600);
     const std::uint32_t size_class = rng.below(100);
-    std::int64_t total = size_class < 25 ? rng.range(4, 15) : (size_class < 75 ? rng.range(16, 80) : rng.range(81, 320));
+    std::int64_t total =
+        size_class < 25 ? rng.range(4, 15) : (size_class < 75 ? rng.range(16, 80) : rng.range(81, 320));
     if (rng.permille(40)) total = 16;  // the Stichtse Vecht 3.1.1 boundary: 16 homes or more
     std::int64_t social = 0;
     std::int64_t middle = 0;
@@ -1151,14 +1229,22 @@ int main(int argc, char** argv) {
       }
       ++i;
     };
-    if (arg == "--seed") value(seed);
-    else if (arg == "--allocations") value(allocations);
-    else if (arg == "--stock") value(stock);
-    else if (arg == "--mutations") value(mutations);
-    else if (arg == "--projects") value(projects);
-    else if (arg == "--include-unknown-2024") include_unknown_2024 = true;
-    else if (arg == "--out" && i + 1 < argc) dir = argv[++i];
-    else if (arg == "-h" || arg == "--help") return usage(0);
+    if (arg == "--seed")
+      value(seed);
+    else if (arg == "--allocations")
+      value(allocations);
+    else if (arg == "--stock")
+      value(stock);
+    else if (arg == "--mutations")
+      value(mutations);
+    else if (arg == "--projects")
+      value(projects);
+    else if (arg == "--include-unknown-2024")
+      include_unknown_2024 = true;
+    else if (arg == "--out" && i + 1 < argc)
+      dir = argv[++i];
+    else if (arg == "-h" || arg == "--help")
+      return usage(0);
     else {
       std::cerr << "toets-generate: unknown argument '" << arg << "'\n";
       return usage(2);
