@@ -5,8 +5,10 @@
 # and prints a table with wall time, CPU time, rows per second, peak memory and the targets.
 #
 #   tools/benchmark.sh [--allocations 1m] [--stock 2m] [--seed 1] [--runs 3] [--data DIR]
-#                      [--toets-only] [--no-install] [--strict]
+#                      [--rev REV] [--toets-only] [--no-install] [--strict]
 #
+#   --rev REV      build the engine of a commit (git archive REV, built in build-bench/rev-SHA)
+#                  instead of the working tree: other work in progress cannot break or skew it
 #   --toets-only   only the engine (for 10m + 20m: the others take minutes and much memory)
 #   --no-install   do not apt-get/npm install anything; skip the tools that are missing
 #   --strict       exit 1 when a target is missed (always exit 1 when answers differ)
@@ -29,6 +31,7 @@ data_root=/tmp/toets-bench
 toets_only=0
 install=1
 strict=0
+rev=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --allocations) allocations=$2; shift 2 ;;
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --seed) seed=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --data) data_root=$2; shift 2 ;;
+    --rev) rev=$2; shift 2 ;;
     --toets-only) toets_only=1; shift ;;
     --no-install) install=0; shift ;;
     --strict) strict=1; shift ;;
@@ -74,10 +78,26 @@ if [ "$install" = 1 ]; then
   fi
 fi
 
-log "building build-bench (Release)"
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-O2 -DTOETS_BUILD_TESTS=OFF >/dev/null
-cmake --build build-bench --target toets toets-generate toets-bench-phases -j "$(nproc)" >&2
-bin=$root/build-bench
+# The same flags as the release preset (CMakePresets.json): Release, CMAKE_CXX_FLAGS -O2.
+if [ -n "$rev" ]; then
+  sha=$(git rev-parse --short "$rev^{commit}")
+  src=$root/build-bench/src-$sha
+  bin=$root/build-bench/rev-$sha
+  if [ ! -d "$src" ]; then
+    mkdir -p "$src"
+    git archive "$sha" | tar -x -C "$src"
+  fi
+  log "building $sha (git archive) into $bin (Release)"
+  cmake -S "$src" -B "$bin" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-O2 -DTOETS_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$bin" --target toets toets-generate toets-bench-phases -j "$(nproc)" >&2
+  engine_version="toets $sha (committed)"
+else
+  bin=$root/build-bench
+  log "building the working tree into $bin (Release)"
+  cmake -S . -B "$bin" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-O2 -DTOETS_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$bin" --target toets toets-generate toets-bench-phases -j "$(nproc)" >&2
+  engine_version="toets $(git rev-parse --short HEAD)$(git diff --quiet -- engine dsl tools/toets.cpp || echo ' + uncommitted engine/dsl changes')"
+fi
 
 # ---- data --------------------------------------------------------------------------------------
 data=$data_root/a$allocations-s$stock-seed$seed
@@ -183,7 +203,7 @@ describe() {
 {
   echo "Benchmark: $alloc_rows allocations + $stock_rows stock rows ($((input_bytes / 1000000)) MB of CSV), seed $seed"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo); load average before $load_before, after $load_after"
-  echo "toets $(git rev-parse --short HEAD)$(git diff --quiet -- engine dsl tools/toets.cpp || echo ' + uncommitted engine/dsl changes'); best of $runs runs"
+  echo "$engine_version; best of $runs runs"
   echo
   printf "| %-40s | %8s | %8s | %11s | %8s | %9s |\n" "tool" "wall s" "CPU s" "rows/s" "peak MB" "vs toets"
   printf "|%s|%s|%s|%s|%s|%s|\n" "------------------------------------------" "----------" "----------" "-------------" "----------" "-----------"
