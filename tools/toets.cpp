@@ -8,7 +8,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -21,6 +23,7 @@
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/report.hpp"
+#include "engine/store.hpp"
 
 namespace {
 
@@ -76,11 +79,30 @@ std::unique_ptr<toets::CompiledRuleSet> load_rules(const std::string& path, bool
 struct CheckOptions {
   std::string ruleset;
   std::vector<std::string> data;
+  std::string db;          // --db: read the kinds not given by --data from the store, record the run
+  bool no_record = false;  // --no-record: open the store read-only, record nothing
   std::string as_of;
   std::string format = "text";
   std::string out;
   std::string fail_on = "breach";
 };
+
+// Reads one --data input: a CSV file, or a table of an SQLite file (sqlite:FILE:TABLE). With
+// `sha256`, also the hash of the content (for the store). Throws DataFileError.
+toets::LoadedDataset load_data(const toets::DatasetSchema& schema, const std::string& spec, std::string* sha256) {
+  std::string error;
+  if (auto table = toets::parse_sqlite_spec(spec, error)) {
+    toets::SqliteReadOptions options;
+    options.content_hash = sha256 != nullptr;
+    toets::SqliteLoaded loaded = toets::read_sqlite_table(schema, *table, options);
+    if (sha256 != nullptr) *sha256 = loaded.sha256;
+    return std::move(loaded.loaded);
+  }
+  if (!error.empty()) throw toets::DataFileError(error);
+  toets::LoadedDataset loaded = toets::read_csv_file(schema, spec);
+  if (sha256 != nullptr) *sha256 = toets::file_sha256(spec);
+  return loaded;
+}
 
 int run_check(const CheckOptions& options) {
   std::int32_t as_of = today();
@@ -112,6 +134,20 @@ int run_check(const CheckOptions& options) {
     inputs.emplace_back(schema, spec.substr(eq + 1));
   }
 
+  std::unique_ptr<toets::Store> store;
+  if (!options.db.empty()) {
+    std::string error;
+    store = toets::Store::open(options.db, options.no_record ? toets::StoreAccess::ReadOnly : toets::StoreAccess::ReadWrite,
+                               error);
+    if (!store) {
+      std::cerr << "toets: error: " << error << "\n";
+      return kExitInvalid;
+    }
+  } else if (options.no_record) {
+    std::cerr << "toets: error: --no-record needs --db\n";
+    return kExitInvalid;
+  }
+
   auto rules = load_rules(options.ruleset, spdlog::default_logger_raw()->should_log(spdlog::level::info));
   if (!rules) return kExitInvalid;
 
@@ -123,10 +159,12 @@ int run_check(const CheckOptions& options) {
   report.as_of = as_of;
   std::vector<std::unique_ptr<toets::LoadedDataset>> loaded;
   toets::DatasetMap datasets;
+  std::vector<toets::RunInput> run_inputs;  // what the store records about each input
   for (const auto& [schema, path] : inputs) {
     spdlog::info("loading {} from {}", schema->name, path);
+    std::string sha256;
     try {
-      loaded.push_back(std::make_unique<toets::LoadedDataset>(toets::read_csv_file(*schema, path)));
+      loaded.push_back(std::make_unique<toets::LoadedDataset>(load_data(*schema, path, store ? &sha256 : nullptr)));
     } catch (const toets::DataFileError& error) {
       std::cerr << "toets: error: " << error.what() << "\n";
       return kExitInvalid;
@@ -143,9 +181,40 @@ int run_check(const CheckOptions& options) {
       datasets[schema->kind] = &data.data;
     }
     report.inputs.push_back(toets::InputSummary{data.report, used});
+    run_inputs.push_back(toets::RunInput{schema->name, path, sha256, {}, data.report.rows_read,
+                                         data.report.rows_accepted, data.report.rows_rejected, used});
+  }
+  if (store) {
+    // Every kind a rule reads and --data did not give comes from the store (one snapshot).
+    std::vector<const toets::DatasetSchema*> wanted;
+    for (const auto& schema : toets::dataset_schemas()) {
+      if (read_by_rules.count(schema.kind) > 0 && seen_kinds.count(schema.name) == 0) wanted.push_back(&schema);
+    }
+    auto from_store = store->load(wanted);
+    for (const toets::DatasetSchema* schema : wanted) {
+      const auto found = from_store.find(schema->kind);
+      if (found == from_store.end()) {
+        report.notes.push_back("the store " + options.db + " has no " + schema->name + " (toets import --db " +
+                               options.db + " --data " + schema->name + "=FILE adds them)");
+        continue;
+      }
+      loaded.push_back(std::make_unique<toets::LoadedDataset>(std::move(found->second.loaded)));
+      const toets::LoadedDataset& data = *loaded.back();
+      if (data.report.rows_rejected > 0) {
+        spdlog::warn("{}: {} of {} stored {} rows rejected and left out of the check (see the report)", options.db,
+                     data.report.rows_rejected, data.report.rows_read, schema->name);
+      }
+      datasets[schema->kind] = &data.data;
+      report.inputs.push_back(toets::InputSummary{data.report, true});
+      run_inputs.push_back(found->second.input);
+    }
   }
 
   report.results = toets::evaluate_rules(*rules, datasets, as_of);
+  if (store && !options.no_record) {
+    const std::int64_t run_id = store->record_run(report, toets::ruleset_sha256(*rules), run_inputs, toets::utc_now());
+    spdlog::info("recorded as run {} in {}", run_id, options.db);
+  }
 
   std::ofstream file;
   if (!options.out.empty()) {
@@ -192,6 +261,249 @@ int run_validate(const std::string& path) {
   return kExitOk;
 }
 
+// ---- the store: import, history, diff (docs/store.md) ----
+
+struct ImportOptions {
+  std::string db;
+  std::vector<std::string> data;
+  bool replace = false;
+  std::string format = "text";
+};
+
+// Rejections shown per file on stderr; all of them are kept in the store.
+constexpr std::size_t kShownRejections = 10;
+
+int run_import(const ImportOptions& options) {
+  std::vector<std::pair<const toets::DatasetSchema*, std::string>> inputs;
+  std::set<std::string> seen_kinds;
+  for (const auto& spec : options.data) {
+    const auto eq = spec.find('=');
+    const std::string kind = eq == std::string::npos ? "" : spec.substr(0, eq);
+    const toets::DatasetSchema* schema = toets::find_dataset(kind);
+    if (schema == nullptr || eq + 1 >= spec.size()) {
+      std::cerr << "toets: error: --data '" << spec
+                << "': expected KIND=FILE with KIND one of allocations, stock, mutations, projects\n";
+      return kExitInvalid;
+    }
+    if (!seen_kinds.insert(kind).second) {
+      std::cerr << "toets: error: --data " << kind << " is given twice (import them one after the other)\n";
+      return kExitInvalid;
+    }
+    inputs.emplace_back(schema, spec.substr(eq + 1));
+  }
+  if (inputs.empty()) {
+    std::cerr << "toets: error: nothing to import: give at least one --data KIND=FILE\n";
+    return kExitInvalid;
+  }
+
+  // An existing store is opened first (a wrong --db is found before a long read); a new one only
+  // once every file has been read, so that a mistake leaves no empty store behind.
+  std::string error;
+  std::unique_ptr<toets::Store> store;
+  std::error_code ignored;
+  if (std::filesystem::exists(options.db, ignored)) {
+    store = toets::Store::open(options.db, toets::StoreAccess::ReadWrite, error);
+    if (!store) {
+      std::cerr << "toets: error: " << error << "\n";
+      return kExitInvalid;
+    }
+  }
+
+  // Every file is read and checked before the store is touched; then one transaction for all.
+  std::vector<std::unique_ptr<toets::LoadedDataset>> loaded;
+  std::vector<toets::ImportRequest> requests;
+  for (const auto& [schema, path] : inputs) {
+    spdlog::info("reading {} from {}", schema->name, path);
+    std::string sha256;
+    try {
+      loaded.push_back(std::make_unique<toets::LoadedDataset>(load_data(*schema, path, &sha256)));
+    } catch (const toets::DataFileError& e) {
+      std::cerr << "toets: error: " << e.what() << "\nnothing was imported\n";
+      return kExitInvalid;
+    }
+    const toets::LoadedDataset& data = *loaded.back();
+    if (options.replace && data.report.rows_accepted == 0 && data.report.rows_read > 0) {
+      std::cerr << "toets: error: " << path << ": every one of its " << data.report.rows_read
+                << " rows was rejected; --replace would empty the store's " << schema->name
+                << "\nnothing was imported\n";
+      return kExitInvalid;
+    }
+    requests.push_back(toets::ImportRequest{schema, path, sha256, loaded.back().get()});
+  }
+  if (!store) {
+    store = toets::Store::open(options.db, toets::StoreAccess::Create, error);
+    if (!store) {
+      std::cerr << "toets: error: " << error << "\n";
+      return kExitInvalid;
+    }
+  }
+
+  const auto outcomes = store->import(requests, options.replace ? toets::ImportMode::Replace : toets::ImportMode::Merge,
+                                      toets::utc_now());
+
+  if (options.format == "json") {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& outcome : outcomes) {
+      nlohmann::ordered_json rejections = nlohmann::ordered_json::array();
+      for (const auto& r : outcome.rejections) {
+        rejections.push_back({{"line", r.line}, {"column", r.column}, {"value", r.value}, {"reason", r.reason}});
+      }
+      out.push_back({{"kind", outcome.kind},
+                     {"source", outcome.source},
+                     {"sha256", outcome.sha256},
+                     {"import", outcome.import_id},
+                     {"skipped", outcome.skipped},
+                     {"rows_read", outcome.rows_read},
+                     {"rows_stored", outcome.rows_stored},
+                     {"rows_new", outcome.rows_new},
+                     {"rows_replaced", outcome.rows_replaced},
+                     {"rows_rejected", outcome.rows_rejected},
+                     {"rejections", rejections}});
+    }
+    std::cout << out.dump(2) << "\n";
+  } else {
+    for (const auto& outcome : outcomes) {
+      std::cout << outcome.kind << " " << outcome.source << ": ";
+      if (outcome.skipped) {
+        std::cout << "already imported as import " << outcome.import_id << " (" << outcome.earlier_time << ", "
+                  << outcome.earlier_source << "); nothing changed\n";
+        continue;
+      }
+      std::cout << "import " << outcome.import_id << ", " << outcome.rows_read << " rows read, " << outcome.rows_stored
+                << " stored (" << outcome.rows_new << " new, " << outcome.rows_replaced
+                << (options.replace ? " earlier rows dropped" : " replaced") << "), " << outcome.rows_rejected
+                << " rejected\n";
+    }
+  }
+  for (const auto& outcome : outcomes) {
+    if (outcome.rejections.empty()) continue;
+    spdlog::warn("{}: {} of {} rows rejected and not stored", outcome.source, outcome.rows_rejected, outcome.rows_read);
+    const std::size_t shown = std::min(outcome.rejections.size(), kShownRejections);
+    for (std::size_t i = 0; i < shown; ++i) {
+      const auto& r = outcome.rejections[i];
+      spdlog::warn("  line {}{}{}: {}", r.line, r.column.empty() ? "" : ", " + r.column,
+                   r.value.empty() ? "" : " '" + r.value + "'", r.reason);
+    }
+    if (outcome.rejections.size() > shown) {
+      spdlog::warn("  ... and {} more (all are in the store's import_rejections table, import {})",
+                   outcome.rejections.size() - shown, outcome.import_id);
+    }
+  }
+  return kExitOk;
+}
+
+struct HistoryOptions {
+  std::string db;
+  std::string ruleset;
+  bool imports = false;
+  std::string format = "text";
+};
+
+int run_history(const HistoryOptions& options) {
+  std::string error;
+  auto store = toets::Store::open(options.db, toets::StoreAccess::ReadOnly, error);
+  if (!store) {
+    std::cerr << "toets: error: " << error << "\n";
+    return kExitInvalid;
+  }
+  if (options.imports) {
+    const auto imports = store->imports();
+    if (options.format == "json") std::cout << toets::imports_to_json(imports).dump(2) << "\n";
+    else toets::write_imports_text(imports, std::cout);
+    return kExitOk;
+  }
+  const auto runs = store->runs(options.ruleset.empty() ? std::nullopt : std::optional<std::string>(options.ruleset));
+  if (runs.empty() && !options.ruleset.empty()) {
+    std::cerr << "toets: error: the store has no runs of rule set '" << options.ruleset << "'\n";
+    return kExitInvalid;
+  }
+  if (options.format == "json") std::cout << toets::history_to_json(runs).dump(2) << "\n";
+  else toets::write_history_text(runs, std::cout);
+  return kExitOk;
+}
+
+struct DiffOptions {
+  std::string db;
+  std::vector<std::string> runs;
+  std::string ruleset;
+  std::string format = "text";
+};
+
+std::optional<std::int64_t> parse_run_id(const std::string& text) {
+  std::int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+int run_diff(const DiffOptions& options) {
+  std::vector<std::int64_t> ids;
+  for (const auto& text : options.runs) {
+    const auto id = parse_run_id(text);
+    if (!id) {
+      std::cerr << "toets: error: '" << text << "' is not a run number (toets history lists them)\n";
+      return kExitInvalid;
+    }
+    ids.push_back(*id);
+  }
+  if (ids.size() > 2) {
+    std::cerr << "toets: error: diff compares two runs; " << ids.size() << " were given\n";
+    return kExitInvalid;
+  }
+
+  std::string error;
+  auto store = toets::Store::open(options.db, toets::StoreAccess::ReadOnly, error);
+  if (!store) {
+    std::cerr << "toets: error: " << error << "\n";
+    return kExitInvalid;
+  }
+  std::vector<toets::RunInfo> chosen;
+  for (const std::int64_t id : ids) {
+    auto run = store->run(id);
+    if (!run) {
+      std::cerr << "toets: error: " << options.db << " has no run " << id << " (toets history --db " << options.db
+                << " lists them)\n";
+      return kExitInvalid;
+    }
+    chosen.push_back(std::move(*run));
+  }
+
+  // Not given: the last two runs of one rule set (--ruleset, or that of the latest run); one
+  // given: that run against the latest run of its rule set.
+  if (chosen.size() < 2) {
+    std::string ruleset = !chosen.empty() ? chosen.front().ruleset_id : options.ruleset;
+    if (ruleset.empty()) {
+      const auto all = store->runs();
+      if (all.empty()) {
+        std::cerr << "toets: error: " << options.db << " has no runs yet (toets check --db records them)\n";
+        return kExitInvalid;
+      }
+      ruleset = all.back().ruleset_id;
+    }
+    const auto runs = store->runs(ruleset);
+    if (chosen.empty()) {
+      if (runs.size() < 2) {
+        std::cerr << "toets: error: nothing to compare: " << options.db << " has " << runs.size() << " run"
+                  << (runs.size() == 1 ? "" : "s") << " of rule set '" << ruleset << "'\n";
+        return kExitInvalid;
+      }
+      chosen = {runs[runs.size() - 2], runs.back()};
+    } else {
+      if (runs.back().id == chosen.front().id) {
+        std::cerr << "toets: error: run " << chosen.front().id << " is the latest run of rule set '" << ruleset
+                  << "'; give the run to compare it with\n";
+        return kExitInvalid;
+      }
+      chosen.push_back(runs.back());
+    }
+  }
+
+  const auto diff = toets::diff_runs(chosen[0], store->results(chosen[0].id), chosen[1], store->results(chosen[1].id));
+  if (options.format == "json") std::cout << toets::diff_to_json(diff).dump(2) << "\n";
+  else toets::write_diff_text(diff, std::cout);
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -216,16 +528,56 @@ int main(int argc, char** argv) {
   check->add_option("--fail-on", check_options.fail_on, "Lowest status that makes the exit code 1")
       ->check(CLI::IsMember({"signal", "breach"}))
       ->capture_default_str();
+  check->add_option("--db", check_options.db,
+                    "Store: read the kinds --data does not give from it, and record the run in it")
+      ->type_name("FILE");
+  check->add_flag("--no-record", check_options.no_record, "With --db: open the store read-only and record nothing");
+
+  ImportOptions import_options;
+  CLI::App* import = app.add_subcommand("import", "Import exports into a store (one transaction; a file already imported is skipped)");
+  import->add_option("--db", import_options.db, "Store file (created when missing)")->type_name("FILE")->required();
+  import->add_option("--data", import_options.data,
+                     "KIND=FILE or KIND=sqlite:FILE:TABLE, KIND one of allocations, stock, mutations, projects")
+      ->type_name("KIND=FILE");
+  import->add_flag("--replace", import_options.replace,
+                   "The file becomes the whole of its kind in the store (default: add and replace records by key)");
+  import->add_option("--format", import_options.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
+  HistoryOptions history_options;
+  CLI::App* history = app.add_subcommand("history", "List the check runs (or imports) recorded in a store");
+  history->add_option("--db", history_options.db, "Store file")->type_name("FILE")->required();
+  history->add_option("--ruleset", history_options.ruleset, "Only runs of this rule set (its id)");
+  history->add_flag("--imports", history_options.imports, "List the imports instead of the runs");
+  history->add_option("--format", history_options.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+
+  DiffOptions diff_options;
+  CLI::App* diff = app.add_subcommand(
+      "diff", "Compare two recorded runs: new and resolved breaches and signals, measures that moved");
+  diff->add_option("--db", diff_options.db, "Store file")->type_name("FILE")->required();
+  diff->add_option("runs", diff_options.runs,
+                   "RUN_A RUN_B; one run: it against the latest run of its rule set; none: the last two runs")
+      ->type_name("RUN");
+  diff->add_option("--ruleset", diff_options.ruleset, "Without runs: the last two runs of this rule set");
+  diff->add_option("--format", diff_options.format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
 
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "Check a rule file (and its imports) without data");
   validate->add_option("ruleset", validate_path, "Rule file (.toets)")->required();
 
   // CLI11 would only say "a subcommand is required" for a mistyped command.
-  if (argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "check" && std::string(argv[1]) != "validate") {
-    std::cerr << "toets: error: unknown command '" << argv[1] << "' (expected check or validate; see toets --help)\n";
+  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff"};
+  if (argc > 1 && argv[1][0] != '-' && commands.count(argv[1]) == 0) {
+    std::cerr << "toets: error: unknown command '" << argv[1]
+              << "' (expected check, validate, import, history or diff; see toets --help)\n";
     return kExitInvalid;
   }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -241,6 +593,12 @@ int main(int argc, char** argv) {
   try {
     if (check->parsed()) return run_check(check_options);
     if (validate->parsed()) return run_validate(validate_path);
+    if (import->parsed()) return run_import(import_options);
+    if (history->parsed()) return run_history(history_options);
+    if (diff->parsed()) return run_diff(diff_options);
+  } catch (const toets::StoreError& e) {
+    std::cerr << "toets: error: " << e.what() << "\n";
+    return kExitInvalid;
   } catch (const std::exception& e) {
     std::cerr << "toets: internal error: " << e.what() << "\n";
     return kExitInvalid;
