@@ -84,6 +84,7 @@ std::vector<DatasetSchema> build_schemas() {
   all.push_back(std::move(allocations));
 
   DatasetSchema stock{DatasetKind::Stock, "stock", {}, 0, 1};
+  stock.unique_key = {0, 1};  // (dwelling_id, snapshot_date)
   stock.columns = {
       id("dwelling_id", true, false),
       typed("snapshot_date", ValueType::Date, true),

@@ -48,6 +48,9 @@ struct DatasetSchema {
   std::vector<ColumnSchema> columns;
   std::uint32_t id_column = 0;             // reported as evidence
   std::optional<std::uint32_t> snapshot_column;  // stock: snapshot_date, the series of deadlines
+  // Columns whose values together are unique (stock: dwelling_id, snapshot_date); a repeat is
+  // rejected. Empty when no key spans several columns (a single unique column says so itself).
+  std::vector<std::uint32_t> unique_key = {};
 
   std::optional<std::uint32_t> column_index(std::string_view name) const;
   const ColumnSchema& column(std::uint32_t index) const { return columns[index]; }

@@ -1,4 +1,4 @@
-// The canonical CSV reader.
+// The CSV reader.
 //
 // Why the project has its own: loading is on the critical path (a million allocation rows in well
 // under a second, loading included), money must be read exactly into integer cents (never through
@@ -6,146 +6,35 @@
 // library packaged by Debian loads typed columns with per-cell rejection reasons; wrapping a
 // string-splitting one would cost a copy per cell and still leave all of the typing to us.
 //
-// How it stays fast: the whole file is read into memory once and scanned in a single pass; cells
-// are string_views into that buffer (only quoted cells with doubled quotes are copied, into a
-// reused buffer); numbers and dates are parsed by hand; a row is validated into a reused scratch
-// row and only then appended, so the common case allocates nothing per row.
+// How it stays fast: the whole file is read into memory once (and, only when stated to be
+// Windows-1252, converted to UTF-8 in one more pass) and scanned in a single pass; the delimiter is
+// a template parameter of the splitting loop; cells are string_views into that buffer (only quoted
+// cells with doubled quotes are copied, into a reused buffer); RecordBuilder (load_common.cpp)
+// checks and types each record in a reused scratch row and appends it only then, so the common case
+// allocates nothing per row.
 
 #include "engine/csv_reader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <bit>
-#include <cerrno>
-#include <charconv>
 #include <cstring>
-#include <functional>
-#include <limits>
-#include <memory>
 #include <optional>
-#include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
-#include "dsl/calendar.hpp"
+#include "engine/mapping.hpp"
 
 namespace toets {
 
 namespace {
 
-// Values quoted in messages are cut to this many bytes: a runaway quoted field can be megabytes.
-constexpr std::size_t kMaxQuotedBytes = 120;
+using loading::closest_column;
+using loading::join;
+using loading::looks_like_misspelling;
+using loading::single_quoted;
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// ---------------------------------------------------------------------------------------------
-// UTF-8
-
-// Length of the well-formed UTF-8 sequence at `at` (Unicode table 3-7), 0 when ill-formed.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // beyond U+10FFFF
-  } else {
-    return 0;
-  }
-  if (at + length > text.size()) return 0;
-  if (byte(at + 1) < low || byte(at + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  std::size_t at = 0;
-  // Most cells are ASCII: test eight bytes at a time for a high bit.
-  while (at + 8 <= text.size()) {
-    std::uint64_t chunk = 0;
-    std::memcpy(&chunk, text.data() + at, 8);
-    if ((chunk & 0x8080808080808080ULL) != 0) break;
-    at += 8;
-  }
-  while (at < text.size()) {
-    const std::size_t length = utf8_sequence_length(text, at);
-    if (length == 0) return false;
-    at += length;
-  }
-  return true;
-}
-
-// A value as it may appear in a message (and later in JSON, which must be UTF-8): ill-formed bytes
-// become \xNN, and long values are cut at a character boundary.
-std::string printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    if (out.size() >= kMaxQuotedBytes) {
-      out += "...";
-      break;
-    }
-    const std::size_t length = utf8_sequence_length(text, at);
-    if (length == 0) {
-      const auto byte = static_cast<unsigned char>(text[at]);
-      out += "\\x";
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xF]);
-      ++at;
-      continue;
-    }
-    out.append(text.substr(at, length));
-    at += length;
-  }
-  return out;
-}
-
-// Built by appending: GCC 12 warns falsely (-Wrestrict, PR 105329) on "'" + std::string&&.
-std::string quoted(std::string_view text) {
-  std::string out(1, '\'');
-  out += printable(text);
-  out += '\'';
-  return out;
-}
-
-// For "did you mean": plain Levenshtein distance; only used on header names.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-bool looks_like_misspelling(std::string_view a, std::string_view b) {
-  const std::size_t distance = edit_distance(a, b);
-  return distance > 0 && distance <= std::max<std::size_t>(1, std::min(a.size(), b.size()) / 4);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Splitting records (RFC 4180)
@@ -171,16 +60,17 @@ std::uint64_t count_newlines(const char* begin, const char* end) {
   return static_cast<std::uint64_t>(std::count(begin, end, '\n'));
 }
 
-// The first ',' or '\n' in [pos, end), or end. The hottest loop of a load: eight bytes at a time
-// with the has-zero-byte trick (the lowest flagged byte is always a true match).
-const char* find_comma_or_newline(const char* pos, const char* end) {
+// The first delimiter or '\n' in [pos, end), or end. The hottest loop of a load: eight bytes at a
+// time with the has-zero-byte trick (the lowest flagged byte is always a true match).
+template <char kDelimiter>
+const char* find_delimiter_or_newline(const char* pos, const char* end) {
   if constexpr (std::endian::native == std::endian::little) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
     constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
     while (end - pos >= 8) {
       std::uint64_t chunk = 0;
       std::memcpy(&chunk, pos, 8);
-      const std::uint64_t commas = chunk ^ (kOnes * ',');
+      const std::uint64_t commas = chunk ^ (kOnes * static_cast<unsigned char>(kDelimiter));
       const std::uint64_t newlines = chunk ^ (kOnes * '\n');
       const std::uint64_t found =
           (((commas - kOnes) & ~commas) | ((newlines - kOnes) & ~newlines)) & kHighBits;
@@ -188,12 +78,13 @@ const char* find_comma_or_newline(const char* pos, const char* end) {
       pos += 8;
     }
   }
-  while (pos < end && *pos != ',' && *pos != '\n') ++pos;
+  while (pos < end && *pos != kDelimiter && *pos != '\n') ++pos;
   return pos;
 }
 
 // Splits the record starting at `pos` (not a blank line). Stores at most `capacity` fields but
 // scans to the record's end whatever it finds, so a bad record never derails the next one.
+template <char kDelimiter>
 RecordScan scan_record(const char* pos, const char* end, Field* fields, std::size_t capacity) {
   RecordScan scan;
   const auto note_problem = [&scan](RecordProblem problem) {
@@ -239,12 +130,12 @@ RecordScan scan_record(const char* pos, const char* end, Field* fields, std::siz
       pos = closing + 1;
       while (pos < end && is_blank(*pos)) ++pos;
       if (pos < end && *pos == '\r' && (pos + 1 == end || pos[1] == '\n')) ++pos;
-      if (pos < end && *pos != ',' && *pos != '\n') {
+      if (pos < end && *pos != kDelimiter && *pos != '\n') {
         note_problem(RecordProblem::TextAfterQuote);
-        while (pos < end && *pos != ',' && *pos != '\n') ++pos;
+        while (pos < end && *pos != kDelimiter && *pos != '\n') ++pos;
       }
     } else {
-      const char* stop = find_comma_or_newline(start, end);
+      const char* stop = find_delimiter_or_newline<kDelimiter>(start, end);
       pos = stop;
       // A CR belongs to the line end (CRLF), not to the last cell.
       if (stop > start && (stop == end || *stop == '\n') && stop[-1] == '\r') --stop;
@@ -263,7 +154,7 @@ RecordScan scan_record(const char* pos, const char* end, Field* fields, std::siz
       scan.next = pos + 1;
       return scan;
     }
-    ++pos;  // the comma
+    ++pos;  // the delimiter
   }
 }
 
@@ -301,221 +192,65 @@ void collapse_doubled_quotes(Field* fields, std::size_t count, std::size_t recor
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Cell values (canonical forms only; exports in other forms go through a column mapping first)
-
-enum class ParseResult : std::uint8_t { Ok, Malformed, TooManyDecimals, OutOfRange, NoSuchDate };
-
-ParseResult parse_int(std::string_view text, std::int64_t& out) {
-  std::int32_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (end != text.data() + text.size()) return ParseResult::Malformed;  // also "12abc", "+1", ""
-  if (error == std::errc::result_out_of_range) return ParseResult::OutOfRange;
-  if (error != std::errc()) return ParseResult::Malformed;
-  if (value == kNull32) return ParseResult::OutOfRange;  // reserved for missing
-  out = value;
-  return ParseResult::Ok;
-}
-
-// -?[0-9]+(\.[0-9]{1,2})? into exact integer cents.
-ParseResult parse_money(std::string_view text, std::int64_t& out) {
-  std::size_t at = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++at;
-  const std::size_t whole_begin = at;
-  while (at < text.size() && is_digit(text[at])) ++at;
-  const std::size_t whole_end = at;
-  if (whole_end == whole_begin) return ParseResult::Malformed;
-  std::size_t fraction_digits = 0;
-  std::uint64_t fraction = 0;
-  if (at < text.size()) {
-    if (text[at] != '.') return ParseResult::Malformed;
-    ++at;
-    const std::size_t fraction_begin = at;
-    while (at < text.size() && is_digit(text[at])) ++at;
-    if (at != text.size()) return ParseResult::Malformed;
-    fraction_digits = at - fraction_begin;
-    if (fraction_digits == 0) return ParseResult::Malformed;
-    if (fraction_digits > 2) return ParseResult::TooManyDecimals;
-    for (std::size_t i = fraction_begin; i < at; ++i) {
-      fraction = fraction * 10 + static_cast<std::uint64_t>(text[i] - '0');
-    }
-    if (fraction_digits == 1) fraction *= 10;
-  }
-
-  constexpr auto kLargest = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-  constexpr std::uint64_t kLargestEuros = kLargest / 100;
-  std::uint64_t euros = 0;
-  for (std::size_t i = whole_begin; i < whole_end; ++i) {
-    const auto digit = static_cast<std::uint64_t>(text[i] - '0');
-    if (euros > (kLargestEuros - digit) / 10) return ParseResult::OutOfRange;
-    euros = euros * 10 + digit;
-  }
-  const std::uint64_t cents = euros * 100 + fraction;
-  if (cents > kLargest) return ParseResult::OutOfRange;
-  // |cents| <= INT64_MAX, so the result never meets kNull64.
-  out = negative ? -static_cast<std::int64_t>(cents) : static_cast<std::int64_t>(cents);
-  return ParseResult::Ok;
-}
-
-// YYYY-MM-DD, a real calendar date, as days since 1970-01-01.
-ParseResult parse_date(std::string_view text, std::int64_t& out) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return ParseResult::Malformed;
-  constexpr std::size_t kDigitPositions[] = {0, 1, 2, 3, 5, 6, 8, 9};
-  for (const std::size_t i : kDigitPositions) {
-    if (!is_digit(text[i])) return ParseResult::Malformed;
-  }
-  const auto digit = [&](std::size_t i) { return static_cast<std::uint32_t>(text[i] - '0'); };
-  const auto year = static_cast<std::int32_t>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3));
-  const std::uint32_t month = digit(5) * 10 + digit(6);
-  const std::uint32_t day = digit(8) * 10 + digit(9);
-  if (!is_valid_date(year, month, day)) return ParseResult::NoSuchDate;
-  out = days_from_civil(year, month, day);
-  return ParseResult::Ok;
-}
-
-ParseResult parse_bool(std::string_view text, std::int64_t& out) {
-  if (text == "true" || text == "1") {
-    out = 1;
-    return ParseResult::Ok;
-  }
-  if (text == "false" || text == "0") {
-    out = 0;
-    return ParseResult::Ok;
-  }
-  return ParseResult::Malformed;
-}
-
-std::string join(const std::vector<std::string>& values) {
-  std::string out;
-  for (const std::string& value : values) {
-    if (!out.empty()) out += ", ";
-    out += value;
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lookups that must not allocate per row
-
-struct TransparentHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-};
-
-// string_view -> dictionary code, in front of TextDictionary (whose index needs a std::string key).
-using CodeCache = std::unordered_map<std::string, std::int32_t, TransparentHash, std::equal_to<>>;
-
-std::uint64_t mix(std::uint64_t value) {  // splitmix64's finaliser
-  value ^= value >> 30;
-  value *= 0xBF58476D1CE4E5B9ULL;
-  value ^= value >> 27;
-  value *= 0x94D049BB133111EBULL;
-  return value ^ (value >> 31);
-}
-
-// The rows of a unique column by value, open addressing over row numbers: the values themselves
-// stay in the column, so inserting a row costs no allocation beyond the table's growth. Slots are
-// eight bytes (the hash's low half, which is also the position, and the row) to halve cache misses.
-class UniqueIndex {
- public:
-  static constexpr std::size_t kMaxRows = std::numeric_limits<std::uint32_t>::max() / 2;
-
-  // The probe of a big table misses the cache; starting the load early hides most of that.
-  void prefetch(std::uint64_t hash) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
-  }
-
-  template <typename Matches>
-  std::optional<std::size_t> find(std::uint64_t hash, Matches&& matches) const {
-    if (slots_.empty()) return std::nullopt;
-    const std::size_t mask = slots_.size() - 1;
-    const auto tag = static_cast<std::uint32_t>(hash);
-    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
-      const Slot& slot = slots_[at];
-      if (slot.row_plus_one == 0) return std::nullopt;
-      if (slot.tag == tag && matches(std::size_t{slot.row_plus_one} - 1)) return slot.row_plus_one - 1;
+// Which of ',' and ';' the header line (from `pos` to its end, quoted line ends included) has
+// more of outside quotes; ',' when neither.
+char detect_delimiter(const char* pos, const char* end) {
+  std::size_t commas = 0;
+  std::size_t semicolons = 0;
+  bool quoted_text = false;
+  for (; pos < end; ++pos) {
+    const char c = *pos;
+    if (c == '"') {
+      quoted_text = !quoted_text;
+    } else if (!quoted_text) {
+      if (c == '\n') break;
+      commas += c == ',';
+      semicolons += c == ';';
     }
   }
-
-  // `row` < kMaxRows: the loader refuses bigger files.
-  void insert(std::uint64_t hash, std::size_t row) {
-    if ((used_ + 1) * 2 > slots_.size()) grow();
-    place(Slot{static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(row + 1)});
-    ++used_;
-  }
-
- private:
-  struct Slot {
-    std::uint32_t tag = 0;
-    std::uint32_t row_plus_one = 0;  // 0: empty
-  };
-
-  void place(const Slot& entry) {
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t at = entry.tag & mask;
-    while (slots_[at].row_plus_one != 0) at = (at + 1) & mask;
-    slots_[at] = entry;
-  }
-
-  void grow() {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
-    for (const Slot& slot : old) {
-      if (slot.row_plus_one != 0) place(slot);
-    }
-  }
-
-  std::vector<Slot> slots_;
-  std::size_t used_ = 0;
-};
+  return semicolons > commas ? ';' : ',';
+}
 
 // ---------------------------------------------------------------------------------------------
 // The loader
 
-struct ColumnPlan {
-  const ColumnSchema* schema = nullptr;
-  ColumnData* data = nullptr;
-  std::optional<std::size_t> field;  // absent from the file: every value missing
-  bool raw_text = false;
-  bool dictionary_text = false;
-  std::size_t cache = 0;  // into Loader::caches_, for dictionary text
-  std::string last_text;  // dictionary text: consecutive rows often repeat a value
-  std::int32_t last_code = -1;
-  std::size_t unique = 0;  // into Loader::unique_, for unique columns
-};
-
-// One load of one file: owns the scratch row and the lookups; fills a Dataset and a LoadReport.
+// One load of one file: owns the scratch fields and the header; fills a Dataset and a LoadReport
+// through a RecordBuilder.
 class Loader {
  public:
-  Loader(const DatasetSchema& schema, std::string_view text, const std::string& name, LoadedDataset& out)
-      : schema_(schema), name_(name), out_(out) {
-    begin_ = text.data();
-    end_ = text.data() + text.size();
-  }
+  Loader(const DatasetSchema& schema, std::string_view text, const std::string& name, char delimiter,
+         const ColumnMapping* mapping, LoadedDataset& out, RecordBuilder& builder)
+      : schema_(schema),
+        name_(name),
+        delimiter_(delimiter),
+        mapping_(mapping),
+        out_(out),
+        builder_(builder),
+        begin_(text.data()),
+        end_(text.data() + text.size()) {}
 
   void run() {
-    const char* pos = skip_byte_order_mark();
-    pos = read_header(pos);
-    read_rows(pos);
+    if (delimiter_ == ';') {
+      run_with<';'>();
+    } else {
+      run_with<','>();
+    }
   }
 
  private:
+  template <char kDelimiter>
+  void run_with() {
+    const char* pos = read_header<kDelimiter>(begin_);
+    read_rows<kDelimiter>(pos);
+  }
+
   [[noreturn]] void fail(std::uint64_t line, const std::string& message) const {
     throw DataFileError(name_ + ":" + std::to_string(line) + ": " + message);
   }
 
-  const char* skip_byte_order_mark() {
-    const std::string_view text(begin_, static_cast<std::size_t>(end_ - begin_));
-    if (text.starts_with("\xEF\xBB\xBF")) return begin_ + 3;
-    if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
-      fail(1, "the file is UTF-16 encoded; expected UTF-8");
-    }
-    return begin_;
-  }
-
   // ---- header
 
+  template <char kDelimiter>
   const char* read_header(const char* pos) {
     const bool nothing_at_all = pos == end_;
     pos = skip_blank_lines(pos, end_, line_);
@@ -525,9 +260,19 @@ class Loader {
                       : "no header row; expected one naming the " + schema_.name + " columns");
     }
     const std::uint64_t header_line = line_;
-    RecordScan scan = scan_record(pos, end_, nullptr, 0);
+    RecordScan scan = scan_record<kDelimiter>(pos, end_, nullptr, 0);
+    // Limits against pathological input (docs/robustness.md): a header of a million columns, or a
+    // column name of a megabyte, is not an export.
+    if (scan.field_count > kMaxColumns) {
+      fail(header_line, "the header has " + std::to_string(scan.field_count) + " columns; at most " +
+                            std::to_string(kMaxColumns) + " are allowed");
+    }
+    if (static_cast<std::size_t>(scan.next - pos) > kMaxRecordBytes) {
+      fail(header_line, "the header row is " + std::to_string(scan.next - pos) + " bytes long; at most " +
+                            std::to_string(kMaxRecordBytes) + " are allowed");
+    }
     std::vector<Field> fields(scan.field_count);
-    scan = scan_record(pos, end_, fields.data(), fields.size());
+    scan = scan_record<kDelimiter>(pos, end_, fields.data(), fields.size());
     if (scan.problem == RecordProblem::UnterminatedQuote) {
       fail(header_line, "a quoted column name in the header is never closed");
     }
@@ -561,29 +306,42 @@ class Loader {
       }
       const auto [seen, inserted] = first_field.emplace(name, field);
       if (!inserted) {
-        fail(header_line, "duplicate column " + quoted(name) + " in the header (fields " +
+        fail(header_line, "duplicate column " + single_quoted(name) + " in the header (fields " +
                               std::to_string(seen->second + 1) + " and " + std::to_string(field + 1) + ")");
       }
-      const auto column = schema_.column_index(name);
-      if (!column) {
+      const MappedName meaning = resolve_name(schema_, mapping_, name, builder_.forms().export_forms);
+      if (meaning.kind == MappedName::Kind::Ignored) continue;
+      if (meaning.kind == MappedName::Kind::Unknown) {
         unknown.push_back(name);
-        std::string note = "column " + quoted(name) + " is not part of " + schema_.name + "; ignored";
-        if (const auto close = closest_schema_column(name)) note += " (did you mean '" + *close + "'?)";
+        std::string note = "column " + single_quoted(name) + " is not part of " + schema_.name;
+        if (mapping_ != nullptr) note += " and the mapping " + mapping_->file + " does not map it";
+        note += "; ignored";
+        if (const auto close = closest_column(schema_, name)) note += " (did you mean '" + *close + "'?)";
         out_.report.notes.push_back(std::move(note));
         continue;
       }
-      field_of_column[*column] = field;
+      std::optional<std::size_t>& assigned = field_of_column[meaning.column];
+      if (assigned) {
+        fail(header_line, "columns " + single_quoted(header_names_[*assigned]) + " (field " +
+                              std::to_string(*assigned + 1) + ") and " + single_quoted(name) + " (field " +
+                              std::to_string(field + 1) + ") both give " + schema_.columns[meaning.column].name +
+                              "; keep one of them");
+      }
+      assigned = field;
     }
 
     check_required_columns(header_line, field_of_column, unknown);
-    build_plans(field_of_column);
-  }
-
-  std::optional<std::string> closest_schema_column(std::string_view name) const {
-    for (const ColumnSchema& column : schema_.columns) {
-      if (looks_like_misspelling(name, column.name)) return column.name;
+    field_of_column_.assign(schema_.columns.size(), -1);
+    for (std::uint32_t c = 0; c < schema_.columns.size(); ++c) {
+      const ValueMap* values = mapping_ != nullptr ? mapping_->values_of(c) : nullptr;
+      if (field_of_column[c]) {
+        field_of_column_[c] = static_cast<std::int32_t>(*field_of_column[c]);
+        builder_.describe_column(c, header_names_[*field_of_column[c]], values);
+      } else {
+        builder_.describe_column(c, schema_.columns[c].name, values);
+      }
     }
-    return std::nullopt;
+    fields_.assign(header_names_.size(), Field{});
   }
 
   void check_required_columns(std::uint64_t header_line,
@@ -604,65 +362,36 @@ class Loader {
     for (const std::string_view name : unknown) {
       for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
         if (!field_of_column[c] && looks_like_misspelling(name, schema_.columns[c].name)) {
-          message += "; is " + quoted(name) + " a misspelling of '" + schema_.columns[c].name + "'?";
+          message += "; is " + single_quoted(name) + " a misspelling of '" + schema_.columns[c].name + "'?";
         }
       }
     }
-    if (header_names_.size() == 1 && header_names_[0].find(';') != std::string::npos) {
-      message += "; the header looks semicolon-separated, but this reader expects commas";
+    if (mapping_ != nullptr && !unknown.empty()) {
+      std::vector<std::string> names;
+      for (const std::string_view name : unknown) names.push_back(single_quoted(name));
+      message += "; the mapping " + mapping_->file + " does not map these columns of the file: " + join(names);
+    }
+    if (header_names_.size() == 1 && header_names_[0].find(delimiter_ == ',' ? ';' : ',') != std::string::npos) {
+      message += delimiter_ == ',' ? "; the header looks semicolon-separated, but this reader expects commas"
+                                   : "; the header looks comma-separated, but this reader expects semicolons";
     }
     fail(header_line, message);
   }
 
-  void build_plans(const std::vector<std::optional<std::size_t>>& field_of_column) {
-    const std::size_t count = schema_.columns.size();
-    plans_.resize(count);
-    for (std::uint32_t c = 0; c < count; ++c) {
-      ColumnPlan& plan = plans_[c];
-      plan.schema = &schema_.columns[c];
-      plan.data = &out_.data.column(c);
-      plan.field = field_of_column[c];
-      plan.raw_text = plan.schema->type == ValueType::Text && plan.schema->text_storage == TextStorage::Raw;
-      plan.dictionary_text = plan.schema->type == ValueType::Text && !plan.raw_text;
-      if (plan.dictionary_text) {
-        plan.cache = caches_.size();
-        caches_.emplace_back();
-      }
-      if (plan.schema->unique) {
-        plan.unique = unique_.size();
-        unique_.emplace_back();
-      }
-    }
-    numbers_.assign(count, 0);
-    texts_.assign(count, std::string_view());
-    hashes_.assign(count, 0);
-    pending_unique_.reserve(count);
-    fields_.assign(header_names_.size(), Field{});
-  }
-
   // ---- rows
 
+  template <char kDelimiter>
   void read_rows(const char* pos) {
-    LoadReport& report = out_.report;
     bool reserved = false;
     for (;;) {
       pos = skip_blank_lines(pos, end_, line_);
       if (pos == end_) break;
-      if (out_.data.row_count() >= UniqueIndex::kMaxRows) {
-        fail(line_, "too many rows: at most " + std::to_string(UniqueIndex::kMaxRows) + " per file");
-      }
       const char* record = pos;
-      const RecordScan scan = scan_record(pos, end_, fields_.data(), fields_.size());
+      const RecordScan scan = scan_record<kDelimiter>(pos, end_, fields_.data(), fields_.size());
       pos = scan.next;
-      ++report.rows_read;
-      if (accept_record(record, scan)) {
-        ++report.rows_accepted;
-        if (!reserved) {
-          reserve_for(static_cast<std::size_t>(scan.next - record), static_cast<std::size_t>(end_ - record));
-          reserved = true;
-        }
-      } else {
-        ++report.rows_rejected;
+      if (accept_record(record, scan) && !reserved) {
+        reserve_for(static_cast<std::size_t>(scan.next - record), static_cast<std::size_t>(end_ - record));
+        reserved = true;
       }
       line_ += scan.newlines;
     }
@@ -673,277 +402,158 @@ class Loader {
   void reserve_for(std::size_t first_record_bytes, std::size_t remaining_bytes) {
     const std::size_t by_first = remaining_bytes / std::max<std::size_t>(first_record_bytes, 1);
     const std::size_t most_possible = remaining_bytes / std::max<std::size_t>(fields_.size(), 1) + 1;
-    out_.data.reserve(std::min(by_first + by_first / 16 + 16, most_possible));
+    builder_.reserve(std::min(by_first + by_first / 16 + 16, most_possible));
   }
 
   bool accept_record(const char* record, const RecordScan& scan) {
     const std::size_t expected = fields_.size();
+    const std::string_view record_text(record, static_cast<std::size_t>(scan.next - record));
     if (scan.problem == RecordProblem::UnterminatedQuote) {
-      reject(line_, field_name(scan.problem_field), field_value(scan.problem_field),
-             "unterminated quote: the quoted field opened on line " +
-                 std::to_string(line_ + scan.problem_line_offset) +
-                 " never closes before the end of the file");
+      builder_.reject_record(line_, field_name(scan.problem_field), field_value(scan.problem_field),
+                             "unterminated quote: the quoted field opened on line " +
+                                 std::to_string(line_ + scan.problem_line_offset) +
+                                 " never closes before the end of the file",
+                             record_text);
       return false;
     }
     if (scan.problem == RecordProblem::TextAfterQuote) {
-      reject(line_, field_name(scan.problem_field), field_value(scan.problem_field),
-             "unexpected text after a closing quote (a quote inside a quoted field must be doubled)");
+      builder_.reject_record(line_, field_name(scan.problem_field), field_value(scan.problem_field),
+                             "unexpected text after a closing quote (a quote inside a quoted field must be doubled)",
+                             record_text);
       return false;
     }
-    if (scan.field_count != expected) {
-      std::string_view text(record, static_cast<std::size_t>(scan.next - record));
-      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-      reject(line_, "", text,
-             "expected " + std::to_string(expected) + " fields, found " + std::to_string(scan.field_count));
+    // Limits against pathological input (docs/robustness.md): no value of any column comes near
+    // these, so such a record is rejected, not stored.
+    if (record_text.size() > kMaxRecordBytes) {
+      builder_.reject_record(line_, "", record_text,
+                             "the record is " + std::to_string(record_text.size()) + " bytes long; at most " +
+                                 std::to_string(kMaxRecordBytes) + " are allowed",
+                             std::string_view());
       return false;
     }
-    if (scan.any_doubled_quotes) {
-      collapse_doubled_quotes(fields_.data(), fields_.size(), static_cast<std::size_t>(scan.next - record),
-                              unescaped_);
-    }
-
-    // Unique columns are probed only after the other cells are checked, so the probe's cache miss
-    // overlaps that work. The order of problems stays the schema's: every pending probe belongs to
-    // a column before the one that failed.
-    pending_unique_.clear();
-    std::optional<std::size_t> failed;
-    for (std::size_t c = 0; c < plans_.size(); ++c) {
-      if (!validate_cell(c)) {
-        failed = c;
-        break;
-      }
-    }
-    for (const std::size_t c : pending_unique_) {
-      if (const auto earlier = find_earlier(c)) {
-        const ColumnSchema& column = *plans_[c].schema;
-        reject(line_, column.name, texts_[c],
-               "duplicate " + column.name + " " + quoted(texts_[c]) + " (first on line " +
-                   std::to_string(out_.data.source_line(*earlier)) + ")");
+    for (std::size_t f = 0; f < std::min(scan.field_count, expected); ++f) {
+      if (fields_[f].text.size() > kMaxFieldBytes) {
+        builder_.reject_record(line_, field_name(f), fields_[f].text,
+                               "the field is " + std::to_string(fields_[f].text.size()) + " bytes long; at most " +
+                                   std::to_string(kMaxFieldBytes) + " are allowed",
+                               record_text);
         return false;
       }
     }
-    if (failed) {
-      reject(line_, plans_[*failed].schema->name, texts_[*failed], std::move(problem_));
+    if (scan.field_count != expected) {
+      std::string_view text = record_text;
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+      builder_.reject_record(line_, "", text,
+                             "expected " + std::to_string(expected) + " fields, found " +
+                                 std::to_string(scan.field_count) + field_count_hint(scan.field_count, expected),
+                             record_text);
       return false;
     }
-    append_row();
-    return true;
+    if (scan.any_doubled_quotes) {
+      collapse_doubled_quotes(fields_.data(), fields_.size(), record_text.size(), unescaped_);
+    }
+    for (std::size_t c = 0; c < field_of_column_.size(); ++c) {
+      const std::int32_t field = field_of_column_[c];
+      builder_.set(static_cast<std::uint32_t>(c),
+                   field >= 0 ? fields_[static_cast<std::size_t>(field)].text : std::string_view());
+    }
+    return builder_.finish(line_, record_text);
   }
 
+  // More fields than the header in an export: most often a delimiter inside an unquoted value.
+  std::string field_count_hint(std::size_t found, std::size_t expected) const {
+    if (found > expected && builder_.forms().export_forms) {
+      return delimiter_ == ';' ? " (is there a ';' in a value that is not between double quotes?)"
+                               : " (is there a ',' in a value that is not between double quotes?)";
+    }
+    return "";
+  }
+
+  // The column a field is read into, by its canonical name (the file's name when it maps to none).
   std::string field_name(std::size_t field) const {
-    return field < header_names_.size() ? header_names_[field] : std::string();
+    if (field >= header_names_.size()) return std::string();
+    for (std::size_t c = 0; c < field_of_column_.size(); ++c) {
+      if (field_of_column_[c] == static_cast<std::int32_t>(field)) return schema_.columns[c].name;
+    }
+    return header_names_[field];
   }
   std::string_view field_value(std::size_t field) const {
     return field < fields_.size() ? fields_[field].text : std::string_view();
   }
 
-  bool problem(std::string reason) {
-    problem_ = std::move(reason);
-    return false;
-  }
-
-  // Checks one cell into the scratch row; on a problem says why in problem_ and returns false.
-  bool validate_cell(std::size_t c) {
-    const ColumnPlan& plan = plans_[c];
-    const ColumnSchema& column = *plan.schema;
-    const std::string_view text = plan.field ? fields_[*plan.field].text : std::string_view();
-    texts_[c] = text;
-    if (text.empty()) {
-      if (column.required) return problem("missing required value");
-      numbers_[c] = column.type == ValueType::Money ? kNull64 : kNull32;
-      return true;
-    }
-
-    std::int64_t& number = numbers_[c];
-    switch (column.type) {
-      case ValueType::Int: {
-        const ParseResult result = parse_int(text, number);
-        if (result == ParseResult::OutOfRange) {
-          return problem("number out of range (expected a whole number of at most 10 digits)");
-        }
-        if (result != ParseResult::Ok) return problem("expected a whole number");
-        // min_value is in the column's own units; only whole-number columns carry one.
-        if (column.min_value && number < *column.min_value) {
-          return problem("expected a whole number of at least " + std::to_string(*column.min_value));
-        }
-        break;
-      }
-      case ValueType::Money: {
-        const ParseResult result = parse_money(text, number);
-        if (result == ParseResult::TooManyDecimals) {
-          return problem("expected an amount in euros with at most 2 decimals, like 612.35");
-        }
-        if (result == ParseResult::OutOfRange) return problem("amount out of range");
-        if (result != ParseResult::Ok) return problem("expected an amount in euros like 612.35");
-        break;
-      }
-      case ValueType::Date: {
-        const ParseResult result = parse_date(text, number);
-        if (result == ParseResult::NoSuchDate) return problem("no such date (expected a date YYYY-MM-DD)");
-        if (result != ParseResult::Ok) return problem("expected a date YYYY-MM-DD");
-        break;
-      }
-      case ValueType::Bool:
-        if (parse_bool(text, number) != ParseResult::Ok) return problem("expected true or false");
-        break;
-      case ValueType::Enum: {
-        const auto index = column.enum_index(text);
-        if (!index) {
-          return problem("unknown " + column.name + " " + quoted(text) + " (expected one of " +
-                         join(column.enum_values) + ")");
-        }
-        number = *index;
-        break;
-      }
-      case ValueType::Text:
-        if (!is_valid_utf8(text)) return problem("not valid UTF-8 (is the file Windows-1252 encoded?)");
-        break;
-      case ValueType::Fraction:
-        return problem("a percentage cannot be a column");
-    }
-
-    if (column.unique) {
-      hashes_[c] = column.type == ValueType::Text ? std::hash<std::string_view>{}(text)
-                                                  : mix(static_cast<std::uint64_t>(number));
-      unique_[plan.unique].prefetch(hashes_[c]);
-      pending_unique_.push_back(c);
-    }
-    return true;
-  }
-
-  // The accepted row that already holds this row's value of unique column `c`, if any.
-  std::optional<std::size_t> find_earlier(std::size_t c) const {
-    const ColumnPlan& plan = plans_[c];
-    const ColumnData& data = *plan.data;
-    const std::string_view text = texts_[c];
-    const std::int64_t number = numbers_[c];
-    return unique_[plan.unique].find(hashes_[c], [&](std::size_t row) {
-      if (plan.raw_text) return data.raw_text(row) == text;
-      if (plan.dictionary_text) return data.dictionary.value(data.values[row]) == text;
-      if (plan.schema->type == ValueType::Money) return data.cents[row] == number;
-      return data.values[row] == number;
-    });
-  }
-
-  // The row is valid: only now does any column change.
-  void append_row() {
-    const std::size_t row = out_.data.row_count();
-    for (std::size_t c = 0; c < plans_.size(); ++c) {
-      ColumnPlan& plan = plans_[c];
-      ColumnData& data = *plan.data;
-      const std::string_view text = texts_[c];
-      if (plan.raw_text) {
-        data.raw.append(text);
-        data.raw_offsets.push_back(data.raw.size());
-      } else if (plan.dictionary_text) {
-        data.values.push_back(text.empty() ? kNull32 : dictionary_code(plan, text));
-      } else if (plan.schema->type == ValueType::Money) {
-        data.cents.push_back(numbers_[c]);
-      } else {
-        data.values.push_back(static_cast<std::int32_t>(numbers_[c]));
-      }
-      if (plan.schema->unique && !text.empty()) unique_[plan.unique].insert(hashes_[c], row);
-    }
-    out_.data.commit_row(line_);
-  }
-
-  std::int32_t dictionary_code(ColumnPlan& plan, std::string_view text) {
-    if (plan.last_code >= 0 && text == plan.last_text) return plan.last_code;
-    CodeCache& cache = caches_[plan.cache];
-    std::int32_t code = 0;
-    if (const auto found = cache.find(text); found != cache.end()) {
-      code = found->second;
-    } else {
-      code = plan.data->dictionary.intern(text);
-      cache.emplace(std::string(text), code);
-    }
-    plan.last_text.assign(text);
-    plan.last_code = code;
-    return code;
-  }
-
-  void reject(std::uint64_t line, std::string column, std::string_view value, std::string reason) {
-    out_.report.rejections.push_back(Rejection{line, std::move(column), printable(value), std::move(reason)});
-  }
-
   const DatasetSchema& schema_;
   const std::string& name_;
+  char delimiter_;
+  const ColumnMapping* mapping_;
   LoadedDataset& out_;
+  RecordBuilder& builder_;
   const char* begin_ = nullptr;
   const char* end_ = nullptr;
   std::uint64_t line_ = 1;  // of the record being read
 
   std::vector<std::string> header_names_;
-  std::vector<ColumnPlan> plans_;
-  std::vector<CodeCache> caches_;
-  std::vector<UniqueIndex> unique_;
+  std::vector<std::int32_t> field_of_column_;  // -1: the column is not in the file
 
-  // The scratch row, reused: fields as split, then each column's checked value.
+  // The scratch record, reused: fields as split, with doubled quotes collapsed into unescaped_.
   std::vector<Field> fields_;
   std::string unescaped_;
-  std::vector<std::int64_t> numbers_;
-  std::vector<std::string_view> texts_;
-  std::vector<std::uint64_t> hashes_;
-  std::vector<std::size_t> pending_unique_;
-  std::string problem_;
 };
 
-std::string system_reason() { return std::error_code(errno, std::generic_category()).message(); }
-
-// Closes the descriptor however the read ends.
-struct FileDescriptor {
-  int fd = -1;
-  ~FileDescriptor() {
-    if (fd >= 0) ::close(fd);
+char choose_delimiter(Delimiter stated, std::string_view text) {
+  switch (stated) {
+    case Delimiter::Comma:
+      return ',';
+    case Delimiter::Semicolon:
+      return ';';
+    case Delimiter::Auto:
+      break;
   }
-};
-
-struct FileContents {
-  std::unique_ptr<char[]> bytes;  // not zero-filled: a large file is written once, by read()
-  std::size_t size = 0;
-};
-
-FileContents read_whole_file(const std::string& path) {
-  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) throw DataFileError(path + ": cannot open: " + system_reason());
-  struct stat status {};
-  if (::fstat(file.fd, &status) != 0) throw DataFileError(path + ": cannot read: " + system_reason());
-  if (S_ISDIR(status.st_mode)) throw DataFileError(path + ": cannot read: it is a directory");
-
-  // The size is a hint only: pipes report 0, and a file may change while it is read.
-  std::size_t capacity = S_ISREG(status.st_mode) ? static_cast<std::size_t>(status.st_size) + 1 : 1 << 16;
-  FileContents contents{std::unique_ptr<char[]>(new char[capacity]), 0};
-  for (;;) {
-    if (contents.size == capacity) {
-      const std::size_t larger = capacity * 2;
-      std::unique_ptr<char[]> grown(new char[larger]);
-      std::memcpy(grown.get(), contents.bytes.get(), contents.size);
-      contents.bytes = std::move(grown);
-      capacity = larger;
-    }
-    const ::ssize_t got = ::read(file.fd, contents.bytes.get() + contents.size, capacity - contents.size);
-    if (got < 0) {
-      if (errno == EINTR) continue;
-      throw DataFileError(path + ": cannot read: " + system_reason());
-    }
-    if (got == 0) return contents;
-    contents.size += static_cast<std::size_t>(got);
-  }
+  std::uint64_t line = 1;
+  const char* start = skip_blank_lines(text.data(), text.data() + text.size(), line);
+  return detect_delimiter(start, text.data() + text.size());
 }
 
 }  // namespace
 
-LoadedDataset read_csv_text(const DatasetSchema& schema, std::string_view text, const std::string& name) {
+LoadedDataset read_csv_text(const DatasetSchema& schema, std::string_view text, const std::string& name,
+                            const CsvOptions& options) {
   LoadedDataset result{Dataset(schema), LoadReport{}};
   result.report.dataset = schema.name;
   result.report.file = name;
-  Loader(schema, text, name, result).run();
+  std::string converted;
+  text = loading::decode_text(text, options.encoding, name, converted, result.report.notes);
+
+  const char delimiter = choose_delimiter(options.delimiter, text);
+  ValueForms forms;
+  forms.export_forms = options.export_forms;
+  forms.windows_1252 = options.encoding == Encoding::Windows1252;
+  switch (options.decimal) {
+    case DecimalMark::Point:
+      forms.decimal = '.';
+      break;
+    case DecimalMark::Comma:
+      forms.decimal = ',';
+      break;
+    case DecimalMark::Auto:
+      forms.decimal = delimiter == ';' ? ',' : '.';
+      break;
+  }
+  if (options.export_forms && (delimiter != ',' || forms.decimal != '.' || forms.windows_1252)) {
+    std::string note = "read as CSV with '";
+    note += delimiter;
+    note += "' between fields and a decimal ";
+    note += forms.decimal == ',' ? "comma in amounts (1.234,56)" : "point in amounts (1,234.56)";
+    if (forms.windows_1252) note += ", converted from Windows-1252";
+    result.report.notes.insert(result.report.notes.begin(), std::move(note));
+  }
+  RecordBuilder builder(schema, forms, result);
+  Loader(schema, text, name, delimiter, options.mapping, result, builder).run();
   return result;
 }
 
-LoadedDataset read_csv_file(const DatasetSchema& schema, const std::string& path) {
-  const FileContents contents = read_whole_file(path);
-  return read_csv_text(schema, std::string_view(contents.bytes.get(), contents.size), path);
+LoadedDataset read_csv_file(const DatasetSchema& schema, const std::string& path, const CsvOptions& options) {
+  const loading::FileBytes contents = loading::read_whole_file(path);
+  return read_csv_text(schema, contents.view(), path, options);
 }
 
 }  // namespace toets

@@ -1,31 +1,40 @@
 #pragma once
-// Reads a canonical CSV file (data-format.md: comma-separated, UTF-8 with or without BOM,
-// header row, RFC 4180 quoting, LF or CRLF) into a typed Dataset. Every data row is either
+// Reads a CSV file into a typed Dataset: the canonical form of data-format.md (comma-separated,
+// UTF-8 with or without BOM, header row, RFC 4180 quoting, LF or CRLF) and, with CsvOptions, the
+// forms real exports come in: semicolons, decimal commas and thousands dots, € amounts, 31-03-2026,
+// ja/nee, Windows-1252 text, other headers through a column mapping. Every data row is either
 // accepted or rejected with a reason; nothing is dropped silently.
 
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include "engine/dataset.hpp"
+#include "engine/load_common.hpp"
 
 namespace toets {
 
-// The file as a whole cannot be read: missing, unreadable, no header, a required column
-// missing from the header, a duplicated header. The message starts with "file:line:".
-class DataFileError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+struct ColumnMapping;
 
-struct LoadedDataset {
-  Dataset data;
-  LoadReport report;
+// The defaults read the canonical form only, as a file written by a tool for Toets.
+struct CsvOptions {
+  // Auto: from the header line, whichever of ',' and ';' it has more of outside quotes.
+  Delimiter delimiter = Delimiter::Comma;
+  // Auto: a comma when the delimiter is ';' (a Dutch spreadsheet's habit), else a point. Only read
+  // with export_forms.
+  DecimalMark decimal = DecimalMark::Auto;
+  // Auto: UTF-8. Windows-1252 is converted to UTF-8 first.
+  Encoding encoding = Encoding::Auto;
+  // Also the forms exports write (ValueForms in load_common.hpp); false: canonical values only.
+  bool export_forms = false;
+  // Header names and values to translate; null for none. Its [input] settings are not read here
+  // (load_input merges them into these options).
+  const ColumnMapping* mapping = nullptr;
 };
 
 // Throws DataFileError for file-level problems; row-level problems become rejections.
-LoadedDataset read_csv_file(const DatasetSchema& schema, const std::string& path);
-// The same over text in memory; `name` is used as the file name in messages.
-LoadedDataset read_csv_text(const DatasetSchema& schema, std::string_view text, const std::string& name);
+LoadedDataset read_csv_file(const DatasetSchema& schema, const std::string& path, const CsvOptions& options = {});
+// The same over bytes in memory; `name` is used as the file name in messages.
+LoadedDataset read_csv_text(const DatasetSchema& schema, std::string_view text, const std::string& name,
+                            const CsvOptions& options = {});
 
 }  // namespace toets

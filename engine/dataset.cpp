@@ -7,18 +7,15 @@
 namespace toets {
 
 std::int32_t TextDictionary::intern(std::string_view value) {
-  // The index is keyed by std::string, so a lookup builds one; loaders that intern per row keep a
-  // string_view-keyed cache in front of this (see csv_reader.cpp).
-  std::string key(value);
-  if (const auto found = index_.find(key); found != index_.end()) return found->second;
+  if (const auto found = index_.find(value); found != index_.end()) return found->second;
   const auto code = static_cast<std::int32_t>(values_.size());
-  values_.push_back(key);
-  index_.emplace(std::move(key), code);
+  values_.emplace_back(value);
+  index_.emplace(std::string(value), code);
   return code;
 }
 
 std::int32_t TextDictionary::find(std::string_view value) const {
-  const auto found = index_.find(std::string(value));
+  const auto found = index_.find(value);
   return found == index_.end() ? -1 : found->second;
 }
 

@@ -4,6 +4,7 @@
 // a name or a string. Not thread-safe for writing; safe to read from several threads.
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -19,7 +20,8 @@ inline constexpr std::int32_t kNull32 = std::numeric_limits<std::int32_t>::min()
 inline constexpr std::int64_t kNull64 = std::numeric_limits<std::int64_t>::min();
 
 // Text values of one column, each distinct value stored once; codes are dense from 0 in order
-// of first appearance.
+// of first appearance. find and intern look up a string_view without building a std::string
+// (the index hashes transparently); only a new value is copied.
 class TextDictionary {
  public:
   std::int32_t intern(std::string_view value);
@@ -28,8 +30,12 @@ class TextDictionary {
   std::size_t size() const { return values_.size(); }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
   std::vector<std::string> values_;
-  std::unordered_map<std::string, std::int32_t> index_;
+  std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> index_;
 };
 
 // One column. Money lives in `cents`; every other type in `values` (see ValueType for the
@@ -54,6 +60,7 @@ struct Rejection {
   std::string column;           // empty when the whole row is wrong (e.g. wrong field count)
   std::string value;
   std::string reason;
+  std::string record = {};      // the whole record as read (after decoding), for a rejects file
 };
 
 struct LoadReport {

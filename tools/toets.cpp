@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "dsl/checker.hpp"
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
+#include "engine/input.hpp"
 #include "engine/report.hpp"
 #include "engine/store.hpp"
 
@@ -85,11 +87,64 @@ struct CheckOptions {
   std::string format = "text";
   std::string out;
   std::string fail_on = "breach";
+  // How the --data files are read (docs/data-input.md).
+  std::string format_in = "auto";
+  std::string delimiter = "auto";
+  std::string decimal = "auto";
+  std::string encoding = "auto";
+  std::vector<std::string> mappings;  // KIND=FILE
+  bool strict = false;                // any rejected row: exit 2, nothing checked
+  std::string rejects;                // write the rejected rows with their reasons here
 };
+
+// The --format-in, --delimiter, --decimal, --encoding and --mapping options as an InputSpec
+// (without a path) per dataset kind; false after printing what is wrong.
+bool input_specs(const CheckOptions& options, const std::set<std::string>& kinds,
+                 std::map<std::string, toets::InputSpec>& specs) {
+  toets::InputSpec base;
+  const auto format = toets::parse_input_format(options.format_in);
+  const auto delimiter = toets::parse_delimiter(options.delimiter);
+  const auto decimal = toets::parse_decimal_mark(options.decimal);
+  const auto encoding = toets::parse_encoding(options.encoding);
+  if (!format || !delimiter || !decimal || !encoding) {
+    std::cerr << "toets: error: "
+              << (!format      ? "--format-in '" + options.format_in + "': expected auto, csv, json or jsonl"
+                  : !delimiter ? "--delimiter '" + options.delimiter + "': expected auto, comma (,) or semicolon (;)"
+                  : !decimal   ? "--decimal '" + options.decimal + "': expected auto, point (.) or comma (,)"
+                               : "--encoding '" + options.encoding + "': expected auto, utf-8 or cp1252")
+              << "\n";
+    return false;
+  }
+  base.format = *format;
+  base.delimiter = *delimiter;
+  base.decimal = *decimal;
+  base.encoding = *encoding;
+  for (const std::string& kind : kinds) specs[kind] = base;
+  for (const std::string& mapping : options.mappings) {
+    const auto eq = mapping.find('=');
+    const std::string kind = eq == std::string::npos ? "" : mapping.substr(0, eq);
+    if (toets::find_dataset(kind) == nullptr || eq + 1 >= mapping.size()) {
+      std::cerr << "toets: error: --mapping '" << mapping
+                << "': expected KIND=FILE with KIND one of allocations, stock, mutations, projects\n";
+      return false;
+    }
+    if (kinds.count(kind) == 0) {
+      std::cerr << "toets: error: --mapping " << kind << ": no --data " << kind << " is given to apply it to\n";
+      return false;
+    }
+    if (!specs[kind].mapping_path.empty()) {
+      std::cerr << "toets: error: --mapping " << kind << " is given twice\n";
+      return false;
+    }
+    specs[kind].mapping_path = mapping.substr(eq + 1);
+  }
+  return true;
+}
 
 // Reads one --data input: a CSV file, or a table of an SQLite file (sqlite:FILE:TABLE). With
 // `sha256`, also the hash of the content (for the store). Throws DataFileError.
-toets::LoadedDataset load_data(const toets::DatasetSchema& schema, const std::string& spec, std::string* sha256) {
+toets::LoadedDataset load_data(const toets::DatasetSchema& schema, const std::string& spec, std::string* sha256,
+                               const toets::InputSpec& dialect = {}) {
   std::string error;
   if (auto table = toets::parse_sqlite_spec(spec, error)) {
     toets::SqliteReadOptions options;
@@ -99,9 +154,51 @@ toets::LoadedDataset load_data(const toets::DatasetSchema& schema, const std::st
     return std::move(loaded.loaded);
   }
   if (!error.empty()) throw toets::DataFileError(error);
-  toets::LoadedDataset loaded = toets::read_csv_file(schema, spec);
+  toets::InputSpec input = dialect;
+  input.path = spec;
+  toets::LoadedDataset loaded = toets::load_input(schema, input);
   if (sha256 != nullptr) *sha256 = toets::file_sha256(spec);
   return loaded;
+}
+
+// --rejects and --strict, once every input is loaded: false when the check must not run.
+bool report_rejections(const toets::CheckReport& report, const CheckOptions& options) {
+  std::vector<const toets::LoadReport*> loads;
+  std::uint64_t rejected = 0;
+  for (const auto& input : report.inputs) {
+    loads.push_back(&input.report);
+    rejected += input.report.rows_rejected;
+  }
+  if (!options.rejects.empty()) {
+    std::ofstream file(options.rejects, std::ios::binary);
+    toets::write_rejections_csv(loads, file);
+    file.flush();
+    if (!file) {
+      std::cerr << "toets: error: cannot write the rejected rows to '" << options.rejects << "'\n";
+      return false;
+    }
+    spdlog::info("{} rejected row{} written to {}", rejected, rejected == 1 ? "" : "s", options.rejects);
+  }
+  if (!options.strict || rejected == 0) return true;
+  std::cerr << "toets: error: --strict: " << rejected << " row" << (rejected == 1 ? " was" : "s were")
+            << " rejected; nothing was checked\n";
+  for (const toets::LoadReport* load : loads) {
+    if (load->rows_rejected == 0) continue;
+    std::cerr << "  " << load->file << ": " << load->rows_rejected << " of " << load->rows_read << " "
+              << load->dataset << " rows rejected\n";
+    const std::size_t shown = std::min<std::size_t>(load->rejections.size(), 20);
+    for (std::size_t i = 0; i < shown; ++i) {
+      const toets::Rejection& rejection = load->rejections[i];
+      std::cerr << "    " << load->file << ":" << rejection.line << ": "
+                << (rejection.column.empty() ? "" : rejection.column + " ")
+                << (rejection.value.empty() ? "" : "'" + rejection.value + "': ") << rejection.reason << "\n";
+    }
+    if (load->rejections.size() > shown) {
+      std::cerr << "    ... and " << load->rejections.size() - shown << " more"
+                << (options.rejects.empty() ? " (--rejects FILE writes them all)" : "") << "\n";
+    }
+  }
+  return false;
 }
 
 int run_check(const CheckOptions& options) {
@@ -133,6 +230,8 @@ int run_check(const CheckOptions& options) {
     }
     inputs.emplace_back(schema, spec.substr(eq + 1));
   }
+  std::map<std::string, toets::InputSpec> input_dialects;
+  if (!input_specs(options, seen_kinds, input_dialects)) return kExitInvalid;
 
   std::unique_ptr<toets::Store> store;
   if (!options.db.empty()) {
@@ -164,7 +263,8 @@ int run_check(const CheckOptions& options) {
     spdlog::info("loading {} from {}", schema->name, path);
     std::string sha256;
     try {
-      loaded.push_back(std::make_unique<toets::LoadedDataset>(load_data(*schema, path, store ? &sha256 : nullptr)));
+      loaded.push_back(std::make_unique<toets::LoadedDataset>(
+          load_data(*schema, path, store ? &sha256 : nullptr, input_dialects[schema->name])));
     } catch (const toets::DataFileError& error) {
       std::cerr << "toets: error: " << error.what() << "\n";
       return kExitInvalid;
@@ -209,6 +309,8 @@ int run_check(const CheckOptions& options) {
       run_inputs.push_back(found->second.input);
     }
   }
+
+  if (!report_rejections(report, options)) return kExitInvalid;
 
   report.results = toets::evaluate_rules(*rules, datasets, as_of);
   if (store && !options.no_record) {
@@ -532,6 +634,20 @@ int main(int argc, char** argv) {
                     "Store: read the kinds --data does not give from it, and record the run in it")
       ->type_name("FILE");
   check->add_flag("--no-record", check_options.no_record, "With --db: open the store read-only and record nothing");
+  check->add_option("--format-in", check_options.format_in, "Format of the --data files (default: by extension)")
+      ->type_name("auto|csv|json|jsonl");
+  check->add_option("--delimiter", check_options.delimiter, "CSV field delimiter (default: from the header line)")
+      ->type_name("auto|comma|semicolon");
+  check->add_option("--decimal", check_options.decimal,
+                    "Decimal mark in amounts (default: comma in ';'-separated files, else point)")
+      ->type_name("auto|point|comma");
+  check->add_option("--encoding", check_options.encoding, "Text encoding of the --data files (default: UTF-8)")
+      ->type_name("auto|utf-8|cp1252");
+  check->add_option("--mapping", check_options.mappings, "Column mapping for one dataset's files (docs/data-input.md)")
+      ->type_name("KIND=FILE");
+  check->add_flag("--strict", check_options.strict, "Any rejected row: exit 2 and check nothing");
+  check->add_option("--rejects", check_options.rejects, "Write the rejected rows with their reasons to FILE (CSV)")
+      ->type_name("FILE");
 
   ImportOptions import_options;
   CLI::App* import = app.add_subcommand("import", "Import exports into a store (one transaction; a file already imported is skipped)");

@@ -1,0 +1,134 @@
+// load_input: chooses a reader and settles the dialect; the readers do the work.
+
+#include "engine/input.hpp"
+
+#include <algorithm>
+
+#include "engine/csv_reader.hpp"
+#include "engine/json_reader.hpp"
+#include "engine/mapping.hpp"
+
+namespace toets {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string extension_of(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  const std::size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
+  return lower(std::string_view(path).substr(dot + 1));
+}
+
+InputFormat choose_format(const InputSpec& spec, std::string_view bytes) {
+  if (bytes.starts_with("PK\x03\x04")) {
+    throw DataFileError(spec.path +
+                        ": this is a spreadsheet workbook (.xlsx or .ods), not CSV or JSON; save the sheet as CSV "
+                        "(CSV UTF-8, or CSV with --encoding cp1252) and load that");
+  }
+  if (spec.format != InputFormat::Auto) return spec.format;
+  const std::string extension = extension_of(spec.path);
+  if (extension == "csv" || extension == "txt") return InputFormat::Csv;
+  if (extension == "json") return InputFormat::Json;
+  if (extension == "jsonl" || extension == "ndjson") return InputFormat::JsonLines;
+  if (extension == "xls") {
+    throw DataFileError(spec.path + ": this is an Excel workbook, not CSV or JSON; save the sheet as CSV and load that");
+  }
+  std::size_t first = bytes.starts_with("\xEF\xBB\xBF") ? 3 : 0;
+  while (first < bytes.size() && (bytes[first] == ' ' || bytes[first] == '\t' || bytes[first] == '\r' ||
+                                  bytes[first] == '\n')) {
+    ++first;
+  }
+  if (first < bytes.size() && (bytes[first] == '[' || bytes[first] == '{')) return InputFormat::Json;
+  return InputFormat::Csv;
+}
+
+template <typename Setting>
+Setting stated_or(Setting stated, Setting from_mapping) {
+  return stated != Setting::Auto ? stated : from_mapping;
+}
+
+void append_csv_field(std::string& line, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    line.append(text);
+    return;
+  }
+  line.push_back('"');
+  for (const char c : text) {
+    line.push_back(c);
+    if (c == '"') line.push_back('"');
+  }
+  line.push_back('"');
+}
+
+}  // namespace
+
+std::optional<InputFormat> parse_input_format(std::string_view text) {
+  const std::string name = lower(text);
+  if (name == "auto") return InputFormat::Auto;
+  if (name == "csv") return InputFormat::Csv;
+  if (name == "json") return InputFormat::Json;
+  if (name == "jsonl" || name == "ndjson") return InputFormat::JsonLines;
+  return std::nullopt;
+}
+
+LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
+  std::optional<ColumnMapping> mapping;
+  if (!spec.mapping_path.empty()) mapping = load_mapping(spec.mapping_path, schema);
+  const ColumnMapping* map = mapping ? &*mapping : nullptr;
+
+  const loading::FileBytes contents = loading::read_whole_file(spec.path);
+  const InputFormat format = choose_format(spec, contents.view());
+  const DecimalMark decimal = stated_or(spec.decimal, map != nullptr ? map->decimal : DecimalMark::Auto);
+
+  if (format == InputFormat::Csv) {
+    CsvOptions options;
+    options.delimiter = stated_or(spec.delimiter, map != nullptr ? map->delimiter : Delimiter::Auto);
+    options.decimal = decimal;
+    options.encoding = stated_or(spec.encoding, map != nullptr ? map->encoding : Encoding::Auto);
+    options.export_forms = true;
+    options.mapping = map;
+    return read_csv_text(schema, contents.view(), spec.path, options);
+  }
+  // JSON is UTF-8 (RFC 8259): a mapping's encoding describes the system's CSV exports; only the
+  // command line can say a JSON file is otherwise.
+  JsonOptions options;
+  options.decimal = decimal;
+  options.encoding = spec.encoding;
+  options.mapping = map;
+  return read_json_text(schema, contents.view(), spec.path, options);
+}
+
+void write_rejections_csv(const std::vector<const LoadReport*>& reports, std::ostream& out) {
+  out << "dataset,file,line,column,value,reason,record\n";
+  std::string line;
+  for (const LoadReport* report : reports) {
+    for (const Rejection& rejection : report->rejections) {
+      line.clear();
+      append_csv_field(line, report->dataset);
+      line.push_back(',');
+      append_csv_field(line, report->file);
+      line.push_back(',');
+      line += std::to_string(rejection.line);
+      line.push_back(',');
+      append_csv_field(line, rejection.column);
+      line.push_back(',');
+      append_csv_field(line, rejection.value);
+      line.push_back(',');
+      append_csv_field(line, rejection.reason);
+      line.push_back(',');
+      append_csv_field(line, rejection.record);
+      line.push_back('\n');
+      out << line;
+    }
+  }
+}
+
+}  // namespace toets

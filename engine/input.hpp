@@ -1,0 +1,58 @@
+#pragma once
+// Loading a data file of any supported form, in one call:
+//
+//   LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec);
+//
+//   InputSpec spec{.path = "export.csv", .mapping_path = "system-x.map"};
+//   LoadedDataset loaded = load_input(*find_dataset("allocations"), spec);
+//   // loaded.data: the accepted rows; loaded.report: rows read = accepted + rejected, the
+//   // rejections (line, column, value, reason, record) and notes.
+//
+// - The reader: the stated format, else the file's extension (.csv and .txt: CSV; .json: a JSON
+//   array of objects or JSON Lines, told apart by the first character; .jsonl and .ndjson: JSON
+//   Lines), else the content ('[' or '{' first: JSON, else CSV). An Excel workbook is refused with
+//   a message.
+// - The dialect, setting by setting: what `spec` states, else what the mapping's [input] says,
+//   else the reader's own choice: the delimiter detected from the header line, a decimal comma
+//   when the delimiter is ';' (a decimal point for JSON strings), UTF-8. A mapping's encoding
+//   applies to CSV only: JSON is UTF-8 unless `spec` says otherwise.
+// - Values are read in the forms exports write (ValueForms::export_forms in load_common.hpp);
+//   the canonical forms are among them, so a canonical file loads the same as ever.
+//
+// Throws DataFileError for what makes the file unreadable as a whole (it cannot be opened, no
+// header, a required column missing, a JSON syntax error in an array, a mistake in the mapping
+// file); rows that cannot be read are rejections in the report, never exceptions. Reentrant.
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/load_common.hpp"
+
+namespace toets {
+
+enum class InputFormat : std::uint8_t { Auto, Csv, Json, JsonLines };
+
+// "csv", "json", "jsonl" (or "ndjson"), "auto"; any case. nullopt for anything else.
+std::optional<InputFormat> parse_input_format(std::string_view text);
+
+struct InputSpec {
+  std::string path;
+  InputFormat format = InputFormat::Auto;
+  Delimiter delimiter = Delimiter::Auto;     // CSV only
+  Encoding encoding = Encoding::Auto;
+  DecimalMark decimal = DecimalMark::Auto;
+  std::string mapping_path;                  // a column mapping file (mapping.hpp); empty: none
+};
+
+LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec);
+
+// Writes every rejection of `reports` as CSV (UTF-8, comma-separated, RFC 4180 quoting), one row
+// each, in the order loaded: dataset,file,line,column,value,reason,record — `record` is the whole
+// rejected record as read, so it can be fixed and loaded again.
+void write_rejections_csv(const std::vector<const LoadReport*>& reports, std::ostream& out);
+
+}  // namespace toets

@@ -1,0 +1,197 @@
+#pragma once
+// What every reader of data files shares (CSV, JSON): the result of a load, the file-level error,
+// the dialect choices a user can state (delimiter, decimal mark, encoding), the text helpers for
+// messages, and RecordBuilder, which turns one record's cells into a typed row or a rejection.
+//
+// The readers split a file into records and cells; RecordBuilder alone decides what a cell means,
+// so a value is read the same way whatever file form it came in.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dsl/schema.hpp"
+#include "engine/dataset.hpp"
+
+namespace toets {
+
+// The file as a whole cannot be read: missing, unreadable, no header, a required column missing
+// from the header, a duplicated header, a broken mapping file. The message starts with "file:line:"
+// where there is a line, "file:" otherwise.
+class DataFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Limits against pathological input: a header of more columns, or a record or field longer than
+// these, is an error (the header) or a rejection (a record), never stored.
+inline constexpr std::size_t kMaxColumns = 1024;
+inline constexpr std::size_t kMaxRecordBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxFieldBytes = 64 * 1024;
+
+struct LoadedDataset {
+  Dataset data;
+  LoadReport report;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Dialect choices. `Auto` means "not stated": the reader decides (documented per field).
+
+enum class Delimiter : std::uint8_t { Auto, Comma, Semicolon };
+enum class DecimalMark : std::uint8_t { Auto, Point, Comma };
+enum class Encoding : std::uint8_t { Auto, Utf8, Windows1252 };
+
+// "comma" or ",", "semicolon" or ";", "auto". nullopt for anything else.
+std::optional<Delimiter> parse_delimiter(std::string_view text);
+// "point" or ".", "comma" or ",", "auto".
+std::optional<DecimalMark> parse_decimal_mark(std::string_view text);
+// "utf-8"/"utf8", "cp1252"/"windows-1252" (and, as the WHATWG encoding standard does,
+// "latin1"/"iso-8859-1"), "auto"; any case.
+std::optional<Encoding> parse_encoding(std::string_view text);
+
+// How cell text is read.
+//  Canonical (export_forms false): exactly the forms of data-format.md: 612.35, 2026-03-31,
+//    true/false/1/0, enum values as listed.
+//  Export forms: also what spreadsheets and housing systems write: € 1.234,56 (decimal mark and
+//    thousands groups as `decimal` says), 31-03-2026 and 1-3-2026, ja/nee, j/n, yes/no, waar/onwaar
+//    in any case, enum values in any case with ' ' or '-' for '_', and a spreadsheet's scientific
+//    notation in an id column is rejected (it has lost digits).
+struct ValueForms {
+  bool export_forms = false;
+  char decimal = '.';           // '.' or ','; with export forms the other one groups thousands
+  bool windows_1252 = false;    // the text was converted: says so in messages about bad bytes
+};
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers
+
+// ASCII case-insensitive hashing and equality, for names and values a person typed.
+struct CaseFoldHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const;
+};
+struct CaseFoldEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const;
+};
+// A value as written in an export -> the canonical text (case-insensitive keys).
+using ValueMap = std::unordered_map<std::string, std::string, CaseFoldHash, CaseFoldEqual>;
+
+// In their own namespace: other parts of the engine keep private helpers of the same names.
+namespace loading {
+
+bool is_valid_utf8(std::string_view text);
+// A value as it may appear in a message: ill-formed UTF-8 bytes become \xNN, long values are cut.
+std::string printable(std::string_view text);
+// printable() between single quotes.
+std::string single_quoted(std::string_view text);
+// "a, b, c"
+std::string join(const std::vector<std::string>& values);
+// Levenshtein distance small for the length: for "did you mean".
+bool looks_like_misspelling(std::string_view a, std::string_view b);
+// The schema column whose name `name` looks like a misspelling of, if any.
+std::optional<std::string> closest_column(const DatasetSchema& schema, std::string_view name);
+
+// Windows-1252 to UTF-8, byte for byte from the code page's table. The five bytes it leaves
+// undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are kept as they are: alone they are not UTF-8, so a
+// cell holding one is rejected, with a message naming the byte, and nothing is guessed.
+std::string windows_1252_to_utf8(std::string_view text);
+
+// A whole file in memory, not zero-filled first (a large file is written once, by read()).
+struct FileBytes {
+  std::unique_ptr<char[]> bytes;
+  std::size_t size = 0;
+  std::string_view view() const { return std::string_view(bytes.get(), size); }
+};
+
+// Throws DataFileError ("path: cannot open: reason").
+FileBytes read_whole_file(const std::string& path);
+
+// Decodes `raw` as `encoding` (Auto is UTF-8) into UTF-8 text. A UTF-8 byte-order mark is dropped.
+// Throws DataFileError for a UTF-16 file and for a file stated to be Windows-1252 that is plainly
+// UTF-8 (it has multi-byte UTF-8 text and nothing else outside ASCII): converting it would garble
+// every accented letter without a trace. `notes` receives what the reader should know.
+std::string_view decode_text(std::string_view raw, Encoding encoding, const std::string& name,
+                             std::string& converted, std::vector<std::string>& notes);
+
+// Why `text` is not a canonical value of `column` (data-format.md: 612.35, 2026-03-31, true, an
+// enum value as listed, UTF-8 text), or nullopt when it is one. For the targets of a mapping.
+std::optional<std::string> canonical_value_problem(const ColumnSchema& column, std::string_view text);
+
+}  // namespace loading
+
+// ---------------------------------------------------------------------------------------------
+// RecordBuilder
+
+// Where a cell's text came from: JSON numbers and booleans are canonical tokens, read as such
+// whatever the dialect.
+enum class CellOrigin : std::uint8_t { Text, JsonNumber, JsonBool };
+
+// Validates one record at a time into a scratch row and appends it to `out.data` only when every
+// cell is valid and no unique key is repeated; otherwise records one rejection (the first problem
+// in schema order) in `out.report`. Counts rows read, accepted and rejected. Allocates nothing per
+// accepted row beyond the columns' own growth. Not thread-safe; one per load.
+class RecordBuilder {
+ public:
+  RecordBuilder(const DatasetSchema& schema, const ValueForms& forms, LoadedDataset& out);
+  RecordBuilder(const RecordBuilder&) = delete;
+  RecordBuilder& operator=(const RecordBuilder&) = delete;
+  ~RecordBuilder();
+
+  // How the file names a column (when not its canonical name), for messages; and the values to
+  // translate before reading (may be null). Call before the first record.
+  void describe_column(std::uint32_t column, std::string file_name, const ValueMap* values);
+  void reserve(std::size_t rows);
+
+  // One record: start(), set() the cells the record has (the others are missing), finish().
+  void start();
+  void set(std::uint32_t column, std::string_view text, CellOrigin origin = CellOrigin::Text) {
+    texts_[column] = text;
+    origins_[column] = origin;
+  }
+  // `record` is the record as read, kept with a rejection. True when accepted.
+  bool finish(std::uint64_t line, std::string_view record);
+  // A record the reader itself could not split into cells (wrong field count, bad quoting, not
+  // valid JSON): counted as read and rejected.
+  void reject_record(std::uint64_t line, std::string column, std::string_view value, std::string reason,
+                     std::string_view record);
+
+  std::size_t row_count() const;
+  const ValueForms& forms() const { return forms_; }
+
+ private:
+  struct Plan;
+  struct Key;
+  class UniqueIndex;
+
+  bool problem(std::string reason);
+  bool validate_cell(std::size_t c);
+  bool validate_typed(std::size_t c, std::string_view text);
+  void note_key_cell(std::size_t c, std::string_view text);
+  std::uint64_t key_hash(const Key& key) const;
+  std::optional<std::size_t> find_earlier(const Key& key, std::uint64_t hash) const;
+  void append_row(std::uint64_t line);
+  std::int32_t dictionary_code(Plan& plan, std::string_view text);
+  std::string reason_with_file_name(std::size_t c, std::string reason) const;
+
+  const DatasetSchema& schema_;
+  ValueForms forms_;
+  LoadedDataset& out_;
+  std::vector<Plan> plans_;
+  std::vector<Key> keys_;
+
+  // The scratch row, reused: each column's text, where it came from, and its checked value.
+  std::vector<std::string_view> texts_;
+  std::vector<std::string_view> originals_;  // before a value map (mapped columns only), for messages
+  std::vector<CellOrigin> origins_;
+  std::vector<std::int64_t> numbers_;
+  std::vector<std::uint64_t> hashes_;
+  std::string problem_;
+};
+
+}  // namespace toets

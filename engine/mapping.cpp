@@ -1,0 +1,325 @@
+// Column mapping files: a small INI-like format (docs/data-input.md), parsed line by line. Every
+// mistake is collected with its line, so one run shows them all; nothing of a broken mapping is used.
+
+#include "engine/mapping.hpp"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace toets {
+
+namespace {
+
+using loading::canonical_value_problem;
+using loading::closest_column;
+using loading::is_valid_utf8;
+using loading::join;
+using loading::single_quoted;
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
+  while (!text.empty() && (is_blank(text.back()) || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+enum class Section : std::uint8_t { None, Input, Columns, Values, Broken };
+
+// One "name = value" line, each side plain (trimmed) or between double quotes ("" for a quote).
+struct Entry {
+  std::string name;
+  std::string value;
+};
+
+class MappingParser {
+ public:
+  MappingParser(std::string_view text, const std::string& name, const DatasetSchema& schema,
+                std::vector<std::string>& errors)
+      : text_(text), name_(name), schema_(schema), errors_(errors) {
+    mapping_.file = name;
+    mapping_.schema = &schema;
+    mapping_.values.resize(schema.columns.size());
+  }
+
+  std::optional<ColumnMapping> run() {
+    const std::size_t errors_before = errors_.size();
+    if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);
+    std::size_t at = 0;
+    while (at <= text_.size()) {
+      const std::size_t end = std::min(text_.find('\n', at), text_.size());
+      ++line_;
+      parse_line(text_.substr(at, end - at));
+      at = end + 1;
+    }
+    if (errors_.size() != errors_before) return std::nullopt;
+    return std::move(mapping_);
+  }
+
+ private:
+  void error(const std::string& message) { errors_.push_back(name_ + ":" + std::to_string(line_) + ": " + message); }
+
+  void parse_line(std::string_view line) {
+    if (!is_valid_utf8(line)) {
+      error("not valid UTF-8 (a mapping file is UTF-8 text)");
+      return;
+    }
+    line = trim(line);
+    if (line.empty() || line.front() == '#') return;
+    if (line.front() == '[') {
+      parse_section(line);
+      return;
+    }
+    Entry entry;
+    if (!parse_entry(line, entry)) return;
+    switch (section_) {
+      case Section::None:
+        error("an entry before any section; start with [input], [columns] or [values COLUMN]");
+        return;
+      case Section::Broken:
+        return;  // the section header was wrong; its entries would only repeat that
+      case Section::Input:
+        input_entry(entry);
+        return;
+      case Section::Columns:
+        column_entry(entry);
+        return;
+      case Section::Values:
+        value_entry(entry);
+        return;
+    }
+  }
+
+  void parse_section(std::string_view line) {
+    section_ = Section::Broken;
+    if (line.back() != ']') {
+      error("a section header ends with ']'");
+      return;
+    }
+    const std::string_view inner = trim(line.substr(1, line.size() - 2));
+    const std::size_t space = inner.find_first_of(" \t");
+    const std::string keyword = lower(inner.substr(0, space));
+    const std::string_view argument = space == std::string_view::npos ? std::string_view() : trim(inner.substr(space));
+    if (keyword == "input" || keyword == "columns") {
+      if (!argument.empty()) {
+        error("[" + keyword + "] takes no column name");
+        return;
+      }
+      section_ = keyword == "input" ? Section::Input : Section::Columns;
+      return;
+    }
+    if (keyword == "values") {
+      if (argument.empty()) {
+        error("[values] needs the column whose values it translates, e.g. [values channel]");
+        return;
+      }
+      const auto column = schema_.column_index(lower(argument));
+      if (!column) {
+        error(unknown_column_message(argument));
+        return;
+      }
+      values_column_ = *column;
+      section_ = Section::Values;
+      return;
+    }
+    error("unknown section " + single_quoted(line) + "; expected [input], [columns] or [values COLUMN]");
+  }
+
+  // Reads one side of an entry from `at`: between double quotes, or plain up to `stop` (0: to the
+  // end), trimmed.
+  bool parse_side(std::string_view line, std::size_t& at, char stop, std::string& out, const char* what) {
+    while (at < line.size() && is_blank(line[at])) ++at;
+    if (at < line.size() && line[at] == '"') {
+      ++at;
+      for (;;) {
+        if (at >= line.size()) {
+          error(std::string("the quoted ") + what + " is never closed");
+          return false;
+        }
+        if (line[at] == '"') {
+          if (at + 1 < line.size() && line[at + 1] == '"') {
+            out.push_back('"');
+            at += 2;
+            continue;
+          }
+          ++at;
+          break;
+        }
+        out.push_back(line[at++]);
+      }
+      while (at < line.size() && is_blank(line[at])) ++at;
+      const bool comment = stop == 0 && at < line.size() && line[at] == '#';
+      if (at < line.size() && line[at] != stop && !comment) {
+        error(std::string("unexpected text after the quoted ") + what);
+        return false;
+      }
+      return true;
+    }
+    std::size_t end = stop == 0 ? line.size() : std::min(line.find(stop, at), line.size());
+    if (stop == 0) {
+      // A value may end in a comment: '#' after a space or tab.
+      for (std::size_t hash = line.find('#', at); hash != std::string_view::npos; hash = line.find('#', hash + 1)) {
+        if (hash == at || is_blank(line[hash - 1])) {
+          end = hash;
+          break;
+        }
+      }
+    }
+    out = std::string(trim(line.substr(at, end - at)));
+    at = end;
+    return true;
+  }
+
+  bool parse_entry(std::string_view line, Entry& entry) {
+    std::size_t at = 0;
+    if (!parse_side(line, at, '=', entry.name, "name")) return false;
+    if (at >= line.size() || line[at] != '=') {
+      error("expected NAME = VALUE, found " + single_quoted(line));
+      return false;
+    }
+    ++at;
+    if (!parse_side(line, at, 0, entry.value, "value")) return false;
+    if (entry.name.empty()) {
+      error("the name before '=' is empty");
+      return false;
+    }
+    return true;
+  }
+
+  std::string unknown_column_message(std::string_view name) const {
+    std::vector<std::string> names;
+    for (const ColumnSchema& column : schema_.columns) names.push_back(column.name);
+    std::string message = single_quoted(name) + " is not a column of " + schema_.name;
+    if (const auto close = closest_column(schema_, lower(name))) {
+      message += " (did you mean '" + *close + "'?)";
+    } else {
+      message += " (its columns: " + join(names) + ")";
+    }
+    return message;
+  }
+
+  // A name given twice in one section (in any case): the first line it was on, else remembers it.
+  bool repeated(std::map<std::string, std::uint64_t>& seen, const std::string& name, const char* what) {
+    const auto [found, inserted] = seen.emplace(lower(name), line_);
+    if (inserted) return false;
+    error(std::string(what) + " " + single_quoted(name) + " is mapped twice (first on line " + std::to_string(found->second) +
+          ")");
+    return true;
+  }
+
+  void input_entry(const Entry& entry) {
+    const std::string key = lower(entry.name);
+    if (repeated(input_seen_, key, "setting")) return;
+    if (key == "dataset") {
+      if (entry.value != schema_.name) {
+        error("this mapping is for " + single_quoted(entry.value) + ", but it is given for " + schema_.name);
+      }
+    } else if (key == "delimiter") {
+      if (const auto delimiter = parse_delimiter(entry.value)) {
+        mapping_.delimiter = *delimiter;
+      } else {
+        error("delimiter " + single_quoted(entry.value) + ": expected comma, semicolon or auto");
+      }
+    } else if (key == "decimal") {
+      if (const auto decimal = parse_decimal_mark(entry.value)) {
+        mapping_.decimal = *decimal;
+      } else {
+        error("decimal " + single_quoted(entry.value) + ": expected point, comma or auto");
+      }
+    } else if (key == "encoding") {
+      if (const auto encoding = parse_encoding(entry.value)) {
+        mapping_.encoding = *encoding;
+      } else {
+        error("encoding " + single_quoted(entry.value) + ": expected utf-8 or cp1252");
+      }
+    } else {
+      error("unknown setting " + single_quoted(entry.name) + " in [input]; expected dataset, delimiter, decimal or encoding");
+    }
+  }
+
+  void column_entry(const Entry& entry) {
+    if (repeated(columns_seen_, entry.name, "column")) return;
+    if (entry.value == "-") {
+      mapping_.columns.emplace(entry.name, std::nullopt);
+      return;
+    }
+    const auto column = schema_.column_index(entry.value);
+    if (!column) {
+      error(unknown_column_message(entry.value) + "; write '-' to leave a column out");
+      return;
+    }
+    mapping_.columns.emplace(entry.name, *column);
+  }
+
+  void value_entry(const Entry& entry) {
+    const ColumnSchema& column = schema_.columns[values_column_];
+    if (repeated(values_seen_[values_column_], entry.name, "value")) return;
+    if (!entry.value.empty()) {
+      if (const auto problem = canonical_value_problem(column, entry.value)) {
+        error(single_quoted(entry.value) + " is not a value of " + column.name + ": " + *problem);
+        return;
+      }
+    }
+    mapping_.values[values_column_].emplace(entry.name, entry.value);
+  }
+
+  std::string_view text_;
+  const std::string& name_;
+  const DatasetSchema& schema_;
+  std::vector<std::string>& errors_;
+  ColumnMapping mapping_;
+  std::uint64_t line_ = 0;
+  Section section_ = Section::None;
+  std::uint32_t values_column_ = 0;
+  std::map<std::string, std::uint64_t> input_seen_;
+  std::map<std::string, std::uint64_t> columns_seen_;
+  std::map<std::uint32_t, std::map<std::string, std::uint64_t>> values_seen_;
+};
+
+}  // namespace
+
+MappedName resolve_name(const DatasetSchema& schema, const ColumnMapping* mapping, std::string_view name,
+                        bool any_case) {
+  if (mapping != nullptr) {
+    if (const auto found = mapping->columns.find(name); found != mapping->columns.end()) {
+      if (!found->second) return MappedName{MappedName::Kind::Ignored, 0};
+      return MappedName{MappedName::Kind::Column, *found->second};
+    }
+  }
+  if (const auto column = schema.column_index(name)) return MappedName{MappedName::Kind::Column, *column};
+  if (any_case) {
+    for (std::uint32_t c = 0; c < schema.columns.size(); ++c) {
+      if (CaseFoldEqual{}(schema.columns[c].name, name)) return MappedName{MappedName::Kind::Column, c};
+    }
+  }
+  return MappedName{};
+}
+
+std::optional<ColumnMapping> parse_mapping(std::string_view text, const std::string& name,
+                                           const DatasetSchema& schema, std::vector<std::string>& errors) {
+  return MappingParser(text, name, schema, errors).run();
+}
+
+ColumnMapping load_mapping(const std::string& path, const DatasetSchema& schema) {
+  const loading::FileBytes contents = loading::read_whole_file(path);
+  std::vector<std::string> errors;
+  std::optional<ColumnMapping> mapping = parse_mapping(contents.view(), path, schema, errors);
+  if (mapping) return std::move(*mapping);
+  std::string message;
+  for (const std::string& error : errors) {
+    if (!message.empty()) message += "\n";
+    message += error;
+  }
+  throw DataFileError(message);
+}
+
+}  // namespace toets
