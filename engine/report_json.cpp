@@ -1,4 +1,5 @@
 #include "dsl/calendar.hpp"
+#include "engine/privacy.hpp"
 #include "engine/report.hpp"
 
 namespace toets {
@@ -33,7 +34,25 @@ json group_json(const std::vector<GroupField>& group) {
   return out;
 }
 
-json result_json(const RuleResult& result) {
+json history_json(const ResultHistory& history, ValueType unit) {
+  json points = json::array();
+  for (const auto& point : history.points) {
+    points.push_back({{"run", point.run_id},
+                      {"as_of", format_date(point.as_of)},
+                      {"status", std::string(status_name(point.status))},
+                      {"measure", point.measure ? value_json(*point.measure, unit) : json(nullptr)}});
+  }
+  json out;
+  out["since"] = history.status_since ? json(format_date(*history.status_since)) : json(nullptr);
+  out["runs_with_this_status"] = history.streak;
+  out["previous_status"] =
+      history.previous_status ? json(std::string(status_name(*history.previous_status))) : json(nullptr);
+  out["movement"] = history.movement ? json(std::string(movement_name(*history.movement))) : json(nullptr);
+  out["points"] = points;
+  return out;
+}
+
+json result_json(const RuleResult& result, const Privacy& privacy, const ReportHistory* history) {
   const CompiledRule& rule = *result.rule;
   const ValueType unit = rule.measure.unit;
   json out;
@@ -43,10 +62,12 @@ json result_json(const RuleResult& result) {
   out["owner"] = rule.owner;
   out["ruleset"] = rule.ruleset_id;
   out["dataset"] = rule.dataset->name;
-  out["group"] = group_json(result.group);
+  out["group"] = group_json(privacy.group(result.group));
   out["status"] = std::string(status_name(result.status));
-  out["measure"] = result.measure ? value_json(*result.measure, unit) : json(nullptr);
-  out["measure_text"] = result.measure ? format_value(*result.measure, unit) : "";
+  const bool withheld = privacy.measure_withheld(result);
+  out["measure"] = result.measure && !withheld ? value_json(*result.measure, unit) : json(nullptr);
+  out["measure_text"] = !result.measure ? "" : withheld ? std::string(kWithheld) : format_value(*result.measure, unit);
+  if (privacy.indicative(result)) out["indicative"] = true;
   out["measure_kind"] = std::string(measure_name(rule.measure.kind));
   out["numerator"] = optional_int(result.numerator);
   out["denominator"] = optional_int(result.denominator);
@@ -82,18 +103,42 @@ json result_json(const RuleResult& result) {
                            {"points", result.projection->points}};
     }
   }
-  out["evidence"] = result.evidence;
+  out["evidence"] = privacy.evidence(result);
+  if (privacy.evidence_withheld(result)) out["evidence_withheld"] = result.evidence.size();
   out["remedy"] = optional_int(result.remedy);
   out["remedy_to_ok"] = optional_int(result.remedy_to_ok);
   if (!result.remedy_text.empty()) out["remedy_text"] = result.remedy_text;
   if (result.outside_validity) out["outside_validity"] = true;
-  if (!result.message.empty()) out["message"] = result.message;
+  if (!result.message.empty()) out["message"] = privacy.message(result.message);
+  if (history != nullptr) {
+    const auto found = history->results.find(result_key(rule.id, result.group));
+    if (found != history->results.end()) out["history"] = history_json(found->second, unit);
+  }
   return out;
+}
+
+json run_json(const RunRef& run) {
+  return {{"id", run.id}, {"recorded_at", run.recorded_at}, {"as_of", format_date(run.as_of)}};
+}
+
+json changes_json(const ReportHistory& history, const Privacy& privacy) {
+  json changes = json::array();
+  for (const auto& change : history.changes) {
+    changes.push_back({{"movement", std::string(movement_name(change.movement))},
+                       {"rule", change.rule},
+                       {"group", group_json(privacy.group(change.group))},
+                       {"from", change.from ? json(std::string(status_name(*change.from))) : json(nullptr)},
+                       {"to", change.to ? json(std::string(status_name(*change.to))) : json(nullptr)},
+                       {"from_measure", change.from_measure},
+                       {"to_measure", change.to_measure}});
+  }
+  return changes;
 }
 
 }  // namespace
 
-nlohmann::json report_to_json(const CheckReport& report) {
+nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& options, const ReportHistory* history) {
+  const Privacy privacy(options);
   json out;
   const RuleSetInfo& rs = report.ruleset;
   out["ruleset"] = {{"id", rs.id},
@@ -108,7 +153,8 @@ nlohmann::json report_to_json(const CheckReport& report) {
   for (const auto& input : report.inputs) {
     const LoadReport& r = input.report;
     json rejections = json::array();
-    for (const auto& rej : r.rejections) {
+    for (const auto& raw : r.rejections) {
+      const Rejection rej = privacy.rejection(r, raw);
       rejections.push_back({{"line", rej.line}, {"column", rej.column}, {"value", rej.value}, {"reason", rej.reason}});
     }
     inputs.push_back({{"dataset", r.dataset},
@@ -122,17 +168,24 @@ nlohmann::json report_to_json(const CheckReport& report) {
   }
   out["inputs"] = inputs;
   json results = json::array();
-  for (const auto& result : report.results) results.push_back(result_json(result));
+  for (const auto& result : report.results) results.push_back(result_json(result, privacy, history));
   out["results"] = results;
   json summary = json::object();
   for (const auto& [status, count] : report.summary()) summary[std::string(status_name(status))] = count;
   out["summary"] = summary;
   out["notes"] = report.notes;
+  out["privacy"] = {{"min_group_size", options.min_group_size}, {"pseudonymised", privacy.pseudonymising()}};
+  if (history != nullptr) {
+    out["run"] = history->current ? run_json(*history->current) : json(nullptr);
+    out["previous_run"] = history->previous ? run_json(*history->previous) : json(nullptr);
+    out["changes"] = changes_json(*history, privacy);
+  }
   return out;
 }
 
-void write_json_report(const CheckReport& report, std::ostream& out) {
-  out << report_to_json(report).dump(2) << "\n";
+void write_json_report(const CheckReport& report, std::ostream& out, const ReportOptions& options,
+                       const ReportHistory* history) {
+  out << report_to_json(report, options, history).dump(2) << "\n";
 }
 
 }  // namespace toets

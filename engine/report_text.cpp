@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "dsl/calendar.hpp"
+#include "engine/privacy.hpp"
 #include "engine/report.hpp"
 
 namespace toets {
@@ -63,8 +64,9 @@ std::string threshold_text(const RuleResult& result) {
          " " + format_value(result.threshold->value, result.rule->measure.unit);
 }
 
-std::string measure_text(const RuleResult& result) {
+std::string measure_text(const RuleResult& result, const Privacy& privacy) {
   if (!result.measure) return "-";
+  if (privacy.measure_withheld(result)) return std::string(kWithheld);
   std::string text = format_value(*result.measure, result.rule->measure.unit);
   if (result.numerator && result.denominator) {
     text += " (" + std::to_string(*result.numerator) + "/" + std::to_string(*result.denominator) + ")";
@@ -100,7 +102,14 @@ std::string format_group(const std::vector<GroupField>& group) {
   return text;
 }
 
-void write_text_report(const CheckReport& report, std::ostream& out) {
+std::optional<Lang> parse_lang(std::string_view text) {
+  if (text == "nl") return Lang::Nl;
+  if (text == "en") return Lang::En;
+  return std::nullopt;
+}
+
+void write_text_report(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
+  const Privacy privacy(options);
   const RuleSetInfo& rs = report.ruleset;
   out << "Toets check: " << (rs.title.empty() ? rs.id : rs.title) << " (" << rs.id << ")\n";
   out << "  rules " << rs.file << ", as of " << format_date(report.as_of);
@@ -121,7 +130,7 @@ void write_text_report(const CheckReport& report, std::ostream& out) {
           << " rejected and left out of the check:\n";
       const std::size_t shown = std::min<std::size_t>(r.rejections.size(), 10);
       for (std::size_t i = 0; i < shown; ++i) {
-        const Rejection& rej = r.rejections[i];
+        const Rejection rej = privacy.rejection(r, r.rejections[i]);
         out << "     line " << rej.line << (rej.column.empty() ? "" : ", " + rej.column)
             << (rej.value.empty() ? "" : " '" + rej.value + "'") << ": " << rej.reason << "\n";
       }
@@ -140,9 +149,10 @@ void write_text_report(const CheckReport& report, std::ostream& out) {
   for (const auto& result : report.results) {
     Line line;
     line.rule = result.rule->id;
-    line.group = format_group(result.group) + (result.outside_validity ? " *" : "");
+    line.group = format_group(privacy.group(result.group)) + (result.outside_validity ? " *" : "") +
+                 (privacy.indicative(result) ? " ~" : "");
     line.status = std::string(status_name(result.status));
-    line.measure = measure_text(result);
+    line.measure = measure_text(result, privacy);
     line.threshold = threshold_text(result);
     line.records = result.status == Status::NotEvaluated || result.status == Status::Error ? ""
                                                                                           : std::to_string(result.records);
@@ -165,6 +175,10 @@ void write_text_report(const CheckReport& report, std::ostream& out) {
   if (std::any_of(report.results.begin(), report.results.end(), [](const RuleResult& r) { return r.outside_validity; })) {
     out << "  * outside the rule set's validity period\n";
   }
+  if (std::any_of(report.results.begin(), report.results.end(),
+                  [&](const RuleResult& r) { return privacy.indicative(r); })) {
+    out << "  ~ indicative: fewer than " << options.min_group_size << " records; no records listed\n";
+  }
 
   // Details: what needs attention, traceable to article, owner and records.
   bool header = false;
@@ -183,8 +197,8 @@ void write_text_report(const CheckReport& report, std::ostream& out) {
     if (!rule.source.empty()) trace = rule.source;
     if (!rule.owner.empty()) trace += (trace.empty() ? "" : "; ") + std::string("trekker: ") + rule.owner;
     if (!trace.empty()) out << " (" << trace << ")";
-    out << "\n    " << format_group(result.group) << ": " << status_name(result.status);
-    if (result.measure) out << ", measured " << measure_text(result);
+    out << "\n    " << format_group(privacy.group(result.group)) << ": " << status_name(result.status);
+    if (result.measure) out << ", measured " << measure_text(result, privacy);
     if (const std::string t = threshold_text(result); !t.empty()) out << ", " << t;
     out << "\n";
     if (result.projection) {
@@ -200,14 +214,37 @@ void write_text_report(const CheckReport& report, std::ostream& out) {
       out << "\n";
     }
     if (!result.remedy_text.empty()) out << "    remedy: " << result.remedy_text << "\n";
-    if (!result.message.empty()) out << "    " << result.message << "\n";
-    if (!result.evidence.empty()) {
-      out << "    records (" << result.evidence.size() << "): ";
-      const std::size_t shown = std::min<std::size_t>(result.evidence.size(), 12);
-      for (std::size_t i = 0; i < shown; ++i) out << (i > 0 ? ", " : "") << result.evidence[i];
-      if (result.evidence.size() > shown) out << ", ... (" << result.evidence.size() - shown << " more; see --format json)";
+    if (!result.message.empty()) out << "    " << privacy.message(result.message) << "\n";
+    if (privacy.evidence_withheld(result)) {
+      out << "    records (" << result.evidence.size() << "): not listed (indicative: fewer than "
+          << options.min_group_size << " records in the group)\n";
+    } else if (!result.evidence.empty()) {
+      const std::vector<std::string> evidence = privacy.evidence(result);
+      out << "    records (" << evidence.size() << "): ";
+      const std::size_t shown = std::min<std::size_t>(evidence.size(), 12);
+      for (std::size_t i = 0; i < shown; ++i) out << (i > 0 ? ", " : "") << evidence[i];
+      if (evidence.size() > shown) out << ", ... (" << evidence.size() - shown << " more; see --format json)";
       out << "\n";
     }
+  }
+
+  // Forecasts: every deadline group with a projection, on track or not.
+  bool forecast_header = false;
+  for (const auto& result : report.results) {
+    if (!result.projection || !result.rule->target) continue;
+    if (!forecast_header) {
+      out << "\nForecasts (deadline rules: straight line through the snapshots)\n";
+      forecast_header = true;
+    }
+    const Projection& p = *result.projection;
+    const Target& t = *result.rule->target;
+    char buffer[200];
+    std::snprintf(buffer, sizeof buffer, "achieved %+.1f a year, needed %+.1f a year, projected %.1f at %s",
+                  p.rate_per_year, p.needed_per_year, p.value_at_deadline, format_date(t.deadline).c_str());
+    out << "  " << result.rule->id << "  " << format_group(privacy.group(result.group)) << ": "
+        << status_name(result.status) << "; " << buffer << " (target " << compare_op_text(t.op) << " "
+        << format_value(t.value, result.rule->measure.unit) << ", " << p.points << " snapshot"
+        << (p.points == 1 ? "" : "s") << ")\n";
   }
 
   out << "\nSummary: ";

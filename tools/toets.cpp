@@ -8,8 +8,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +24,7 @@
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
+#include "engine/plan.hpp"
 #include "engine/report.hpp"
 #include "engine/store.hpp"
 
@@ -95,7 +96,39 @@ struct CheckOptions {
   std::vector<std::string> mappings;  // KIND=FILE
   bool strict = false;                // any rejected row: exit 2, nothing checked
   std::string rejects;                // write the rejected rows with their reasons here
+  // Reports (docs/reports.md): language of html/markdown, privacy.
+  std::string lang = "nl";
+  bool pseudonymise = false;
+  std::string key_file;
+  std::uint64_t min_group_size = 5;
 };
+
+// The pseudonym key: --pseudonym-key-file FILE, else the environment's TOETS_PSEUDONYM_KEY. At
+// least 16 characters. Prints the problem and returns nullopt when there is none.
+std::optional<std::string> pseudonym_key(const std::string& key_file) {
+  std::string key;
+  if (!key_file.empty()) {
+    std::ifstream in(key_file, std::ios::binary);
+    if (!in) {
+      std::cerr << "toets: error: --pseudonym-key-file '" << key_file << "': cannot read it\n";
+      return std::nullopt;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    key = buffer.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  } else if (const char* env = std::getenv("TOETS_PSEUDONYM_KEY")) {
+    key = env;
+  } else {
+    std::cerr << "toets: error: --pseudonymise needs a key: --pseudonym-key-file FILE or TOETS_PSEUDONYM_KEY\n";
+    return std::nullopt;
+  }
+  if (key.size() < 16) {
+    std::cerr << "toets: error: the pseudonym key must be at least 16 characters\n";
+    return std::nullopt;
+  }
+  return key;
+}
 
 // The --format-in, --delimiter, --decimal, --encoding and --mapping options as an InputSpec
 // (without a path) per dataset kind; false after printing what is wrong.
@@ -211,6 +244,15 @@ int run_check(const CheckOptions& options) {
     }
     as_of = *parsed;
   }
+  toets::ReportOptions report_options;
+  report_options.lang = toets::parse_lang(options.lang).value_or(toets::Lang::Nl);
+  report_options.min_group_size = options.min_group_size;
+  report_options.fail_on_signal = options.fail_on == "signal";
+  if (options.pseudonymise || !options.key_file.empty()) {
+    const auto key = pseudonym_key(options.key_file);
+    if (!key) return kExitInvalid;
+    report_options.pseudonym_key = *key;
+  }
 
   // Arguments first: a typo in --data should not wait for the rules to be checked.
   std::vector<std::pair<const toets::DatasetSchema*, std::string>> inputs;
@@ -313,9 +355,11 @@ int run_check(const CheckOptions& options) {
   if (!report_rejections(report, options)) return kExitInvalid;
 
   report.results = toets::evaluate_rules(*rules, datasets, as_of);
+  std::optional<toets::ReportHistory> history;
   if (store && !options.no_record) {
     const std::int64_t run_id = store->record_run(report, toets::ruleset_sha256(*rules), run_inputs, toets::utc_now());
     spdlog::info("recorded as run {} in {}", run_id, options.db);
+    history = toets::load_history(*store, run_id);
   }
 
   std::ofstream file;
@@ -327,10 +371,18 @@ int run_check(const CheckOptions& options) {
     }
   }
   std::ostream& out = options.out.empty() ? std::cout : file;
+  const toets::ReportHistory* shown_history = history ? &*history : nullptr;
+  const std::vector<toets::ReportSection> sections = {toets::ReportSection{&report, shown_history}};
   if (options.format == "json") {
-    toets::write_json_report(report, out);
+    toets::write_json_report(report, out, report_options, shown_history);
+  } else if (options.format == "html") {
+    toets::write_html_report(sections, out, report_options);
+  } else if (options.format == "markdown") {
+    toets::write_markdown_report(sections, out, report_options);
+  } else if (options.format == "junit") {
+    toets::write_junit_report(sections, out, report_options);
   } else {
-    toets::write_text_report(report, out);
+    toets::write_text_report(report, out, report_options);
   }
   out.flush();
   if (!out) {
@@ -351,6 +403,63 @@ int run_check(const CheckOptions& options) {
     return kExitBreach;
   }
   return kExitOk;
+}
+
+struct PlanOptions {
+  std::string plan;
+  std::string as_of;
+  std::string lang;
+  bool pseudonymise = false;
+  std::string key_file;
+  std::uint64_t min_group_size = 0;  // 0: the plan's
+  std::string fail_on;
+  std::string exports;
+  std::string store;
+  std::string output;
+};
+
+// toets run PLAN: import, check, record and write the reports a plan names (engine/plan.hpp).
+// What it does goes to stdout, line by line; problems to stderr.
+int run_plan_command(const PlanOptions& options, bool quiet) {
+  std::vector<std::string> errors;
+  const auto plan = toets::load_plan(options.plan, errors);
+  if (!plan) {
+    for (const auto& error : errors) std::cerr << "toets: error: " << error << "\n";
+    std::cerr << "toets: " << options.plan << ": nothing was imported, checked or written\n";
+    return kExitInvalid;
+  }
+  toets::PlanRunOptions run;
+  run.today = today();
+  run.now = toets::utc_now();
+  if (!options.as_of.empty()) {
+    const auto parsed = parse_iso_date(options.as_of);
+    if (!parsed) {
+      std::cerr << "toets: error: --as-of '" << options.as_of << "' is not a date (YYYY-MM-DD)\n";
+      return kExitInvalid;
+    }
+    run.as_of = *parsed;
+  }
+  if (!options.lang.empty()) run.lang = toets::parse_lang(options.lang);
+  if (options.min_group_size > 0) run.min_group_size = options.min_group_size;
+  if (!options.fail_on.empty()) run.fail_on_signal = options.fail_on == "signal";
+  run.exports = options.exports;
+  run.store = options.store;
+  run.output = options.output;
+  if (options.pseudonymise || !options.key_file.empty()) {
+    const auto key = pseudonym_key(options.key_file);
+    if (!key) return kExitInvalid;
+    run.pseudonym_key = *key;
+  }
+  std::ostringstream log;
+  const toets::PlanOutcome outcome = toets::run_plan(*plan, run, log);
+  std::istringstream lines(log.str());
+  for (std::string line; std::getline(lines, line);) {
+    const bool problem = line.rfind("error", 0) == 0 || line.find(": error:") != std::string::npos ||
+                         line.find("nothing was imported") != std::string::npos;
+    if (problem) std::cerr << "toets: " << line << "\n";
+    else if (!quiet) std::cout << line << "\n";
+  }
+  return outcome.exit_code;
 }
 
 int run_validate(const std::string& path) {
@@ -623,8 +732,18 @@ int main(int argc, char** argv) {
       ->type_name("KIND=FILE");
   check->add_option("--as-of", check_options.as_of, "Date the check is made for (default: today)")
       ->type_name("YYYY-MM-DD");
-  check->add_option("--format", check_options.format, "Report format")
-      ->check(CLI::IsMember({"text", "json"}))
+  check->add_option("--format", check_options.format, "Report format (docs/reports.md)")
+      ->check(CLI::IsMember({"text", "json", "html", "markdown", "junit"}))
+      ->capture_default_str();
+  check->add_option("--lang", check_options.lang, "Language of the html and markdown reports")
+      ->check(CLI::IsMember({"nl", "en"}))
+      ->capture_default_str();
+  check->add_flag("--pseudonymise", check_options.pseudonymise,
+                  "Show record ids as stable keyed hashes (key: --pseudonym-key-file or TOETS_PSEUDONYM_KEY)");
+  check->add_option("--pseudonym-key-file", check_options.key_file, "File holding the pseudonym key")->type_name("FILE");
+  check->add_option("--min-group-size", check_options.min_group_size,
+                    "Groups with fewer records are indicative and their records are not listed")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000}))
       ->capture_default_str();
   check->add_option("--out", check_options.out, "Write the report to FILE instead of stdout");
   check->add_option("--fail-on", check_options.fail_on, "Lowest status that makes the exit code 1")
@@ -682,18 +801,38 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  PlanOptions plan_options;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "Run a plan: import the exports into the store, check, record, write the reports (docs/reports.md)");
+  run_cmd->add_option("plan", plan_options.plan, "Plan file")->required();
+  run_cmd->add_option("--as-of", plan_options.as_of, "Date the check is made for (default: the plan's, else today)")
+      ->type_name("YYYY-MM-DD");
+  run_cmd->add_option("--lang", plan_options.lang, "Language of the html and markdown reports (default: the plan's)")
+      ->check(CLI::IsMember({"nl", "en"}));
+  run_cmd->add_flag("--pseudonymise", plan_options.pseudonymise,
+                    "Show record ids as stable keyed hashes (key: --pseudonym-key-file or TOETS_PSEUDONYM_KEY)");
+  run_cmd->add_option("--pseudonym-key-file", plan_options.key_file, "File holding the pseudonym key")->type_name("FILE");
+  run_cmd->add_option("--min-group-size", plan_options.min_group_size, "Groups with fewer records are indicative")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000}));
+  run_cmd->add_option("--fail-on", plan_options.fail_on, "Lowest status that makes the exit code 1 (default: the plan's)")
+      ->check(CLI::IsMember({"signal", "breach"}));
+  run_cmd->add_option("--exports", plan_options.exports, "Read the exports from FOLDER instead of the plan's")
+      ->type_name("FOLDER");
+  run_cmd->add_option("--store", plan_options.store, "Use this store instead of the plan's")->type_name("FILE");
+  run_cmd->add_option("--output", plan_options.output, "Write the reports under FOLDER instead of the plan's")
+      ->type_name("FOLDER");
+
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "Check a rule file (and its imports) without data");
   validate->add_option("ruleset", validate_path, "Rule file (.toets)")->required();
 
   // CLI11 would only say "a subcommand is required" for a mistyped command.
-  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff"};
+  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff", "run"};
   if (argc > 1 && argv[1][0] != '-' && commands.count(argv[1]) == 0) {
     std::cerr << "toets: error: unknown command '" << argv[1]
-              << "' (expected check, validate, import, history or diff; see toets --help)\n";
+              << "' (expected check, validate, import, history, diff or run; see toets --help)\n";
     return kExitInvalid;
   }
-
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -712,6 +851,7 @@ int main(int argc, char** argv) {
     if (import->parsed()) return run_import(import_options);
     if (history->parsed()) return run_history(history_options);
     if (diff->parsed()) return run_diff(diff_options);
+    if (run_cmd->parsed()) return run_plan_command(plan_options, quiet);
   } catch (const toets::StoreError& e) {
     std::cerr << "toets: error: " << e.what() << "\n";
     return kExitInvalid;

@@ -1,0 +1,733 @@
+#include "engine/plan.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include "dsl/calendar.hpp"
+#include "dsl/checker.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/input.hpp"
+#include "engine/mapping.hpp"
+#include "engine/report_common.hpp"
+
+namespace toets {
+
+namespace fs = std::filesystem;
+
+std::optional<ReportFormat> parse_report_format(std::string_view text) {
+  if (text == "text") return ReportFormat::Text;
+  if (text == "json") return ReportFormat::Json;
+  if (text == "html") return ReportFormat::Html;
+  if (text == "markdown" || text == "md") return ReportFormat::Markdown;
+  if (text == "junit") return ReportFormat::Junit;
+  return std::nullopt;
+}
+
+std::string_view report_format_name(ReportFormat format) {
+  switch (format) {
+    case ReportFormat::Text: return "text";
+    case ReportFormat::Json: return "json";
+    case ReportFormat::Html: return "html";
+    case ReportFormat::Markdown: return "markdown";
+    case ReportFormat::Junit: return "junit";
+  }
+  return "text";
+}
+
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+// A value: "quoted" (may hold '#' and spaces) or bare up to a " #" comment.
+std::optional<std::string> parse_value(std::string_view text, std::string& error) {
+  text = trim(text);
+  if (!text.empty() && text.front() == '"') {
+    const std::size_t end = text.find('"', 1);
+    if (end == std::string_view::npos) {
+      error = "unterminated quote";
+      return std::nullopt;
+    }
+    const std::string_view rest = trim(text.substr(end + 1));
+    if (!rest.empty() && rest.front() != '#') {
+      error = "unexpected text after the quoted value";
+      return std::nullopt;
+    }
+    return std::string(text.substr(1, end - 1));
+  }
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    if (text[i] == '#' && std::isspace(static_cast<unsigned char>(text[i - 1]))) {
+      text = trim(text.substr(0, i));
+      break;
+    }
+  }
+  return std::string(text);
+}
+
+std::optional<std::int32_t> parse_day(std::string_view text) {
+  int y = 0, m = 0, d = 0;
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto digits = [](std::string_view part, int& value) {
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
+    return ec == std::errc() && end == part.data() + part.size();
+  };
+  if (!digits(text.substr(0, 4), y) || !digits(text.substr(5, 2), m) || !digits(text.substr(8, 2), d)) return std::nullopt;
+  if (!is_valid_date(y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d))) return std::nullopt;
+  return days_from_civil(y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d));
+}
+
+std::string resolve(const std::string& plan_file, const std::string& path) {
+  const fs::path p(path);
+  if (p.is_absolute()) return p.lexically_normal().string();
+  const fs::path base = fs::path(plan_file).parent_path();
+  return (base / p).lexically_normal().string();
+}
+
+constexpr std::string_view kTopKeys[] = {"store", "output", "exports", "as_of", "mode", "formats", "lang",
+                                         "min_group_size", "pseudonymise", "fail_on"};
+
+std::string known_list(std::span<const std::string_view> keys) {
+  std::string text;
+  for (const auto key : keys) text += std::string(text.empty() ? "" : ", ") + std::string(key);
+  return text;
+}
+
+std::string file_safe(std::string_view name) {
+  std::string out;
+  for (const char c : name) out += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  return out.empty() ? "ruleset" : out;
+}
+
+}  // namespace
+
+std::optional<Plan> parse_plan(std::string_view text, const std::string& name, std::vector<std::string>& errors) {
+  Plan plan;
+  plan.file = name;
+  const std::size_t errors_before = errors.size();
+  enum class Section { Top, Import, Check, Unknown } section = Section::Top;
+  std::set<std::string> seen_top;
+  std::set<std::string> seen_in_section;
+  std::uint32_t line_number = 0;
+  bool have_store = false, have_output = false;
+  std::optional<std::uint32_t> mode_line;
+  auto error = [&](std::uint32_t line, const std::string& message) {
+    errors.push_back(name + ":" + std::to_string(line) + ": " + message);
+  };
+  auto close_section = [&]() {
+    if (section == Section::Import && plan.imports.back().file.empty()) {
+      error(plan.imports.back().line, "[import " + plan.imports.back().schema->name + "] names no file (file = PATH)");
+    }
+    if (section == Section::Check && plan.checks.back().rules.empty()) {
+      error(plan.checks.back().line, "[check] names no rule set (rules = PATH)");
+    }
+  };
+
+  std::size_t at = 0;
+  if (text.starts_with("\xEF\xBB\xBF")) at = 3;
+  while (at <= text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = trim(text.substr(at, end - at));
+    at = end + 1;
+    ++line_number;
+    if (line.empty() || line.front() == '#' || line.front() == ';') {
+      if (end == text.size()) break;
+      continue;
+    }
+    if (line.front() == '[') {
+      close_section();
+      seen_in_section.clear();
+      const std::size_t close = line.find(']');
+      if (close == std::string_view::npos) {
+        error(line_number, "a section header needs a closing ']'");
+        section = Section::Unknown;
+        continue;
+      }
+      const std::string_view header = trim(line.substr(1, close - 1));
+      const std::size_t space = header.find_first_of(" \t");
+      const std::string_view kind = trim(header.substr(0, space));
+      const std::string_view argument = space == std::string_view::npos ? "" : trim(header.substr(space));
+      if (kind == "import") {
+        const DatasetSchema* schema = find_dataset(argument);
+        if (schema == nullptr) {
+          error(line_number, "[import " + std::string(argument) +
+                                 "]: expected a kind: allocations, stock, mutations or projects");
+          section = Section::Unknown;
+          continue;
+        }
+        plan.imports.push_back(PlanImport{schema, "", "", line_number});
+        section = Section::Import;
+      } else if (kind == "check") {
+        if (!argument.empty()) {
+          error(line_number, "[check] takes no name; give the rule set as rules = PATH");
+        }
+        plan.checks.push_back(PlanCheck{"", line_number});
+        section = Section::Check;
+      } else {
+        error(line_number, "unknown section [" + std::string(header) + "]: expected [import KIND] or [check]");
+        section = Section::Unknown;
+      }
+      continue;
+    }
+    const std::size_t eq = line.find('=');
+    if (eq == std::string_view::npos) {
+      error(line_number, "expected KEY = VALUE");
+      continue;
+    }
+    const std::string key(trim(line.substr(0, eq)));
+    std::string value_error;
+    const auto value = parse_value(line.substr(eq + 1), value_error);
+    if (!value) {
+      error(line_number, value_error);
+      continue;
+    }
+    if (value->empty()) {
+      error(line_number, "'" + key + "' has no value");
+      continue;
+    }
+    if (section == Section::Unknown) continue;
+    if (section == Section::Import || section == Section::Check) {
+      if (!seen_in_section.insert(key).second) {
+        error(line_number, "'" + key + "' is given twice in this section");
+        continue;
+      }
+    }
+    if (section == Section::Import) {
+      PlanImport& import = plan.imports.back();
+      if (key == "file") import.file = *value;
+      else if (key == "mapping") import.mapping = resolve(name, *value);
+      else error(line_number, "unknown key '" + key + "' in [import]: expected file or mapping");
+      continue;
+    }
+    if (section == Section::Check) {
+      if (key == "rules") plan.checks.back().rules = resolve(name, *value);
+      else error(line_number, "unknown key '" + key + "' in [check]: expected rules");
+      continue;
+    }
+    // Top level.
+    if (std::find(std::begin(kTopKeys), std::end(kTopKeys), key) == std::end(kTopKeys)) {
+      error(line_number, "unknown key '" + key + "': expected one of " + known_list(kTopKeys) +
+                             " (before the first section), or a section [import KIND] or [check]");
+      continue;
+    }
+    if (!seen_top.insert(key).second) {
+      error(line_number, "'" + key + "' is given twice");
+      continue;
+    }
+    if (key == "store") {
+      plan.store = resolve(name, *value);
+      have_store = true;
+    } else if (key == "output") {
+      plan.output = resolve(name, *value);
+      have_output = true;
+    } else if (key == "exports") {
+      plan.exports = resolve(name, *value);
+    } else if (key == "as_of") {
+      if (*value == "today") {
+        plan.as_of.reset();
+      } else if (const auto day = parse_day(*value)) {
+        plan.as_of = *day;
+      } else {
+        error(line_number, "as_of '" + *value + "': expected today or a date YYYY-MM-DD");
+      }
+    } else if (key == "mode") {
+      if (*value == "merge") plan.mode = ImportMode::Merge;
+      else if (*value == "replace") plan.mode = ImportMode::Replace;
+      else error(line_number, "mode '" + *value + "': expected merge or replace");
+      mode_line = line_number;
+    } else if (key == "formats") {
+      plan.formats.clear();
+      std::string list = *value;
+      std::replace(list.begin(), list.end(), ',', ' ');
+      std::istringstream in(list);
+      for (std::string item; in >> item;) {
+        const auto format = parse_report_format(item);
+        if (!format) {
+          error(line_number, "format '" + item + "': expected text, json, html, markdown or junit");
+        } else if (std::find(plan.formats.begin(), plan.formats.end(), *format) == plan.formats.end()) {
+          plan.formats.push_back(*format);
+        }
+      }
+      if (plan.formats.empty()) error(line_number, "formats names no format");
+    } else if (key == "lang") {
+      const auto lang = parse_lang(*value);
+      if (!lang) error(line_number, "lang '" + *value + "': expected nl or en");
+      else plan.lang = *lang;
+    } else if (key == "min_group_size") {
+      std::uint64_t n = 0;
+      const auto [ptr, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
+      if (ec != std::errc() || ptr != value->data() + value->size() || n < 1 || n > 1000000) {
+        error(line_number, "min_group_size '" + *value + "': expected a whole number from 1");
+      } else {
+        plan.min_group_size = n;
+      }
+    } else if (key == "pseudonymise") {
+      plan.pseudonym_key_file = resolve(name, *value);
+    } else if (key == "fail_on") {
+      if (*value == "signal") plan.fail_on_signal = true;
+      else if (*value == "breach") plan.fail_on_signal = false;
+      else error(line_number, "fail_on '" + *value + "': expected signal or breach");
+    }
+  }
+  close_section();
+  if (plan.exports.empty()) plan.exports = resolve(name, ".");
+  if (!have_store) errors.push_back(name + ": the plan names no store (store = FILE)");
+  if (!have_output) errors.push_back(name + ": the plan names no output folder (output = FOLDER)");
+  if (plan.checks.empty()) errors.push_back(name + ": the plan has no [check] section (rules = FILE)");
+  if (plan.mode == ImportMode::Replace) {
+    std::set<std::string> kinds;
+    for (const auto& import : plan.imports) {
+      if (!kinds.insert(import.schema->name).second) {
+        error(mode_line.value_or(import.line),
+              "mode = replace with two imports of " + import.schema->name + ": the second would replace the first");
+      }
+    }
+  }
+  if (errors.size() != errors_before) return std::nullopt;
+  return plan;
+}
+
+std::optional<Plan> load_plan(const std::string& path, std::vector<std::string>& errors) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    errors.push_back(path + ": cannot read the plan: " + (fs::exists(path, ec) ? "not readable" : "no such file"));
+    return std::nullopt;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  if (text.size() > 1024 * 1024) {
+    errors.push_back(path + ": a plan may be at most 1 MiB");
+    return std::nullopt;
+  }
+  return parse_plan(text, path, errors);
+}
+
+std::string import_path(const PlanImport& import, const std::string& exports_folder) {
+  const fs::path p(import.file);
+  if (p.is_absolute()) return p.lexically_normal().string();
+  return (fs::path(exports_folder) / p).lexically_normal().string();
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+namespace {
+
+std::vector<GroupField> parse_group(const std::string& text) {
+  std::vector<GroupField> fields;
+  const auto parsed = nlohmann::ordered_json::parse(text, nullptr, false);
+  if (!parsed.is_object()) return fields;
+  for (const auto& [name, value] : parsed.items()) {
+    GroupField field;
+    field.name = name;
+    if (value.is_number_integer()) field.number = value.get<std::int64_t>();
+    else if (value.is_string()) field.text = value.get<std::string>();
+    fields.push_back(std::move(field));
+  }
+  return fields;
+}
+
+bool is_problem(Status status) {
+  return status == Status::Signal || status == Status::Breach || status == Status::AtRisk;
+}
+
+int severity(Status status) { return status == Status::Breach ? 2 : is_problem(status) ? 1 : 0; }
+
+std::optional<Movement> movement_between(std::optional<Status> from, Status to) {
+  if (!from) return is_problem(to) ? std::optional(Movement::New) : std::nullopt;
+  if (*from == to) return std::nullopt;
+  const bool was = is_problem(*from), is = is_problem(to);
+  if (!was && is) return Movement::New;
+  if (was && !is) return to == Status::Ok || to == Status::OnTrack ? Movement::Resolved : Movement::Other;
+  if (was && is) {
+    if (severity(to) > severity(*from)) return Movement::Worse;
+    if (severity(to) < severity(*from)) return Movement::Better;
+  }
+  return Movement::Other;
+}
+
+}  // namespace
+
+ReportHistory build_history(const std::vector<RunInfo>& runs, const std::vector<std::vector<StoredResult>>& results) {
+  ReportHistory history;
+  if (runs.empty() || results.size() != runs.size()) return history;
+  for (const auto& run : runs) history.runs.push_back(RunRef{run.id, run.recorded_at, run.as_of});
+  history.current = history.runs.back();
+  if (history.runs.size() >= 2) history.previous = history.runs[history.runs.size() - 2];
+
+  // Every run's statuses by key.
+  std::vector<std::map<std::string, const StoredResult*>> by_run(runs.size());
+  std::vector<std::string> current_order;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    for (const StoredResult& result : results[r]) {
+      const std::string key = result_key(result.rule, parse_group(result.group_json));
+      by_run[r][key] = &result;
+      history.results[key].points.push_back(
+          HistoryPoint{runs[r].id, runs[r].as_of, result.status, result.measure});
+      if (r + 1 == runs.size()) current_order.push_back(key);
+    }
+  }
+  // Keys that only earlier runs had keep their points but get no streak.
+  const std::size_t last = runs.size() - 1;
+  for (const std::string& key : current_order) {
+    ResultHistory& h = history.results[key];
+    const StoredResult& now = *by_run[last].at(key);
+    std::size_t first = last;
+    while (first > 0) {
+      const auto found = by_run[first - 1].find(key);
+      if (found == by_run[first - 1].end() || found->second->status != now.status) break;
+      --first;
+    }
+    h.streak = last - first + 1;
+    h.status_since = runs[first].as_of;
+    if (last > 0) {
+      const auto before = by_run[last - 1].find(key);
+      if (before != by_run[last - 1].end()) h.previous_status = before->second->status;
+      h.movement = movement_between(h.previous_status, now.status);
+    }
+    if (h.movement) {
+      HistoryChange change;
+      change.movement = *h.movement;
+      change.rule = now.rule;
+      change.rule_title = now.rule_title;
+      change.group = parse_group(now.group_json);
+      change.from = h.previous_status;
+      change.to = now.status;
+      if (h.previous_status) change.from_measure = by_run[last - 1].at(key)->measure_text;
+      change.to_measure = now.measure_text;
+      history.changes.push_back(std::move(change));
+    }
+  }
+  if (last > 0) {
+    for (const StoredResult& before : results[last - 1]) {
+      const std::string key = result_key(before.rule, parse_group(before.group_json));
+      if (by_run[last].count(key) > 0) continue;
+      HistoryChange change;
+      change.movement = Movement::Other;
+      change.rule = before.rule;
+      change.rule_title = before.rule_title;
+      change.group = parse_group(before.group_json);
+      change.from = before.status;
+      change.from_measure = before.measure_text;
+      history.changes.push_back(std::move(change));
+    }
+  }
+  return history;
+}
+
+ReportHistory load_history(Store& store, std::int64_t run_id, std::size_t max_runs) {
+  const auto run = store.run(run_id);
+  if (!run) return {};
+  std::vector<RunInfo> runs;
+  for (auto& other : store.runs(run->ruleset_id)) {
+    if (other.id <= run_id) runs.push_back(std::move(other));
+  }
+  if (max_runs > 0 && runs.size() > max_runs) runs.erase(runs.begin(), runs.end() - static_cast<std::ptrdiff_t>(max_runs));
+  std::vector<std::vector<StoredResult>> results;
+  results.reserve(runs.size());
+  for (const auto& r : runs) results.push_back(store.results(r.id));
+  return build_history(runs, results);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a plan
+
+namespace {
+
+struct Prepared {
+  std::unique_ptr<CompiledRuleSet> rules;
+  std::string hash;
+};
+
+std::string read_key_file(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = path + ": cannot read the pseudonym key file";
+    return "";
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  std::string key = buffer.str();
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  if (key.size() < 16) {
+    error = path + ": a pseudonym key must be at least 16 characters (it is the secret behind every pseudonym)";
+    return "";
+  }
+  return key;
+}
+
+// Writes `write(out)` to folder/name through a temporary file, so a reader never sees half a report.
+template <typename Write>
+bool write_file(const fs::path& folder, const std::string& name, Write write, std::ostream& log,
+                std::vector<std::string>& files) {
+  const fs::path target = folder / name;
+  const fs::path temporary = folder / ("." + name + ".tmp");
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      log << "error: cannot write " << temporary.string() << "\n";
+      return false;
+    }
+    write(out);
+    out.flush();
+    if (!out) {
+      log << "error: writing " << temporary.string() << " failed\n";
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(temporary, target, ec);
+  if (ec) {
+    log << "error: cannot write " << target.string() << ": " << ec.message() << "\n";
+    return false;
+  }
+  files.push_back(target.string());
+  return true;
+}
+
+}  // namespace
+
+PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options, std::ostream& log) {
+  Plan plan = plan_as_written;
+  if (!options.exports.empty()) plan.exports = options.exports;
+  if (!options.store.empty()) plan.store = options.store;
+  if (!options.output.empty()) plan.output = options.output;
+  std::vector<std::string> files;
+  for (const auto& import : plan.imports) files.push_back(import_path(import, plan.exports));
+  PlanOutcome outcome;
+  outcome.exit_code = 2;
+  const std::int32_t as_of = options.as_of ? *options.as_of : plan.as_of ? *plan.as_of : options.today;
+
+  ReportOptions report_options;
+  report_options.lang = plan.lang;
+  report_options.min_group_size = plan.min_group_size;
+  report_options.fail_on_signal = plan.fail_on_signal;
+
+  // 1. Everything that can be checked before anything is written.
+  bool ok = true;
+  std::error_code ec;
+  if (!plan.imports.empty() && !fs::is_directory(plan.exports, ec)) {
+    log << plan.file << ": error: the exports folder " << plan.exports << " does not exist\n";
+    ok = false;
+  }
+  for (std::size_t i = 0; i < plan.imports.size(); ++i) {
+    const PlanImport& import = plan.imports[i];
+    if (!fs::is_regular_file(files[i], ec)) {
+      log << plan.file << ":" << import.line << ": error: " << import.schema->name << " export " << files[i]
+          << ": no such file\n";
+      ok = false;
+    }
+    if (!import.mapping.empty() && !fs::is_regular_file(import.mapping, ec)) {
+      log << plan.file << ":" << import.line << ": error: mapping " << import.mapping << ": no such file\n";
+      ok = false;
+    }
+  }
+  std::vector<Prepared> prepared;
+  for (const auto& check : plan.checks) {
+    if (!fs::is_regular_file(check.rules, ec)) {
+      log << plan.file << ":" << check.line << ": error: rule set " << check.rules << ": no such file\n";
+      ok = false;
+      continue;
+    }
+    Diagnostics diagnostics;
+    auto rules = check_rule_file(check.rules, diagnostics);
+    if (!rules) {
+      std::ostringstream text;
+      diagnostics.print(text);
+      log << text.str();
+      log << plan.file << ":" << check.line << ": error: rule set " << check.rules << " has "
+          << diagnostics.error_count() << " error" << (diagnostics.error_count() == 1 ? "" : "s") << "\n";
+      ok = false;
+      continue;
+    }
+    Prepared p;
+    p.hash = ruleset_sha256(*rules);
+    p.rules = std::move(rules);
+    prepared.push_back(std::move(p));
+  }
+  if (!plan.pseudonym_key_file.empty()) {
+    std::string error;
+    report_options.pseudonym_key = read_key_file(plan.pseudonym_key_file, error);
+    if (!error.empty()) {
+      log << plan.file << ": error: " << error << "\n";
+      ok = false;
+    }
+  }
+  if (options.lang) report_options.lang = *options.lang;
+  if (options.min_group_size) report_options.min_group_size = *options.min_group_size;
+  if (!options.pseudonym_key.empty()) report_options.pseudonym_key = options.pseudonym_key;
+  if (options.fail_on_signal) report_options.fail_on_signal = *options.fail_on_signal;
+  const fs::path store_path(plan.store);
+  if (!fs::exists(store_path, ec)) {
+    const fs::path parent = store_path.parent_path().empty() ? fs::path(".") : store_path.parent_path();
+    if (!fs::is_directory(parent, ec)) {
+      log << plan.file << ": error: the store's folder " << parent.string() << " does not exist\n";
+      ok = false;
+    }
+  } else if (fs::is_directory(store_path, ec)) {
+    log << plan.file << ": error: the store " << plan.store << " is a folder\n";
+    ok = false;
+  }
+  if (fs::exists(plan.output, ec) && !fs::is_directory(plan.output, ec)) {
+    log << plan.file << ": error: the output " << plan.output << " is not a folder\n";
+    ok = false;
+  }
+  if (!ok) {
+    log << plan.file << ": nothing was imported, checked or written\n";
+    return outcome;
+  }
+
+  // The exports, read in full before the store is touched.
+  std::vector<std::unique_ptr<LoadedDataset>> loaded;
+  std::vector<std::string> hashes;
+  for (std::size_t i = 0; i < plan.imports.size(); ++i) {
+    const PlanImport& import = plan.imports[i];
+    try {
+      InputSpec spec;
+      spec.path = files[i];
+      spec.mapping_path = import.mapping;
+      loaded.push_back(std::make_unique<LoadedDataset>(load_input(*import.schema, spec)));
+      hashes.push_back(file_sha256(files[i]));
+    } catch (const DataFileError& error) {
+      log << "error: " << error.what() << "\n";
+      ok = false;
+    }
+  }
+  if (!ok) {
+    log << plan.file << ": nothing was imported, checked or written\n";
+    return outcome;
+  }
+  std::string store_error;
+  auto store = Store::open(plan.store, fs::exists(store_path, ec) ? StoreAccess::ReadWrite : StoreAccess::Create,
+                           store_error);
+  if (!store) {
+    log << plan.file << ": error: " << store_error << "\n";
+    log << plan.file << ": nothing was imported, checked or written\n";
+    return outcome;
+  }
+
+  // 2. Import (one transaction for every export).
+  std::vector<ImportRequest> requests;
+  for (std::size_t i = 0; i < plan.imports.size(); ++i) {
+    requests.push_back(ImportRequest{plan.imports[i].schema, files[i], hashes[i], loaded[i].get()});
+  }
+  if (!requests.empty()) {
+    for (const auto& imported : store->import(requests, plan.mode, options.now)) {
+      if (imported.skipped) {
+        log << "import " << imported.kind << " " << imported.source << ": already imported (import "
+            << imported.import_id << ", " << imported.earlier_time << "); nothing to do\n";
+      } else {
+        log << "import " << imported.kind << " " << imported.source << ": " << imported.rows_read << " rows read, "
+            << imported.rows_stored << " stored (" << imported.rows_new << " new, " << imported.rows_replaced
+            << " replaced), " << imported.rows_rejected << " rejected\n";
+      }
+    }
+  }
+
+  // 3. Check every rule set over the store, record the run, gather its history.
+  std::vector<CheckReport> reports(prepared.size());
+  std::vector<ReportHistory> histories(prepared.size());
+  bool any_error = false, any_breach = false, any_signal = false;
+  for (std::size_t c = 0; c < prepared.size(); ++c) {
+    const CompiledRuleSet& rules = *prepared[c].rules;
+    std::vector<const DatasetSchema*> schemas;
+    for (const auto& rule : rules.rules) {
+      if (std::find(schemas.begin(), schemas.end(), rule.dataset) == schemas.end()) schemas.push_back(rule.dataset);
+    }
+    std::map<DatasetKind, StoreDataset> data = store->load(schemas);
+    DatasetMap datasets;
+    std::vector<RunInput> inputs;
+    CheckReport& report = reports[c];
+    report.ruleset = rules.info;
+    report.as_of = as_of;
+    for (const DatasetSchema* schema : schemas) {
+      const auto found = data.find(schema->kind);
+      if (found == data.end()) continue;
+      datasets[schema->kind] = &found->second.loaded.data;
+      inputs.push_back(found->second.input);
+      report.inputs.push_back(InputSummary{found->second.loaded.report, true});
+    }
+    // What this run's exports brought, rejections included, beside what the store holds.
+    for (std::size_t i = 0; i < plan.imports.size(); ++i) {
+      if (std::find(schemas.begin(), schemas.end(), plan.imports[i].schema) == schemas.end()) continue;
+      report.inputs.push_back(InputSummary{loaded[i]->report, true});
+    }
+    report.results = evaluate_rules(rules, datasets, as_of);
+    const std::int64_t run_id = store->record_run(report, prepared[c].hash, inputs, options.now);
+    outcome.runs.push_back(run_id);
+    histories[c] = load_history(*store, run_id);
+    const auto summary = report.summary();
+    log << "check " << rules.info.id << ": run " << run_id << " recorded;";
+    for (const auto& [status, count] : summary) log << " " << count << " " << status_name(status);
+    log << "\n";
+    any_error = any_error || report.any(Status::Error);
+    any_breach = any_breach || report.any(Status::Breach);
+    any_signal = any_signal || report.any(Status::Signal) || report.any(Status::AtRisk);
+    for (const auto& result : report.results) {
+      if (result.status == Status::Error) {
+        log << "error: rule " << result.rule->id << ": " << Privacy(report_options).message(result.message) << "\n";
+      }
+    }
+  }
+
+  // 4. The reports, into output/AS_OF/.
+  const fs::path folder = fs::path(plan.output) / format_date(as_of);
+  fs::create_directories(folder, ec);
+  if (ec) {
+    log << "error: cannot create " << folder.string() << ": " << ec.message() << "\n";
+    return outcome;
+  }
+  outcome.folder = folder.string();
+  std::vector<ReportSection> sections;
+  for (std::size_t c = 0; c < reports.size(); ++c) sections.push_back(ReportSection{&reports[c], &histories[c]});
+  bool written = true;
+  for (const ReportFormat format : plan.formats) {
+    switch (format) {
+      case ReportFormat::Html:
+        written &= write_file(folder, "report.html", [&](std::ostream& out) { write_html_report(sections, out, report_options); },
+                              log, outcome.files);
+        break;
+      case ReportFormat::Markdown:
+        written &= write_file(folder, "summary.md",
+                              [&](std::ostream& out) { write_markdown_report(sections, out, report_options); }, log,
+                              outcome.files);
+        break;
+      case ReportFormat::Junit:
+        written &= write_file(folder, "junit.xml", [&](std::ostream& out) { write_junit_report(sections, out, report_options); },
+                              log, outcome.files);
+        break;
+      case ReportFormat::Json:
+        for (std::size_t c = 0; c < reports.size(); ++c) {
+          written &= write_file(folder, file_safe(reports[c].ruleset.id) + ".json",
+                                [&](std::ostream& out) { write_json_report(reports[c], out, report_options, &histories[c]); },
+                                log, outcome.files);
+        }
+        break;
+      case ReportFormat::Text:
+        for (std::size_t c = 0; c < reports.size(); ++c) {
+          written &= write_file(folder, file_safe(reports[c].ruleset.id) + ".txt",
+                                [&](std::ostream& out) { write_text_report(reports[c], out, report_options); }, log,
+                                outcome.files);
+        }
+        break;
+    }
+  }
+  for (const auto& file : outcome.files) log << "wrote " << file << "\n";
+  if (!written || any_error) return outcome;
+  outcome.exit_code = any_breach || (report_options.fail_on_signal && any_signal) ? 1 : 0;
+  return outcome;
+}
+
+}  // namespace toets

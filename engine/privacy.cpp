@@ -1,0 +1,195 @@
+#include "engine/privacy.hpp"
+
+#include <array>
+#include <cstring>
+
+#include "engine/report.hpp"
+#include "engine/sha256.hpp"
+
+namespace toets {
+
+namespace {
+
+// Personal columns per dataset. Only allocations describe people; stock, mutations and projects
+// describe buildings and organisations.
+constexpr std::string_view kPersonal[] = {"household_income", "household_size", "applicant_age"};
+
+const ColumnSchema* canonical_column(std::string_view dataset, std::string_view column) {
+  const DatasetSchema* schema = find_dataset(dataset);
+  if (schema == nullptr) return nullptr;
+  const auto index = schema->column_index(column);
+  return index ? &schema->column(*index) : nullptr;
+}
+
+// Does the expression rooted at `node` read a personal column?
+bool reads_personal(const CompiledRule& rule, std::uint32_t node) {
+  if (node == kNoIndex || node >= rule.pool.nodes.size() || rule.dataset == nullptr) return false;
+  // Children have lower indices than their parents: walk the subtree iteratively.
+  std::vector<std::uint32_t> stack{node};
+  while (!stack.empty()) {
+    const std::uint32_t index = stack.back();
+    stack.pop_back();
+    if (index >= rule.pool.nodes.size()) continue;
+    const ExprNode& n = rule.pool.nodes[index];
+    if (n.op == NodeOp::Column && n.column < rule.dataset->columns.size() &&
+        is_personal_column(rule.dataset->name, rule.dataset->columns[n.column].name)) {
+      return true;
+    }
+    for (const std::uint32_t child : n.args) stack.push_back(child);
+  }
+  return false;
+}
+
+void replace_all(std::string& text, std::string_view what, std::string_view with) {
+  if (what.empty()) return;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + with.size())) {
+    text.replace(at, what.size(), with);
+  }
+}
+
+// A value the reason quotes ('A001' or "A001") is replaced with `with`, quoted the same way.
+void replace_quoted(std::string& text, std::string_view value, std::string_view with) {
+  for (const char quote : {'\'', '"'}) {
+    replace_all(text, std::string(1, quote) + std::string(value) + quote, std::string(1, quote) + std::string(with) + quote);
+  }
+}
+
+}  // namespace
+
+bool is_personal_column(std::string_view dataset, std::string_view column) {
+  if (dataset != "allocations") return false;
+  for (const std::string_view name : kPersonal) {
+    if (name == column) return true;
+  }
+  return false;
+}
+
+bool is_id_column(std::string_view column) {
+  for (const DatasetSchema& schema : dataset_schemas()) {
+    const auto index = schema.column_index(column);
+    if (index && schema.column(*index).text_storage == TextStorage::Raw) return true;
+  }
+  return false;
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+  constexpr std::size_t kBlock = 64;
+  std::array<std::uint8_t, kBlock> block{};
+  if (key.size() > kBlock) {
+    Sha256 hashed;
+    hashed.update(key);
+    const auto digest = hashed.digest();
+    std::memcpy(block.data(), digest.data(), digest.size());
+  } else {
+    std::memcpy(block.data(), key.data(), key.size());
+  }
+  std::array<std::uint8_t, kBlock> inner_pad{};
+  std::array<std::uint8_t, kBlock> outer_pad{};
+  for (std::size_t i = 0; i < kBlock; ++i) {
+    inner_pad[i] = static_cast<std::uint8_t>(block[i] ^ 0x36);
+    outer_pad[i] = static_cast<std::uint8_t>(block[i] ^ 0x5c);
+  }
+  Sha256 inner;
+  inner.update(inner_pad.data(), inner_pad.size());
+  inner.update(message);
+  const auto inner_digest = inner.digest();
+  Sha256 outer;
+  outer.update(outer_pad.data(), outer_pad.size());
+  outer.update(inner_digest.data(), inner_digest.size());
+  return outer.hex();
+}
+
+std::string pseudonym(std::string_view id, std::string_view key) {
+  return "p-" + hmac_sha256_hex(key, id).substr(0, 12);
+}
+
+Privacy::Privacy(const ReportOptions& options)
+    : key_(options.pseudonym_key), min_group_size_(options.min_group_size) {}
+
+bool Privacy::indicative(const RuleResult& result) const {
+  return result.records > 0 && result.records < min_group_size_;
+}
+
+bool Privacy::evidence_withheld(const RuleResult& result) const {
+  return indicative(result) && !result.evidence.empty();
+}
+
+std::vector<std::string> Privacy::evidence(const RuleResult& result) const {
+  std::vector<std::string> shown;
+  if (indicative(result)) return shown;
+  shown.reserve(result.evidence.size());
+  for (const auto& raw : result.evidence) shown.push_back(id(raw));
+  return shown;
+}
+
+bool Privacy::measure_withheld(const RuleResult& result) const {
+  if (!indicative(result) || result.rule == nullptr || !result.measure) return false;
+  const CompiledRule& rule = *result.rule;
+  switch (rule.measure.kind) {
+    case MeasureKind::Sum:
+    case MeasureKind::Average:
+    case MeasureKind::Min:
+    case MeasureKind::Max:
+    case MeasureKind::Ratio:
+      return reads_personal(rule, rule.measure.expr) || reads_personal(rule, rule.measure.expr2);
+    default:
+      return false;  // counts and shares say how many, not what anyone earns
+  }
+}
+
+std::string Privacy::id(std::string_view raw) const {
+  if (key_.empty()) return std::string(raw);
+  return pseudonym(raw, key_);
+}
+
+std::vector<GroupField> Privacy::group(const std::vector<GroupField>& fields) const {
+  if (key_.empty()) return fields;
+  std::vector<GroupField> out = fields;
+  for (auto& field : out) {
+    if (field.text && is_id_column(field.name)) field.text = id(*field.text);
+  }
+  return out;
+}
+
+std::string Privacy::message(std::string_view text) const {
+  std::string out(text);
+  if (key_.empty()) return out;
+  // The evaluator names records as: <dataset> record 'ID'
+  static constexpr std::string_view kMarker = "record '";
+  std::size_t at = 0;
+  while ((at = out.find(kMarker, at)) != std::string::npos) {
+    const std::size_t begin = at + kMarker.size();
+    const std::size_t end = out.find('\'', begin);
+    if (end == std::string::npos) break;
+    const std::string hashed = id(std::string_view(out).substr(begin, end - begin));
+    out.replace(begin, end - begin, hashed);
+    at = begin + hashed.size() + 1;
+  }
+  return out;
+}
+
+Rejection Privacy::rejection(const LoadReport& load, const Rejection& rejection) const {
+  Rejection out;
+  out.line = rejection.line;
+  out.column = rejection.column;
+  out.reason = rejection.reason;
+  // Shown only for a canonical column that is not personal; a whole record, a column the file
+  // names its own way, or several key columns at once are withheld.
+  const ColumnSchema* column = canonical_column(load.dataset, rejection.column);
+  const bool showable = column != nullptr && !is_personal_column(load.dataset, rejection.column);
+  if (rejection.value.empty()) return out;
+  if (!showable) {
+    out.value = std::string(kWithheld);
+    replace_quoted(out.reason, rejection.value, kWithheld);
+    return out;
+  }
+  if (column->text_storage == TextStorage::Raw && !key_.empty()) {
+    out.value = id(rejection.value);
+    replace_quoted(out.reason, rejection.value, out.value);
+    return out;
+  }
+  out.value = rejection.value;
+  return out;
+}
+
+}  // namespace toets

@@ -1,0 +1,521 @@
+#include "engine/report_common.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "dsl/calendar.hpp"
+
+namespace toets {
+
+std::string_view movement_name(Movement movement) {
+  switch (movement) {
+    case Movement::New: return "new";
+    case Movement::Worse: return "worse";
+    case Movement::Better: return "better";
+    case Movement::Resolved: return "resolved";
+    case Movement::Other: return "other";
+  }
+  return "other";
+}
+
+std::string result_key(std::string_view rule, const std::vector<GroupField>& group) {
+  // Rule id, then each field as name=value; \x1f cannot occur in a rule id or a loaded value.
+  std::string key(rule);
+  for (const auto& field : group) {
+    key += '\x1f';
+    key += field.name;
+    key += '=';
+    if (field.number) key += "n" + std::to_string(*field.number);
+    else if (field.text) key += "t" + *field.text;
+    else key += "-";
+  }
+  return key;
+}
+
+namespace report {
+
+Light light_of(Status status) {
+  switch (status) {
+    case Status::Ok:
+    case Status::OnTrack: return Light::Green;
+    case Status::Signal:
+    case Status::AtRisk: return Light::Orange;
+    case Status::Breach: return Light::Red;
+    case Status::Error: return Light::Error;
+    case Status::NoData:
+    case Status::NotEvaluated: return Light::Grey;
+  }
+  return Light::Grey;
+}
+
+std::string_view light_class(Light light) {
+  switch (light) {
+    case Light::Green: return "green";
+    case Light::Orange: return "orange";
+    case Light::Red: return "red";
+    case Light::Grey: return "grey";
+    case Light::Error: return "error";
+  }
+  return "grey";
+}
+
+int attention_rank(Status status) {
+  switch (status) {
+    case Status::Breach: return 0;
+    case Status::Error: return 1;
+    case Status::Signal: return 2;
+    case Status::AtRisk: return 3;
+    case Status::OnTrack: return 4;
+    case Status::Ok: return 5;
+    case Status::NoData: return 6;
+    case Status::NotEvaluated: return 7;
+  }
+  return 8;
+}
+
+bool needs_attention(Status status) {
+  return status == Status::Breach || status == Status::Signal || status == Status::AtRisk || status == Status::Error;
+}
+
+std::string_view status_word(Status status, Lang lang) {
+  const bool nl = lang == Lang::Nl;
+  switch (status) {
+    case Status::Ok: return nl ? "voldoet" : "ok";
+    case Status::Signal: return nl ? "signaal" : "signal";
+    case Status::Breach: return nl ? "overschreden" : "breach";
+    case Status::OnTrack: return nl ? "op koers" : "on track";
+    case Status::AtRisk: return nl ? "risico" : "at risk";
+    case Status::NoData: return nl ? "geen gegevens" : "no data";
+    case Status::NotEvaluated: return nl ? "niet getoetst" : "not checked";
+    case Status::Error: return nl ? "fout" : "error";
+  }
+  return "";
+}
+
+std::string_view movement_word(Movement movement, Lang lang) {
+  const bool nl = lang == Lang::Nl;
+  switch (movement) {
+    case Movement::New: return nl ? "nieuw" : "new";
+    case Movement::Worse: return nl ? "verslechterd" : "worse";
+    case Movement::Better: return nl ? "verbeterd" : "better";
+    case Movement::Resolved: return nl ? "opgelost" : "resolved";
+    case Movement::Other: return nl ? "gewijzigd" : "changed";
+  }
+  return "";
+}
+
+std::string_view word(Lang lang, std::string_view key) {
+  struct Pair {
+    std::string_view nl, en;
+  };
+  static const std::map<std::string_view, Pair> kWords = {
+      {"report", {"Stoplichtrapportage", "Traffic-light report"}},
+      {"as_of", {"Peildatum", "As of"}},
+      {"valid", {"Looptijd", "Valid"}},
+      {"run", {"Meting", "Run"}},
+      {"recorded", {"vastgelegd", "recorded"}},
+      {"previous_run", {"Vorige meting", "Previous run"}},
+      {"no_previous_run", {"Eerste meting: nog niets om mee te vergelijken", "First run: nothing to compare with yet"}},
+      {"not_recorded", {"Niet vastgelegd in een database: geen verloop en geen vergelijking",
+                        "Not recorded in a store: no trend and no comparison"}},
+      {"at_a_glance", {"In één oogopslag", "At a glance"}},
+      {"changes", {"Veranderd sinds de vorige meting", "Changed since the previous run"}},
+      {"no_changes", {"Geen statuswijzigingen sinds de vorige meting.", "No status changed since the previous run."}},
+      {"attention", {"Aandacht nodig", "Needs attention"}},
+      {"no_attention", {"Niets overschreden, geen signalen.", "Nothing breached, no signals."}},
+      {"grid", {"Overzicht per regel", "Overview per rule"}},
+      {"rules", {"Regels", "Rules"}},
+      {"details", {"Per regel", "Rule by rule"}},
+      {"article", {"Artikel", "Article"}},
+      {"rule", {"Regel", "Rule"}},
+      {"group", {"Groep", "Group"}},
+      {"status", {"Status", "Status"}},
+      {"measured", {"Gemeten", "Measured"}},
+      {"norm", {"Norm", "Threshold"}},
+      {"records", {"Records", "Records"}},
+      {"owner", {"Trekker", "Owner"}},
+      {"source", {"Bron", "Source"}},
+      {"note", {"Lezing", "Reading"}},
+      {"since", {"Sinds", "Since"}},
+      {"change", {"Verandering", "Change"}},
+      {"evidence", {"Onderliggende records", "Records behind it"}},
+      {"evidence_withheld", {"niet getoond: indicatief (minder dan %d records in de groep)",
+                             "not shown: indicative (fewer than %d records in the group)"}},
+      {"indicative", {"indicatief", "indicative"}},
+      {"indicative_note", {"indicatief: minder dan %d records; onderliggende records niet getoond",
+                           "indicative: fewer than %d records; records behind it not shown"}},
+      {"remedy", {"Nodig", "Needed"}},
+      {"forecast", {"Prognose", "Forecast"}},
+      {"all", {"totaal", "all"}},
+      {"per", {"per", "per"}},
+      {"overall", {"Geheel", "Overall"}},
+      {"inputs", {"Gegevens", "Inputs"}},
+      {"rows", {"regels gelezen", "rows read"}},
+      {"accepted", {"geaccepteerd", "accepted"}},
+      {"rejected", {"afgewezen", "rejected"}},
+      {"rejected_rows", {"Afgewezen regels (niet meegeteld)", "Rejected rows (not counted)"}},
+      {"line", {"regel", "line"}},
+      {"withheld", {"(niet getoond)", "(withheld)"}},
+      {"more", {"meer", "more"}},
+      {"outside_validity", {"buiten de looptijd", "outside the validity period"}},
+      {"exempt", {"Uitgezonderd", "Exempt"}},
+      {"of_which", {"waarvan", "of which"}},
+      {"meet_measure", {"aan de maatstaf voldoen", "meet the measure"}},
+      {"chart_runs", {"Verloop over de metingen", "Over the recorded runs"}},
+      {"chart_now", {"Deze meting", "This run"}},
+      {"chart_series", {"Peildata en prognose tot de deadline", "Snapshots and projection to the deadline"}},
+      {"target", {"doel", "target"}},
+      {"deadline", {"deadline", "deadline"}},
+      {"projection", {"prognose", "projection"}},
+      {"needed_path", {"nodig", "needed"}},
+      {"signal_line", {"signaal", "signal"}},
+      {"breach_line", {"norm", "breach"}},
+      {"legend", {"Legenda", "Legend"}},
+      {"was", {"was", "was"}},
+      {"new_group", {"nieuw in de rapportage", "newly reported"}},
+      {"gone", {"niet meer gerapporteerd", "no longer reported"}},
+      {"runs", {"metingen", "runs"}},
+      {"first_seen", {"eerste meting", "first run"}},
+      {"summary", {"Samenvatting", "Summary"}},
+      {"ruleset", {"Regelset", "Rule set"}},
+      {"privacy", {"Privacy", "Privacy"}},
+      {"privacy_text",
+       {"Deze rapportage bevat alleen recordnummers, geen inkomens, leeftijden of huishoudgegevens.",
+        "This report holds record ids only: no incomes, ages or household details."}},
+      {"pseudonymised", {"Recordnummers zijn gepseudonimiseerd (sleutel-hash).",
+                         "Record ids are pseudonymised (keyed hash)."}},
+      {"generated_by", {"Gemaakt met toets", "Made with toets"}},
+      {"message", {"Toelichting", "Note"}},
+      {"more_groups", {"meer groepen: zie de tabel", "more groups: see the table"}},
+  };
+  const auto found = kWords.find(key);
+  if (found == kWords.end()) return key;
+  return lang == Lang::Nl ? found->second.nl : found->second.en;
+}
+
+std::string localise_number(std::string text, Lang lang) {
+  if (lang == Lang::En) return text;
+  // A decimal comma; amounts (they start with the euro sign) also group thousands with points.
+  static constexpr std::string_view kEuro = "\xE2\x82\xAC";
+  const bool money = text.rfind(kEuro, 0) == 0;
+  for (char& c : text) {
+    if (c == '.') c = ',';
+  }
+  if (!money) return text;
+  std::string rest = text.substr(kEuro.size());
+  const bool negative = !rest.empty() && rest.front() == '-';
+  if (negative) rest.erase(0, 1);
+  std::size_t whole = rest.find(',');
+  if (whole == std::string::npos) whole = rest.size();
+  for (std::size_t at = whole; at > 3; at -= 3) rest.insert(at - 3, ".");
+  return std::string(kEuro) + " " + (negative ? "-" : "") + rest;
+}
+
+std::string value_text(const Ratio& value, ValueType unit, Lang lang) {
+  if (unit == ValueType::Date && value.denominator == 1) {
+    return date_text(static_cast<std::int32_t>(value.numerator), lang);
+  }
+  return localise_number(format_value(value, unit), lang);
+}
+
+std::string date_text(std::int32_t days, Lang lang) {
+  if (lang == Lang::En) return format_date(days);
+  const CivilDate civil = civil_from_days(days);
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%02u-%02u-%04d", civil.day, civil.month, civil.year);
+  return buffer;
+}
+
+double to_unit_double(const Ratio& value, ValueType unit) {
+  const double v = to_double(value);
+  if (unit == ValueType::Fraction) return v * 100.0;
+  if (unit == ValueType::Money) return v / 100.0;
+  return v;
+}
+
+std::string number_text(double value, int decimals, Lang lang) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  std::string text = buffer;
+  if (text == "-0" || text == "-0.0" || text == "-0.00") text.erase(0, 1);
+  if (lang == Lang::Nl) {
+    for (char& c : text) {
+      if (c == '.') c = ',';
+    }
+  }
+  return text;
+}
+
+std::string measure_text(const RuleResult& result, const Privacy& privacy, Lang lang) {
+  if (!result.measure) return "\xE2\x80\x93";  // en dash
+  if (privacy.measure_withheld(result)) return std::string(word(lang, "withheld"));
+  std::string text = value_text(*result.measure, result.rule->measure.unit, lang);
+  if (result.numerator && result.denominator && result.rule->measure.kind == MeasureKind::Share) {
+    text += " (" + std::to_string(*result.numerator) + "/" + std::to_string(*result.denominator) + ")";
+  }
+  return text;
+}
+
+namespace {
+
+std::string threshold_norm(const Threshold& threshold, ValueType unit, Lang lang) {
+  const std::string head = std::string(compare_op_text(threshold.op)) + " " + value_text(threshold.value, unit, lang);
+  if (threshold.ref == ThresholdRef::Constant) return head;
+  // The value was resolved for the group; the engine's text says where it came from:
+  // "measure <= previous (95 at 2025)", "measure < planning(corporation, year) (121 for ...)".
+  const std::string& text = threshold.text;
+  if (threshold.ref == ThresholdRef::GroupTable) {
+    const std::size_t op_end = text.find(' ', text.find(' ') + 1);
+    const std::size_t paren = text.find('(', op_end == std::string::npos ? 0 : op_end);
+    if (op_end == std::string::npos || paren == std::string::npos) return head;
+    return head + " (" + text.substr(op_end + 1, paren - op_end - 1) + ")";
+  }
+  const std::size_t at = text.rfind(" at ");
+  const std::size_t close = text.rfind(')');
+  const std::string period = at != std::string::npos && close != std::string::npos && close > at
+                                 ? text.substr(at + 4, close - at - 4)
+                                 : "";
+  const bool nl = lang == Lang::Nl;
+  const std::string what = threshold.ref == ThresholdRef::Previous ? (nl ? "vorige periode" : "previous period")
+                                                                   : (nl ? "nulmeting" : "baseline");
+  return head + " (" + what + (period.empty() ? "" : " " + period) + ")";
+}
+
+std::string target_norm(const Target& target, ValueType unit, Lang lang) {
+  return std::string(compare_op_text(target.op)) + " " + value_text(target.value, unit, lang) + " " +
+         (lang == Lang::Nl ? "uiterlijk " : "by ") + date_text(target.deadline, lang);
+}
+
+}  // namespace
+
+std::string norm_text(const RuleResult& result, Lang lang) {
+  const CompiledRule& rule = *result.rule;
+  if (rule.target) return target_norm(*rule.target, rule.measure.unit, lang);
+  if (!result.threshold) return rule_norms_text(rule, lang);
+  const Threshold& t = *result.threshold;
+  const std::string_view kind = t.status == Status::Signal ? word(lang, "signal_line") : word(lang, "breach_line");
+  return std::string(kind) + " " + threshold_norm(t, rule.measure.unit, lang);
+}
+
+namespace {
+
+// A threshold as the rule states it, before it is resolved for a group.
+std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang) {
+  const bool nl = lang == Lang::Nl;
+  const std::string op(compare_op_text(t.op));
+  switch (t.ref) {
+    case ThresholdRef::Constant: return op + " " + value_text(t.value, rule.measure.unit, lang);
+    case ThresholdRef::Previous: return op + (nl ? " vorige periode" : " previous period");
+    case ThresholdRef::Baseline:
+      return op + (nl ? " nulmeting" : " baseline") + (rule.baseline ? " " + date_text(*rule.baseline, lang) : "");
+    case ThresholdRef::GroupTable: {
+      // "measure < planning(corporation, year)": the table's name and keys.
+      const std::size_t op_end = t.text.find(' ', t.text.find(' ') + 1);
+      return op_end == std::string::npos ? op : op + " " + t.text.substr(op_end + 1);
+    }
+  }
+  return op;
+}
+
+}  // namespace
+
+std::string rule_norms_text(const CompiledRule& rule, Lang lang) {
+  if (rule.target) return target_norm(*rule.target, rule.measure.unit, lang);
+  std::string text;
+  // Signal first, then breach: the order a reader climbs them.
+  for (const Status status : {Status::Signal, Status::Breach}) {
+    for (const Threshold& t : rule.thresholds) {
+      if (t.status != status) continue;
+      if (!text.empty()) text += " \xC2\xB7 ";
+      text += std::string(status == Status::Signal ? word(lang, "signal_line") : word(lang, "breach_line")) + " " +
+              stated_norm(t, rule, lang);
+    }
+  }
+  return text;
+}
+
+std::string remedy_sentence(const RuleResult& result, Lang lang) {
+  if (!result.remedy || !result.threshold) return "";
+  if (lang == Lang::En) return result.remedy_text;
+  const CompiledRule& rule = *result.rule;
+  const bool fewer = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
+  const std::int64_t r = *result.remedy;
+  const std::string which = result.threshold->status == Status::Signal ? "de signaalwaarde" : "de norm";
+  std::string text = std::to_string(r) + (fewer ? " minder" : " meer");
+  if (rule.measure.kind == MeasureKind::Count) {
+    text += " om " + which + " te halen";
+  } else {
+    std::int64_t k = 0;
+    if (rule.measure.kind == MeasureKind::Share && result.numerator) k = *result.numerator;
+    else if (result.measure && result.measure->denominator == 1) k = result.measure->numerator;
+    const std::int64_t wanted = fewer ? k - r : k + r;
+    text += " die aan de voorwaarde voldoen (" + std::string(fewer ? "hoogstens " : "minstens ") +
+            std::to_string(wanted);
+    if (rule.measure.kind == MeasureKind::Share && result.denominator) text += " van " + std::to_string(*result.denominator);
+    text += ") om " + which + " te halen";
+  }
+  if (result.remedy_to_ok && *result.remedy_to_ok != r) {
+    text += "; " + std::to_string(*result.remedy_to_ok) + " om te voldoen";
+  }
+  return text;
+}
+
+std::string forecast_sentence(const RuleResult& result, Lang lang) {
+  if (!result.projection || !result.rule->target) return "";
+  const Projection& p = *result.projection;
+  const Target& t = *result.rule->target;
+  const std::string deadline = date_text(t.deadline, lang);
+  const std::string achieved = (p.rate_per_year > 0 ? "+" : "") + number_text(p.rate_per_year, 1, lang);
+  const std::string needed = (p.needed_per_year > 0 ? "+" : "") + number_text(p.needed_per_year, 1, lang);
+  const std::string projected = number_text(p.value_at_deadline, 1, lang);
+  if (lang == Lang::Nl) {
+    return "Nodig " + needed + " per jaar, gerealiseerd " + achieved + " per jaar; bij dit tempo " + projected +
+           " op " + deadline + " (" + std::to_string(p.points) + " peildata).";
+  }
+  return "Needed " + needed + " a year, achieved " + achieved + " a year; at this rate " + projected + " on " +
+         deadline + " (" + std::to_string(p.points) + " snapshots).";
+}
+
+namespace {
+
+// Copies well-formed UTF-8 (no overlongs, surrogates, noncharacters U+FFFE/U+FFFF or C1 controls)
+// and replaces anything else with U+FFFD; calls `ascii` for each ASCII byte.
+template <typename Ascii>
+std::string clean_utf8(std::string_view text, Ascii ascii) {
+  std::string out;
+  out.reserve(text.size() + 16);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = bytes[i];
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) out += kReplacement;
+      else ascii(out, static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    std::uint32_t code = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+      code = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      code = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      code = c & 0x07u;
+    }
+    bool valid = length > 0 && i + length <= n;
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      if ((bytes[i + k] & 0xC0) != 0x80) valid = false;
+      else code = (code << 6) | (bytes[i + k] & 0x3Fu);
+    }
+    if (valid) {
+      if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
+          (length == 4 && (code < 0x10000 || code > 0x10FFFF)) || code == 0xFFFE || code == 0xFFFF ||
+          (code >= 0x80 && code <= 0x9F)) {
+        valid = false;
+      }
+    }
+    if (!valid) {
+      out += kReplacement;
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, length));
+    i += length;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string sanitize_text(std::string_view text) {
+  return clean_utf8(text, [](std::string& out, char c) { out += c; });
+}
+
+std::string escape_xml(std::string_view text) {
+  return clean_utf8(text, [](std::string& out, char c) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  });
+}
+
+std::string escape_markdown(std::string_view text) {
+  // Markdown's own punctuation gets a backslash. '<' and '&' get one only where they could start
+  // an HTML tag or an entity ("<s", "</", "<!", "&lt"), so "< 95%" stays as written; line breaks
+  // become spaces, so a hostile title stays text in one cell of one table row. Bytes that are not
+  // UTF-8 and control characters are replaced, as in escape_xml.
+  const std::string clean = sanitize_text(text);
+  std::string out;
+  out.reserve(clean.size() + 8);
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    const char c = clean[i];
+    const char next = i + 1 < clean.size() ? clean[i + 1] : '\0';
+    const bool letter = std::isalpha(static_cast<unsigned char>(next)) != 0;
+    switch (c) {
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#': case '~':
+        out += '\\';
+        out += c;
+        break;
+      case '<':
+        if (letter || next == '/' || next == '!' || next == '?') out += '\\';
+        out += c;
+        break;
+      case '&':
+        if (letter || next == '#') out += '\\';
+        out += c;
+        break;
+      case '\n':
+      case '\r':
+      case '\t': out += ' '; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string message_text(std::string_view message, Lang lang) {
+  std::string text(message);
+  if (lang == Lang::En) return text;
+  static const std::pair<std::string_view, std::string_view> kNl[] = {
+      {"no earlier period to compare with", "geen eerdere periode om mee te vergelijken"},
+      {"no records after the filter", "geen records na het filter"},
+      {"every record of this group is exempt", "alle records van deze groep zijn uitgezonderd"},
+      {"one snapshot only: no trend to project", "maar \xC3\xA9\xC3\xA9n peildatum: geen trend om door te trekken"},
+      {"snapshot(s) after the as-of date", "peildatum(s) na de peildatum van de meting"},
+      {"ignored", "genegeerd"},
+      {"before the baseline", "v\xC3\xB3\xC3\xB3r de nulmeting"},
+  };
+  for (const auto& [en, nl] : kNl) {
+    for (std::size_t at = text.find(en); at != std::string::npos; at = text.find(en, at + nl.size())) {
+      text.replace(at, en.size(), nl);
+    }
+  }
+  return text;
+}
+
+std::string group_label(const std::vector<GroupField>& group, const Privacy& privacy, Lang lang) {
+  if (group.empty()) return std::string(word(lang, "all"));
+  std::string text;
+  for (const auto& field : privacy.group(group)) {
+    if (!text.empty()) text += ", ";
+    if (field.number) text += std::to_string(*field.number);
+    else if (field.text) text += *field.text;
+    else text += lang == Lang::Nl ? "(geen " + field.name + ")" : "(no " + field.name + ")";
+  }
+  return text;
+}
+
+}  // namespace report
+}  // namespace toets

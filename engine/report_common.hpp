@@ -1,0 +1,63 @@
+#pragma once
+// What the HTML, Markdown and JUnit writers share: the words of both report languages, the
+// colour of a status, numbers as a Dutch or English reader writes them, the remedy as a sentence,
+// and escaping for HTML/XML and Markdown. Internal to the report writers (engine/report_*.cpp).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/privacy.hpp"
+#include "engine/report.hpp"
+
+namespace toets::report {
+
+// The traffic light of a status.
+enum class Light : std::uint8_t { Green, Orange, Red, Grey, Error };
+Light light_of(Status status);
+std::string_view light_class(Light light);  // "green", "orange", "red", "grey", "error"
+
+// Statuses in order of how much they need attention (breach first).
+int attention_rank(Status status);
+bool needs_attention(Status status);  // signal, breach, at_risk, error
+
+// Words of a report language.
+std::string_view status_word(Status status, Lang lang);  // "overschreden" / "breach", ...
+std::string_view movement_word(Movement movement, Lang lang);
+// A dictionary of the fixed texts of the reports: word(lang, "as_of") -> "Peildatum".
+std::string_view word(Lang lang, std::string_view key);
+
+// Numbers for readers: Dutch uses a decimal comma and groups thousands in amounts (€ 51.537,00).
+std::string localise_number(std::string text, Lang lang);
+std::string value_text(const Ratio& value, ValueType unit, Lang lang);
+std::string date_text(std::int32_t days, Lang lang);  // 23-11-2026 / 2026-11-23
+double to_unit_double(const Ratio& value, ValueType unit);  // shares in %, money in euros
+std::string number_text(double value, int decimals, Lang lang);
+
+// The measure as shown (with k/n for shares), or a dash; withheld values say so.
+std::string measure_text(const RuleResult& result, const Privacy& privacy, Lang lang);
+// "> 15,00%", "<= 0 uiterlijk 31-12-2028", "< 1210 (baseline 2021-01-01)".
+std::string norm_text(const RuleResult& result, Lang lang);
+// All thresholds of a rule as the rule states them: "signaal > 7,50% · norm > 15,00%".
+std::string rule_norms_text(const CompiledRule& rule, Lang lang);
+// The remedy as a sentence, or "".
+std::string remedy_sentence(const RuleResult& result, Lang lang);
+// The projection as a sentence, or "".
+std::string forecast_sentence(const RuleResult& result, Lang lang);
+
+// Text with bytes that are not well-formed UTF-8, and control characters other than tab and
+// line breaks, replaced by U+FFFD.
+std::string sanitize_text(std::string_view text);
+// HTML text and attribute values (also valid XML): & < > " ' escaped; bytes that are not
+// well-formed UTF-8 and control characters XML forbids become U+FFFD.
+std::string escape_xml(std::string_view text);
+// Markdown inline text: HTML-significant and Markdown-significant characters escaped, line
+// breaks flattened, so a hostile title stays one cell of one table row.
+std::string escape_markdown(std::string_view text);
+
+// An engine message in the report's language (the common ones; others stay English).
+std::string message_text(std::string_view message, Lang lang);
+// The group label: "Trivire, 2026", or the word for "all" when the rule has no grouping.
+std::string group_label(const std::vector<GroupField>& group, const Privacy& privacy, Lang lang);
+
+}  // namespace toets::report

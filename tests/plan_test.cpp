@@ -1,0 +1,373 @@
+// Plans (`toets run PLAN`, engine/plan.hpp): parsing with every mistake at plan:line, a plan
+// that names a missing file or a broken rule set writes nothing, and the shipped example plan run
+// twice over its two sets of exports: what changed between the meetings, the reports in a dated
+// folder, and no personal value in any of them.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dsl/calendar.hpp"
+#include "engine/plan.hpp"
+
+namespace toets {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSource = TOETS_SOURCE_DIR;
+const std::string kPlan = kSource + "/fixtures/plan/dordrecht.plan";
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("toets_plan_" + name + "_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+TEST(PlanParse, TheExamplePlan) {
+  std::vector<std::string> errors;
+  const auto plan = load_plan(kPlan, errors);
+  ASSERT_TRUE(plan) << (errors.empty() ? "" : errors.front());
+  EXPECT_EQ(plan->imports.size(), 3u);
+  EXPECT_EQ(plan->imports[0].schema->name, "allocations");
+  EXPECT_EQ(plan->imports[0].file, "allocations.csv");
+  EXPECT_EQ(fs::path(plan->imports[0].mapping).filename(), "woonsysteem.mapping");
+  EXPECT_EQ(fs::path(plan->exports).filename(), "exports");
+  ASSERT_EQ(plan->checks.size(), 1u);
+  EXPECT_TRUE(fs::exists(plan->checks[0].rules)) << plan->checks[0].rules;
+  EXPECT_FALSE(plan->as_of);  // today
+  EXPECT_EQ(plan->formats.size(), 5u);
+  EXPECT_EQ(plan->lang, Lang::Nl);
+  EXPECT_EQ(plan->min_group_size, 5u);
+}
+
+TEST(PlanParse, PathsAreRelativeToThePlanAndValuesMayBeQuoted) {
+  std::vector<std::string> errors;
+  const auto plan = parse_plan("store = db/m.db   # comment\noutput = \"my reports #1\"\nas_of = 2026-11-23\n"
+                               "exports = /srv/drop\n[import stock]\nfile = stock.csv\n[check]\nrules = r.toets\n",
+                               "/etc/toets/x.plan", errors);
+  ASSERT_TRUE(plan) << errors.front();
+  EXPECT_EQ(plan->store, "/etc/toets/db/m.db");
+  EXPECT_EQ(plan->output, "/etc/toets/my reports #1");
+  EXPECT_EQ(plan->as_of, days_from_civil(2026, 11, 23));
+  EXPECT_EQ(import_path(plan->imports[0], plan->exports), "/srv/drop/stock.csv");
+  EXPECT_EQ(plan->checks[0].rules, "/etc/toets/r.toets");
+}
+
+struct BadPlan {
+  const char* name;
+  const char* text;
+  const char* message;
+};
+
+class PlanRejects : public testing::TestWithParam<BadPlan> {};
+
+TEST_P(PlanRejects, WithPlanLineAndMessage) {
+  std::vector<std::string> errors;
+  EXPECT_FALSE(parse_plan(GetParam().text, "p.plan", errors));
+  std::string all;
+  for (const auto& e : errors) all += e + "\n";
+  EXPECT_NE(all.find(GetParam().message), std::string::npos) << all;
+}
+
+constexpr const char* kOk = "store = s.db\noutput = out\n[check]\nrules = r.toets\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    Mistakes, PlanRejects,
+    testing::Values(
+        BadPlan{"no_store", "output = o\n[check]\nrules = r\n", "p.plan: the plan names no store"},
+        BadPlan{"no_output", "store = s\n[check]\nrules = r\n", "p.plan: the plan names no output folder"},
+        BadPlan{"no_check", "store = s\noutput = o\n", "has no [check] section"},
+        BadPlan{"unknown_key", "store = s\noutput = o\nouput = x\n[check]\nrules = r\n", "p.plan:3: unknown key 'ouput'"},
+        BadPlan{"twice", "store = s\nstore = t\noutput = o\n[check]\nrules = r\n", "p.plan:2: 'store' is given twice"},
+        BadPlan{"bad_date", "store = s\noutput = o\nas_of = 2026-02-30\n[check]\nrules = r\n", "p.plan:3: as_of '2026-02-30'"},
+        BadPlan{"bad_format", "store = s\noutput = o\nformats = html pdf\n[check]\nrules = r\n", "p.plan:3: format 'pdf'"},
+        BadPlan{"bad_lang", "store = s\noutput = o\nlang = de\n[check]\nrules = r\n", "p.plan:3: lang 'de'"},
+        BadPlan{"bad_size", "store = s\noutput = o\nmin_group_size = 0\n[check]\nrules = r\n", "p.plan:3: min_group_size"},
+        BadPlan{"bad_kind", "store = s\noutput = o\n[import alocations]\nfile = a.csv\n[check]\nrules = r\n",
+                "p.plan:3: [import alocations]: expected a kind"},
+        BadPlan{"no_file", "store = s\noutput = o\n[import stock]\nmapping = m\n[check]\nrules = r\n",
+                "p.plan:3: [import stock] names no file"},
+        BadPlan{"no_rules", "store = s\noutput = o\n[check]\n", "p.plan:3: [check] names no rule set"},
+        BadPlan{"bad_section", "store = s\noutput = o\n[rules]\n[check]\nrules = r\n", "p.plan:3: unknown section [rules]"},
+        BadPlan{"no_equals", "store = s\noutput = o\nstore\n[check]\nrules = r\n", "p.plan:3: expected KEY = VALUE"},
+        BadPlan{"quote", "store = \"s\noutput = o\n[check]\nrules = r\n", "p.plan:1: unterminated quote"},
+        BadPlan{"key_in_import", "store = s\noutput = o\n[import stock]\nfile = a\nrules = r\n[check]\nrules = r\n",
+                "p.plan:5: unknown key 'rules' in [import]"},
+        BadPlan{"replace_twice", "store = s\noutput = o\nmode = replace\n[import stock]\nfile = a\n[import stock]\nfile = b\n[check]\nrules = r\n",
+                "mode = replace with two imports of stock"}),
+    [](const testing::TestParamInfo<BadPlan>& param_info) { return std::string(param_info.param.name); });
+
+TEST(PlanParse, EveryMistakeAtOnce) {
+  std::vector<std::string> errors;
+  EXPECT_FALSE(parse_plan("lang = de\nformats = pdf\n[check]\n", "p.plan", errors));
+  EXPECT_GE(errors.size(), 4u);  // lang, format, no rules, no store, no output
+  EXPECT_TRUE(parse_plan(kOk, "p.plan", errors));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running
+
+PlanOutcome run(const Plan& plan, const fs::path& dir, const std::string& exports, int month, int day,
+                std::string* log_text = nullptr, const std::string& key = "") {
+  PlanRunOptions options;
+  options.as_of = days_from_civil(2026, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  options.now = "2026-" + std::string(month < 10 ? "0" : "") + std::to_string(month) + "-" + std::to_string(day) + "T07:00:00Z";
+  options.store = (dir / "monitoring.db").string();
+  options.output = (dir / "reports").string();
+  options.exports = exports;
+  options.pseudonym_key = key;
+  std::ostringstream log;
+  PlanOutcome outcome = run_plan(plan, options, log);
+  if (log_text != nullptr) *log_text = log.str();
+  return outcome;
+}
+
+// Every income and age in the example exports, in the forms a report could print them.
+std::set<std::string> personal_values() {
+  std::set<std::string> values;
+  for (const char* folder : {"exports", "exports-2026-11"}) {
+    std::istringstream in(read(kSource + "/fixtures/plan/" + folder + "/allocations.csv"));
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::vector<std::string> cells;
+      std::stringstream row(line);
+      for (std::string cell; std::getline(row, cell, ';');) cells.push_back(cell);
+      if (cells.size() < 14) continue;
+      std::string income = cells[12];  // 52.013,11
+      if (income == "onbekend") {
+        values.insert(income);
+        continue;
+      }
+      values.insert(income);
+      std::string plain;
+      for (char c : income) {
+        if (c == ',') plain += '.';
+        else if (c != '.') plain += c;
+      }
+      values.insert(plain);                             // 52013.11
+      values.insert(plain.substr(0, plain.find('.')));  // 52013
+    }
+  }
+  return values;
+}
+
+class ExamplePlan : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(temp_dir("example"));
+    std::vector<std::string> errors;
+    plan_ = new Plan(*load_plan(kPlan, errors));
+    first_ = run(*plan_, *dir_, "", 6, 30, &first_log_);
+    second_ = run(*plan_, *dir_, kSource + "/fixtures/plan/exports-2026-11", 11, 23, &second_log_);
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete plan_;
+  }
+  static inline fs::path* dir_ = nullptr;
+  static inline Plan* plan_ = nullptr;
+  static inline PlanOutcome first_, second_;
+  static inline std::string first_log_, second_log_;
+};
+
+TEST_F(ExamplePlan, RunsTwiceRecordingARunAndWritingADatedFolderEachTime) {
+  EXPECT_EQ(first_.exit_code, 1) << first_log_;  // breaches: exit status as toets check
+  EXPECT_EQ(second_.exit_code, 1) << second_log_;
+  EXPECT_EQ(first_.runs, std::vector<std::int64_t>{1});
+  EXPECT_EQ(second_.runs, std::vector<std::int64_t>{2});
+  for (const char* file : {"report.html", "summary.md", "junit.xml", "dordrecht_2026_2027.json", "dordrecht_2026_2027.txt"}) {
+    EXPECT_TRUE(fs::exists(*dir_ / "reports/2026-06-30" / file)) << file;
+    EXPECT_TRUE(fs::exists(*dir_ / "reports/2026-11-23" / file)) << file;
+  }
+  EXPECT_NE(second_log_.find("import stock"), std::string::npos);
+  EXPECT_NE(second_log_.find("already imported"), std::string::npos) << second_log_;  // the same stock file
+  EXPECT_NE(second_log_.find("1 rejected"), std::string::npos) << second_log_;        // the unreadable income
+}
+
+TEST_F(ExamplePlan, TheSecondReportSaysWhatChangedSinceTheFirst) {
+  const auto json = nlohmann::json::parse(read(*dir_ / "reports/2026-11-23/dordrecht_2026_2027.json"));
+  EXPECT_EQ(json["run"]["id"], 2);
+  EXPECT_EQ(json["run"]["recorded_at"], "2026-11-23T07:00:00Z");
+  EXPECT_EQ(json["previous_run"]["as_of"], "2026-06-30");
+  std::set<std::string> changes;
+  for (const auto& c : json["changes"]) {
+    std::string group;
+    for (const auto& [k, v] : c["group"].items()) group += (group.empty() ? "" : ", ") + (v.is_string() ? v.get<std::string>() : v.dump());
+    changes.insert(c["movement"].get<std::string>() + " " + c["rule"].get<std::string>() + " " + group);
+  }
+  for (const char* expected : {"worse F Woonbron, 2026", "new Woningwet-48 Woonbron, 2026", "new F HW Wonen, 2026",
+                               "resolved BTIV-54a Woonbron, 2026", "resolved Bijlage 2 Trivire, 2026",
+                               "new Bijlage 3 B Woonbron", "new Bijlage 3 C Trivire, 2026"}) {
+    EXPECT_EQ(changes.count(expected), 1u) << expected << " in " << json["changes"].dump(1);
+  }
+  // Since when: Woonbron's E/F/G homes have been at risk since the first meeting.
+  for (const auto& r : json["results"]) {
+    if (r["rule"] == "H" && r["group"]["corporation"] == "Woonbron") {
+      EXPECT_EQ(r["status"], "at_risk");
+      EXPECT_EQ(r["history"]["since"], "2026-06-30");
+      EXPECT_EQ(r["history"]["runs_with_this_status"], 2);
+      ASSERT_TRUE(r.contains("projection"));
+      EXPECT_LT(r["projection"]["needed_per_year"].get<double>(), r["projection"]["rate_per_year"].get<double>());
+    }
+  }
+  const std::string html = read(*dir_ / "reports/2026-11-23/report.html");
+  EXPECT_NE(html.find("Veranderd sinds de vorige meting"), std::string::npos);
+  EXPECT_NE(html.find("verslechterd"), std::string::npos);
+  EXPECT_NE(html.find("opgelost"), std::string::npos);
+  EXPECT_NE(html.find("Meting 2"), std::string::npos);
+  const std::string md = read(*dir_ / "reports/2026-11-23/summary.md");
+  EXPECT_NE(md.find("**verslechterd**"), std::string::npos) << md;
+}
+
+TEST_F(ExamplePlan, NoPersonalValueInAnyReport) {
+  const std::set<std::string> personal = personal_values();
+  ASSERT_GT(personal.size(), 300u);
+  for (const auto& entry : fs::recursive_directory_iterator(*dir_ / "reports")) {
+    if (!entry.is_regular_file()) continue;
+    const std::string text = read(entry.path());
+    for (const auto& value : personal) {
+      EXPECT_EQ(text.find(value), std::string::npos) << entry.path() << " holds " << value;
+    }
+  }
+}
+
+TEST_F(ExamplePlan, SmallCorporationIsIndicativeWithoutItsRecords) {
+  const auto json = nlohmann::json::parse(read(*dir_ / "reports/2026-11-23/dordrecht_2026_2027.json"));
+  int seen = 0;
+  for (const auto& r : json["results"]) {
+    if (r["group"].value("corporation", "") != "Woonkracht10" || r["records"] == 0) continue;
+    ++seen;
+    EXPECT_EQ(r["indicative"], true) << r.dump();
+    EXPECT_TRUE(r["evidence"].empty()) << r.dump();
+  }
+  EXPECT_GE(seen, 3);  // F, Woningwet-48, BTIV-54a
+  // Its lets are listed only where they are a few among many (4.4 counts all corporations together).
+  const std::string junit = read(*dir_ / "reports/2026-11-23/junit.xml");
+  const std::size_t f = junit.find("name=\"F Woonkracht10, 2026\"");
+  ASSERT_NE(f, std::string::npos);
+  const std::string test_case = junit.substr(f, junit.find("</testcase>", f) - f);
+  EXPECT_EQ(test_case.find("WK-2026-"), std::string::npos) << test_case;
+  EXPECT_NE(test_case.find("not listed (indicative"), std::string::npos) << test_case;
+}
+
+TEST_F(ExamplePlan, JunitCountsTheBreaches) {
+  const std::string xml = read(*dir_ / "reports/2026-11-23/junit.xml");
+  const auto json = nlohmann::json::parse(read(*dir_ / "reports/2026-11-23/dordrecht_2026_2027.json"));
+  const int breaches = json["summary"].value("breach", 0);
+  EXPECT_NE(xml.find("failures=\"" + std::to_string(breaches) + "\""), std::string::npos) << xml.substr(0, 300);
+}
+
+TEST(PlanRun, PseudonymisedIdsAreStableAcrossRuns) {
+  const fs::path dir = temp_dir("pseudonyms");
+  std::vector<std::string> errors;
+  const Plan plan = *load_plan(kPlan, errors);
+  const std::string key = "the monitoring key of Dordrecht 2026";
+  run(plan, dir, "", 6, 30, nullptr, key);
+  run(plan, dir, kSource + "/fixtures/plan/exports-2026-11", 11, 23, nullptr, key);
+  std::set<std::string> first, second;
+  for (const auto& [folder, ids] : {std::pair{"2026-06-30", &first}, std::pair{"2026-11-23", &second}}) {
+    const auto json = nlohmann::json::parse(read(dir / "reports" / folder / "dordrecht_2026_2027.json"));
+    for (const auto& r : json["results"]) {
+      if (r["rule"] == "F") {
+        for (const auto& id : r["evidence"]) ids->insert(id.get<std::string>());
+      }
+    }
+    for (const auto& entry : fs::directory_iterator(dir / "reports" / folder)) {
+      EXPECT_EQ(read(entry.path()).find("WB-2026-"), std::string::npos) << entry.path();
+    }
+  }
+  ASSERT_FALSE(first.empty());
+  // Woonbron's three June lets above the limit are among November's fourteen, under the same names.
+  for (const auto& id : first) EXPECT_EQ(second.count(id), 1u) << id;
+  fs::remove_all(dir);
+}
+
+// A plan that names something missing stops before the store or the output is touched.
+struct Missing {
+  const char* name;
+  const char* plan;
+};
+
+class PlanFailsFirst : public testing::TestWithParam<Missing> {};
+
+TEST_P(PlanFailsFirst, NothingIsWritten) {
+  const fs::path dir = temp_dir(std::string("missing_") + GetParam().name);
+  fs::copy(kSource + "/fixtures/plan/exports", dir / "exports");
+  fs::copy(kSource + "/fixtures/plan/woonsysteem.mapping", dir / "woonsysteem.mapping");
+  std::ofstream(dir / "broken.toets") << "ruleset b { }\nrule X \"t\" { over stock measure count breach when measure > 1% }\n";
+  std::string text = GetParam().plan;
+  text = std::regex_replace(text, std::regex("RULES"), kSource + "/rules/dordrecht-2026-2027.toets");
+  std::ofstream(dir / "p.plan") << text;
+  std::vector<std::string> errors;
+  const auto plan = load_plan((dir / "p.plan").string(), errors);
+  ASSERT_TRUE(plan) << errors.front();
+  PlanRunOptions options;
+  options.today = days_from_civil(2026, 11, 23);
+  options.now = "2026-11-23T07:00:00Z";
+  std::ostringstream log;
+  const PlanOutcome outcome = run_plan(*plan, options, log);
+  EXPECT_EQ(outcome.exit_code, 2) << log.str();
+  EXPECT_TRUE(outcome.folder.empty());
+  EXPECT_FALSE(fs::exists(dir / "m.db")) << log.str();
+  EXPECT_FALSE(fs::exists(dir / "out")) << log.str();
+  EXPECT_NE(log.str().find("nothing was imported, checked or written"), std::string::npos) << log.str();
+  fs::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Plans, PlanFailsFirst,
+    testing::Values(
+        Missing{"export", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = stok.csv\n[check]\nrules = RULES\n"},
+        Missing{"mapping", "store = m.db\noutput = out\nexports = exports\n[import allocations]\nfile = allocations.csv\nmapping = nope.mapping\n[check]\nrules = RULES\n"},
+        Missing{"rules", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = stock.csv\n[check]\nrules = missing.toets\n"},
+        Missing{"broken_rules", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = stock.csv\n[check]\nrules = broken.toets\n"},
+        Missing{"second_rules", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = stock.csv\n[check]\nrules = RULES\n[check]\nrules = gone.toets\n"},
+        Missing{"exports_folder", "store = m.db\noutput = out\nexports = drop\n[import stock]\nfile = stock.csv\n[check]\nrules = RULES\n"},
+        Missing{"key", "store = m.db\noutput = out\nexports = exports\npseudonymise = key.txt\n[import stock]\nfile = stock.csv\n[check]\nrules = RULES\n"},
+        Missing{"unreadable_export", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = allocations.csv\n[check]\nrules = RULES\n"}),
+    [](const testing::TestParamInfo<Missing>& param_info) { return std::string(param_info.param.name); });
+
+// The command line: `toets run` as a cron job calls it.
+TEST(PlanCli, RunPrintsWhatItDidAndExitsAsCheck) {
+  const fs::path dir = temp_dir("cli");
+  const std::string command = "cd '" + kSource + "' && '" + TOETS_BINARY + "' run fixtures/plan/dordrecht.plan --as-of 2026-06-30 --store '" +
+                              (dir / "m.db").string() + "' --output '" + (dir / "out").string() + "' > '" +
+                              (dir / "stdout").string() + "' 2> '" + (dir / "stderr").string() + "'";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1) << read(dir / "stderr");
+  const std::string out = read(dir / "stdout");
+  EXPECT_NE(out.find("check dordrecht_2026_2027: run 1 recorded"), std::string::npos) << out;
+  EXPECT_NE(out.find("/out/2026-06-30/report.html"), std::string::npos) << out;
+  const std::string missing = "cd '" + kSource + "' && '" + TOETS_BINARY + "' run fixtures/plan/nope.plan 2> '" +
+                              (dir / "stderr2").string() + "'";
+  const int status2 = std::system(missing.c_str());
+  EXPECT_EQ(WEXITSTATUS(status2), 2);
+  EXPECT_NE(read(dir / "stderr2").find("no such file"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace toets

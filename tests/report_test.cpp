@@ -1,0 +1,535 @@
+// The reports for sharing (docs/reports.md): HTML, Markdown, JUnit, JSON and text from one check.
+// Hostile text in rule titles and data stays text; no personal value (income, age, household
+// size) reaches any format; small groups are indicative with their records withheld; ids can be
+// pseudonymised; JUnit is well-formed XML; the Markdown has the documented shape; the history of
+// recorded runs gives each result its streak and movement.
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cctype>
+#include <map>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dsl/calendar.hpp"
+#include "dsl/checker.hpp"
+#include "engine/csv_reader.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/plan.hpp"
+#include "engine/privacy.hpp"
+#include "engine/report.hpp"
+#include "engine/report_common.hpp"
+
+namespace toets {
+namespace {
+
+const std::string kHeader =
+    "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,new_build,"
+    "rent,household_size,household_income,applicant_age,channel,energy_label\n";
+
+// A let: id, corporation, income (euros, two decimals), age; 1 person, a social DAEB home.
+std::string let(const std::string& id, const std::string& corporation, const std::string& income, int age) {
+  const bool quote = corporation.find_first_of(",\"\n") != std::string::npos;
+  std::string corp = corporation;
+  if (quote) {
+    std::string escaped;
+    for (char c : corporation) escaped += c == '"' ? std::string("\"\"") : std::string(1, c);
+    corp = "\"" + escaped + "\"";
+  }
+  return id + "," + corp + ",Dordrecht,,,2026-03-01,V" + id + ",sociaal,true,false,612.35,1," + income + "," +
+         std::to_string(age) + ",regulier,C\n";
+}
+
+// Rules with a hostile title, source, owner and note, and one that averages incomes.
+const std::string kRules = R"(ruleset hostile {
+  title "Afspraken <script>alert('set')</script> & \"zo\""
+  municipality "Dordrecht"
+  valid 2026-01-01 to 2026-12-31
+  source "Bron <img src=x onerror=alert(1)>"
+}
+table limit(year, household_size) : money { 2026 { 1: €51537, 2+: €56910 } }
+rule "X<1>" "Vrije ruimte <script>alert(\"t\")</script> 'quoted' & more" {
+  source "Bijlage <b>1</b> | pipe"
+  owner "Corporaties <i>\"trekker\"</i>"
+  note "Lezing: *bold* _it_ [link](javascript:alert(1)) `code` # heading"
+  over allocations where daeb and segment = sociaal
+  per corporation, year(contract_date)
+  measure share(household_income > limit(year(contract_date), household_size))
+  signal when measure > 7.5%
+  breach when measure > 15%
+}
+rule AVG "Gemiddeld inkomen" {
+  over allocations
+  per corporation
+  measure avg(household_income)
+  signal when measure > €60000
+}
+)";
+
+struct Check {
+  std::unique_ptr<CompiledRuleSet> rules;
+  std::unique_ptr<LoadedDataset> data;
+  CheckReport report;
+};
+
+std::unique_ptr<Check> run_check(const std::string& rules_text, const std::string& csv) {
+  auto check = std::make_unique<Check>();
+  Diagnostics diagnostics;
+  check->rules = check_rule_text("hostile.toets", rules_text, diagnostics);
+  if (!check->rules) {
+    std::ostringstream text;
+    diagnostics.print(text);
+    ADD_FAILURE() << text.str();
+    return nullptr;
+  }
+  check->data = std::make_unique<LoadedDataset>(read_csv_text(*find_dataset("allocations"), csv, "lets.csv"));
+  check->report.ruleset = check->rules->info;
+  check->report.as_of = days_from_civil(2026, 11, 23);
+  check->report.inputs.push_back(InputSummary{check->data->report, true});
+  DatasetMap datasets{{DatasetKind::Allocations, &check->data->data}};
+  check->report.results = evaluate_rules(*check->rules, datasets, check->report.as_of);
+  return check;
+}
+
+// 10 lets of a corporation with a hostile name, 3 above the limit (a breach, evidence listed);
+// 4 lets of "Klein", 1 above (a breach in a group below the minimum size); distinctive incomes
+// and ages; two rows rejected: an unreadable income and a row with too many fields.
+std::string hostile_lets() {
+  std::string csv = kHeader;
+  const std::string big = "<b onmouseover=\"alert(1)\">Groot</b> & 'Co'";
+  for (int i = 0; i < 10; ++i) {
+    const std::string income = i < 3 ? "87654.3" + std::to_string(i) : "23456.7" + std::to_string(i);
+    csv += let("A<" + std::to_string(i) + ">", big, income, 101 + i);
+  }
+  for (int i = 0; i < 4; ++i) csv += let("K" + std::to_string(i), "Klein", i == 0 ? "76543.21" : "21098.76", 111);
+  csv += let("BAD1", "Klein", "geheim-65432", 40);                      // unreadable income
+  csv += "BAD2,Klein,Dordrecht,,,2026-03-01,VB,sociaal,true,false,612.35,1,54321.99,44,regulier,C,extra\n";
+  return csv;
+}
+
+std::string render(const CheckReport& report, const std::string& format, const ReportOptions& options,
+                   const ReportHistory* history = nullptr) {
+  std::ostringstream out;
+  const std::vector<ReportSection> sections = {ReportSection{&report, history}};
+  if (format == "html") write_html_report(sections, out, options);
+  else if (format == "markdown") write_markdown_report(sections, out, options);
+  else if (format == "junit") write_junit_report(sections, out, options);
+  else if (format == "json") write_json_report(report, out, options, history);
+  else write_text_report(report, out, options);
+  return out.str();
+}
+
+const std::vector<std::string> kFormats = {"html", "markdown", "junit", "json", "text"};
+
+// ---------------------------------------------------------------------------------------------
+// Escaping
+
+class Hostile : public testing::TestWithParam<std::string> {};
+
+TEST_P(Hostile, MarkupInTitlesAndDataStaysText) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  const std::string title = "Vrije ruimte <script>alert(\"t\")</script> 'quoted' & more";
+  for (const Lang lang : {Lang::Nl, Lang::En}) {
+    ReportOptions options;
+    options.lang = lang;
+    const std::string& format = GetParam();
+    const std::string out = render(check->report, format, options);
+    if (format == "html" || format == "junit") {
+      // No element a browser would make of the hostile text; the text itself is there, escaped.
+      for (const char* raw : {"<script", "<img", "<b onmouseover", "<b>1</b>", "<i>", "<1>", "<0>", "'quoted'"}) {
+        EXPECT_EQ(out.find(raw), std::string::npos) << format << " has " << raw;
+      }
+      EXPECT_NE(out.find("Vrije ruimte &lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; &#39;quoted&#39; &amp; more"),
+                std::string::npos)
+          << format;
+      EXPECT_NE(out.find("&lt;b onmouseover=&quot;alert(1)&quot;&gt;Groot&lt;/b&gt; &amp; &#39;Co&#39;"),
+                std::string::npos)
+          << format;
+    } else if (format == "markdown") {
+      // Every '<' that could open a tag is backslash-escaped; links and emphasis are neutralised.
+      for (std::size_t at = out.find('<'); at != std::string::npos; at = out.find('<', at + 1)) {
+        const char next = at + 1 < out.size() ? out[at + 1] : ' ';
+        if (std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!') {
+          EXPECT_EQ(out[at - 1], '\\') << out.substr(at, 30);
+        }
+      }
+      EXPECT_EQ(out.find("[link]("), std::string::npos);
+    } else if (format == "json") {
+      const auto json = nlohmann::json::parse(out);  // valid JSON; strings hold the text exactly
+      bool found = false;
+      for (const auto& r : json["results"]) found = found || r["title"] == title;
+      EXPECT_TRUE(found);
+    } else {
+      EXPECT_NE(out.find(title), std::string::npos);  // a terminal shows text as text
+    }
+  }
+}
+
+TEST(HostileHtml, AttributesAndAnchorsAreNotMadeFromUserText) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  const std::string html = render(check->report, "html", {});
+  // Every id and href in the document is one the writer made from positions.
+  const std::regex ids("(?:id|href)=\"#?([^\"]*)\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), ids); it != std::sregex_iterator(); ++it) {
+    EXPECT_TRUE(std::regex_match((*it)[1].str(), std::regex("s[0-9]+-r[0-9]+"))) << (*it)[0].str();
+  }
+  // Self-contained: no tag refers to anything outside the file, no script, no style import.
+  const std::regex external("<[A-Za-z][^>]*\\s(?:src|srcset|href|action|data)=\"(?!#)[^\"]*\"");
+  EXPECT_FALSE(std::regex_search(html, external));
+  for (const char* never : {"<script", "<link", "<iframe", "<object", "<embed", "@import", "@font-face"}) {
+    EXPECT_EQ(html.find(never), std::string::npos) << never;
+  }
+  EXPECT_FALSE(std::regex_search(html, std::regex("url\\((?!#)")));  // clip paths refer inside the file
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, Hostile, testing::ValuesIn(kFormats));
+
+TEST(Escaping, BrokenUtf8AndControlCharactersBecomeReplacementCharacters) {
+  const std::string bad = std::string("a\x01") + "\xC3" + "(" + "\xED\xA0\x80" + "b";
+  EXPECT_EQ(report::escape_xml(bad), "a\xEF\xBF\xBD\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(report::escape_xml("<a href='x'>&</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;");
+  EXPECT_EQ(report::escape_xml("€ 612,35"), "€ 612,35");
+}
+
+TEST(Escaping, MarkdownKeepsComparisonsReadableButNeutralisesMarkup) {
+  EXPECT_EQ(report::escape_markdown("< 95%"), "< 95%");
+  EXPECT_EQ(report::escape_markdown("<script>"), "\\<script>");
+  EXPECT_EQ(report::escape_markdown("a|b *c* [d](e)\nf"), "a\\|b \\*c\\* \\[d\\](e) f");
+  EXPECT_EQ(report::escape_markdown("&lt;"), "\\&lt;");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Privacy
+
+class NoPersonalFields : public testing::TestWithParam<std::string> {};
+
+TEST_P(NoPersonalFields, NoIncomeAgeOrWholeRecordInAnyFormat) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  ASSERT_EQ(check->data->report.rows_rejected, 2u);
+  for (const bool pseudonymise : {false, true}) {
+    ReportOptions options;
+    if (pseudonymise) options.pseudonym_key = "a key of at least sixteen characters";
+    std::string out = render(check->report, GetParam(), options);
+    // Chart coordinates and style rules are numbers too: leave them out of the search for ages.
+    out = std::regex_replace(out, std::regex("<svg[\\s\\S]*?</svg>|<style>[\\s\\S]*?</style>"), "");
+    for (const char* personal : {"87654", "87.654", "76543", "76.543", "23456", "21098", "65432", "54321", "101",
+                                 "105", "110", "111"}) {
+      EXPECT_EQ(out.find(personal), std::string::npos) << GetParam() << " shows " << personal;
+    }
+  }
+}
+
+TEST_P(NoPersonalFields, RejectionsNameLineAndColumnButNotThePersonalValue) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  const std::string out = render(check->report, GetParam(), {});
+  if (GetParam() == "markdown" || GetParam() == "junit") return;  // counts only
+  EXPECT_NE(out.find("household_income"), std::string::npos) << out;  // the column is named
+  EXPECT_EQ(out.find("geheim"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, NoPersonalFields, testing::ValuesIn(kFormats));
+
+TEST(Privacy, SmallGroupsAreIndicativeAndTheirRecordsWithheld) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  const auto json = nlohmann::json::parse(render(check->report, "json", {}));
+  bool klein = false, groot = false;
+  for (const auto& r : json["results"]) {
+    if (r["rule"] != "X<1>") continue;
+    if (r["group"]["corporation"] == "Klein") {
+      klein = true;
+      EXPECT_EQ(r["status"], "breach");
+      EXPECT_EQ(r["indicative"], true);
+      EXPECT_TRUE(r["evidence"].empty());
+      EXPECT_EQ(r["evidence_withheld"], 1);
+    } else {
+      groot = true;
+      EXPECT_FALSE(r.contains("indicative"));
+      EXPECT_EQ(r["evidence"].size(), 3u);
+    }
+  }
+  EXPECT_TRUE(klein && groot);
+  for (const std::string& format : kFormats) {
+    EXPECT_EQ(render(check->report, format, {}).find("K0"), std::string::npos) << format;
+  }
+  const std::string html = render(check->report, "html", {});
+  EXPECT_NE(html.find("indicatief"), std::string::npos);
+  // A minimum of 1 lists every record.
+  ReportOptions all;
+  all.min_group_size = 1;
+  EXPECT_NE(render(check->report, "text", all).find("K0"), std::string::npos);
+  // Exactly the minimum is not indicative.
+  ReportOptions four;
+  four.min_group_size = 4;
+  EXPECT_NE(render(check->report, "json", four).find("\"K0\""), std::string::npos);
+}
+
+TEST(Privacy, AnAverageIncomeOfASmallGroupIsWithheld) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  const auto json = nlohmann::json::parse(render(check->report, "json", {}));
+  for (const auto& r : json["results"]) {
+    if (r["rule"] != "AVG") continue;
+    if (r["group"]["corporation"] == "Klein") {
+      EXPECT_TRUE(r["measure"].is_null());
+      EXPECT_EQ(r["measure_text"], "(withheld)");
+    } else {
+      EXPECT_FALSE(r["measure"].is_null());  // ten households: an average, not a person
+    }
+  }
+}
+
+TEST(Privacy, PseudonymsAreStableKeyedAndReplaceEveryId) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  ReportOptions a, b;
+  a.pseudonym_key = "first key, sixteen characters at least";
+  b.pseudonym_key = "second key, sixteen characters at least";
+  for (const std::string& format : kFormats) {
+    const std::string once = render(check->report, format, a);
+    EXPECT_EQ(once, render(check->report, format, a)) << format;
+    EXPECT_EQ(once.find("A&lt;0&gt;"), std::string::npos) << format;
+    EXPECT_EQ(once.find("A<0>"), std::string::npos) << format;
+    EXPECT_EQ(once.find("BAD1"), std::string::npos) << format;
+  }
+  const auto ja = nlohmann::json::parse(render(check->report, "json", a));
+  const auto jb = nlohmann::json::parse(render(check->report, "json", b));
+  for (std::size_t i = 0; i < ja["results"].size(); ++i) {
+    for (std::size_t k = 0; k < ja["results"][i]["evidence"].size(); ++k) {
+      const std::string id = ja["results"][i]["evidence"][k];
+      EXPECT_TRUE(std::regex_match(id, std::regex("p-[0-9a-f]{12}"))) << id;
+      EXPECT_NE(id, jb["results"][i]["evidence"][k].get<std::string>());
+    }
+  }
+  EXPECT_EQ(pseudonym("A<0>", a.pseudonym_key), pseudonym("A<0>", a.pseudonym_key));
+}
+
+TEST(Privacy, HmacSha256MatchesRfc4231) {
+  // Test cases 1 and 2 of RFC 4231.
+  EXPECT_EQ(hmac_sha256_hex(std::string(20, '\x0b'), "Hi There"),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  // Case 6: a key longer than a block is hashed first.
+  EXPECT_EQ(hmac_sha256_hex(std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(Privacy, PersonalColumnsAreTheHouseholdOnes) {
+  EXPECT_TRUE(is_personal_column("allocations", "household_income"));
+  EXPECT_TRUE(is_personal_column("allocations", "applicant_age"));
+  EXPECT_TRUE(is_personal_column("allocations", "household_size"));
+  EXPECT_FALSE(is_personal_column("allocations", "rent"));
+  EXPECT_FALSE(is_personal_column("stock", "rent"));
+  EXPECT_TRUE(is_id_column("allocation_id"));
+  EXPECT_TRUE(is_id_column("dwelling_id"));
+  EXPECT_FALSE(is_id_column("corporation"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// JUnit, Markdown, HTML shape
+
+// A small well-formedness check: balanced tags, quoted attributes, known entities, no '<' or '&'
+// loose in text. Enough for what the JUnit writer produces.
+std::string xml_problem(const std::string& xml) {
+  std::vector<std::string> stack;
+  std::size_t i = 0;
+  if (xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0) != 0) return "no XML declaration";
+  i = xml.find("?>") + 2;
+  bool root_seen = false;
+  while (i < xml.size()) {
+    if (xml[i] == '<') {
+      const std::size_t end = xml.find('>', i);
+      if (end == std::string::npos) return "unclosed tag";
+      std::string tag = xml.substr(i + 1, end - i - 1);
+      i = end + 1;
+      if (tag.empty()) return "empty tag";
+      if (tag[0] == '/') {
+        if (stack.empty() || stack.back() != tag.substr(1)) return "mismatched </" + tag.substr(1) + ">";
+        stack.pop_back();
+        continue;
+      }
+      const bool self = tag.back() == '/';
+      if (self) tag.pop_back();
+      const std::string name = tag.substr(0, tag.find_first_of(" \n"));
+      // Attributes: name="value" with no '<' and only known entities inside.
+      const std::regex attribute("\\s+([A-Za-z_:][-A-Za-z0-9_:.]*)=\"([^\"<]*)\"");
+      std::string rest = tag.substr(name.size());
+      std::string remaining = std::regex_replace(rest, attribute, "");
+      if (remaining.find_first_not_of(" \n\t") != std::string::npos) return "bad attributes in <" + name + ">: " + remaining;
+      if (stack.empty() && root_seen) return "two root elements";
+      root_seen = true;
+      if (!self) stack.push_back(name);
+      continue;
+    }
+    if (xml[i] == '&') {
+      const std::size_t end = xml.find(';', i);
+      const std::string entity = end == std::string::npos ? "" : xml.substr(i, end - i + 1);
+      if (entity != "&amp;" && entity != "&lt;" && entity != "&gt;" && entity != "&quot;" && entity != "&#39;") {
+        return "bad entity at " + std::to_string(i);
+      }
+    }
+    if (stack.empty() && xml[i] != '\n') return "text outside the root";
+    ++i;
+  }
+  return stack.empty() ? "" : "unclosed <" + stack.back() + ">";
+}
+
+TEST(Junit, IsWellFormedWithATestCasePerRuleAndGroupAndAFailurePerBreach) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  const std::string xml = render(check->report, "junit", {});
+  EXPECT_EQ(xml_problem(xml), "") << xml;
+  std::size_t cases = 0, failures = 0;
+  for (std::size_t at = xml.find("<testcase "); at != std::string::npos; at = xml.find("<testcase ", at + 1)) ++cases;
+  for (std::size_t at = xml.find("<failure "); at != std::string::npos; at = xml.find("<failure ", at + 1)) ++failures;
+  EXPECT_EQ(cases, check->report.results.size());
+  std::size_t breaches = 0;
+  for (const auto& r : check->report.results) breaches += r.status == Status::Breach;
+  EXPECT_EQ(failures, breaches);
+  EXPECT_NE(xml.find("tests=\"" + std::to_string(cases) + "\" failures=\"" + std::to_string(failures) + "\""),
+            std::string::npos);
+  // Signals count with fail_on_signal.
+  ReportOptions strict;
+  strict.fail_on_signal = true;
+  const std::string strict_xml = render(check->report, "junit", strict);
+  std::size_t strict_failures = 0;
+  for (std::size_t at = strict_xml.find("<failure "); at != std::string::npos; at = strict_xml.find("<failure ", at + 1)) {
+    ++strict_failures;
+  }
+  std::size_t signals = 0;
+  for (const auto& r : check->report.results) signals += r.status == Status::Signal || r.status == Status::AtRisk;
+  EXPECT_EQ(strict_failures, breaches + signals);
+}
+
+TEST(Markdown, HasTitleSectionsAndRectangularTables) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  for (const Lang lang : {Lang::Nl, Lang::En}) {
+    ReportOptions options;
+    options.lang = lang;
+    const std::string md = render(check->report, "markdown", options);
+    EXPECT_EQ(md.rfind("# ", 0), 0u) << md;
+    EXPECT_NE(md.find(lang == Lang::Nl ? "## Aandacht nodig" : "## Needs attention"), std::string::npos) << md;
+    EXPECT_NE(md.find(lang == Lang::Nl ? "## Regels" : "## Rules"), std::string::npos) << md;
+    // Every table row has as many unescaped pipes as its header.
+    std::istringstream lines(md);
+    std::size_t columns = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty() || line[0] != '|') {
+        columns = 0;
+        continue;
+      }
+      std::size_t pipes = 0;
+      for (std::size_t i = 0; i < line.size(); ++i) pipes += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+      if (columns == 0) columns = pipes;
+      EXPECT_EQ(pipes, columns) << line;
+    }
+  }
+}
+
+TEST(Html, IsOneDocumentWithTheGridAndAChartPerRule) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  const std::string html = render(check->report, "html", {});
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>\n<html lang=\"nl\">", 0), 0u);
+  EXPECT_NE(html.find("</html>\n"), std::string::npos);
+  EXPECT_NE(html.find("@page{size:A4"), std::string::npos);
+  EXPECT_NE(html.find("class=\"grid\""), std::string::npos);
+  EXPECT_NE(html.find("<svg class=\"plot\""), std::string::npos);
+  EXPECT_NE(html.find("Aandacht nodig"), std::string::npos);
+  EXPECT_NE(html.find("Trekker"), std::string::npos);
+  ReportOptions en;
+  en.lang = Lang::En;
+  const std::string english = render(check->report, "html", en);
+  EXPECT_NE(english.find("Needs attention"), std::string::npos);
+  EXPECT_NE(english.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_EQ(html, render(check->report, "html", {}));  // deterministic
+}
+
+TEST(Numbers, DutchUsesDecimalCommasAndGroupsAmounts) {
+  EXPECT_EQ(report::localise_number("15.00%", Lang::Nl), "15,00%");
+  EXPECT_EQ(report::localise_number("\xE2\x82\xAC" "51537.00", Lang::Nl), "\xE2\x82\xAC 51.537,00");
+  EXPECT_EQ(report::localise_number("\xE2\x82\xAC" "612.35", Lang::Nl), "\xE2\x82\xAC 612,35");
+  EXPECT_EQ(report::localise_number("\xE2\x82\xAC" "1234567.89", Lang::Nl), "\xE2\x82\xAC 1.234.567,89");
+  EXPECT_EQ(report::localise_number("15.00%", Lang::En), "15.00%");
+  EXPECT_EQ(report::date_text(days_from_civil(2026, 3, 1), Lang::Nl), "01-03-2026");
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+StoredResult stored(const std::string& rule, const std::string& corporation, Status status, std::int64_t percent) {
+  StoredResult r;
+  r.rule = rule;
+  r.rule_title = "title " + rule;
+  r.group_json = "{\"corporation\":\"" + corporation + "\",\"year\":2026}";
+  r.group_text = corporation + ", 2026";
+  r.status = status;
+  r.unit = ValueType::Fraction;
+  r.measure = Ratio{percent, 100};
+  r.measure_text = std::to_string(percent) + ".00%";
+  return r;
+}
+
+RunInfo run_info(std::int64_t id, int month) {
+  RunInfo run;
+  run.id = id;
+  run.as_of = days_from_civil(2026, static_cast<unsigned>(month), 1);
+  run.recorded_at = "2026-0" + std::to_string(month) + "-01T09:00:00Z";
+  return run;
+}
+
+TEST(History, MovementsStreaksAndWhatIsGone) {
+  const std::vector<RunInfo> runs = {run_info(1, 3), run_info(2, 6), run_info(3, 9)};
+  const std::vector<std::vector<StoredResult>> results = {
+      {stored("F", "A", Status::Breach, 20), stored("F", "B", Status::Ok, 5), stored("F", "C", Status::Signal, 10),
+       stored("F", "D", Status::Breach, 30), stored("F", "E", Status::Signal, 9)},
+      {stored("F", "A", Status::Breach, 21), stored("F", "B", Status::Ok, 6), stored("F", "C", Status::Signal, 11),
+       stored("F", "D", Status::Breach, 30), stored("F", "E", Status::Signal, 9)},
+      {stored("F", "A", Status::Breach, 22), stored("F", "B", Status::Signal, 8), stored("F", "C", Status::Breach, 16),
+       stored("F", "D", Status::Signal, 12), stored("F", "F", Status::Breach, 40)},
+  };
+  const ReportHistory history = build_history(runs, results);
+  ASSERT_TRUE(history.current && history.previous);
+  EXPECT_EQ(history.current->id, 3);
+  EXPECT_EQ(history.previous->id, 2);
+  auto key = [](const std::string& corporation) {
+    return result_key("F", {GroupField{"corporation", std::nullopt, corporation}, GroupField{"year", 2026, std::nullopt}});
+  };
+  const ResultHistory& a = history.results.at(key("A"));
+  EXPECT_EQ(a.streak, 3u);
+  EXPECT_EQ(a.status_since, days_from_civil(2026, 3, 1));
+  EXPECT_FALSE(a.movement);
+  EXPECT_EQ(a.points.size(), 3u);
+  EXPECT_EQ(history.results.at(key("B")).movement, Movement::New);
+  EXPECT_EQ(history.results.at(key("C")).movement, Movement::Worse);
+  EXPECT_EQ(history.results.at(key("D")).movement, Movement::Better);
+  EXPECT_EQ(history.results.at(key("F")).movement, Movement::New);
+  EXPECT_EQ(history.results.at(key("F")).streak, 1u);
+  ASSERT_EQ(history.changes.size(), 5u);  // B new, C worse, D better, F new, E gone
+  EXPECT_EQ(history.changes.back().movement, Movement::Other);
+  EXPECT_FALSE(history.changes.back().to);
+  EXPECT_EQ(*history.changes.back().from, Status::Signal);
+}
+
+TEST(History, ResolvedWhenAProblemBecomesOk) {
+  const std::vector<RunInfo> runs = {run_info(1, 3), run_info(2, 6)};
+  const std::vector<std::vector<StoredResult>> results = {{stored("F", "A", Status::Breach, 20)},
+                                                          {stored("F", "A", Status::Ok, 5)}};
+  const ReportHistory history = build_history(runs, results);
+  ASSERT_EQ(history.changes.size(), 1u);
+  EXPECT_EQ(history.changes[0].movement, Movement::Resolved);
+  EXPECT_EQ(history.changes[0].from_measure, "20.00%");
+}
+
+}  // namespace
+}  // namespace toets
