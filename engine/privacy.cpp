@@ -103,6 +103,12 @@ std::string pseudonym(std::string_view id, std::string_view key) {
   return "p-" + hmac_sha256_hex(key, id).substr(0, 12);
 }
 
+Rejection loggable_rejection(std::string_view dataset, const Rejection& rejection) {
+  LoadReport load;
+  load.dataset = std::string(dataset);
+  return Privacy(ReportOptions{}).rejection(load, rejection);
+}
+
 Privacy::Privacy(const ReportOptions& options)
     : key_(options.pseudonym_key), min_group_size_(options.min_group_size) {}
 

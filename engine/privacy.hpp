@@ -33,6 +33,10 @@ bool is_id_column(std::string_view column);
 // "p-" and the first 12 hex digits of HMAC-SHA256(key, id). Deterministic for a key.
 std::string pseudonym(std::string_view id, std::string_view key);
 
+// A rejection of a `dataset` row as a log line or a report may show it (Privacy::rejection
+// without pseudonyms): the value only for a non-personal canonical column, never a whole record.
+Rejection loggable_rejection(std::string_view dataset, const Rejection& rejection);
+
 // HMAC-SHA256 (RFC 2104) as 64 hex digits; exposed for its test vectors (RFC 4231).
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 

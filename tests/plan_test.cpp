@@ -369,5 +369,37 @@ TEST(PlanCli, RunPrintsWhatItDidAndExitsAsCheck) {
   fs::remove_all(dir);
 }
 
+// Logs (stderr) name the line and the column of a rejected row, never a personal value in it.
+TEST(PlanCli, LogsNeverPrintPersonalValues) {
+  const fs::path dir = temp_dir("logs");
+  std::ofstream(dir / "lets.csv")
+      << "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,new_build,"
+         "rent,household_size,household_income,applicant_age,channel,energy_label\n"
+      << "A1,Trivire,Dordrecht,,,2026-03-01,V1,sociaal,true,false,612.35,1,99887.6x,40,regulier,C\n"
+      << "A2,Trivire,Dordrecht,,,2026-03-01,V2,sociaal,true,false,612.35,1,98765.43,119,regulier,C,extra\n"
+      << "A3,Trivire,Dordrecht,,,2026-03-01,V3,sociaal,true,false,612.35,1,23456.78,-7,regulier,C\n";
+  const std::string data = " --data allocations=" + (dir / "lets.csv").string();
+  for (const std::string& command :
+       {"-vv import --db " + (dir / "s.db").string() + data,
+        "-vv check rules/dordrecht-2026-2027.toets --as-of 2026-11-23" + data,
+        "-vv check rules/dordrecht-2026-2027.toets --as-of 2026-11-23 --format html" + data}) {
+    const std::string full = "cd '" + kSource + "' && '" + TOETS_BINARY + "' " + command + " > '" +
+                             (dir / "out").string() + "' 2> '" + (dir / "err").string() + "'";
+    ASSERT_NE(std::system(full.c_str()), -1);
+    const std::string both = read(dir / "out") + read(dir / "err");
+    EXPECT_NE(both.find("household_income"), std::string::npos) << command << "\n" << both;  // the column is named
+    // (Ages only outside the HTML, whose chart coordinates are numbers too.)
+    const bool html = command.find("html") != std::string::npos;
+    for (const char* personal : {"99887", "98765", "23456", "119", ",-7", "'-7'"}) {
+      if (html && std::string(personal).find_first_not_of("0123456789") == std::string::npos &&
+          std::string(personal).size() < 5) {
+        continue;
+      }
+      EXPECT_EQ(both.find(personal), std::string::npos) << command << " prints " << personal << "\n" << both;
+    }
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace toets

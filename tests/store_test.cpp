@@ -1074,6 +1074,51 @@ TEST(StoreCli, WrongInputIsExitTwoAndChangesNothing) {
   EXPECT_NE(single.err.find("nothing to compare"), std::string::npos) << single.err;
 }
 
+// A real export goes in with its mapping and dialect (the same reader as check): the store then
+// holds exactly what the canonical twin of the export gives.
+TEST(StoreCli, ImportReadsExportsWithTheirMapping) {
+  TempDir dir;
+  const std::string exports = "fixtures/exports/";
+  const std::string from_export = dir.file("export.db");
+  const std::string from_canonical = dir.file("canonical.db");
+  const Outcome imported = toets("import --db '" + from_export + "' --data allocations=" + exports +
+                                 "allocations-export.csv --mapping allocations=" + exports +
+                                 "allocations-export.map --rejects '" + dir.file("rejected.csv") + "' --format json");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  const auto outcome = nlohmann::json::parse(imported.out);
+  EXPECT_GT(outcome[0]["rows_rejected"].get<int>(), 0);
+  EXPECT_EQ(outcome[0]["rows_read"].get<int>(),
+            outcome[0]["rows_stored"].get<int>() + outcome[0]["rows_rejected"].get<int>());
+  EXPECT_NE(read_file(dir.file("rejected.csv")).find("dataset,file,line,column,value,reason"), std::string::npos);
+  ASSERT_EQ(toets("import --db '" + from_canonical + "' --data allocations=" + exports + "allocations.canonical.csv")
+                .exit_code,
+            0);
+  const auto rows = [](const std::string& path) {
+    Db db(path, SQLITE_OPEN_READONLY);
+    return db.rows(
+        "SELECT allocation_id, corporation, municipality, kern, neighbourhood, contract_date, dwelling_id, segment, "
+        "daeb, new_build, rent_cents, household_size, household_income_cents, applicant_age, channel, energy_label "
+        "FROM allocations ORDER BY allocation_id");
+  };
+  const auto stored = rows(from_export);
+  EXPECT_EQ(stored.size(), outcome[0]["rows_stored"].get<std::size_t>());
+  EXPECT_EQ(stored, rows(from_canonical));
+
+  // --strict: a rejected row stops the import; no store is made.
+  const std::string strict = dir.file("strict.db");
+  const Outcome refused = toets("import --db '" + strict + "' --strict --data allocations=" + exports +
+                                "allocations-export.csv --mapping allocations=" + exports + "allocations-export.map");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("nothing was imported"), std::string::npos) << refused.err;
+  EXPECT_FALSE(fs::exists(strict));
+  // A dialect mistake is found before anything is read.
+  const Outcome wrong = toets("import --db '" + strict + "' --delimiter tab --data allocations=" + exports +
+                              "allocations.canonical.csv");
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("--delimiter 'tab'"), std::string::npos) << wrong.err;
+  EXPECT_FALSE(fs::exists(strict));
+}
+
 // check --db gives the same results as check on the files, and the same as --data sqlite:.
 TEST(StoreCli, CheckFromTheStoreEqualsCheckFromTheFiles) {
   TempDir dir;

@@ -25,6 +25,7 @@
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
 #include "engine/plan.hpp"
+#include "engine/privacy.hpp"
 #include "engine/report.hpp"
 #include "engine/store.hpp"
 
@@ -194,8 +195,9 @@ toets::LoadedDataset load_data(const toets::DatasetSchema& schema, const std::st
   return loaded;
 }
 
-// --rejects and --strict, once every input is loaded: false when the check must not run.
-bool report_rejections(const toets::CheckReport& report, const CheckOptions& options) {
+// --rejects and --strict, once every input is loaded: false when the check (or import) must not run.
+bool report_rejections(const toets::CheckReport& report, const CheckOptions& options,
+                       const char* nothing_done = "nothing was checked") {
   std::vector<const toets::LoadReport*> loads;
   std::uint64_t rejected = 0;
   for (const auto& input : report.inputs) {
@@ -214,7 +216,7 @@ bool report_rejections(const toets::CheckReport& report, const CheckOptions& opt
   }
   if (!options.strict || rejected == 0) return true;
   std::cerr << "toets: error: --strict: " << rejected << " row" << (rejected == 1 ? " was" : "s were")
-            << " rejected; nothing was checked\n";
+            << " rejected; " << nothing_done << "\n";
   for (const toets::LoadReport* load : loads) {
     if (load->rows_rejected == 0) continue;
     std::cerr << "  " << load->file << ": " << load->rows_rejected << " of " << load->rows_read << " "
@@ -479,6 +481,7 @@ struct ImportOptions {
   std::vector<std::string> data;
   bool replace = false;
   std::string format = "text";
+  CheckOptions input;  // how the files are read: format_in, delimiter, decimal, encoding, mappings, strict, rejects
 };
 
 // Rejections shown per file on stderr; all of them are kept in the store.
@@ -506,6 +509,8 @@ int run_import(const ImportOptions& options) {
     std::cerr << "toets: error: nothing to import: give at least one --data KIND=FILE\n";
     return kExitInvalid;
   }
+  std::map<std::string, toets::InputSpec> input_dialects;
+  if (!input_specs(options.input, seen_kinds, input_dialects)) return kExitInvalid;
 
   // An existing store is opened first (a wrong --db is found before a long read); a new one only
   // once every file has been read, so that a mistake leaves no empty store behind.
@@ -527,7 +532,8 @@ int run_import(const ImportOptions& options) {
     spdlog::info("reading {} from {}", schema->name, path);
     std::string sha256;
     try {
-      loaded.push_back(std::make_unique<toets::LoadedDataset>(load_data(*schema, path, &sha256)));
+      loaded.push_back(
+          std::make_unique<toets::LoadedDataset>(load_data(*schema, path, &sha256, input_dialects[schema->name])));
     } catch (const toets::DataFileError& e) {
       std::cerr << "toets: error: " << e.what() << "\nnothing was imported\n";
       return kExitInvalid;
@@ -540,6 +546,12 @@ int run_import(const ImportOptions& options) {
       return kExitInvalid;
     }
     requests.push_back(toets::ImportRequest{schema, path, sha256, loaded.back().get()});
+  }
+  {
+    // --rejects and --strict as for check: the rejected rows to a file; any rejected row stops it.
+    toets::CheckReport loads;
+    for (const auto& data : loaded) loads.inputs.push_back(toets::InputSummary{data->report, true});
+    if (!report_rejections(loads, options.input, "nothing was imported")) return kExitInvalid;
   }
   if (!store) {
     store = toets::Store::open(options.db, toets::StoreAccess::Create, error);
@@ -556,7 +568,8 @@ int run_import(const ImportOptions& options) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& outcome : outcomes) {
       nlohmann::ordered_json rejections = nlohmann::ordered_json::array();
-      for (const auto& r : outcome.rejections) {
+      for (const auto& rejection : outcome.rejections) {
+        const toets::Rejection r = toets::loggable_rejection(outcome.kind, rejection);  // no personal values
         rejections.push_back({{"line", r.line}, {"column", r.column}, {"value", r.value}, {"reason", r.reason}});
       }
       out.push_back({{"kind", outcome.kind},
@@ -591,7 +604,7 @@ int run_import(const ImportOptions& options) {
     spdlog::warn("{}: {} of {} rows rejected and not stored", outcome.source, outcome.rows_rejected, outcome.rows_read);
     const std::size_t shown = std::min(outcome.rejections.size(), kShownRejections);
     for (std::size_t i = 0; i < shown; ++i) {
-      const auto& r = outcome.rejections[i];
+      const toets::Rejection r = toets::loggable_rejection(outcome.kind, outcome.rejections[i]);  // no personal values
       spdlog::warn("  line {}{}{}: {}", r.line, r.column.empty() ? "" : ", " + r.column,
                    r.value.empty() ? "" : " '" + r.value + "'", r.reason);
     }
@@ -779,6 +792,21 @@ int main(int argc, char** argv) {
   import->add_option("--format", import_options.format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  import->add_option("--format-in", import_options.input.format_in, "Format of the --data files (default: by extension)")
+      ->type_name("auto|csv|json|jsonl");
+  import->add_option("--delimiter", import_options.input.delimiter, "CSV field delimiter (default: from the header line)")
+      ->type_name("auto|comma|semicolon");
+  import->add_option("--decimal", import_options.input.decimal,
+                     "Decimal mark in amounts (default: comma in ';'-separated files, else point)")
+      ->type_name("auto|point|comma");
+  import->add_option("--encoding", import_options.input.encoding, "Text encoding of the --data files (default: UTF-8)")
+      ->type_name("auto|utf-8|cp1252");
+  import->add_option("--mapping", import_options.input.mappings,
+                     "Column mapping for one dataset's files (docs/data-input.md)")
+      ->type_name("KIND=FILE");
+  import->add_flag("--strict", import_options.input.strict, "Any rejected row: exit 2 and import nothing");
+  import->add_option("--rejects", import_options.input.rejects, "Write the rejected rows with their reasons to FILE (CSV)")
+      ->type_name("FILE");
 
   HistoryOptions history_options;
   CLI::App* history = app.add_subcommand("history", "List the check runs (or imports) recorded in a store");
