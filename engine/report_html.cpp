@@ -87,7 +87,7 @@ details summary{cursor:pointer;color:var(--ink);font-weight:600}
 .note{font-size:12px;color:var(--muted);font-style:italic}
 footer{margin-top:30px;border-top:1px solid var(--line);padding-top:8px;font-size:11.5px;color:var(--muted)}
 .empty{color:var(--muted);font-style:italic}
-@media (max-width:760px){.rule-body{flex-direction:column}.chart{flex-basis:auto}}
+@media screen and (max-width:760px){.rule-body{flex-direction:column}.chart{flex-basis:auto}}
 @page{size:A4;margin:12mm 11mm 14mm}
 @media print{
  html,body{background:#fff}
@@ -98,7 +98,9 @@ footer{margin-top:30px;border-top:1px solid var(--line);padding-top:8px;font-siz
  h3{break-after:avoid}
  .rule{border-color:#bbb;break-inside:avoid;padding:8px 10px;margin:8px 0}
  tr{break-inside:avoid}
- .chart{flex-basis:300px}.chart svg.plot{width:300px}
+ .rule-body{gap:10px}
+ .chart{flex-basis:250px}.chart svg.plot{width:250px}
+ .legend{font-size:9px}
  details:not([open]) summary::after{content:" \2014  in de digitale versie";font-weight:400;color:var(--muted)}
  a{text-decoration:none}
  th,td{padding:3px 5px}
