@@ -1354,6 +1354,24 @@ TEST(StoreReadOnly, ReadingCommandsFromAnotherProcessChangeNothing) {
   }
 }
 
+// Someone switched the store to WAL with sqlite3: the next writing command makes it a one-file
+// store with a rollback journal again, and the data is all there.
+TEST(StoreReadOnly, AStoreSwitchedToWalIsSwitchedBack) {
+  TempDir dir;
+  const std::string db = dir.file("store.db");
+  ASSERT_EQ(toets("import --db '" + db + "' --data allocations=" + kFixtureDir + "/allocations.csv").exit_code, 0);
+  {
+    Db handle(db);
+    EXPECT_EQ(handle.value("PRAGMA journal_mode = WAL"), "wal");
+  }
+  EXPECT_EQ(read_file(db)[18], 2);
+  ASSERT_EQ(toets("import --db '" + db + "' --data stock=" + kFixtureDir + "/stock.csv").exit_code, 0);
+  EXPECT_EQ(read_file(db)[18], 1);
+  EXPECT_TRUE(sidecar_files(db).empty());
+  const auto imports = nlohmann::json::parse(toets("history --db '" + db + "' --imports --format json").out);
+  EXPECT_EQ(imports.size(), 2u);
+}
+
 // ---------------------------------------------------------------------------------------------
 // An import killed at random points leaves the store as it was, or fully updated
 
