@@ -116,13 +116,38 @@ bool Privacy::indicative(const RuleResult& result) const {
   return result.records > 0 && result.records < min_group_size_;
 }
 
+namespace {
+
+// The rule groups by a personal column (per household_size, per applicant_age).
+bool groups_by_personal(const RuleResult& result) {
+  if (result.rule == nullptr || result.rule->dataset == nullptr) return false;
+  for (const auto& key : result.rule->group_keys) {
+    if (key.column < result.rule->dataset->columns.size() &&
+        is_personal_column(result.rule->dataset->name, result.rule->dataset->columns[key.column].name)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 bool Privacy::evidence_withheld(const RuleResult& result) const {
-  return indicative(result) && !result.evidence.empty();
+  return (indicative(result) || groups_by_personal(result)) && !result.evidence.empty();
+}
+
+std::string Privacy::withheld_reason(const RuleResult& result, bool dutch) const {
+  if (indicative(result)) {
+    return dutch ? "indicatief: minder dan " + std::to_string(min_group_size_) + " records in de groep"
+                 : "indicative: fewer than " + std::to_string(min_group_size_) + " records in the group";
+  }
+  return dutch ? "de groep is een persoonsgegeven (huishouden, inkomen of leeftijd)"
+               : "the group is a personal value (household, income or age)";
 }
 
 std::vector<std::string> Privacy::evidence(const RuleResult& result) const {
   std::vector<std::string> shown;
-  if (indicative(result)) return shown;
+  if (indicative(result) || groups_by_personal(result)) return shown;
   shown.reserve(result.evidence.size());
   for (const auto& raw : result.evidence) shown.push_back(id(raw));
   return shown;

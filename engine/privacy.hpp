@@ -46,8 +46,11 @@ class Privacy {
 
   // 0 < records < min_group_size: figures are indicative, evidence withheld.
   bool indicative(const RuleResult& result) const;
-  // The evidence may not be shown (indicative group); the count may.
+  // The evidence may not be shown (an indicative group, or a group that is a personal value:
+  // `per household_size` would tie each listed id to its household's size); the count may.
   bool evidence_withheld(const RuleResult& result) const;
+  // Why, in words: "fewer than 5 records in the group" (English) or Dutch.
+  std::string withheld_reason(const RuleResult& result, bool dutch) const;
   // The ids to show: pseudonymised when a key is set; empty when withheld.
   std::vector<std::string> evidence(const RuleResult& result) const;
   // The measure aggregates a personal column over an indicative group: show no value.

@@ -685,6 +685,12 @@ class HtmlWriter {
               " \xE2\x80\x93 " + h(date_text(*rs.valid_to, lang_));
     }
     meta += (meta.empty() ? "" : " \xC2\xB7 ") + h(word(lang_, "as_of")) + " " + h(date_text(report.as_of, lang_));
+    if (s.history != nullptr && s.history->current) {
+      meta += " \xC2\xB7 " + h(word(lang_, "run")) + " " + std::to_string(s.history->current->id);
+      if (s.history->previous) {
+        meta += " (" + h(word(lang_, "previous_run")) + " " + h(run_text(*s.history->previous, lang_)) + ")";
+      }
+    }
     out += "<p class=\"muted small\">" + meta + "</p>\n";
     if (!rs.source.empty()) out += "<p class=\"muted small\">" + h(word(lang_, "source")) + ": " + h(rs.source) + "</p>\n";
 
@@ -925,10 +931,8 @@ class HtmlWriter {
     if (!r.message.empty()) more.push_back(h(word(lang_, "message")) + ": " + h(message_text(privacy_.message(r.message), lang_)));
     if (!r.evidence.empty()) {
       if (privacy_.evidence_withheld(r)) {
-        char buffer[200];
-        std::snprintf(buffer, sizeof buffer, std::string(word(lang_, "evidence_withheld")).c_str(),
-                      static_cast<int>(options_.min_group_size));
-        more.push_back("<b>" + h(word(lang_, "evidence")) + " (" + std::to_string(r.evidence.size()) + "):</b> " + h(buffer));
+        more.push_back("<b>" + h(word(lang_, "evidence")) + " (" + std::to_string(r.evidence.size()) + "):</b> " +
+                       h(word(lang_, "not_shown")) + " (" + h(privacy_.withheld_reason(r, lang_ == Lang::Nl)) + ")");
       } else {
         const std::vector<std::string> ids = privacy_.evidence(r);
         constexpr std::size_t kShown = 500;

@@ -44,8 +44,7 @@ std::string details(const RuleResult& r, const Privacy& privacy) {
   if (const std::string forecast = forecast_sentence(r, Lang::En); !forecast.empty()) text += "forecast: " + forecast + "\n";
   if (!r.message.empty()) text += "note: " + privacy.message(r.message) + "\n";
   if (privacy.evidence_withheld(r)) {
-    text += "records (" + std::to_string(r.evidence.size()) + "): not listed (indicative: fewer than " +
-            std::to_string(privacy.min_group_size()) + " records in the group)\n";
+    text += "records (" + std::to_string(r.evidence.size()) + "): not listed (" + privacy.withheld_reason(r, false) + ")\n";
   } else if (!r.evidence.empty()) {
     const auto ids = privacy.evidence(r);
     text += "records (" + std::to_string(ids.size()) + "):";

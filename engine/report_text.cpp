@@ -216,8 +216,8 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
     if (!result.remedy_text.empty()) out << "    remedy: " << result.remedy_text << "\n";
     if (!result.message.empty()) out << "    " << privacy.message(result.message) << "\n";
     if (privacy.evidence_withheld(result)) {
-      out << "    records (" << result.evidence.size() << "): not listed (indicative: fewer than "
-          << options.min_group_size << " records in the group)\n";
+      out << "    records (" << result.evidence.size() << "): not listed (" << privacy.withheld_reason(result, false)
+          << ")\n";
     } else if (!result.evidence.empty()) {
       const std::vector<std::string> evidence = privacy.evidence(result);
       out << "    records (" << evidence.size() << "): ";

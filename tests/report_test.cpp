@@ -272,6 +272,23 @@ TEST(Privacy, SmallGroupsAreIndicativeAndTheirRecordsWithheld) {
   EXPECT_NE(render(check->report, "json", four).find("\"K0\""), std::string::npos);
 }
 
+TEST(Privacy, GroupsThatArePersonalValuesListNoRecords) {
+  const std::string rules = "ruleset p { }\nrule S \"per size\" { over allocations per household_size "
+                            "measure count(rent > \u20ac600) breach when measure > 2 }\n";
+  auto check = run_check(rules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  ASSERT_FALSE(check->report.results.empty());
+  EXPECT_EQ(check->report.results[0].status, Status::Breach);
+  EXPECT_FALSE(check->report.results[0].evidence.empty());
+  for (const std::string& format : kFormats) {
+    const std::string out = render(check->report, format, {});
+    EXPECT_EQ(out.find("A&lt;0&gt;"), std::string::npos) << format;
+    EXPECT_EQ(out.find("A<0>"), std::string::npos) << format;
+    EXPECT_EQ(out.find("\"K0\""), std::string::npos) << format;
+  }
+  EXPECT_NE(render(check->report, "text", {}).find("the group is a personal value"), std::string::npos);
+}
+
 TEST(Privacy, AnAverageIncomeOfASmallGroupIsWithheld) {
   auto check = run_check(kRules, hostile_lets());
   ASSERT_NE(check, nullptr);
