@@ -185,7 +185,8 @@ nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& op
 
 void write_json_report(const CheckReport& report, std::ostream& out, const ReportOptions& options,
                        const ReportHistory* history) {
-  out << report_to_json(report, options, history).dump(2) << "\n";
+  // A rule file or an export may hold bytes that are not UTF-8: shown as U+FFFD, never an exception.
+  out << report_to_json(report, options, history).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace toets

@@ -197,6 +197,19 @@ TEST(Escaping, BrokenUtf8AndControlCharactersBecomeReplacementCharacters) {
   EXPECT_EQ(report::escape_xml("€ 612,35"), "€ 612,35");
 }
 
+TEST(Escaping, ATitleThatIsNotUtf8RendersInEveryFormat) {
+  // From fuzz/regressions/rules/invalid-utf8-title-json-report: "caf\xE9 \xC3(" as a rule title.
+  // The checker refuses such a file now; the writers must not depend on it.
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  for (auto& rule : check->rules->rules) rule.title = "caf\xE9 \xC3(";
+  for (const std::string& format : kFormats) {
+    std::string out;
+    EXPECT_NO_THROW(out = render(check->report, format, {})) << format;
+    if (format != "text") EXPECT_NE(out.find("caf\xEF\xBF\xBD"), std::string::npos) << format;
+  }
+}
+
 TEST(Escaping, MarkdownKeepsComparisonsReadableButNeutralisesMarkup) {
   EXPECT_EQ(report::escape_markdown("< 95%"), "< 95%");
   EXPECT_EQ(report::escape_markdown("<script>"), "\\<script>");
