@@ -809,9 +809,9 @@ CREATE TABLE imports (
   rows_replaced INTEGER NOT NULL,
   live_rows INTEGER NOT NULL,
   notes TEXT NOT NULL,
-  engine_version TEXT NOT NULL,
-  UNIQUE (kind, sha256)
+  engine_version TEXT NOT NULL
 );
+CREATE INDEX imports_content ON imports (kind, sha256, id);
 CREATE TABLE import_rejections (
   import_id INTEGER NOT NULL REFERENCES imports(id),
   seq INTEGER NOT NULL,
@@ -1206,15 +1206,16 @@ std::vector<ImportOutcome> Store::import(const std::vector<ImportRequest>& reque
     outcome.sha256 = request.sha256;
     outcome.rows_read = loaded.report.rows_read;
 
-    {
-      Statement earlier(db_, path_, "SELECT id, imported_at, source FROM imports WHERE kind = ?1 AND sha256 = ?2");
-      earlier.bind(1, std::string_view(schema.name));
-      earlier.bind(2, std::string_view(request.sha256));
-      if (earlier.step()) {
+    // The same content imported before is skipped when importing it again would change nothing:
+    // no later import of the kind has replaced a record since (merge), or it is still the whole
+    // of the kind (replace). Otherwise it is imported again, and the last import wins as always.
+    if (const auto earlier = earlier_import(schema.name, request.sha256, mode)) {
+      outcome.earlier_import = earlier->id;
+      outcome.earlier_time = earlier->imported_at;
+      outcome.earlier_source = earlier->source;
+      if (earlier->current) {
         outcome.skipped = true;
-        outcome.import_id = earlier.integer(0);
-        outcome.earlier_time = earlier.string(1);
-        outcome.earlier_source = earlier.string(2);
+        outcome.import_id = earlier->id;
         outcomes.push_back(std::move(outcome));
         continue;
       }
@@ -1245,92 +1246,111 @@ std::vector<ImportOutcome> Store::import(const std::vector<ImportRequest>& reque
     const std::int64_t import_id = sqlite3_last_insert_rowid(db_);
     outcome.import_id = import_id;
 
-    // The rows: an upsert on the record key. A key met twice in this one import is a duplicate in
-    // the file itself: the first stays, the later one is rejected (the WHERE makes it a no-op).
+    // The rows: an upsert on the record key. A record the store holds with other values is
+    // replaced (and moves to this import); one it holds with the same values stays as it is (it
+    // still comes from the import that brought it). When the upsert changes nothing, the key is
+    // looked up: held by this very import, it is a duplicate in the file itself, and the first
+    // one stays while the later is rejected.
+    const std::vector<std::uint32_t> key = record_key(schema);
     std::string sql = "INSERT INTO " + table + " (";
     std::string values;
     std::string updates;
+    std::string differs;
     int parameter = 0;
-    for (const ColumnSchema& column : schema.columns) {
-      sql += quote_identifier(stored_name(column)) + ", ";
+    for (std::uint32_t c = 0; c < schema.columns.size(); ++c) {
+      const std::string name = quote_identifier(stored_name(schema.columns[c]));
+      sql += name + ", ";
       values += "?" + std::to_string(++parameter) + ", ";
-      updates += quote_identifier(stored_name(column)) + " = excluded." + quote_identifier(stored_name(column)) + ", ";
+      updates += name + " = excluded." + name + ", ";
+      if (std::find(key.begin(), key.end(), c) == key.end()) {
+        differs += std::string(differs.empty() ? "" : " OR ") + table + "." + name + " IS NOT excluded." + name;
+      }
     }
     sql += "import_id, source_line) VALUES (" + values + "?" + std::to_string(parameter + 1) + ", ?" +
            std::to_string(parameter + 2) + ") ON CONFLICT (";
-    bool first = true;
-    for (const std::uint32_t c : record_key(schema)) {
-      sql += (first ? "" : ", ") + quote_identifier(schema.columns[c].name);
-      first = false;
+    std::string lookup = "SELECT import_id FROM " + table + " WHERE ";
+    for (std::size_t k = 0; k < key.size(); ++k) {
+      const std::string name = quote_identifier(schema.columns[key[k]].name);
+      sql += (k == 0 ? "" : ", ") + name;
+      lookup += (k == 0 ? "" : " AND ") + name + " = ?" + std::to_string(k + 1);
     }
     sql += ") DO UPDATE SET " + updates + "import_id = excluded.import_id, source_line = excluded.source_line WHERE " +
-           table + ".import_id <> excluded.import_id";
+           table + ".import_id <> excluded.import_id AND (" + (differs.empty() ? "0" : differs) + ")";
     Statement insert(db_, path_, sql);
+    Statement holder(db_, path_, lookup);
 
     const Dataset& data = loaded.data;
-    const int column_count = static_cast<int>(schema.columns.size());
     std::vector<std::array<char, 16>> date_buffers(schema.columns.size());
+    // Binds a cell as the store keeps it (text without a copy: it lives in `data` or the schema).
+    const auto bind_cell = [&](Statement& statement, int slot, std::uint32_t index, std::size_t row) {
+      const ColumnSchema& column = schema.columns[index];
+      const ColumnData& cells = data.column(index);
+      if (column.type == ValueType::Money) {
+        const std::int64_t cents = cells.cents[row];
+        if (cents == kNull64) statement.bind_null(slot);
+        else statement.bind(slot, cents);
+        return;
+      }
+      if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
+        const std::string_view text = cells.raw_text(row);
+        if (text.empty()) statement.bind_null(slot);
+        else statement.bind(slot, text);
+        return;
+      }
+      const std::int32_t value = cells.values[row];
+      if (value == kNull32) {
+        statement.bind_null(slot);
+        return;
+      }
+      switch (column.type) {
+        case ValueType::Text: statement.bind(slot, std::string_view(cells.dictionary.value(value))); break;
+        case ValueType::Enum:
+          statement.bind(slot, std::string_view(column.enum_values[static_cast<std::size_t>(value)]));
+          break;
+        case ValueType::Date: statement.bind(slot, date_text(value, date_buffers[index])); break;
+        default: statement.bind(slot, std::int64_t{value}); break;
+      }
+    };
+
+    const auto column_count = static_cast<std::uint32_t>(schema.columns.size());
     std::vector<Rejection> duplicates;
-    std::uint64_t stored = 0;
+    std::uint64_t written = 0;    // inserted or replaced
+    std::uint64_t unchanged = 0;  // held already with the same values
     for (std::size_t row = 0; row < data.row_count(); ++row) {
-      for (int c = 0; c < column_count; ++c) {
-        const auto index = static_cast<std::uint32_t>(c);
-        const ColumnSchema& column = schema.columns[index];
-        const ColumnData& cells = data.column(index);
-        const int slot = c + 1;
-        if (column.type == ValueType::Money) {
-          const std::int64_t cents = cells.cents[row];
-          if (cents == kNull64) insert.bind_null(slot);
-          else insert.bind(slot, cents);
-          continue;
-        }
-        if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
-          const std::string_view text = cells.raw_text(row);
-          if (text.empty()) insert.bind_null(slot);
-          else insert.bind(slot, text);
-          continue;
-        }
-        const std::int32_t value = cells.values[row];
-        if (value == kNull32) {
-          insert.bind_null(slot);
-          continue;
-        }
-        switch (column.type) {
-          case ValueType::Text: insert.bind(slot, std::string_view(cells.dictionary.value(value))); break;
-          case ValueType::Enum:
-            insert.bind(slot, std::string_view(column.enum_values[static_cast<std::size_t>(value)]));
-            break;
-          case ValueType::Date: insert.bind(slot, date_text(value, date_buffers[index])); break;
-          default: insert.bind(slot, std::int64_t{value}); break;
-        }
-      }
-      insert.bind(column_count + 1, import_id);
-      insert.bind(column_count + 2, static_cast<std::int64_t>(data.source_line(row)));
+      for (std::uint32_t c = 0; c < column_count; ++c) bind_cell(insert, static_cast<int>(c + 1), c, row);
+      insert.bind(static_cast<int>(column_count + 1), import_id);
+      insert.bind(static_cast<int>(column_count + 2), static_cast<std::int64_t>(data.source_line(row)));
       insert.step();
-      if (sqlite3_changes(db_) == 0) {
-        std::string key_text;
-        for (const std::uint32_t c : record_key(schema)) {
-          key_text += (key_text.empty() ? "" : ", ") + data.cell_text(c, row);
-        }
-        duplicates.push_back(Rejection{data.source_line(row), schema.columns[record_key(schema).front()].name,
-                                       printable(key_text),
-                                       "a second record with the same key (" + key_text + ") in this file; the first "
-                                       "one is kept"});
-      } else {
-        ++stored;
-      }
+      const bool changed = sqlite3_changes(db_) != 0;
       insert.reset();
+      if (changed) {
+        ++written;
+        continue;
+      }
+      for (std::size_t k = 0; k < key.size(); ++k) bind_cell(holder, static_cast<int>(k + 1), key[k], row);
+      const std::int64_t held_by = holder.step() ? holder.integer(0) : 0;
+      holder.reset();
+      if (held_by != import_id) {
+        ++unchanged;
+        continue;
+      }
+      std::string key_text;
+      for (const std::uint32_t c : key) key_text += (key_text.empty() ? "" : ", ") + data.cell_text(c, row);
+      duplicates.push_back(Rejection{data.source_line(row), schema.columns[key.front()].name, printable(key_text),
+                                     "a second record with the same key (" + key_text + ") in this file; the first "
+                                     "one is kept"});
     }
 
     const std::uint64_t after = count_rows();
-    outcome.rows_stored = stored;
+    outcome.rows_stored = written + unchanged;
+    outcome.rows_unchanged = unchanged;
     outcome.rows_rejected = loaded.report.rows_rejected + duplicates.size();
     if (mode == ImportMode::Replace) {
-      outcome.rows_new = stored;
+      outcome.rows_new = written;
       outcome.rows_replaced = before;
     } else {
       outcome.rows_new = after - before;
-      outcome.rows_replaced = stored - outcome.rows_new;
+      outcome.rows_replaced = written - outcome.rows_new;
     }
     outcome.rejections = loaded.report.rejections;
     outcome.rejections.insert(outcome.rejections.end(), duplicates.begin(), duplicates.end());
@@ -1357,7 +1377,7 @@ std::vector<ImportOutcome> Store::import(const std::vector<ImportRequest>& reque
                        "UPDATE imports SET rows_accepted = ?2, rows_rejected = ?3, rows_new = ?4, rows_replaced = ?5, "
                        "notes = ?6, rows_read = ?7 WHERE id = ?1");
       update.bind(1, import_id);
-      update.bind(2, static_cast<std::int64_t>(stored));
+      update.bind(2, static_cast<std::int64_t>(outcome.rows_stored));
       update.bind(3, static_cast<std::int64_t>(outcome.rows_rejected));
       update.bind(4, static_cast<std::int64_t>(outcome.rows_new));
       update.bind(5, static_cast<std::int64_t>(outcome.rows_replaced));
@@ -1408,7 +1428,7 @@ std::map<DatasetKind, StoreDataset> Store::load(const std::vector<const DatasetS
       if (import.live_rows == 0) continue;
       input.imports.push_back(import.id);
       from += std::string(from.empty() ? "" : ", ") + "import " + std::to_string(import.id) + " (" + import.source +
-              ", " + std::to_string(import.live_rows) + " rows)";
+              ", " + std::to_string(import.live_rows) + (import.live_rows == 1 ? " row)" : " rows)");
     }
     loaded.loaded.report.notes.insert(loaded.loaded.report.notes.begin(),
                                       "read from the store: " + (from.empty() ? std::string("no rows") : from));
@@ -1542,6 +1562,40 @@ std::int64_t Store::record_run(const CheckReport& report, const std::string& rul
   return run_id;
 }
 
+std::optional<Store::EarlierImport> Store::earlier_import(const std::string& kind, const std::string& sha256,
+                                                          ImportMode mode) {
+  Statement earlier(db_, path_,
+                    "SELECT id, imported_at, source, mode FROM imports WHERE kind = ?1 AND sha256 = ?2 "
+                    "ORDER BY id DESC LIMIT 1");
+  earlier.bind(1, std::string_view(kind));
+  earlier.bind(2, std::string_view(sha256));
+  if (!earlier.step()) return std::nullopt;
+  EarlierImport found{earlier.integer(0), earlier.string(1), earlier.string(2), false};
+  const bool was_replace = earlier.text(3) == "replace";
+
+  // A store laid out before imports could repeat a content hash (UNIQUE (kind, sha256)): there,
+  // content once imported is always skipped.
+  Statement unique(db_, path_,
+                   "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'imports' "
+                   "AND name LIKE 'sqlite_autoindex_imports_%'");
+  if (unique.step() && unique.integer(0) > 0) {
+    found.current = true;
+    return found;
+  }
+  if (mode == ImportMode::Merge) {
+    Statement later(db_, path_,
+                    "SELECT count(*) FROM imports WHERE kind = ?1 AND id > ?2 AND (mode = 'replace' OR rows_replaced > 0)");
+    later.bind(1, std::string_view(kind));
+    later.bind(2, found.id);
+    found.current = later.step() && later.integer(0) == 0;
+  } else {
+    Statement latest(db_, path_, "SELECT max(id) FROM imports WHERE kind = ?1");
+    latest.bind(1, std::string_view(kind));
+    found.current = was_replace && latest.step() && latest.integer(0) == found.id;
+  }
+  return found;
+}
+
 std::vector<RunInfo> Store::query_runs(const std::string& where, const std::vector<std::string>& arguments) {
   std::vector<RunInfo> runs;
   Transaction snapshot(db_, path_, Transaction::Kind::Read);
@@ -1667,6 +1721,9 @@ std::vector<ImportInfo> Store::imports() {
     info.rows_new = static_cast<std::uint64_t>(statement.integer(9));
     info.rows_replaced = static_cast<std::uint64_t>(statement.integer(10));
     info.live_rows = static_cast<std::uint64_t>(statement.integer(11));
+    if (info.mode == ImportMode::Merge && info.rows_accepted >= info.rows_new + info.rows_replaced) {
+      info.rows_unchanged = info.rows_accepted - info.rows_new - info.rows_replaced;
+    }
     info.engine_version = statement.string(12);
     out.push_back(std::move(info));
   }

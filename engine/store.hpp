@@ -101,14 +101,17 @@ struct ImportOutcome {
   std::string kind;
   std::string source;
   std::string sha256;
-  bool skipped = false;            // this content was imported before: nothing was done
+  bool skipped = false;            // this content was imported before and still is current: nothing was done
   std::int64_t import_id = 0;      // the new import, or the earlier one when skipped
-  std::string earlier_time;        // when skipped: when the earlier import was made
-  std::string earlier_source;      // when skipped: the file it came from then
+  std::int64_t earlier_import = 0; // the latest earlier import of the same content, if any (0: none)
+  std::string earlier_time;        // of that earlier import
+  std::string earlier_source;      // the file it came from then
   std::uint64_t rows_read = 0;
-  std::uint64_t rows_stored = 0;   // accepted rows now in the store
-  std::uint64_t rows_new = 0;      // of those, records the store did not have
-  std::uint64_t rows_replaced = 0; // merge: earlier records replaced by key; replace: earlier rows dropped
+  std::uint64_t rows_stored = 0;   // accepted rows now in the store: new + replaced + unchanged (merge)
+  std::uint64_t rows_new = 0;      // records the store did not have
+  std::uint64_t rows_replaced = 0; // merge: records the store held with other values, now replaced;
+                                   // replace: the earlier rows of the kind, all dropped
+  std::uint64_t rows_unchanged = 0;  // merge: records the store held with the same values (kept as they were)
   std::uint64_t rows_rejected = 0;
   std::vector<Rejection> rejections;  // the loader's and the store's (a key twice in one file)
 };
@@ -125,6 +128,7 @@ struct ImportInfo {
   std::uint64_t rows_rejected = 0;
   std::uint64_t rows_new = 0;
   std::uint64_t rows_replaced = 0;
+  std::uint64_t rows_unchanged = 0;  // merge: rows_accepted - rows_new - rows_replaced
   std::uint64_t live_rows = 0;     // rows of this import still current
   std::string engine_version;
 };
@@ -200,7 +204,11 @@ class Store {
   bool read_only() const { return access_ == StoreAccess::ReadOnly; }
 
   // Imports every request in one transaction: all of them are stored, or (on any failure or a
-  // kill) none. Content already imported for the same kind (same sha256) is skipped.
+  // kill) none. Merge: a record with a key the store holds replaces it when its values differ, and
+  // leaves it as it was (from its earlier import) when they are the same; the last import wins.
+  // Content imported before (same kind and sha256) is skipped when importing it again would
+  // change nothing: no later import of the kind replaced a record since (merge), or it is still
+  // the whole kind (replace). Otherwise it is imported again (an old file brings its values back).
   std::vector<ImportOutcome> import(const std::vector<ImportRequest>& requests, ImportMode mode,
                                     const std::string& now);
 
@@ -221,6 +229,13 @@ class Store {
  private:
   Store(std::string path, StoreAccess access, sqlite3* db);
   std::vector<RunInfo> query_runs(const std::string& where, const std::vector<std::string>& arguments);
+  struct EarlierImport {
+    std::int64_t id = 0;
+    std::string imported_at;
+    std::string source;
+    bool current = false;  // importing the same content again would change nothing
+  };
+  std::optional<EarlierImport> earlier_import(const std::string& kind, const std::string& sha256, ImportMode mode);
 
   std::string path_;
   StoreAccess access_;

@@ -123,13 +123,19 @@ std::string pad(const std::string& text, std::size_t width) {
   return chars >= width ? text : text + std::string(width - chars, ' ');
 }
 
-// Rows of cells as aligned columns, two spaces apart, indented by two; the last cell unpadded.
-void write_table(const std::vector<std::vector<std::string>>& rows, std::ostream& out) {
-  std::vector<std::size_t> widths;
+using Rows = std::vector<std::vector<std::string>>;
+
+// Column widths (in characters, at most 48) that fit every row.
+void fit_widths(const Rows& rows, std::vector<std::size_t>& widths) {
   for (const auto& row : rows) {
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
     for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], std::min<std::size_t>(display_width(row[c]), 48));
   }
+}
+
+// Rows of cells as aligned columns, two spaces apart, indented by two; the last cell unpadded.
+void write_table(const Rows& rows, std::ostream& out, std::vector<std::size_t> widths = {}) {
+  fit_widths(rows, widths);
   for (const auto& row : rows) {
     std::string line = " ";
     for (std::size_t c = 0; c < row.size(); ++c) {
@@ -350,31 +356,36 @@ void write_diff_text(const RunDiff& diff, std::ostream& out) {
       {ChangeKind::Appeared, "Newly reported groups"},
       {ChangeKind::Disappeared, "No longer reported"},
   };
+  // One line per change: rule, group, status (from -> to), measure (from -> to), the difference,
+  // the threshold; aligned across all sections.
+  std::map<ChangeKind, Rows> sections;
+  for (const ResultChange& change : diff.changes) {
+    std::string status;
+    std::string measure;
+    std::string delta;
+    if (change.from && change.to) {
+      status = change.from->status == change.to->status
+                   ? std::string(status_name(change.to->status))
+                   : std::string(status_name(change.from->status)) + " -> " + std::string(status_name(change.to->status));
+      measure = measure_with_counts(*change.from) + " -> " + measure_with_counts(*change.to);
+      if (change.delta) delta = delta_text(*change.delta, change.to->unit);
+    } else {
+      const StoredResult& only = change.to ? *change.to : *change.from;
+      status = status_name(only.status);
+      measure = measure_with_counts(only);
+    }
+    const StoredResult& latest = change.to ? *change.to : *change.from;
+    sections[change.kind].push_back({change.rule, change.group_text, status, measure, delta, latest.threshold_text});
+  }
+  std::vector<std::size_t> widths;
+  for (const auto& [kind, rows] : sections) fit_widths(rows, widths);
   std::map<ChangeKind, std::size_t> counts;
   for (const Section& section : kSections) {
-    std::vector<std::vector<std::string>> rows;
-    for (const ResultChange& change : diff.changes) {
-      if (change.kind != section.kind) continue;
-      std::string status;
-      std::string measure;
-      if (change.from && change.to) {
-        status = change.from->status == change.to->status
-                     ? std::string(status_name(change.to->status))
-                     : std::string(status_name(change.from->status)) + " -> " + std::string(status_name(change.to->status));
-        measure = measure_with_counts(*change.from) + " -> " + measure_with_counts(*change.to);
-        if (change.delta) measure += "  " + delta_text(*change.delta, change.to->unit);
-      } else {
-        const StoredResult& only = change.to ? *change.to : *change.from;
-        status = status_name(only.status);
-        measure = measure_with_counts(only);
-      }
-      const StoredResult& latest = change.to ? *change.to : *change.from;
-      rows.push_back({change.rule, change.group_text, status, measure, latest.threshold_text});
-    }
+    const Rows& rows = sections[section.kind];
     counts[section.kind] = rows.size();
     if (rows.empty()) continue;
     out << "\n" << section.title << " (" << rows.size() << ")\n";
-    write_table(rows, out);
+    write_table(rows, out, widths);
   }
   if (diff.changes.empty()) out << "\nNo changes: every result is the same in both runs.\n";
 
@@ -452,13 +463,16 @@ void write_imports_text(const std::vector<ImportInfo>& imports, std::ostream& ou
     return;
   }
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"IMPORT", "IMPORTED", "KIND", "MODE", "READ", "STORED", "NEW", "REPLACED", "REJECTED", "CURRENT",
-                  "SHA256", "SOURCE"});
+  rows.push_back({"IMPORT", "IMPORTED", "KIND", "MODE", "READ", "STORED", "NEW", "CHANGED", "UNCHANGED", "REJECTED",
+                  "CURRENT", "SHA256", "SOURCE"});
   for (const ImportInfo& info : imports) {
     rows.push_back({std::to_string(info.id), info.imported_at, info.kind,
                     info.mode == ImportMode::Replace ? "replace" : "merge", std::to_string(info.rows_read),
                     std::to_string(info.rows_accepted), std::to_string(info.rows_new),
-                    std::to_string(info.rows_replaced), std::to_string(info.rows_rejected),
+                    // A replace import dropped every earlier row: nothing was changed in place.
+                    info.mode == ImportMode::Replace ? "-" : std::to_string(info.rows_replaced),
+                    info.mode == ImportMode::Replace ? "-" : std::to_string(info.rows_unchanged),
+                    std::to_string(info.rows_rejected),
                     std::to_string(info.live_rows), short_hash(info.sha256), info.source});
   }
   write_table(rows, out);
@@ -477,6 +491,7 @@ nlohmann::ordered_json imports_to_json(const std::vector<ImportInfo>& imports) {
                    {"rows_stored", info.rows_accepted},
                    {"rows_new", info.rows_new},
                    {"rows_replaced", info.rows_replaced},
+                   {"rows_unchanged", info.rows_unchanged},
                    {"rows_rejected", info.rows_rejected},
                    {"rows_current", info.live_rows},
                    {"engine_version", info.engine_version}});

@@ -577,10 +577,13 @@ int run_import(const ImportOptions& options) {
                      {"sha256", outcome.sha256},
                      {"import", outcome.import_id},
                      {"skipped", outcome.skipped},
+                     {"same_content_as", outcome.earlier_import != 0 ? nlohmann::ordered_json(outcome.earlier_import)
+                                                                      : nlohmann::ordered_json(nullptr)},
                      {"rows_read", outcome.rows_read},
                      {"rows_stored", outcome.rows_stored},
                      {"rows_new", outcome.rows_new},
                      {"rows_replaced", outcome.rows_replaced},
+                     {"rows_unchanged", outcome.rows_unchanged},
                      {"rows_rejected", outcome.rows_rejected},
                      {"rejections", rejections}});
     }
@@ -593,10 +596,19 @@ int run_import(const ImportOptions& options) {
                   << outcome.earlier_source << "); nothing changed\n";
         continue;
       }
+      if (outcome.earlier_import != 0) {
+        std::cout << "the same content as import " << outcome.earlier_import
+                  << ", whose records later imports have changed; imported again: ";
+      }
       std::cout << "import " << outcome.import_id << ", " << outcome.rows_read << " rows read, " << outcome.rows_stored
-                << " stored (" << outcome.rows_new << " new, " << outcome.rows_replaced
-                << (options.replace ? " earlier rows dropped" : " replaced") << "), " << outcome.rows_rejected
-                << " rejected\n";
+                << " stored ";
+      if (options.replace) {
+        std::cout << "(replacing all " << outcome.rows_replaced << " earlier rows)";
+      } else {
+        std::cout << "(" << outcome.rows_new << " new, " << outcome.rows_replaced << " changed, "
+                  << outcome.rows_unchanged << " unchanged)";
+      }
+      std::cout << ", " << outcome.rows_rejected << " rejected\n";
     }
   }
   for (const auto& outcome : outcomes) {
