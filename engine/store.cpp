@@ -1164,11 +1164,6 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, 
             "record a run or import into it";
     return nullptr;
   }
-  if (access != StoreAccess::ReadOnly) {
-    // A rollback journal and full syncs: see docs/store.md for why not WAL.
-    exec(connection.db, path, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-  }
-
   const std::int64_t application_id = pragma_integer(connection.db, path, "PRAGMA application_id");
   const std::int64_t version = pragma_integer(connection.db, path, "PRAGMA user_version");
   if (application_id != kStoreApplicationId) {
@@ -1186,6 +1181,11 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, 
     error = path + ": written by a newer toets (store layout " + std::to_string(version) + "; this toets " +
             std::string(engine_version()) + " reads layout " + std::to_string(kStoreSchemaVersion) + ")";
     return nullptr;
+  }
+  if (access != StoreAccess::ReadOnly) {
+    // Only now that it is known to be a store (or empty): a rollback journal and full syncs (see
+    // docs/store.md for why not WAL). journal_mode is kept in the file; the others per connection.
+    exec(connection.db, path, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
   }
   return std::unique_ptr<Store>(new Store(path, access, connection.release()));
 }

@@ -468,13 +468,17 @@ TEST(StoreOpen, WrongFilesAreUserErrorsAndStayUntouched) {
   EXPECT_NE(error.find("not a toets store (not an SQLite database at all)"), std::string::npos) << error;
   EXPECT_EQ(read_file(csv), kAllocationsHeader);
 
+  // Someone else's database, in WAL mode: refused, and its journal mode is left alone.
   const std::string other = dir.file("other.db");
   {
     Db db(other);
-    db.exec("CREATE TABLE customers (id)");
+    db.exec("CREATE TABLE customers (id); PRAGMA journal_mode = WAL;");
   }
+  const std::string other_before = read_file(other);
   EXPECT_EQ(toets::Store::open(other, toets::StoreAccess::Create, error), nullptr);
   EXPECT_NE(error.find("not a toets store (an SQLite database with tables customers)"), std::string::npos) << error;
+  EXPECT_EQ(read_file(other), other_before);
+  EXPECT_EQ(read_file(other)[18], 2);
 
   EXPECT_EQ(toets::Store::open(dir.path_string(), toets::StoreAccess::Create, error), nullptr);
 }
