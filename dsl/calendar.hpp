@@ -33,12 +33,14 @@ constexpr std::int32_t days_from_civil(std::int32_t y, std::uint32_t m, std::uin
   return era * 146097 + static_cast<std::int32_t>(doe) - 719468;
 }
 
-constexpr CivilDate civil_from_days(std::int32_t z) {
-  z += 719468;
-  const std::int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+constexpr CivilDate civil_from_days(std::int32_t days) {
+  // In 64 bits: `z += 719468` overflowed for days near INT32_MAX (a date plus a huge number of days
+  // in a rule), which is undefined behaviour (robustness, docs/robustness.md).
+  const std::int64_t z = static_cast<std::int64_t>(days) + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
   const auto doe = static_cast<std::uint32_t>(z - era * 146097);
   const std::uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int32_t y = static_cast<std::int32_t>(yoe) + era * 400;
+  const auto y = static_cast<std::int32_t>(static_cast<std::int64_t>(yoe) + era * 400);
   const std::uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   const std::uint32_t mp = (5 * doy + 2) / 153;
   const std::uint32_t d = doy - (153 * mp + 2) / 5 + 1;

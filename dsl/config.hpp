@@ -10,9 +10,17 @@ namespace x3 = boost::spirit::x3;
 
 using iterator_type = char const*;
 
-// The start of the source, so that nodes can record their byte offsets.
+// The start of the source, so that nodes can record their byte offsets; and how deep the
+// brackets, `not` and `-` being parsed are nested (grammar_def.hpp's `nest`).
 struct SourceBase {
   iterator_type begin = nullptr;
+  int depth = 0;
+};
+
+// Thrown by the grammar where nesting passes kMaxNestingDepth (parser.hpp): the grammar, the
+// checker and the evaluator all recurse on it, so 100000 '(' must stop here, not overflow the stack.
+struct nesting_too_deep {
+  iterator_type where;
 };
 struct source_base_tag;
 

@@ -19,12 +19,18 @@ std::uint32_t SourceFile::line_of(std::uint32_t offset) const {
 }
 
 std::uint32_t SourceFile::column_of(std::uint32_t offset) const {
-  const std::uint32_t start = line_starts_[line_of(offset) - 1];
+  std::uint32_t start = line_starts_[line_of(offset) - 1];
   std::uint32_t column = 1;
+  if (cached_offset_ >= start && cached_offset_ <= offset) {
+    start = cached_offset_;
+    column = cached_column_;
+  }
   for (std::uint32_t i = start; i < offset && i < text_.size(); ++i) {
     // Count characters, not bytes: skip UTF-8 continuation bytes.
     if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
   }
+  cached_offset_ = offset;
+  cached_column_ = column;
   return column;
 }
 
@@ -38,8 +44,21 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
 
 Diagnostic& Diagnostics::add(Severity severity, const SourceFile* file, std::uint32_t offset,
                              std::string message) {
+  if (severity == Severity::Error) ++error_count_;
+  if (items_.size() >= kMaxDiagnostics) {
+    ++dropped_;
+    overflow_ = Diagnostic{};
+    return overflow_;
+  }
   Diagnostic d;
   d.severity = severity;
+  if (message.size() > kMaxMessageBytes) {
+    // A message quoting a name of a megabyte: cut at a character boundary (robustness).
+    std::size_t cut = kMaxMessageBytes;
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+    message.resize(cut);
+    message += "...";
+  }
   d.message = std::move(message);
   d.sequence = static_cast<std::uint32_t>(items_.size());
   if (file != nullptr) {
@@ -48,12 +67,26 @@ Diagnostic& Diagnostics::add(Severity severity, const SourceFile* file, std::uin
     d.offset = offset;
     d.line = file->line_of(offset);
     d.column = file->column_of(offset);
-    d.line_text = std::string(file->line_text(d.line));
+    const std::string_view line = file->line_text(d.line);
+    if (line.size() <= kMaxShownLineBytes) {
+      d.line_text = std::string(line);
+    } else {
+      // A window around the spot, cut at character boundaries, marked with "...".
+      const std::size_t spot = offset - static_cast<std::size_t>(line.data() - file->text().data());
+      std::size_t begin = spot > kMaxShownLineBytes / 2 ? spot - kMaxShownLineBytes / 2 : 0;
+      while (begin > 0 && (static_cast<unsigned char>(line[begin]) & 0xC0) == 0x80) --begin;
+      std::size_t end = std::min(line.size(), begin + kMaxShownLineBytes);
+      while (end < line.size() && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) ++end;
+      std::uint32_t skipped = 0;  // characters before the window
+      for (std::size_t i = 0; i < begin; ++i) skipped += (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;
+      d.line_text = (begin > 0 ? "..." : "") + std::string(line.substr(begin, end - begin)) +
+                    (end < line.size() ? "..." : "");
+      d.line_text_column = begin > 0 ? 1 + skipped - 3 : 1;
+    }
   }
   auto known = std::find(file_paths_.begin(), file_paths_.end(), d.path);
   d.file_order = static_cast<std::uint32_t>(known - file_paths_.begin());
   if (known == file_paths_.end()) file_paths_.push_back(d.path);
-  if (severity == Severity::Error) ++error_count_;
   items_.push_back(std::move(d));
   return items_.back();
 }
@@ -78,6 +111,7 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
 
 void Diagnostics::print(std::ostream& out) const {
   for (const auto& d : sorted()) out << format_diagnostic(d);
+  if (dropped_ > 0) out << "toets: " << dropped_ << " more diagnostics not shown (at most " << kMaxDiagnostics << ")\n";
 }
 
 std::string format_diagnostic(const Diagnostic& d) {
@@ -89,7 +123,7 @@ std::string format_diagnostic(const Diagnostic& d) {
     out << d.path << ':' << d.line << ':' << d.column << ": " << severity << ": " << d.message << '\n';
     out << "  " << d.line_text << '\n' << "  ";
     // Keep tabs so the caret lines up in a terminal.
-    std::uint32_t seen = 1;
+    std::uint32_t seen = d.line_text_column;
     for (char c : d.line_text) {
       if (seen >= d.column) break;
       if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;
@@ -122,6 +156,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string closest_name(std::string_view name, const std::vector<std::string>& candidates) {
   std::string best;
+  // A name of a megabyte is no typo, and its edit distances would take seconds (robustness).
+  if (name.size() > 64) return best;
   std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
   for (const auto& candidate : candidates) {
     const std::size_t distance = edit_distance(name, candidate);

@@ -33,6 +33,10 @@ class SourceFile {
   std::string path_;
   std::string text_;
   std::vector<std::uint32_t> line_starts_;
+  // column_of() resumes from the last offset it counted to on the same line: diagnostics on one
+  // enormous line would otherwise each count it from the start.
+  mutable std::uint32_t cached_offset_ = 0;
+  mutable std::uint32_t cached_column_ = 1;
 };
 
 enum class Severity : std::uint8_t { Error, Warning };
@@ -46,12 +50,20 @@ struct Diagnostic {
   std::uint32_t offset = 0;
   std::uint32_t line = 0;      // 1-based
   std::uint32_t column = 0;    // 1-based, in characters
-  std::string line_text;
+  std::string line_text;        // the source line; a long one cut to a window around the spot
+  std::uint32_t line_text_column = 1;  // the column line_text starts at (> 1 when cut)
   std::string message;
   std::vector<std::string> notes;
   std::uint32_t file_order = 0;  // files sort in the order they were first reported
   std::uint32_t sequence = 0;    // keeps the order of equal positions stable
 };
+
+// Limits against pathological rule files: at most this many diagnostics are kept (the rest are
+// counted), a source line longer than kMaxShownLineBytes is shown as a window around the spot,
+// and a message longer than kMaxMessageBytes is cut.
+inline constexpr std::size_t kMaxDiagnostics = 1000;
+inline constexpr std::size_t kMaxShownLineBytes = 240;
+inline constexpr std::size_t kMaxMessageBytes = 400;  // longer messages are cut, ending in "..."
 
 class Diagnostics {
  public:
@@ -60,6 +72,8 @@ class Diagnostics {
 
   bool has_errors() const { return error_count_ > 0; }
   std::size_t error_count() const { return error_count_; }
+  // Diagnostics beyond kMaxDiagnostics: counted (errors in error_count()) but not kept.
+  std::size_t dropped() const { return dropped_; }
   const std::vector<Diagnostic>& all() const { return items_; }
   // Sorted by file (in order of first appearance), position, then insertion.
   std::vector<Diagnostic> sorted() const;
@@ -71,6 +85,8 @@ class Diagnostics {
   std::vector<Diagnostic> items_;
   std::vector<std::string> file_paths_;
   std::size_t error_count_ = 0;
+  std::size_t dropped_ = 0;
+  Diagnostic overflow_;  // what add() returns once kMaxDiagnostics are kept
 };
 
 std::string format_diagnostic(const Diagnostic& diagnostic);

@@ -12,6 +12,7 @@
 #include "dsl/ast.hpp"
 #include "dsl/ast_adapted.hpp"
 #include "dsl/grammar.hpp"
+#include "dsl/parser.hpp"
 
 namespace toets::parser {
 
@@ -53,6 +54,41 @@ struct annotate_position {
     }
   }
 };
+
+// nest[p]: p one level deeper. Wraps every construct that nests (brackets, calls, sets, `not`,
+// `-`, nested table rows) and throws nesting_too_deep past kMaxNestingDepth (robustness:
+// 100000 '(' overflowed the stack). Transparent for attributes.
+template <typename Subject>
+struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
+  using base_type = x3::unary_parser<Subject, nest_directive<Subject>>;
+  static bool const is_pass_through_unary = true;
+  static bool const handles_container = Subject::handles_container;
+  constexpr nest_directive(Subject const& subject) : base_type(subject) {}
+
+  template <typename Iterator, typename Context, typename RContext, typename Attribute>
+  bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
+             Attribute& attribute) const {
+    SourceBase& base = x3::get<source_base_tag>(context).get();
+    if (base.depth >= kMaxNestingDepth) {
+      x3::skip_over(first, last, context);
+      throw nesting_too_deep{first};
+    }
+    struct Level {
+      int& depth;
+      explicit Level(int& d) : depth(d) { ++depth; }
+      ~Level() { --depth; }
+    } level(base.depth);
+    return this->subject.parse(first, last, context, rcontext, attribute);
+  }
+};
+struct nest_gen {
+  template <typename Subject>
+  constexpr nest_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](
+      Subject const& subject) const {
+    return {x3::as_parser(subject)};
+  }
+};
+constexpr nest_gen nest{};
 
 }  // namespace toets::parser
 
@@ -182,11 +218,11 @@ auto const date_text_def =
 auto const date_lit_def = date_text;
 
 // ---- expressions, loosest binding last ----
-auto const call_def = name >> '(' >> -(expression % ',') > ')';
-auto const set_lit_def = string("{") > -(expression % ',') > '}';
+auto const call_def = name >> '(' >> -(nest[expression] % ',') > ')';
+auto const set_lit_def = string("{") > -(nest[expression] % ',') > '}';
 auto const primary_def = money_lit | date_lit | percent_lit | number_lit | string_lit | call | name |
-                         set_lit | ('(' > expression > ')');
-auto const negation_def = string("-") >> unary;
+                         set_lit | ('(' > nest[expression] > ')');
+auto const negation_def = string("-") >> nest[unary];
 auto const unary_def = negation | primary;
 auto const mul_operation_def = string("*") > unary;
 auto const multiplicative_def = unary >> *mul_operation;
@@ -200,7 +236,7 @@ auto const compare_operation_def = compare_op > additive;
 auto const member_operation_def = membership_op > set_lit;
 auto const comparison_tail_def = compare_operation | member_operation;
 auto const comparison_def = additive >> -comparison_tail;
-auto const not_expr_def = kw("not") >> attr(std::string("not")) > negatable;
+auto const not_expr_def = kw("not") >> attr(std::string("not")) > nest[negatable];
 auto const negatable_def = not_expr | comparison;
 auto const and_operation_def = kw("and") >> attr(std::string("and")) > negatable;
 auto const conjunction_def = negatable >> *and_operation;
@@ -227,7 +263,7 @@ auto const table_key_def = lexeme[raw[digits >> -(char_('+') | (char_('-') >> di
                            lexeme[raw['"' > +(char_ - '"' - eol) > '"']];
 auto const table_end_def = lit('}');
 auto const row_start_def = &(lit(':') | lit('{'));
-auto const table_row_def = table_key > row_start > -(':' > expression) > -('{' > *table_row > table_end) >
+auto const table_row_def = table_key > row_start > -(':' > expression) > -('{' > *nest[table_row] > table_end) >
                            -lit(',');
 auto const table_decl_def = kw("table") > name > '(' > (name % ',') > ')' > ':' > name > '{' >
                             *table_row > table_end;

@@ -2,6 +2,8 @@
 
 #include <boost/spirit/home/x3.hpp>
 
+#include <optional>
+
 #include "dsl/ast_adapted.hpp"
 #include "dsl/config.hpp"
 #include "dsl/grammar.hpp"
@@ -20,7 +22,8 @@ bool starts_with_word(std::string_view text, std::size_t at, std::string_view wo
 }
 
 // Skips white space and comments from `at`, so a diagnostic points at the next real token.
-std::size_t skip_blank(std::string_view text, std::size_t at) {
+// `unterminated` (if given) is set to where a block comment opens that never closes.
+std::size_t skip_blank(std::string_view text, std::size_t at, std::size_t* unterminated = nullptr) {
   while (at < text.size()) {
     if (std::isspace(static_cast<unsigned char>(text[at]))) {
       ++at;
@@ -28,6 +31,7 @@ std::size_t skip_blank(std::string_view text, std::size_t at) {
       while (at < text.size() && text[at] != '\n') ++at;
     } else if (text.compare(at, 2, "/*") == 0) {
       const std::size_t end = text.find("*/", at + 2);
+      if (end == std::string_view::npos && unterminated != nullptr) *unterminated = at;
       at = end == std::string_view::npos ? text.size() : end + 2;
     } else {
       break;
@@ -61,6 +65,41 @@ std::string describe_found(std::string_view text, std::size_t at) {
   return "'" + std::string(text.substr(at, end - at)) + "'";
 }
 
+// The offset of the first byte that is not part of well-formed UTF-8 (Unicode table 3-7), if any.
+std::optional<std::size_t> invalid_utf8(std::string_view text) {
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[at]);
+    if (lead < 0x80) {
+      ++at;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return at;
+    }
+    if (at + length > text.size()) return at;
+    const auto second = static_cast<unsigned char>(text[at + 1]);
+    if (second < low || second > high) return at;
+    for (std::size_t i = 2; i < length; ++i) {
+      if ((static_cast<unsigned char>(text[at + i]) & 0xC0) != 0x80) return at;
+    }
+    at += length;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ast::File parse_rule_file(const SourceFile& source, Diagnostics& diagnostics) {
@@ -72,18 +111,40 @@ ast::File parse_rule_file(const SourceFile& source, Diagnostics& diagnostics) {
                           std::to_string(kMaxRuleFileBytes));
     return file;
   }
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF")) {
+    diagnostics.error(&source, 0, "the file is UTF-16 encoded: save the rule file as UTF-8");
+    return file;
+  }
   if (text.find('\0') != std::string::npos) {
     const auto at = static_cast<std::uint32_t>(text.find('\0'));
     diagnostics.error(&source, at, "a NUL byte: this is not a text file");
     return file;
   }
 
+  // Titles and names go into every report, and JSON must be UTF-8: a Latin-1 'é' in a title made
+  // `toets check --format json` terminate (found by fuzz_rules). A rule file is UTF-8 text.
+  if (const auto bad = invalid_utf8(text)) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const auto byte = static_cast<unsigned char>(text[*bad]);
+    diagnostics.error(&source, static_cast<std::uint32_t>(*bad),
+                      std::string("the byte 0x") + kHex[byte >> 4] + kHex[byte & 0xF] +
+                          " is not valid UTF-8: save the rule file as UTF-8");
+    return file;
+  }
+
   parser::SourceBase base{text.data()};
   const iterator_type end = text.data() + text.size();
-  std::size_t at = 0;
+  // A byte-order mark (Notepad writes one) is not part of the rules.
+  std::size_t at = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   auto const grammar = x3::with<parser::source_base_tag>(std::ref(base))[parser::item()];
   while (true) {
-    at = skip_blank(text, at);
+    std::size_t unterminated = std::string::npos;
+    at = skip_blank(text, at, &unterminated);
+    if (unterminated != std::string::npos) {
+      // Not a silent end of the file: everything after it would be ignored (robustness).
+      diagnostics.error(&source, static_cast<std::uint32_t>(unterminated),
+                        "a comment '/*' that is never closed with '*/'");
+    }
     if (at >= text.size()) break;
     iterator_type first = text.data() + at;
     ast::Item item;
@@ -96,10 +157,17 @@ ast::File parse_rule_file(const SourceFile& source, Diagnostics& diagnostics) {
       diagnostics.error(&source, static_cast<std::uint32_t>(at),
                         "expected a top-level declaration (ruleset, import, param, table, rule), found " +
                             describe_found(text, at));
+    } catch (const parser::nesting_too_deep& deep) {
+      diagnostics.error(&source, static_cast<std::uint32_t>(deep.where - text.data()),
+                        "nested more than " + std::to_string(kMaxNestingDepth) +
+                            " deep (brackets, calls, sets, 'not', '-', table rows); simplify the expression");
     } catch (const x3::expectation_failure<iterator_type>& failure) {
       const std::size_t where = skip_blank(text, static_cast<std::size_t>(failure.where() - text.data()));
+      // A parser without a name reports its C++ type ("N5boost6spirit2x34listI..."): not for users.
+      std::string expected = failure.which();
+      if (expected.find("boost") != std::string::npos) expected = "the rest of this declaration";
       diagnostics.error(&source, static_cast<std::uint32_t>(where),
-                        "expected " + failure.which() + ", found " + describe_found(text, where));
+                        "expected " + expected + ", found " + describe_found(text, where));
     }
     at = next_top_level(text, at);
   }

@@ -9,9 +9,9 @@ namespace toets {
 
 // Rule files larger than this are refused (a limit against pathological input).
 inline constexpr std::size_t kMaxRuleFileBytes = 4 * 1024 * 1024;
-// Brackets ( { nested deeper than this, counting the prefix operators `not` and `-` in between,
-// are refused before parsing: the grammar, the checker and the evaluator all recurse on nesting,
-// and 100000 '(' must be an error at the spot, not a stack overflow.
+// Brackets, calls, sets, `not`, `-` and table rows nested deeper than this are a syntax error at
+// the spot: the grammar, the checker and the evaluator all recurse on nesting, and 100000 '('
+// must be an error, not a stack overflow (grammar_def.hpp's `nest`).
 inline constexpr int kMaxNestingDepth = 64;
 
 ast::File parse_rule_file(const SourceFile& source, Diagnostics& diagnostics);

@@ -303,6 +303,16 @@ bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n)
           out[i] = kNull64;
           continue;
         }
+        // Date arithmetic in a rule (contract_date + 3000000) can leave the calendar; cutting the
+        // value to 32 bits gave a wrong year silently (robustness): an error instead.
+        constexpr std::int64_t kFirstDay = days_from_civil(1, 1, 1);
+        constexpr std::int64_t kLastDay = days_from_civil(9999, 12, 31);
+        if (in[i] < kFirstDay || in[i] > kLastDay) {
+          error_ = "a date outside the years 1 to 9999 (" + std::to_string(in[i]) + " days from 1970-01-01) for " +
+                   data_.schema().name + " record '" + std::string(data_.record_id(sel[i])) + "' (line " +
+                   std::to_string(data_.source_line(sel[i])) + ")";
+          return false;
+        }
         const CivilDate date = civil_from_days(static_cast<std::int32_t>(in[i]));
         switch (node.op) {
           case NodeOp::Year: out[i] = date.year; break;

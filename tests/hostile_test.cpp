@@ -1,0 +1,478 @@
+// Hostile input: what an export or a rule author may throw at Toets, and the exact outcome each
+// must have. Never a crash, a hang or a silent misread: a precise error with its location, or a
+// precise count of accepted and rejected rows with the reason for each.
+//
+// Two tables:
+//  - files under tests/hostile/ (see tests/hostile/README.md): every rules/*.toets and every
+//    data/<dataset>/*.csv is a case, its expected outcome in the .expected file beside it. Adding a
+//    case is adding two files. TOETS_UPDATE_HOSTILE=1 rewrites the .expected files (review them!).
+//  - generated cases below, for inputs too big to keep in the repository (100000 nested brackets,
+//    a 5 MiB rule file, a field of a megabyte, more groups than the limit).
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dsl/calendar.hpp"
+#include "dsl/checker.hpp"
+#include "dsl/parser.hpp"
+#include "engine/csv_reader.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/input.hpp"
+
+namespace toets {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kHostile = fs::path("tests") / "hostile";
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+bool updating() {
+  const char* update = std::getenv("TOETS_UPDATE_HOSTILE");
+  return update != nullptr && std::string(update) == "1";
+}
+
+// ---- outcomes rendered as text ----
+
+// The diagnostics of a rule file as `toets validate` prints them, then "ok: N rules" if it checks.
+std::string rules_outcome(const std::string& path, const std::string* text = nullptr) {
+  Diagnostics diagnostics;
+  auto rules = text != nullptr ? check_rule_text(path, *text, diagnostics) : check_rule_file(path, diagnostics);
+  std::ostringstream out;
+  diagnostics.print(out);
+  if (rules) out << "ok: " << rules->rules.size() << " rules\n";
+  // Import chains name files by absolute path: make them relative to the source directory, so the
+  // expected text holds on any clone.
+  std::string text_out = out.str();
+  const std::string root = fs::current_path().string() + "/";
+  for (std::size_t at = text_out.find(root); at != std::string::npos; at = text_out.find(root, at)) {
+    text_out.erase(at, root.size());
+  }
+  return text_out;
+}
+
+// A load as "read N, accepted N, rejected N", each rejection on a line, each note; or the
+// file-level error. Checks the counts add up, whatever the expectation says.
+std::string load_outcome(const LoadedDataset& loaded) {
+  const LoadReport& report = loaded.report;
+  EXPECT_EQ(report.rows_read, report.rows_accepted + report.rows_rejected);
+  EXPECT_EQ(report.rejections.size(), report.rows_rejected);
+  EXPECT_EQ(loaded.data.row_count(), report.rows_accepted);
+  std::ostringstream out;
+  out << "read " << report.rows_read << ", accepted " << report.rows_accepted << ", rejected "
+      << report.rows_rejected << "\n";
+  for (const auto& r : report.rejections) {
+    out << "line " << r.line << ": " << (r.column.empty() ? "(record)" : r.column) << " '" << r.value
+        << "': " << r.reason << "\n";
+  }
+  for (const auto& note : report.notes) out << "note: " << note << "\n";
+  return out.str();
+}
+
+// A data file loaded as `toets check --data` loads it (load_input: the form from the extension,
+// the dialect detected), through NAME.map beside it when there is one.
+std::string input_outcome(const DatasetSchema& schema, const fs::path& path) {
+  InputSpec spec;
+  spec.path = path.string();
+  fs::path mapping = path;
+  mapping.replace_extension(".map");
+  if (fs::exists(mapping)) spec.mapping_path = mapping.string();
+  try {
+    return load_outcome(load_input(schema, spec));
+  } catch (const DataFileError& error) {
+    return std::string("error: ") + error.what() + "\n";
+  }
+}
+
+std::string csv_text_outcome(const DatasetSchema& schema, const std::string& text) {
+  try {
+    return load_outcome(read_csv_text(schema, text, "generated.csv"));
+  } catch (const DataFileError& error) {
+    return std::string("error: ") + error.what() + "\n";
+  }
+}
+
+// ---- the file-driven table ----
+
+struct FileCase {
+  std::string name;      // for the test name
+  fs::path input;        // relative to the source directory
+  fs::path expected;
+  std::string dataset;   // empty for rule files
+};
+
+void PrintTo(const FileCase& c, std::ostream* os) { *os << c.input.string(); }
+
+std::vector<FileCase> file_cases() {
+  std::vector<FileCase> cases;
+  auto add = [&](const fs::path& input, const std::string& dataset) {
+    std::string name = (dataset.empty() ? "rules_" : dataset + "_") + input.stem().string() +
+                       (input.extension() == ".csv" || input.extension() == ".toets" ? "" : input.extension().string());
+    std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
+    fs::path expected = input;
+    expected.replace_extension(".expected");
+    cases.push_back(FileCase{name, input, expected, dataset});
+  };
+  if (fs::is_directory(kHostile / "rules")) {
+    for (const auto& entry : fs::directory_iterator(kHostile / "rules")) {
+      if (entry.is_regular_file() && entry.path().extension() == ".toets") add(entry.path(), "");
+    }
+  }
+  if (fs::is_directory(kHostile / "data")) {
+    for (const auto& dir : fs::directory_iterator(kHostile / "data")) {
+      if (!dir.is_directory()) continue;
+      for (const auto& entry : fs::directory_iterator(dir.path())) {
+        const auto extension = entry.path().extension();
+        if (entry.is_regular_file() && (extension == ".csv" || extension == ".json" || extension == ".jsonl")) {
+          add(entry.path(), dir.path().filename().string());
+        }
+      }
+    }
+  }
+  std::sort(cases.begin(), cases.end(), [](const FileCase& a, const FileCase& b) { return a.input < b.input; });
+  return cases;
+}
+
+class HostileFile : public testing::TestWithParam<FileCase> {};
+
+TEST_P(HostileFile, HasItsExpectedOutcome) {
+  const FileCase& c = GetParam();
+  std::string actual;
+  if (c.dataset.empty()) {
+    actual = rules_outcome(c.input.string());
+  } else {
+    const DatasetSchema* schema = find_dataset(c.dataset);
+    ASSERT_NE(schema, nullptr) << "tests/hostile/data/" << c.dataset << ": not a dataset name";
+    actual = input_outcome(*schema, c.input);
+  }
+  if (updating()) {
+    std::ofstream(c.expected, std::ios::binary) << actual;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(c.expected)) << c.expected << " is missing; the outcome was:\n" << actual;
+  EXPECT_EQ(actual, read_file(c.expected)) << "for " << c.input;
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, HostileFile, testing::ValuesIn(file_cases()),
+                         [](const testing::TestParamInfo<FileCase>& info) { return info.param.name; });
+
+// ---- generated cases: rule files ----
+
+const std::string kHeader = "ruleset hostile { title \"hostile\" }\n";
+
+std::string repeat(const std::string& piece, std::size_t times) {
+  std::string out;
+  out.reserve(piece.size() * times);
+  for (std::size_t i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+std::string joined(const std::string& piece, const std::string& separator, std::size_t times) {
+  std::string out;
+  for (std::size_t i = 0; i < times; ++i) {
+    if (i > 0) out += separator;
+    out += piece;
+  }
+  return out;
+}
+
+struct RuleCase {
+  const char* name;
+  std::function<std::string()> text;
+  std::string first_line;  // the first line of the output, exactly (file:line:col: error: ...)
+};
+
+void PrintTo(const RuleCase& c, std::ostream* os) { *os << c.name; }
+
+class HostileRules : public testing::TestWithParam<RuleCase> {};
+
+TEST_P(HostileRules, FailsCleanlyAtTheSpot) {
+  const RuleCase& c = GetParam();
+  const std::string text = c.text();
+  const std::string outcome = rules_outcome("generated.toets", &text);
+  const std::string first = outcome.substr(0, outcome.find('\n'));
+  EXPECT_EQ(first, c.first_line);
+  // Every diagnostic is short: long lines are shown as a window, and at most kMaxDiagnostics.
+  EXPECT_LT(outcome.size(), (kMaxDiagnostics + 1) * 2000);
+}
+
+const std::string kRule = "rule A \"a\" { over allocations ";
+
+INSTANTIATE_TEST_SUITE_P(
+    Generated, HostileRules,
+    testing::Values(
+        RuleCase{"parentheses_100000",
+                 [] { return kHeader + kRule + "where " + repeat("(", 100000) + "daeb" + repeat(")", 100000) + " measure count }\n"; },
+                 "generated.toets:2:102: error: nested more than 64 deep (brackets, calls, sets, 'not', '-', table rows); simplify the expression"},
+        RuleCase{"not_100000",
+                 [] { return kHeader + kRule + "where " + repeat("not ", 100000) + "daeb measure count }\n"; },
+                 "generated.toets:2:297: error: nested more than 64 deep (brackets, calls, sets, 'not', '-', table rows); simplify the expression"},
+        RuleCase{"minus_100000",
+                 [] { return kHeader + kRule + "measure sum(" + repeat("-", 100000) + "rent) breach when measure > 0 }\n"; },
+                 "generated.toets:2:107: error: nested more than 64 deep (brackets, calls, sets, 'not', '-', table rows); simplify the expression"},
+        RuleCase{"sets_100000",
+                 [] { return kHeader + kRule + "where segment in " + repeat("{", 100000) + " measure count }\n"; },
+                 "generated.toets:2:113: error: nested more than 64 deep (brackets, calls, sets, 'not', '-', table rows); simplify the expression"},
+        RuleCase{"calls_100000",
+                 [] { return kHeader + kRule + "where " + repeat("year(", 100000) + "contract_date" + repeat(")", 100000) + " > 0 measure count }\n"; },
+                 "generated.toets:2:362: error: nested more than 64 deep (brackets, calls, sets, 'not', '-', table rows); simplify the expression"},
+        RuleCase{"table_rows_100000",
+                 [] { return kHeader + "table t(year) : int " + repeat("{ 1 ", 100000) + "\n"; },
+                 "generated.toets:2:283: error: nested more than 64 deep (brackets, calls, sets, 'not', '-', table rows); simplify the expression"},
+        RuleCase{"unclosed_comment_in_deep_text",
+                 [] { return kHeader + "/* " + repeat("(", 100000) + "\n"; },
+                 "generated.toets:2:1: error: a comment '/*' that is never closed with '*/'"},
+        RuleCase{"and_chain_10000",
+                 [] { return kHeader + kRule + "measure share(" + joined("daeb", " and ", 10000) + ") breach when measure > 10% }\n"; },
+                 "generated.toets:2:45: error: expression too deep: more than 256 operations nested or chained; split it, or use 'in {...}' for a list of values"},
+        RuleCase{"plus_chain_10000",
+                 [] { return kHeader + kRule + "measure sum(" + joined("rent", " + ", 10000) + ") breach when measure > \xE2\x82\xAC" "0 }\n"; },
+                 "generated.toets:2:43: error: expression too deep: more than 256 operations nested or chained; split it, or use 'in {...}' for a list of values"},
+        RuleCase{"wide_expression_5000_terms",
+                 [] {
+                   // 64 levels deep at most, but 5000 operations in all.
+                   std::string sum = joined("(" + joined("rent", " + ", 100) + ")", " + ", 50);
+                   return kHeader + kRule + "measure sum(" + sum + ") breach when measure > \xE2\x82\xAC" "0 }\n";
+                 },
+                 "generated.toets:2:14427: error: expression too large: more than 4096 operations in one rule"},
+        RuleCase{"unknown_names_20000",
+                 [] { return kHeader + kRule + "where " + joined("zz", " and ", 20000) + " measure count breach when measure > 1 }\n"; },
+                 "generated.toets:2:37: error: unknown name 'zz': not a column of allocations nor a parameter"},
+        RuleCase{"name_of_a_megabyte",
+                 [] { return kHeader + kRule + "where " + repeat("x", 1 << 20) + " measure count breach when measure > 1 }\n"; },
+                 "generated.toets:2:37: error: unknown name '" + std::string(400 - 14, 'x') + "..."},
+        RuleCase{"table_of_20000_entries",
+                 [] {
+                   std::string rows;
+                   for (int i = 0; i < 20000; ++i) rows += std::to_string(i) + ": 1 ";
+                   return kHeader + "table t(year) : int { " + rows + "}\n";
+                 },
+                 "generated.toets:2:78913: error: parameter table 't' has more than 10000 entries"},
+        RuleCase{"table_of_9_keys",
+                 [] { return kHeader + "table t(a, b, c, d, e, f, g, h, i) : int { }\n"; },
+                 "generated.toets:2:33: error: a parameter table has at most 8 keys"},
+        RuleCase{"file_over_4_mib",
+                 [] { return kHeader + "// " + std::string(kMaxRuleFileBytes, 'x') + "\n"; },
+                 "generated.toets:1:1: error: rule file is 4194344 bytes; the limit is 4194304"},
+        RuleCase{"rules_20000",
+                 [] { return kHeader + repeat("rule A \"a\" { over allocations measure count breach when measure > 1 }\n", 20000); },
+                 "generated.toets:3:1: error: duplicate rule id 'A'"}),
+    [](const testing::TestParamInfo<RuleCase>& info) { return std::string(info.param.name); });
+
+// A window of a long line still puts the caret under the spot.
+TEST(HostileRules, LongLineWindowKeepsTheCaret) {
+  std::string numbers;
+  for (int i = 1; i <= 3000; ++i) numbers += std::to_string(i) + ", ";
+  const std::string text = kHeader + kRule + "where household_size in {" + numbers + "0} and zz measure count breach when measure > 1 }\n";
+  const std::string outcome = rules_outcome("generated.toets", &text);
+  std::istringstream lines(outcome);
+  std::string first, source, caret;
+  std::getline(lines, first);
+  std::getline(lines, source);
+  std::getline(lines, caret);
+  EXPECT_EQ(first, "generated.toets:2:16956: error: unknown name 'zz': not a column of allocations nor a parameter");
+  ASSERT_LT(caret.size(), source.size());
+  EXPECT_EQ(caret.back(), '^');
+  EXPECT_EQ(source.substr(caret.size() - 1, 3), "zz ");
+  EXPECT_EQ(source.substr(0, 5), "  ...");
+  EXPECT_LT(source.size(), kMaxShownLineBytes + 10);
+}
+
+// ---- generated cases: data files ----
+
+std::string allocations_header() {
+  return "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,"
+         "new_build,rent,household_size,household_income,applicant_age,channel,energy_label\n";
+}
+std::string allocation_row(const std::string& id, const std::string& kern = "") {
+  return id + ",Trivire,Dordrecht," + kern + ",,2026-02-01,VHE1,sociaal,true,false,612.35,1,30000.00,35,regulier,C\n";
+}
+
+struct DataCase {
+  const char* name;
+  std::function<std::string()> text;
+  const char* expected;  // the outcome with each rejected value left out: "line L: COLUMN: reason"
+};
+
+void PrintTo(const DataCase& c, std::ostream* os) { *os << c.name; }
+
+// The outcome as load_outcome() renders it, with each quoted value left out (megabytes of 'k' are
+// not worth spelling out); checks the value shown is cut short.
+std::string without_values(const std::string& outcome) {
+  std::string out;
+  bool first = true;
+  // A rejection line is "line L: COLUMN 'VALUE': reason"; the value may hold newlines.
+  std::string all = outcome;
+  std::size_t at = 0;
+  while (at < all.size()) {
+    std::size_t end = all.find('\n', at);
+    if (end == std::string::npos) end = all.size();
+    std::string row = all.substr(at, end - at);
+    if (!first && row.rfind("line ", 0) == 0) {
+      const std::size_t open = row.find(" '");
+      std::size_t close = all.find("': ", at + open + 2);
+      const std::string value = all.substr(at + open + 2, close - (at + open + 2));
+      EXPECT_LE(value.size(), 130u) << "a rejected value is shown whole: " << value.substr(0, 200);
+      end = all.find('\n', close);
+      if (end == std::string::npos) end = all.size();
+      row = row.substr(0, open) + all.substr(close + 1, end - close - 1);
+    }
+    out += row + "\n";
+    first = false;
+    at = end + 1;
+  }
+  return out;
+}
+
+class HostileData : public testing::TestWithParam<DataCase> {};
+
+TEST_P(HostileData, RejectsExactly) {
+  const DataCase& c = GetParam();
+  EXPECT_EQ(without_values(csv_text_outcome(*find_dataset("allocations"), c.text())), c.expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Generated, HostileData,
+    testing::Values(
+        DataCase{"field_of_a_megabyte",
+                 [] { return allocations_header() + allocation_row("A1") + allocation_row("A2", std::string(1 << 20, 'k')) + allocation_row("A3"); },
+                 "read 3, accepted 2, rejected 1\n"
+                 "line 3: (record): the record is 1048666 bytes long; at most 1048576 are allowed\n"},
+        DataCase{"field_over_64_kib",
+                 [] { return allocations_header() + allocation_row("A1", std::string(70000, 'k')); },
+                 "read 1, accepted 0, rejected 1\n"
+                 "line 2: kern: the field is 70000 bytes long; at most 65536 are allowed\n"},
+        DataCase{"quoted_field_over_64_kib_with_newlines",
+                 [] { return allocations_header() + allocation_row("A1", "\"" + repeat("k\n", 40000) + "\"") + allocation_row("A2"); },
+                 "read 2, accepted 1, rejected 1\n"
+                 "line 2: kern: the field is 80000 bytes long; at most 65536 are allowed\n"},
+        DataCase{"header_of_100000_columns",
+                 [] { return allocations_header().substr(0, allocations_header().size() - 1) + repeat(",x", 100000) + "\n"; },
+                 "error: generated.csv:1: the header has 100016 columns; at most 1024 are allowed\n"},
+        DataCase{"column_name_of_a_megabyte",
+                 [] { return std::string(1 << 20, 'c') + "," + allocations_header(); },
+                 "error: generated.csv:1: the header row is 1048756 bytes long; at most 1048576 are allowed\n"},
+        DataCase{"row_of_100000_fields",
+                 [] { return allocations_header() + "A1" + repeat(",", 100000) + "\n" + allocation_row("A2"); },
+                 "read 2, accepted 1, rejected 1\n"
+                 "line 2: (record): expected 16 fields, found 100001\n"},
+        DataCase{"100000_blank_lines_then_header_only",
+                 [] { return repeat("\r\n", 100000) + allocations_header(); },
+                 "read 0, accepted 0, rejected 0\n"},
+        DataCase{"unterminated_quote_runs_to_the_end",
+                 [] { return allocations_header() + allocation_row("A1") + "\"A2" + repeat(",x\n", 50000); },
+                 "read 2, accepted 1, rejected 1\n"
+                 "line 3: allocation_id: unterminated quote: the quoted field opened on line 3 never closes before the end of the file\n"}),
+    [](const testing::TestParamInfo<DataCase>& info) { return std::string(info.param.name); });
+
+// ---- evaluation of hostile rules over a small export ----
+
+struct EvaluationCase {
+  const char* name;
+  const char* rule;      // one rule over allocations, after a ruleset header
+  const char* expected;  // "status: message" of the first result
+};
+
+void PrintTo(const EvaluationCase& c, std::ostream* os) { *os << c.name; }
+
+class HostileEvaluationCase : public testing::TestWithParam<EvaluationCase> {};
+
+TEST_P(HostileEvaluationCase, EndsInAResult) {
+  const EvaluationCase& c = GetParam();
+  const LoadedDataset allocations = read_csv_text(
+      *find_dataset("allocations"),
+      allocations_header() + allocation_row("A1") + allocation_row("A2", "Axel") +
+          "A3,Woonbron,Dordrecht,,,9999-12-31,VHE3,sociaal,true,,92233720368547758.07,1,92233720368547758.07,1,urgent,\n",
+      "allocations.csv");
+  ASSERT_EQ(allocations.report.rows_accepted, 3u);
+  Diagnostics diagnostics;
+  auto rules = check_rule_text("evaluation.toets", kHeader + c.rule + "\n", diagnostics);
+  ASSERT_NE(rules, nullptr) << format_diagnostic(diagnostics.all().front());
+  DatasetMap datasets{{DatasetKind::Allocations, &allocations.data}};
+  const auto results = evaluate_rules(*rules, datasets, 20780);
+  ASSERT_FALSE(results.empty());
+  EXPECT_EQ(std::string(status_name(results[0].status)) + ": " + results[0].message, c.expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Generated, HostileEvaluationCase,
+    testing::Values(
+        EvaluationCase{"date_beyond_the_calendar",
+                       "rule D \"d\" { over allocations where year(contract_date + 3000000) > 2000 measure count breach when measure > 100 }",
+                       "error: a date outside the years 1 to 9999 (3020485 days from 1970-01-01) for allocations record 'A1' (line 2)"},
+        EvaluationCase{"date_near_int32_max",
+                       "rule D \"d\" { over allocations where month(contract_date + 2147000000) > 0 measure count breach when measure > 100 }",
+                       "error: a date outside the years 1 to 9999 (2147020485 days from 1970-01-01) for allocations record 'A1' (line 2)"},
+        EvaluationCase{"date_before_year_1",
+                       "rule D \"d\" { over allocations where quarter(contract_date - 9000000) > 0 measure count breach when measure > 100 }",
+                       "error: a date outside the years 1 to 9999 (-8979515 days from 1970-01-01) for allocations record 'A1' (line 2)"},
+        EvaluationCase{"sum_overflows",
+                       "rule S \"s\" { over allocations measure sum(household_income) breach when measure > \xE2\x82\xAC" "1 }",
+                       "error: the sum overflows"},
+        EvaluationCase{"product_overflows",
+                       "rule S \"s\" { over allocations measure sum(rent * 1000000000) breach when measure > \xE2\x82\xAC" "1 }",
+                       "error: arithmetic overflow for allocations record 'A3'"},
+        EvaluationCase{"table_key_range_of_the_whole_int64",
+                       "table t(year) : int { 0-9223372036854775806: 1 }\n"
+                       "rule T \"t\" { over allocations measure count(t(year(contract_date)) > 0) breach when measure > 100 }",
+                       "ok: "},
+        EvaluationCase{"table_keys_at_both_ends_of_int64",
+                       "table t(year) : int { 0: 1, 9223372036854775806: 2 }\n"
+                       "rule T \"t\" { over allocations measure count(t(year(contract_date)) > 0) breach when measure > 100 }",
+                       "error: parameter table 't' has no value for year 2026 (evaluation.toets:2); needed for allocations record 'A1' (line 2)"}),
+    [](const testing::TestParamInfo<EvaluationCase>& info) { return std::string(info.param.name); });
+
+TEST(HostileEvaluation, CalendarTakesEveryDay) {
+  // civil_from_days overflowed (undefined behaviour) near INT32_MAX; now exact over the whole range.
+  for (const std::int32_t days : {std::numeric_limits<std::int32_t>::max(), std::numeric_limits<std::int32_t>::min(),
+                                  std::numeric_limits<std::int32_t>::max() - 719468, 0}) {
+    const CivilDate date = civil_from_days(days);
+    EXPECT_GE(date.month, 1u);
+    EXPECT_LE(date.month, 12u);
+    EXPECT_GE(date.day, 1u);
+    EXPECT_LE(date.day, 31u);
+  }
+  EXPECT_EQ(civil_from_days(0).year, 1970);
+}
+
+// ---- the group limit ----
+
+// A rule grouped by a near-unique column over more rows than kMaxGroups: an Error result that
+// names the record, not memory exhaustion.
+TEST(HostileEvaluation, MoreGroupsThanTheLimitIsAnError) {
+  std::string csv = "project_id,municipality,name,developer,delivery_year,total_dwellings,social_rent,middle_rent\n";
+  csv.reserve(32 * (kMaxGroups + 2));
+  for (std::size_t i = 0; i <= kMaxGroups; ++i) csv += "P" + std::to_string(i) + ",D,N,C,2026," + std::to_string(i) + ",0,\n";
+  const LoadedDataset projects = read_csv_text(*find_dataset("projects"), csv, "projects.csv");
+  ASSERT_EQ(projects.report.rows_accepted, kMaxGroups + 1);
+
+  Diagnostics diagnostics;
+  auto rules = check_rule_text("groups.toets",
+                               kHeader + "rule G \"g\" { over projects per total_dwellings measure count breach when measure > 1 }\n",
+                               diagnostics);
+  ASSERT_NE(rules, nullptr) << format_diagnostic(diagnostics.all().front());
+  DatasetMap datasets{{DatasetKind::Projects, &projects.data}};
+  const auto results = evaluate_rules(*rules, datasets, 20780);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::Error);
+  EXPECT_EQ(results[0].message,
+            "more than 1000000 groups (at projects record 'P1000000', line 1000002); group by fewer or coarser keys");
+}
+
+}  // namespace
+}  // namespace toets
