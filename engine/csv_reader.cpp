@@ -6,22 +6,37 @@
 // library packaged by Debian loads typed columns with per-cell rejection reasons; wrapping a
 // string-splitting one would cost a copy per cell and still leave all of the typing to us.
 //
-// How it stays fast: the whole file is read into memory once (and, only when stated to be
-// Windows-1252, converted to UTF-8 in one more pass) and scanned in a single pass; the delimiter is
-// a template parameter of the splitting loop; cells are string_views into that buffer (only quoted
-// cells with doubled quotes are copied, into a reused buffer); RecordBuilder (load_common.cpp)
-// checks and types each record in a reused scratch row and appends it only then, so the common case
-// allocates nothing per row.
+// How it stays fast:
+//  - a regular file is mapped, not copied, and its pages are given back as the load passes them,
+//    so a load needs memory for the columns, not for the file (docs/performance.md);
+//  - the rows are read in chunks of a few megabytes on every core, each chunk into its own columns
+//    and dictionaries, and joined in file order (ChunkedLoad, below): the result is exactly what
+//    one pass front to back gives;
+//  - a record without quoted fields is split sixteen bytes at a time (SSE2 compares; the others
+//    byte by byte), cells are string_views into the text, and RecordBuilder (load_common.cpp) types
+//    the common cells on a fast path; nothing is allocated per row beyond the columns' growth.
 
 #include "engine/csv_reader.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <bit>
+#include <condition_variable>
 #include <cstring>
+#include <exception>
+#include <functional>
+#include <iterator>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "engine/mapping.hpp"
 
@@ -32,6 +47,7 @@ namespace {
 using loading::closest_column;
 using loading::join;
 using loading::looks_like_misspelling;
+using loading::printable;
 using loading::single_quoted;
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -51,6 +67,7 @@ struct RecordScan {
   std::size_t field_count = 0;  // every field, also those beyond the capacity given
   std::uint64_t newlines = 0;   // line ends consumed, the record's own included
   bool any_doubled_quotes = false;
+  bool plain_ascii = false;     // every byte before the line end is printable ASCII (0x20-0x7F)
   RecordProblem problem = RecordProblem::None;
   std::size_t problem_field = 0;
   std::uint64_t problem_line_offset = 0;  // lines after the record's first where it starts
@@ -212,215 +229,320 @@ char detect_delimiter(const char* pos, const char* end) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The loader
+// Splitting plain records fast
 
-// One load of one file: owns the scratch fields and the header; fills a Dataset and a LoadReport
-// through a RecordBuilder.
-class Loader {
- public:
-  Loader(const DatasetSchema& schema, std::string_view text, const std::string& name, char delimiter,
-         const ColumnMapping* mapping, LoadedDataset& out, RecordBuilder& builder)
-      : schema_(schema),
-        name_(name),
-        delimiter_(delimiter),
-        mapping_(mapping),
-        out_(out),
-        builder_(builder),
-        begin_(text.data()),
-        end_(text.data() + text.size()) {}
+bool is_unusual(char c) { return static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80; }
 
-  void run() {
-    if (delimiter_ == ';') {
-      run_with<';'>();
-    } else {
-      run_with<','>();
+// Bits (1 << i) of the `count` bytes at `at` that are the delimiter or '\n'; in `unusual` the bits
+// of bytes that are not printable ASCII (below 0x20, or 0x80 and up).
+template <char kDelimiter>
+std::uint32_t separator_mask_tail(const char* at, std::ptrdiff_t count, std::uint32_t& unusual) {
+  std::uint32_t mask = 0;
+  unusual = 0;
+  for (std::ptrdiff_t i = 0; i < count; ++i) {
+    mask |= static_cast<std::uint32_t>(at[i] == kDelimiter || at[i] == '\n') << i;
+    unusual |= static_cast<std::uint32_t>(is_unusual(at[i])) << i;
+  }
+  return mask;
+}
+
+// The same for sixteen bytes, with SSE2 compares where there are.
+template <char kDelimiter>
+std::uint32_t separator_mask(const char* at, std::uint32_t& unusual) {
+#if defined(__SSE2__)
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+  const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(kDelimiter)),
+                                    _mm_cmpeq_epi8(bytes, _mm_set1_epi8('\n')));
+  // Signed: bytes from 0x80 up are negative, so one compare finds them and the control bytes.
+  unusual = static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(bytes, _mm_set1_epi8(0x20))));
+  return static_cast<std::uint32_t>(_mm_movemask_epi8(hits));
+#else
+  return separator_mask_tail<kDelimiter>(at, 16, unusual);
+#endif
+}
+
+// Splits the record at `pos` when no field of it is quoted, as nearly every record of an export:
+// the field ends come sixteen bytes at a time from separator_mask instead of byte by byte. Returns
+// false, having decided nothing, at a field that starts with a quote; scan_record reads that record.
+// Otherwise the result is scan_record's (trimmed blanks, a CR before the line end dropped).
+template <char kDelimiter>
+bool scan_plain_record(const char* pos, const char* end, Field* fields, std::size_t capacity, RecordScan& scan) {
+  std::size_t count = 0;
+  const char* field_start = pos;
+  const auto take_field = [&](const char* stop) {
+    const char* start = field_start;
+    while (start < stop && is_blank(*start)) ++start;
+    if (start < stop && *start == '"') return false;
+    if (stop > start && (stop == end || *stop == '\n') && stop[-1] == '\r') --stop;
+    while (stop > start && is_blank(stop[-1])) --stop;
+    if (count < capacity) fields[count] = Field{std::string_view(start, static_cast<std::size_t>(stop - start)), false};
+    ++count;
+    return true;
+  };
+  std::uint32_t unusual_seen = 0;
+  const auto done = [&](const char* next, std::uint64_t newlines) {
+    scan = RecordScan{};
+    scan.next = next;
+    scan.field_count = count;
+    scan.newlines = newlines;
+    scan.plain_ascii = unusual_seen == 0;
+    return true;
+  };
+
+  for (const char* block = pos;; block += 16) {
+    const bool whole_block = end - block >= 16;
+    std::uint32_t unusual = 0;
+    std::uint32_t mask = whole_block ? separator_mask<kDelimiter>(block, unusual)
+                                     : separator_mask_tail<kDelimiter>(block, end - block, unusual);
+    for (; mask != 0; mask &= mask - 1) {
+      const int at = std::countr_zero(mask);
+      const char* stop = block + at;
+      if (!take_field(stop)) return false;
+      if (*stop == '\n') {
+        unusual_seen |= unusual & ((1U << at) - 1);  // the bytes before the line end
+        return done(stop + 1, 1);
+      }
+      field_start = stop + 1;
     }
+    unusual_seen |= unusual;
+    if (!whole_block) return take_field(end) && done(end, 0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The header
+
+// What the header says, for every reader of the rows: which field holds each column.
+struct Layout {
+  const DatasetSchema* schema = nullptr;
+  const std::string* name = nullptr;   // the file, for messages
+  char delimiter = ',';
+  ValueForms forms;
+  const ColumnMapping* mapping = nullptr;
+  std::vector<std::string> header_names;
+  std::vector<std::int32_t> field_of_column;  // -1: the column is not in the file
+  std::vector<std::string> column_names;      // each column as the file names it
+  std::vector<const ValueMap*> column_values;  // values the mapping translates, or null
+};
+
+[[noreturn]] void fail(const Layout& layout, std::uint64_t line, const std::string& message) {
+  throw DataFileError(*layout.name + ":" + std::to_string(line) + ": " + message);
+}
+
+void check_required_columns(const Layout& layout, std::uint64_t header_line,
+                            const std::vector<std::optional<std::size_t>>& field_of_column,
+                            const std::vector<std::string_view>& unknown) {
+  const DatasetSchema& schema = *layout.schema;
+  std::vector<std::string> missing;
+  std::vector<std::string> required;
+  for (std::size_t c = 0; c < schema.columns.size(); ++c) {
+    const ColumnSchema& column = schema.columns[c];
+    if (!column.required) continue;
+    required.push_back(column.name);
+    if (!field_of_column[c]) missing.push_back("'" + column.name + "'");
+  }
+  if (missing.empty()) return;
+
+  std::string message = missing.size() == 1 ? "missing required column " : "missing required columns ";
+  message += join(missing) + " (the " + schema.name + " file must have: " + join(required) + ")";
+  for (const std::string_view name : unknown) {
+    for (std::size_t c = 0; c < schema.columns.size(); ++c) {
+      if (!field_of_column[c] && looks_like_misspelling(name, schema.columns[c].name)) {
+        message += "; is " + single_quoted(name) + " a misspelling of '" + schema.columns[c].name + "'?";
+      }
+    }
+  }
+  if (layout.mapping != nullptr && !unknown.empty()) {
+    std::vector<std::string> names;
+    for (const std::string_view name : unknown) names.push_back(single_quoted(name));
+    message += "; the mapping " + layout.mapping->file + " does not map these columns of the file: " + join(names);
+  }
+  const char delimiter = layout.delimiter;
+  if (layout.header_names.size() == 1 && layout.header_names[0].find(delimiter == ',' ? ';' : ',') != std::string::npos) {
+    message += delimiter == ',' ? "; the header looks semicolon-separated, but this reader expects commas"
+                                : "; the header looks comma-separated, but this reader expects semicolons";
+  }
+  fail(layout, header_line, message);
+}
+
+void map_columns(Layout& layout, std::uint64_t header_line, LoadReport& report) {
+  const DatasetSchema& schema = *layout.schema;
+  const std::vector<std::string>& names = layout.header_names;
+  std::unordered_map<std::string_view, std::size_t> first_field;
+  std::vector<std::optional<std::size_t>> field_of_column(schema.columns.size());
+  std::vector<std::string_view> unknown;
+  for (std::size_t field = 0; field < names.size(); ++field) {
+    const std::string_view name = names[field];
+    if (name.empty()) {
+      report.notes.push_back("column " + std::to_string(field + 1) + " has no name; ignored");
+      continue;
+    }
+    const auto [seen, inserted] = first_field.emplace(name, field);
+    if (!inserted) {
+      fail(layout, header_line, "duplicate column " + single_quoted(name) + " in the header (fields " +
+                                    std::to_string(seen->second + 1) + " and " + std::to_string(field + 1) + ")");
+    }
+    const MappedName meaning = resolve_name(schema, layout.mapping, name, layout.forms.export_forms);
+    if (meaning.kind == MappedName::Kind::Ignored) continue;
+    if (meaning.kind == MappedName::Kind::Unknown) {
+      unknown.push_back(name);
+      std::string note = "column " + single_quoted(name) + " is not part of " + schema.name;
+      if (layout.mapping != nullptr) note += " and the mapping " + layout.mapping->file + " does not map it";
+      note += "; ignored";
+      if (const auto close = closest_column(schema, name)) note += " (did you mean '" + *close + "'?)";
+      report.notes.push_back(std::move(note));
+      continue;
+    }
+    std::optional<std::size_t>& assigned = field_of_column[meaning.column];
+    if (assigned) {
+      fail(layout, header_line,
+           "columns " + single_quoted(names[*assigned]) + " (field " + std::to_string(*assigned + 1) + ") and " +
+               single_quoted(name) + " (field " + std::to_string(field + 1) + ") both give " +
+               schema.columns[meaning.column].name + "; keep one of them");
+    }
+    assigned = field;
+  }
+
+  check_required_columns(layout, header_line, field_of_column, unknown);
+  layout.field_of_column.assign(schema.columns.size(), -1);
+  layout.column_names.resize(schema.columns.size());
+  layout.column_values.assign(schema.columns.size(), nullptr);
+  for (std::uint32_t c = 0; c < schema.columns.size(); ++c) {
+    layout.column_values[c] = layout.mapping != nullptr ? layout.mapping->values_of(c) : nullptr;
+    if (field_of_column[c]) {
+      layout.field_of_column[c] = static_cast<std::int32_t>(*field_of_column[c]);
+      layout.column_names[c] = names[*field_of_column[c]];
+    } else {
+      layout.column_names[c] = schema.columns[c].name;
+    }
+  }
+}
+
+// Reads the header from `pos` into `layout`; returns where the rows start. `line` is advanced past
+// the header.
+template <char kDelimiter>
+const char* read_header(Layout& layout, const char* pos, const char* end, std::uint64_t& line, LoadReport& report) {
+  const DatasetSchema& schema = *layout.schema;
+  const bool nothing_at_all = pos == end;
+  pos = skip_blank_lines(pos, end, line);
+  if (pos == end) {
+    fail(layout, line, nothing_at_all ? "the file is empty; expected a header row naming the " + schema.name + " columns"
+                                      : "no header row; expected one naming the " + schema.name + " columns");
+  }
+  const std::uint64_t header_line = line;
+  RecordScan scan = scan_record<kDelimiter>(pos, end, nullptr, 0);
+  // Limits against pathological input (docs/robustness.md): a header of a million columns, or a
+  // column name of a megabyte, is not an export.
+  if (scan.field_count > kMaxColumns) {
+    fail(layout, header_line, "the header has " + std::to_string(scan.field_count) + " columns; at most " +
+                                  std::to_string(kMaxColumns) + " are allowed");
+  }
+  if (static_cast<std::size_t>(scan.next - pos) > kMaxRecordBytes) {
+    fail(layout, header_line, "the header row is " + std::to_string(scan.next - pos) + " bytes long; at most " +
+                                  std::to_string(kMaxRecordBytes) + " are allowed");
+  }
+  std::vector<Field> fields(scan.field_count);
+  scan = scan_record<kDelimiter>(pos, end, fields.data(), fields.size());
+  if (scan.problem == RecordProblem::UnterminatedQuote) {
+    fail(layout, header_line, "a quoted column name in the header is never closed");
+  }
+  if (scan.problem == RecordProblem::TextAfterQuote) {
+    fail(layout, header_line,
+         "unexpected text after the closing quote of header field " + std::to_string(scan.problem_field + 1));
+  }
+  std::string unescaped;
+  if (scan.any_doubled_quotes) {
+    collapse_doubled_quotes(fields.data(), fields.size(), static_cast<std::size_t>(scan.next - pos), unescaped);
+  }
+  layout.header_names.reserve(fields.size());
+  for (const Field& field : fields) layout.header_names.emplace_back(field.text);
+  map_columns(layout, header_line, report);
+  line += scan.newlines;
+  return scan.next;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the rows of one chunk
+
+// Where a chunk of rows was read and what it holds. Lines are counted from the chunk's start (0);
+// whoever joins the chunks adds the line the chunk starts on.
+struct ChunkResult {
+  const char* begin = nullptr;   // where the first record was looked for
+  const char* next = nullptr;    // where the record after the chunk's last starts
+  std::uint64_t newlines = 0;    // line ends from begin to next
+  bool conclusive = true;        // false: a record ran past the scanning window (read it again)
+  // The chunk's last rejection is an unterminated quote opened on this line (from the chunk's
+  // start): its reason names the line, known only when the chunk is joined.
+  std::optional<std::uint64_t> unterminated_quote_line;
+};
+
+std::string unterminated_quote_reason(std::uint64_t opened_on_line) {
+  return "unterminated quote: the quoted field opened on line " + std::to_string(opened_on_line) +
+         " never closes before the end of the file";
+}
+
+// Reads records into one RecordBuilder (KeyCheck::Deferred: the keys are checked when chunks are
+// joined). One per chunk; owns the scratch fields.
+class RowReader {
+ public:
+  RowReader(const Layout& layout, RecordBuilder& builder) : layout_(layout), builder_(builder) {
+    for (std::uint32_t c = 0; c < layout.column_names.size(); ++c) {
+      builder_.describe_column(c, layout.column_names[c], layout.column_values[c]);
+    }
+    fields_.assign(layout.header_names.size(), Field{});
+  }
+
+  // Reads every record that starts in [begin, stop); scanning a record may go up to `end`. When
+  // a record reaches `end` before it is complete and `end` is not the end of the text
+  // (`text_end`), the chunk is not conclusive: where it really ends is for a reader with the
+  // whole text to say.
+  template <char kDelimiter>
+  ChunkResult read(const char* begin, const char* stop, const char* end, const char* text_end) {
+    ChunkResult result;
+    result.begin = begin;
+    line_ = 0;
+    const char* pos = begin;
+    while (pos < stop) {
+      // Blank lines are skipped up to the chunk's end only: the next chunk begins there.
+      pos = skip_blank_lines(pos, stop, line_);
+      if (pos == stop) break;
+      const char* record = pos;
+      RecordScan scan;
+      if (!scan_plain_record<kDelimiter>(pos, end, fields_.data(), fields_.size(), scan)) {
+        scan = scan_record<kDelimiter>(pos, end, fields_.data(), fields_.size());
+      }
+      if (scan.next == end && end != text_end &&
+          (scan.problem == RecordProblem::UnterminatedQuote || end[-1] != '\n')) {
+        result.conclusive = false;
+        break;
+      }
+      accept_record(record, scan);
+      if (scan.problem == RecordProblem::UnterminatedQuote) {
+        result.unterminated_quote_line = line_ + scan.problem_line_offset;
+      }
+      line_ += scan.newlines;
+      pos = scan.next;
+    }
+    result.next = pos;
+    result.newlines = line_;
+    return result;
   }
 
  private:
-  template <char kDelimiter>
-  void run_with() {
-    const char* pos = read_header<kDelimiter>(begin_);
-    read_rows<kDelimiter>(pos);
-  }
-
-  [[noreturn]] void fail(std::uint64_t line, const std::string& message) const {
-    throw DataFileError(name_ + ":" + std::to_string(line) + ": " + message);
-  }
-
-  // ---- header
-
-  template <char kDelimiter>
-  const char* read_header(const char* pos) {
-    const bool nothing_at_all = pos == end_;
-    pos = skip_blank_lines(pos, end_, line_);
-    if (pos == end_) {
-      fail(line_, nothing_at_all
-                      ? "the file is empty; expected a header row naming the " + schema_.name + " columns"
-                      : "no header row; expected one naming the " + schema_.name + " columns");
-    }
-    const std::uint64_t header_line = line_;
-    RecordScan scan = scan_record<kDelimiter>(pos, end_, nullptr, 0);
-    // Limits against pathological input (docs/robustness.md): a header of a million columns, or a
-    // column name of a megabyte, is not an export.
-    if (scan.field_count > kMaxColumns) {
-      fail(header_line, "the header has " + std::to_string(scan.field_count) + " columns; at most " +
-                            std::to_string(kMaxColumns) + " are allowed");
-    }
-    if (static_cast<std::size_t>(scan.next - pos) > kMaxRecordBytes) {
-      fail(header_line, "the header row is " + std::to_string(scan.next - pos) + " bytes long; at most " +
-                            std::to_string(kMaxRecordBytes) + " are allowed");
-    }
-    std::vector<Field> fields(scan.field_count);
-    scan = scan_record<kDelimiter>(pos, end_, fields.data(), fields.size());
-    if (scan.problem == RecordProblem::UnterminatedQuote) {
-      fail(header_line, "a quoted column name in the header is never closed");
-    }
-    if (scan.problem == RecordProblem::TextAfterQuote) {
-      fail(header_line, "unexpected text after the closing quote of header field " +
-                            std::to_string(scan.problem_field + 1));
-    }
-    std::string unescaped;
-    if (scan.any_doubled_quotes) {
-      collapse_doubled_quotes(fields.data(), fields.size(), static_cast<std::size_t>(scan.next - pos),
-                              unescaped);
-    }
-
-    header_names_.reserve(fields.size());
-    for (const Field& field : fields) header_names_.emplace_back(field.text);
-    map_columns(header_line);
-
-    line_ += scan.newlines;
-    return scan.next;
-  }
-
-  void map_columns(std::uint64_t header_line) {
-    std::unordered_map<std::string_view, std::size_t> first_field;
-    std::vector<std::optional<std::size_t>> field_of_column(schema_.columns.size());
-    std::vector<std::string_view> unknown;
-    for (std::size_t field = 0; field < header_names_.size(); ++field) {
-      const std::string_view name = header_names_[field];
-      if (name.empty()) {
-        out_.report.notes.push_back("column " + std::to_string(field + 1) + " has no name; ignored");
-        continue;
-      }
-      const auto [seen, inserted] = first_field.emplace(name, field);
-      if (!inserted) {
-        fail(header_line, "duplicate column " + single_quoted(name) + " in the header (fields " +
-                              std::to_string(seen->second + 1) + " and " + std::to_string(field + 1) + ")");
-      }
-      const MappedName meaning = resolve_name(schema_, mapping_, name, builder_.forms().export_forms);
-      if (meaning.kind == MappedName::Kind::Ignored) continue;
-      if (meaning.kind == MappedName::Kind::Unknown) {
-        unknown.push_back(name);
-        std::string note = "column " + single_quoted(name) + " is not part of " + schema_.name;
-        if (mapping_ != nullptr) note += " and the mapping " + mapping_->file + " does not map it";
-        note += "; ignored";
-        if (const auto close = closest_column(schema_, name)) note += " (did you mean '" + *close + "'?)";
-        out_.report.notes.push_back(std::move(note));
-        continue;
-      }
-      std::optional<std::size_t>& assigned = field_of_column[meaning.column];
-      if (assigned) {
-        fail(header_line, "columns " + single_quoted(header_names_[*assigned]) + " (field " +
-                              std::to_string(*assigned + 1) + ") and " + single_quoted(name) + " (field " +
-                              std::to_string(field + 1) + ") both give " + schema_.columns[meaning.column].name +
-                              "; keep one of them");
-      }
-      assigned = field;
-    }
-
-    check_required_columns(header_line, field_of_column, unknown);
-    field_of_column_.assign(schema_.columns.size(), -1);
-    for (std::uint32_t c = 0; c < schema_.columns.size(); ++c) {
-      const ValueMap* values = mapping_ != nullptr ? mapping_->values_of(c) : nullptr;
-      if (field_of_column[c]) {
-        field_of_column_[c] = static_cast<std::int32_t>(*field_of_column[c]);
-        builder_.describe_column(c, header_names_[*field_of_column[c]], values);
-      } else {
-        builder_.describe_column(c, schema_.columns[c].name, values);
-      }
-    }
-    fields_.assign(header_names_.size(), Field{});
-  }
-
-  void check_required_columns(std::uint64_t header_line,
-                              const std::vector<std::optional<std::size_t>>& field_of_column,
-                              const std::vector<std::string_view>& unknown) const {
-    std::vector<std::string> missing;
-    std::vector<std::string> required;
-    for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
-      const ColumnSchema& column = schema_.columns[c];
-      if (!column.required) continue;
-      required.push_back(column.name);
-      if (!field_of_column[c]) missing.push_back("'" + column.name + "'");
-    }
-    if (missing.empty()) return;
-
-    std::string message = missing.size() == 1 ? "missing required column " : "missing required columns ";
-    message += join(missing) + " (the " + schema_.name + " file must have: " + join(required) + ")";
-    for (const std::string_view name : unknown) {
-      for (std::size_t c = 0; c < schema_.columns.size(); ++c) {
-        if (!field_of_column[c] && looks_like_misspelling(name, schema_.columns[c].name)) {
-          message += "; is " + single_quoted(name) + " a misspelling of '" + schema_.columns[c].name + "'?";
-        }
-      }
-    }
-    if (mapping_ != nullptr && !unknown.empty()) {
-      std::vector<std::string> names;
-      for (const std::string_view name : unknown) names.push_back(single_quoted(name));
-      message += "; the mapping " + mapping_->file + " does not map these columns of the file: " + join(names);
-    }
-    if (header_names_.size() == 1 && header_names_[0].find(delimiter_ == ',' ? ';' : ',') != std::string::npos) {
-      message += delimiter_ == ',' ? "; the header looks semicolon-separated, but this reader expects commas"
-                                   : "; the header looks comma-separated, but this reader expects semicolons";
-    }
-    fail(header_line, message);
-  }
-
-  // ---- rows
-
-  template <char kDelimiter>
-  void read_rows(const char* pos) {
-    bool reserved = false;
-    for (;;) {
-      pos = skip_blank_lines(pos, end_, line_);
-      if (pos == end_) break;
-      const char* record = pos;
-      const RecordScan scan = scan_record<kDelimiter>(pos, end_, fields_.data(), fields_.size());
-      pos = scan.next;
-      if (accept_record(record, scan) && !reserved) {
-        reserve_for(static_cast<std::size_t>(scan.next - record), static_cast<std::size_t>(end_ - record));
-        reserved = true;
-      }
-      line_ += scan.newlines;
-    }
-  }
-
-  // Sizes the columns from the first accepted record's length (a rejected one may be any length):
-  // saves the columns' repeated growth, and never reserves more rows than the bytes left could hold.
-  void reserve_for(std::size_t first_record_bytes, std::size_t remaining_bytes) {
-    const std::size_t by_first = remaining_bytes / std::max<std::size_t>(first_record_bytes, 1);
-    const std::size_t most_possible = remaining_bytes / std::max<std::size_t>(fields_.size(), 1) + 1;
-    builder_.reserve(std::min(by_first + by_first / 16 + 16, most_possible));
-  }
-
-  bool accept_record(const char* record, const RecordScan& scan) {
+  void accept_record(const char* record, const RecordScan& scan) {
     const std::size_t expected = fields_.size();
     const std::string_view record_text(record, static_cast<std::size_t>(scan.next - record));
     if (scan.problem == RecordProblem::UnterminatedQuote) {
+      // The line is the chunk's own; ChunkedLoad::join says the file's.
       builder_.reject_record(line_, field_name(scan.problem_field), field_value(scan.problem_field),
-                             "unterminated quote: the quoted field opened on line " +
-                                 std::to_string(line_ + scan.problem_line_offset) +
-                                 " never closes before the end of the file",
-                             record_text);
-      return false;
+                             unterminated_quote_reason(line_ + scan.problem_line_offset), record_text);
+      return;
     }
     if (scan.problem == RecordProblem::TextAfterQuote) {
       builder_.reject_record(line_, field_name(scan.problem_field), field_value(scan.problem_field),
                              "unexpected text after a closing quote (a quote inside a quoted field must be doubled)",
                              record_text);
-      return false;
+      return;
     }
     // Limits against pathological input (docs/robustness.md): no value of any column comes near
     // these, so such a record is rejected, not stored.
@@ -429,15 +551,15 @@ class Loader {
                              "the record is " + std::to_string(record_text.size()) + " bytes long; at most " +
                                  std::to_string(kMaxRecordBytes) + " are allowed",
                              std::string_view());
-      return false;
+      return;
     }
-    for (std::size_t f = 0; f < std::min(scan.field_count, expected); ++f) {
+    for (std::size_t f = 0; record_text.size() > kMaxFieldBytes && f < std::min(scan.field_count, expected); ++f) {
       if (fields_[f].text.size() > kMaxFieldBytes) {
         builder_.reject_record(line_, field_name(f), fields_[f].text,
                                "the field is " + std::to_string(fields_[f].text.size()) + " bytes long; at most " +
                                    std::to_string(kMaxFieldBytes) + " are allowed",
                                record_text);
-        return false;
+        return;
       }
     }
     if (scan.field_count != expected) {
@@ -447,56 +569,321 @@ class Loader {
                              "expected " + std::to_string(expected) + " fields, found " +
                                  std::to_string(scan.field_count) + field_count_hint(scan.field_count, expected),
                              record_text);
-      return false;
+      return;
     }
     if (scan.any_doubled_quotes) {
       collapse_doubled_quotes(fields_.data(), fields_.size(), record_text.size(), unescaped_);
     }
-    for (std::size_t c = 0; c < field_of_column_.size(); ++c) {
-      const std::int32_t field = field_of_column_[c];
+    builder_.set_record_plain(scan.plain_ascii);
+    const std::vector<std::int32_t>& field_of_column = layout_.field_of_column;
+    for (std::size_t c = 0; c < field_of_column.size(); ++c) {
+      const std::int32_t field = field_of_column[c];
       builder_.set(static_cast<std::uint32_t>(c),
                    field >= 0 ? fields_[static_cast<std::size_t>(field)].text : std::string_view());
     }
-    return builder_.finish(line_, record_text);
+    builder_.finish(line_, record_text);
   }
 
   // More fields than the header in an export: most often a delimiter inside an unquoted value.
   std::string field_count_hint(std::size_t found, std::size_t expected) const {
-    if (found > expected && builder_.forms().export_forms) {
-      return delimiter_ == ';' ? " (is there a ';' in a value that is not between double quotes?)"
-                               : " (is there a ',' in a value that is not between double quotes?)";
+    if (found > expected && layout_.forms.export_forms) {
+      return layout_.delimiter == ';' ? " (is there a ';' in a value that is not between double quotes?)"
+                                      : " (is there a ',' in a value that is not between double quotes?)";
     }
     return "";
   }
 
   // The column a field is read into, by its canonical name (the file's name when it maps to none).
   std::string field_name(std::size_t field) const {
-    if (field >= header_names_.size()) return std::string();
-    for (std::size_t c = 0; c < field_of_column_.size(); ++c) {
-      if (field_of_column_[c] == static_cast<std::int32_t>(field)) return schema_.columns[c].name;
+    if (field >= layout_.header_names.size()) return std::string();
+    for (std::size_t c = 0; c < layout_.field_of_column.size(); ++c) {
+      if (layout_.field_of_column[c] == static_cast<std::int32_t>(field)) return layout_.schema->columns[c].name;
     }
-    return header_names_[field];
+    return layout_.header_names[field];
   }
   std::string_view field_value(std::size_t field) const {
     return field < fields_.size() ? fields_[field].text : std::string_view();
   }
 
-  const DatasetSchema& schema_;
-  const std::string& name_;
-  char delimiter_;
-  const ColumnMapping* mapping_;
-  LoadedDataset& out_;
+  const Layout& layout_;
   RecordBuilder& builder_;
-  const char* begin_ = nullptr;
-  const char* end_ = nullptr;
-  std::uint64_t line_ = 1;  // of the record being read
-
-  std::vector<std::string> header_names_;
-  std::vector<std::int32_t> field_of_column_;  // -1: the column is not in the file
+  std::uint64_t line_ = 0;  // of the record being read, from the chunk's start
 
   // The scratch record, reused: fields as split, with doubled quotes collapsed into unescaped_.
   std::vector<Field> fields_;
   std::string unescaped_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Reading a file in chunks, on every core, and joining them in order
+
+// Why chunks: splitting and typing cells is nearly all of a load's time, and the rows of a CSV file
+// are independent but for the unique keys. So the rows are cut into chunks of about kChunkBytes,
+// each read on a thread of its own into a dataset of its own (with its own dictionaries), and the
+// chunks are joined into the result strictly in file order, where the keys are checked. The result
+// is the one reading the file front to back would give: same rows, same rejections, same lines.
+//
+// A chunk is cut at a line end, which may be inside a quoted field. A chunk is therefore read
+// speculatively: it counts only if the chunk before it, read for real, ended exactly where it began;
+// otherwise it is read again, from the right place, when its turn to be joined comes. On a normal
+// export this never happens; on a file full of multi-line fields it costs time, never correctness.
+class ChunkedLoad {
+ public:
+  // `release` is told each position before which the text is no longer needed (may be null).
+  ChunkedLoad(const Layout& layout, LoadedDataset& out, const char* rows_begin, const char* text_end,
+              std::uint64_t first_line, const CsvOptions& options, std::function<void(const char*)> release)
+      : layout_(layout),
+        out_(out),
+        rows_begin_(rows_begin),
+        text_end_(text_end),
+        release_(std::move(release)),
+        joined_until_(rows_begin),
+        next_line_(first_line) {
+    const std::size_t bytes = static_cast<std::size_t>(text_end - rows_begin);
+    const std::size_t chunk_bytes = std::max<std::size_t>(options.chunk_bytes, 1);
+    const std::size_t wanted_chunks = std::max<std::size_t>(1, (bytes + chunk_bytes - 1) / chunk_bytes);
+    // A chunk starts just after the first line end at or beyond its even share of the bytes.
+    starts_.push_back(rows_begin);
+    for (std::size_t i = 1; i < wanted_chunks; ++i) {
+      const char* at = rows_begin + i * chunk_bytes;
+      if (at <= starts_.back()) continue;
+      const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(text_end - at));
+      if (newline == nullptr) break;
+      const char* start = static_cast<const char*>(newline) + 1;
+      if (start >= text_end) break;
+      if (start > starts_.back()) starts_.push_back(start);
+    }
+    starts_.push_back(text_end);
+    const unsigned threads = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+    threads_ = std::min<std::size_t>(threads, chunk_count());
+  }
+
+  template <char kDelimiter>
+  void run() {
+    if (threads_ <= 1) {
+      work<kDelimiter>();
+    } else {
+      std::vector<std::jthread> workers;
+      for (std::size_t t = 0; t < threads_; ++t) workers.emplace_back([this] { work<kDelimiter>(); });
+    }
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+ private:
+  std::size_t chunk_count() const { return starts_.size() - 1; }
+
+  // One worker: takes the next chunk, reads it into its own piece, waits for its turn, joins it.
+  template <char kDelimiter>
+  void work() {
+    LoadedDataset piece{Dataset(*layout_.schema), LoadReport{}};
+    try {
+      for (;;) {
+        const std::size_t chunk = next_chunk_.fetch_add(1);
+        if (chunk >= chunk_count() || stopped_.load()) return;
+        piece.data.clear();
+        piece.report = LoadReport{};
+        RecordBuilder builder(*layout_.schema, layout_.forms, piece, KeyCheck::Deferred);
+        RowReader reader(layout_, builder);
+        const char* begin = starts_[chunk];
+        const char* stop = starts_[chunk + 1];
+        // The first chunk is read for real: it starts where the rows start. The others may see a
+        // record run past their end by at most a record's length before it is known to be wrong.
+        const char* window = chunk == 0 ? text_end_
+                                         : stop + std::min<std::size_t>(kMaxRecordBytes + 1,
+                                                                        static_cast<std::size_t>(text_end_ - stop));
+        ChunkResult result = reader.read<kDelimiter>(begin, stop, window, text_end_);
+
+        std::unique_lock lock(join_mutex_);
+        turn_.wait(lock, [&] { return joined_chunks_ == chunk || stopped_.load(); });
+        if (stopped_.load()) return;
+        if (result.begin != joined_until_ || !result.conclusive) {
+          // Read again from where the chunk before really ended, with the whole text in view.
+          piece.data.clear();
+          piece.report = LoadReport{};
+          RecordBuilder again(*layout_.schema, layout_.forms, piece, KeyCheck::Deferred);
+          RowReader reread(layout_, again);
+          result = reread.read<kDelimiter>(joined_until_, std::max(stop, joined_until_), text_end_, text_end_);
+          join(piece, again.deferred_keys(), result);
+        } else {
+          join(piece, builder.deferred_keys(), result);
+        }
+        ++joined_chunks_;
+        turn_.notify_all();
+      }
+    } catch (...) {
+      std::lock_guard lock(join_mutex_);
+      if (!failure_) failure_ = std::current_exception();
+      stopped_.store(true);
+      turn_.notify_all();
+    }
+  }
+
+  // Appends a chunk's rows in file order and checks their keys against every row before them.
+  // Called with join_mutex_ held, chunk after chunk.
+  void join(LoadedDataset& piece, const DeferredKeys& keys, const ChunkResult& result) {
+    Dataset& data = out_.data;
+    const std::size_t first_row = data.row_count();
+    if (first_row + piece.data.row_count() > kMaxRowsPerFile) {
+      const std::uint64_t line = piece.data.source_line(kMaxRowsPerFile - first_row) + next_line_;
+      throw DataFileError(*layout_.name + ":" + std::to_string(line) + ": too many rows: at most " +
+                          std::to_string(kMaxRowsPerFile) + " per file");
+    }
+    reserve_for(piece.data.row_count(), result.next);
+    data.append(piece.data, next_line_);
+    // From here the chunk's rows are in `data`; the text they came from is needed only for the
+    // records of rejected duplicates, found next.
+
+    std::vector<Rejection> duplicates = check_keys(first_row, keys);
+    LoadReport& report = out_.report;
+    report.rows_read += piece.report.rows_read;
+    report.rows_accepted += piece.report.rows_accepted - duplicates.size();
+    report.rows_rejected += piece.report.rows_rejected + duplicates.size();
+    for (Rejection& rejection : piece.report.rejections) rejection.line += next_line_;
+    if (result.unterminated_quote_line) {
+      piece.report.rejections.back().reason = unterminated_quote_reason(*result.unterminated_quote_line + next_line_);
+    }
+    if (duplicates.empty()) {
+      report.rejections.insert(report.rejections.end(), std::make_move_iterator(piece.report.rejections.begin()),
+                               std::make_move_iterator(piece.report.rejections.end()));
+    } else {
+      std::vector<Rejection> merged;
+      merged.reserve(piece.report.rejections.size() + duplicates.size());
+      std::merge(std::make_move_iterator(piece.report.rejections.begin()),
+                 std::make_move_iterator(piece.report.rejections.end()), std::make_move_iterator(duplicates.begin()),
+                 std::make_move_iterator(duplicates.end()), std::back_inserter(merged),
+                 [](const Rejection& a, const Rejection& b) { return a.line < b.line; });
+      report.rejections.insert(report.rejections.end(), std::make_move_iterator(merged.begin()),
+                               std::make_move_iterator(merged.end()));
+    }
+    report.notes.insert(report.notes.end(), piece.report.notes.begin(), piece.report.notes.end());
+    next_line_ += result.newlines;
+    joined_until_ = result.next;
+    if (release_) release_(result.next);
+  }
+
+  // The rows from `first_row` on whose key repeats an earlier row's are taken out again, each
+  // becoming a rejection that names the line of the first.
+  std::vector<Rejection> check_keys(std::size_t first_row, const DeferredKeys& keys) {
+    std::vector<Rejection> duplicates;
+    if (keys.key_count == 0) return duplicates;
+    if (indexes_.empty()) build_key_columns();
+    const std::size_t rows = out_.data.row_count() - first_row;
+    // Rows are indexed under the numbers they have once the duplicates are out; kept_ maps the
+    // chunk's kept rows back to where they are until then.
+    kept_.clear();
+    std::vector<bool> keep;
+    const auto now_at = [&](std::size_t row) { return row < first_row ? row : first_row + kept_[row - first_row]; };
+    for (std::size_t i = 0; i < rows; ++i) {
+      const std::size_t row = first_row + i;
+      const std::uint64_t* hashes = &keys.hashes[i * keys.key_count];
+      bool duplicate = false;
+      for (std::size_t k = 0; k < keys.key_count && !duplicate; ++k) {
+        if (hashes[k] == DeferredKeys::kNoKeyValue) continue;
+        const std::vector<std::uint32_t>& columns = key_columns_[k];
+        const auto earlier =
+            indexes_[k].find(hashes[k], [&](std::size_t other) { return same_key(columns, now_at(other), row); });
+        if (!earlier) continue;
+        duplicate = true;
+        if (keep.empty()) keep.assign(rows, true);
+        keep[i] = false;
+        duplicates.push_back(duplicate_rejection(columns, row, now_at(*earlier), keys.records[i]));
+      }
+      if (duplicate) continue;
+      const std::size_t number = first_row + kept_.size();
+      kept_.push_back(static_cast<std::uint32_t>(i));
+      for (std::size_t k = 0; k < keys.key_count; ++k) {
+        if (hashes[k] != DeferredKeys::kNoKeyValue) indexes_[k].insert(hashes[k], number);
+      }
+    }
+    if (!duplicates.empty()) out_.data.keep_rows(first_row, keep);
+    return duplicates;
+  }
+
+  // The keys in the order RecordBuilder numbers them: each unique column, then the schema's key.
+  void build_key_columns() {
+    const DatasetSchema& schema = *layout_.schema;
+    for (std::uint32_t c = 0; c < schema.columns.size(); ++c) {
+      if (schema.columns[c].unique) key_columns_.push_back({c});
+    }
+    if (!schema.unique_key.empty()) key_columns_.push_back(schema.unique_key);
+    indexes_.resize(key_columns_.size());
+  }
+
+  bool same_key(const std::vector<std::uint32_t>& columns, std::size_t a, std::size_t b) const {
+    const Dataset& data = out_.data;
+    for (const std::uint32_t c : columns) {
+      const ColumnData& column = data.column(c);
+      bool same = false;
+      if (column.type == ValueType::Money) {
+        same = column.cents[a] == column.cents[b];
+      } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
+        same = column.raw_text(a) == column.raw_text(b);
+      } else {
+        same = column.values[a] == column.values[b];
+      }
+      if (!same) return false;
+    }
+    return true;
+  }
+
+  Rejection duplicate_rejection(const std::vector<std::uint32_t>& columns, std::size_t row, std::size_t earlier,
+                                std::string_view record) const {
+    const Dataset& data = out_.data;
+    std::string names;
+    std::string values;
+    std::string shown;
+    for (const std::uint32_t c : columns) {
+      if (!names.empty()) {
+        names += ", ";
+        values += ", ";
+        shown += ", ";
+      }
+      const std::string value = data.cell_text(c, row);
+      names += layout_.schema->columns[c].name;
+      values += value;
+      shown += single_quoted(value);
+    }
+    const std::string first = " (first on line " + std::to_string(data.source_line(earlier)) + ")";
+    std::string reason = columns.size() == 1 ? "duplicate " + names + " " + shown + first
+                                             : "duplicate (" + names + ") (" + shown + ")" + first;
+    while (!record.empty() && (record.back() == '\n' || record.back() == '\r')) record.remove_suffix(1);
+    return Rejection{data.source_line(row), std::move(names), printable(values), std::move(reason), std::string(record)};
+  }
+
+  // Sizes the result from the rows per byte read so far, so its columns grow a few times at most
+  // instead of doubling past the file's size.
+  void reserve_for(std::size_t incoming_rows, const char* read_until) {
+    Dataset& data = out_.data;
+    const std::size_t needed = data.row_count() + incoming_rows;
+    if (needed <= data.capacity()) return;
+    const double read = static_cast<double>(read_until - rows_begin_);
+    const double total = static_cast<double>(text_end_ - rows_begin_);
+    const double expected = read > 0 ? static_cast<double>(needed) * total / read : 0;
+    data.reserve(std::max(needed, static_cast<std::size_t>(expected * 1.02) + 1024));
+  }
+
+ private:
+  const Layout& layout_;
+  LoadedDataset& out_;
+  const char* rows_begin_;
+  const char* text_end_;
+  std::function<void(const char*)> release_;
+  std::vector<const char*> starts_;  // chunk i is [starts_[i], starts_[i + 1])
+  std::size_t threads_ = 1;
+
+  std::atomic<std::size_t> next_chunk_{0};
+  std::atomic<bool> stopped_{false};
+  std::exception_ptr failure_;
+
+  // Joining, under join_mutex_:
+  std::mutex join_mutex_;
+  std::condition_variable turn_;
+  std::size_t joined_chunks_ = 0;
+  const char* joined_until_ = nullptr;  // where the next chunk must begin
+  std::uint64_t next_line_ = 1;         // the line the next chunk begins on
+  std::vector<std::vector<std::uint32_t>> key_columns_;
+  std::vector<KeyRowIndex> indexes_;
+  std::vector<std::uint32_t> kept_;     // check_keys' scratch
 };
 
 char choose_delimiter(Delimiter stated, std::string_view text) {
@@ -513,18 +900,20 @@ char choose_delimiter(Delimiter stated, std::string_view text) {
   return detect_delimiter(start, text.data() + text.size());
 }
 
-}  // namespace
-
-LoadedDataset read_csv_text(const DatasetSchema& schema, std::string_view text, const std::string& name,
-                            const CsvOptions& options) {
+LoadedDataset read_csv(const DatasetSchema& schema, std::string_view text, const std::string& name,
+                       const CsvOptions& options, const std::function<void(const char*)>& release) {
   LoadedDataset result{Dataset(schema), LoadReport{}};
   result.report.dataset = schema.name;
   result.report.file = name;
   std::string converted;
   text = loading::decode_text(text, options.encoding, name, converted, result.report.notes);
 
-  const char delimiter = choose_delimiter(options.delimiter, text);
-  ValueForms forms;
+  Layout layout;
+  layout.schema = &schema;
+  layout.name = &name;
+  layout.mapping = options.mapping;
+  layout.delimiter = choose_delimiter(options.delimiter, text);
+  ValueForms& forms = layout.forms;
   forms.export_forms = options.export_forms;
   forms.windows_1252 = options.encoding == Encoding::Windows1252;
   switch (options.decimal) {
@@ -535,25 +924,48 @@ LoadedDataset read_csv_text(const DatasetSchema& schema, std::string_view text, 
       forms.decimal = ',';
       break;
     case DecimalMark::Auto:
-      forms.decimal = delimiter == ';' ? ',' : '.';
+      forms.decimal = layout.delimiter == ';' ? ',' : '.';
       break;
   }
-  if (options.export_forms && (delimiter != ',' || forms.decimal != '.' || forms.windows_1252)) {
+  if (options.export_forms && (layout.delimiter != ',' || forms.decimal != '.' || forms.windows_1252)) {
     std::string note = "read as CSV with '";
-    note += delimiter;
+    note += layout.delimiter;
     note += "' between fields and a decimal ";
     note += forms.decimal == ',' ? "comma in amounts (1.234,56)" : "point in amounts (1,234.56)";
     if (forms.windows_1252) note += ", converted from Windows-1252";
     result.report.notes.insert(result.report.notes.begin(), std::move(note));
   }
-  RecordBuilder builder(schema, forms, result);
-  Loader(schema, text, name, delimiter, options.mapping, result, builder).run();
+
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  std::uint64_t line = 1;
+  const char* rows = layout.delimiter == ';' ? read_header<';'>(layout, begin, end, line, result.report)
+                                             : read_header<','>(layout, begin, end, line, result.report);
+  // Only text that is the file itself (not a converted copy) is given back page by page.
+  ChunkedLoad load(layout, result, rows, end, line, options, converted.empty() ? release : nullptr);
+  if (layout.delimiter == ';') {
+    load.run<';'>();
+  } else {
+    load.run<','>();
+  }
   return result;
 }
 
+}  // namespace
+
+LoadedDataset read_csv_text(const DatasetSchema& schema, std::string_view text, const std::string& name,
+                            const CsvOptions& options) {
+  return read_csv(schema, text, name, options, nullptr);
+}
+
+LoadedDataset read_csv_bytes(const DatasetSchema& schema, const loading::FileBytes& file, const std::string& name,
+                             const CsvOptions& options) {
+  return read_csv(schema, file.view(), name, options, [&file](const char* until) { file.release_before(until); });
+}
+
 LoadedDataset read_csv_file(const DatasetSchema& schema, const std::string& path, const CsvOptions& options) {
-  const loading::FileBytes contents = loading::read_whole_file(path);
-  return read_csv_text(schema, contents.view(), path, options);
+  const loading::FileBytes file = loading::read_whole_file(path);
+  return read_csv_bytes(schema, file, path, options);
 }
 
 }  // namespace toets

@@ -5,6 +5,7 @@
 // ja/nee, Windows-1252 text, other headers through a column mapping. Every data row is either
 // accepted or rejected with a reason; nothing is dropped silently.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -29,6 +30,10 @@ struct CsvOptions {
   // Header names and values to translate; null for none. Its [input] settings are not read here
   // (load_input merges them into these options).
   const ColumnMapping* mapping = nullptr;
+  // The rows are read in chunks of about this many bytes, on `threads` threads (0: one per core).
+  // The result does not depend on either; tests make chunks tiny to prove it.
+  std::size_t chunk_bytes = 4 << 20;
+  unsigned threads = 0;
 };
 
 // Throws DataFileError for file-level problems; row-level problems become rejections.
@@ -36,5 +41,8 @@ LoadedDataset read_csv_file(const DatasetSchema& schema, const std::string& path
 // The same over bytes in memory; `name` is used as the file name in messages.
 LoadedDataset read_csv_text(const DatasetSchema& schema, std::string_view text, const std::string& name,
                             const CsvOptions& options = {});
+// The same over a file already opened; its pages are given back as the rows are read.
+LoadedDataset read_csv_bytes(const DatasetSchema& schema, const loading::FileBytes& file, const std::string& name,
+                             const CsvOptions& options = {});
 
 }  // namespace toets

@@ -1,22 +1,61 @@
 #include "engine/dataset.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
 
 #include "dsl/calendar.hpp"
 
 namespace toets {
 
+// The slot holding `value`, or the empty slot where it belongs.
+std::size_t TextDictionary::slot_of(std::string_view value, std::uint64_t hash) const {
+  const std::size_t mask = slots_.size() - 1;
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+    const Slot& slot = slots_[at];
+    if (slot.code_plus_one == 0) return at;
+    if (slot.tag == tag && same_text(values_[static_cast<std::size_t>(slot.code_plus_one - 1)], value)) return at;
+  }
+}
+
+void TextDictionary::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  const std::size_t mask = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.code_plus_one == 0) continue;
+    const std::uint64_t h = hash_text(values_[static_cast<std::size_t>(slot.code_plus_one - 1)]);
+    std::size_t at = h & mask;
+    while (slots_[at].code_plus_one != 0) at = (at + 1) & mask;
+    slots_[at] = slot;
+  }
+}
+
 std::int32_t TextDictionary::intern(std::string_view value) {
-  if (const auto found = index_.find(value); found != index_.end()) return found->second;
-  const auto code = static_cast<std::int32_t>(values_.size());
+  if ((values_.size() + 1) * 2 > slots_.size()) grow();
+  const std::uint64_t h = hash_text(value);
+  Slot& slot = slots_[slot_of(value, h)];
+  if (slot.code_plus_one != 0) return slot.code_plus_one - 1;
+  if (values_.size() >= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max() - 1)) {
+    throw std::length_error("a text column holds more distinct values than a dictionary can");
+  }
   values_.emplace_back(value);
-  index_.emplace(std::string(value), code);
-  return code;
+  slot = Slot{static_cast<std::uint32_t>(h >> 32), static_cast<std::int32_t>(values_.size())};
+  return slot.code_plus_one - 1;
 }
 
 std::int32_t TextDictionary::find(std::string_view value) const {
-  const auto found = index_.find(value);
-  return found == index_.end() ? -1 : found->second;
+  if (slots_.empty()) return -1;
+  const Slot& slot = slots_[slot_of(value, hash_text(value))];
+  return slot.code_plus_one - 1;
+}
+
+void TextDictionary::clear() {
+  values_.clear();
+  std::fill(slots_.begin(), slots_.end(), Slot{});
 }
 
 Dataset::Dataset(const DatasetSchema& schema) : schema_(&schema) {
@@ -40,6 +79,81 @@ void Dataset::reserve(std::size_t rows) {
       column.values.reserve(rows);
     }
   }
+}
+
+void Dataset::clear() {
+  for (ColumnData& column : columns_) {
+    column.cents.clear();
+    column.values.clear();
+    column.dictionary.clear();
+    column.raw.clear();
+    column.raw_offsets.assign(1, 0);
+  }
+  lines_.clear();
+  rows_ = 0;
+}
+
+void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
+  std::vector<std::int32_t> codes;
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    ColumnData& column = columns_[c];
+    const ColumnData& from = piece.columns_[c];
+    if (column.type == ValueType::Money) {
+      column.cents.insert(column.cents.end(), from.cents.begin(), from.cents.end());
+    } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
+      const std::uint64_t base = column.raw.size();
+      column.raw.append(from.raw);
+      for (std::size_t i = 1; i < from.raw_offsets.size(); ++i) column.raw_offsets.push_back(base + from.raw_offsets[i]);
+    } else if (column.type == ValueType::Text) {
+      // The piece's codes are its own: look each of its (few) values up once, then re-code.
+      codes.resize(from.dictionary.size());
+      for (std::size_t code = 0; code < codes.size(); ++code) {
+        codes[code] = column.dictionary.intern(from.dictionary.value(static_cast<std::int32_t>(code)));
+      }
+      column.values.reserve(column.values.size() + from.values.size());
+      for (const std::int32_t value : from.values) {
+        column.values.push_back(value == kNull32 ? kNull32 : codes[static_cast<std::size_t>(value)]);
+      }
+    } else {
+      column.values.insert(column.values.end(), from.values.begin(), from.values.end());
+    }
+  }
+  lines_.reserve(lines_.size() + piece.lines_.size());
+  for (const std::uint64_t line : piece.lines_) lines_.push_back(line + line_offset);
+  rows_ += piece.rows_;
+}
+
+void Dataset::keep_rows(std::size_t first, const std::vector<bool>& keep) {
+  const auto compact = [&](auto& values) {
+    std::size_t out = first;
+    for (std::size_t row = first; row < rows_; ++row) {
+      if (keep[row - first]) values[out++] = values[row];
+    }
+    values.resize(out);
+  };
+  for (ColumnData& column : columns_) {
+    if (column.type == ValueType::Money) {
+      compact(column.cents);
+    } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
+      // In place: a kept row's text only ever moves left.
+      std::uint64_t write = column.raw_offsets[first];
+      std::size_t out = first;
+      for (std::size_t row = first; row < rows_; ++row) {
+        if (!keep[row - first]) continue;
+        const std::uint64_t begin = column.raw_offsets[row];
+        const std::uint64_t length = column.raw_offsets[row + 1] - begin;
+        std::memmove(column.raw.data() + write, column.raw.data() + begin, length);
+        write += length;
+        column.raw_offsets[++out] = write;
+      }
+      column.raw.resize(write);
+      column.raw_offsets.resize(out + 1);
+    } else {
+      compact(column.values);
+    }
+  }
+  compact(lines_);
+  rows_ = lines_.size();
 }
 
 namespace {

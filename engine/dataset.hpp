@@ -4,11 +4,10 @@
 // a name or a string. Not thread-safe for writing; safe to read from several threads.
 
 #include <cstdint>
-#include <functional>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "dsl/schema.hpp"
@@ -19,23 +18,60 @@ namespace toets {
 inline constexpr std::int32_t kNull32 = std::numeric_limits<std::int32_t>::min();
 inline constexpr std::int64_t kNull64 = std::numeric_limits<std::int64_t>::min();
 
+// A fast hash of short text (names, ids): eight bytes at a time, each word mixed by a multiply.
+// Not for keys an adversary chooses to collide: a collision costs a comparison, never a result.
+inline std::uint64_t hash_text(std::string_view text) {
+  constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = text.size() * kMultiplier;
+  const char* at = text.data();
+  std::size_t left = text.size();
+  while (left >= 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, at, 8);
+    h = (h ^ word) * kMultiplier;
+    h ^= h >> 29;
+    at += 8;
+    left -= 8;
+  }
+  if (left > 0) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, at, left);
+    h = (h ^ word) * kMultiplier;
+  }
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ULL;
+  return h ^ (h >> 32);
+}
+
+// Byte equality of a stored value and a view, without std::string's compare().
+inline bool same_text(const std::string& stored, std::string_view text) {
+  return stored.size() == text.size() && std::memcmp(stored.data(), text.data(), text.size()) == 0;
+}
+
 // Text values of one column, each distinct value stored once; codes are dense from 0 in order
-// of first appearance. find and intern look up a string_view without building a std::string
-// (the index hashes transparently); only a new value is copied.
+// of first appearance. find and intern look up a string_view without building a std::string;
+// only a new value is copied. An open-addressing table of (hash tag, code) slots, not a
+// std::unordered_map: interning is on the hot path of every load (a million rows, eight text
+// columns each), and a node-based map costs a pointer chase and a full string hash per cell.
 class TextDictionary {
  public:
   std::int32_t intern(std::string_view value);
   std::int32_t find(std::string_view value) const;  // -1 when absent
   const std::string& value(std::int32_t code) const { return values_[static_cast<std::size_t>(code)]; }
   std::size_t size() const { return values_.size(); }
+  // Forgets every value, keeping the table's capacity (a loader reuses one per chunk).
+  void clear();
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  struct Slot {
+    std::uint32_t tag = 0;            // the hash's high half
+    std::int32_t code_plus_one = 0;   // 0: empty
   };
+  std::size_t slot_of(std::string_view value, std::uint64_t hash) const;
+  void grow();
+
   std::vector<std::string> values_;
-  std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> index_;
+  std::vector<Slot> slots_;  // a power of two in size, at most half full
 };
 
 // One column. Money lives in `cents`; every other type in `values` (see ValueType for the
@@ -91,6 +127,14 @@ class Dataset {
   // Appends an accepted row; loaders push each column's value first, then call this.
   void commit_row(std::uint64_t line) { lines_.push_back(line); ++rows_; }
   void reserve(std::size_t rows);
+  std::size_t capacity() const { return lines_.capacity(); }
+  // Removes every row, keeping the columns' capacity (a loader reuses one per chunk of a file).
+  void clear();
+  // Appends every row of `piece` (the same schema, read from a later part of the same file):
+  // dictionary text re-coded into this dataset's dictionaries, lines moved by `line_offset`.
+  void append(const Dataset& piece, std::uint64_t line_offset);
+  // Keeps, of the rows from `first` on, those whose keep[row - first] is true, in order.
+  void keep_rows(std::size_t first, const std::vector<bool>& keep);
 
  private:
   const DatasetSchema* schema_;

@@ -95,7 +95,7 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
     options.encoding = stated_or(spec.encoding, map != nullptr ? map->encoding : Encoding::Auto);
     options.export_forms = true;
     options.mapping = map;
-    return read_csv_text(schema, contents.view(), spec.path, options);
+    return read_csv_bytes(schema, contents, spec.path, options);
   }
   // JSON is UTF-8 (RFC 8259): a mapping's encoding describes the system's CSV exports; only the
   // command line can say a JSON file is otherwise.

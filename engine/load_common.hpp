@@ -7,6 +7,7 @@
 // so a value is read the same way whatever file form it came in.
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -33,6 +34,8 @@ class DataFileError : public std::runtime_error {
 inline constexpr std::size_t kMaxColumns = 1024;
 inline constexpr std::size_t kMaxRecordBytes = 1024 * 1024;
 inline constexpr std::size_t kMaxFieldBytes = 64 * 1024;
+// Rows per file: row numbers are stored in 32 bits (KeyRowIndex).
+inline constexpr std::size_t kMaxRowsPerFile = std::numeric_limits<std::uint32_t>::max() / 2;
 
 struct LoadedDataset {
   Dataset data;
@@ -86,7 +89,8 @@ using ValueMap = std::unordered_map<std::string, std::string, CaseFoldHash, Case
 namespace loading {
 
 bool is_valid_utf8(std::string_view text);
-// A value as it may appear in a message: ill-formed UTF-8 bytes become \xNN, long values are cut.
+// A value as it may appear in a message: ill-formed UTF-8 bytes and control bytes (but tab and line
+// ends) become \xNN, long values are cut.
 std::string printable(std::string_view text);
 // printable() between single quotes.
 std::string single_quoted(std::string_view text);
@@ -102,14 +106,38 @@ std::optional<std::string> closest_column(const DatasetSchema& schema, std::stri
 // cell holding one is rejected, with a message naming the byte, and nothing is guessed.
 std::string windows_1252_to_utf8(std::string_view text);
 
-// A whole file in memory, not zero-filled first (a large file is written once, by read()).
-struct FileBytes {
-  std::unique_ptr<char[]> bytes;
-  std::size_t size = 0;
-  std::string_view view() const { return std::string_view(bytes.get(), size); }
+// A whole file's bytes. A regular file is mapped read-only: no copy, and release_before() gives
+// the pages a reader has passed back to the system, so loading a file costs memory for what is
+// loaded, not for the file. Anything else (a pipe, /dev/stdin) is read into memory.
+//
+// A mapped file that another process truncates while it is read ends the process with SIGBUS, as
+// with every reader that maps files (docs/robustness.md): check a copy of an export that is still
+// being written.
+class FileBytes {
+ public:
+  FileBytes() = default;
+  FileBytes(FileBytes&& other) noexcept;
+  FileBytes& operator=(FileBytes&& other) noexcept;
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+  ~FileBytes();
+
+  std::string_view view() const { return std::string_view(data_, size_); }
+  // Drops the whole pages before `until` (a position in view()) from memory; they stay readable
+  // (read again from the file when touched). Nothing for bytes that were read, not mapped.
+  void release_before(const char* until) const;
+
+ private:
+  friend FileBytes read_whole_file(const std::string& path);
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+  bool mapped_ = false;
+  std::unique_ptr<char[]> buffer_;  // when read
 };
 
-// Throws DataFileError ("path: cannot open: reason").
+// Throws DataFileError ("path: cannot open: reason"). A pipe or device that gives 1 MB
+// (kMaxRecordBytes) without a line end and does not start like JSON is refused then ("no line end
+// in the first 1048576 bytes"): /dev/zero is not a data file, and must not be read forever.
 FileBytes read_whole_file(const std::string& path);
 
 // Decodes `raw` as `encoding` (Auto is UTF-8) into UTF-8 text. A UTF-8 byte-order mark is dropped.
@@ -132,13 +160,90 @@ std::optional<std::string> canonical_value_problem(const ColumnSchema& column, s
 // whatever the dialect.
 enum class CellOrigin : std::uint8_t { Text, JsonNumber, JsonBool };
 
+// The rows of a unique key by value, open addressing over row numbers: the values themselves stay
+// in the columns, so inserting a row costs no allocation beyond the table's growth. Slots are eight
+// bytes (the hash's low half, which is also the position, and the row) to halve cache misses.
+class KeyRowIndex {
+ public:
+  // The probe of a big table misses the cache; starting the load early hides most of that.
+  void prefetch(std::uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+  }
+
+  template <typename Matches>
+  std::optional<std::size_t> find(std::uint64_t hash, Matches&& matches) const {
+    if (slots_.empty()) return std::nullopt;
+    const std::size_t mask = slots_.size() - 1;
+    const auto tag = static_cast<std::uint32_t>(hash);
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+      const Slot& slot = slots_[at];
+      if (slot.row_plus_one == 0) return std::nullopt;
+      if (slot.tag == tag && matches(std::size_t{slot.row_plus_one} - 1)) return slot.row_plus_one - 1;
+    }
+  }
+
+  // `row` < kMaxRowsPerFile: loaders refuse bigger files.
+  void insert(std::uint64_t hash, std::size_t row) {
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    place(Slot{static_cast<std::uint32_t>(hash), static_cast<std::uint32_t>(row + 1)});
+    ++used_;
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t tag = 0;
+    std::uint32_t row_plus_one = 0;  // 0: empty
+  };
+
+  void place(const Slot& entry) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t at = entry.tag & mask;
+    while (slots_[at].row_plus_one != 0) at = (at + 1) & mask;
+    slots_[at] = entry;
+  }
+
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    for (const Slot& slot : old) {
+      if (slot.row_plus_one != 0) place(slot);
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t used_ = 0;
+};
+
+// How a RecordBuilder treats unique keys (a unique column, stock's (dwelling_id, snapshot_date)).
+//  Immediate: a record repeating an accepted record's key is rejected at once.
+//  Deferred:  keys are not checked; for each accepted row the builder keeps each key's hash and
+//             the record's text (deferred_keys()), so a loader that reads a file in chunks on
+//             several threads can check the keys across chunks when it joins them, in file order.
+enum class KeyCheck : std::uint8_t { Immediate, Deferred };
+
+// Per accepted row of a Deferred builder: the hash of each key's value (kNoKeyValue when an
+// optional key column was empty: no value to repeat), row-major, and the record as read.
+struct DeferredKeys {
+  static constexpr std::uint64_t kNoKeyValue = 0;
+  std::size_t key_count = 0;
+  std::vector<std::uint64_t> hashes;     // rows * key_count
+  std::vector<std::string_view> records;  // views into the text being read
+};
+
+// The hash a key column's cell contributes to its key: of the text for text columns, of the
+// checked value for the others. Shared by RecordBuilder and the loaders that check keys later.
+std::uint64_t key_cell_hash(ValueType type, std::string_view text, std::int64_t value);
+// The hash of a key from its cells' hashes, never DeferredKeys::kNoKeyValue.
+std::uint64_t combine_key_hashes(const std::uint64_t* cell_hashes, std::size_t count);
+
 // Validates one record at a time into a scratch row and appends it to `out.data` only when every
 // cell is valid and no unique key is repeated; otherwise records one rejection (the first problem
 // in schema order) in `out.report`. Counts rows read, accepted and rejected. Allocates nothing per
-// accepted row beyond the columns' own growth. Not thread-safe; one per load.
+// accepted row beyond the columns' own growth. Not thread-safe; one per load (or per chunk).
 class RecordBuilder {
  public:
-  RecordBuilder(const DatasetSchema& schema, const ValueForms& forms, LoadedDataset& out);
+  RecordBuilder(const DatasetSchema& schema, const ValueForms& forms, LoadedDataset& out,
+                KeyCheck keys = KeyCheck::Immediate);
   RecordBuilder(const RecordBuilder&) = delete;
   RecordBuilder& operator=(const RecordBuilder&) = delete;
   ~RecordBuilder();
@@ -150,6 +255,9 @@ class RecordBuilder {
 
   // One record: start(), set() the cells the record has (the others are missing), finish().
   void start();
+  // The record as a whole is printable ASCII (the CSV reader knows it from splitting): its text
+  // cells need no check of their own. Stays as set until set again.
+  void set_record_plain(bool plain) { record_plain_ = plain; }
   void set(std::uint32_t column, std::string_view text, CellOrigin origin = CellOrigin::Text) {
     texts_[column] = text;
     origins_[column] = origin;
@@ -163,13 +271,15 @@ class RecordBuilder {
 
   std::size_t row_count() const;
   const ValueForms& forms() const { return forms_; }
+  // The keys of the accepted rows, for a Deferred builder (empty for an Immediate one).
+  const DeferredKeys& deferred_keys() const { return deferred_; }
 
  private:
   struct Plan;
   struct Key;
-  class UniqueIndex;
 
   bool problem(std::string reason);
+  bool fast_cell(Plan& plan, std::string_view text, std::int64_t& number) const;
   bool validate_cell(std::size_t c);
   bool validate_typed(std::size_t c, std::string_view text);
   void note_key_cell(std::size_t c, std::string_view text);
@@ -182,6 +292,8 @@ class RecordBuilder {
   const DatasetSchema& schema_;
   ValueForms forms_;
   LoadedDataset& out_;
+  KeyCheck key_check_;
+  DeferredKeys deferred_;
   std::vector<Plan> plans_;
   std::vector<Key> keys_;
 
@@ -192,6 +304,7 @@ class RecordBuilder {
   std::vector<std::int64_t> numbers_;
   std::vector<std::uint64_t> hashes_;
   std::string problem_;
+  bool record_plain_ = false;
 };
 
 }  // namespace toets

@@ -513,10 +513,10 @@ TEST(CompositeKey, DuplicatePairsAreRejectedOthersAccepted) {
   EXPECT_EQ(loaded.report.rejections[0].value, "V1, 2025-01-01");
   EXPECT_EQ(loaded.report.rejections[0].reason,
             "duplicate (dwelling_id, snapshot_date) ('V1', '2025-01-01') (first on line 2)");
-  // Line 6 repeats the pair too, but its label comes after snapshot_date in the schema: the
-  // duplicate is found first (keys are probed for the columns before the one that failed).
+  // Line 6 repeats the pair too, but its label is wrong: a row is checked cell by cell first, and
+  // only a row whose cells are all valid is checked for a repeated key.
   EXPECT_EQ(loaded.report.rejections[1].line, 6u);
-  EXPECT_EQ(loaded.report.rejections[1].column, "dwelling_id, snapshot_date");
+  EXPECT_EQ(loaded.report.rejections[1].column, "energy_label");
 }
 
 TEST(CompositeKey, SameDateWrittenTwoWaysIsTheSameKey) {
@@ -528,8 +528,9 @@ TEST(CompositeKey, SameDateWrittenTwoWaysIsTheSameKey) {
   const LoadedDataset loaded = read_csv_text(stock(), text, "stock.csv", options);
   ASSERT_EQ(loaded.report.rejections.size(), 1u);
   EXPECT_EQ(loaded.report.rejections[0].line, 3u);
+  // The key is shown as read: the date in its canonical form.
   EXPECT_EQ(loaded.report.rejections[0].reason,
-            "duplicate (dwelling_id, snapshot_date) ('V1', '1-1-2025') (first on line 2)");
+            "duplicate (dwelling_id, snapshot_date) ('V1', '2025-01-01') (first on line 2)");
 }
 
 TEST(CompositeKey, ManyPairsAllFound) {

@@ -1,0 +1,182 @@
+// The CSV reader reads a file in chunks on several threads and joins them in file order
+// (csv_reader.cpp, ChunkedLoad). Whatever the chunk size and the number of threads, the result
+// must be the one a single pass gives: the same rows and values, the same lines, the same
+// rejections in the same order, the same counts. These tests make chunks tiny (down to one byte)
+// so that chunk boundaries fall inside quoted fields, on blank lines, between a CR and its LF,
+// and so that duplicated keys meet across chunks.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/csv_reader.hpp"
+
+namespace toets {
+namespace {
+
+const DatasetSchema& allocations() { return *find_dataset("allocations"); }
+const DatasetSchema& stock() { return *find_dataset("stock"); }
+
+constexpr const char* kAllocationsHeader =
+    "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,"
+    "new_build,rent,household_size,household_income,applicant_age,channel,energy_label\n";
+
+std::string allocation(const std::string& id, const std::string& corporation, const std::string& neighbourhood,
+                       const std::string& rent = "612.35") {
+  return id + "," + corporation + ",Dordrecht,," + neighbourhood + ",2026-03-31,VHE-" + id +
+         ",sociaal,true,false," + rent + ",2,31000.00,34,regulier,B\n";
+}
+
+// Everything a load says, as text, to compare two loads with one EXPECT_EQ.
+std::vector<std::string> describe(const LoadedDataset& loaded) {
+  std::vector<std::string> lines;
+  const Dataset& data = loaded.data;
+  for (std::size_t row = 0; row < data.row_count(); ++row) {
+    std::string line = "row line " + std::to_string(data.source_line(row)) + ":";
+    for (std::uint32_t c = 0; c < data.schema().columns.size(); ++c) line += " [" + data.cell_text(c, row) + "]";
+    lines.push_back(std::move(line));
+  }
+  const LoadReport& report = loaded.report;
+  for (const Rejection& rejection : report.rejections) {
+    lines.push_back("rejected line " + std::to_string(rejection.line) + " column " + rejection.column + " value " +
+                    rejection.value + " reason " + rejection.reason + " record " + rejection.record);
+  }
+  for (const std::string& note : report.notes) lines.push_back("note " + note);
+  lines.push_back("read " + std::to_string(report.rows_read) + " accepted " + std::to_string(report.rows_accepted) +
+                  " rejected " + std::to_string(report.rows_rejected));
+  return lines;
+}
+
+LoadedDataset load(const DatasetSchema& schema, const std::string& text, std::size_t chunk_bytes, unsigned threads,
+                   bool export_forms = false) {
+  CsvOptions options;
+  options.chunk_bytes = chunk_bytes;
+  options.threads = threads;
+  options.export_forms = export_forms;
+  options.delimiter = Delimiter::Auto;
+  return read_csv_text(schema, text, "chunks.csv", options);
+}
+
+// Loads `text` in one chunk on one thread, then in chunks of every size from 1 byte up (and a
+// few larger ones) on 1, 2 and 3 threads, and expects the same every time.
+void expect_same_in_any_chunks(const DatasetSchema& schema, const std::string& text, bool export_forms = false) {
+  const std::vector<std::string> whole = describe(load(schema, text, text.size() + 1, 1, export_forms));
+  std::vector<std::size_t> sizes;
+  for (std::size_t size = 1; size <= 64; ++size) sizes.push_back(size);
+  for (std::size_t size = 96; size < text.size() + 64; size += 97) sizes.push_back(size);
+  for (const unsigned threads : {1U, 2U, 3U}) {
+    for (const std::size_t size : sizes) {
+      SCOPED_TRACE("chunks of " + std::to_string(size) + " bytes on " + std::to_string(threads) + " threads");
+      ASSERT_EQ(describe(load(schema, text, size, threads, export_forms)), whole);
+    }
+  }
+}
+
+TEST(CsvChunks, PlainRows) {
+  std::string text = kAllocationsHeader;
+  for (int i = 0; i < 40; ++i) {
+    text += allocation("A" + std::to_string(i), i % 3 == 0 ? "Trivire" : "Woonkracht10", "Wijk " + std::to_string(i % 7));
+  }
+  const LoadedDataset whole = load(allocations(), text, 1 << 20, 1);
+  EXPECT_EQ(whole.data.row_count(), 40U);
+  expect_same_in_any_chunks(allocations(), text);
+}
+
+TEST(CsvChunks, QuotedFieldsWithLineEndsDelimitersAndQuotes) {
+  std::string text = kAllocationsHeader;
+  for (int i = 0; i < 12; ++i) {
+    text += allocation("Q" + std::to_string(i), "\"Woonstichting\n\"\"De Hoven\"\", afdeling " + std::to_string(i) + "\"",
+                       "\"Noord,\r\nZuid\"");
+    text += allocation("P" + std::to_string(i), "Trivire", "Centrum");
+  }
+  const LoadedDataset whole = load(allocations(), text, 1 << 20, 1);
+  ASSERT_EQ(whole.data.row_count(), 24U);
+  EXPECT_EQ(whole.data.cell_text(1, 0), "Woonstichting\n\"De Hoven\", afdeling 0");
+  // Each Q record spans three lines (a line end and a CRLF inside quotes): Q0 lines 2-4, P0 line 5.
+  EXPECT_EQ(whole.data.source_line(2), 6U);
+  expect_same_in_any_chunks(allocations(), text);
+}
+
+TEST(CsvChunks, BlankLinesCrlfAndRejections) {
+  std::string text = kAllocationsHeader;
+  text += "\n\r\n";
+  text += allocation("A1", "Trivire", "Centrum");
+  text += "\n\n";
+  text += "A2,Trivire,Dordrecht\r\n";                                      // too few fields
+  text += allocation("A3", "Trivire", "Centrum", "12.345");               // three decimals
+  std::string crlf = allocation("A4", "Trivire", "Centrum");
+  crlf.insert(crlf.size() - 1, "\r");
+  text += crlf;
+  text += "A5,\"Trivire\" x,Dordrecht,,C,2026-03-31,V,sociaal,true,false,1.00,2,1.00,34,regulier,B\n";  // text after quote
+  text += allocation("A6", "Trivire\x01", "Centrum");                      // control byte: slow path, accepted
+  text += allocation("A7", std::string("Tri\0vire", 8), "Centrum");         // NUL byte: rejected
+  text += allocation("A8", "Trivire", "Centrum");
+  const LoadedDataset whole = load(allocations(), text, 1 << 20, 1);
+  EXPECT_EQ(whole.report.rows_read, 8U);
+  EXPECT_EQ(whole.report.rows_rejected, 4U);
+  ASSERT_EQ(whole.report.rejections.size(), 4U);
+  EXPECT_EQ(whole.report.rejections[0].line, 7U);
+  EXPECT_EQ(whole.report.rejections[3].reason, "holds a NUL byte (binary data, not text)");
+  expect_same_in_any_chunks(allocations(), text);
+}
+
+TEST(CsvChunks, DuplicateKeysAcrossChunksKeepTheFirst) {
+  std::string text = kAllocationsHeader;
+  for (int i = 0; i < 30; ++i) text += allocation("A" + std::to_string(i % 11), "Trivire", "Centrum");
+  const LoadedDataset whole = load(allocations(), text, 1 << 20, 1);
+  EXPECT_EQ(whole.data.row_count(), 11U);
+  EXPECT_EQ(whole.report.rows_rejected, 19U);
+  ASSERT_FALSE(whole.report.rejections.empty());
+  EXPECT_EQ(whole.report.rejections[0].line, 13U);
+  EXPECT_EQ(whole.report.rejections[0].reason, "duplicate allocation_id 'A0' (first on line 2)");
+  for (std::size_t row = 0; row < whole.data.row_count(); ++row) {
+    EXPECT_EQ(whole.data.source_line(row), row + 2);
+  }
+  expect_same_in_any_chunks(allocations(), text);
+}
+
+TEST(CsvChunks, CompositeKeyOfStock) {
+  std::string text = "dwelling_id,snapshot_date,corporation,municipality,segment,daeb,rent,energy_label\n";
+  for (int i = 0; i < 25; ++i) {
+    text += "D" + std::to_string(i % 5) + "," + (i % 2 == 0 ? "2025-01-01" : "2026-01-01") +
+            ",Trivire,Dordrecht,sociaal,true,600.00,C\n";
+  }
+  const LoadedDataset whole = load(stock(), text, 1 << 20, 1);
+  EXPECT_EQ(whole.data.row_count(), 10U);  // (i mod 5, i mod 2) takes 10 values
+  EXPECT_EQ(whole.report.rows_rejected, 15U);
+  ASSERT_FALSE(whole.report.rejections.empty());
+  EXPECT_EQ(whole.report.rejections[0].line, 12U);  // i = 10 repeats i = 0
+  EXPECT_EQ(whole.report.rejections[0].reason,
+            "duplicate (dwelling_id, snapshot_date) ('D0', '2025-01-01') (first on line 2)");
+  expect_same_in_any_chunks(stock(), text);
+}
+
+TEST(CsvChunks, ExportFormsAndSemicolons) {
+  std::string text =
+      "allocation_id;corporation;municipality;kern;neighbourhood;contract_date;dwelling_id;segment;daeb;"
+      "new_build;rent;household_size;household_income;applicant_age;channel;energy_label\n";
+  for (int i = 0; i < 20; ++i) {
+    text += "E" + std::to_string(i) + ";Trivire;Dordrecht;;\"Wijk; " + std::to_string(i % 4) +
+            "\";31-03-2026;V" + std::to_string(i) + ";Sociaal;ja;nee;€ 1.234,5" + std::to_string(i % 10) +
+            ";2;31.000,00;34;Regulier;B\r\n";
+  }
+  const LoadedDataset whole = load(allocations(), text, 1 << 20, 1, true);
+  EXPECT_EQ(whole.data.row_count(), 20U);
+  EXPECT_EQ(whole.data.cell_text(10, 3), "1234.53");
+  expect_same_in_any_chunks(allocations(), text, true);
+}
+
+TEST(CsvChunks, UnterminatedQuoteSwallowsTheRestOfTheFile) {
+  std::string text = kAllocationsHeader;
+  for (int i = 0; i < 5; ++i) text += allocation("A" + std::to_string(i), "Trivire", "Centrum");
+  text += allocation("B1", "\"Trivire", "Centrum");
+  for (int i = 0; i < 5; ++i) text += allocation("C" + std::to_string(i), "Trivire", "Centrum");
+  const LoadedDataset whole = load(allocations(), text, 1 << 20, 1);
+  EXPECT_EQ(whole.data.row_count(), 5U);
+  EXPECT_EQ(whole.report.rows_rejected, 1U);
+  expect_same_in_any_chunks(allocations(), text);
+}
+
+}  // namespace
+}  // namespace toets
