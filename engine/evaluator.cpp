@@ -231,6 +231,60 @@ class GroupTable {
   std::vector<std::uint32_t> slots_;  // a power of two, at most half full
 };
 
+// A group key packed into one number (see KeyPacking) -> group index, open addressing: finding
+// a row's group hashes and compares one number.
+class PackedGroupTable {
+ public:
+  PackedGroupTable() : slots_(64, Slot{0, kNoIndex}) {}
+
+  // The group of `key`; when it has none yet, add() makes one and returns its index.
+  template <typename Add>
+  std::uint32_t find_or_add(std::uint64_t key, Add add) {
+    for (std::size_t slot = hash(key) & mask();; slot = (slot + 1) & mask()) {
+      if (slots_[slot].group == kNoIndex) {
+        const std::uint32_t group = add();
+        slots_[slot] = Slot{key, group};
+        if (2 * ++count_ > slots_.size()) grow();
+        return group;
+      }
+      if (slots_[slot].key == key) return slots_[slot].group;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key;
+    std::uint32_t group;
+  };
+  std::size_t mask() const { return slots_.size() - 1; }
+  static std::size_t hash(std::uint64_t key) {
+    key *= 0x9e3779b97f4a7c15ull;
+    return static_cast<std::size_t>(key ^ (key >> 32));
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2, Slot{0, kNoIndex});
+    old.swap(slots_);
+    for (const Slot& entry : old) {
+      if (entry.group == kNoIndex) continue;
+      std::size_t slot = hash(entry.key) & mask();
+      while (slots_[slot].group != kNoIndex) slot = (slot + 1) & mask();
+      slots_[slot] = entry;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::size_t count_ = 0;
+};
+
+// How a group key's values pack into a field of the 64-bit packed key: values low..low+span-1
+// as 1..span, the missing value as 0; a value outside the span makes the row's key unpackable.
+struct KeyPacking {
+  std::int64_t low = 0;
+  std::uint64_t span = 0;
+  std::uint32_t shift = 0;
+};
+constexpr std::uint64_t kUnpacked = 1ull << 63;  // packed keys use at most the 63 bits below
+
 // The members of an `in` set as found in one dataset: a flag per value over the members' span
 // when it is small (dictionary codes, enum indices, small numbers), else a sorted list.
 class MemberSet {
@@ -268,6 +322,7 @@ struct BatchBuffers {
   std::array<std::vector<std::int64_t>, kMaxKeys> keys{
       std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch),
       std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch)};
+  std::vector<std::uint64_t> packed_keys = std::vector<std::uint64_t>(kBatch);
   std::vector<std::uint32_t> in_scope = std::vector<std::uint32_t>(kBatch);
   std::vector<std::uint32_t> filtered = std::vector<std::uint32_t>(kBatch);
   std::vector<std::uint32_t> measured = std::vector<std::uint32_t>(kBatch);
@@ -307,6 +362,7 @@ class RuleRun {
            });
   }
 
+  void plan_key_packing();
   // Folds the ranges' groups into groups_ in range order; false when a range stopped with an
   // error or the merged groups cross a limit a single pass could have stopped at earlier.
   bool merge_ranges();
@@ -327,6 +383,8 @@ class RuleRun {
   const std::vector<DenseTable>& tables_;
   std::int32_t as_of_;
   std::vector<GroupKey> keys_;
+  bool packs_keys_ = false;                      // whether the keys' spans fit in one packed key
+  std::array<KeyPacking, kMaxKeys> packing_{};
   std::vector<std::int64_t> text_codes_;          // per node: a TextConstant's dictionary code
   std::vector<std::unique_ptr<MemberSet>> sets_;  // per node: an InSet's members
   std::uint32_t scope_column_ = kNoIndex;
@@ -359,6 +417,9 @@ class RangeRun {
   // Tags the rows rows[0..n) with their groups, adding new groups.
   void assign_groups(const std::uint32_t* rows, std::size_t n);
   void key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const;
+  void pack_keys(std::size_t n, std::uint64_t* packed) const;
+  // The group of the i-th row of the batch by its unpacked key values, added when new.
+  std::uint32_t group_of_key_values(std::size_t i, const std::uint32_t* rows);
   void report_date_outside_calendar(std::int64_t day, std::uint32_t row);
   template <typename Compare>
   static void compare_rows(const std::int64_t* a, const std::int64_t* b, std::int64_t* out, std::size_t n,
@@ -370,7 +431,8 @@ class RangeRun {
   const RuleRun& rule_;
   std::size_t begin_, end_;
   BatchBuffers* buffers_ = nullptr;  // while run() runs
-  GroupTable group_index_;
+  GroupTable group_index_;          // every group, by its key values
+  PackedGroupTable packed_index_;   // the groups whose keys pack, by packed key
   std::vector<Accumulator> groups_;
   std::string error_;
 };
@@ -405,6 +467,7 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
     snapshot.label = data.schema().column(snapshot.column).name;
     keys_.push_back(snapshot);
   }
+  plan_key_packing();
   // The rule set's municipality: rows of other municipalities are out of scope.
   if (!rule.scope_municipality.empty()) {
     if (auto column = data.schema().column_index("municipality")) {
@@ -428,6 +491,44 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
 }
 
 RuleRun::~RuleRun() = default;
+
+void RuleRun::plan_key_packing() {
+  std::uint32_t shift = 0;
+  for (std::size_t k = 0; k < keys_.size(); ++k) {
+    const GroupKey& key = keys_[k];
+    const ColumnData& column = data_.column(key.column);
+    const ColumnSchema& schema = data_.schema().column(key.column);
+    std::int64_t low = 0, high = 0;  // the values a key takes, in practice; others do not pack
+    switch (key.kind) {
+      case GroupKeyKind::Year: low = 1, high = 9999; break;
+      case GroupKeyKind::HalfYear: low = 11, high = 99992; break;
+      case GroupKeyKind::Quarter: low = 11, high = 99994; break;
+      case GroupKeyKind::Month: low = 101, high = 999912; break;
+      case GroupKeyKind::Column:
+        if (column.text_storage == TextStorage::Raw) {
+          high = static_cast<std::int64_t>(data_.row_count());  // the row
+        } else if (column.type == ValueType::Money) {
+          return;  // 64-bit cents: the keys stay unpacked
+        } else if (column.type == ValueType::Text) {
+          high = static_cast<std::int64_t>(column.dictionary.size());
+        } else if (column.type == ValueType::Enum) {
+          high = static_cast<std::int64_t>(schema.enum_values.size());
+        } else if (column.type == ValueType::Bool) {
+          high = 1;
+        } else {
+          low = std::numeric_limits<std::int32_t>::min();
+          high = std::numeric_limits<std::int32_t>::max();
+        }
+        break;
+    }
+    const auto span = static_cast<std::uint64_t>(high - low) + 1;
+    const auto bits = static_cast<std::uint32_t>(64 - __builtin_clzll(span));  // codes 0..span
+    if (shift + bits > 63) return;
+    packing_[k] = KeyPacking{low, span, shift};
+    shift += bits;
+  }
+  packs_keys_ = true;
+}
 
 void RuleRun::run_range(std::size_t index, BatchBuffers& buffers) { ranges_[index]->run(buffers); }
 
@@ -662,29 +763,64 @@ void RangeRun::key_values(const GroupKey& key, const std::uint32_t* rows, std::s
   }
 }
 
+void RangeRun::pack_keys(std::size_t n, std::uint64_t* packed) const {
+  std::fill(packed, packed + n, 0);
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) {
+    const KeyPacking& packing = rule_.packing_[k];
+    const std::int64_t* values = buffers_->keys[k].data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t offset = static_cast<std::uint64_t>(values[i]) - static_cast<std::uint64_t>(packing.low);
+      packed[i] |= values[i] == kNull64 ? 0 : offset < packing.span ? (offset + 1) << packing.shift : kUnpacked;
+    }
+  }
+}
+
+std::uint32_t RangeRun::group_of_key_values(std::size_t i, const std::uint32_t* rows) {
+  GroupKeyValues key;
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = buffers_->keys[k][i];
+  const std::size_t before = groups_.size();
+  const std::uint32_t group = group_index_.find_or_add(key, groups_);
+  // A limit against pathological input (docs/robustness.md): every group costs an accumulator
+  // and a result, so a rule grouped by a near-unique column must stop with an error, not
+  // exhaust memory.
+  if (groups_.size() > before && groups_.size() > kMaxGroups && error_.empty()) {
+    const Dataset& data = rule_.data_;
+    error_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data.schema().name + " record '" +
+             std::string(data.record_id(rows[i])) + "', line " + std::to_string(data.source_line(rows[i])) +
+             "); group by fewer or coarser keys";
+  }
+  return group;
+}
+
 void RangeRun::assign_groups(const std::uint32_t* rows, std::size_t n) {
-  const std::size_t key_count = rule_.keys_.size();
-  for (std::size_t k = 0; k < key_count; ++k) key_values(rule_.keys_[k], rows, n, buffers_->keys[k].data());
-  // Exports are usually sorted: the previous row's group is the likeliest.
-  GroupKeyValues last_key;
-  std::uint32_t last_group = kNoIndex;
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key_values(rule_.keys_[k], rows, n, buffers_->keys[k].data());
   std::uint32_t* tags = rule_.row_tags_.get();
+  // Exports are usually sorted: the previous row's group is the likeliest.
+  std::uint32_t last_group = kNoIndex;
+  if (rule_.packs_keys_) {
+    std::uint64_t* packed = buffers_->packed_keys.data();
+    pack_keys(n, packed);
+    std::uint64_t last_packed = kUnpacked;  // none
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((packed[i] & kUnpacked) != 0) {
+        last_group = group_of_key_values(i, rows);
+        last_packed = kUnpacked;
+      } else if (packed[i] != last_packed) {
+        // The first time a packed key is seen, its group is found (or made) by its values.
+        last_group = packed_index_.find_or_add(packed[i], [&] { return group_of_key_values(i, rows); });
+        last_packed = packed[i];
+      }
+      tags[rows[i]] = last_group << kStateBits | kNotMeasured;
+    }
+    return;
+  }
+  GroupKeyValues last_key;
   for (std::size_t i = 0; i < n; ++i) {
     GroupKeyValues key;
-    for (std::size_t k = 0; k < key_count; ++k) key.values[k] = buffers_->keys[k][i];
+    for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = buffers_->keys[k][i];
     if (last_group == kNoIndex || !(key == last_key)) {
-      const std::size_t before = groups_.size();
-      last_group = group_index_.find_or_add(key, groups_);
+      last_group = group_of_key_values(i, rows);
       last_key = key;
-      // A limit against pathological input (docs/robustness.md): every group costs an accumulator
-      // and a result, so a rule grouped by a near-unique column must stop with an error, not
-      // exhaust memory.
-      if (groups_.size() > before && groups_.size() > kMaxGroups && error_.empty()) {
-        const Dataset& data = rule_.data_;
-        error_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data.schema().name + " record '" +
-                 std::string(data.record_id(rows[i])) + "', line " + std::to_string(data.source_line(rows[i])) +
-                 "); group by fewer or coarser keys";
-      }
     }
     tags[rows[i]] = last_group << kStateBits | kNotMeasured;
   }

@@ -441,5 +441,46 @@ TEST_F(Engine, SumOverflowingAcrossRangesIsAnError) {
   }
 }
 
+
+// Dates a loader never gives (years outside 1..9999, as a dataset built in code may hold) still
+// group by their year, beside the usual ones, in one pass or in ranges.
+TEST_F(Engine, YearsOutsideTheUsualSpanStillGroup) {
+  const DatasetSchema& schema = *find_dataset("allocations");
+  Dataset data(schema);
+  const std::uint32_t id = *schema.column_index("allocation_id");
+  const std::uint32_t date = *schema.column_index("contract_date");
+  const std::int32_t far_future = 4'000'000, far_past = -800'000, y2026 = days_from_civil(2026, 1, 1);
+  const std::int32_t days[] = {y2026, far_future, y2026 + 150, far_future + 1, far_past};
+  for (std::size_t row = 0; row < 5; ++row) {
+    ColumnData& ids = data.column(id);
+    ids.raw += "r" + std::to_string(row);
+    ids.raw_offsets.push_back(ids.raw.size());
+    for (std::uint32_t c = 0; c < schema.columns.size(); ++c) {
+      if (c == id) continue;
+      ColumnData& column = data.column(c);
+      if (column.type == ValueType::Money) column.cents.push_back(kNull64);
+      else column.values.push_back(c == date ? days[row] : kNull32);
+    }
+    data.commit_row(row + 2);
+  }
+  Diagnostics diagnostics;
+  const auto rules = check_rule_text(
+      "t.toets", "ruleset t { }\nrule Y \"t\" { over allocations per year(contract_date) measure count breach when measure > 1 }\n",
+      diagnostics);
+  ASSERT_NE(rules, nullptr);
+  for (const std::size_t rows_per_range : {1, 65536}) {
+    EvaluateOptions options;
+    options.rows_per_range = rows_per_range;
+    const auto results = evaluate_rules(*rules, DatasetMap{{DatasetKind::Allocations, &data}}, y2026, options);
+    ASSERT_EQ(results.size(), 3u);
+    EXPECT_EQ(results[0].group[0].number, civil_from_days(far_past).year);
+    EXPECT_EQ(results[0].records, 1u);
+    EXPECT_EQ(results[1].group[0].number, 2026);
+    EXPECT_EQ(results[1].evidence, (std::vector<std::string>{"r0", "r2"}));
+    EXPECT_EQ(results[2].group[0].number, civil_from_days(far_future).year);
+    EXPECT_EQ(results[2].evidence, (std::vector<std::string>{"r1", "r3"}));
+  }
+}
+
 }  // namespace
 }  // namespace toets
