@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <thread>
 #include <cmath>
-#include <unordered_map>
+#include <memory>
+#include <thread>
 
 #include "dsl/calendar.hpp"
 #include "engine/report.hpp"
@@ -19,8 +19,12 @@ namespace {
 constexpr std::size_t kBatch = 1024;
 constexpr std::size_t kMaxKeys = kMaxGroupKeys + 1;  // + the snapshot date of deadline rules
 
-// Row states kept per record for the evidence pass after statuses are known.
+// Row states kept per record for the evidence pass after statuses are known: the low two bits of
+// a row's tag, whose other bits are the row's group.
 enum RowState : std::uint8_t { kNotMeasured = 0, kMeasuredFalse = 1, kMeasuredTrue = 2, kExempt = 3 };
+constexpr std::uint32_t kStateBits = 2;
+constexpr std::uint32_t kStateMask = (1u << kStateBits) - 1;
+constexpr std::uint32_t kOutOfScope = 0xFFFFFFFFu;  // the tag of a row of another municipality
 
 Int128 floor_div(Int128 a, Int128 b) {  // b > 0
   Int128 q = a / b;
@@ -65,23 +69,41 @@ class DenseTable {
     }
     cell_entry_.assign(cells, -1);
     for (std::size_t e = 0; e < table.entries.size(); ++e) fill(e, 0, 0);
+    // The values themselves, so the common look-up reads one cell; absent and unknown are kNull64.
+    cell_value_.assign(cells, kNull64);
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+      if (cell_entry_[cell] < 0) continue;
+      const auto& value = table.entries[static_cast<std::size_t>(cell_entry_[cell])].value;
+      if (value) cell_value_[cell] = *value;
+    }
   }
 
   // The entry covering these keys, or -1.
   std::int32_t find(const std::int64_t* keys) const {
     if (!dense_) return scan(keys);
     std::size_t cell = 0;
-    for (std::size_t d = 0; d < extent_.size(); ++d) {
-      const std::int64_t key = keys[d];
-      if (key < low_[d]) return -1;
-      const std::size_t index = key > high_[d] ? extent_[d] - 1 : static_cast<std::size_t>(key - low_[d]);
-      cell = cell * extent_[d] + index;
-    }
+    if (!cell_of(keys, cell)) return -1;
     return cell_entry_[cell];
+  }
+  // The value for these keys, or kNull64 when absent or unknown (or, rarely, when the value is
+  // kNull64 itself): then find() tells which.
+  std::int64_t value_or_null(const std::int64_t* keys) const {
+    std::size_t cell = 0;
+    if (!dense_ || !cell_of(keys, cell)) return kNull64;
+    return cell_value_[cell];
   }
   const ParamTable& table() const { return *table_; }
 
  private:
+  bool cell_of(const std::int64_t* keys, std::size_t& cell) const {
+    for (std::size_t d = 0; d < extent_.size(); ++d) {
+      const std::int64_t key = keys[d];
+      if (key < low_[d]) return false;
+      const std::size_t index = key > high_[d] ? extent_[d] - 1 : static_cast<std::size_t>(key - low_[d]);
+      cell = cell * extent_[d] + index;
+    }
+    return true;
+  }
   void fill(std::size_t entry, std::size_t dim, std::size_t cell) {
     if (dim == extent_.size()) {
       cell_entry_[cell] = static_cast<std::int32_t>(entry);
@@ -109,20 +131,48 @@ class DenseTable {
   std::vector<std::int64_t> low_, high_;
   std::vector<std::size_t> extent_;
   std::vector<std::int32_t> cell_entry_;
+  std::vector<std::int64_t> cell_value_;
+};
+
+// Year and month of a day number from a table for the years every housing file holds, the
+// calendar arithmetic outside them: year(contract_date) is in almost every rule, often twice.
+struct YearMonth {
+  std::int32_t year;
+  std::uint32_t month;
+};
+class MonthTable {
+ public:
+  static const MonthTable& get() {
+    static const MonthTable table;
+    return table;
+  }
+  YearMonth of(std::int32_t day) const {
+    const auto index = static_cast<std::uint32_t>(day) - static_cast<std::uint32_t>(kFirst);
+    if (index >= months_.size()) {
+      const CivilDate date = civil_from_days(day);
+      return {date.year, date.month};
+    }
+    const std::uint16_t packed = months_[index];
+    return {kFirstYear + (packed >> 4), packed & 15u};
+  }
+
+ private:
+  MonthTable() : months_(static_cast<std::size_t>(kEnd - kFirst)) {
+    for (std::int32_t day = kFirst; day < kEnd; ++day) {
+      const CivilDate date = civil_from_days(day);
+      months_[static_cast<std::size_t>(day - kFirst)] =
+          static_cast<std::uint16_t>(static_cast<std::uint32_t>(date.year - kFirstYear) << 4 | date.month);
+    }
+  }
+  static constexpr std::int32_t kFirstYear = 1900;
+  static constexpr std::int32_t kFirst = days_from_civil(kFirstYear, 1, 1);
+  static constexpr std::int32_t kEnd = days_from_civil(kFirstYear + 256, 1, 1);  // year - 1900 in 8 bits
+  std::vector<std::uint16_t> months_;
 };
 
 struct GroupKeyValues {
   std::array<std::int64_t, kMaxKeys> values{};
   bool operator==(const GroupKeyValues& other) const { return values == other.values; }
-};
-struct GroupKeyHash {
-  std::size_t operator()(const GroupKeyValues& key) const {
-    std::uint64_t h = 1469598103934665603ull;
-    for (std::int64_t v : key.values) {
-      h ^= static_cast<std::uint64_t>(v) + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-    }
-    return static_cast<std::size_t>(h);
-  }
 };
 
 struct Accumulator {
@@ -136,61 +186,169 @@ struct Accumulator {
   std::int64_t whole = 0;            // Ratio's denominator sum
   std::int64_t min = std::numeric_limits<std::int64_t>::max();
   std::int64_t max = std::numeric_limits<std::int64_t>::min();
+  // The lowest and highest running sum (and whole) within one row range: whether the running
+  // sum over all rows leaves 64 bits depends on them, not only on the range's total.
+  std::int64_t sum_low = 0, sum_high = 0, whole_low = 0, whole_high = 0;
 };
 
-// Evaluates one rule over one dataset.
-class RuleRun {
+// Group key -> index into a vector of accumulators: open addressing over group indices, so a
+// look-up hashes a few integers and allocates nothing unless the group is new.
+class GroupTable {
  public:
-  RuleRun(const CompiledRule& rule, const Dataset& data, const std::vector<DenseTable>& tables,
-          std::int32_t as_of)
-      : rule_(rule), data_(data), tables_(tables), as_of_(as_of) {
-    const auto& nodes = rule.pool.nodes;
-    buffers_.assign(nodes.size(), std::vector<std::int64_t>(kBatch));
-    selections_.assign(nodes.size(), {});
-    sets_.resize(nodes.size());
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const ExprNode& node = nodes[i];
-      if (node.op == NodeOp::And || node.op == NodeOp::Or) selections_[i].resize(kBatch);
-      if (node.op == NodeOp::TextConstant) {
-        const std::int32_t code = data.column(node.column).dictionary.find(node.text);
-        text_codes_.emplace(i, code < 0 ? -2 : code);  // -2 equals no value
+  GroupTable() : slots_(64, kNoIndex) {}
+
+  // The index of `key`'s group in `groups`, appended when new.
+  std::uint32_t find_or_add(const GroupKeyValues& key, std::vector<Accumulator>& groups) {
+    for (std::size_t slot = hash(key) & mask();; slot = (slot + 1) & mask()) {
+      const std::uint32_t group = slots_[slot];
+      if (group == kNoIndex) {
+        const auto added = static_cast<std::uint32_t>(groups.size());
+        groups.emplace_back().key = key;
+        slots_[slot] = added;
+        if (2 * groups.size() > slots_.size()) grow(groups);
+        return added;
       }
-      if (node.op == NodeOp::InSet) {
-        const ValueSet& set = rule.pool.sets[node.set];
-        std::vector<std::int64_t>& members = sets_[i];
-        members = set.numbers;
-        for (const auto& text : set.texts) {
-          const std::int32_t code = data.column(node.column).dictionary.find(text);
-          if (code >= 0) members.push_back(code);
-        }
-        std::sort(members.begin(), members.end());
-      }
-    }
-    keys_ = rule.group_keys;
-    if (rule.target) {
-      GroupKey snapshot;
-      snapshot.kind = GroupKeyKind::Column;
-      snapshot.column = *data.schema().snapshot_column;
-      snapshot.label = data.schema().column(snapshot.column).name;
-      keys_.push_back(snapshot);
-    }
-    // The rule set's municipality: rows of other municipalities are out of scope.
-    if (!rule.scope_municipality.empty()) {
-      if (auto column = data.schema().column_index("municipality")) {
-        scope_column_ = *column;
-        const TextDictionary& dictionary = data.column(*column).dictionary;
-        scope_codes_.assign(dictionary.size(), 0);
-        for (std::size_t code = 0; code < dictionary.size(); ++code) {
-          scope_codes_[code] = equal_ignoring_case(dictionary.value(static_cast<std::int32_t>(code)),
-                                                   rule.scope_municipality);
-        }
-      }
+      if (groups[group].key == key) return group;
     }
   }
 
-  std::vector<RuleResult> run();
+ private:
+  std::size_t mask() const { return slots_.size() - 1; }
+  static std::size_t hash(const GroupKeyValues& key) {
+    std::uint64_t h = 0;
+    for (std::int64_t v : key.values) h = (h ^ static_cast<std::uint64_t>(v)) * 0x9e3779b97f4a7c15ull;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+  void grow(const std::vector<Accumulator>& groups) {
+    slots_.assign(slots_.size() * 2, kNoIndex);
+    for (std::uint32_t group = 0; group < groups.size(); ++group) {
+      std::size_t slot = hash(groups[group].key) & mask();
+      while (slots_[slot] != kNoIndex) slot = (slot + 1) & mask();
+      slots_[slot] = group;
+    }
+  }
+
+  std::vector<std::uint32_t> slots_;  // a power of two, at most half full
+};
+
+// A group key packed into one number (see KeyPacking) -> group index, open addressing: finding
+// a row's group hashes and compares one number.
+class PackedGroupTable {
+ public:
+  PackedGroupTable() : slots_(64, Slot{0, kNoIndex}) {}
+
+  // The group of `key`; when it has none yet, add() makes one and returns its index.
+  template <typename Add>
+  std::uint32_t find_or_add(std::uint64_t key, Add add) {
+    for (std::size_t slot = hash(key) & mask();; slot = (slot + 1) & mask()) {
+      if (slots_[slot].group == kNoIndex) {
+        const std::uint32_t group = add();
+        slots_[slot] = Slot{key, group};
+        if (2 * ++count_ > slots_.size()) grow();
+        return group;
+      }
+      if (slots_[slot].key == key) return slots_[slot].group;
+    }
+  }
 
  private:
+  struct Slot {
+    std::uint64_t key;
+    std::uint32_t group;
+  };
+  std::size_t mask() const { return slots_.size() - 1; }
+  static std::size_t hash(std::uint64_t key) {
+    key *= 0x9e3779b97f4a7c15ull;
+    return static_cast<std::size_t>(key ^ (key >> 32));
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2, Slot{0, kNoIndex});
+    old.swap(slots_);
+    for (const Slot& entry : old) {
+      if (entry.group == kNoIndex) continue;
+      std::size_t slot = hash(entry.key) & mask();
+      while (slots_[slot].group != kNoIndex) slot = (slot + 1) & mask();
+      slots_[slot] = entry;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::size_t count_ = 0;
+};
+
+// How a group key's values pack into a field of the 64-bit packed key: values low..low+span-1
+// as 1..span, the missing value as 0; a value outside the span makes the row's key unpackable.
+struct KeyPacking {
+  std::int64_t low = 0;
+  std::uint64_t span = 0;
+  std::uint32_t shift = 0;
+};
+constexpr std::uint64_t kUnpacked = 1ull << 63;  // packed keys use at most the 63 bits below
+
+// The members of an `in` set as found in one dataset: a flag per value over the members' span
+// when it is small (dictionary codes, enum indices, small numbers), else a sorted list.
+class MemberSet {
+ public:
+  explicit MemberSet(std::vector<std::int64_t> members) : sorted_(std::move(members)) {
+    std::sort(sorted_.begin(), sorted_.end());
+    if (sorted_.empty() || static_cast<Int128>(sorted_.back()) - sorted_.front() >= 4096) return;
+    low_ = sorted_.front();
+    flags_.assign(static_cast<std::size_t>(sorted_.back() - low_) + 1, 0);
+    for (std::int64_t member : sorted_) flags_[static_cast<std::size_t>(member - low_)] = 1;
+  }
+  bool contains(std::int64_t value) const {  // the missing value kNull64 is never a member
+    if (flags_.empty()) return value != kNull64 && std::binary_search(sorted_.begin(), sorted_.end(), value);
+    const std::uint64_t offset = static_cast<std::uint64_t>(value) - static_cast<std::uint64_t>(low_);
+    return offset < flags_.size() && flags_[offset] != 0;
+  }
+
+ private:
+  std::vector<std::int64_t> sorted_;
+  std::int64_t low_ = 0;
+  std::vector<std::uint8_t> flags_;
+};
+
+// Per-thread buffers for evaluating batches of rows, reused from range to range and rule to rule.
+struct BatchBuffers {
+  // Makes room for a rule of `nodes` expression nodes.
+  void fit(std::size_t nodes) {
+    if (values.size() < nodes) {
+      values.resize(nodes, std::vector<std::int64_t>(kBatch));
+      selections.resize(nodes, std::vector<std::uint32_t>(kBatch));
+    }
+  }
+  std::vector<std::vector<std::int64_t>> values;       // per node: its value for each selected row
+  std::vector<std::vector<std::uint32_t>> selections;  // per node: the rows the right side of and/or sees
+  std::array<std::vector<std::int64_t>, kMaxKeys> keys{
+      std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch),
+      std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch)};
+  std::vector<std::uint64_t> packed_keys = std::vector<std::uint64_t>(kBatch);
+  std::vector<std::uint32_t> in_scope = std::vector<std::uint32_t>(kBatch);
+  std::vector<std::uint32_t> filtered = std::vector<std::uint32_t>(kBatch);
+  std::vector<std::uint32_t> measured = std::vector<std::uint32_t>(kBatch);
+  std::vector<std::uint32_t> exempted = std::vector<std::uint32_t>(kBatch);
+};
+
+class RangeRun;
+
+// Evaluates one rule over one dataset. The rows are cut into ranges that may be evaluated on
+// different threads (run_range), each into its own groups; finish() merges them in range order,
+// so the groups, results and evidence are those of one pass over all rows in order.
+class RuleRun {
+ public:
+  RuleRun(const CompiledRule& rule, const Dataset& data, const std::vector<DenseTable>& tables,
+          std::int32_t as_of, std::size_t rows_per_range);
+  ~RuleRun();
+
+  std::size_t range_count() const { return ranges_.size(); }
+  // Evaluates the rows of range `index`; ranges may run at the same time on different threads.
+  void run_range(std::size_t index, BatchBuffers& buffers);
+  // After every range ran: one result per group.
+  std::vector<RuleResult> finish(BatchBuffers& buffers);
+
+ private:
+  friend class RangeRun;
+
   static bool equal_ignoring_case(std::string_view a, std::string_view b) {
     auto trim = [](std::string_view s) {
       while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -204,37 +362,11 @@ class RuleRun {
            });
   }
 
-  std::int64_t column_value(std::uint32_t column, std::size_t row) const {
-    const ColumnData& data = data_.column(column);
-    if (data.type == ValueType::Money) return data.cents[row];
-    const std::int32_t v = data.values[row];
-    return v == kNull32 ? kNull64 : v;
-  }
-  bool is_missing(std::uint32_t column, std::size_t row) const {
-    const ColumnData& data = data_.column(column);
-    if (data.text_storage == TextStorage::Raw && data.type == ValueType::Text) return data.raw_text(row).empty();
-    if (data.type == ValueType::Money) return data.cents[row] == kNull64;
-    return data.values[row] == kNull32;
-  }
-  std::int64_t key_value(const GroupKey& key, std::size_t row) const {
-    // A record id (unique, one row each) groups by the row that holds it.
-    if (data_.column(key.column).text_storage == TextStorage::Raw) return static_cast<std::int64_t>(row);
-    const std::int64_t v = column_value(key.column, row);
-    if (key.kind == GroupKeyKind::Column || v == kNull64) return v;
-    const CivilDate date = civil_from_days(static_cast<std::int32_t>(v));
-    switch (key.kind) {
-      case GroupKeyKind::Year: return date.year;
-      case GroupKeyKind::HalfYear: return date.year * 10 + (date.month <= 6 ? 1 : 2);
-      case GroupKeyKind::Quarter: return date.year * 10 + (date.month + 2) / 3;
-      case GroupKeyKind::Month: return date.year * 100 + date.month;
-      case GroupKeyKind::Column: break;
-    }
-    return v;
-  }
-
-  // Evaluates `node` for the rows sel[0..n); results in buffers_[node][0..n). False on an error.
-  bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
-  std::uint32_t group_of(std::size_t row);
+  void plan_key_packing();
+  // Folds the ranges' groups into groups_ in range order; false when a range stopped with an
+  // error or the merged groups cross a limit a single pass could have stopped at earlier.
+  bool merge_ranges();
+  RuleResult error_result(const std::string& message) const;
   RuleResult finish_group(std::uint32_t group) const;
   void decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const;
   // The rule's thresholds with baseline/previous/table values filled in for one group; false (and
@@ -251,53 +383,204 @@ class RuleRun {
   const std::vector<DenseTable>& tables_;
   std::int32_t as_of_;
   std::vector<GroupKey> keys_;
-  std::vector<std::vector<std::int64_t>> buffers_;
-  std::vector<std::vector<std::uint32_t>> selections_;
-  std::vector<std::vector<std::int64_t>> sets_;
-  std::unordered_map<std::size_t, std::int64_t> text_codes_;
+  bool packs_keys_ = false;                      // whether the keys' spans fit in one packed key
+  std::array<KeyPacking, kMaxKeys> packing_{};
+  std::vector<std::int64_t> text_codes_;          // per node: a TextConstant's dictionary code
+  std::vector<std::unique_ptr<MemberSet>> sets_;  // per node: an InSet's members
   std::uint32_t scope_column_ = kNoIndex;
   std::vector<std::uint8_t> scope_codes_;
 
-  std::unordered_map<GroupKeyValues, std::uint32_t, GroupKeyHash> group_index_;
-  std::vector<Accumulator> groups_;
-  GroupKeyValues last_key_{};
-  std::uint32_t last_group_ = kNoIndex;
-  std::vector<std::uint32_t> row_group_;
-  std::vector<std::uint8_t> row_state_;
+  std::vector<std::unique_ptr<RangeRun>> ranges_;
+  // Per row: its group within its range << kStateBits | its RowState; written by the ranges.
+  std::unique_ptr<std::uint32_t[]> row_tags_;
+  std::vector<Accumulator> groups_;               // merged, in order of first appearance
   std::string error_;
 };
 
-bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n) {
-  const ExprNode& node = rule_.pool.nodes[index];
-  std::int64_t* out = buffers_[index].data();
+// The evaluation of one range of rows of a rule: expression buffers, its own groups and the
+// tags of its rows.
+class RangeRun {
+ public:
+  RangeRun(const RuleRun& rule, std::size_t begin, std::size_t end) : rule_(rule), begin_(begin), end_(end) {}
+
+  void run(BatchBuffers& buffers);
+  std::size_t begin() const { return begin_; }
+  std::size_t end() const { return end_; }
+  const std::vector<Accumulator>& groups() const { return groups_; }
+  const std::string& error() const { return error_; }
+  // This range's group index -> the merged group index, filled by RuleRun::merge_ranges.
+  std::vector<std::uint32_t> merged_group;
+
+ private:
+  // Evaluates `node` for the rows sel[0..n); results in buffers_->values[node][0..n). False on an error.
+  bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
+  // Tags the rows rows[0..n) with their groups, adding new groups.
+  void assign_groups(const std::uint32_t* rows, std::size_t n);
+  void key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const;
+  void pack_keys(std::size_t n, std::uint64_t* packed) const;
+  // The group of the i-th row of the batch by its unpacked key values, added when new.
+  std::uint32_t group_of_key_values(std::size_t i, const std::uint32_t* rows);
+  void report_date_outside_calendar(std::int64_t day, std::uint32_t row);
+  template <typename Compare>
+  static void compare_rows(const std::int64_t* a, const std::int64_t* b, std::int64_t* out, std::size_t n,
+                           Compare compare) {
+    // A comparison with a missing value is false.
+    for (std::size_t i = 0; i < n; ++i) out[i] = a[i] != kNull64 && b[i] != kNull64 && compare(a[i], b[i]);
+  }
+
+  const RuleRun& rule_;
+  std::size_t begin_, end_;
+  BatchBuffers* buffers_ = nullptr;  // while run() runs
+  GroupTable group_index_;          // every group, by its key values
+  PackedGroupTable packed_index_;   // the groups whose keys pack, by packed key
+  std::vector<Accumulator> groups_;
+  std::string error_;
+};
+
+RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vector<DenseTable>& tables,
+                 std::int32_t as_of, std::size_t rows_per_range)
+    : rule_(rule), data_(data), tables_(tables), as_of_(as_of) {
+  const auto& nodes = rule.pool.nodes;
+  text_codes_.assign(nodes.size(), 0);
+  sets_.resize(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const ExprNode& node = nodes[i];
+    if (node.op == NodeOp::TextConstant) {
+      const std::int32_t code = data.column(node.column).dictionary.find(node.text);
+      text_codes_[i] = code < 0 ? -2 : code;  // -2 equals no value
+    }
+    if (node.op == NodeOp::InSet) {
+      const ValueSet& set = rule.pool.sets[node.set];
+      std::vector<std::int64_t> members = set.numbers;
+      for (const auto& text : set.texts) {
+        const std::int32_t code = data.column(node.column).dictionary.find(text);
+        if (code >= 0) members.push_back(code);
+      }
+      sets_[i] = std::make_unique<MemberSet>(std::move(members));
+    }
+  }
+  keys_ = rule.group_keys;
+  if (rule.target) {
+    GroupKey snapshot;
+    snapshot.kind = GroupKeyKind::Column;
+    snapshot.column = *data.schema().snapshot_column;
+    snapshot.label = data.schema().column(snapshot.column).name;
+    keys_.push_back(snapshot);
+  }
+  plan_key_packing();
+  // The rule set's municipality: rows of other municipalities are out of scope.
+  if (!rule.scope_municipality.empty()) {
+    if (auto column = data.schema().column_index("municipality")) {
+      scope_column_ = *column;
+      const TextDictionary& dictionary = data.column(*column).dictionary;
+      scope_codes_.assign(dictionary.size(), 0);
+      for (std::size_t code = 0; code < dictionary.size(); ++code) {
+        scope_codes_[code] = equal_ignoring_case(dictionary.value(static_cast<std::int32_t>(code)),
+                                                 rule.scope_municipality);
+      }
+    }
+  }
+  const std::size_t rows = data.row_count();
+  // Not initialised: every range writes the tag of each of its rows before anything reads it.
+  row_tags_.reset(new std::uint32_t[rows]);
+  const std::size_t step = std::max<std::size_t>(1, rows_per_range);
+  const std::size_t range_count = std::max<std::size_t>(1, (rows + step - 1) / step);  // one, empty, for no rows
+  for (std::size_t r = 0; r < range_count; ++r) {
+    ranges_.push_back(std::make_unique<RangeRun>(*this, r * step, std::min(rows, (r + 1) * step)));
+  }
+}
+
+RuleRun::~RuleRun() = default;
+
+void RuleRun::plan_key_packing() {
+  std::uint32_t shift = 0;
+  for (std::size_t k = 0; k < keys_.size(); ++k) {
+    const GroupKey& key = keys_[k];
+    const ColumnData& column = data_.column(key.column);
+    const ColumnSchema& schema = data_.schema().column(key.column);
+    std::int64_t low = 0, high = 0;  // the values a key takes, in practice; others do not pack
+    switch (key.kind) {
+      case GroupKeyKind::Year: low = 1, high = 9999; break;
+      case GroupKeyKind::HalfYear: low = 11, high = 99992; break;
+      case GroupKeyKind::Quarter: low = 11, high = 99994; break;
+      case GroupKeyKind::Month: low = 101, high = 999912; break;
+      case GroupKeyKind::Column:
+        if (column.text_storage == TextStorage::Raw) {
+          high = static_cast<std::int64_t>(data_.row_count());  // the row
+        } else if (column.type == ValueType::Money) {
+          return;  // 64-bit cents: the keys stay unpacked
+        } else if (column.type == ValueType::Text) {
+          high = static_cast<std::int64_t>(column.dictionary.size());
+        } else if (column.type == ValueType::Enum) {
+          high = static_cast<std::int64_t>(schema.enum_values.size());
+        } else if (column.type == ValueType::Bool) {
+          high = 1;
+        } else {
+          low = std::numeric_limits<std::int32_t>::min();
+          high = std::numeric_limits<std::int32_t>::max();
+        }
+        break;
+    }
+    const auto span = static_cast<std::uint64_t>(high - low) + 1;
+    const auto bits = static_cast<std::uint32_t>(64 - __builtin_clzll(span));  // codes 0..span
+    if (shift + bits > 63) return;
+    packing_[k] = KeyPacking{low, span, shift};
+    shift += bits;
+  }
+  packs_keys_ = true;
+}
+
+void RuleRun::run_range(std::size_t index, BatchBuffers& buffers) { ranges_[index]->run(buffers); }
+
+void RangeRun::report_date_outside_calendar(std::int64_t day, std::uint32_t row) {
+  const Dataset& data = rule_.data_;
+  error_ = "a date outside the years 1 to 9999 (" + std::to_string(day) + " days from 1970-01-01) for " +
+           data.schema().name + " record '" + std::string(data.record_id(row)) + "' (line " +
+           std::to_string(data.source_line(row)) + ")";
+}
+
+bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n) {
+  const ExprNode& node = rule_.rule_.pool.nodes[index];
+  const Dataset& data = rule_.data_;
+  std::int64_t* out = buffers_->values[index].data();
   switch (node.op) {
     case NodeOp::Constant:
       std::fill(out, out + n, node.value);
       return true;
     case NodeOp::TextConstant:
-      std::fill(out, out + n, text_codes_.at(index));
+      std::fill(out, out + n, rule_.text_codes_[index]);
       return true;
     case NodeOp::Column: {
-      const ColumnData& column = data_.column(node.column);
+      const ColumnData& column = data.column(node.column);
       if (column.type == ValueType::Money) {
         for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]];
       } else {
+        const std::int32_t* values = column.values.data();
         for (std::size_t i = 0; i < n; ++i) {
-          const std::int32_t v = column.values[sel[i]];
+          const std::int32_t v = values[sel[i]];
           out[i] = v == kNull32 ? kNull64 : v;
         }
       }
       return true;
     }
-    case NodeOp::IsMissing:
-      for (std::size_t i = 0; i < n; ++i) out[i] = is_missing(node.column, sel[i]) ? 1 : 0;
+    case NodeOp::IsMissing: {
+      const ColumnData& column = data.column(node.column);
+      if (column.text_storage == TextStorage::Raw && column.type == ValueType::Text) {
+        for (std::size_t i = 0; i < n; ++i) out[i] = column.raw_text(sel[i]).empty();
+      } else if (column.type == ValueType::Money) {
+        for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]] == kNull64;
+      } else {
+        for (std::size_t i = 0; i < n; ++i) out[i] = column.values[sel[i]] == kNull32;
+      }
       return true;
+    }
     case NodeOp::Year:
     case NodeOp::HalfOfYear:
     case NodeOp::QuarterOfYear:
     case NodeOp::MonthOfYear: {
       if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* in = buffers_[node.args[0]].data();
+      const std::int64_t* in = buffers_->values[node.args[0]].data();
+      const MonthTable& months = MonthTable::get();
       for (std::size_t i = 0; i < n; ++i) {
         if (in[i] == kNull64) {
           out[i] = kNull64;
@@ -308,12 +591,10 @@ bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n)
         constexpr std::int64_t kFirstDay = days_from_civil(1, 1, 1);
         constexpr std::int64_t kLastDay = days_from_civil(9999, 12, 31);
         if (in[i] < kFirstDay || in[i] > kLastDay) {
-          error_ = "a date outside the years 1 to 9999 (" + std::to_string(in[i]) + " days from 1970-01-01) for " +
-                   data_.schema().name + " record '" + std::string(data_.record_id(sel[i])) + "' (line " +
-                   std::to_string(data_.source_line(sel[i])) + ")";
+          report_date_outside_calendar(in[i], sel[i]);
           return false;
         }
-        const CivilDate date = civil_from_days(static_cast<std::int32_t>(in[i]));
+        const YearMonth date = months.of(static_cast<std::int32_t>(in[i]));
         switch (node.op) {
           case NodeOp::Year: out[i] = date.year; break;
           case NodeOp::HalfOfYear: out[i] = date.month <= 6 ? 1 : 2; break;
@@ -324,21 +605,25 @@ bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n)
       return true;
     }
     case NodeOp::Lookup: {
-      for (auto arg : node.args) {
-        if (!eval(arg, sel, n)) return false;
+      std::array<const std::int64_t*, 8> args{};
+      for (std::size_t k = 0; k < node.args.size(); ++k) {
+        if (!eval(node.args[k], sel, n)) return false;
+        args[k] = buffers_->values[node.args[k]].data();
       }
-      const DenseTable& table = tables_[node.table];
+      const DenseTable& table = rule_.tables_[node.table];
       std::array<std::int64_t, 8> keys{};
       for (std::size_t i = 0; i < n; ++i) {
         bool missing_key = false;
         for (std::size_t k = 0; k < node.args.size(); ++k) {
-          keys[k] = buffers_[node.args[k]][i];
+          keys[k] = args[k][i];
           missing_key = missing_key || keys[k] == kNull64;
         }
         if (missing_key) {
           out[i] = kNull64;
           continue;
         }
+        out[i] = table.value_or_null(keys.data());
+        if (out[i] != kNull64) continue;
         const std::int32_t entry = table.find(keys.data());
         if (entry >= 0 && table.table().entries[static_cast<std::size_t>(entry)].value) {
           out[i] = *table.table().entries[static_cast<std::size_t>(entry)].value;
@@ -357,8 +642,8 @@ bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n)
         error_ = "parameter table '" + t.name + "' " +
                  (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
                              : "has no value for " + key_text + " (" + where + ")") +
-                 "; needed for " + data_.schema().name + " record '" + std::string(data_.record_id(sel[i])) +
-                 "' (line " + std::to_string(data_.source_line(sel[i])) + ")";
+                 "; needed for " + data.schema().name + " record '" + std::string(data.record_id(sel[i])) +
+                 "' (line " + std::to_string(data.source_line(sel[i])) + ")";
         return false;
       }
       return true;
@@ -367,8 +652,8 @@ bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n)
     case NodeOp::Subtract:
     case NodeOp::Multiply: {
       if (!eval(node.args[0], sel, n) || !eval(node.args[1], sel, n)) return false;
-      const std::int64_t* a = buffers_[node.args[0]].data();
-      const std::int64_t* b = buffers_[node.args[1]].data();
+      const std::int64_t* a = buffers_->values[node.args[0]].data();
+      const std::int64_t* b = buffers_->values[node.args[1]].data();
       for (std::size_t i = 0; i < n; ++i) {
         if (a[i] == kNull64 || b[i] == kNull64) {
           out[i] = kNull64;
@@ -379,8 +664,8 @@ bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n)
         else if (node.op == NodeOp::Subtract) overflow = __builtin_sub_overflow(a[i], b[i], &out[i]);
         else overflow = __builtin_mul_overflow(a[i], b[i], &out[i]);
         if (overflow || out[i] == kNull64) {
-          error_ = "arithmetic overflow for " + data_.schema().name + " record '" +
-                   std::string(data_.record_id(sel[i])) + "'";
+          error_ = "arithmetic overflow for " + data.schema().name + " record '" +
+                   std::string(data.record_id(sel[i])) + "'";
           return false;
         }
       }
@@ -388,37 +673,34 @@ bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n)
     }
     case NodeOp::Negate: {
       if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* a = buffers_[node.args[0]].data();
+      const std::int64_t* a = buffers_->values[node.args[0]].data();
       for (std::size_t i = 0; i < n; ++i) out[i] = a[i] == kNull64 ? kNull64 : -a[i];
       return true;
     }
     case NodeOp::Compare: {
       if (!eval(node.args[0], sel, n) || !eval(node.args[1], sel, n)) return false;
-      const std::int64_t* a = buffers_[node.args[0]].data();
-      const std::int64_t* b = buffers_[node.args[1]].data();
-      const CompareOp op = node.compare_op;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (a[i] == kNull64 || b[i] == kNull64) {
-          out[i] = 0;  // a comparison with a missing value is false
-          continue;
-        }
-        const int c = a[i] < b[i] ? -1 : (a[i] > b[i] ? 1 : 0);
-        out[i] = holds(c, op) ? 1 : 0;
+      const std::int64_t* a = buffers_->values[node.args[0]].data();
+      const std::int64_t* b = buffers_->values[node.args[1]].data();
+      switch (node.compare_op) {
+        case CompareOp::Lt: compare_rows(a, b, out, n, std::less<>{}); break;
+        case CompareOp::Le: compare_rows(a, b, out, n, std::less_equal<>{}); break;
+        case CompareOp::Eq: compare_rows(a, b, out, n, std::equal_to<>{}); break;
+        case CompareOp::Ne: compare_rows(a, b, out, n, std::not_equal_to<>{}); break;
+        case CompareOp::Ge: compare_rows(a, b, out, n, std::greater_equal<>{}); break;
+        case CompareOp::Gt: compare_rows(a, b, out, n, std::greater<>{}); break;
       }
       return true;
     }
     case NodeOp::InSet: {
       if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* a = buffers_[node.args[0]].data();
-      const std::vector<std::int64_t>& members = sets_[index];
-      for (std::size_t i = 0; i < n; ++i) {
-        out[i] = a[i] != kNull64 && std::binary_search(members.begin(), members.end(), a[i]) ? 1 : 0;
-      }
+      const std::int64_t* a = buffers_->values[node.args[0]].data();
+      const MemberSet& members = *rule_.sets_[index];
+      for (std::size_t i = 0; i < n; ++i) out[i] = members.contains(a[i]);
       return true;
     }
     case NodeOp::Not: {
       if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* a = buffers_[node.args[0]].data();
+      const std::int64_t* a = buffers_->values[node.args[0]].data();
       for (std::size_t i = 0; i < n; ++i) out[i] = a[i] == 1 ? 0 : 1;  // missing counts as false
       return true;
     }
@@ -427,16 +709,16 @@ bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n)
       // Short-circuit per row: the right side only sees the rows the left side did not decide,
       // so a look-up on the right is never made for a row that does not need it.
       if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* a = buffers_[node.args[0]].data();
+      const std::int64_t* a = buffers_->values[node.args[0]].data();
       const std::int64_t undecided = node.op == NodeOp::And ? 1 : 0;
-      std::uint32_t* sub = selections_[index].data();
+      std::uint32_t* sub = buffers_->selections[index].data();
       std::size_t m = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const std::int64_t left = a[i] == 1 ? 1 : 0;
         if (left == undecided) sub[m++] = sel[i];
       }
       if (m > 0 && !eval(node.args[1], sub, m)) return false;
-      const std::int64_t* b = buffers_[node.args[1]].data();
+      const std::int64_t* b = buffers_->values[node.args[1]].data();
       std::size_t j = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const std::int64_t left = a[i] == 1 ? 1 : 0;
@@ -452,143 +734,288 @@ bool RuleRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n)
   return false;
 }
 
-std::uint32_t RuleRun::group_of(std::size_t row) {
-  GroupKeyValues key;
-  for (std::size_t k = 0; k < keys_.size(); ++k) key.values[k] = key_value(keys_[k], row);
-  // Exports are usually sorted: the previous row's group is the likeliest.
-  if (last_group_ != kNoIndex && key == last_key_) return last_group_;
-  auto [it, inserted] = group_index_.emplace(key, static_cast<std::uint32_t>(groups_.size()));
-  if (inserted) {
-    groups_.emplace_back();
-    groups_.back().key = key;
-    // A limit against pathological input (docs/robustness.md): every group costs an accumulator
-    // and a result, so a rule grouped by a near-unique column must stop with an error, not
-    // exhaust memory.
-    if (groups_.size() > kMaxGroups && error_.empty()) {
-      error_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data_.schema().name + " record '" +
-               std::string(data_.record_id(row)) + "', line " + std::to_string(data_.source_line(row)) +
-               "); group by fewer or coarser keys";
+void RangeRun::key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const {
+  const ColumnData& column = rule_.data_.column(key.column);
+  // A record id (unique, one row each) groups by the row that holds it.
+  if (column.text_storage == TextStorage::Raw) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = rows[i];
+    return;
+  }
+  if (column.type == ValueType::Money) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[rows[i]];
+    if (key.kind == GroupKeyKind::Column) return;
+  } else {
+    const std::int32_t* values = column.values.data();
+    for (std::size_t i = 0; i < n; ++i) out[i] = values[rows[i]] == kNull32 ? kNull64 : values[rows[i]];
+  }
+  if (key.kind == GroupKeyKind::Column) return;
+  const MonthTable& months = MonthTable::get();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (out[i] == kNull64) continue;
+    const YearMonth date = months.of(static_cast<std::int32_t>(out[i]));
+    switch (key.kind) {
+      case GroupKeyKind::Year: out[i] = date.year; break;
+      case GroupKeyKind::HalfYear: out[i] = date.year * 10 + (date.month <= 6 ? 1 : 2); break;
+      case GroupKeyKind::Quarter: out[i] = date.year * 10 + (date.month + 2) / 3; break;
+      case GroupKeyKind::Month: out[i] = date.year * 100 + date.month; break;
+      case GroupKeyKind::Column: break;
     }
   }
-  last_key_ = key;
-  last_group_ = it->second;
-  return it->second;
 }
 
-std::vector<RuleResult> RuleRun::run() {
-  const std::size_t rows = data_.row_count();
-  row_group_.assign(rows, kNoIndex);
-  row_state_.assign(rows, kNotMeasured);
-  std::vector<std::uint32_t> in_scope(kBatch), filtered(kBatch), measured(kBatch), exempted(kBatch);
-  const MeasureKind kind = rule_.measure.kind;
-  const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
+void RangeRun::pack_keys(std::size_t n, std::uint64_t* packed) const {
+  std::fill(packed, packed + n, 0);
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) {
+    const KeyPacking& packing = rule_.packing_[k];
+    const std::int64_t* values = buffers_->keys[k].data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t offset = static_cast<std::uint64_t>(values[i]) - static_cast<std::uint64_t>(packing.low);
+      packed[i] |= values[i] == kNull64 ? 0 : offset < packing.span ? (offset + 1) << packing.shift : kUnpacked;
+    }
+  }
+}
 
-  for (std::size_t begin = 0; begin < rows; begin += kBatch) {
-    const std::size_t end = std::min(rows, begin + kBatch);
+std::uint32_t RangeRun::group_of_key_values(std::size_t i, const std::uint32_t* rows) {
+  GroupKeyValues key;
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = buffers_->keys[k][i];
+  const std::size_t before = groups_.size();
+  const std::uint32_t group = group_index_.find_or_add(key, groups_);
+  // A limit against pathological input (docs/robustness.md): every group costs an accumulator
+  // and a result, so a rule grouped by a near-unique column must stop with an error, not
+  // exhaust memory.
+  if (groups_.size() > before && groups_.size() > kMaxGroups && error_.empty()) {
+    const Dataset& data = rule_.data_;
+    error_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data.schema().name + " record '" +
+             std::string(data.record_id(rows[i])) + "', line " + std::to_string(data.source_line(rows[i])) +
+             "); group by fewer or coarser keys";
+  }
+  return group;
+}
+
+void RangeRun::assign_groups(const std::uint32_t* rows, std::size_t n) {
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key_values(rule_.keys_[k], rows, n, buffers_->keys[k].data());
+  std::uint32_t* tags = rule_.row_tags_.get();
+  // Exports are usually sorted: the previous row's group is the likeliest.
+  std::uint32_t last_group = kNoIndex;
+  if (rule_.packs_keys_) {
+    std::uint64_t* packed = buffers_->packed_keys.data();
+    pack_keys(n, packed);
+    std::uint64_t last_packed = kUnpacked;  // none
+    for (std::size_t i = 0; i < n; ++i) {
+      if ((packed[i] & kUnpacked) != 0) {
+        last_group = group_of_key_values(i, rows);
+        last_packed = kUnpacked;
+      } else if (packed[i] != last_packed) {
+        // The first time a packed key is seen, its group is found (or made) by its values.
+        last_group = packed_index_.find_or_add(packed[i], [&] { return group_of_key_values(i, rows); });
+        last_packed = packed[i];
+      }
+      tags[rows[i]] = last_group << kStateBits | kNotMeasured;
+    }
+    return;
+  }
+  GroupKeyValues last_key;
+  for (std::size_t i = 0; i < n; ++i) {
+    GroupKeyValues key;
+    for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = buffers_->keys[k][i];
+    if (last_group == kNoIndex || !(key == last_key)) {
+      last_group = group_of_key_values(i, rows);
+      last_key = key;
+    }
+    tags[rows[i]] = last_group << kStateBits | kNotMeasured;
+  }
+}
+
+void RangeRun::run(BatchBuffers& buffers) {
+  const CompiledRule& rule = rule_.rule_;
+  buffers.fit(rule.pool.nodes.size());
+  buffers_ = &buffers;
+  std::uint32_t* in_scope = buffers.in_scope.data();
+  std::uint32_t* filtered = buffers.filtered.data();
+  std::uint32_t* measured = buffers.measured.data();
+  std::uint32_t* exempted = buffers.exempted.data();
+  const MeasureKind kind = rule.measure.kind;
+  const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
+  std::uint32_t* tags = rule_.row_tags_.get();
+  const std::uint32_t scope_column = rule_.scope_column_;
+  const std::int32_t* scope_codes = scope_column != kNoIndex ? rule_.data_.column(scope_column).values.data() : nullptr;
+
+  for (std::size_t begin = begin_; begin < end_; begin += kBatch) {
+    const std::size_t end = std::min(end_, begin + kBatch);
     std::size_t n = 0;
     for (std::size_t row = begin; row < end; ++row) {
-      if (scope_column_ != kNoIndex) {
-        const std::int32_t code = data_.column(scope_column_).values[row];
-        if (code < 0 || !scope_codes_[static_cast<std::size_t>(code)]) continue;
+      if (scope_codes != nullptr) {
+        const std::int32_t code = scope_codes[row];
+        if (code < 0 || !rule_.scope_codes_[static_cast<std::size_t>(code)]) {
+          tags[row] = kOutOfScope;
+          continue;
+        }
       }
       in_scope[n++] = static_cast<std::uint32_t>(row);
-      row_group_[row] = group_of(row);  // every in-scope group exists, even if the filter empties it
     }
+    assign_groups(in_scope, n);  // every in-scope group exists, even if the filter empties it
     if (!error_.empty()) break;  // too many groups
     if (n == 0) continue;
 
     std::size_t f = n;
-    const std::uint32_t* sel = in_scope.data();
-    if (rule_.filter != kNoIndex) {
-      if (!eval(rule_.filter, in_scope.data(), n)) break;
-      const std::int64_t* keep = buffers_[rule_.filter].data();
+    const std::uint32_t* sel = in_scope;
+    if (rule.filter != kNoIndex) {
+      if (!eval(rule.filter, in_scope, n)) break;
+      const std::int64_t* keep = buffers_->values[rule.filter].data();
       f = 0;
       for (std::size_t i = 0; i < n; ++i) {
         if (keep[i] == 1) filtered[f++] = in_scope[i];
       }
-      sel = filtered.data();
+      sel = filtered;
     }
     std::size_t m = f;
     std::size_t x = 0;
-    if (rule_.exempt != kNoIndex && f > 0) {
-      if (!eval(rule_.exempt, sel, f)) break;
-      const std::int64_t* is_exempt = buffers_[rule_.exempt].data();
+    if (rule.exempt != kNoIndex && f > 0) {
+      if (!eval(rule.exempt, sel, f)) break;
+      const std::int64_t* is_exempt = buffers_->values[rule.exempt].data();
       m = 0;
       for (std::size_t i = 0; i < f; ++i) {
         if (is_exempt[i] == 1) exempted[x++] = sel[i];
         else measured[m++] = sel[i];
       }
-      sel = measured.data();
+      sel = measured;
       if (x > 0 && predicate) {
-        if (!eval(rule_.measure.expr, exempted.data(), x)) break;
-        const std::int64_t* value = buffers_[rule_.measure.expr].data();
-        for (std::size_t i = 0; i < x; ++i) groups_[row_group_[exempted[i]]].exempt_matching += value[i] == 1;
+        if (!eval(rule.measure.expr, exempted, x)) break;
+        const std::int64_t* value = buffers_->values[rule.measure.expr].data();
+        for (std::size_t i = 0; i < x; ++i) groups_[tags[exempted[i]] >> kStateBits].exempt_matching += value[i] == 1;
       }
       for (std::size_t i = 0; i < x; ++i) {
-        ++groups_[row_group_[exempted[i]]].exempt;
-        row_state_[exempted[i]] = kExempt;
+        ++groups_[tags[exempted[i]] >> kStateBits].exempt;
+        tags[exempted[i]] |= kExempt;
       }
     }
     if (m == 0) continue;
 
-    if (rule_.measure.expr != kNoIndex) {
-      if (!eval(rule_.measure.expr, sel, m)) break;
+    if (rule.measure.expr != kNoIndex) {
+      if (!eval(rule.measure.expr, sel, m)) break;
     }
-    const std::int64_t* value = rule_.measure.expr != kNoIndex ? buffers_[rule_.measure.expr].data() : nullptr;
+    const std::int64_t* value = rule.measure.expr != kNoIndex ? buffers_->values[rule.measure.expr].data() : nullptr;
     const std::int64_t* whole = nullptr;
-    if (rule_.measure.expr2 != kNoIndex) {
-      if (!eval(rule_.measure.expr2, sel, m)) break;
-      whole = buffers_[rule_.measure.expr2].data();
+    if (rule.measure.expr2 != kNoIndex) {
+      if (!eval(rule.measure.expr2, sel, m)) break;
+      whole = buffers_->values[rule.measure.expr2].data();
+    }
+    if (predicate) {
+      for (std::size_t i = 0; i < m; ++i) {
+        std::uint32_t& tag = tags[sel[i]];
+        Accumulator& acc = groups_[tag >> kStateBits];
+        const bool yes = value[i] == 1;
+        ++acc.records;
+        acc.matching += yes;
+        tag |= yes ? kMeasuredTrue : kMeasuredFalse;
+      }
+      continue;
     }
     for (std::size_t i = 0; i < m; ++i) {
-      const std::uint32_t row = sel[i];
-      Accumulator& acc = groups_[row_group_[row]];
+      std::uint32_t& tag = tags[sel[i]];
+      Accumulator& acc = groups_[tag >> kStateBits];
       ++acc.records;
-      if (predicate) {
-        const bool yes = value[i] == 1;
-        acc.matching += yes;
-        row_state_[row] = yes ? kMeasuredTrue : kMeasuredFalse;
-      } else {
-        row_state_[row] = kMeasuredTrue;
-        if (whole != nullptr) {
-          // A ratio counts a record only when both its part and its whole are known.
-          if (value[i] == kNull64 || whole[i] == kNull64) continue;
-          ++acc.present;
-          if (__builtin_add_overflow(acc.sum, value[i], &acc.sum) ||
-              __builtin_add_overflow(acc.whole, whole[i], &acc.whole)) {
-            error_ = "the sum overflows";
-          }
-          continue;
+      tag |= kMeasuredTrue;
+      if (whole != nullptr) {
+        // A ratio counts a record only when both its part and its whole are known.
+        if (value[i] == kNull64 || whole[i] == kNull64) continue;
+        ++acc.present;
+        if (__builtin_add_overflow(acc.sum, value[i], &acc.sum) ||
+            __builtin_add_overflow(acc.whole, whole[i], &acc.whole)) {
+          error_ = "the sum overflows";
         }
-        if (value != nullptr && value[i] != kNull64) {
-          ++acc.present;
-          if (__builtin_add_overflow(acc.sum, value[i], &acc.sum)) {
-            error_ = "the sum overflows";
-          }
-          acc.min = std::min(acc.min, value[i]);
-          acc.max = std::max(acc.max, value[i]);
+        acc.sum_low = std::min(acc.sum_low, acc.sum);
+        acc.sum_high = std::max(acc.sum_high, acc.sum);
+        acc.whole_low = std::min(acc.whole_low, acc.whole);
+        acc.whole_high = std::max(acc.whole_high, acc.whole);
+        continue;
+      }
+      if (value != nullptr && value[i] != kNull64) {
+        ++acc.present;
+        if (__builtin_add_overflow(acc.sum, value[i], &acc.sum)) {
+          error_ = "the sum overflows";
         }
+        acc.sum_low = std::min(acc.sum_low, acc.sum);
+        acc.sum_high = std::max(acc.sum_high, acc.sum);
+        acc.min = std::min(acc.min, value[i]);
+        acc.max = std::max(acc.max, value[i]);
       }
     }
     if (!error_.empty()) break;
   }
+}
 
-  if (!error_.empty()) {
-    RuleResult result;
-    result.rule = &rule_;
-    result.status = Status::Error;
-    result.message = error_;
-    return {result};
+bool RuleRun::merge_ranges() {
+  if (ranges_.size() == 1) {
+    // One range is one pass in row order: its groups and its error are the rule's.
+    RangeRun& range = *ranges_.front();
+    error_ = range.error();
+    groups_ = range.groups();
+    range.merged_group.resize(groups_.size());
+    for (std::uint32_t g = 0; g < groups_.size(); ++g) range.merged_group[g] = g;
+    return true;
   }
+  // Would a running 64-bit sum starting at `offset` leave 64 bits within a range whose own
+  // running sums lie in [low, high]?
+  auto leaves_64_bits = [](std::int64_t offset, std::int64_t low, std::int64_t high) {
+    return static_cast<Int128>(offset) + low < std::numeric_limits<std::int64_t>::min() ||
+           static_cast<Int128>(offset) + high > std::numeric_limits<std::int64_t>::max();
+  };
+  GroupTable index;
+  for (const auto& range : ranges_) {
+    // An error in one pass in row order could have come earlier or read otherwise (the group
+    // limit and an overflowing sum are crossed at other rows): the caller makes that pass.
+    if (!range->error().empty()) return false;
+    range->merged_group.resize(range->groups().size());
+    for (std::size_t local = 0; local < range->groups().size(); ++local) {
+      const Accumulator& part = range->groups()[local];
+      const std::uint32_t g = index.find_or_add(part.key, groups_);
+      if (groups_.size() > kMaxGroups) return false;
+      range->merged_group[local] = g;
+      Accumulator& acc = groups_[g];
+      if (leaves_64_bits(acc.sum, part.sum_low, part.sum_high) ||
+          leaves_64_bits(acc.whole, part.whole_low, part.whole_high)) {
+        return false;
+      }
+      acc.records += part.records;
+      acc.matching += part.matching;
+      acc.exempt += part.exempt;
+      acc.exempt_matching += part.exempt_matching;
+      acc.present += part.present;
+      acc.sum += part.sum;
+      acc.whole += part.whole;
+      acc.min = std::min(acc.min, part.min);
+      acc.max = std::max(acc.max, part.max);
+    }
+  }
+  return true;
+}
+
+RuleResult RuleRun::error_result(const std::string& message) const {
+  RuleResult result;
+  result.rule = &rule_;
+  result.status = Status::Error;
+  result.message = message;
+  return result;
+}
+
+std::vector<RuleResult> RuleRun::finish(BatchBuffers& buffers) {
+  if (!merge_ranges()) {
+    // Something stopped a range: evaluate again in one pass, which stops where and as it should.
+    groups_.clear();
+    ranges_.clear();
+    ranges_.push_back(std::make_unique<RangeRun>(*this, 0, data_.row_count()));
+    ranges_.front()->run(buffers);
+    merge_ranges();
+  }
+  if (!error_.empty()) return {error_result(error_)};
   if (rule_.target) return finish_deadline();
 
-  // One result per group, sorted by group key for a stable order.
-  std::vector<std::uint32_t> order(groups_.size());
-  for (std::uint32_t g = 0; g < order.size(); ++g) order[g] = g;
+  // One result per group, in order of first appearance (evaluate_rules sorts them by group).
   std::vector<RuleResult> results;
   std::vector<std::uint32_t> result_of_group(groups_.size(), kNoIndex);
   std::vector<bool> wants_evidence(groups_.size(), false);
-  for (std::uint32_t g : order) {
+  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
     RuleResult result = finish_group(g);
     wants_evidence[g] = result.status == Status::Signal || result.status == Status::Breach;
     result_of_group[g] = static_cast<std::uint32_t>(results.size());
@@ -904,26 +1331,40 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
                                const std::vector<bool>& wants_evidence) const {
   if (std::none_of(wants_evidence.begin(), wants_evidence.end(), [](bool b) { return b; })) return;
   const bool predicate = rule_.measure.kind == MeasureKind::CountIf || rule_.measure.kind == MeasureKind::Share;
-  for (std::size_t row = 0; row < row_group_.size(); ++row) {
-    const std::uint32_t g = row_group_[row];
-    if (g == kNoIndex || !wants_evidence[g]) continue;
-    const std::uint8_t state = row_state_[row];
-    if (state != kMeasuredTrue && state != kMeasuredFalse) continue;
+  // Per group, the row states that are evidence, one bit per RowState: the pass over the rows
+  // then tests a bit.
+  constexpr std::uint8_t kTrue = 1u << kMeasuredTrue, kFalse = 1u << kMeasuredFalse;
+  std::vector<std::uint8_t> evidence_states(groups_.size(), 0);
+  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
+    if (!wants_evidence[g]) continue;
     RuleResult& result = results[result_of_group[g]];
-    bool wrong_side = true;
-    if (predicate) {
-      // Too many meeting the predicate: those are the evidence; too few: the ones not meeting it.
-      // A threshold fires when the measure is too high for > and >=; a target is missed when it
-      // is too high for < and <=.
-      bool too_many = true;
-      if (result.threshold) {
-        too_many = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
-      } else if (rule_.target) {
-        too_many = rule_.target->op == CompareOp::Lt || rule_.target->op == CompareOp::Le;
-      }
-      wrong_side = too_many ? state == kMeasuredTrue : state == kMeasuredFalse;
+    const Accumulator& acc = groups_[g];
+    if (!predicate) {
+      evidence_states[g] = kTrue | kFalse;
+      result.evidence.reserve(acc.records);
+      continue;
     }
-    if (wrong_side) result.evidence.emplace_back(data_.record_id(row));
+    // Too many meeting the predicate: those are the evidence; too few: the ones not meeting it.
+    // A threshold fires when the measure is too high for > and >=; a target is missed when it
+    // is too high for < and <=.
+    bool too_many = true;
+    if (result.threshold) {
+      too_many = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
+    } else if (rule_.target) {
+      too_many = rule_.target->op == CompareOp::Lt || rule_.target->op == CompareOp::Le;
+    }
+    evidence_states[g] = too_many ? kTrue : kFalse;
+    result.evidence.reserve(too_many ? acc.matching : acc.records - acc.matching);
+  }
+  const std::uint32_t* tags = row_tags_.get();
+  for (const auto& range : ranges_) {
+    for (std::size_t row = range->begin(); row < range->end(); ++row) {
+      const std::uint32_t tag = tags[row];
+      if (tag == kOutOfScope) continue;
+      const std::uint32_t g = range->merged_group[tag >> kStateBits];
+      if ((evidence_states[g] >> (tag & kStateMask) & 1u) == 0) continue;
+      results[result_of_group[g]].evidence.emplace_back(data_.record_id(row));
+    }
   }
 }
 
@@ -1051,36 +1492,57 @@ bool less_group(const RuleResult& a, const RuleResult& b) {
   return false;
 }
 
+
 }  // namespace
 
-std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets, std::int32_t as_of) {
+std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets, std::int32_t as_of,
+                                       const EvaluateOptions& options) {
   std::vector<DenseTable> tables;
   tables.reserve(rules.tables.size());
   for (const auto& table : rules.tables) tables.emplace_back(table);
 
-  // Rules are independent: evaluate them on all cores, each into its own slot, then concatenate
-  // in rule order so the output does not depend on scheduling.
+  // Every rule's rows are cut into ranges, and the ranges of all rules are spread over the cores;
+  // whichever thread finishes a rule's last range merges and finishes that rule. Each rule's
+  // results go into its own slot and are concatenated in rule order, so the output does not
+  // depend on scheduling.
+  struct Task {
+    std::size_t rule;
+    std::size_t range;
+  };
+  std::vector<Task> tasks;
   std::vector<std::vector<RuleResult>> per_rule(rules.rules.size());
+  std::vector<std::unique_ptr<RuleRun>> runs(rules.rules.size());
+  std::vector<std::atomic<std::size_t>> ranges_left(rules.rules.size());
+  for (std::size_t i = 0; i < rules.rules.size(); ++i) {
+    const CompiledRule& rule = rules.rules[i];
+    auto it = datasets.find(rule.dataset->kind);
+    if (it == datasets.end() || it->second == nullptr) {
+      RuleResult result;
+      result.rule = &rule;
+      result.status = Status::NotEvaluated;
+      result.message = "no " + rule.dataset->name + " data given (--data " + rule.dataset->name + "=FILE)";
+      per_rule[i].push_back(std::move(result));
+      continue;
+    }
+    runs[i] = std::make_unique<RuleRun>(rule, *it->second, tables, as_of, options.rows_per_range);
+    ranges_left[i] = runs[i]->range_count();
+    for (std::size_t range = 0; range < runs[i]->range_count(); ++range) tasks.push_back(Task{i, range});
+  }
+
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < rules.rules.size(); i = next++) {
-      const CompiledRule& rule = rules.rules[i];
-      auto it = datasets.find(rule.dataset->kind);
-      if (it == datasets.end() || it->second == nullptr) {
-        RuleResult result;
-        result.rule = &rule;
-        result.status = Status::NotEvaluated;
-        result.message = "no " + rule.dataset->name + " data given (--data " + rule.dataset->name + "=FILE)";
-        per_rule[i].push_back(std::move(result));
-        continue;
-      }
-      RuleRun run(rule, *it->second, tables, as_of);
-      per_rule[i] = run.run();
-      std::stable_sort(per_rule[i].begin(), per_rule[i].end(), less_group);
+    BatchBuffers buffers;
+    for (std::size_t t = next++; t < tasks.size(); t = next++) {
+      const Task task = tasks[t];
+      runs[task.rule]->run_range(task.range, buffers);
+      if (--ranges_left[task.rule] > 0) continue;
+      per_rule[task.rule] = runs[task.rule]->finish(buffers);
+      runs[task.rule].reset();  // its row tags are done with
+      std::stable_sort(per_rule[task.rule].begin(), per_rule[task.rule].end(), less_group);
     }
   };
-  const std::size_t threads =
-      std::min<std::size_t>(rules.rules.size(), std::max(1u, std::thread::hardware_concurrency()));
+  const unsigned cores = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(tasks.size(), cores));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();

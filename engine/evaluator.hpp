@@ -19,9 +19,15 @@ using DatasetMap = std::map<DatasetKind, const Dataset*>;
 // was crossed (a limit against pathological input: each group costs memory).
 inline constexpr std::size_t kMaxGroups = 1'000'000;
 
+// How evaluate_rules spreads its work over the cores; the results never depend on it.
+struct EvaluateOptions {
+  std::size_t rows_per_range = 65536;  // each rule's rows are cut into ranges of this many
+  unsigned threads = 0;                // 0: one per hardware thread
+};
+
 // Every rule of `rules`, in order; a rule whose dataset is absent is NotEvaluated with the reason;
 // a rule that hits a missing parameter value is Error with the table, the key and the record.
 std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets,
-                                       std::int32_t as_of);
+                                       std::int32_t as_of, const EvaluateOptions& options = {});
 
 }  // namespace toets

@@ -1,3 +1,7 @@
+#include <algorithm>
+#include <string>
+#include <string_view>
+
 #include "dsl/calendar.hpp"
 #include "engine/privacy.hpp"
 #include "engine/report.hpp"
@@ -7,6 +11,15 @@ namespace toets {
 namespace {
 
 using nlohmann::json;
+
+// Evidence arrays are most of a report (hundreds of thousands of record ids). write_json_report
+// does not build them as JSON values: each result holds this placeholder, and the ids are written
+// into the dumped text in its place. The placeholder dumps as "\u0001evidence", which no other
+// "evidence" member can hold (only results have one).
+const std::string kEvidencePlaceholder = "\x01" "evidence";
+constexpr std::string_view kDumpedPlaceholder = "\"evidence\": \"\\u0001evidence\"";
+
+enum class Evidence { AsValues, AsPlaceholder };
 
 // Shares as fractions (0.075), money in euros, counts as integers, dates as text.
 json value_json(const Ratio& value, ValueType unit) {
@@ -48,11 +61,11 @@ json history_json(const ResultHistory& history, ValueType unit) {
   out["previous_status"] =
       history.previous_status ? json(std::string(status_name(*history.previous_status))) : json(nullptr);
   out["movement"] = history.movement ? json(std::string(movement_name(*history.movement))) : json(nullptr);
-  out["points"] = points;
+  out["points"] = std::move(points);
   return out;
 }
 
-json result_json(const RuleResult& result, const Privacy& privacy, const ReportHistory* history) {
+json result_json(const RuleResult& result, const Privacy& privacy, const ReportHistory* history, Evidence evidence) {
   const CompiledRule& rule = *result.rule;
   const ValueType unit = rule.measure.unit;
   json out;
@@ -95,7 +108,7 @@ json result_json(const RuleResult& result, const Privacy& privacy, const ReportH
                         {"measure", value_json(point.measure, unit)},
                         {"records", point.records}});
     }
-    out["series"] = series;
+    out["series"] = std::move(series);
     if (result.projection) {
       out["projection"] = {{"value_at_deadline", result.projection->value_at_deadline},
                            {"rate_per_year", result.projection->rate_per_year},
@@ -103,7 +116,7 @@ json result_json(const RuleResult& result, const Privacy& privacy, const ReportH
                            {"points", result.projection->points}};
     }
   }
-  out["evidence"] = privacy.evidence(result);
+  out["evidence"] = evidence == Evidence::AsValues ? json(privacy.evidence(result)) : json(kEvidencePlaceholder);
   if (privacy.evidence_withheld(result)) out["evidence_withheld"] = result.evidence.size();
   out["remedy"] = optional_int(result.remedy);
   out["remedy_to_ok"] = optional_int(result.remedy_to_ok);
@@ -135,10 +148,8 @@ json changes_json(const ReportHistory& history, const Privacy& privacy) {
   return changes;
 }
 
-}  // namespace
-
-nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& options, const ReportHistory* history) {
-  const Privacy privacy(options);
+json report_json(const CheckReport& report, const Privacy& privacy, const ReportOptions& options,
+                 const ReportHistory* history, Evidence evidence) {
   json out;
   const RuleSetInfo& rs = report.ruleset;
   out["ruleset"] = {{"id", rs.id},
@@ -166,10 +177,10 @@ nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& op
                       {"rejections", rejections},
                       {"notes", r.notes}});
   }
-  out["inputs"] = inputs;
+  out["inputs"] = std::move(inputs);
   json results = json::array();
-  for (const auto& result : report.results) results.push_back(result_json(result, privacy, history));
-  out["results"] = results;
+  for (const auto& result : report.results) results.push_back(result_json(result, privacy, history, evidence));
+  out["results"] = std::move(results);
   json summary = json::object();
   for (const auto& [status, count] : report.summary()) summary[std::string(status_name(status))] = count;
   out["summary"] = summary;
@@ -183,10 +194,63 @@ nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& op
   return out;
 }
 
+// A rule file or an export may hold bytes that are not UTF-8: shown as U+FFFD, never an exception.
+std::string dump(const json& value, int indent) {
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+// Writes `ids` as nlohmann::json::dump(2) would write the array whose member line is indented by
+// `indent` spaces; `buffer` is reused from array to array.
+void write_evidence(std::ostream& out, const std::vector<std::string>& ids, std::size_t indent, std::string& buffer) {
+  if (ids.empty()) {
+    out << "[]";
+    return;
+  }
+  const std::string separator = ",\n" + std::string(indent + 2, ' ');
+  buffer = '[';
+  buffer.append(separator, 1);  // no comma before the first
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) buffer += separator;
+    const std::string& id = ids[i];
+    // Plain printable ASCII needs no escaping; anything else is left to nlohmann::json.
+    const bool plain = std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+    if (plain) {
+      buffer += '"';
+      buffer += id;
+      buffer += '"';
+    } else {
+      buffer += dump(json(id), -1);
+    }
+  }
+  buffer += '\n';
+  buffer.append(indent, ' ');
+  buffer += ']';
+  out << buffer;
+}
+
+}  // namespace
+
+nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& options, const ReportHistory* history) {
+  return report_json(report, Privacy(options), options, history, Evidence::AsValues);
+}
+
 void write_json_report(const CheckReport& report, std::ostream& out, const ReportOptions& options,
                        const ReportHistory* history) {
-  // A rule file or an export may hold bytes that are not UTF-8: shown as U+FFFD, never an exception.
-  out << report_to_json(report, options, history).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  const Privacy privacy(options);
+  const std::string text = dump(report_json(report, privacy, options, history, Evidence::AsPlaceholder), 2);
+  // The placeholders come in the order of the results.
+  std::string buffer;
+  std::size_t from = 0;
+  for (const auto& result : report.results) {
+    const std::size_t at = text.find(kDumpedPlaceholder, from);
+    const std::size_t line = text.rfind('\n', at) + 1;
+    out.write(text.data() + from, static_cast<std::streamsize>(at - from));
+    out << "\"evidence\": ";
+    write_evidence(out, privacy.evidence(result), at - line, buffer);
+    from = at + kDumpedPlaceholder.size();
+  }
+  out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+  out << '\n';
 }
 
 }  // namespace toets

@@ -59,9 +59,10 @@ class Engine : public testing::Test {
     const int year = std::stoi(as_of.substr(0, 4));
     const unsigned month = static_cast<unsigned>(std::stoi(as_of.substr(5, 2)));
     const unsigned day = static_cast<unsigned>(std::stoi(as_of.substr(8, 2)));
-    return evaluate_rules(*rules_, map, days_from_civil(year, month, day));
+    return evaluate_rules(*rules_, map, days_from_civil(year, month, day), options_);
   }
 
+  EvaluateOptions options_;  // how the work is spread: never changes a result
   std::unique_ptr<CompiledRuleSet> rules_;
   std::unique_ptr<LoadedDataset> allocations_;
   std::unique_ptr<LoadedDataset> stock_;
@@ -363,6 +364,122 @@ TEST_F(Engine, ResultsAreDeterministic) {
   CheckReport report2;
   report2.results = second;
   EXPECT_EQ(json1, report_to_json(report2).dump());
+}
+
+
+// The same rules over the same rows, cut into ranges of many sizes and run on several threads:
+// the results, their order and the evidence in it are those of one pass over all rows.
+TEST_F(Engine, RowRangesGiveTheResultsOfOnePass) {
+  const std::string rules =
+      "ruleset t { municipality \"Dordrecht\" }\n"
+      "table limit(year, household_size) : money { 2025 { 1: \xE2\x82\xAC" "40000, 2+: \xE2\x82\xAC" "45000 }\n"
+      "  2026 { 1: \xE2\x82\xAC" "51537, 2+: \xE2\x82\xAC" "56910 } }\n"
+      "rule F \"t\" { over allocations per corporation, year(contract_date)\n"
+      "  measure share(household_income > limit(year(contract_date), household_size))\n"
+      "  signal when measure > 7.5% breach when measure > 15% }\n"
+      "rule K \"t\" { over allocations where household_size >= 2 per channel measure count breach when measure > 2 }\n"
+      "rule L \"t\" { over allocations per corporation measure share(rent <= \xE2\x82\xAC" "650) breach when measure < 90% }\n"
+      "rule S \"t\" { over allocations per quarter(contract_date) measure sum(rent) breach when measure > \xE2\x82\xAC" "1000 }\n"
+      "rule A \"t\" { over allocations per corporation measure avg(household_income) breach when measure > \xE2\x82\xAC" "30000 }\n"
+      "rule N \"t\" { over allocations per month(contract_date) measure min(rent) breach when measure < \xE2\x82\xAC" "600 }\n"
+      "rule M \"t\" { over allocations measure max(household_size) signal when measure >= 3 }\n"
+      "rule R \"t\" { over allocations per corporation measure ratio(household_size, household_size * 4) breach when measure > 20% }\n"
+      "rule I \"t\" { over allocations per allocation_id measure sum(household_size) breach when measure > 3 }\n"
+      "rule E \"t\" { over allocations where contract_date >= 2026-01-01 measure count(household_income > limit(year(contract_date), household_size))\n"
+      "  breach when measure > 100 }\n"
+      "rule H \"t\" { over stock exempt monument per corporation measure count(energy_label in {E, F, G})\n"
+      "  target measure <= 0 by 2028-12-31 }\n";
+  // Corporations, channels, years, sizes and municipalities interleaved so groups first appear in
+  // different ranges; one let in 2027 makes rule E fail on a late row.
+  const char* corporations[] = {"B", "A", "C"};
+  const char* channels[] = {"regulier", "urgent", "statushouder", "regulier"};
+  const char* dates[] = {"2026-02-01", "2025-05-01", "2026-07-15", "2025-11-30", "2026-12-31"};
+  std::string allocations;
+  for (int i = 0; i < 40; ++i) {
+    allocations += let("a" + std::to_string(i), corporations[i % 3], i == 33 ? "2027-01-02" : dates[i % 5], 1 + i % 4,
+                       std::to_string(20000 + (i * 7919) % 45000) + ".00", channels[i % 4],
+                       i % 7 == 3 ? "Zwijndrecht" : "Dordrecht", std::to_string(560 + (i * 37) % 120) + ".00");
+  }
+  std::string stock = snapshots("Fast", {{"2024-01-01", 3}, {"2025-01-01", 2}, {"2026-01-01", 1}}, 2) +
+                      snapshots("Slow", {{"2024-01-01", 4}, {"2025-01-01", 4}, {"2026-01-01", 3}});
+
+  auto report_of = [&] {
+    CheckReport report;
+    report.results = run(rules, allocations, stock);
+    return report_to_json(report).dump(1);
+  };
+  options_ = EvaluateOptions{};
+  const std::string one_pass = report_of();
+  ASSERT_NE(one_pass.find("\"evidence\": [\n"), std::string::npos);  // some evidence to keep in order
+  ASSERT_NE(one_pass.find("has no value for year 2027"), std::string::npos);
+  for (const std::size_t rows_per_range : {1, 2, 3, 7, 16}) {
+    for (const unsigned threads : {1u, 2u, 3u}) {
+      options_.rows_per_range = rows_per_range;
+      options_.threads = threads;
+      EXPECT_EQ(report_of(), one_pass) << rows_per_range << " rows per range, " << threads << " threads";
+    }
+  }
+}
+
+// A running sum that leaves 64 bits part-way through a range, though no range's own sum and not
+// the total do: still the error one pass gives.
+TEST_F(Engine, SumOverflowingAcrossRangesIsAnError) {
+  const std::string rules =
+      "ruleset t { }\n"
+      "rule S \"t\" { over allocations measure sum(household_size * 1000000000000000000 - 3000000000000000000)\n"
+      "  breach when measure > 0 }\n";
+  // Sizes 9, 5 | 5, 1 | 1: running sums 6e18, 8e18, 10e18 (over), 8e18, 6e18.
+  const std::string data = let("a", "X", "2026-01-01", 9, "1.00") + let("b", "X", "2026-01-01", 5, "1.00") +
+                           let("c", "X", "2026-01-01", 5, "1.00") + let("d", "X", "2026-01-01", 1, "1.00") +
+                           let("e", "X", "2026-01-01", 1, "1.00");
+  for (const std::size_t rows_per_range : {2, 65536}) {
+    options_.rows_per_range = rows_per_range;
+    const auto results = run(rules, data);
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].status, Status::Error) << rows_per_range;
+    EXPECT_EQ(results[0].message, "the sum overflows");
+  }
+}
+
+
+// Dates a loader never gives (years outside 1..9999, as a dataset built in code may hold) still
+// group by their year, beside the usual ones, in one pass or in ranges.
+TEST_F(Engine, YearsOutsideTheUsualSpanStillGroup) {
+  const DatasetSchema& schema = *find_dataset("allocations");
+  Dataset data(schema);
+  const std::uint32_t id = *schema.column_index("allocation_id");
+  const std::uint32_t date = *schema.column_index("contract_date");
+  const std::int32_t far_future = 4'000'000, far_past = -800'000, y2026 = days_from_civil(2026, 1, 1);
+  const std::int32_t days[] = {y2026, far_future, y2026 + 150, far_future + 1, far_past};
+  for (std::size_t row = 0; row < 5; ++row) {
+    ColumnData& ids = data.column(id);
+    ids.raw += "r" + std::to_string(row);
+    ids.raw_offsets.push_back(ids.raw.size());
+    for (std::uint32_t c = 0; c < schema.columns.size(); ++c) {
+      if (c == id) continue;
+      ColumnData& column = data.column(c);
+      if (column.type == ValueType::Money) column.cents.push_back(kNull64);
+      else column.values.push_back(c == date ? days[row] : kNull32);
+    }
+    data.commit_row(row + 2);
+  }
+  Diagnostics diagnostics;
+  const auto rules = check_rule_text(
+      "t.toets", "ruleset t { }\nrule Y \"t\" { over allocations per year(contract_date) measure count breach when measure > 1 }\n",
+      diagnostics);
+  ASSERT_NE(rules, nullptr);
+  for (const std::size_t rows_per_range : {1, 65536}) {
+    EvaluateOptions options;
+    options.rows_per_range = rows_per_range;
+    const auto results = evaluate_rules(*rules, DatasetMap{{DatasetKind::Allocations, &data}}, y2026, options);
+    ASSERT_EQ(results.size(), 3u);
+    EXPECT_EQ(results[0].group[0].number, civil_from_days(far_past).year);
+    EXPECT_EQ(results[0].records, 1u);
+    EXPECT_EQ(results[1].group[0].number, 2026);
+    EXPECT_EQ(results[1].evidence, (std::vector<std::string>{"r0", "r2"}));
+    EXPECT_EQ(results[2].group[0].number, civil_from_days(far_future).year);
+    EXPECT_EQ(results[2].evidence, (std::vector<std::string>{"r1", "r3"}));
+  }
 }
 
 }  // namespace

@@ -317,6 +317,29 @@ TEST(Privacy, AnAverageIncomeOfASmallGroupIsWithheld) {
   }
 }
 
+// write_json_report writes evidence ids straight into the text: the same bytes as the JSON value
+// report_to_json builds, for ids that need escaping or are not UTF-8, with and without privacy.
+TEST(Escaping, WrittenJsonEqualsTheJsonValue) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  bool some_evidence = false;
+  for (auto& result : check->report.results) {
+    if (result.evidence.empty()) continue;
+    some_evidence = true;
+    result.evidence.insert(result.evidence.end(), {"q\"uote", "back\\slash", "tab\t", "caf\xC3\xA9", "caf\xE9 \xC3("});
+  }
+  ASSERT_TRUE(some_evidence);
+  ReportOptions pseudonymised, everything;
+  pseudonymised.pseudonym_key = "a key of sixteen characters at least";
+  everything.min_group_size = 1;
+  for (const ReportOptions& options : {ReportOptions{}, pseudonymised, everything}) {
+    std::ostringstream written;
+    write_json_report(check->report, written, options);
+    EXPECT_EQ(written.str(),
+              report_to_json(check->report, options).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  }
+}
+
 TEST(Privacy, PseudonymsAreStableKeyedAndReplaceEveryId) {
   auto check = run_check(kRules, hostile_lets());
   ASSERT_NE(check, nullptr);
