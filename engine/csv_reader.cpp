@@ -728,6 +728,9 @@ class ChunkedLoad {
       throw DataFileError(*layout_.name + ":" + std::to_string(line) + ": too many rows: at most " +
                           std::to_string(kMaxRowsPerFile) + " per file");
     }
+    if (next_line_ + result.newlines > kMaxLine) {
+      throw DataFileError(*layout_.name + ": more than " + std::to_string(kMaxLine) + " lines");
+    }
     reserve_for(piece.data.row_count(), result.next);
     data.append(piece.data, next_line_);
     // From here the chunk's rows are in `data`; the text they came from is needed only for the
@@ -773,8 +776,16 @@ class ChunkedLoad {
     kept_.clear();
     std::vector<bool> keep;
     const auto now_at = [&](std::size_t row) { return row < first_row ? row : first_row + kept_[row - first_row]; };
+    // The index is far bigger than the caches: each probe would wait for memory, and this runs
+    // on one thread while the others read on. So the slots of the rows a little ahead are
+    // fetched while this row is probed.
+    constexpr std::size_t kAhead = 16;
     for (std::size_t i = 0; i < rows; ++i) {
       const std::size_t row = first_row + i;
+      if (i + kAhead < rows) {
+        const std::uint64_t* ahead = &keys.hashes[(i + kAhead) * keys.key_count];
+        for (std::size_t k = 0; k < keys.key_count; ++k) indexes_[k].prefetch(ahead[k]);
+      }
       const std::uint64_t* hashes = &keys.hashes[i * keys.key_count];
       bool duplicate = false;
       for (std::size_t k = 0; k < keys.key_count && !duplicate; ++k) {
@@ -819,7 +830,7 @@ class ChunkedLoad {
       } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
         same = column.raw_text(a) == column.raw_text(b);
       } else {
-        same = column.values[a] == column.values[b];
+        same = column.value(a) == column.value(b);
       }
       if (!same) return false;
     }
@@ -859,7 +870,10 @@ class ChunkedLoad {
     const double read = static_cast<double>(read_until - rows_begin_);
     const double total = static_cast<double>(text_end_ - rows_begin_);
     const double expected = read > 0 ? static_cast<double>(needed) * total / read : 0;
-    data.reserve(std::max(needed, static_cast<std::size_t>(expected * 1.02) + 1024));
+    const std::size_t rows = std::max(needed, static_cast<std::size_t>(expected * 1.02) + 1024);
+    data.reserve(rows);
+    if (indexes_.empty()) build_key_columns();
+    for (KeyRowIndex& index : indexes_) index.reserve(rows);
   }
 
  private:

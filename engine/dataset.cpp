@@ -64,6 +64,8 @@ Dataset::Dataset(const DatasetSchema& schema) : schema_(&schema) {
     ColumnData column;
     column.type = column_schema.type;
     column.text_storage = column_schema.text_storage;
+    column.narrow = column_schema.type == ValueType::Bool ||
+                    (column_schema.type == ValueType::Enum && column_schema.enum_values.size() < kNull8);
     columns_.push_back(std::move(column));
   }
 }
@@ -75,6 +77,8 @@ void Dataset::reserve(std::size_t rows) {
       column.cents.reserve(rows);
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
       column.raw_offsets.reserve(rows + 1);
+    } else if (column.narrow) {
+      column.bytes.reserve(rows);
     } else {
       column.values.reserve(rows);
     }
@@ -85,6 +89,7 @@ void Dataset::clear() {
   for (ColumnData& column : columns_) {
     column.cents.clear();
     column.values.clear();
+    column.bytes.clear();
     column.dictionary.clear();
     column.raw.clear();
     column.raw_offsets.assign(1, 0);
@@ -114,12 +119,16 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
       for (const std::int32_t value : from.values) {
         column.values.push_back(value == kNull32 ? kNull32 : codes[static_cast<std::size_t>(value)]);
       }
+    } else if (column.narrow) {
+      column.bytes.insert(column.bytes.end(), from.bytes.begin(), from.bytes.end());
     } else {
       column.values.insert(column.values.end(), from.values.begin(), from.values.end());
     }
   }
   lines_.reserve(lines_.size() + piece.lines_.size());
-  for (const std::uint64_t line : piece.lines_) lines_.push_back(line + line_offset);
+  for (const std::uint32_t line : piece.lines_) {
+    lines_.push_back(static_cast<std::uint32_t>(std::min(line + line_offset, kMaxLine)));
+  }
   rows_ += piece.rows_;
 }
 
@@ -148,6 +157,8 @@ void Dataset::keep_rows(std::size_t first, const std::vector<bool>& keep) {
       }
       column.raw.resize(write);
       column.raw_offsets.resize(out + 1);
+    } else if (column.narrow) {
+      compact(column.bytes);
     } else {
       compact(column.values);
     }
@@ -185,7 +196,7 @@ std::string Dataset::cell_text(std::uint32_t column_index, std::size_t row) cons
     return std::string(column.raw_text(row));
   }
 
-  const std::int32_t value = column.values[row];
+  const std::int32_t value = column.value(row);
   if (value == kNull32) return {};
   switch (column.type) {
     case ValueType::Int:

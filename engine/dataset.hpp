@@ -3,6 +3,7 @@
 // evaluator reads it by column index (bound once by the checker), so the hot loop never touches
 // a name or a string. Not thread-safe for writing; safe to read from several threads.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -17,6 +18,9 @@ namespace toets {
 // Missing values (empty optional cells) are stored as these sentinels.
 inline constexpr std::int32_t kNull32 = std::numeric_limits<std::int32_t>::min();
 inline constexpr std::int64_t kNull64 = std::numeric_limits<std::int64_t>::min();
+inline constexpr std::uint8_t kNull8 = 0xFF;
+// Line numbers are kept in 32 bits (a file of more lines is refused by the loaders).
+inline constexpr std::uint64_t kMaxLine = std::numeric_limits<std::uint32_t>::max();
 
 // A fast hash of short text (names, ids): eight bytes at a time, each word mixed by a multiply.
 // Not for keys an adversary chooses to collide: a collision costs a comparison, never a result.
@@ -43,9 +47,16 @@ inline std::uint64_t hash_text(std::string_view text) {
   return h ^ (h >> 32);
 }
 
-// Byte equality of a stored value and a view, without std::string's compare().
+// Byte equality of two short texts (names, enum values), inline: a call to memcmp costs more than
+// comparing a dozen bytes.
+inline bool same_bytes(const char* a, const char* b, std::size_t size) {
+  for (std::size_t i = 0; i < size; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 inline bool same_text(const std::string& stored, std::string_view text) {
-  return stored.size() == text.size() && std::memcmp(stored.data(), text.data(), text.size()) == 0;
+  return stored.size() == text.size() && same_bytes(stored.data(), text.data(), text.size());
 }
 
 // Text values of one column, each distinct value stored once; codes are dense from 0 in order
@@ -74,19 +85,36 @@ class TextDictionary {
   std::vector<Slot> slots_;  // a power of two in size, at most half full
 };
 
-// One column. Money lives in `cents`; every other type in `values` (see ValueType for the
-// encoding); Raw text (ids) in `raw` with `raw_offsets` (rows + 1 entries).
+// One column. Money lives in `cents`; booleans and enums (narrow) in `bytes`, one byte a row
+// (kNull8 for missing); every other type in `values` (see ValueType for the encoding); Raw text
+// (ids) in `raw` with `raw_offsets` (rows + 1 entries). Narrow columns keep a national dataset
+// within the size of its files (docs/performance.md): a stock snapshot has six of them.
 struct ColumnData {
   ValueType type = ValueType::Text;
   TextStorage text_storage = TextStorage::Dictionary;
+  bool narrow = false;
   std::vector<std::int64_t> cents;
   std::vector<std::int32_t> values;
+  std::vector<std::uint8_t> bytes;
   TextDictionary dictionary;
   std::string raw;
   std::vector<std::uint64_t> raw_offsets{0};
 
   std::string_view raw_text(std::size_t row) const {
     return std::string_view(raw).substr(raw_offsets[row], raw_offsets[row + 1] - raw_offsets[row]);
+  }
+  // The value of a column kept in `values` or `bytes` (kNull32 for missing).
+  std::int32_t value(std::size_t row) const {
+    if (!narrow) return values[row];
+    const std::uint8_t byte = bytes[row];
+    return byte == kNull8 ? kNull32 : byte;
+  }
+  void push_value(std::int32_t value) {
+    if (narrow) {
+      bytes.push_back(value == kNull32 ? kNull8 : static_cast<std::uint8_t>(value));
+    } else {
+      values.push_back(value);
+    }
   }
 };
 
@@ -125,7 +153,11 @@ class Dataset {
   std::string cell_text(std::uint32_t column, std::size_t row) const;
 
   // Appends an accepted row; loaders push each column's value first, then call this.
-  void commit_row(std::uint64_t line) { lines_.push_back(line); ++rows_; }
+  // `line` is at most kMaxLine (loaders refuse longer files).
+  void commit_row(std::uint64_t line) {
+    lines_.push_back(static_cast<std::uint32_t>(std::min(line, kMaxLine)));
+    ++rows_;
+  }
   void reserve(std::size_t rows);
   std::size_t capacity() const { return lines_.capacity(); }
   // Removes every row, keeping the columns' capacity (a loader reuses one per chunk of a file).
@@ -139,7 +171,7 @@ class Dataset {
  private:
   const DatasetSchema* schema_;
   std::vector<ColumnData> columns_;
-  std::vector<std::uint64_t> lines_;
+  std::vector<std::uint32_t> lines_;
   std::size_t rows_ = 0;
 };
 

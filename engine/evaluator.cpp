@@ -554,6 +554,12 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
       const ColumnData& column = data.column(node.column);
       if (column.type == ValueType::Money) {
         for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]];
+      } else if (column.narrow) {
+        const std::uint8_t* bytes = column.bytes.data();
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::uint8_t v = bytes[sel[i]];
+          out[i] = v == kNull8 ? kNull64 : v;
+        }
       } else {
         const std::int32_t* values = column.values.data();
         for (std::size_t i = 0; i < n; ++i) {
@@ -570,7 +576,7 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
       } else if (column.type == ValueType::Money) {
         for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]] == kNull64;
       } else {
-        for (std::size_t i = 0; i < n; ++i) out[i] = column.values[sel[i]] == kNull32;
+        for (std::size_t i = 0; i < n; ++i) out[i] = column.value(sel[i]) == kNull32;
       }
       return true;
     }
@@ -744,6 +750,9 @@ void RangeRun::key_values(const GroupKey& key, const std::uint32_t* rows, std::s
   if (column.type == ValueType::Money) {
     for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[rows[i]];
     if (key.kind == GroupKeyKind::Column) return;
+  } else if (column.narrow) {
+    const std::uint8_t* bytes = column.bytes.data();
+    for (std::size_t i = 0; i < n; ++i) out[i] = bytes[rows[i]] == kNull8 ? kNull64 : bytes[rows[i]];
   } else {
     const std::int32_t* values = column.values.data();
     for (std::size_t i = 0; i < n; ++i) out[i] = values[rows[i]] == kNull32 ? kNull64 : values[rows[i]];

@@ -758,7 +758,7 @@ class EnumLookup {
     const std::int16_t slot = slots_[key(text)];
     if (slot >= 0) {
       const std::string& value = (*values_)[static_cast<std::size_t>(slot)];
-      return value.size() == text.size() && std::memcmp(value.data(), text.data(), text.size()) == 0 ? slot : -1;
+      return same_text(value, text) ? slot : -1;
     }
     if (slot == kNone) return -1;
     for (std::size_t i = 0; i < values_->size(); ++i) {
@@ -1192,7 +1192,7 @@ std::optional<std::size_t> RecordBuilder::find_earlier(const Key& key, std::uint
       } else if (plan.schema->type == ValueType::Money) {
         same = data.cents[row] == numbers_[c];
       } else {
-        same = data.values[row] == numbers_[c];
+        same = data.value(row) == numbers_[c];
       }
       if (!same) return false;
     }
@@ -1215,7 +1215,7 @@ std::optional<std::size_t> RecordBuilder::find_earlier(const Key& key, std::uint
     } else if (plan.schema->type == ValueType::Money) {
       data.cents.push_back(numbers_[c]);
     } else {
-      data.values.push_back(static_cast<std::int32_t>(numbers_[c]));
+      data.push_value(static_cast<std::int32_t>(numbers_[c]));
     }
   }
   if (key_check_ == KeyCheck::Deferred) {
@@ -1229,6 +1229,9 @@ std::optional<std::size_t> RecordBuilder::find_earlier(const Key& key, std::uint
 }
 
 bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
+  if (line > kMaxLine) {
+    throw DataFileError(out_.report.file + ": more than " + std::to_string(kMaxLine) + " lines");
+  }
   if (key_check_ == KeyCheck::Immediate && out_.data.row_count() >= kMaxRowsPerFile) {
     throw DataFileError(out_.report.file + ":" + std::to_string(line) + ": too many rows: at most " +
                         std::to_string(kMaxRowsPerFile) + " per file");

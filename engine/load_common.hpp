@@ -182,6 +182,13 @@ class KeyRowIndex {
     }
   }
 
+  // Room for `rows` rows without growing (growing rehashes every row, and holds both tables).
+  void reserve(std::size_t rows) {
+    std::size_t size = slots_.empty() ? 1024 : slots_.size();
+    while (size < rows * 2) size *= 2;
+    if (size > slots_.size()) resize(size);
+  }
+
   // `row` < kMaxRowsPerFile: loaders refuse bigger files.
   void insert(std::uint64_t hash, std::size_t row) {
     if ((used_ + 1) * 2 > slots_.size()) grow();
@@ -202,9 +209,11 @@ class KeyRowIndex {
     slots_[at] = entry;
   }
 
-  void grow() {
+  void grow() { resize(slots_.empty() ? 1024 : slots_.size() * 2); }
+
+  void resize(std::size_t size) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+    slots_.assign(size, Slot{});
     for (const Slot& slot : old) {
       if (slot.row_plus_one != 0) place(slot);
     }

@@ -702,7 +702,7 @@ class TableReader {
       } else if (plan.schema->type == ValueType::Money) {
         data.cents.push_back(numbers_[c]);
       } else {
-        data.values.push_back(static_cast<std::int32_t>(numbers_[c]));
+        data.push_value(static_cast<std::int32_t>(numbers_[c]));
       }
     }
     out_.loaded.data.commit_row(line);
@@ -1297,7 +1297,7 @@ std::vector<ImportOutcome> Store::import(const std::vector<ImportRequest>& reque
         else statement.bind(slot, text);
         return;
       }
-      const std::int32_t value = cells.values[row];
+      const std::int32_t value = cells.value(row);
       if (value == kNull32) {
         statement.bind_null(slot);
         return;

@@ -81,6 +81,9 @@ void expect_columns_consistent(const LoadedDataset& loaded) {
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
       EXPECT_EQ(column.raw_offsets.size(), data.row_count() + 1);
       EXPECT_EQ(column.raw_offsets.back(), column.raw.size());
+    } else if (column.narrow) {
+      EXPECT_EQ(column.bytes.size(), data.row_count());
+      EXPECT_TRUE(column.values.empty());
     } else {
       EXPECT_EQ(column.values.size(), data.row_count());
     }
@@ -116,7 +119,7 @@ TEST_P(CellTest, AcceptsOrRejectsWithReason) {
     EXPECT_EQ(loaded.data.cell_text(column, 0), c.rendered_or_reason);
     if (c.stored) {
       const ColumnData& data = loaded.data.column(column);
-      const std::int64_t stored = data.type == ValueType::Money ? data.cents[0] : data.values[0];
+      const std::int64_t stored = data.type == ValueType::Money ? data.cents[0] : data.value(0);
       EXPECT_EQ(stored, *c.stored);
     }
     return;
@@ -552,7 +555,7 @@ TEST(CsvReader, OptionalColumnsMayBeAbsent) {
   expect_columns_consistent(loaded);
   for (const char* name : {"kern", "neighbourhood", "new_build", "energy_label"}) {
     const std::uint32_t c = *allocations().column_index(name);
-    EXPECT_EQ(loaded.data.column(c).values[0], kNull32) << name;
+    EXPECT_EQ(loaded.data.column(c).value(0), kNull32) << name;
     EXPECT_EQ(loaded.data.cell_text(c, 0), "") << name;
   }
   EXPECT_EQ(loaded.data.cell_text(12, 0), "31000.00");

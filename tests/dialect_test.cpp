@@ -91,7 +91,7 @@ TEST_P(ExportCellTest, AcceptsOrRejectsWithReason) {
     EXPECT_EQ(loaded.data.cell_text(column, 0), c.rendered_or_reason);
     if (c.stored) {
       const ColumnData& data = loaded.data.column(column);
-      const std::int64_t stored = data.type == ValueType::Money ? data.cents[0] : data.values[0];
+      const std::int64_t stored = data.type == ValueType::Money ? data.cents[0] : data.value(0);
       EXPECT_EQ(stored, *c.stored);
     }
     return;

@@ -459,7 +459,7 @@ TEST_F(Engine, YearsOutsideTheUsualSpanStillGroup) {
       if (c == id) continue;
       ColumnData& column = data.column(c);
       if (column.type == ValueType::Money) column.cents.push_back(kNull64);
-      else column.values.push_back(c == date ? days[row] : kNull32);
+      else column.push_value(c == date ? days[row] : kNull32);
     }
     data.commit_row(row + 2);
   }
