@@ -39,7 +39,7 @@ inline std::uint64_t hash_text(std::string_view text) {
   }
   if (left > 0) {
     std::uint64_t word = 0;
-    std::memcpy(&word, at, left);
+    for (std::size_t i = 0; i < left; ++i) word |= static_cast<std::uint64_t>(static_cast<unsigned char>(at[i])) << (8 * i);
     h = (h ^ word) * kMultiplier;
   }
   h ^= h >> 32;
@@ -50,6 +50,13 @@ inline std::uint64_t hash_text(std::string_view text) {
 // Byte equality of two short texts (names, enum values), inline: a call to memcmp costs more than
 // comparing a dozen bytes.
 inline bool same_bytes(const char* a, const char* b, std::size_t size) {
+  for (; size >= 8; size -= 8, a += 8, b += 8) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
   for (std::size_t i = 0; i < size; ++i) {
     if (a[i] != b[i]) return false;
   }

@@ -854,11 +854,7 @@ RecordBuilder::RecordBuilder(const DatasetSchema& schema, const ValueForms& form
     for (const std::size_t c : keys_[k].columns) plans_[c].in_key = true;
   }
   deferred_.key_count = key_check_ == KeyCheck::Deferred ? keys_.size() : 0;
-  texts_.assign(count, std::string_view());
-  originals_.assign(count, std::string_view());
-  origins_.assign(count, CellOrigin::Text);
-  numbers_.assign(count, 0);
-  hashes_.assign(count, 0);
+  cells_.assign(count, Cell{});
 }
 
 RecordBuilder::~RecordBuilder() = default;
@@ -876,8 +872,10 @@ void RecordBuilder::reserve(std::size_t rows) { out_.data.reserve(rows); }
 std::size_t RecordBuilder::row_count() const { return out_.data.row_count(); }
 
 void RecordBuilder::start() {
-  std::fill(texts_.begin(), texts_.end(), std::string_view());
-  std::fill(origins_.begin(), origins_.end(), CellOrigin::Text);
+  for (Cell& cell : cells_) {
+    cell.text = std::string_view();
+    cell.origin = CellOrigin::Text;
+  }
 }
 
 void RecordBuilder::reject_record(std::uint64_t line, std::string column, std::string_view value, std::string reason,
@@ -1017,11 +1015,11 @@ bool is_plain_ascii(std::string_view text) {
 // Inlined into validate_cell: it runs for every cell of every row.
 [[gnu::always_inline]] inline bool RecordBuilder::validate_typed(std::size_t c, std::string_view text) {
   const ColumnSchema& column = *plans_[c].schema;
-  const CellOrigin origin = origins_[c];
+  const CellOrigin origin = cells_[c].origin;
   // JSON numbers and booleans are canonical tokens whatever the dialect.
   const bool export_forms = forms_.export_forms && origin == CellOrigin::Text;
   const char decimal = forms_.decimal;
-  std::int64_t& number = numbers_[c];
+  std::int64_t& number = cells_[c].number;
   switch (column.type) {
     case ValueType::Int: {
       const ParseResult result = export_forms ? parse_int_export(text, decimal, number) : parse_int(text, number);
@@ -1124,22 +1122,21 @@ bool is_plain_ascii(std::string_view text) {
 }
 
 // Checks one cell into the scratch row; on a problem says why in problem_ and returns false.
-[[gnu::always_inline]] inline bool RecordBuilder::validate_cell(std::size_t c) {
-  Plan& plan = plans_[c];
-  std::string_view text = texts_[c];
+[[gnu::always_inline]] inline bool RecordBuilder::validate_cell(Plan& plan, Cell& cell, std::size_t c) {
+  std::string_view text = cell.text;
   if (plan.values != nullptr) [[unlikely]] {
-    originals_[c] = text;
+    cell.original = text;
     if (const auto found = plan.values->find(text); found != plan.values->end()) {
       text = found->second;
-      texts_[c] = text;
+      cell.text = text;
     }
   }
   if (text.empty()) {
     if (plan.schema->required) return problem("missing required value");
-    numbers_[c] = plan.schema->type == ValueType::Money ? kNull64 : kNull32;
+    cell.number = plan.schema->type == ValueType::Money ? kNull64 : kNull32;
     return true;
   }
-  if (origins_[c] != CellOrigin::Text || !fast_cell(plan, text, numbers_[c])) {
+  if (cell.origin != CellOrigin::Text || !fast_cell(plan, text, cell.number)) {
     if (!validate_typed(c, text)) return false;
   }
   if (plan.in_key) [[unlikely]] note_key_cell(c, text);
@@ -1149,11 +1146,11 @@ bool is_plain_ascii(std::string_view text) {
 // A valid cell of a key column: its hash; and when it completes a key (its last column in schema
 // order), the key's hash, whose probe is started now and finished after the row is checked.
 void RecordBuilder::note_key_cell(std::size_t c, std::string_view text) {
-  hashes_[c] = key_cell_hash(plans_[c].schema->type, text, numbers_[c]);
+  cells_[c].hash = key_cell_hash(plans_[c].schema->type, text, cells_[c].number);
   for (const std::size_t k : plans_[c].completes_keys) {
     Key& key = keys_[k];
     bool complete = true;
-    for (const std::size_t kc : key.columns) complete = complete && !texts_[kc].empty();
+    for (const std::size_t kc : key.columns) complete = complete && !cells_[kc].text.empty();
     if (!complete) continue;  // an optional key column left empty: not a key value
     key.hash = key_hash(key);
     key.index.prefetch(key.hash);
@@ -1164,7 +1161,7 @@ void RecordBuilder::note_key_cell(std::size_t c, std::string_view text) {
 std::uint64_t RecordBuilder::key_hash(const Key& key) const {
   std::array<std::uint64_t, 8> cells{};
   const std::size_t count = std::min(key.columns.size(), cells.size());
-  for (std::size_t i = 0; i < count; ++i) cells[i] = hashes_[key.columns[i]];
+  for (std::size_t i = 0; i < count; ++i) cells[i] = cells_[key.columns[i]].hash;
   return combine_key_hashes(cells.data(), count);
 }
 
@@ -1186,13 +1183,13 @@ std::optional<std::size_t> RecordBuilder::find_earlier(const Key& key, std::uint
       const ColumnData& data = *plan.data;
       bool same = false;
       if (plan.raw_text) {
-        same = data.raw_text(row) == texts_[c];
+        same = data.raw_text(row) == cells_[c].text;
       } else if (plan.dictionary_text) {
-        same = data.dictionary.value(data.values[row]) == texts_[c];
+        same = data.dictionary.value(data.values[row]) == cells_[c].text;
       } else if (plan.schema->type == ValueType::Money) {
-        same = data.cents[row] == numbers_[c];
+        same = data.cents[row] == cells_[c].number;
       } else {
-        same = data.value(row) == numbers_[c];
+        same = data.value(row) == cells_[c].number;
       }
       if (!same) return false;
     }
@@ -1203,19 +1200,22 @@ std::optional<std::size_t> RecordBuilder::find_earlier(const Key& key, std::uint
 // The row is valid: only now does any column change.
 [[gnu::always_inline]] inline void RecordBuilder::append_row(std::uint64_t line) {
   const std::size_t row = out_.data.row_count();
-  for (std::size_t c = 0; c < plans_.size(); ++c) {
-    Plan& plan = plans_[c];
+  Plan* const plans = plans_.data();
+  const Cell* const cells = cells_.data();
+  const std::size_t count = plans_.size();
+  for (std::size_t c = 0; c < count; ++c) {
+    Plan& plan = plans[c];
     ColumnData& data = *plan.data;
-    const std::string_view text = texts_[c];
+    const Cell& cell = cells[c];
     if (plan.raw_text) {
-      data.raw.append(text);
+      data.raw.append(cell.text);
       data.raw_offsets.push_back(data.raw.size());
     } else if (plan.dictionary_text) {
-      data.values.push_back(text.empty() ? kNull32 : dictionary_code(plan, text));
+      data.values.push_back(cell.text.empty() ? kNull32 : dictionary_code(plan, cell.text));
     } else if (plan.schema->type == ValueType::Money) {
-      data.cents.push_back(numbers_[c]);
+      data.cents.push_back(cell.number);
     } else {
-      data.push_value(static_cast<std::int32_t>(numbers_[c]));
+      data.push_value(static_cast<std::int32_t>(cell.number));
     }
   }
   if (key_check_ == KeyCheck::Deferred) {
@@ -1241,8 +1241,11 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
   // Keys are probed only after the other cells are checked, so the probe's cache miss overlaps
   // that work.
   std::optional<std::size_t> failed;
-  for (std::size_t c = 0; c < plans_.size(); ++c) {
-    if (!validate_cell(c)) {
+  Plan* const plans = plans_.data();
+  Cell* const cells = cells_.data();
+  const std::size_t count = plans_.size();
+  for (std::size_t c = 0; c < count; ++c) {
+    if (!validate_cell(plans[c], cells[c], c)) {
       failed = c;
       break;
     }
@@ -1263,8 +1266,8 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
         shown += ", ";
       }
       columns += plans_[c].schema->name;
-      values += texts_[c];
-      shown += single_quoted(texts_[c]);
+      values += cells_[c].text;
+      shown += single_quoted(cells_[c].text);
     }
     const std::string first = " (first on line " + std::to_string(out_.data.source_line(*earlier)) + ")";
     const std::string reason = key.columns.size() == 1 ? "duplicate " + columns + " " + shown + first
@@ -1274,7 +1277,7 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
   }
   if (failed) {
     const std::size_t c = *failed;
-    const std::string_view value = plans_[c].values != nullptr ? originals_[c] : texts_[c];
+    const std::string_view value = plans_[c].values != nullptr ? cells_[c].original : cells_[c].text;
     reject_record(line, plans_[c].schema->name, value, reason_with_file_name(c, std::move(problem_)), record);
     return false;
   }

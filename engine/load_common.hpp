@@ -268,8 +268,8 @@ class RecordBuilder {
   // cells need no check of their own. Stays as set until set again.
   void set_record_plain(bool plain) { record_plain_ = plain; }
   void set(std::uint32_t column, std::string_view text, CellOrigin origin = CellOrigin::Text) {
-    texts_[column] = text;
-    origins_[column] = origin;
+    cells_[column].text = text;
+    cells_[column].origin = origin;
   }
   // `record` is the record as read, kept with a rejection. True when accepted.
   bool finish(std::uint64_t line, std::string_view record);
@@ -289,7 +289,8 @@ class RecordBuilder {
 
   bool problem(std::string reason);
   bool fast_cell(Plan& plan, std::string_view text, std::int64_t& number) const;
-  bool validate_cell(std::size_t c);
+  struct Cell;
+  bool validate_cell(Plan& plan, Cell& cell, std::size_t c);
   bool validate_typed(std::size_t c, std::string_view text);
   void note_key_cell(std::size_t c, std::string_view text);
   std::uint64_t key_hash(const Key& key) const;
@@ -307,11 +308,14 @@ class RecordBuilder {
   std::vector<Key> keys_;
 
   // The scratch row, reused: each column's text, where it came from, and its checked value.
-  std::vector<std::string_view> texts_;
-  std::vector<std::string_view> originals_;  // before a value map (mapped columns only), for messages
-  std::vector<CellOrigin> origins_;
-  std::vector<std::int64_t> numbers_;
-  std::vector<std::uint64_t> hashes_;
+  struct Cell {
+    std::string_view text;
+    std::string_view original;  // before a value map (mapped columns only), for messages
+    std::int64_t number = 0;    // the checked value
+    std::uint64_t hash = 0;     // of a key column's value
+    CellOrigin origin = CellOrigin::Text;
+  };
+  std::vector<Cell> cells_;
   std::string problem_;
   bool record_plain_ = false;
 };
