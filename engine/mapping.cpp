@@ -7,6 +7,8 @@
 #include <map>
 #include <utility>
 
+#include "engine/small_file.hpp"
+
 namespace toets {
 
 namespace {
@@ -53,6 +55,7 @@ class MappingParser {
 
   std::optional<ColumnMapping> run() {
     const std::size_t errors_before = errors_.size();
+    errors_before_ = errors_before;
     if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);
     std::size_t at = 0;
     while (at <= text_.size()) {
@@ -61,12 +64,24 @@ class MappingParser {
       parse_line(text_.substr(at, end - at));
       at = end + 1;
     }
+    if (not_shown_ > 0) {
+      errors_.push_back(name_ + ": " + std::to_string(not_shown_) + " more mistake" + (not_shown_ == 1 ? "" : "s") +
+                        " not shown");
+    }
     if (errors_.size() != errors_before) return std::nullopt;
     return std::move(mapping_);
   }
 
  private:
-  void error(const std::string& message) { errors_.push_back(name_ + ":" + std::to_string(line_) + ": " + message); }
+  // A binary file given as a mapping would make a mistake of every line: the first
+  // kMaxMappingErrors are shown, the rest counted.
+  void error(const std::string& message) {
+    if (errors_.size() - errors_before_ >= kMaxMappingErrors) {
+      ++not_shown_;
+      return;
+    }
+    errors_.push_back(name_ + ":" + std::to_string(line_) + ": " + message);
+  }
 
   void parse_line(std::string_view line) {
     if (!is_valid_utf8(line)) {
@@ -278,6 +293,8 @@ class MappingParser {
   std::vector<std::string>& errors_;
   ColumnMapping mapping_;
   std::uint64_t line_ = 0;
+  std::size_t errors_before_ = 0;
+  std::size_t not_shown_ = 0;
   Section section_ = Section::None;
   std::uint32_t values_column_ = 0;
   std::map<std::string, std::uint64_t> input_seen_;
@@ -310,9 +327,11 @@ std::optional<ColumnMapping> parse_mapping(std::string_view text, const std::str
 }
 
 ColumnMapping load_mapping(const std::string& path, const DatasetSchema& schema) {
-  const loading::FileBytes contents = loading::read_whole_file(path);
+  std::string problem;
+  const std::optional<std::string> contents = read_small_file(path, kMaxMappingBytes, "a mapping", problem);
+  if (!contents) throw DataFileError(path + ": " + problem);
   std::vector<std::string> errors;
-  std::optional<ColumnMapping> mapping = parse_mapping(contents.view(), path, schema, errors);
+  std::optional<ColumnMapping> mapping = parse_mapping(*contents, path, schema, errors);
   if (mapping) return std::move(*mapping);
   std::string message;
   for (const std::string& error : errors) {

@@ -1119,6 +1119,11 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, 
     error = path + ": is a directory, not a store";
     return nullptr;
   }
+  if (exists && !fs::is_regular_file(path, ignored)) {
+    // /dev/null or /dev/zero reads as an empty database: it would pass for an empty store.
+    error = path + ": is not a regular file, not a store";
+    return nullptr;
+  }
 
   // NOMUTEX: a connection is used by one thread only (see the class comment), so SQLite need not
   // lock a mutex on every call (a tenth of the time of reading a million rows).

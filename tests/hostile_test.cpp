@@ -27,6 +27,8 @@
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
+#include "engine/mapping.hpp"
+#include "engine/plan.hpp"
 
 namespace toets {
 namespace {
@@ -472,6 +474,48 @@ TEST(HostileEvaluation, MoreGroupsThanTheLimitIsAnError) {
   EXPECT_EQ(results[0].status, Status::Error);
   EXPECT_EQ(results[0].message,
             "more than 1000000 groups (at projects record 'P1000000', line 1000002); group by fewer or coarser keys");
+}
+
+// ---- mapping and plan files made of garbage ----
+
+// A binary file given as a mapping makes a mistake of nearly every line: 100 are listed, the rest
+// counted, so the message stays readable (it was one line per line of the file).
+TEST(HostileMapping, AMistakeOnEveryLineListsAHundred) {
+  std::vector<std::string> errors;
+  const auto mapping = parse_mapping(repeat("[columns]\nnot an entry\n", 5000), "garbage.map",
+                                     *find_dataset("allocations"), errors);
+  EXPECT_FALSE(mapping.has_value());
+  ASSERT_EQ(errors.size(), kMaxMappingErrors + 1);
+  EXPECT_EQ(errors.front(), "garbage.map:2: expected NAME = VALUE, found 'not an entry'");
+  EXPECT_EQ(errors.back(), "garbage.map: 4900 more mistakes not shown");
+}
+
+TEST(HostilePlan, AMistakeOnEveryLineListsAHundred) {
+  std::vector<std::string> errors;
+  EXPECT_FALSE(parse_plan(repeat("garbage\n", 10000), "garbage.plan", errors).has_value());
+  ASSERT_EQ(errors.size(), kMaxPlanErrors + 1 + 3);
+  EXPECT_EQ(errors.front(), "garbage.plan:1: expected KEY = VALUE");
+  EXPECT_EQ(errors[kMaxPlanErrors], "garbage.plan: 9900 more mistakes not shown");
+  EXPECT_EQ(errors.back(), "garbage.plan: the plan has no [check] section (rules = FILE)");
+}
+
+// A path with a NUL byte would be cut there by the system: another file, silently.
+TEST(HostilePlan, ANulByteIsAMistakeNotACutPath) {
+  std::vector<std::string> errors;
+  const std::string text = std::string("store = a.db\0.evil\noutput = out\n[check]\nrules = r.toets\n", 56);
+  EXPECT_FALSE(parse_plan(text, "nul.plan", errors).has_value());
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0], "nul.plan:1: a NUL byte; a plan is text");
+  EXPECT_EQ(errors[1], "nul.plan: the plan names no store (store = FILE)");
+}
+
+// Keys and values of any bytes are quoted printably and cut short in the messages.
+TEST(HostilePlan, AHugeUnknownKeyIsQuotedShort) {
+  std::vector<std::string> errors;
+  parse_plan(std::string(1 << 20, 'k') + " = 1\n\xFF\xFE = 2\n", "big.plan", errors);
+  ASSERT_GE(errors.size(), 2u);
+  EXPECT_LT(errors[0].size(), 400u);
+  EXPECT_EQ(errors[1].substr(0, 34), "big.plan:2: unknown key '\\xFF\\xFE'");
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 #include "engine/plan.hpp"
 #include "engine/privacy.hpp"
 #include "engine/report.hpp"
+#include "engine/small_file.hpp"
 #include "engine/store.hpp"
 
 namespace {
@@ -109,14 +110,13 @@ struct CheckOptions {
 std::optional<std::string> pseudonym_key(const std::string& key_file) {
   std::string key;
   if (!key_file.empty()) {
-    std::ifstream in(key_file, std::ios::binary);
-    if (!in) {
-      std::cerr << "toets: error: --pseudonym-key-file '" << key_file << "': cannot read it\n";
+    std::string problem;
+    std::optional<std::string> text = toets::read_small_file(key_file, toets::kMaxKeyFileBytes, "a pseudonym key file", problem);
+    if (!text) {
+      std::cerr << "toets: error: --pseudonym-key-file '" << key_file << "': " << problem << "\n";
       return std::nullopt;
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    key = buffer.str();
+    key = std::move(*text);
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
   } else if (const char* env = std::getenv("TOETS_PSEUDONYM_KEY")) {
     key = env;
@@ -245,6 +245,22 @@ int run_check(const CheckOptions& options) {
       return kExitInvalid;
     }
     as_of = *parsed;
+  }
+  // Where the report and the rejected rows go, before any work: a run recorded in the store and
+  // then no report (exit 2) would leave a run nobody saw.
+  for (const std::string* target : {&options.out, &options.rejects}) {
+    std::error_code ignored;
+    if (target->empty()) continue;
+    const std::filesystem::path path(*target);
+    const char* problem = std::filesystem::is_directory(path, ignored) ? "it is a directory"
+                          : !path.parent_path().empty() && !std::filesystem::is_directory(path.parent_path(), ignored)
+                              ? "its folder does not exist"
+                              : nullptr;
+    if (problem != nullptr) {
+      std::cerr << "toets: error: " << (target == &options.out ? "--out" : "--rejects") << " '" << *target
+                << "': cannot write: " << problem << "\n";
+      return kExitInvalid;
+    }
   }
   toets::ReportOptions report_options;
   report_options.lang = toets::parse_lang(options.lang).value_or(toets::Lang::Nl);
@@ -882,6 +898,20 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitInvalid;
+  }
+  // An option given an empty value ('--as-of ""', '--out ""', '--db ""') would otherwise read as
+  // not given: today's date, the report on stdout. Refused instead.
+  for (const CLI::App* command : app.get_subcommands()) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->count() == 0 || option->get_items_expected_min() == 0) continue;  // not given, or a flag
+      for (const std::string& value : option->results()) {
+        if (value.empty()) {
+          std::cerr << "toets: error: " << (option->get_name().empty() ? "an argument" : option->get_name())
+                    << ": an empty value; give one, or leave the option out\n";
+          return kExitInvalid;
+        }
+      }
+    }
   }
   setup_logging(verbosity, quiet);
 
