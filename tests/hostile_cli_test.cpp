@@ -160,7 +160,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "toets: error: --rejects 'fixtures': cannot write: it is a directory\n"},
         // Inputs that are not files of their kind.
         CliCase{"rules_is_a_directory", {"validate", "fixtures"}, 2,
-                "toets: error: cannot read rule file 'fixtures'\ntoets: fixtures: 1 error; nothing was checked\n"},
+                "toets: error: cannot read rule file 'fixtures': it is a directory\ntoets: fixtures: 1 error; nothing was checked\n"},
         CliCase{"rules_dev_zero", {"validate", "/dev/zero"}, 2,
                 "toets: error: cannot read rule file '/dev/zero': not a regular file\n"
                 "toets: /dev/zero: 1 error; nothing was checked\n"},

@@ -271,6 +271,53 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"file_over_4_mib",
                  [] { return kHeader + "// " + std::string(kMaxRuleFileBytes, 'x') + "\n"; },
                  "generated.toets:1:1: error: rule file is 4194344 bytes; the limit is 4194304"},
+        RuleCase{"file_of_10_mib_of_rules",
+                 [] {
+                   std::string text = kHeader;
+                   for (int i = 0; text.size() < 10 * 1024 * 1024; ++i) {
+                     text += "rule R" + std::to_string(i) + " \"r\" { over allocations measure count breach when measure > 1 }\n";
+                   }
+                   return text;
+                 },
+                 "generated.toets:1:1: error: rule file is 10485834 bytes; the limit is 4194304"},
+        RuleCase{"title_of_3_mib",
+                 [] { return "ruleset hostile { title \"" + std::string(3 << 20, 't') + "\" }\n"; },
+                 "ok: 0 rules"},
+        RuleCase{"string_of_3_mib_of_escaped_quotes",
+                 [] { return "ruleset hostile { title \"" + repeat("\\\"", 1 << 20) + "\" }\n"; },
+                 "ok: 0 rules"},
+        RuleCase{"string_never_closed_3_mib",
+                 [] { return "ruleset hostile { title \"" + std::string(3 << 20, 't') + "\n"; },
+                 "generated.toets:2:1: error: expected '\"', found the end of the file"},
+        RuleCase{"table_of_100000_entries",
+                 [] {
+                   std::string rows;
+                   for (int i = 0; i < 100000; ++i) rows += std::to_string(i) + ": 1 ";
+                   return kHeader + "table t(year) : int { " + rows + "}\n";
+                 },
+                 "generated.toets:2:78913: error: parameter table 't' has more than 10000 entries"},
+        RuleCase{"not_and_parentheses_mixed_100000",
+                 [] { return kHeader + kRule + "where " + repeat("(not ", 50000) + "daeb" + repeat(")", 50000) + " measure count }\n"; },
+                 "generated.toets:2:198: error: nested more than 64 deep (brackets, calls, sets, 'not', '-', table rows); simplify the expression"},
+        RuleCase{"or_chain_100000",
+                 [] { return kHeader + kRule + "where " + joined("daeb", " or ", 100000) + " measure count breach when measure > 1 }\n"; },
+                 "generated.toets:2:37: error: expression too deep: more than 256 operations nested or chained; split it, or use 'in {...}' for a list of values"},
+        RuleCase{"set_of_100000_values",
+                 [] {
+                   std::string values;
+                   for (int i = 0; i < 100000; ++i) values += std::to_string(i) + ", ";
+                   return kHeader + kRule + "where household_size in {" + values + "0} measure count breach when measure > 1 }\n";
+                 },
+                 "ok: 1 rules"},
+        RuleCase{"rules_40000_distinct",
+                 [] {
+                   std::string text = kHeader;
+                   for (int i = 0; i < 40000; ++i) {
+                     text += "rule R" + std::to_string(i) + " \"r\" { over allocations measure count breach when measure > 1 }\n";
+                   }
+                   return text;
+                 },
+                 "ok: 40000 rules"},
         RuleCase{"rules_20000",
                  [] { return kHeader + repeat("rule A \"a\" { over allocations measure count breach when measure > 1 }\n", 20000); },
                  "generated.toets:3:1: error: duplicate rule id 'A'"}),
