@@ -111,6 +111,7 @@ class JsonLoader {
     if (text_[first] == '[') {
       run_array();
     } else if (text_[first] == '{') {
+      refuse_spread_object(first);
       run_lines();
     } else {
       fail(line_at(text_.data() + first),
@@ -243,6 +244,20 @@ class JsonLoader {
       const char* at = base_ + std::min(error_position_ > 0 ? error_position_ - 1 : 0, text_.size());
       fail(line_at(at), "not valid JSON: " + error_message_);
     }
+  }
+
+  // An indented object (or several) is not JSON Lines: read as lines, every line would be a
+  // rejected row. Told apart from JSON Lines with a broken first line by the line after it: JSON
+  // Lines starts a record there, an indented object continues with a key or its '}'.
+  void refuse_spread_object(std::size_t first) {
+    const std::size_t first_end = std::min(text_.find('\n', first), text_.size());
+    if (nlohmann::json::accept(text_.substr(first, first_end - first))) return;
+    std::size_t next = first_end;
+    while (next < text_.size() && is_json_space(text_[next])) ++next;
+    if (next == text_.size() || text_[next] == '{') return;
+    fail(line_at(text_.data() + first),
+         "an object spread over several lines; JSON Lines has one whole object per line, and indented "
+         "objects must be in a JSON array: [ {...}, {...} ]");
   }
 
   void run_lines() {

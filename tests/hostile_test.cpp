@@ -27,6 +27,7 @@
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
+#include "engine/json_reader.hpp"
 #include "engine/mapping.hpp"
 #include "engine/plan.hpp"
 
@@ -427,6 +428,68 @@ INSTANTIATE_TEST_SUITE_P(
                  [] { return allocations_header() + allocation_row("A1") + "\"A2" + repeat(",x\n", 50000); },
                  "read 2, accepted 1, rejected 1\n"
                  "line 3: allocation_id: unterminated quote: the quoted field opened on line 3 never closes before the end of the file\n"}),
+    [](const testing::TestParamInfo<DataCase>& info) { return std::string(info.param.name); });
+
+// ---- generated cases: JSON ----
+
+std::string json_record(const std::string& id, const std::string& extra = "") {
+  return "{\"allocation_id\": \"" + id + "\", \"corporation\": \"Trivire\", \"municipality\": \"Dordrecht\", "
+         "\"contract_date\": \"2026-02-01\", \"dwelling_id\": \"VHE1\", \"segment\": \"sociaal\", \"daeb\": true, "
+         "\"rent\": 612.35, \"household_size\": 1, \"household_income\": 30000, \"applicant_age\": 35, "
+         "\"channel\": \"regulier\"" + extra + "}";
+}
+
+class HostileJson : public testing::TestWithParam<DataCase> {};
+
+TEST_P(HostileJson, RejectsExactly) {
+  const DataCase& c = GetParam();
+  std::string outcome;
+  try {
+    outcome = load_outcome(read_json_text(*find_dataset("allocations"), c.text(), "generated.json"));
+  } catch (const DataFileError& error) {
+    outcome = std::string("error: ") + error.what() + "\n";
+  }
+  EXPECT_EQ(without_values(outcome), c.expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Generated, HostileJson,
+    testing::Values(
+        // nlohmann's parser keeps its nesting on the heap; the reader skips what is nested.
+        DataCase{"value_nested_100000_deep",
+                 [] { return "[" + json_record("J1", ", \"extra\": " + repeat("[", 100000) + repeat("]", 100000)) + ", " +
+                             json_record("J2", ", \"kern\": " + repeat("[", 100000) + repeat("]", 100000)) + "]"; },
+                 "read 2, accepted 1, rejected 1\n"
+                 "line 1: kern: expected a single value for 'kern', found an array\n"
+                 "note: key 'extra' is not part of allocations; ignored\n"},
+        DataCase{"record_nested_100000_deep",
+                 [] { return "[" + repeat("[", 100000) + repeat("]", 100000) + ", " + json_record("J1") + "]"; },
+                 "read 2, accepted 1, rejected 1\n"
+                 "line 1: (record): expected an object (one allocations record), found an array\n"},
+        DataCase{"objects_nested_100000_deep_never_closed",
+                 [] { return "[" + json_record("J1", ", \"extra\": " + repeat("{\"a\": ", 100000)); },
+                 "error: generated.json:1: not valid JSON: syntax error while parsing value - unexpected '}'; "
+                 "expected '[', '{', or a literal\n"},
+        DataCase{"json_lines_nested_100000_deep",
+                 [] { return json_record("J1") + "\n" + repeat("[", 100000) + repeat("]", 100000) + "\n" + json_record("J2") + "\n"; },
+                 "read 3, accepted 2, rejected 1\n"
+                 "line 2: (record): expected an object (one allocations record), found an array\n"},
+        DataCase{"record_over_a_megabyte",
+                 [] { return "[" + json_record("J1", ", \"extra\": \"" + std::string(1 << 20, 'x') + "\"") + ", " + json_record("J2") + "]"; },
+                 "read 2, accepted 1, rejected 1\n"
+                 "line 1: (record): the record is 1048865 bytes long; at most 1048576 are allowed\n"
+                 "note: key 'extra' is not part of allocations; ignored\n"},
+        DataCase{"json_line_over_a_megabyte",
+                 [] { return json_record("J1", ", \"extra\": \"" + std::string(1 << 20, 'x') + "\"") + "\n" + json_record("J2") + "\n"; },
+                 "read 2, accepted 1, rejected 1\n"
+                 "line 1: (record): the record is 1048865 bytes long; at most 1048576 are allowed\n"},
+        DataCase{"100000_records_of_nothing",
+                 [] { return "[" + joined("{}", ",", 100000) + "]"; },
+                 "error: generated.json: no record has the required keys 'allocation_id', 'corporation', 'municipality', "
+                 "'contract_date', 'dwelling_id', 'segment', 'daeb', 'rent', 'household_size', 'household_income', "
+                 "'applicant_age', 'channel' (allocations records must have: allocation_id, corporation, municipality, "
+                 "contract_date, dwelling_id, segment, daeb, rent, household_size, household_income, applicant_age, "
+                 "channel)\n"}),
     [](const testing::TestParamInfo<DataCase>& info) { return std::string(info.param.name); });
 
 // ---- evaluation of hostile rules over a small export ----
