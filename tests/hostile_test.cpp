@@ -600,6 +600,15 @@ TEST(HostileMapping, AMistakeOnEveryLineListsAHundred) {
   EXPECT_EQ(errors.back(), "garbage.map: 4900 more mistakes not shown");
 }
 
+// Control characters from the file are shown as \xNN: a raw one would drive the terminal, and a
+// NUL would cut the message short where it is printed.
+TEST(HostileMapping, ControlCharactersAreShownEscaped) {
+  std::vector<std::string> errors;
+  parse_mapping("[input]\n\x1B[31m = 1\n", "ctrl.map", *find_dataset("allocations"), errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "ctrl.map:2: unknown setting '\\x1B[31m' in [input]; expected dataset, delimiter, decimal or encoding");
+}
+
 TEST(HostilePlan, AMistakeOnEveryLineListsAHundred) {
   std::vector<std::string> errors;
   EXPECT_FALSE(parse_plan(repeat("garbage\n", 10000), "garbage.plan", errors).has_value());
