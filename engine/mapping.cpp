@@ -20,24 +20,6 @@ using loading::join;
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-// Text from the mapping file between single quotes, control characters written as \xNN: a raw
-// NUL would end the message where it is printed (what() is a C string), a raw ESC would drive
-// the terminal.
-std::string quoted(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string visible;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
-      visible += "\\x";
-      visible.push_back(kHex[byte >> 4]);
-      visible.push_back(kHex[byte & 0xF]);
-    } else {
-      visible.push_back(c);
-    }
-  }
-  return loading::single_quoted(visible);
-}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
@@ -168,7 +150,7 @@ class MappingParser {
       section_ = Section::Values;
       return;
     }
-    error("unknown section " + quoted(line) + "; expected [input], [columns] or [values COLUMN]");
+    error("unknown section " + quoted_for_message(line) + "; expected [input], [columns] or [values COLUMN]");
   }
 
   // Reads one side of an entry from `at`: between double quotes, or plain up to `stop` (0: to the
@@ -220,7 +202,7 @@ class MappingParser {
     std::size_t at = 0;
     if (!parse_side(line, at, '=', entry.name, "name")) return false;
     if (at >= line.size() || line[at] != '=') {
-      error("expected NAME = VALUE, found " + quoted(line));
+      error("expected NAME = VALUE, found " + quoted_for_message(line));
       return false;
     }
     ++at;
@@ -235,7 +217,7 @@ class MappingParser {
   std::string unknown_column_message(std::string_view name) const {
     std::vector<std::string> names;
     for (const ColumnSchema& column : schema_.columns) names.push_back(column.name);
-    std::string message = quoted(name) + " is not a column of " + schema_.name;
+    std::string message = quoted_for_message(name) + " is not a column of " + schema_.name;
     if (const auto close = closest_column(schema_, lower(name))) {
       message += " (did you mean '" + *close + "'?)";
     } else {
@@ -248,7 +230,7 @@ class MappingParser {
   bool repeated(std::map<std::string, std::uint64_t>& seen, const std::string& name, const char* what) {
     const auto [found, inserted] = seen.emplace(lower(name), line_);
     if (inserted) return false;
-    error(std::string(what) + " " + quoted(name) + " is mapped twice (first on line " + std::to_string(found->second) +
+    error(std::string(what) + " " + quoted_for_message(name) + " is mapped twice (first on line " + std::to_string(found->second) +
           ")");
     return true;
   }
@@ -258,28 +240,28 @@ class MappingParser {
     if (repeated(input_seen_, key, "setting")) return;
     if (key == "dataset") {
       if (entry.value != schema_.name) {
-        error("this mapping is for " + quoted(entry.value) + ", but it is given for " + schema_.name);
+        error("this mapping is for " + quoted_for_message(entry.value) + ", but it is given for " + schema_.name);
       }
     } else if (key == "delimiter") {
       if (const auto delimiter = parse_delimiter(entry.value)) {
         mapping_.delimiter = *delimiter;
       } else {
-        error("delimiter " + quoted(entry.value) + ": expected comma, semicolon or auto");
+        error("delimiter " + quoted_for_message(entry.value) + ": expected comma, semicolon or auto");
       }
     } else if (key == "decimal") {
       if (const auto decimal = parse_decimal_mark(entry.value)) {
         mapping_.decimal = *decimal;
       } else {
-        error("decimal " + quoted(entry.value) + ": expected point, comma or auto");
+        error("decimal " + quoted_for_message(entry.value) + ": expected point, comma or auto");
       }
     } else if (key == "encoding") {
       if (const auto encoding = parse_encoding(entry.value)) {
         mapping_.encoding = *encoding;
       } else {
-        error("encoding " + quoted(entry.value) + ": expected utf-8 or cp1252");
+        error("encoding " + quoted_for_message(entry.value) + ": expected utf-8 or cp1252");
       }
     } else {
-      error("unknown setting " + quoted(entry.name) + " in [input]; expected dataset, delimiter, decimal or encoding");
+      error("unknown setting " + quoted_for_message(entry.name) + " in [input]; expected dataset, delimiter, decimal or encoding");
     }
   }
 
@@ -302,7 +284,7 @@ class MappingParser {
     if (repeated(values_seen_[values_column_], entry.name, "value")) return;
     if (!entry.value.empty()) {
       if (const auto problem = canonical_value_problem(column, entry.value)) {
-        error(quoted(entry.value) + " is not a value of " + column.name + ": " + *problem);
+        error(quoted_for_message(entry.value) + " is not a value of " + column.name + ": " + *problem);
         return;
       }
     }

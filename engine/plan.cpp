@@ -87,6 +87,12 @@ std::optional<std::int32_t> parse_day(std::string_view text) {
   return days_from_civil(y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d));
 }
 
+// Bracketed text from the plan, shown as quoted_for_message shows it but without the quotes.
+std::string printable_for_message(std::string_view text) {
+  const std::string quoted = quoted_for_message(text);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
 std::string resolve(const std::string& plan_file, const std::string& path) {
   const fs::path p(path);
   if (p.is_absolute()) return p.lexically_normal().string();
@@ -173,7 +179,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       if (kind == "import") {
         const DatasetSchema* schema = find_dataset(argument);
         if (schema == nullptr) {
-          error(line_number, "[import " + loading::printable(argument) +
+          error(line_number, "[import " + printable_for_message(argument) +
                                  "]: expected a kind: allocations, stock, mutations or projects");
           section = Section::Unknown;
           continue;
@@ -187,7 +193,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
         plan.checks.push_back(PlanCheck{"", line_number});
         section = Section::Check;
       } else {
-        error(line_number, "unknown section [" + loading::printable(header) + "]: expected [import KIND] or [check]");
+        error(line_number, "unknown section [" + printable_for_message(header) + "]: expected [import KIND] or [check]");
         section = Section::Unknown;
       }
       continue;
@@ -205,13 +211,13 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       continue;
     }
     if (value->empty()) {
-      error(line_number, loading::single_quoted(key) + " has no value");
+      error(line_number, quoted_for_message(key) + " has no value");
       continue;
     }
     if (section == Section::Unknown) continue;
     if (section == Section::Import || section == Section::Check) {
       if (!seen_in_section.insert(key).second) {
-        error(line_number, loading::single_quoted(key) + " is given twice in this section");
+        error(line_number, quoted_for_message(key) + " is given twice in this section");
         continue;
       }
     }
@@ -219,22 +225,22 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       PlanImport& import = plan.imports.back();
       if (key == "file") import.file = *value;
       else if (key == "mapping") import.mapping = resolve(name, *value);
-      else error(line_number, "unknown key " + loading::single_quoted(key) + " in [import]: expected file or mapping");
+      else error(line_number, "unknown key " + quoted_for_message(key) + " in [import]: expected file or mapping");
       continue;
     }
     if (section == Section::Check) {
       if (key == "rules") plan.checks.back().rules = resolve(name, *value);
-      else error(line_number, "unknown key " + loading::single_quoted(key) + " in [check]: expected rules");
+      else error(line_number, "unknown key " + quoted_for_message(key) + " in [check]: expected rules");
       continue;
     }
     // Top level.
     if (std::find(std::begin(kTopKeys), std::end(kTopKeys), key) == std::end(kTopKeys)) {
-      error(line_number, "unknown key " + loading::single_quoted(key) + ": expected one of " + known_list(kTopKeys) +
+      error(line_number, "unknown key " + quoted_for_message(key) + ": expected one of " + known_list(kTopKeys) +
                              " (before the first section), or a section [import KIND] or [check]");
       continue;
     }
     if (!seen_top.insert(key).second) {
-      error(line_number, loading::single_quoted(key) + " is given twice");
+      error(line_number, quoted_for_message(key) + " is given twice");
       continue;
     }
     if (key == "store") {
@@ -251,12 +257,12 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       } else if (const auto day = parse_day(*value)) {
         plan.as_of = *day;
       } else {
-        error(line_number, "as_of " + loading::single_quoted(*value) + ": expected today or a date YYYY-MM-DD");
+        error(line_number, "as_of " + quoted_for_message(*value) + ": expected today or a date YYYY-MM-DD");
       }
     } else if (key == "mode") {
       if (*value == "merge") plan.mode = ImportMode::Merge;
       else if (*value == "replace") plan.mode = ImportMode::Replace;
-      else error(line_number, "mode " + loading::single_quoted(*value) + ": expected merge or replace");
+      else error(line_number, "mode " + quoted_for_message(*value) + ": expected merge or replace");
       mode_line = line_number;
     } else if (key == "formats") {
       plan.formats.clear();
@@ -266,7 +272,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       for (std::string item; in >> item;) {
         const auto format = parse_report_format(item);
         if (!format) {
-          error(line_number, "format " + loading::single_quoted(item) + ": expected text, json, html, markdown or junit");
+          error(line_number, "format " + quoted_for_message(item) + ": expected text, json, html, markdown or junit");
         } else if (std::find(plan.formats.begin(), plan.formats.end(), *format) == plan.formats.end()) {
           plan.formats.push_back(*format);
         }
@@ -274,13 +280,13 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       if (plan.formats.empty()) error(line_number, "formats names no format");
     } else if (key == "lang") {
       const auto lang = parse_lang(*value);
-      if (!lang) error(line_number, "lang " + loading::single_quoted(*value) + ": expected nl or en");
+      if (!lang) error(line_number, "lang " + quoted_for_message(*value) + ": expected nl or en");
       else plan.lang = *lang;
     } else if (key == "min_group_size") {
       std::uint64_t n = 0;
       const auto [ptr, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
       if (ec != std::errc() || ptr != value->data() + value->size() || n < 1 || n > 1000000) {
-        error(line_number, "min_group_size " + loading::single_quoted(*value) + ": expected a whole number from 1");
+        error(line_number, "min_group_size " + quoted_for_message(*value) + ": expected a whole number from 1");
       } else {
         plan.min_group_size = n;
       }
@@ -289,7 +295,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
     } else if (key == "fail_on") {
       if (*value == "signal") plan.fail_on_signal = true;
       else if (*value == "breach") plan.fail_on_signal = false;
-      else error(line_number, "fail_on " + loading::single_quoted(*value) + ": expected signal or breach");
+      else error(line_number, "fail_on " + quoted_for_message(*value) + ": expected signal or breach");
     }
   }
   close_section();

@@ -1,5 +1,7 @@
 #include "engine/small_file.hpp"
 
+#include "engine/load_common.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,6 +47,22 @@ std::optional<std::string> read_small_file(const std::string& path, std::size_t 
     }
     text.append(chunk, static_cast<std::size_t>(got));
   }
+}
+
+std::string quoted_for_message(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string visible;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      visible += "\\x";
+      visible.push_back(kHex[byte >> 4]);
+      visible.push_back(kHex[byte & 0xF]);
+    } else {
+      visible.push_back(c);
+    }
+  }
+  return loading::single_quoted(visible);
 }
 
 }  // namespace toets

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace toets {
 
@@ -15,5 +16,10 @@ namespace toets {
 // 1048576 bytes; this file is longer".
 std::optional<std::string> read_small_file(const std::string& path, std::size_t limit, const char* what,
                                            std::string& error);
+
+// Text from such a file between single quotes for a message, control characters written as \xNN
+// and cut short like loading::single_quoted: a raw NUL would end the message where it is printed
+// (what() is a C string), a raw ESC would drive the terminal.
+std::string quoted_for_message(std::string_view text);
 
 }  // namespace toets

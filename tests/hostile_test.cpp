@@ -69,6 +69,16 @@ std::string rules_outcome(const std::string& path, const std::string* text = nul
   return text_out;
 }
 
+// A plan file as `toets run` reads it: each mistake on a line, or "ok: I imports, C checks".
+std::string plan_outcome(const std::string& path) {
+  std::vector<std::string> errors;
+  const auto plan = load_plan(path, errors);
+  std::ostringstream out;
+  for (const std::string& error : errors) out << error << "\n";
+  if (plan) out << "ok: " << plan->imports.size() << " imports, " << plan->checks.size() << " checks\n";
+  return out.str();
+}
+
 // A load as "read N, accepted N, rejected N", each rejection on a line, each note; or the
 // file-level error. Checks the counts add up, whatever the expectation says.
 std::string load_outcome(const LoadedDataset& loaded) {
@@ -147,6 +157,11 @@ std::vector<FileCase> file_cases() {
       }
     }
   }
+  if (fs::is_directory(kHostile / "plans")) {
+    for (const auto& entry : fs::directory_iterator(kHostile / "plans")) {
+      if (entry.is_regular_file() && entry.path().extension() == ".plan") add(entry.path(), "plan");
+    }
+  }
   std::sort(cases.begin(), cases.end(), [](const FileCase& a, const FileCase& b) { return a.input < b.input; });
   return cases;
 }
@@ -158,6 +173,8 @@ TEST_P(HostileFile, HasItsExpectedOutcome) {
   std::string actual;
   if (c.dataset.empty()) {
     actual = rules_outcome(c.input.string());
+  } else if (c.dataset == "plan") {
+    actual = plan_outcome(c.input.string());
   } else {
     const DatasetSchema* schema = find_dataset(c.dataset);
     ASSERT_NE(schema, nullptr) << "tests/hostile/data/" << c.dataset << ": not a dataset name";
