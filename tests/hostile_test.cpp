@@ -509,6 +509,34 @@ INSTANTIATE_TEST_SUITE_P(
                  "channel)\n"}),
     [](const testing::TestParamInfo<DataCase>& info) { return std::string(info.param.name); });
 
+// ---- for the owner of engine/load_common.cpp (RecordBuilder) ----
+
+// A NUL byte inside a text cell is accepted as text today (CSV, and JSON "\u0000"): it cuts the
+// value short wherever it meets a C string. It must reject the record, naming the column. Enable
+// with the RecordBuilder change (and update tests/hostile/data/allocations/nul_in_cell.expected,
+// json_nul_in_string.expected and json_values_edge.expected, line 36).
+TEST(HostileNul, DISABLED_ANulByteInACsvTextCellRejectsTheRecord) {
+  const LoadedDataset loaded = read_csv_text(
+      *find_dataset("allocations"),
+      allocations_header() + allocation_row("A1") + allocation_row("A2", std::string("Ax\0el", 5)), "nul.csv");
+  EXPECT_EQ(loaded.report.rows_accepted, 1u);
+  ASSERT_EQ(loaded.report.rejections.size(), 1u);
+  EXPECT_EQ(loaded.report.rejections[0].line, 3u);
+  EXPECT_EQ(loaded.report.rejections[0].column, "kern");
+  EXPECT_NE(loaded.report.rejections[0].reason.find("NUL byte"), std::string::npos) << loaded.report.rejections[0].reason;
+}
+
+TEST(HostileNul, DISABLED_ANulByteInAJsonStringRejectsTheRecord) {
+  const LoadedDataset loaded = read_json_text(
+      *find_dataset("allocations"),
+      "[" + json_record("J1") + ",\n" + json_record("J2", ", \"kern\": \"Ax\\u0000el\"") + "]", "nul.json");
+  EXPECT_EQ(loaded.report.rows_accepted, 1u);
+  ASSERT_EQ(loaded.report.rejections.size(), 1u);
+  EXPECT_EQ(loaded.report.rejections[0].line, 2u);
+  EXPECT_EQ(loaded.report.rejections[0].column, "kern");
+  EXPECT_NE(loaded.report.rejections[0].reason.find("NUL byte"), std::string::npos) << loaded.report.rejections[0].reason;
+}
+
 // ---- evaluation of hostile rules over a small export ----
 
 struct EvaluationCase {
