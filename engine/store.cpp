@@ -589,6 +589,14 @@ class TableReader {
       return std::nullopt;
     }
     if (type == SQLITE_BLOB) return "expected " + value_type_name(column.type) + ", found a blob";
+    if (type == SQLITE_TEXT) {
+      // The file readers' limits and refusals hold for SQLite cells too.
+      if (text.size() > kMaxFieldBytes) {
+        return "the field is " + std::to_string(text.size()) + " bytes long; at most " + std::to_string(kMaxFieldBytes) +
+               " are allowed";
+      }
+      if (text.find('\0') != std::string_view::npos) return std::string("the value contains a NUL byte");
+    }
 
     std::int64_t& number = numbers_[c];
     switch (column.type) {

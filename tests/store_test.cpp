@@ -404,7 +404,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCell{"'B',1.5,'D',NULL,NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'", "corporation",
                 "found a real number"},
         BadCell{"'G1','T','D',NULL,NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'", "allocation_id",
-                "duplicate allocation_id 'G1' (first on row 1)"}));
+                "duplicate allocation_id 'G1' (first on row 1)"},
+        // The limits of the file readers hold for SQLite cells too: a text of 10 MB was accepted.
+        BadCell{"'B','T','D',printf('%.*c', 70000, 'k'),NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'",
+                "kern", "the field is 70000 bytes long; at most 65536 are allowed"},
+        // A NUL byte inside a text (SQLite keeps it; C strings would cut the value there).
+        BadCell{"'B','T','D',CAST(x'41004200' AS TEXT),NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'",
+                "kern", "contains a NUL byte"},
+        BadCell{"CAST(x'420031' AS TEXT),'T','D',NULL,NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'",
+                "allocation_id", "contains a NUL byte"}));
 
 TEST(SqliteInput, FileLevelProblemsAreDataFileErrors) {
   TempDir dir;
