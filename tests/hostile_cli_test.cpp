@@ -158,6 +158,23 @@ INSTANTIATE_TEST_SUITE_P(
                 "toets: error: --out 'no/such/folder/r.txt': cannot write: its folder does not exist\n"},
         CliCase{"rejects_is_a_directory", {"check", kRules, "--data", kAllocations, "--rejects", "fixtures"}, 2,
                 "toets: error: --rejects 'fixtures': cannot write: it is a directory\n"},
+        // Outputs that are inputs: the export replaced by its rejections, the rules by the report.
+        CliCase{"rejects_over_the_data", {"check", kRules, "--data", kAllocations, "--rejects",
+                                          "fixtures/dordrecht-2026-2027/allocations.csv"}, 2,
+                "toets: error: --rejects 'fixtures/dordrecht-2026-2027/allocations.csv': cannot write: it is --data "
+                "allocations's file (it would be overwritten)\n"},
+        CliCase{"out_over_the_rules", {"check", kRules, "--data", kAllocations, "--out", "rules/../" + kRules}, 2,
+                "toets: error: --out 'rules/../rules/dordrecht-2026-2027.toets': cannot write: it is the rule file (it "
+                "would be overwritten)\n"},
+        CliCase{"out_over_the_mapping", {"check", kRules, "--data", "allocations=fixtures/exports/allocations-export.csv",
+                                         "--mapping", "allocations=fixtures/exports/allocations-export.map", "--out",
+                                         "fixtures/exports/allocations-export.map"}, 2,
+                "toets: error: --out 'fixtures/exports/allocations-export.map': cannot write: it is --mapping "
+                "allocations's file (it would be overwritten)\n"},
+        CliCase{"rejects_same_as_out", {"check", kRules, "--data", kAllocations, "--out", "no-such-report.txt",
+                                        "--rejects", "./no-such-report.txt"}, 2,
+                "toets: error: --rejects './no-such-report.txt': cannot write: it is --out's file (it would be "
+                "overwritten)\n"},
         // Inputs that are not files of their kind.
         CliCase{"rules_is_a_directory", {"validate", "fixtures"}, 2,
                 "toets: error: cannot read rule file 'fixtures': it is a directory\ntoets: fixtures: 1 error; nothing was checked\n"},

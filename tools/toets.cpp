@@ -262,6 +262,47 @@ int run_check(const CheckOptions& options) {
       return kExitInvalid;
     }
   }
+  // Nor may they be a file this check reads: '--rejects allocations.csv' replaced the export with
+  // its rejections, '--out rules.toets' the rules with the report.
+  {
+    std::vector<std::pair<std::string, std::string>> inputs = {{options.ruleset, "the rule file"}};
+    for (const std::string& spec : options.data) {
+      const auto eq = spec.find('=');
+      if (eq == std::string::npos) continue;
+      std::string file = spec.substr(eq + 1);
+      std::string ignored;
+      if (const auto table = toets::parse_sqlite_spec(file, ignored)) file = table->file;
+      inputs.emplace_back(file, "--data " + spec.substr(0, eq));
+    }
+    for (const std::string& mapping : options.mappings) {
+      const auto eq = mapping.find('=');
+      if (eq != std::string::npos) inputs.emplace_back(mapping.substr(eq + 1), "--mapping " + mapping.substr(0, eq));
+    }
+    if (!options.db.empty()) inputs.emplace_back(options.db, "--db");
+    if (!options.key_file.empty()) inputs.emplace_back(options.key_file, "--pseudonym-key-file");
+    if (!options.out.empty()) inputs.emplace_back(options.out, "--out");  // --rejects the same file as --out
+    for (const std::string* target : {&options.rejects, &options.out}) {
+      if (target->empty()) continue;
+      for (const auto& [path, what] : inputs) {
+        std::error_code ignored;
+        if (target == &options.out && what == "--out") continue;
+        // The same file, or the same path for one not written yet (--out and --rejects alike).
+        const auto where = [](const std::string& file) {
+          std::error_code error;
+          const std::filesystem::path absolute = std::filesystem::absolute(file, error);
+          return error ? std::filesystem::path() : std::filesystem::weakly_canonical(absolute, error);
+        };
+        const std::filesystem::path target_path = where(*target);
+        if (std::filesystem::equivalent(*target, path, ignored) ||
+            (!target_path.empty() && target_path == where(path))) {
+          std::cerr << "toets: error: " << (target == &options.out ? "--out" : "--rejects") << " '" << *target
+                    << "': cannot write: it is " << what << (what.front() == '-' ? "'s file" : "")
+                    << " (it would be overwritten)\n";
+          return kExitInvalid;
+        }
+      }
+    }
+  }
   toets::ReportOptions report_options;
   report_options.lang = toets::parse_lang(options.lang).value_or(toets::Lang::Nl);
   report_options.min_group_size = options.min_group_size;
