@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -340,6 +342,30 @@ INSTANTIATE_TEST_SUITE_P(
                  [] { return kHeader + repeat("rule A \"a\" { over allocations measure count breach when measure > 1 }\n", 20000); },
                  "generated.toets:3:1: error: duplicate rule id 'A'"}),
     [](const testing::TestParamInfo<RuleCase>& info) { return std::string(info.param.name); });
+
+// Imports nested 40 deep (each file imports the next): an error at the import that crosses the
+// limit, not a recursion as deep as the chain. And 2000 files each imported twice: read once each.
+TEST(HostileRules, ImportChainsAndFans) {
+  const fs::path dir = fs::temp_directory_path() / ("toets_imports_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (int i = 0; i < 40; ++i) {
+    std::ofstream(dir / ("chain" + std::to_string(i) + ".toets"))
+        << (i == 0 ? kHeader : "") << "import \"chain" << i + 1 << ".toets\"\n";
+  }
+  std::ofstream(dir / "chain40.toets") << "param deepest = 1\n";
+  std::string outcome = rules_outcome((dir / "chain0.toets").string());
+  EXPECT_EQ(outcome.substr(0, outcome.find('\n')),
+            (dir / "chain32.toets").string() + ":1:8: error: imports nested deeper than 32 files");
+
+  std::string fan = kHeader;
+  for (int i = 0; i < 2000; ++i) {
+    std::ofstream(dir / ("leaf" + std::to_string(i) + ".toets")) << "param p" << i << " = " << i << "\n";
+    fan += "import \"leaf" + std::to_string(i) + ".toets\"\nimport \"./leaf" + std::to_string(i) + ".toets\"\n";
+  }
+  std::ofstream(dir / "fan.toets") << fan;
+  EXPECT_EQ(rules_outcome((dir / "fan.toets").string()), "ok: 0 rules\n");
+  fs::remove_all(dir);
+}
 
 // A window of a long line still puts the caret under the spot.
 TEST(HostileRules, LongLineWindowKeepsTheCaret) {
