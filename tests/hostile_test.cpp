@@ -535,6 +535,43 @@ INSTANTIATE_TEST_SUITE_P(
                  "channel)\n"}),
     [](const testing::TestParamInfo<DataCase>& info) { return std::string(info.param.name); });
 
+// Counts alone would not show a misread amount: the values of a JSON Lines file read with a
+// decimal comma (JSON numbers keep their point; strings follow the mapping's decimal comma).
+TEST(HostileJsonValues, DecimalCommaReadsEachAmountRight) {
+  InputSpec spec;
+  spec.path = (kHostile / "data" / "allocations" / "json_decimal_comma.jsonl").string();
+  spec.mapping_path = (kHostile / "data" / "allocations" / "json_decimal_comma.map").string();
+  const LoadedDataset loaded = load_input(*find_dataset("allocations"), spec);
+  const auto id = *loaded.data.schema().column_index("allocation_id");
+  const auto rent = *loaded.data.schema().column_index("rent");
+  std::string values;
+  for (std::size_t row = 0; row < loaded.data.row_count(); ++row) {
+    values += loaded.data.cell_text(id, row) + "=" + loaded.data.cell_text(rent, row) + " ";
+  }
+  EXPECT_EQ(values, "J1=612.35 J2=612.35 J3=1234.56 J5=1234.00 J6=1234.00 J7=1234.50 J8=612.30 J9=612.00 ");
+}
+
+// The rows json_values_edge.jsonl accepts, value by value: -0 is 0.00, 1 is true, an integer
+// for a text column is its digits, a padded id is trimmed.
+TEST(HostileJsonValues, EdgeValuesAcceptedAreReadRight) {
+  InputSpec spec;
+  spec.path = (kHostile / "data" / "allocations" / "json_values_edge.jsonl").string();
+  const LoadedDataset loaded = load_input(*find_dataset("allocations"), spec);
+  const DatasetSchema& schema = loaded.data.schema();
+  std::string values;
+  for (std::size_t row = 0; row < loaded.data.row_count(); ++row) {
+    // J35 holds a NUL byte: accepted today, rejected once RecordBuilder refuses NUL bytes.
+    if (loaded.data.cell_text(*schema.column_index("allocation_id"), row).find('\0') != std::string::npos) continue;
+    for (const char* column : {"allocation_id", "corporation", "contract_date", "daeb", "rent"}) {
+      values += loaded.data.cell_text(*schema.column_index(column), row) + (std::string(column) == "rent" ? "\n" : " ");
+    }
+  }
+  EXPECT_EQ(values,
+            "J1 Trivire 2026-02-01 true 612.35\nJ2 Trivire 2026-02-01 true 0.00\nJ20 Trivire 9999-12-31 true 612.35\n"
+            "J22 5 2026-02-01 true 612.35\nJ28 Trivire 2026-02-01 true -612.35\nJ30 Trivire 2026-02-01 true 612.35\n"
+            "J31 Trivire 2026-02-01 true 612.35\nJ34 Trivire 2026-02-01 true 612.35\n");
+}
+
 // ---- for the owner of engine/load_common.cpp (RecordBuilder) ----
 
 // A NUL byte inside a text cell is accepted as text today (CSV, and JSON "\u0000"): it cuts the
