@@ -614,6 +614,7 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
       InputSpec spec;
       spec.path = files[i];
       spec.mapping_path = import.mapping;
+      require_hashable_file(files[i]);
       loaded.push_back(std::make_unique<LoadedDataset>(load_input(*import.schema, spec)));
       hashes.push_back(file_sha256(files[i]));
     } catch (const DataFileError& error) {

@@ -1012,6 +1012,14 @@ std::string ruleset_sha256(const CompiledRuleSet& rules) {
   return hash.hex();
 }
 
+void require_hashable_file(const std::string& path) {
+  std::error_code ignored;
+  if (fs::exists(path, ignored) && !fs::is_directory(path, ignored) && !fs::is_regular_file(path, ignored)) {
+    throw DataFileError(path + ": not a regular file (a pipe or a device); what goes into the store is hashed as well "
+                        "as read, so give it as a file");
+  }
+}
+
 std::string file_sha256(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw StoreError(path + ": cannot open to hash it");

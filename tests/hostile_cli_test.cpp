@@ -277,6 +277,28 @@ TEST(HostileCliEndless, RuleFileFromAPipeIsRefused) {
                              pipe.path() + ": 1 error; nothing was checked\n");
 }
 
+// An export given as a pipe ('--data allocations=<(gunzip -c a.csv.gz)'): a check reads it; an
+// import (and a check that records its run) must also hash it, which read it a second time and
+// waited forever for a writer. Refused as what it is, before anything is read.
+TEST(HostileCliEndless, ImportFromAPipeIsRefusedNotWaitedFor) {
+  EndlessPipe pipe("allocation_id,corporation\n");
+  const fs::path store = fs::temp_directory_path() / ("toets_pipe_store_" + std::to_string(getpid()) + ".db");
+  ASSERT_EQ(run_toets({"import", "--db", store.string(), "--data", kAllocations}).exit_code, 0);
+  const std::string before = slurp(store);
+  const Outcome outcome =
+      run_toets({"import", "--db", store.string(), "--data", "stock=" + pipe.path()}, std::chrono::seconds(20));
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_EQ(outcome.err, "toets: error: " + pipe.path() +
+                             ": not a regular file (a pipe or a device); what goes into the store is hashed as well as "
+                             "read, so give it as a file\nnothing was imported\n");
+  EXPECT_TRUE(slurp(store) == before);
+  const Outcome check = run_toets({"check", kRules, "--db", store.string(), "--data", "stock=" + pipe.path()},
+                                  std::chrono::seconds(20));
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_EQ(check.err, outcome.err.substr(0, outcome.err.find('\n') + 1));
+  fs::remove(store);
+}
+
 // For the owner of engine/load_common.cpp (loading::read_whole_file) and engine/input.cpp: every
 // --data file is read whole before its form is known, with no limit, so these read until memory
 // runs out. Enable once data files are read with a bound (CSV: 1 MiB without a line end; JSON:

@@ -188,6 +188,7 @@ toets::LoadedDataset load_data(const toets::DatasetSchema& schema, const std::st
     return std::move(loaded.loaded);
   }
   if (!error.empty()) throw toets::DataFileError(error);
+  if (sha256 != nullptr) toets::require_hashable_file(spec);
   toets::InputSpec input = dialect;
   input.path = spec;
   toets::LoadedDataset loaded = toets::load_input(schema, input);
