@@ -247,6 +247,7 @@ class Checker {
     const SourceFile* source;
     ast::File file;
     bool root;
+    bool syntax_errors;  // what was not parsed may have held the header
   };
   std::vector<LoadedFile> files_;
   std::vector<RuleSetInfo> file_info_;
@@ -297,7 +298,9 @@ void Checker::load(const std::string& path, std::optional<std::string> text,
     std::ifstream in(path, std::ios::binary);
     if (!in || fs::is_directory(path, size_error)) {
       diagnostics_.error(from, from_offset, "cannot read rule file '" + path + "'" +
-                                                (fs::exists(path, size_error) ? "" : ": no such file"));
+                                                (fs::is_directory(path, size_error) ? ": it is a directory"
+                                                 : fs::exists(path, size_error)     ? ""
+                                                                                    : ": no such file"));
       return;
     }
     std::ostringstream buffer;
@@ -307,7 +310,9 @@ void Checker::load(const std::string& path, std::optional<std::string> text,
 
   out_.sources.push_back(std::make_unique<SourceFile>(path, std::move(*text)));
   const SourceFile& source = *out_.sources.back();
+  const std::size_t errors_before = diagnostics_.error_count();
   const ast::File file = parse_rule_file(source, diagnostics_);
+  const bool syntax_errors = diagnostics_.error_count() != errors_before;
 
   loading_.push_back(key);
   for (const auto& item : file.items) {
@@ -318,7 +323,7 @@ void Checker::load(const std::string& path, std::optional<std::string> text,
   }
   loading_.pop_back();
   loaded_.insert(key);
-  files_.push_back(LoadedFile{&source, file, depth == 0});  // imports before importers
+  files_.push_back(LoadedFile{&source, file, depth == 0, syntax_errors});  // imports before importers
 }
 
 // Every file's header, then every parameter and table (imports first, so an override sees what
@@ -341,7 +346,7 @@ void Checker::check_files() {
         check_header(*loaded.source, *decl, info);
       }
     }
-    if (header == nullptr && loaded.root) {
+    if (header == nullptr && loaded.root && !loaded.syntax_errors) {
       diagnostics_.error(loaded.source, 0, "this file has no 'ruleset' header; a rule set checked on its own needs one")
           .notes.push_back("start it with: ruleset my_rules { title \"...\" }");
     }
@@ -398,12 +403,18 @@ std::optional<ParamValue> Checker::constant_value(const ast::Operand& operand, c
   value.offset = offset;
   if (const auto* money = boost::get<ast::MoneyLit>(&operand)) {
     const auto r = parse_decimal(money->text);
-    if (!r || r->denominator > 100) {
+    // In cents: at most INT64_MAX. (€100000000000000000 times 100 overflowed, silently.)
+    if (r && r->denominator > 100) {
       diagnostics_.error(&source, offset, "an amount has at most two decimals (cents): " + money->text);
       return std::nullopt;
     }
+    const std::int64_t scale = r ? 100 / r->denominator : 0;
+    if (!r || r->numerator > std::numeric_limits<std::int64_t>::max() / scale) {
+      diagnostics_.error(&source, offset, "amount out of range: " + money->text);
+      return std::nullopt;
+    }
     value.type = ValueType::Money;
-    value.value = Ratio{r->numerator * (100 / r->denominator), 1};
+    value.value = Ratio{r->numerator * scale, 1};
     return value;
   }
   if (const auto* percent = boost::get<ast::PercentLit>(&operand)) {
@@ -497,6 +508,17 @@ void Checker::check_param(const SourceFile& source, const ast::Param& param) {
   }
   if (tables_.count(param.name.text) > 0) {
     diagnostics_.error(&source, param.name.offset, "'" + param.name.text + "' is already a parameter table");
+    return;
+  }
+  // In a rule a column goes before a parameter: one named like a column would never be read there.
+  std::vector<std::string> datasets;
+  for (const DatasetSchema& dataset : dataset_schemas()) {
+    if (dataset.column_index(param.name.text)) datasets.push_back(dataset.name);
+  }
+  if (!datasets.empty()) {
+    diagnostics_.error(&source, param.name.offset,
+                       "'" + param.name.text + "' is a column of " + join(datasets, " and ") +
+                           "; a parameter needs a name of its own (in a rule the column would be read)");
     return;
   }
   auto value = constant_value(param.value, source);

@@ -111,6 +111,7 @@ class JsonLoader {
     if (text_[first] == '[') {
       run_array();
     } else if (text_[first] == '{') {
+      refuse_spread_object(first);
       run_lines();
     } else {
       fail(line_at(text_.data() + first),
@@ -158,6 +159,7 @@ class JsonLoader {
   bool end_object() {
     if (!skipping_ && in_record_ && depth_ == record_depth_) end_record(position());
     --depth_;
+    if (depth_ == 0) value_complete_ = true;
     if (skipping_ && depth_ < skip_until_) skipping_ = false;
     return true;
   }
@@ -177,6 +179,7 @@ class JsonLoader {
 
   bool end_array() {
     --depth_;
+    if (depth_ == 0) value_complete_ = true;
     if (skipping_ && depth_ < skip_until_) skipping_ = false;
     return true;
   }
@@ -243,6 +246,20 @@ class JsonLoader {
     }
   }
 
+  // An indented object (or several) is not JSON Lines: read as lines, every line would be a
+  // rejected row. Told apart from JSON Lines with a broken first line by the line after it: JSON
+  // Lines starts a record there, an indented object continues with a key or its '}'.
+  void refuse_spread_object(std::size_t first) {
+    const std::size_t first_end = std::min(text_.find('\n', first), text_.size());
+    if (nlohmann::json::accept(text_.substr(first, first_end - first))) return;
+    std::size_t next = first_end;
+    while (next < text_.size() && is_json_space(text_[next])) ++next;
+    if (next == text_.size() || text_[next] == '{') return;
+    fail(line_at(text_.data() + first),
+         "an object spread over several lines; JSON Lines has one whole object per line, and indented "
+         "objects must be in a JSON array: [ {...}, {...} ]");
+  }
+
   void run_lines() {
     shape_ = Shape::Lines;
     record_depth_ = 1;
@@ -267,7 +284,9 @@ class JsonLoader {
       depth_ = 0;
       skipping_ = false;
       in_record_ = false;
-      records_in_line_ = 0;
+      value_complete_ = false;
+      line_record_end_ = nullptr;
+      line_not_a_record_.reset();
       TrackingIterator first{text.data(), &furthest_};
       TrackingIterator last{text.data() + text.size(), &furthest_};
       if (text.size() > kMaxRecordBytes) {
@@ -277,16 +296,21 @@ class JsonLoader {
                                std::string_view());
         continue;
       }
+      // A line is one row, whatever it holds: exactly one outcome per line, decided once the
+      // whole line is parsed (a line with a record and then more is not that record).
       if (!nlohmann::json::sax_parse(first, last, this)) {
         in_record_ = false;
-        if (records_in_line_ == 0) {
+        if (!value_complete_) {
           builder_.reject_record(line, "", text, "not valid JSON: " + error_message_, text);
         } else {
-          // The line held a whole record and then more: JSON Lines has one value per line.
+          // The line held a whole value and then more: JSON Lines has one value per line.
           builder_.reject_record(line, "", text,
                                  "not valid JSON Lines: " + error_message_ + " (one object per line)", text);
-          // The record already finished on this line was counted; this one is the rest of the line.
         }
+      } else if (line_not_a_record_) {
+        builder_.reject_record(line, "", std::string_view(), *line_not_a_record_, std::string_view());
+      } else if (line_record_end_ != nullptr) {
+        finish_record(line_record_end_);
       }
     }
   }
@@ -307,7 +331,14 @@ class JsonLoader {
   void end_record(const char* after_brace) {
     in_record_ = false;
     ++objects_;
-    ++records_in_line_;
+    if (shape_ == Shape::Lines) {
+      line_record_end_ = after_brace;  // finished when the line turns out to hold nothing more
+      return;
+    }
+    finish_record(after_brace);
+  }
+
+  void finish_record(const char* after_brace) {
     const std::string_view record(record_begin_, static_cast<std::size_t>(after_brace - record_begin_));
     if (record.size() > kMaxRecordBytes) {
       builder_.reject_record(record_line_, "", record.substr(0, 200),
@@ -331,10 +362,12 @@ class JsonLoader {
   // A value in the array (or a line) that is not an object.
   void not_a_record(const char* at, std::string_view found) {
     const std::uint64_t line = line_at(at);
-    ++records_in_line_;
-    builder_.reject_record(line, "", std::string_view(),
-                           "expected an object (one " + schema_.name + " record), found " + std::string(found),
-                           std::string_view());
+    std::string reason = "expected an object (one " + schema_.name + " record), found " + std::string(found);
+    if (shape_ == Shape::Lines) {
+      if (!line_not_a_record_) line_not_a_record_ = std::move(reason);
+    } else {
+      builder_.reject_record(line, "", std::string_view(), reason, std::string_view());
+    }
     if (found == "an array") {
       skipping_ = true;
       skip_until_ = depth_;
@@ -383,6 +416,7 @@ class JsonLoader {
       buffer_.append(text);
       return true;
     }
+    if (depth_ == 0) value_complete_ = true;
     if (depth_ == record_depth_ - 1) {
       // Where a record should start: an array element, or a line of JSON Lines.
       const char* at = position();
@@ -478,7 +512,10 @@ class JsonLoader {
   // The record being read.
   bool in_record_ = false;
   std::size_t objects_ = 0;  // whole objects read as records, valid or not
-  std::size_t records_in_line_ = 0;
+  // JSON Lines: what the current line held, settled when it is parsed to its end.
+  bool value_complete_ = false;               // a whole value was read (anything after it is wrong)
+  const char* line_record_end_ = nullptr;     // a whole object was read: its end
+  std::optional<std::string> line_not_a_record_;  // a value that is not an object: why it is rejected
   const char* record_begin_ = nullptr;
   std::uint64_t record_line_ = 0;
   std::int32_t current_column_ = -1;

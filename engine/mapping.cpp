@@ -7,6 +7,8 @@
 #include <map>
 #include <utility>
 
+#include "engine/small_file.hpp"
+
 namespace toets {
 
 namespace {
@@ -15,9 +17,9 @@ using loading::canonical_value_problem;
 using loading::closest_column;
 using loading::is_valid_utf8;
 using loading::join;
-using loading::single_quoted;
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
@@ -53,6 +55,7 @@ class MappingParser {
 
   std::optional<ColumnMapping> run() {
     const std::size_t errors_before = errors_.size();
+    errors_before_ = errors_before;
     if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);
     std::size_t at = 0;
     while (at <= text_.size()) {
@@ -61,16 +64,32 @@ class MappingParser {
       parse_line(text_.substr(at, end - at));
       at = end + 1;
     }
+    if (not_shown_ > 0) {
+      errors_.push_back(name_ + ": " + std::to_string(not_shown_) + " more mistake" + (not_shown_ == 1 ? "" : "s") +
+                        " not shown");
+    }
     if (errors_.size() != errors_before) return std::nullopt;
     return std::move(mapping_);
   }
 
  private:
-  void error(const std::string& message) { errors_.push_back(name_ + ":" + std::to_string(line_) + ": " + message); }
+  // A binary file given as a mapping would make a mistake of every line: the first
+  // kMaxMappingErrors are shown, the rest counted.
+  void error(const std::string& message) {
+    if (errors_.size() - errors_before_ >= kMaxMappingErrors) {
+      ++not_shown_;
+      return;
+    }
+    errors_.push_back(name_ + ":" + std::to_string(line_) + ": " + message);
+  }
 
   void parse_line(std::string_view line) {
     if (!is_valid_utf8(line)) {
       error("not valid UTF-8 (a mapping file is UTF-8 text)");
+      return;
+    }
+    if (line.find('\0') != std::string_view::npos) {
+      error("a NUL byte (a mapping file is text)");
       return;
     }
     line = trim(line);
@@ -131,7 +150,7 @@ class MappingParser {
       section_ = Section::Values;
       return;
     }
-    error("unknown section " + single_quoted(line) + "; expected [input], [columns] or [values COLUMN]");
+    error("unknown section " + quoted_for_message(line) + "; expected [input], [columns] or [values COLUMN]");
   }
 
   // Reads one side of an entry from `at`: between double quotes, or plain up to `stop` (0: to the
@@ -183,7 +202,7 @@ class MappingParser {
     std::size_t at = 0;
     if (!parse_side(line, at, '=', entry.name, "name")) return false;
     if (at >= line.size() || line[at] != '=') {
-      error("expected NAME = VALUE, found " + single_quoted(line));
+      error("expected NAME = VALUE, found " + quoted_for_message(line));
       return false;
     }
     ++at;
@@ -198,7 +217,7 @@ class MappingParser {
   std::string unknown_column_message(std::string_view name) const {
     std::vector<std::string> names;
     for (const ColumnSchema& column : schema_.columns) names.push_back(column.name);
-    std::string message = single_quoted(name) + " is not a column of " + schema_.name;
+    std::string message = quoted_for_message(name) + " is not a column of " + schema_.name;
     if (const auto close = closest_column(schema_, lower(name))) {
       message += " (did you mean '" + *close + "'?)";
     } else {
@@ -211,7 +230,7 @@ class MappingParser {
   bool repeated(std::map<std::string, std::uint64_t>& seen, const std::string& name, const char* what) {
     const auto [found, inserted] = seen.emplace(lower(name), line_);
     if (inserted) return false;
-    error(std::string(what) + " " + single_quoted(name) + " is mapped twice (first on line " + std::to_string(found->second) +
+    error(std::string(what) + " " + quoted_for_message(name) + " is mapped twice (first on line " + std::to_string(found->second) +
           ")");
     return true;
   }
@@ -221,28 +240,28 @@ class MappingParser {
     if (repeated(input_seen_, key, "setting")) return;
     if (key == "dataset") {
       if (entry.value != schema_.name) {
-        error("this mapping is for " + single_quoted(entry.value) + ", but it is given for " + schema_.name);
+        error("this mapping is for " + quoted_for_message(entry.value) + ", but it is given for " + schema_.name);
       }
     } else if (key == "delimiter") {
       if (const auto delimiter = parse_delimiter(entry.value)) {
         mapping_.delimiter = *delimiter;
       } else {
-        error("delimiter " + single_quoted(entry.value) + ": expected comma, semicolon or auto");
+        error("delimiter " + quoted_for_message(entry.value) + ": expected comma, semicolon or auto");
       }
     } else if (key == "decimal") {
       if (const auto decimal = parse_decimal_mark(entry.value)) {
         mapping_.decimal = *decimal;
       } else {
-        error("decimal " + single_quoted(entry.value) + ": expected point, comma or auto");
+        error("decimal " + quoted_for_message(entry.value) + ": expected point, comma or auto");
       }
     } else if (key == "encoding") {
       if (const auto encoding = parse_encoding(entry.value)) {
         mapping_.encoding = *encoding;
       } else {
-        error("encoding " + single_quoted(entry.value) + ": expected utf-8 or cp1252");
+        error("encoding " + quoted_for_message(entry.value) + ": expected utf-8 or cp1252");
       }
     } else {
-      error("unknown setting " + single_quoted(entry.name) + " in [input]; expected dataset, delimiter, decimal or encoding");
+      error("unknown setting " + quoted_for_message(entry.name) + " in [input]; expected dataset, delimiter, decimal or encoding");
     }
   }
 
@@ -265,7 +284,7 @@ class MappingParser {
     if (repeated(values_seen_[values_column_], entry.name, "value")) return;
     if (!entry.value.empty()) {
       if (const auto problem = canonical_value_problem(column, entry.value)) {
-        error(single_quoted(entry.value) + " is not a value of " + column.name + ": " + *problem);
+        error(quoted_for_message(entry.value) + " is not a value of " + column.name + ": " + *problem);
         return;
       }
     }
@@ -278,6 +297,8 @@ class MappingParser {
   std::vector<std::string>& errors_;
   ColumnMapping mapping_;
   std::uint64_t line_ = 0;
+  std::size_t errors_before_ = 0;
+  std::size_t not_shown_ = 0;
   Section section_ = Section::None;
   std::uint32_t values_column_ = 0;
   std::map<std::string, std::uint64_t> input_seen_;
@@ -310,9 +331,11 @@ std::optional<ColumnMapping> parse_mapping(std::string_view text, const std::str
 }
 
 ColumnMapping load_mapping(const std::string& path, const DatasetSchema& schema) {
-  const loading::FileBytes contents = loading::read_whole_file(path);
+  std::string problem;
+  const std::optional<std::string> contents = read_small_file(path, kMaxMappingBytes, "a mapping", problem);
+  if (!contents) throw DataFileError(path + ": " + problem);
   std::vector<std::string> errors;
-  std::optional<ColumnMapping> mapping = parse_mapping(contents.view(), path, schema, errors);
+  std::optional<ColumnMapping> mapping = parse_mapping(*contents, path, schema, errors);
   if (mapping) return std::move(*mapping);
   std::string message;
   for (const std::string& error : errors) {

@@ -65,6 +65,11 @@ struct ColumnMapping {
 MappedName resolve_name(const DatasetSchema& schema, const ColumnMapping* mapping, std::string_view name,
                         bool any_case = false);
 
+// A mapping file is read whole; a larger one is refused ("FILE: a mapping may be at most N bytes; ...").
+inline constexpr std::size_t kMaxMappingBytes = 1 << 20;
+// Mistakes listed per mapping; the rest are counted ("FILE: N more mistakes not shown").
+inline constexpr std::size_t kMaxMappingErrors = 100;
+
 // Parses mapping text for `schema`. Every mistake goes to `errors` as "name:line: message", in line
 // order; the mapping is returned only when there is none.
 std::optional<ColumnMapping> parse_mapping(std::string_view text, const std::string& name,

@@ -16,6 +16,7 @@
 #include "engine/input.hpp"
 #include "engine/mapping.hpp"
 #include "engine/report_common.hpp"
+#include "engine/small_file.hpp"
 
 namespace toets {
 
@@ -86,6 +87,12 @@ std::optional<std::int32_t> parse_day(std::string_view text) {
   return days_from_civil(y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d));
 }
 
+// Bracketed text from the plan, shown as quoted_for_message shows it but without the quotes.
+std::string printable_for_message(std::string_view text) {
+  const std::string quoted = quoted_for_message(text);
+  return quoted.substr(1, quoted.size() - 2);
+}
+
 std::string resolve(const std::string& plan_file, const std::string& path) {
   const fs::path p(path);
   if (p.is_absolute()) return p.lexically_normal().string();
@@ -120,7 +127,14 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
   std::uint32_t line_number = 0;
   bool have_store = false, have_output = false;
   std::optional<std::uint32_t> mode_line;
+  // A binary file given as a plan would make a mistake of every line: the first kMaxPlanErrors
+  // are listed, the rest counted.
+  std::size_t not_shown = 0;
   auto error = [&](std::uint32_t line, const std::string& message) {
+    if (errors.size() - errors_before >= kMaxPlanErrors) {
+      ++not_shown;
+      return;
+    }
     errors.push_back(name + ":" + std::to_string(line) + ": " + message);
   };
   auto close_section = [&]() {
@@ -140,6 +154,11 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
     std::string_view line = trim(text.substr(at, end - at));
     at = end + 1;
     ++line_number;
+    if (line.find('\0') != std::string_view::npos) {
+      // A path with a NUL byte would be cut short there by the system: another file, silently.
+      error(line_number, "a NUL byte; a plan is text");
+      continue;
+    }
     if (line.empty() || line.front() == '#' || line.front() == ';') {
       if (end == text.size()) break;
       continue;
@@ -160,7 +179,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       if (kind == "import") {
         const DatasetSchema* schema = find_dataset(argument);
         if (schema == nullptr) {
-          error(line_number, "[import " + std::string(argument) +
+          error(line_number, "[import " + printable_for_message(argument) +
                                  "]: expected a kind: allocations, stock, mutations or projects");
           section = Section::Unknown;
           continue;
@@ -174,7 +193,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
         plan.checks.push_back(PlanCheck{"", line_number});
         section = Section::Check;
       } else {
-        error(line_number, "unknown section [" + std::string(header) + "]: expected [import KIND] or [check]");
+        error(line_number, "unknown section [" + printable_for_message(header) + "]: expected [import KIND] or [check]");
         section = Section::Unknown;
       }
       continue;
@@ -192,13 +211,13 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       continue;
     }
     if (value->empty()) {
-      error(line_number, "'" + key + "' has no value");
+      error(line_number, quoted_for_message(key) + " has no value");
       continue;
     }
     if (section == Section::Unknown) continue;
     if (section == Section::Import || section == Section::Check) {
       if (!seen_in_section.insert(key).second) {
-        error(line_number, "'" + key + "' is given twice in this section");
+        error(line_number, quoted_for_message(key) + " is given twice in this section");
         continue;
       }
     }
@@ -206,22 +225,22 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       PlanImport& import = plan.imports.back();
       if (key == "file") import.file = *value;
       else if (key == "mapping") import.mapping = resolve(name, *value);
-      else error(line_number, "unknown key '" + key + "' in [import]: expected file or mapping");
+      else error(line_number, "unknown key " + quoted_for_message(key) + " in [import]: expected file or mapping");
       continue;
     }
     if (section == Section::Check) {
       if (key == "rules") plan.checks.back().rules = resolve(name, *value);
-      else error(line_number, "unknown key '" + key + "' in [check]: expected rules");
+      else error(line_number, "unknown key " + quoted_for_message(key) + " in [check]: expected rules");
       continue;
     }
     // Top level.
     if (std::find(std::begin(kTopKeys), std::end(kTopKeys), key) == std::end(kTopKeys)) {
-      error(line_number, "unknown key '" + key + "': expected one of " + known_list(kTopKeys) +
+      error(line_number, "unknown key " + quoted_for_message(key) + ": expected one of " + known_list(kTopKeys) +
                              " (before the first section), or a section [import KIND] or [check]");
       continue;
     }
     if (!seen_top.insert(key).second) {
-      error(line_number, "'" + key + "' is given twice");
+      error(line_number, quoted_for_message(key) + " is given twice");
       continue;
     }
     if (key == "store") {
@@ -238,12 +257,12 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       } else if (const auto day = parse_day(*value)) {
         plan.as_of = *day;
       } else {
-        error(line_number, "as_of '" + *value + "': expected today or a date YYYY-MM-DD");
+        error(line_number, "as_of " + quoted_for_message(*value) + ": expected today or a date YYYY-MM-DD");
       }
     } else if (key == "mode") {
       if (*value == "merge") plan.mode = ImportMode::Merge;
       else if (*value == "replace") plan.mode = ImportMode::Replace;
-      else error(line_number, "mode '" + *value + "': expected merge or replace");
+      else error(line_number, "mode " + quoted_for_message(*value) + ": expected merge or replace");
       mode_line = line_number;
     } else if (key == "formats") {
       plan.formats.clear();
@@ -253,7 +272,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       for (std::string item; in >> item;) {
         const auto format = parse_report_format(item);
         if (!format) {
-          error(line_number, "format '" + item + "': expected text, json, html, markdown or junit");
+          error(line_number, "format " + quoted_for_message(item) + ": expected text, json, html, markdown or junit");
         } else if (std::find(plan.formats.begin(), plan.formats.end(), *format) == plan.formats.end()) {
           plan.formats.push_back(*format);
         }
@@ -261,13 +280,13 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       if (plan.formats.empty()) error(line_number, "formats names no format");
     } else if (key == "lang") {
       const auto lang = parse_lang(*value);
-      if (!lang) error(line_number, "lang '" + *value + "': expected nl or en");
+      if (!lang) error(line_number, "lang " + quoted_for_message(*value) + ": expected nl or en");
       else plan.lang = *lang;
     } else if (key == "min_group_size") {
       std::uint64_t n = 0;
       const auto [ptr, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
       if (ec != std::errc() || ptr != value->data() + value->size() || n < 1 || n > 1000000) {
-        error(line_number, "min_group_size '" + *value + "': expected a whole number from 1");
+        error(line_number, "min_group_size " + quoted_for_message(*value) + ": expected a whole number from 1");
       } else {
         plan.min_group_size = n;
       }
@@ -276,10 +295,14 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
     } else if (key == "fail_on") {
       if (*value == "signal") plan.fail_on_signal = true;
       else if (*value == "breach") plan.fail_on_signal = false;
-      else error(line_number, "fail_on '" + *value + "': expected signal or breach");
+      else error(line_number, "fail_on " + quoted_for_message(*value) + ": expected signal or breach");
     }
   }
   close_section();
+  if (not_shown > 0) {
+    errors.push_back(name + ": " + std::to_string(not_shown) + " more mistake" + (not_shown == 1 ? "" : "s") +
+                     " not shown");
+  }
   if (plan.exports.empty()) plan.exports = resolve(name, ".");
   if (!have_store) errors.push_back(name + ": the plan names no store (store = FILE)");
   if (!have_output) errors.push_back(name + ": the plan names no output folder (output = FOLDER)");
@@ -298,20 +321,14 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
 }
 
 std::optional<Plan> load_plan(const std::string& path, std::vector<std::string>& errors) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    errors.push_back(path + ": cannot read the plan: " + (fs::exists(path, ec) ? "not readable" : "no such file"));
+  // Bounded: `toets run /dev/zero` stops at the limit; a directory is not read as an empty plan.
+  std::string problem;
+  const std::optional<std::string> text = read_small_file(path, kMaxPlanBytes, "a plan", problem);
+  if (!text) {
+    errors.push_back(path + ": " + problem);
     return std::nullopt;
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  if (text.size() > 1024 * 1024) {
-    errors.push_back(path + ": a plan may be at most 1 MiB");
-    return std::nullopt;
-  }
-  return parse_plan(text, path, errors);
+  return parse_plan(*text, path, errors);
 }
 
 std::string import_path(const PlanImport& import, const std::string& exports_folder) {
@@ -452,14 +469,13 @@ struct Prepared {
 };
 
 std::string read_key_file(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = path + ": cannot read the pseudonym key file";
+  std::string problem;
+  std::optional<std::string> text = read_small_file(path, kMaxKeyFileBytes, "a pseudonym key file", problem);
+  if (!text) {
+    error = path + ": " + problem + " (the pseudonym key file)";
     return "";
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string key = buffer.str();
+  std::string key = std::move(*text);
   while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
   if (key.size() < 16) {
     error = path + ": a pseudonym key must be at least 16 characters (it is the secret behind every pseudonym)";
@@ -598,6 +614,7 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
       InputSpec spec;
       spec.path = files[i];
       spec.mapping_path = import.mapping;
+      require_hashable_file(files[i]);
       loaded.push_back(std::make_unique<LoadedDataset>(load_input(*import.schema, spec)));
       hashes.push_back(file_sha256(files[i]));
     } catch (const DataFileError& error) {

@@ -80,6 +80,13 @@ struct Plan {
 // Does not look at the file system.
 std::optional<Plan> parse_plan(std::string_view text, const std::string& name, std::vector<std::string>& errors);
 // Reads and parses a plan file; a file that cannot be read is one error.
+// A plan file, and a pseudonym key file, may be at most this long; a longer one (or /dev/zero) is
+// refused when the limit is reached.
+inline constexpr std::size_t kMaxPlanBytes = 1 << 20;
+inline constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
+// Mistakes listed per plan; the rest are counted ("PLAN: N more mistakes not shown").
+inline constexpr std::size_t kMaxPlanErrors = 100;
+
 std::optional<Plan> load_plan(const std::string& path, std::vector<std::string>& errors);
 
 // Where an import's file is: absolute as written, else in `exports_folder`.

@@ -589,6 +589,14 @@ class TableReader {
       return std::nullopt;
     }
     if (type == SQLITE_BLOB) return "expected " + value_type_name(column.type) + ", found a blob";
+    if (type == SQLITE_TEXT) {
+      // The file readers' limits and refusals hold for SQLite cells too.
+      if (text.size() > kMaxFieldBytes) {
+        return "the field is " + std::to_string(text.size()) + " bytes long; at most " + std::to_string(kMaxFieldBytes) +
+               " are allowed";
+      }
+      if (text.find('\0') != std::string_view::npos) return std::string("the value contains a NUL byte");
+    }
 
     std::int64_t& number = numbers_[c];
     switch (column.type) {
@@ -1004,6 +1012,14 @@ std::string ruleset_sha256(const CompiledRuleSet& rules) {
   return hash.hex();
 }
 
+void require_hashable_file(const std::string& path) {
+  std::error_code ignored;
+  if (fs::exists(path, ignored) && !fs::is_directory(path, ignored) && !fs::is_regular_file(path, ignored)) {
+    throw DataFileError(path + ": not a regular file (a pipe or a device); what goes into the store is hashed as well "
+                        "as read, so give it as a file");
+  }
+}
+
 std::string file_sha256(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw StoreError(path + ": cannot open to hash it");
@@ -1117,6 +1133,11 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, 
   }
   if (fs::is_directory(path, ignored)) {
     error = path + ": is a directory, not a store";
+    return nullptr;
+  }
+  if (exists && !fs::is_regular_file(path, ignored)) {
+    // /dev/null or /dev/zero reads as an empty database: it would pass for an empty store.
+    error = path + ": is not a regular file, not a store";
     return nullptr;
   }
 

@@ -246,6 +246,9 @@ class Store {
 std::string ruleset_sha256(const CompiledRuleSet& rules);
 // SHA-256 of a file's bytes; throws StoreError when it cannot be read.
 std::string file_sha256(const std::string& path);
+// Throws DataFileError for a pipe or a device: what is imported (or recorded with a run) is read,
+// then hashed by file_sha256, which would open a pipe a second time and wait for a writer forever.
+void require_hashable_file(const std::string& path);
 // The current time, UTC, as 2026-11-23T10:15:02Z.
 std::string utc_now();
 // A group as canonical JSON text, in grouping order.

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <span>
 #include <string_view>
 
@@ -26,6 +27,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (report.rows_read != report.rows_accepted + report.rows_rejected) std::abort();
     if (report.rejections.size() != report.rows_rejected) std::abort();
     if (loaded.data.row_count() != report.rows_accepted) std::abort();
+    // JSON Lines (the first value starts with '{'): every non-blank line is one row, accepted or
+    // rejected, never two and never none.
+    std::string_view body = text;
+    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    const std::size_t first = body.find_first_not_of(" \t\n\r");
+    if (first != std::string_view::npos && body[first] == '{') {
+      std::size_t lines = 0;
+      bool blank = true;
+      for (const char c : body) {
+        if (c == '\n') {
+          lines += blank ? 0 : 1;
+          blank = true;
+        } else if (!is_space(c)) {
+          blank = false;
+        }
+      }
+      lines += blank ? 0 : 1;
+      if (report.rows_read != lines) std::abort();
+    }
     for (std::size_t row = 0; row < loaded.data.row_count(); ++row) {
       for (std::uint32_t c = 0; c < schema.columns.size(); ++c) (void)loaded.data.cell_text(c, row);
     }

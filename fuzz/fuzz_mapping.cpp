@@ -1,5 +1,6 @@
 // Fuzz target: the column-mapping reader, and a load through the mapping it yields. The input is
-// mapping text, then optionally a line "----" and a CSV export to read with it. The dataset comes
+// mapping text, then optionally a line "----" and an export to read with it (JSON when it starts
+// with '[' or '{', else CSV). The dataset comes
 // from the mapping's own `dataset = ...` when it names one the schemas know, else allocations.
 // Every input must end in mapping errors, a load report whose counts add up, or a DataFileError.
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "engine/csv_reader.hpp"
+#include "engine/json_reader.hpp"
 #include "engine/mapping.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -38,7 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.export_forms = true;
   options.mapping = &*mapping;
   try {
-    const toets::LoadedDataset loaded = toets::read_csv_text(*schema, export_text, "fuzz.csv", options);
+    // An export that starts like JSON is read by the JSON reader through the mapping, else as CSV.
+    const std::size_t first = export_text.find_first_not_of(" \t\r\n");
+    const bool json = first != std::string_view::npos && (export_text[first] == '[' || export_text[first] == '{');
+    toets::JsonOptions json_options;
+    json_options.decimal = mapping->decimal;
+    json_options.mapping = &*mapping;
+    const toets::LoadedDataset loaded = json ? toets::read_json_text(*schema, export_text, "fuzz.json", json_options)
+                                             : toets::read_csv_text(*schema, export_text, "fuzz.csv", options);
     const toets::LoadReport& report = loaded.report;
     if (report.rows_read != report.rows_accepted + report.rows_rejected) std::abort();
     if (report.rejections.size() != report.rows_rejected) std::abort();

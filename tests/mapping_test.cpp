@@ -389,6 +389,12 @@ constexpr const char* kJson =
 "dwelling_id": "V", "segment": "sociaal", "daeb": true, "rent": 1, "household_size": 1, "household_income": 1,
 "applicant_age": 40, "channel": "regulier"}])";
 
+std::string jsonl_of(std::string json) {
+  json = json.substr(1, json.size() - 2);
+  std::replace(json.begin(), json.end(), '\n', ' ');
+  return json + "\n";
+}
+
 TEST_P(FormatTest, PicksTheReader) {
   const TempDir dir;
   InputSpec spec;
@@ -406,8 +412,8 @@ INSTANTIATE_TEST_SUITE_P(
                     FormatCase{"json_by_content", "export", InputFormat::Auto, kJson, 1},
                     FormatCase{"csv_by_content", "export.dat", InputFormat::Auto, kCsv, 1},
                     FormatCase{"json_stated", "a.txt", InputFormat::Json, kJson, 1},
-                    FormatCase{"jsonl_by_extension", "a.jsonl", InputFormat::Auto,
-                               std::string(kJson).substr(1, std::string(kJson).size() - 2), 0}),
+                    // One object on one line (an object spread over lines is refused as a whole).
+                    FormatCase{"jsonl_by_extension", "a.jsonl", InputFormat::Auto, jsonl_of(kJson), 1}),
     [](const testing::TestParamInfo<FormatCase>& param_info) { return param_info.param.label; });
 
 TEST(LoadInput, WorkbooksAreRefused) {

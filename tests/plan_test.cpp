@@ -365,7 +365,7 @@ TEST(PlanCli, RunPrintsWhatItDidAndExitsAsCheck) {
                               (dir / "stderr2").string() + "'";
   const int status2 = std::system(missing.c_str());
   EXPECT_EQ(WEXITSTATUS(status2), 2);
-  EXPECT_NE(read(dir / "stderr2").find("no such file"), std::string::npos);
+  EXPECT_NE(read(dir / "stderr2").find("fixtures/plan/nope.plan: cannot open: No such file or directory"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -404,7 +404,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadCell{"'B',1.5,'D',NULL,NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'", "corporation",
                 "found a real number"},
         BadCell{"'G1','T','D',NULL,NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'", "allocation_id",
-                "duplicate allocation_id 'G1' (first on row 1)"}));
+                "duplicate allocation_id 'G1' (first on row 1)"},
+        // The limits of the file readers hold for SQLite cells too: a text of 10 MB was accepted.
+        BadCell{"'B','T','D',printf('%.*c', 70000, 'k'),NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'",
+                "kern", "the field is 70000 bytes long; at most 65536 are allowed"},
+        // A NUL byte inside a text (SQLite keeps it; C strings would cut the value there).
+        BadCell{"'B','T','D',CAST(x'41004200' AS TEXT),NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'",
+                "kern", "contains a NUL byte"},
+        BadCell{"CAST(x'420031' AS TEXT),'T','D',NULL,NULL,'2026-01-01','V','sociaal',1,0,600,1,100,30,'regulier','C'",
+                "allocation_id", "contains a NUL byte"}));
 
 TEST(SqliteInput, FileLevelProblemsAreDataFileErrors) {
   TempDir dir;
@@ -1608,6 +1616,90 @@ TEST(StoreKill, AnImportKilledAtRandomPointsLeavesTheStoreAsItWasOrComplete) {
   const Outcome again = toets("import --db '" + work + "' --data allocations='" + big + "'");
   EXPECT_NE(again.out.find("already imported"), std::string::npos) << again.out;
   EXPECT_EQ(store_digest(work), complete);
+}
+
+
+// A check --db killed at random points: the store holds the run whole (the run, its inputs and
+// every result, as an uninterrupted check records them) or not at all; never a run without its
+// results. The check reads 60000 allocations from a file, so it is killed while reading and
+// evaluating as well as around its write transaction.
+std::string runs_digest(const std::string& path) {
+  Db db(path);  // read-write, as the next toets would: rolls back an interrupted transaction
+  EXPECT_EQ(db.value("PRAGMA integrity_check"), "ok");
+  toets::Sha256 hash;
+  for (const std::string sql :
+       {"SELECT id, as_of, ruleset_id, ruleset_title, ruleset_file, ruleset_sha256, engine_version, summary FROM runs "
+        "ORDER BY id",
+        "SELECT * FROM run_inputs ORDER BY run_id, seq", "SELECT * FROM run_results ORDER BY run_id, seq"}) {
+    for (const std::string& row : db.rows(sql)) {
+      hash.update(row);
+      hash.update("\n");
+    }
+  }
+  return hash.hex();
+}
+
+pid_t start_check(const std::string& db, const std::string& file) {
+  const std::string data = "allocations=" + file;
+  const char* argv[] = {TOETS_BINARY, "-q", "check", kRules.c_str(), "--db", db.c_str(), "--data", data.c_str(),
+                        "--as-of", "2026-11-23", "--format", "json", nullptr};
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (chdir(TOETS_SOURCE_DIR) != 0) _exit(126);
+    const int null = ::open("/dev/null", O_WRONLY);
+    if (null < 0 || dup2(null, STDOUT_FILENO) < 0 || dup2(null, STDERR_FILENO) < 0) _exit(126);
+    execv(TOETS_BINARY, const_cast<char* const*>(argv));
+    _exit(127);
+  }
+  return pid;
+}
+
+TEST(StoreKill, ACheckKilledAtRandomPointsRecordsItsRunWholeOrNotAtAll) {
+  TempDir dir;
+  const std::string base = dir.file("base.db");
+  const std::string big = dir.file("big.csv");
+  write_file(big, generated_allocations(0, 60000, "45000.00"));
+  ASSERT_EQ(toets("import --db '" + base + "' --data stock=" + kFixtureDir + "/stock.csv").exit_code, 0);
+  const std::string unchanged = runs_digest(base);
+
+  const std::string work = dir.file("work.db");
+  fs::copy_file(base, work, fs::copy_options::overwrite_existing);
+  const auto start = std::chrono::steady_clock::now();
+  int status = 0;
+  waitpid(start_check(work, big), &status, 0);
+  const auto total = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) <= 1) << "the uninterrupted check failed";
+  const std::string complete = runs_digest(work);
+  ASSERT_NE(complete, unchanged);
+  {
+    Db db(work);
+    ASSERT_EQ(db.value("SELECT count(*) FROM runs"), "1");
+    ASSERT_NE(db.value("SELECT count(*) FROM run_results"), "0");
+  }
+
+  std::mt19937_64 random(20261124);
+  const long long whole = std::chrono::duration_cast<std::chrono::microseconds>(total).count();
+  int as_it_was = 0;
+  int recorded = 0;
+  constexpr int kKills = 8;
+  for (int attempt = 0; attempt < kKills; ++attempt) {
+    fs::copy_file(base, work, fs::copy_options::overwrite_existing);
+    fs::remove(work + "-journal");
+    const pid_t child = start_check(work, big);
+    // Anywhere in the run; half the attempts in its last fifth, where the run is written.
+    std::uniform_int_distribution<long long> pick(attempt % 2 == 0 ? whole * 4 / 5 : 0, whole * 11 / 10);
+    std::this_thread::sleep_for(std::chrono::microseconds(pick(random)));
+    kill(child, SIGKILL);
+    waitpid(child, &status, 0);
+    const std::string digest = runs_digest(work);
+    EXPECT_TRUE(digest == unchanged || digest == complete)
+        << "attempt " << attempt << ": the store holds part of a run";
+    as_it_was += digest == unchanged;
+    recorded += digest == complete;
+  }
+  std::printf("[ store kill ] %d kills of check --db: %d recorded nothing, %d the whole run\n", kKills, as_it_was,
+              recorded);
 }
 
 }  // namespace

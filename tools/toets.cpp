@@ -27,6 +27,7 @@
 #include "engine/plan.hpp"
 #include "engine/privacy.hpp"
 #include "engine/report.hpp"
+#include "engine/small_file.hpp"
 #include "engine/store.hpp"
 
 namespace {
@@ -109,14 +110,13 @@ struct CheckOptions {
 std::optional<std::string> pseudonym_key(const std::string& key_file) {
   std::string key;
   if (!key_file.empty()) {
-    std::ifstream in(key_file, std::ios::binary);
-    if (!in) {
-      std::cerr << "toets: error: --pseudonym-key-file '" << key_file << "': cannot read it\n";
+    std::string problem;
+    std::optional<std::string> text = toets::read_small_file(key_file, toets::kMaxKeyFileBytes, "a pseudonym key file", problem);
+    if (!text) {
+      std::cerr << "toets: error: --pseudonym-key-file '" << key_file << "': " << problem << "\n";
       return std::nullopt;
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    key = buffer.str();
+    key = std::move(*text);
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
   } else if (const char* env = std::getenv("TOETS_PSEUDONYM_KEY")) {
     key = env;
@@ -188,6 +188,7 @@ toets::LoadedDataset load_data(const toets::DatasetSchema& schema, const std::st
     return std::move(loaded.loaded);
   }
   if (!error.empty()) throw toets::DataFileError(error);
+  if (sha256 != nullptr) toets::require_hashable_file(spec);
   toets::InputSpec input = dialect;
   input.path = spec;
   toets::LoadedDataset loaded = toets::load_input(schema, input);
@@ -245,6 +246,63 @@ int run_check(const CheckOptions& options) {
       return kExitInvalid;
     }
     as_of = *parsed;
+  }
+  // Where the report and the rejected rows go, before any work: a run recorded in the store and
+  // then no report (exit 2) would leave a run nobody saw.
+  for (const std::string* target : {&options.out, &options.rejects}) {
+    std::error_code ignored;
+    if (target->empty()) continue;
+    const std::filesystem::path path(*target);
+    const char* problem = std::filesystem::is_directory(path, ignored) ? "it is a directory"
+                          : !path.parent_path().empty() && !std::filesystem::is_directory(path.parent_path(), ignored)
+                              ? "its folder does not exist"
+                              : nullptr;
+    if (problem != nullptr) {
+      std::cerr << "toets: error: " << (target == &options.out ? "--out" : "--rejects") << " '" << *target
+                << "': cannot write: " << problem << "\n";
+      return kExitInvalid;
+    }
+  }
+  // Nor may they be a file this check reads: '--rejects allocations.csv' replaced the export with
+  // its rejections, '--out rules.toets' the rules with the report.
+  {
+    std::vector<std::pair<std::string, std::string>> inputs = {{options.ruleset, "the rule file"}};
+    for (const std::string& spec : options.data) {
+      const auto eq = spec.find('=');
+      if (eq == std::string::npos) continue;
+      std::string file = spec.substr(eq + 1);
+      std::string ignored;
+      if (const auto table = toets::parse_sqlite_spec(file, ignored)) file = table->file;
+      inputs.emplace_back(file, "--data " + spec.substr(0, eq));
+    }
+    for (const std::string& mapping : options.mappings) {
+      const auto eq = mapping.find('=');
+      if (eq != std::string::npos) inputs.emplace_back(mapping.substr(eq + 1), "--mapping " + mapping.substr(0, eq));
+    }
+    if (!options.db.empty()) inputs.emplace_back(options.db, "--db");
+    if (!options.key_file.empty()) inputs.emplace_back(options.key_file, "--pseudonym-key-file");
+    if (!options.out.empty()) inputs.emplace_back(options.out, "--out");  // --rejects the same file as --out
+    for (const std::string* target : {&options.rejects, &options.out}) {
+      if (target->empty()) continue;
+      for (const auto& [path, what] : inputs) {
+        std::error_code ignored;
+        if (target == &options.out && what == "--out") continue;
+        // The same file, or the same path for one not written yet (--out and --rejects alike).
+        const auto where = [](const std::string& file) {
+          std::error_code error;
+          const std::filesystem::path absolute = std::filesystem::absolute(file, error);
+          return error ? std::filesystem::path() : std::filesystem::weakly_canonical(absolute, error);
+        };
+        const std::filesystem::path target_path = where(*target);
+        if (std::filesystem::equivalent(*target, path, ignored) ||
+            (!target_path.empty() && target_path == where(path))) {
+          std::cerr << "toets: error: " << (target == &options.out ? "--out" : "--rejects") << " '" << *target
+                    << "': cannot write: it is " << what << (what.front() == '-' ? "'s file" : "")
+                    << " (it would be overwritten)\n";
+          return kExitInvalid;
+        }
+      }
+    }
   }
   toets::ReportOptions report_options;
   report_options.lang = toets::parse_lang(options.lang).value_or(toets::Lang::Nl);
@@ -882,6 +940,20 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitInvalid;
+  }
+  // An option given an empty value ('--as-of ""', '--out ""', '--db ""') would otherwise read as
+  // not given: today's date, the report on stdout. Refused instead.
+  for (const CLI::App* command : app.get_subcommands()) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->count() == 0 || option->get_items_expected_min() == 0) continue;  // not given, or a flag
+      for (const std::string& value : option->results()) {
+        if (value.empty()) {
+          std::cerr << "toets: error: " << (option->get_name().empty() ? "an argument" : option->get_name())
+                    << ": an empty value; give one, or leave the option out\n";
+          return kExitInvalid;
+        }
+      }
+    }
   }
   setup_logging(verbosity, quiet);
 
