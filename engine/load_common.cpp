@@ -316,11 +316,12 @@ void FileBytes::release_before(const char* until) const {
 namespace {
 
 // Whether what a pipe or device gave so far may still be a data file: a line end within the first
-// kMaxRecordBytes, or JSON (which may be one long line).
+// kMaxRecordBytes, or a JSON array (which may be one long line). A CSV header or a JSON Lines
+// record is never that long.
 bool may_be_data(std::string_view start) {
   if (start.size() <= kMaxRecordBytes || start.find('\n') != std::string_view::npos) return true;
   const std::size_t first = start.find_first_not_of(" \t\r\xEF\xBB\xBF");
-  return first != std::string_view::npos && (start[first] == '[' || start[first] == '{');
+  return first != std::string_view::npos && start[first] == '[';
 }
 
 }  // namespace
@@ -369,7 +370,7 @@ FileBytes read_whole_file(const std::string& path) {
     if (!checked && size > kMaxRecordBytes) {
       checked = true;
       if (!may_be_data(std::string_view(bytes.get(), size))) {
-        throw DataFileError(path + ": no line end in the first " + std::to_string(kMaxRecordBytes) +
+        throw DataFileError(path + ":1: no line end in the first " + std::to_string(kMaxRecordBytes) +
                             " bytes: not a CSV or JSON data file");
       }
     }

@@ -136,8 +136,9 @@ class FileBytes {
 };
 
 // Throws DataFileError ("path: cannot open: reason"). A pipe or device that gives 1 MB
-// (kMaxRecordBytes) without a line end and does not start like JSON is refused then ("no line end
-// in the first 1048576 bytes"): /dev/zero is not a data file, and must not be read forever.
+// (kMaxRecordBytes) without a line end and does not start like a JSON array is refused then
+// ("path:1: no line end in the first 1048576 bytes"): /dev/zero is not a data file, and must not
+// be read forever.
 FileBytes read_whole_file(const std::string& path);
 
 // Decodes `raw` as `encoding` (Auto is UTF-8) into UTF-8 text. A UTF-8 byte-order mark is dropped.

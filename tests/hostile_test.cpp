@@ -572,13 +572,11 @@ TEST(HostileJsonValues, EdgeValuesAcceptedAreReadRight) {
             "J31 Trivire 2026-02-01 true 612.35\nJ34 Trivire 2026-02-01 true 612.35\n");
 }
 
-// ---- for the owner of engine/load_common.cpp (RecordBuilder) ----
+// ---- NUL bytes in text cells ----
 
-// A NUL byte inside a text cell is accepted as text today (CSV, and JSON "\u0000"): it cuts the
-// value short wherever it meets a C string. It must reject the record, naming the column. Enable
-// with the RecordBuilder change (and update tests/hostile/data/allocations/nul_in_cell.expected,
-// json_nul_in_string.expected and json_values_edge.expected, line 36).
-TEST(HostileNul, DISABLED_ANulByteInACsvTextCellRejectsTheRecord) {
+// A NUL byte inside a text cell (CSV, and JSON "\u0000") would cut the value short wherever it
+// meets a C string: it rejects the record, naming the column.
+TEST(HostileNul, ANulByteInACsvTextCellRejectsTheRecord) {
   const LoadedDataset loaded = read_csv_text(
       *find_dataset("allocations"),
       allocations_header() + allocation_row("A1") + allocation_row("A2", std::string("Ax\0el", 5)), "nul.csv");
@@ -589,7 +587,7 @@ TEST(HostileNul, DISABLED_ANulByteInACsvTextCellRejectsTheRecord) {
   EXPECT_NE(loaded.report.rejections[0].reason.find("NUL byte"), std::string::npos) << loaded.report.rejections[0].reason;
 }
 
-TEST(HostileNul, DISABLED_ANulByteInAJsonStringRejectsTheRecord) {
+TEST(HostileNul, ANulByteInAJsonStringRejectsTheRecord) {
   const LoadedDataset loaded = read_json_text(
       *find_dataset("allocations"),
       "[" + json_record("J1") + ",\n" + json_record("J2", ", \"kern\": \"Ax\\u0000el\"") + "]", "nul.json");
