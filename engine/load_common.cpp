@@ -11,6 +11,7 @@
 #include "engine/load_common.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <system_error>
 #include <utility>
 
@@ -315,6 +317,37 @@ void FileBytes::release_before(const char* until) const {
 
 namespace {
 
+// A mapped file that another process truncates makes the next read of a page beyond its new end
+// raise SIGBUS. Not a crash for the user: the handler says which file (the last one mapped) and
+// ends the process with status 2, as for any input that cannot be read. Only async-signal-safe
+// calls; installed once, and only where nothing else handles SIGBUS.
+char g_mapped_path[4096];
+
+extern "C" void on_mapped_file_truncated(int) {
+  static constexpr char kStart[] = "toets: error: ";
+  static constexpr char kEnd[] =
+      ": the file changed size while it was read (is another program still writing it? check a copy)\n";
+  (void)!::write(STDERR_FILENO, kStart, sizeof kStart - 1);
+  (void)!::write(STDERR_FILENO, g_mapped_path, ::strnlen(g_mapped_path, sizeof g_mapped_path));
+  (void)!::write(STDERR_FILENO, kEnd, sizeof kEnd - 1);
+  ::_exit(2);
+}
+
+void note_mapped_file(const std::string& path) {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    struct sigaction current {};
+    if (::sigaction(SIGBUS, nullptr, &current) != 0 || current.sa_handler != SIG_DFL) return;
+    struct sigaction action {};
+    action.sa_handler = on_mapped_file_truncated;
+    ::sigemptyset(&action.sa_mask);
+    ::sigaction(SIGBUS, &action, nullptr);
+  });
+  const std::size_t length = std::min(path.size(), sizeof g_mapped_path - 1);
+  std::memcpy(g_mapped_path, path.data(), length);
+  g_mapped_path[length] = '\0';
+}
+
 // Whether what a pipe or device gave so far may still be a data file: a line end within the first
 // kMaxRecordBytes, or a JSON array (which may be one long line). A CSV header or a JSON Lines
 // record is never that long.
@@ -339,6 +372,7 @@ FileBytes read_whole_file(const std::string& path) {
     const auto size = static_cast<std::size_t>(status.st_size);
     void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
     if (mapped != MAP_FAILED) {
+      note_mapped_file(path);
       ::madvise(mapped, size, MADV_SEQUENTIAL);
       contents.data_ = static_cast<const char*>(mapped);
       contents.size_ = size;

@@ -110,9 +110,9 @@ std::string windows_1252_to_utf8(std::string_view text);
 // the pages a reader has passed back to the system, so loading a file costs memory for what is
 // loaded, not for the file. Anything else (a pipe, /dev/stdin) is read into memory.
 //
-// A mapped file that another process truncates while it is read ends the process with SIGBUS, as
-// with every reader that maps files (docs/robustness.md): check a copy of an export that is still
-// being written.
+// A mapped file that another process truncates while it is read would end the process with
+// SIGBUS; a handler (installed with the first mapping, where nothing else handles SIGBUS) says
+// which file and exits with status 2 instead (docs/robustness.md).
 class FileBytes {
  public:
   FileBytes() = default;
