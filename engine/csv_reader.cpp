@@ -19,7 +19,6 @@
 #include "engine/csv_reader.hpp"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <bit>
 #include <condition_variable>
