@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "dsl/calendar.hpp"
+#include "engine/load_common.hpp"
 #include "engine/report.hpp"
 #include "engine/sha256.hpp"
 
@@ -196,76 +197,9 @@ std::string quote_identifier(std::string_view name) {
 // ---------------------------------------------------------------------------------------------
 // Text helpers
 
-constexpr std::size_t kMaxQuotedBytes = 120;
-
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (at + length > text.size()) return 0;
-  if (byte(at + 1) < low || byte(at + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, at);
-    if (length == 0) return false;
-    at += length;
-  }
-  return true;
-}
-
-// A value as it may appear in a message: ill-formed bytes as \xNN, long values cut.
-std::string printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::size_t at = 0; at < text.size();) {
-    if (out.size() >= kMaxQuotedBytes) {
-      out += "...";
-      break;
-    }
-    const std::size_t length = utf8_sequence_length(text, at);
-    if (length == 0) {
-      const auto byte = static_cast<unsigned char>(text[at]);
-      out += "\\x";
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xF]);
-      ++at;
-      continue;
-    }
-    out.append(text.substr(at, length));
-    at += length;
-  }
-  return out;
-}
-
-// Built by appending: GCC 12 warns falsely (-Wrestrict, PR 105329) on "'" + std::string&&.
-std::string in_quotes(std::string_view text) {
-  std::string out(1, '\'');
-  out += printable(text);
-  out += '\'';
-  return out;
-}
+using loading::is_valid_utf8;
+using loading::printable;
+using loading::single_quoted;
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -444,7 +378,7 @@ class TableReader {
     for (int field = first; field < statement.columns(); ++field) {
       const std::string name = statement.name(field);
       if (!seen.emplace(name, field).second) {
-        fail("duplicate column " + in_quotes(name));
+        fail("duplicate column " + single_quoted(name));
       }
       std::optional<std::uint32_t> column = schema_.column_index(name);
       bool cents = false;
@@ -457,7 +391,7 @@ class TableReader {
       }
       if (!column) {
         if (std::find(settings_.silent.begin(), settings_.silent.end(), name) == settings_.silent.end()) {
-          out_.loaded.report.notes.push_back("column " + in_quotes(name) + " is not part of " + schema_.name +
+          out_.loaded.report.notes.push_back("column " + single_quoted(name) + " is not part of " + schema_.name +
                                              "; ignored");
         }
         continue;
@@ -477,7 +411,7 @@ class TableReader {
     for (const FieldPlan& plan : plans_) {
       if (!plan.schema->required) continue;
       required.push_back(plan.schema->name);
-      if (plan.field < 0) missing.push_back(in_quotes(plan.schema->name));
+      if (plan.field < 0) missing.push_back(single_quoted(plan.schema->name));
     }
     if (!missing.empty()) {
       fail((missing.size() == 1 ? "missing required column " : "missing required columns ") + join(missing) +
@@ -549,7 +483,7 @@ class TableReader {
         if (!inserted) {
           out_.loaded.report.rejections.push_back(
               Rejection{line, plan.schema->name, printable(texts_[c]),
-                        "duplicate " + plan.schema->name + " " + in_quotes(texts_[c]) + " (first on row " +
+                        "duplicate " + plan.schema->name + " " + single_quoted(texts_[c]) + " (first on row " +
                             std::to_string(at->second) + ")"});
           return false;
         }
@@ -1061,7 +995,7 @@ std::optional<SqliteTableSpec> parse_sqlite_spec(std::string_view spec, std::str
   const std::string_view rest = spec.substr(kPrefix.size());
   const std::size_t colon = rest.rfind(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size()) {
-    error = in_quotes(spec) + ": expected sqlite:FILE:TABLE";
+    error = single_quoted(spec) + ": expected sqlite:FILE:TABLE";
     return std::nullopt;
   }
   return SqliteTableSpec{std::string(rest.substr(0, colon)), std::string(rest.substr(colon + 1))};
@@ -1098,8 +1032,8 @@ SqliteLoaded read_sqlite_table(const DatasetSchema& schema, const SqliteTableSpe
       Statement all(connection.db, spec.file,
                     "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' "
                     "ORDER BY name");
-      while (all.step()) names.push_back(in_quotes(all.text(0)));
-      throw DataFileError(spec.file + ": no table " + in_quotes(spec.table) +
+      while (all.step()) names.push_back(single_quoted(all.text(0)));
+      throw DataFileError(spec.file + ": no table " + single_quoted(spec.table) +
                           (names.empty() ? " (the database has no tables)" : " (it has " + join(names) + ")"));
     }
   }
