@@ -562,9 +562,7 @@ class RowReader {
       }
     }
     if (scan.field_count != expected) {
-      std::string_view text = record_text;
-      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
-      builder_.reject_record(line_, "", text,
+      builder_.reject_record(line_, "", loading::without_line_end(record_text),
                              "expected " + std::to_string(expected) + " fields, found " +
                                  std::to_string(scan.field_count) + field_count_hint(scan.field_count, expected),
                              record_text);
@@ -839,25 +837,15 @@ class ChunkedLoad {
   Rejection duplicate_rejection(const std::vector<std::uint32_t>& columns, std::size_t row, std::size_t earlier,
                                 std::string_view record) const {
     const Dataset& data = out_.data;
-    std::string names;
-    std::string values;
-    std::string shown;
+    std::vector<std::string> names;
+    std::vector<std::string> values;
     for (const std::uint32_t c : columns) {
-      if (!names.empty()) {
-        names += ", ";
-        values += ", ";
-        shown += ", ";
-      }
-      const std::string value = data.cell_text(c, row);
-      names += layout_.schema->columns[c].name;
-      values += value;
-      shown += single_quoted(value);
+      names.push_back(layout_.schema->columns[c].name);
+      values.push_back(data.cell_text(c, row));
     }
-    const std::string first = " (first on line " + std::to_string(data.source_line(earlier)) + ")";
-    std::string reason = columns.size() == 1 ? "duplicate " + names + " " + shown + first
-                                             : "duplicate (" + names + ") (" + shown + ")" + first;
-    while (!record.empty() && (record.back() == '\n' || record.back() == '\r')) record.remove_suffix(1);
-    return Rejection{data.source_line(row), std::move(names), printable(values), std::move(reason), std::string(record)};
+    loading::DuplicateKey duplicate = loading::describe_duplicate_key(names, values, data.source_line(earlier));
+    return Rejection{data.source_line(row), std::move(duplicate.columns), printable(duplicate.values),
+                     std::move(duplicate.reason), std::string(loading::without_line_end(record))};
   }
 
   // Sizes the result from the rows per byte read so far, so its columns grow a few times at most

@@ -211,6 +211,31 @@ std::string single_quoted(std::string_view text) {
   return out;
 }
 
+std::string_view without_line_end(std::string_view record) {
+  while (!record.empty() && (record.back() == '\n' || record.back() == '\r')) record.remove_suffix(1);
+  return record;
+}
+
+DuplicateKey describe_duplicate_key(const std::vector<std::string>& names, const std::vector<std::string>& values,
+                                    std::uint64_t first_line) {
+  DuplicateKey key;
+  std::string shown;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) {
+      key.columns += ", ";
+      key.values += ", ";
+      shown += ", ";
+    }
+    key.columns += names[i];
+    key.values += values[i];
+    shown += single_quoted(values[i]);
+  }
+  const std::string first = " (first on line " + std::to_string(first_line) + ")";
+  key.reason = names.size() == 1 ? "duplicate " + key.columns + " " + shown + first
+                                 : "duplicate (" + key.columns + ") (" + shown + ")" + first;
+  return key;
+}
+
 std::string join(const std::vector<std::string>& values) {
   std::string out;
   for (const std::string& value : values) {
@@ -918,9 +943,8 @@ void RecordBuilder::reject_record(std::uint64_t line, std::string column, std::s
   LoadReport& report = out_.report;
   ++report.rows_read;
   ++report.rows_rejected;
-  while (!record.empty() && (record.back() == '\n' || record.back() == '\r')) record.remove_suffix(1);
-  report.rejections.push_back(
-      Rejection{line, std::move(column), printable(value), std::move(reason), std::string(record)});
+  report.rejections.push_back(Rejection{line, std::move(column), printable(value), std::move(reason),
+                                        std::string(loading::without_line_end(record))});
 }
 
 bool RecordBuilder::problem(std::string reason) {
@@ -1291,23 +1315,14 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
     if (!key.pending || key_check_ == KeyCheck::Deferred || failed) continue;
     const auto earlier = find_earlier(key, key.hash);
     if (!earlier) continue;
-    std::string columns;
-    std::string values;
-    std::string shown;
+    std::vector<std::string> names;
+    std::vector<std::string> values;
     for (const std::size_t c : key.columns) {
-      if (!columns.empty()) {
-        columns += ", ";
-        values += ", ";
-        shown += ", ";
-      }
-      columns += plans_[c].schema->name;
-      values += cells_[c].text;
-      shown += single_quoted(cells_[c].text);
+      names.push_back(plans_[c].schema->name);
+      values.emplace_back(cells_[c].text);
     }
-    const std::string first = " (first on line " + std::to_string(out_.data.source_line(*earlier)) + ")";
-    const std::string reason = key.columns.size() == 1 ? "duplicate " + columns + " " + shown + first
-                                                       : "duplicate (" + columns + ") (" + shown + ")" + first;
-    reject_record(line, columns, values, reason, record);
+    loading::DuplicateKey duplicate = loading::describe_duplicate_key(names, values, out_.data.source_line(*earlier));
+    reject_record(line, std::move(duplicate.columns), duplicate.values, std::move(duplicate.reason), record);
     return false;
   }
   if (failed) {

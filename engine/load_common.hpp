@@ -94,6 +94,19 @@ bool is_valid_utf8(std::string_view text);
 std::string printable(std::string_view text);
 // printable() between single quotes.
 std::string single_quoted(std::string_view text);
+// A record as read without its line end (LF, CRLF), as rejections keep it.
+std::string_view without_line_end(std::string_view record);
+
+// How a rejection names a key that an earlier accepted row already has: the key's columns
+// ("dwelling_id, snapshot_date"), its values as one text, and the reason, which names the line
+// of the first row. The same whether the key is checked per record or when chunks are joined.
+struct DuplicateKey {
+  std::string columns;
+  std::string values;
+  std::string reason;
+};
+DuplicateKey describe_duplicate_key(const std::vector<std::string>& names, const std::vector<std::string>& values,
+                                    std::uint64_t first_line);
 // "a, b, c"
 std::string join(const std::vector<std::string>& values);
 // Levenshtein distance small for the length: for "did you mean".
