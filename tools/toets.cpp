@@ -237,6 +237,31 @@ bool report_rejections(const toets::CheckReport& report, const CheckOptions& opt
   return false;
 }
 
+// The --data KIND=FILE arguments, each kind at most once; nullopt (the reason on stderr) otherwise.
+struct DataSpecs {
+  std::vector<std::pair<const toets::DatasetSchema*, std::string>> files;
+  std::set<std::string> kinds;
+};
+std::optional<DataSpecs> parse_data_specs(const std::vector<std::string>& specs, const std::string& twice_hint) {
+  DataSpecs inputs;
+  for (const auto& spec : specs) {
+    const auto eq = spec.find('=');
+    const std::string kind = eq == std::string::npos ? "" : spec.substr(0, eq);
+    const toets::DatasetSchema* schema = toets::find_dataset(kind);
+    if (schema == nullptr || eq + 1 >= spec.size()) {
+      std::cerr << "toets: error: --data '" << spec
+                << "': expected KIND=FILE with KIND one of allocations, stock, mutations, projects\n";
+      return std::nullopt;
+    }
+    if (!inputs.kinds.insert(kind).second) {
+      std::cerr << "toets: error: --data " << kind << " is given twice" << twice_hint << "\n";
+      return std::nullopt;
+    }
+    inputs.files.emplace_back(schema, spec.substr(eq + 1));
+  }
+  return inputs;
+}
+
 int run_check(const CheckOptions& options) {
   std::int32_t as_of = today();
   if (!options.as_of.empty()) {
@@ -315,23 +340,10 @@ int run_check(const CheckOptions& options) {
   }
 
   // Arguments first: a typo in --data should not wait for the rules to be checked.
-  std::vector<std::pair<const toets::DatasetSchema*, std::string>> inputs;
-  std::set<std::string> seen_kinds;
-  for (const auto& spec : options.data) {
-    const auto eq = spec.find('=');
-    const std::string kind = eq == std::string::npos ? "" : spec.substr(0, eq);
-    const toets::DatasetSchema* schema = toets::find_dataset(kind);
-    if (schema == nullptr || eq + 1 >= spec.size()) {
-      std::cerr << "toets: error: --data '" << spec
-                << "': expected KIND=FILE with KIND one of allocations, stock, mutations, projects\n";
-      return kExitInvalid;
-    }
-    if (!seen_kinds.insert(kind).second) {
-      std::cerr << "toets: error: --data " << kind << " is given twice\n";
-      return kExitInvalid;
-    }
-    inputs.emplace_back(schema, spec.substr(eq + 1));
-  }
+  const auto parsed = parse_data_specs(options.data, "");
+  if (!parsed) return kExitInvalid;
+  const auto& inputs = parsed->files;
+  const std::set<std::string>& seen_kinds = parsed->kinds;
   std::map<std::string, toets::InputSpec> input_dialects;
   if (!input_specs(options, seen_kinds, input_dialects)) return kExitInvalid;
 
@@ -546,23 +558,10 @@ struct ImportOptions {
 constexpr std::size_t kShownRejections = 10;
 
 int run_import(const ImportOptions& options) {
-  std::vector<std::pair<const toets::DatasetSchema*, std::string>> inputs;
-  std::set<std::string> seen_kinds;
-  for (const auto& spec : options.data) {
-    const auto eq = spec.find('=');
-    const std::string kind = eq == std::string::npos ? "" : spec.substr(0, eq);
-    const toets::DatasetSchema* schema = toets::find_dataset(kind);
-    if (schema == nullptr || eq + 1 >= spec.size()) {
-      std::cerr << "toets: error: --data '" << spec
-                << "': expected KIND=FILE with KIND one of allocations, stock, mutations, projects\n";
-      return kExitInvalid;
-    }
-    if (!seen_kinds.insert(kind).second) {
-      std::cerr << "toets: error: --data " << kind << " is given twice (import them one after the other)\n";
-      return kExitInvalid;
-    }
-    inputs.emplace_back(schema, spec.substr(eq + 1));
-  }
+  const auto parsed = parse_data_specs(options.data, " (import them one after the other)");
+  if (!parsed) return kExitInvalid;
+  const auto& inputs = parsed->files;
+  const std::set<std::string>& seen_kinds = parsed->kinds;
   if (inputs.empty()) {
     std::cerr << "toets: error: nothing to import: give at least one --data KIND=FILE\n";
     return kExitInvalid;
