@@ -634,6 +634,7 @@ class ChunkedLoad {
         rows_begin_(rows_begin),
         text_end_(text_end),
         release_(std::move(release)),
+        kept_columns_(options.kept_columns),
         joined_until_(rows_begin),
         next_line_(first_line) {
     const std::size_t bytes = static_cast<std::size_t>(text_end - rows_begin);
@@ -672,15 +673,17 @@ class ChunkedLoad {
   // One worker: takes the next chunk, reads it into its own piece, waits for its turn, joins it.
   template <char kDelimiter>
   void work() {
-    LoadedDataset piece{Dataset(*layout_.schema), LoadReport{}};
+    LoadedDataset piece{Dataset(*layout_.schema, kept_columns_), LoadReport{}};
     try {
+      // One piece, builder and reader for every chunk this worker reads: their buffers are reused.
+      RecordBuilder builder(*layout_.schema, layout_.forms, piece, KeyCheck::Deferred);
+      RowReader reader(layout_, builder);
       for (;;) {
         const std::size_t chunk = next_chunk_.fetch_add(1);
         if (chunk >= chunk_count() || stopped_.load()) return;
         piece.data.clear();
         piece.report = LoadReport{};
-        RecordBuilder builder(*layout_.schema, layout_.forms, piece, KeyCheck::Deferred);
-        RowReader reader(layout_, builder);
+        builder.restart();
         const char* begin = starts_[chunk];
         const char* stop = starts_[chunk + 1];
         // The first chunk is read for real: it starts where the rows start. The others may see a
@@ -728,7 +731,7 @@ class ChunkedLoad {
     if (next_line_ + result.newlines > kMaxLine) {
       throw DataFileError(*layout_.name + ": more than " + std::to_string(kMaxLine) + " lines");
     }
-    reserve_for(piece.data.row_count(), result.next);
+    reserve_for(piece.data, result.next);
     data.append(piece.data, next_line_);
     // From here the chunk's rows are in `data`; the text they came from is needed only for the
     // records of rejected duplicates, found next.
@@ -850,15 +853,15 @@ class ChunkedLoad {
 
   // Sizes the result from the rows per byte read so far, so its columns grow a few times at most
   // instead of doubling past the file's size.
-  void reserve_for(std::size_t incoming_rows, const char* read_until) {
+  void reserve_for(const Dataset& incoming, const char* read_until) {
     Dataset& data = out_.data;
-    const std::size_t needed = data.row_count() + incoming_rows;
+    const std::size_t needed = data.row_count() + incoming.row_count();
     if (needed <= data.capacity()) return;
     const double read = static_cast<double>(read_until - rows_begin_);
     const double total = static_cast<double>(text_end_ - rows_begin_);
     const double expected = read > 0 ? static_cast<double>(needed) * total / read : 0;
     const std::size_t rows = std::max(needed, static_cast<std::size_t>(expected * 1.02) + 1024);
-    data.reserve(rows);
+    data.reserve(rows, &incoming);
     if (indexes_.empty()) build_key_columns();
     for (KeyRowIndex& index : indexes_) index.reserve(rows);
   }
@@ -869,6 +872,7 @@ class ChunkedLoad {
   const char* rows_begin_;
   const char* text_end_;
   std::function<void(const char*)> release_;
+  const std::vector<bool>& kept_columns_;
   std::vector<const char*> starts_;  // chunk i is [starts_[i], starts_[i + 1])
   std::size_t threads_ = 1;
 
@@ -903,7 +907,7 @@ char choose_delimiter(Delimiter stated, std::string_view text) {
 
 LoadedDataset read_csv(const DatasetSchema& schema, std::string_view text, const std::string& name,
                        const CsvOptions& options, const std::function<void(const char*)>& release) {
-  LoadedDataset result{Dataset(schema), LoadReport{}};
+  LoadedDataset result{Dataset(schema, options.kept_columns), LoadReport{}};
   result.report.dataset = schema.name;
   result.report.file = name;
   std::string converted;

@@ -34,6 +34,8 @@ struct CsvOptions {
   // The result does not depend on either; tests make chunks tiny to prove it.
   std::size_t chunk_bytes = 4 << 20;
   unsigned threads = 0;
+  // Per schema column, whether to store its values (Dataset's `kept`); empty: every column.
+  std::vector<bool> kept_columns;
 };
 
 // Throws DataFileError for file-level problems; row-level problems become rejections.

@@ -6,9 +6,22 @@
 #include <limits>
 #include <stdexcept>
 
+#include <sys/mman.h>
+
 #include "dsl/calendar.hpp"
 
 namespace toets {
+
+void advise_huge_pages(const void* data, std::size_t bytes) {
+  constexpr std::uintptr_t kHugePage = 2 << 20;
+  if (data == nullptr || bytes < 2 * kHugePage) return;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  const std::uintptr_t last = (begin + bytes) & ~(kHugePage - 1);
+  if (last <= first) return;
+  // Advice only: where transparent huge pages are off, the call fails and nothing changes.
+  ::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+}
 
 // The slot holding `value`, or the empty slot where it belongs.
 std::size_t TextDictionary::slot_of(std::string_view value, std::uint64_t hash) const {
@@ -58,29 +71,45 @@ void TextDictionary::clear() {
   std::fill(slots_.begin(), slots_.end(), Slot{});
 }
 
-Dataset::Dataset(const DatasetSchema& schema) : schema_(&schema) {
+Dataset::Dataset(const DatasetSchema& schema, const std::vector<bool>& kept) : schema_(&schema) {
   columns_.reserve(schema.columns.size());
-  for (const ColumnSchema& column_schema : schema.columns) {
+  for (std::size_t c = 0; c < schema.columns.size(); ++c) {
+    const ColumnSchema& column_schema = schema.columns[c];
     ColumnData column;
     column.type = column_schema.type;
     column.text_storage = column_schema.text_storage;
     column.narrow = column_schema.type == ValueType::Bool ||
                     (column_schema.type == ValueType::Enum && column_schema.enum_values.size() < kNull8);
+    column.kept = kept.empty() || (c < kept.size() && kept[c]) || c == schema.id_column || column_schema.unique;
     columns_.push_back(std::move(column));
   }
+  for (const std::uint32_t c : schema.unique_key) columns_[c].kept = true;
 }
 
-void Dataset::reserve(std::size_t rows) {
-  lines_.reserve(rows);
-  for (ColumnData& column : columns_) {
+void Dataset::reserve(std::size_t rows, const Dataset* like) {
+  // Each buffer is advised right after it is allocated, before anything is written to it.
+  const auto reserve_advised = [](auto& values, std::size_t count) {
+    if (count <= values.capacity()) return;
+    values.reserve(count);
+    advise_huge_pages(values.data(), values.capacity() * sizeof(values[0]));
+  };
+  reserve_advised(lines_, rows);
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    ColumnData& column = columns_[c];
+    if (!column.kept) continue;
     if (column.type == ValueType::Money) {
-      column.cents.reserve(rows);
+      reserve_advised(column.cents, rows);
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
-      column.raw_offsets.reserve(rows + 1);
+      reserve_advised(column.raw_offsets, rows + 1);
+      if (like != nullptr && like->row_count() > 0) {
+        // A few per cent over the sample's bytes per row: ids in a file are about equally long.
+        const std::size_t per_row = like->columns_[c].raw.size() / like->row_count() + 1;
+        reserve_advised(column.raw, rows * per_row + rows / 16);
+      }
     } else if (column.narrow) {
-      column.bytes.reserve(rows);
+      reserve_advised(column.bytes, rows);
     } else {
-      column.values.reserve(rows);
+      reserve_advised(column.values, rows);
     }
   }
 }
@@ -103,6 +132,7 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     ColumnData& column = columns_[c];
     const ColumnData& from = piece.columns_[c];
+    if (!column.kept) continue;
     if (column.type == ValueType::Money) {
       column.cents.insert(column.cents.end(), from.cents.begin(), from.cents.end());
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
@@ -141,6 +171,7 @@ void Dataset::keep_rows(std::size_t first, const std::vector<bool>& keep) {
     values.resize(out);
   };
   for (ColumnData& column : columns_) {
+    if (!column.kept) continue;
     if (column.type == ValueType::Money) {
       compact(column.cents);
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
@@ -187,6 +218,10 @@ std::string format_cents(std::int64_t cents) {
 
 std::string Dataset::cell_text(std::uint32_t column_index, std::size_t row) const {
   const ColumnData& column = columns_[column_index];
+  if (!column.kept) {
+    throw std::logic_error("the " + schema_->name + " column " + schema_->column(column_index).name +
+                           " was not kept when it was loaded");
+  }
   if (column.type == ValueType::Money) {
     const std::int64_t cents = column.cents[row];
     if (cents == kNull64) return {};

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 
 #include "dsl/calendar.hpp"
@@ -483,6 +484,7 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
   const std::size_t rows = data.row_count();
   // Not initialised: every range writes the tag of each of its rows before anything reads it.
   row_tags_.reset(new std::uint32_t[rows]);
+  advise_huge_pages(row_tags_.get(), rows * sizeof(std::uint32_t));
   const std::size_t step = std::max<std::size_t>(1, rows_per_range);
   const std::size_t range_count = std::max<std::size_t>(1, (rows + step - 1) / step);  // one, empty, for no rows
   for (std::size_t r = 0; r < range_count; ++r) {
@@ -1504,6 +1506,32 @@ bool less_group(const RuleResult& a, const RuleResult& b) {
 
 }  // namespace
 
+namespace {
+
+// Calls `read(column)` for each column `rule` reads (a column may come more than once).
+template <typename Read>
+void for_each_column_read(const CompiledRule& rule, Read&& read) {
+  for (const ExprNode& node : rule.pool.nodes) {
+    if (node.column != kNoIndex) read(node.column);
+  }
+  for (const GroupKey& key : rule.group_keys) read(key.column);  // a year's key is its date column
+  if (rule.target) read(*rule.dataset->snapshot_column);
+  if (!rule.scope_municipality.empty()) {
+    if (const auto municipality = rule.dataset->column_index("municipality")) read(*municipality);
+  }
+}
+
+}  // namespace
+
+std::vector<bool> columns_read_by(const CompiledRuleSet& rules, const DatasetSchema& schema) {
+  std::vector<bool> read(schema.columns.size(), false);
+  for (const CompiledRule& rule : rules.rules) {
+    if (rule.dataset->kind != schema.kind) continue;
+    for_each_column_read(rule, [&](std::uint32_t column) { read.at(column) = true; });
+  }
+  return read;
+}
+
 std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets, std::int32_t as_of,
                                        const EvaluateOptions& options) {
   std::vector<DenseTable> tables;
@@ -1533,6 +1561,12 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
       per_rule[i].push_back(std::move(result));
       continue;
     }
+    for_each_column_read(rule, [&](std::uint32_t column) {
+      if (!it->second->column(column).kept) {
+        throw std::logic_error("rule " + rule.id + " reads the " + rule.dataset->name + " column " +
+                               rule.dataset->column(column).name + ", which was not kept when it was loaded");
+      }
+    });
     runs[i] = std::make_unique<RuleRun>(rule, *it->second, tables, as_of, options.rows_per_range);
     ranges_left[i] = runs[i]->range_count();
     for (std::size_t range = 0; range < runs[i]->range_count(); ++range) tasks.push_back(Task{i, range});

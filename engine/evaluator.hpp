@@ -25,6 +25,11 @@ struct EvaluateOptions {
   unsigned threads = 0;                // 0: one per hardware thread
 };
 
+// Per column of `schema`, whether a rule of `rules` over that dataset reads it: in its filter,
+// exemption, measure, groups, snapshot series or municipality scope. A loader need keep no others
+// (InputSpec::kept_columns); evaluate_rules refuses (std::logic_error) a dataset missing one.
+std::vector<bool> columns_read_by(const CompiledRuleSet& rules, const DatasetSchema& schema);
+
 // Every rule of `rules`, in order; a rule whose dataset is absent is NotEvaluated with the reason;
 // a rule that hits a missing parameter value is Error with the table, the key and the record.
 std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets,

@@ -95,6 +95,7 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
     options.encoding = stated_or(spec.encoding, map != nullptr ? map->encoding : Encoding::Auto);
     options.export_forms = true;
     options.mapping = map;
+    options.kept_columns = spec.kept_columns;
     return read_csv_bytes(schema, contents, spec.path, options);
   }
   // JSON is UTF-8 (RFC 8259): a mapping's encoding describes the system's CSV exports; only the
@@ -103,6 +104,7 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
   options.decimal = decimal;
   options.encoding = spec.encoding;
   options.mapping = map;
+  options.kept_columns = spec.kept_columns;
   return read_json_text(schema, contents.view(), spec.path, options);
 }
 

@@ -46,6 +46,9 @@ struct InputSpec {
   Encoding encoding = Encoding::Auto;
   DecimalMark decimal = DecimalMark::Auto;
   std::string mapping_path;                  // a column mapping file (mapping.hpp); empty: none
+  // Per schema column, whether to store its values; empty: every column. Every cell is checked
+  // either way (Dataset's `kept`).
+  std::vector<bool> kept_columns;
 };
 
 LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec);

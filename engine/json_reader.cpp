@@ -537,7 +537,7 @@ class JsonLoader {
 
 LoadedDataset read_json_text(const DatasetSchema& schema, std::string_view text, const std::string& name,
                              const JsonOptions& options) {
-  LoadedDataset result{Dataset(schema), LoadReport{}};
+  LoadedDataset result{Dataset(schema, options.kept_columns), LoadReport{}};
   result.report.dataset = schema.name;
   result.report.file = name;
   std::string converted;

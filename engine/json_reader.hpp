@@ -27,6 +27,8 @@ struct JsonOptions {
   Encoding encoding = Encoding::Auto;
   // Key names and values to translate; null for none.
   const ColumnMapping* mapping = nullptr;
+  // Per schema column, whether to store its values (Dataset's `kept`); empty: every column.
+  std::vector<bool> kept_columns;
 };
 
 // Throws DataFileError for file-level problems; record-level problems become rejections.

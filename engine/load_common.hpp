@@ -227,7 +227,10 @@ class KeyRowIndex {
 
   void resize(std::size_t size) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(size, Slot{});
+    slots_.clear();
+    slots_.reserve(size);
+    advise_huge_pages(slots_.data(), size * sizeof(Slot));
+    slots_.resize(size);
     for (const Slot& slot : old) {
       if (slot.row_plus_one != 0) place(slot);
     }
@@ -291,6 +294,10 @@ class RecordBuilder {
   // valid JSON): counted as read and rejected.
   void reject_record(std::uint64_t line, std::string column, std::string_view value, std::string reason,
                      std::string_view record);
+
+  // For the next part of a file, into the same `out` after the caller cleared it: forgets the
+  // deferred keys and what the dictionaries held, keeping every buffer's capacity.
+  void restart();
 
   std::size_t row_count() const;
   const ValueForms& forms() const { return forms_; }

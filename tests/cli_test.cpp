@@ -333,6 +333,24 @@ INSTANTIATE_TEST_SUITE_P(
                      "missing required column"}),
     argument_case_name);
 
+// The --data files are loaded at once; when more than one cannot be read, the error reported is
+// the one of the file given first, every time, whichever load ends first.
+TEST(Cli, OfTwoUnreadableDataFilesTheFirstGivenIsReported) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const Outcome stock_first = run("check rules/dordrecht-2026-2027.toets --data stock=/nonexistent-stock.csv "
+                                    "--data allocations=/nonexistent-allocations.csv");
+    EXPECT_EQ(stock_first.exit_code, 2);
+    EXPECT_NE(stock_first.err.find("/nonexistent-stock.csv"), std::string::npos) << stock_first.err;
+    EXPECT_EQ(stock_first.err.find("/nonexistent-allocations.csv"), std::string::npos) << stock_first.err;
+    const Outcome allocations_first = run("check rules/dordrecht-2026-2027.toets --data allocations=/nonexistent-allocations.csv "
+                                          "--data stock=" + kFixture + "/allocations.csv");
+    EXPECT_EQ(allocations_first.exit_code, 2);
+    EXPECT_NE(allocations_first.err.find("/nonexistent-allocations.csv"), std::string::npos) << allocations_first.err;
+    EXPECT_EQ(allocations_first.err.find("missing required column"), std::string::npos) << allocations_first.err;
+    EXPECT_TRUE(stock_first.out.empty() && allocations_first.out.empty());
+  }
+}
+
 TEST(Cli, MissingParameterYearIsExitTwoNamingTableAndYear) {
   const std::string dir = (std::filesystem::temp_directory_path() / ("toets_cli_2027_" + std::to_string(getpid()))).string();
   std::filesystem::create_directories(dir);

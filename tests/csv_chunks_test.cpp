@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -176,6 +177,54 @@ TEST(CsvChunks, UnterminatedQuoteSwallowsTheRestOfTheFile) {
   EXPECT_EQ(whole.data.row_count(), 5U);
   EXPECT_EQ(whole.report.rows_rejected, 1U);
   expect_same_in_any_chunks(allocations(), text);
+}
+
+// toets check keeps only the columns its rules read. A column left out is still checked: a row
+// with a bad value there is rejected all the same, with the same reason; the kept columns hold
+// what a full load holds; the id and key columns are kept whatever is asked.
+TEST(CsvChunks, ColumnsNotKeptAreCheckedButNotStored) {
+  std::string text = kAllocationsHeader;
+  for (int i = 0; i < 30; ++i) {
+    // Every seventh row has a rent that is no amount (column 10, not kept): 0, 7, 14, 21, 28.
+    text += allocation("A" + std::to_string(i), i % 2 == 0 ? "Trivire" : "Woonkracht10", "Wijk " + std::to_string(i % 5),
+                       i % 7 == 0 ? "veel" : "612.35");
+  }
+  text += allocation("A3", "Trivire", "Wijk 1");  // a repeated id: rejected by the key check
+  std::vector<bool> kept(allocations().columns.size(), false);
+  kept[1] = true;  // corporation
+  const LoadedDataset full = load(allocations(), text, text.size() + 1, 1);
+  for (const std::size_t chunk_bytes : {std::size_t{7}, std::size_t{100}, text.size() + 1}) {
+    for (const unsigned threads : {1U, 2U}) {
+      SCOPED_TRACE("chunks of " + std::to_string(chunk_bytes) + " bytes on " + std::to_string(threads) + " threads");
+      CsvOptions options;
+      options.chunk_bytes = chunk_bytes;
+      options.threads = threads;
+      options.kept_columns = kept;
+      const LoadedDataset narrow = read_csv_text(allocations(), text, "chunks.csv", options);
+      // 31 rows read: 5 bad rents and 1 repeated id rejected, 25 accepted.
+      EXPECT_EQ(narrow.report.rows_read, 31U);
+      EXPECT_EQ(narrow.report.rows_accepted, 25U);
+      ASSERT_EQ(narrow.report.rejections.size(), 6U);
+      EXPECT_EQ(narrow.report.rejections[0].line, 2U);
+      EXPECT_EQ(narrow.report.rejections[0].column, "rent");
+      EXPECT_EQ(narrow.report.rejections[5].line, 32U);
+      EXPECT_EQ(narrow.report.rejections[5].column, "allocation_id");
+      for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(narrow.report.rejections[i].reason, full.report.rejections[i].reason);
+      ASSERT_EQ(narrow.data.row_count(), 25U);
+      EXPECT_TRUE(narrow.data.column(0).kept);   // the id
+      EXPECT_TRUE(narrow.data.column(1).kept);   // asked for
+      EXPECT_FALSE(narrow.data.column(2).kept);
+      EXPECT_FALSE(narrow.data.column(10).kept);
+      EXPECT_TRUE(narrow.data.column(10).cents.empty());
+      EXPECT_TRUE(narrow.data.column(4).dictionary.size() == 0 && narrow.data.column(4).values.empty());
+      EXPECT_THROW((void)narrow.data.cell_text(10, 0), std::logic_error);
+      for (std::size_t row = 0; row < 25; ++row) {
+        EXPECT_EQ(narrow.data.source_line(row), full.data.source_line(row));
+        EXPECT_EQ(narrow.data.record_id(row), full.data.record_id(row));
+        EXPECT_EQ(narrow.data.cell_text(1, row), full.data.cell_text(1, row));
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <stdexcept>
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
@@ -46,26 +47,62 @@ class Engine : public testing::Test {
     if (!rules_) return {};
     DatasetMap map;
     if (!allocations.empty()) {
+      allocations_text_ = kAllocationHeader + allocations;
       allocations_ = std::make_unique<LoadedDataset>(
-          read_csv_text(*find_dataset("allocations"), kAllocationHeader + allocations, "allocations.csv"));
+          read_csv_text(*find_dataset("allocations"), allocations_text_, "allocations.csv"));
       EXPECT_EQ(allocations_->report.rows_rejected, 0u);
       map[DatasetKind::Allocations] = &allocations_->data;
     }
     if (!stock.empty()) {
-      stock_ = std::make_unique<LoadedDataset>(read_csv_text(*find_dataset("stock"), kStockHeader + stock, "stock.csv"));
+      stock_text_ = kStockHeader + stock;
+      stock_ = std::make_unique<LoadedDataset>(read_csv_text(*find_dataset("stock"), stock_text_, "stock.csv"));
       EXPECT_EQ(stock_->report.rows_rejected, 0u);
       map[DatasetKind::Stock] = &stock_->data;
     }
     const int year = std::stoi(as_of.substr(0, 4));
     const unsigned month = static_cast<unsigned>(std::stoi(as_of.substr(5, 2)));
     const unsigned day = static_cast<unsigned>(std::stoi(as_of.substr(8, 2)));
-    return evaluate_rules(*rules_, map, days_from_civil(year, month, day), options_);
+    std::vector<RuleResult> results = evaluate_rules(*rules_, map, days_from_civil(year, month, day), options_);
+    expect_same_with_only_the_columns_read(map, results, days_from_civil(year, month, day));
+    return results;
+  }
+
+  // toets check stores only the columns its rules read (columns_read_by): every test's rules,
+  // run again over datasets loaded that way, must give the same report.
+  void expect_same_with_only_the_columns_read(const DatasetMap& full, const std::vector<RuleResult>& results,
+                                              std::int32_t as_of) {
+    std::vector<std::unique_ptr<LoadedDataset>> reloaded;
+    DatasetMap narrow;
+    for (const auto& [kind, data] : full) {
+      CsvOptions options;
+      options.kept_columns = columns_read_by(*rules_, data->schema());
+      const LoadedDataset& original = kind == DatasetKind::Stock ? *stock_ : *allocations_;
+      const std::string& text = kind == DatasetKind::Stock ? stock_text_ : allocations_text_;
+      reloaded.push_back(std::make_unique<LoadedDataset>(
+          read_csv_text(data->schema(), text, original.report.file, options)));
+      narrow[kind] = &reloaded.back()->data;
+    }
+    EXPECT_EQ(as_json(evaluate_rules(*rules_, narrow, as_of, options_)), as_json(results))
+        << "with only the columns the rules read";
+  }
+
+  std::string as_json(const std::vector<RuleResult>& results) const {
+    CheckReport report;
+    report.ruleset = rules_->info;
+    report.results = results;
+    ReportOptions options;
+    options.min_group_size = 1;
+    std::ostringstream out;
+    write_json_report(report, out, options);
+    return out.str();
   }
 
   EvaluateOptions options_;  // how the work is spread: never changes a result
   std::unique_ptr<CompiledRuleSet> rules_;
   std::unique_ptr<LoadedDataset> allocations_;
   std::unique_ptr<LoadedDataset> stock_;
+  std::string allocations_text_;
+  std::string stock_text_;
 };
 
 const std::string kFreeSpace =
@@ -129,6 +166,38 @@ TEST_F(Engine, AtLeastRuleCountsTheRecordsBelowAsEvidence) {
   EXPECT_EQ(results[0].status, Status::Breach);
   EXPECT_EQ(results[0].remedy, 1);
   EXPECT_EQ(results[0].evidence, (std::vector<std::string>{"r7", "r8", "r9"}));
+}
+
+// What a loader must keep for kFreeSpace: its groups (corporation, the date of year(...)), the
+// measure's income and household size, and municipality for the rule set's scope. Nothing else,
+// not even the id (Dataset keeps that whatever it is told).
+TEST_F(Engine, ColumnsReadAreTheGroupsMeasureFilterAndScope) {
+  Diagnostics diagnostics;
+  const auto rules = check_rule_text("t.toets", kFreeSpace, diagnostics);
+  ASSERT_NE(rules, nullptr);
+  const DatasetSchema& schema = *find_dataset("allocations");
+  const std::vector<bool> read = columns_read_by(*rules, schema);
+  std::vector<std::string> names;
+  for (std::uint32_t c = 0; c < read.size(); ++c) {
+    if (read[c]) names.push_back(schema.columns[c].name);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"corporation", "municipality", "contract_date", "household_size",
+                                             "household_income"}));
+  EXPECT_EQ(columns_read_by(*rules, *find_dataset("stock")), std::vector<bool>(find_dataset("stock")->columns.size()));
+}
+
+// A dataset loaded without a column a rule reads is a mistake in the engine, never a wrong answer.
+TEST_F(Engine, AColumnARuleReadsThatWasNotKeptIsRefused) {
+  Diagnostics diagnostics;
+  const auto rules = check_rule_text("t.toets", kFreeSpace, diagnostics);
+  ASSERT_NE(rules, nullptr);
+  CsvOptions options;
+  options.kept_columns = std::vector<bool>(find_dataset("allocations")->columns.size(), false);
+  const LoadedDataset loaded =
+      read_csv_text(*find_dataset("allocations"), kAllocationHeader + lets("Trivire", 1, 5), "a.csv", options);
+  EXPECT_EQ(loaded.report.rows_accepted, 5U);
+  EXPECT_THROW(evaluate_rules(*rules, DatasetMap{{DatasetKind::Allocations, &loaded.data}}, days_from_civil(2026, 11, 23)),
+               std::logic_error);
 }
 
 TEST_F(Engine, GroupEmptiedByTheFilterIsNoData) {
