@@ -486,7 +486,8 @@ constexpr std::size_t kPrefetchAhead = 4096;
 // joined). One per chunk; owns the scratch fields.
 class RowReader {
  public:
-  RowReader(const Layout& layout, RecordBuilder& builder) : layout_(layout), builder_(builder) {
+  RowReader(const Layout& layout, RecordBuilder& builder)
+      : layout_(layout), builder_(builder), batch_(layout.field_of_column.size()) {
     for (std::uint32_t c = 0; c < layout.column_names.size(); ++c) {
       builder_.describe_column(c, layout.column_names[c], layout.column_values[c]);
     }
@@ -529,6 +530,7 @@ class RowReader {
       line_ += scan.newlines;
       pos = scan.next;
     }
+    if (batch_.rows > 0) builder_.finish_batch(batch_);
     result.next = pos;
     result.newlines = line_;
     return result;
@@ -538,6 +540,14 @@ class RowReader {
   void accept_record(const char* record, const RecordScan& scan) {
     const std::size_t expected = fields_.size();
     const std::string_view record_text(record, static_cast<std::size_t>(scan.next - record));
+    // A well-formed record of printable ASCII whose cells are views into the text (no collapsed
+    // quotes) joins the batch; anything else goes on its own, after the batch before it.
+    if (scan.problem == RecordProblem::None && scan.field_count == expected && scan.plain_ascii &&
+        !scan.any_doubled_quotes && record_text.size() <= kMaxFieldBytes) {
+      add_to_batch(record_text);
+      return;
+    }
+    if (batch_.rows > 0) builder_.finish_batch(batch_);
     if (scan.problem == RecordProblem::UnterminatedQuote) {
       // The line is the chunk's own; ChunkedLoad::join says the file's.
       builder_.reject_record(line_, field_name(scan.problem_field), field_value(scan.problem_field),
@@ -588,6 +598,18 @@ class RowReader {
     builder_.finish(line_, record_text);
   }
 
+  void add_to_batch(std::string_view record_text) {
+    const std::size_t row = batch_.rows++;
+    const std::vector<std::int32_t>& field_of_column = layout_.field_of_column;
+    for (std::size_t c = 0; c < field_of_column.size(); ++c) {
+      const std::int32_t field = field_of_column[c];
+      batch_.text(c, row) = field >= 0 ? fields_[static_cast<std::size_t>(field)].text : std::string_view();
+    }
+    batch_.lines[row] = line_;
+    batch_.records[row] = record_text;
+    if (batch_.full()) builder_.finish_batch(batch_);
+  }
+
   // More fields than the header in an export: most often a delimiter inside an unquoted value.
   std::string field_count_hint(std::size_t found, std::size_t expected) const {
     if (found > expected && layout_.forms.export_forms) {
@@ -616,6 +638,7 @@ class RowReader {
   // The scratch record, reused: fields as split, with doubled quotes collapsed into unescaped_.
   std::vector<Field> fields_;
   std::string unescaped_;
+  PlainBatch batch_;  // records waiting to be finished together
 };
 
 // ---------------------------------------------------------------------------------------------

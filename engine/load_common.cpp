@@ -1351,6 +1351,109 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
   return true;
 }
 
+void RecordBuilder::finish_batch(PlainBatch& batch) {
+  const std::size_t rows = batch.rows;
+  batch.rows = 0;
+  const std::size_t count = plans_.size();
+  bool value_maps = false;
+  for (const Plan& plan : plans_) value_maps = value_maps || plan.values != nullptr;
+  const auto one_by_one = [&](std::size_t row) {
+    for (std::size_t c = 0; c < count; ++c) set(static_cast<std::uint32_t>(c), batch.text(c, row));
+    record_plain_ = true;
+    finish(batch.lines[row], batch.records[row]);
+  };
+  // Translated values and keys checked at once are the general path's (finish), record by record.
+  if (value_maps || key_check_ != KeyCheck::Deferred) {
+    for (std::size_t row = 0; row < rows; ++row) one_by_one(row);
+    return;
+  }
+
+  // Column by column: each cell checked by fast_cell, whose switch on the column's kind now takes
+  // the same way for a whole column. A row any cell of which it cannot accept is left to finish().
+  std::array<bool, PlainBatch::kRows> accepted;
+  accepted.fill(true);
+  batch_numbers_.resize(count * PlainBatch::kRows);
+  record_plain_ = true;
+  for (std::size_t c = 0; c < count; ++c) {
+    Plan& plan = plans_[c];
+    const std::string_view* texts = &batch.text(c, 0);
+    std::int64_t* numbers = &batch_numbers_[c * PlainBatch::kRows];
+    const bool required = plan.schema->required;
+    const std::int64_t missing = plan.schema->type == ValueType::Money ? kNull64 : kNull32;
+    for (std::size_t row = 0; row < rows; ++row) {
+      if (texts[row].empty()) {
+        numbers[row] = missing;
+        accepted[row] = accepted[row] && !required;
+      } else {
+        accepted[row] = fast_cell(plan, texts[row], numbers[row]) && accepted[row];
+      }
+    }
+  }
+  // In file order: runs of accepted rows are stored column by column, the others one by one.
+  std::size_t run_start = 0;
+  for (std::size_t row = 0; row < rows; ++row) {
+    if (accepted[row] && batch.lines[row] <= kMaxLine) continue;
+    append_batch_rows(batch, run_start, row);
+    one_by_one(row);
+    run_start = row + 1;
+  }
+  append_batch_rows(batch, run_start, rows);
+}
+
+// Rows [first, end) of the batch, every cell of which fast_cell accepted, as append_row stores
+// them (deferred keys included).
+void RecordBuilder::append_batch_rows(const PlainBatch& batch, std::size_t first, std::size_t end) {
+  if (first == end) return;
+  const std::size_t count = plans_.size();
+  const auto number = [&](std::size_t c, std::size_t row) { return batch_numbers_[c * PlainBatch::kRows + row]; };
+  const auto text = [&](std::size_t c, std::size_t row) { return batch.text(c, row); };
+  for (std::size_t row = first; row < end; ++row) {
+    for (const Key& key : keys_) {
+      std::array<std::uint64_t, 8> hashes{};
+      bool complete = true;
+      const std::size_t columns = std::min(key.columns.size(), hashes.size());
+      for (std::size_t i = 0; i < columns; ++i) {
+        const std::size_t c = key.columns[i];
+        const std::string_view value = text(c, row);
+        complete = complete && !value.empty();
+        hashes[i] = key_cell_hash(plans_[c].schema->type, value, number(c, row));
+      }
+      deferred_.hashes.push_back(complete ? combine_key_hashes(hashes.data(), columns) : DeferredKeys::kNoKeyValue);
+    }
+  }
+  for (std::size_t c = 0; c < count; ++c) {
+    Plan& plan = plans_[c];
+    ColumnData& data = *plan.data;
+    if (!data.kept) continue;
+    if (plan.raw_text) {
+      for (std::size_t row = first; row < end; ++row) {
+        data.raw.append(text(c, row));
+        data.raw_offsets.push_back(data.raw.size());
+      }
+    } else if (plan.dictionary_text) {
+      for (std::size_t row = first; row < end; ++row) {
+        const std::string_view value = text(c, row);
+        data.values.push_back(value.empty() ? kNull32 : dictionary_code(plan, value));
+      }
+    } else if (plan.schema->type == ValueType::Money) {
+      for (std::size_t row = first; row < end; ++row) data.cents.push_back(number(c, row));
+    } else if (data.narrow) {
+      for (std::size_t row = first; row < end; ++row) {
+        const std::int64_t value = number(c, row);
+        data.bytes.push_back(value == kNull32 ? kNull8 : static_cast<std::uint8_t>(value));
+      }
+    } else {
+      for (std::size_t row = first; row < end; ++row) data.values.push_back(static_cast<std::int32_t>(number(c, row)));
+    }
+  }
+  for (std::size_t row = first; row < end; ++row) {
+    out_.data.commit_row(batch.lines[row]);
+    deferred_.records.push_back(batch.records[row]);
+  }
+  out_.report.rows_read += end - first;
+  out_.report.rows_accepted += end - first;
+}
+
 std::int32_t RecordBuilder::dictionary_code(Plan& plan, std::string_view text) {
   const TextDictionary& dictionary = plan.data->dictionary;
   if (plan.last_code >= 0 && same_text(dictionary.value(plan.last_code), text)) return plan.last_code;

@@ -179,6 +179,44 @@ TEST(CsvChunks, UnterminatedQuoteSwallowsTheRestOfTheFile) {
   expect_same_in_any_chunks(allocations(), text);
 }
 
+// Plain records are finished in batches of 256, column by column (RecordBuilder::finish_batch);
+// a record the column loops cannot take as it is (a date as 31-03-2026, a bad amount) goes through
+// the general path on its own, between the batch's other rows. The rows must stay in file order
+// with their own lines and values, whatever mix a batch holds.
+TEST(CsvChunks, BatchesMixPlainAndGeneralRowsInFileOrder) {
+  std::string text = kAllocationsHeader;
+  std::vector<std::string> expected_ids;
+  std::vector<std::uint64_t> expected_lines;
+  for (int i = 0; i < 700; ++i) {
+    const std::string id = "A" + std::to_string(i);
+    std::string row = allocation(id, i % 2 == 0 ? "Trivire" : "Woonkracht10", "Wijk " + std::to_string(i % 9),
+                                 i % 11 == 0 ? "veel" : std::to_string(500 + i) + ".00");
+    if (i % 5 == 0) row.replace(row.find("2026-03-31"), 10, "31-03-2026");  // export form: the general path
+    text += row;
+    // Line i + 2; "veel" (every eleventh) is no amount: rejected.
+    if (i % 11 != 0) {
+      expected_ids.push_back(id);
+      expected_lines.push_back(static_cast<std::uint64_t>(i) + 2);
+    }
+  }
+  const LoadedDataset loaded = load(allocations(), text, text.size() + 1, 1, true);
+  ASSERT_EQ(loaded.data.row_count(), expected_ids.size());  // 700 - 64 rejected = 636
+  EXPECT_EQ(loaded.report.rows_rejected, 64U);
+  for (std::size_t row = 0; row < expected_ids.size(); ++row) {
+    ASSERT_EQ(loaded.data.record_id(row), expected_ids[row]) << row;
+    EXPECT_EQ(loaded.data.source_line(row), expected_lines[row]);
+    EXPECT_EQ(loaded.data.cell_text(5, row), "2026-03-31");
+    const int i = std::stoi(expected_ids[row].substr(1));
+    EXPECT_EQ(loaded.data.cell_text(10, row), std::to_string(500 + i) + ".00");
+    EXPECT_EQ(loaded.data.cell_text(4, row), "Wijk " + std::to_string(i % 9));
+  }
+  for (std::size_t k = 0; k < loaded.report.rejections.size(); ++k) {
+    EXPECT_EQ(loaded.report.rejections[k].line, 11 * k + 2);
+    EXPECT_EQ(loaded.report.rejections[k].column, "rent");
+  }
+  expect_same_in_any_chunks(allocations(), text, true);
+}
+
 // toets check keeps only the columns its rules read. A column left out is still checked: a row
 // with a bad value there is rejected all the same, with the same reason; the kept columns hold
 // what a full load holds; the id and key columns are kept whatever is asked.
