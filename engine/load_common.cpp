@@ -795,8 +795,6 @@ std::optional<std::string> loading::canonical_value_problem(const ColumnSchema& 
 // ---------------------------------------------------------------------------------------------
 // RecordBuilder
 
-// The cells the fast path (RecordBuilder::fast_cell) can accept, per column.
-enum class FastKind : std::uint8_t { None, Text, RawId, Enum, Bool, Int, MoneyPoint, Date };
 
 // An enum value as listed, found with one comparison: a table from a byte made of the text's
 // length and first and last characters to the one value that has it (ColumnSchema::enum_index
@@ -850,6 +848,9 @@ struct RecordBuilder::Plan {
   std::string file_name;                    // the column's name in the file, when not canonical
   const ValueMap* values = nullptr;
   std::int32_t last_code = -1;  // dictionary text: consecutive rows often repeat a value
+  // Dictionary text: the code last seen per small hash of a value's length and three of its
+  // bytes. A column of names has few values, and a probe of the dictionary costs ten times this.
+  std::array<std::int32_t, 256> recent_codes{};
   std::array<char, 10> last_date{};  // a date column's last date as written (YYYY-MM-DD), and its value
   std::int64_t last_date_value = 0;
 };
@@ -897,6 +898,7 @@ RecordBuilder::RecordBuilder(const DatasetSchema& schema, const ValueForms& form
     Plan& plan = plans_[c];
     plan.schema = &schema.columns[c];
     plan.data = &out.data.column(c);
+    plan.recent_codes.fill(-1);
     plan.fast = fast_kind_of(*plan.schema, forms);
     if (plan.fast == FastKind::Enum) plan.enum_lookup = EnumLookup(plan.schema->enum_values);
     plan.raw_text = plan.schema->type == ValueType::Text && plan.schema->text_storage == TextStorage::Raw;
@@ -934,7 +936,10 @@ std::size_t RecordBuilder::row_count() const { return out_.data.row_count(); }
 void RecordBuilder::restart() {
   deferred_.hashes.clear();
   deferred_.records.clear();
-  for (Plan& plan : plans_) plan.last_code = -1;  // the codes of a cleared dictionary
+  for (Plan& plan : plans_) {  // the codes of a cleared dictionary
+    plan.last_code = -1;
+    plan.recent_codes.fill(-1);
+  }
   for (Key& key : keys_) key.pending = false;
 }
 
@@ -1012,75 +1017,95 @@ bool is_plain_ascii(std::string_view text) {
 // decimal point, a date YYYY-MM-DD. Everything it accepts, validate_typed accepts with the same
 // value (tests/csv_reader_test.cpp holds them to that); whatever it is not sure of goes to
 // validate_typed, which alone gives reasons. A third of a load's time went to the general path.
-[[gnu::always_inline]] inline bool RecordBuilder::fast_cell(Plan& plan, std::string_view text,
-                                                           std::int64_t& number) const {
+template <FastKind kKind>
+[[gnu::always_inline]] inline bool RecordBuilder::fast_cell_as(Plan& plan, std::string_view text,
+                                                              std::int64_t& number) const {
   const char* begin = text.data();
   const char* end = begin + text.size();
-  switch (plan.fast) {
-    case FastKind::None:
-      return false;
-    case FastKind::Text:
-      return record_plain_ || is_plain_ascii(text);
-    case FastKind::RawId:
-      // An export's id in scientific notation (5,99E+14) has lost digits: the general path says so.
-      if (forms_.export_forms && text.size() >= 6 && (text[1] == ',' || text[1] == '.')) return false;
-      return record_plain_ || is_plain_ascii(text);
-    case FastKind::Enum:
-      number = plan.enum_lookup.find(text);
-      return number >= 0;
-    case FastKind::Bool:
-      if (text.size() == 1 && (text[0] == '0' || text[0] == '1')) {
-        number = text[0] - '0';
-        return true;
-      }
-      // Compared as words, not with memcmp: a call per cell of five columns was 3% of a load.
-      if (text.size() == 4 && same_bytes(text.data(), "true", 4)) {
-        number = 1;
-        return true;
-      }
-      if (text.size() == 5 && same_bytes(text.data(), "false", 5)) {
-        number = 0;
-        return true;
-      }
-      return false;
-    case FastKind::Int: {
-      const bool negative = *begin == '-';
-      const char* digits = begin + (negative ? 1 : 0);
-      // Nine digits always fit in an int32 and never meet kNull32.
-      if (digits == end || end - digits > 9 || !is_digit_run(digits, end)) return false;
-      const auto magnitude = static_cast<std::int64_t>(digits_value(digits, end));
-      number = negative ? -magnitude : magnitude;
-      return !plan.schema->min_value || number >= *plan.schema->min_value;
-    }
-    case FastKind::MoneyPoint: {
-      const bool negative = *begin == '-';
-      const char* digits = begin + (negative ? 1 : 0);
-      const char* whole_end = digits;
-      while (whole_end < end && is_digit(*whole_end)) ++whole_end;
-      // Fifteen digits of euros always fit in cents.
-      if (whole_end == digits || whole_end - digits > 15) return false;
-      std::int64_t cents = static_cast<std::int64_t>(digits_value(digits, whole_end)) * 100;
-      if (whole_end != end) {
-        const std::ptrdiff_t decimals = end - whole_end - 1;
-        if (*whole_end != '.' || decimals < 1 || decimals > 2 || !is_digit_run(whole_end + 1, end)) return false;
-        const auto fraction = static_cast<std::int64_t>(digits_value(whole_end + 1, end));
-        cents += decimals == 1 ? fraction * 10 : fraction;
-      }
-      number = negative ? -cents : cents;
+  if constexpr (kKind == FastKind::None) {
+    return false;
+  } else if constexpr (kKind == FastKind::Text) {
+    return record_plain_ || is_plain_ascii(text);
+  } else if constexpr (kKind == FastKind::RawId) {
+    // An export's id in scientific notation (5,99E+14) has lost digits: the general path says so.
+    if (forms_.export_forms && text.size() >= 6 && (text[1] == ',' || text[1] == '.')) return false;
+    return record_plain_ || is_plain_ascii(text);
+  } else if constexpr (kKind == FastKind::Enum) {
+    number = plan.enum_lookup.find(text);
+    return number >= 0;
+  } else if constexpr (kKind == FastKind::Bool) {
+    if (text.size() == 1 && (text[0] == '0' || text[0] == '1')) {
+      number = text[0] - '0';
       return true;
     }
-    case FastKind::Date:
-      // Dates repeat from row to row (every row of a stock snapshot has its date).
-      if (plan.last_date[4] == '-' && text.size() == 10 && std::memcmp(text.data(), plan.last_date.data(), 10) == 0) {
-        number = plan.last_date_value;
-        return true;
-      }
-      if (parse_date(text, number) != ParseResult::Ok) return false;
-      std::memcpy(plan.last_date.data(), text.data(), 10);
-      plan.last_date_value = number;
+    // Compared as words, not with memcmp: a call per cell of five columns was 3% of a load.
+    if (text.size() == 4 && same_bytes(text.data(), "true", 4)) {
+      number = 1;
       return true;
+    }
+    if (text.size() == 5 && same_bytes(text.data(), "false", 5)) {
+      number = 0;
+      return true;
+    }
+    return false;
+  } else if constexpr (kKind == FastKind::Int) {
+    const bool negative = *begin == '-';
+    const char* digits = begin + (negative ? 1 : 0);
+    // Nine digits always fit in an int32 and never meet kNull32.
+    if (digits == end || end - digits > 9 || !is_digit_run(digits, end)) return false;
+    const auto magnitude = static_cast<std::int64_t>(digits_value(digits, end));
+    number = negative ? -magnitude : magnitude;
+    return !plan.schema->min_value || number >= *plan.schema->min_value;
+  } else if constexpr (kKind == FastKind::MoneyPoint) {
+    const bool negative = *begin == '-';
+    const char* digits = begin + (negative ? 1 : 0);
+    const char* whole_end = digits;
+    while (whole_end < end && is_digit(*whole_end)) ++whole_end;
+    // Fifteen digits of euros always fit in cents.
+    if (whole_end == digits || whole_end - digits > 15) return false;
+    std::int64_t cents = static_cast<std::int64_t>(digits_value(digits, whole_end)) * 100;
+    if (whole_end != end) {
+      const std::ptrdiff_t decimals = end - whole_end - 1;
+      if (*whole_end != '.' || decimals < 1 || decimals > 2 || !is_digit_run(whole_end + 1, end)) return false;
+      const auto fraction = static_cast<std::int64_t>(digits_value(whole_end + 1, end));
+      cents += decimals == 1 ? fraction * 10 : fraction;
+    }
+    number = negative ? -cents : cents;
+    return true;
+  } else {
+    static_assert(kKind == FastKind::Date);
+    // Dates repeat from row to row (every row of a stock snapshot has its date).
+    if (plan.last_date[4] == '-' && text.size() == 10 && std::memcmp(text.data(), plan.last_date.data(), 10) == 0) {
+      number = plan.last_date_value;
+      return true;
+    }
+    if (parse_date(text, number) != ParseResult::Ok) return false;
+    std::memcpy(plan.last_date.data(), text.data(), 10);
+    plan.last_date_value = number;
+    return true;
   }
-  return false;
+}
+
+// Calls `run.template operator()<kind>()` with the column's fast kind as a constant, so that a
+// loop over a column's cells is compiled once per kind with no switch inside.
+template <typename Run>
+[[gnu::always_inline]] inline decltype(auto) with_fast_kind(FastKind kind, Run&& run) {
+  switch (kind) {
+    case FastKind::Text: return run.template operator()<FastKind::Text>();
+    case FastKind::RawId: return run.template operator()<FastKind::RawId>();
+    case FastKind::Enum: return run.template operator()<FastKind::Enum>();
+    case FastKind::Bool: return run.template operator()<FastKind::Bool>();
+    case FastKind::Int: return run.template operator()<FastKind::Int>();
+    case FastKind::MoneyPoint: return run.template operator()<FastKind::MoneyPoint>();
+    case FastKind::Date: return run.template operator()<FastKind::Date>();
+    case FastKind::None: break;
+  }
+  return run.template operator()<FastKind::None>();
+}
+
+[[gnu::always_inline]] inline bool RecordBuilder::fast_cell(Plan& plan, std::string_view text,
+                                                           std::int64_t& number) const {
+  return with_fast_kind(plan.fast, [&]<FastKind kKind>() { return fast_cell_as<kKind>(plan, text, number); });
 }
 
 // Inlined into validate_cell: it runs for every cell of every row.
@@ -1368,8 +1393,7 @@ void RecordBuilder::finish_batch(PlainBatch& batch) {
     return;
   }
 
-  // Column by column: each cell checked by fast_cell, whose switch on the column's kind now takes
-  // the same way for a whole column. A row any cell of which it cannot accept is left to finish().
+  // Column by column: each column's cells checked in a loop compiled for its kind (fast_cell_as). A row any cell of which it cannot accept is left to finish().
   std::array<bool, PlainBatch::kRows> accepted;
   accepted.fill(true);
   batch_numbers_.resize(count * PlainBatch::kRows);
@@ -1380,14 +1404,16 @@ void RecordBuilder::finish_batch(PlainBatch& batch) {
     std::int64_t* numbers = &batch_numbers_[c * PlainBatch::kRows];
     const bool required = plan.schema->required;
     const std::int64_t missing = plan.schema->type == ValueType::Money ? kNull64 : kNull32;
-    for (std::size_t row = 0; row < rows; ++row) {
-      if (texts[row].empty()) {
-        numbers[row] = missing;
-        accepted[row] = accepted[row] && !required;
-      } else {
-        accepted[row] = fast_cell(plan, texts[row], numbers[row]) && accepted[row];
+    with_fast_kind(plan.fast, [&]<FastKind kKind>() {
+      for (std::size_t row = 0; row < rows; ++row) {
+        if (texts[row].empty()) {
+          numbers[row] = missing;
+          accepted[row] = accepted[row] && !required;
+        } else {
+          accepted[row] = fast_cell_as<kKind>(plan, texts[row], numbers[row]) && accepted[row];
+        }
       }
-    }
+    });
   }
   // In file order: runs of accepted rows are stored column by column, the others one by one.
   std::size_t run_start = 0;
@@ -1457,8 +1483,12 @@ void RecordBuilder::append_batch_rows(const PlainBatch& batch, std::size_t first
 std::int32_t RecordBuilder::dictionary_code(Plan& plan, std::string_view text) {
   const TextDictionary& dictionary = plan.data->dictionary;
   if (plan.last_code >= 0 && same_text(dictionary.value(plan.last_code), text)) return plan.last_code;
-  plan.last_code = plan.data->dictionary.intern(text);
-  return plan.last_code;
+  const std::size_t size = text.size();  // not empty
+  const auto byte = [&](std::size_t at) { return static_cast<std::size_t>(static_cast<unsigned char>(text[at])); };
+  std::int32_t& recent = plan.recent_codes[(size * 31 + byte(0) * 7 + byte(size / 2) * 3 + byte(size - 1)) & 0xFF];
+  if (recent < 0 || !same_text(dictionary.value(recent), text)) recent = plan.data->dictionary.intern(text);
+  plan.last_code = recent;
+  return recent;
 }
 
 }  // namespace toets

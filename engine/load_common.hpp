@@ -284,6 +284,9 @@ struct PlainBatch {
 // cell is valid and no unique key is repeated; otherwise records one rejection (the first problem
 // in schema order) in `out.report`. Counts rows read, accepted and rejected. Allocates nothing per
 // accepted row beyond the columns' own growth. Not thread-safe; one per load (or per chunk).
+// The cells RecordBuilder's fast path can accept, per column (load_common.cpp).
+enum class FastKind : std::uint8_t { None, Text, RawId, Enum, Bool, Int, MoneyPoint, Date };
+
 class RecordBuilder {
  public:
   RecordBuilder(const DatasetSchema& schema, const ValueForms& forms, LoadedDataset& out,
@@ -332,6 +335,8 @@ class RecordBuilder {
 
   bool problem(std::string reason);
   bool fast_cell(Plan& plan, std::string_view text, std::int64_t& number) const;
+  template <FastKind kKind>
+  bool fast_cell_as(Plan& plan, std::string_view text, std::int64_t& number) const;
   struct Cell;
   bool validate_cell(Plan& plan, Cell& cell, std::size_t c);
   bool validate_typed(std::size_t c, std::string_view text);
