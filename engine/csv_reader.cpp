@@ -273,8 +273,9 @@ constexpr std::array<bool, 256> kEdgeBytes = [] {
 // the field ends come sixteen bytes at a time from separator_mask instead of byte by byte. Returns
 // false, having decided nothing, at a field that starts with a quote; scan_record reads that record.
 // Otherwise the result is scan_record's (trimmed blanks, a CR before the line end dropped).
-template <char kDelimiter>
-bool scan_plain_record(const char* pos, const char* end, Field* fields, std::size_t capacity, RecordScan& scan) {
+// Each field goes to `put(index, text)`, which keeps what it has room for.
+template <char kDelimiter, typename Put>
+bool scan_plain_record(const char* pos, const char* end, Put&& put, RecordScan& scan) {
   std::size_t count = 0;
   const char* field_start = pos;
   const auto take_field = [&](const char* stop) {
@@ -282,16 +283,14 @@ bool scan_plain_record(const char* pos, const char* end, Field* fields, std::siz
     // Most fields neither start nor end with a blank, a quote or a CR: nothing to trim or check.
     if (start == stop || (!kEdgeBytes[static_cast<unsigned char>(*start)] &&
                           !kEdgeBytes[static_cast<unsigned char>(stop[-1])])) {
-      if (count < capacity) fields[count] = Field{std::string_view(start, static_cast<std::size_t>(stop - start)), false};
-      ++count;
+      put(count++, std::string_view(start, static_cast<std::size_t>(stop - start)));
       return true;
     }
     while (start < stop && is_blank(*start)) ++start;
     if (start < stop && *start == '"') return false;
     if (stop > start && (stop == end || *stop == '\n') && stop[-1] == '\r') --stop;
     while (stop > start && is_blank(stop[-1])) --stop;
-    if (count < capacity) fields[count] = Field{std::string_view(start, static_cast<std::size_t>(stop - start)), false};
-    ++count;
+    put(count++, std::string_view(start, static_cast<std::size_t>(stop - start)));
     return true;
   };
   std::uint32_t unusual_seen = 0;
@@ -508,6 +507,17 @@ class RowReader {
       builder_.describe_column(c, layout.column_names[c], layout.column_values[c]);
     }
     fields_.assign(layout.header_names.size(), Field{});
+    // Where each field of a record goes in the batch: its column's cells (a field no column
+    // reads goes to a spare column's cells, never read).
+    batch_slot_of_field_.assign(fields_.size(), layout.field_of_column.size() * PlainBatch::kRows);
+    for (std::size_t c = 0; c < layout.field_of_column.size(); ++c) {
+      const std::int32_t field = layout.field_of_column[c];
+      if (field >= 0) {
+        batch_slot_of_field_[static_cast<std::size_t>(field)] = c * PlainBatch::kRows;
+      } else {
+        columns_not_in_file_.push_back(c);
+      }
+    }
   }
 
   // Reads every record that starts in [begin, stop); scanning a record may go up to `end`. When
@@ -531,15 +541,29 @@ class RowReader {
       __builtin_prefetch(pos + kPrefetchAhead);
       __builtin_prefetch(pos + kPrefetchAhead + 64);
       RecordScan scan;
-      if (!scan_plain_record<kDelimiter>(pos, end, fields_.data(), fields_.size(), scan)) {
-        scan = scan_record<kDelimiter>(pos, end, fields_.data(), fields_.size());
-      }
+      // A plain record is split straight into the batch's next row; it joins the batch only if
+      // it fits it (batchable), and is split again into fields_ otherwise.
+      std::string_view* const row_cells = batch_.texts.data() + batch_.rows;
+      const std::size_t* const slot_of_field = batch_slot_of_field_.data();
+      const std::size_t field_count = batch_slot_of_field_.size();
+      const bool plain = scan_plain_record<kDelimiter>(
+          pos, end,
+          [=](std::size_t field, std::string_view text) {
+            if (field < field_count) row_cells[slot_of_field[field]] = text;
+          },
+          scan);
+      if (!plain) scan = scan_record<kDelimiter>(pos, end, fields_.data(), fields_.size());
       if (scan.next == end && end != text_end &&
           (scan.problem == RecordProblem::UnterminatedQuote || end[-1] != '\n')) {
         result.conclusive = false;
         break;
       }
-      accept_record(record, scan);
+      if (plain && batchable(record, scan)) {
+        add_to_batch(std::string_view(record, static_cast<std::size_t>(scan.next - record)));
+      } else {
+        if (plain) scan_plain_record<kDelimiter>(pos, end, FieldsPut{fields_}, scan);
+        accept_record(record, scan);
+      }
       if (scan.problem == RecordProblem::UnterminatedQuote) {
         result.unterminated_quote_line = line_ + scan.problem_line_offset;
       }
@@ -553,16 +577,24 @@ class RowReader {
   }
 
  private:
+  // Puts a split field into fields_ (scan_plain_record's `put`).
+  struct FieldsPut {
+    std::vector<Field>& fields;
+    void operator()(std::size_t field, std::string_view text) const {
+      if (field < fields.size()) fields[field] = Field{text, false};
+    }
+  };
+
+  // A well-formed record of printable ASCII whose cells are views into the text (no collapsed
+  // quotes) joins the batch; anything else goes on its own (accept_record), after the batch.
+  bool batchable(const char* record, const RecordScan& scan) const {
+    return scan.problem == RecordProblem::None && scan.field_count == fields_.size() && scan.plain_ascii &&
+           !scan.any_doubled_quotes && static_cast<std::size_t>(scan.next - record) <= kMaxFieldBytes;
+  }
+
   void accept_record(const char* record, const RecordScan& scan) {
     const std::size_t expected = fields_.size();
     const std::string_view record_text(record, static_cast<std::size_t>(scan.next - record));
-    // A well-formed record of printable ASCII whose cells are views into the text (no collapsed
-    // quotes) joins the batch; anything else goes on its own, after the batch before it.
-    if (scan.problem == RecordProblem::None && scan.field_count == expected && scan.plain_ascii &&
-        !scan.any_doubled_quotes && record_text.size() <= kMaxFieldBytes) {
-      add_to_batch(record_text);
-      return;
-    }
     if (batch_.rows > 0) builder_.finish_batch(batch_);
     if (scan.problem == RecordProblem::UnterminatedQuote) {
       // The line is the chunk's own; ChunkedLoad::join says the file's.
@@ -614,13 +646,10 @@ class RowReader {
     builder_.finish(line_, record_text);
   }
 
+  // The record split into the batch's next row (its cells already there) joins the batch.
   void add_to_batch(std::string_view record_text) {
     const std::size_t row = batch_.rows++;
-    const std::vector<std::int32_t>& field_of_column = layout_.field_of_column;
-    for (std::size_t c = 0; c < field_of_column.size(); ++c) {
-      const std::int32_t field = field_of_column[c];
-      batch_.text(c, row) = field >= 0 ? fields_[static_cast<std::size_t>(field)].text : std::string_view();
-    }
+    for (const std::size_t column : columns_not_in_file_) batch_.text(column, row) = std::string_view();
     batch_.lines[row] = line_;
     batch_.records[row] = record_text;
     if (batch_.full()) builder_.finish_batch(batch_);
@@ -655,6 +684,8 @@ class RowReader {
   std::vector<Field> fields_;
   std::string unescaped_;
   PlainBatch batch_;  // records waiting to be finished together
+  std::vector<std::size_t> batch_slot_of_field_;  // per field: its column's first cell in batch_.texts
+  std::vector<std::size_t> columns_not_in_file_;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -268,7 +268,8 @@ std::uint64_t combine_key_hashes(const std::uint64_t* cell_hashes, std::size_t c
 // their own instead of switching on the column's type cell after cell: a load's hottest work.
 struct PlainBatch {
   static constexpr std::size_t kRows = 256;
-  explicit PlainBatch(std::size_t columns) : texts(columns * kRows) {}
+  // One spare column more: where a reader may put a field no column reads.
+  explicit PlainBatch(std::size_t columns) : texts((columns + 1) * kRows) {}
   bool full() const { return rows == kRows; }
   // Where record `row`'s cell of `column` goes (an empty text: a missing cell).
   std::string_view& text(std::size_t column, std::size_t row) { return texts[column * kRows + row]; }
