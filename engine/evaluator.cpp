@@ -309,6 +309,19 @@ class MemberSet {
   std::vector<std::uint8_t> flags_;
 };
 
+// Calls body(i, row) for each selected row i < n. Selections are always ascending, so when the
+// last is n - 1 rows after the first they are consecutive (no filter, no municipality) and the
+// row is counted instead of read: column reads are then sequential and the compiler vectorises.
+template <typename Body>
+inline void for_each_selected(const std::uint32_t* sel, std::size_t n, Body&& body) {
+  if (n > 0 && sel[n - 1] - sel[0] == n - 1) {
+    const std::uint32_t first = sel[0];
+    for (std::size_t i = 0; i < n; ++i) body(i, static_cast<std::uint32_t>(first + i));
+  } else {
+    for (std::size_t i = 0; i < n; ++i) body(i, sel[i]);
+  }
+}
+
 // Per-thread buffers for evaluating batches of rows, reused from range to range and rule to rule.
 struct BatchBuffers {
   // Makes room for a rule of `nodes` expression nodes.
@@ -417,10 +430,14 @@ class RangeRun {
   bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
   // Tags the rows rows[0..n) with their groups, adding new groups.
   void assign_groups(const std::uint32_t* rows, std::size_t n);
+  std::int64_t key_value(const GroupKey& key, std::uint32_t row) const;
   void key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const;
-  void pack_keys(std::size_t n, std::uint64_t* packed) const;
-  // The group of the i-th row of the batch by its unpacked key values, added when new.
-  std::uint32_t group_of_key_values(std::size_t i, const std::uint32_t* rows);
+  // The packed keys of the rows rows[0..n) (kUnpacked set where a value does not pack).
+  void pack_keys(const std::uint32_t* rows, std::size_t n, std::uint64_t* packed) const;
+  // The group of these key values (of `row`, for messages), added when new.
+  std::uint32_t group_of_key_values(const GroupKeyValues& key, std::uint32_t row);
+  // The group of `row` by its key values, added when new.
+  std::uint32_t group_of_row(std::uint32_t row);
   void report_date_outside_calendar(std::int64_t day, std::uint32_t row);
   template <typename Compare>
   static void compare_rows(const std::int64_t* a, const std::int64_t* b, std::int64_t* out, std::size_t n,
@@ -742,53 +759,89 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
   return false;
 }
 
-void RangeRun::key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const {
+// A group key's value for a date: its year, half year, quarter or month.
+std::int64_t period_key(GroupKeyKind kind, YearMonth date) {
+  switch (kind) {
+    case GroupKeyKind::Year: return date.year;
+    case GroupKeyKind::HalfYear: return date.year * 10 + (date.month <= 6 ? 1 : 2);
+    case GroupKeyKind::Quarter: return date.year * 10 + (date.month + 2) / 3;
+    case GroupKeyKind::Month: return date.year * 100 + date.month;
+    case GroupKeyKind::Column: break;
+  }
+  return 0;
+}
+
+// `value`'s field of a packed key (see KeyPacking): 0 for missing, kUnpacked outside the span.
+inline std::uint64_t packed_field(std::int64_t value, const KeyPacking& packing) {
+  const std::uint64_t offset = static_cast<std::uint64_t>(value) - static_cast<std::uint64_t>(packing.low);
+  return value == kNull64 ? 0 : offset < packing.span ? (offset + 1) << packing.shift : kUnpacked;
+}
+
+std::int64_t RangeRun::key_value(const GroupKey& key, std::uint32_t row) const {
   const ColumnData& column = rule_.data_.column(key.column);
   // A record id (unique, one row each) groups by the row that holds it.
-  if (column.text_storage == TextStorage::Raw) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = rows[i];
-    return;
-  }
+  if (column.text_storage == TextStorage::Raw) return row;
+  std::int64_t value = 0;
   if (column.type == ValueType::Money) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[rows[i]];
-    if (key.kind == GroupKeyKind::Column) return;
-  } else if (column.narrow) {
-    const std::uint8_t* bytes = column.bytes.data();
-    for (std::size_t i = 0; i < n; ++i) out[i] = bytes[rows[i]] == kNull8 ? kNull64 : bytes[rows[i]];
+    value = column.cents[row];
+    if (key.kind == GroupKeyKind::Column) return value;
   } else {
-    const std::int32_t* values = column.values.data();
-    for (std::size_t i = 0; i < n; ++i) out[i] = values[rows[i]] == kNull32 ? kNull64 : values[rows[i]];
+    const std::int32_t v = column.value(row);
+    value = v == kNull32 ? kNull64 : v;
   }
-  if (key.kind == GroupKeyKind::Column) return;
-  const MonthTable& months = MonthTable::get();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (out[i] == kNull64) continue;
-    const YearMonth date = months.of(static_cast<std::int32_t>(out[i]));
-    switch (key.kind) {
-      case GroupKeyKind::Year: out[i] = date.year; break;
-      case GroupKeyKind::HalfYear: out[i] = date.year * 10 + (date.month <= 6 ? 1 : 2); break;
-      case GroupKeyKind::Quarter: out[i] = date.year * 10 + (date.month + 2) / 3; break;
-      case GroupKeyKind::Month: out[i] = date.year * 100 + date.month; break;
-      case GroupKeyKind::Column: break;
-    }
-  }
+  if (key.kind == GroupKeyKind::Column || value == kNull64) return value;
+  return period_key(key.kind, MonthTable::get().of(static_cast<std::int32_t>(value)));
 }
 
-void RangeRun::pack_keys(std::size_t n, std::uint64_t* packed) const {
+void RangeRun::key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const {
+  for (std::size_t i = 0; i < n; ++i) out[i] = key_value(key, rows[i]);
+}
+
+void RangeRun::pack_keys(const std::uint32_t* rows, std::size_t n, std::uint64_t* packed) const {
+  // Each key ORs its field into the packed keys straight from its column: no 64-bit key values
+  // in between, and the common kinds (a code, a year of a date) each have a loop of their own.
   std::fill(packed, packed + n, 0);
+  const MonthTable& months = MonthTable::get();
   for (std::size_t k = 0; k < rule_.keys_.size(); ++k) {
+    const GroupKey& key = rule_.keys_[k];
     const KeyPacking& packing = rule_.packing_[k];
-    const std::int64_t* values = buffers_->keys[k].data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t offset = static_cast<std::uint64_t>(values[i]) - static_cast<std::uint64_t>(packing.low);
-      packed[i] |= values[i] == kNull64 ? 0 : offset < packing.span ? (offset + 1) << packing.shift : kUnpacked;
+    const ColumnData& column = rule_.data_.column(key.column);
+    if (column.text_storage == TextStorage::Raw) {
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) { packed[i] |= packed_field(row, packing); });
+    } else if (column.type == ValueType::Money) {
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        packed[i] |= packed_field(key_value(key, row), packing);
+      });
+    } else if (column.narrow) {
+      const std::uint8_t* bytes = column.bytes.data();
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        const std::uint8_t v = bytes[row];
+        const std::int64_t value = v == kNull8 ? kNull64 : v;
+        packed[i] |= packed_field(key.kind == GroupKeyKind::Column ? value : key_value(key, row), packing);
+      });
+    } else if (key.kind == GroupKeyKind::Column) {
+      const std::int32_t* values = column.values.data();
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        const std::int32_t v = values[row];
+        packed[i] |= packed_field(v == kNull32 ? kNull64 : v, packing);
+      });
+    } else if (key.kind == GroupKeyKind::Year) {
+      const std::int32_t* values = column.values.data();
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        const std::int32_t v = values[row];
+        packed[i] |= v == kNull32 ? 0 : packed_field(months.of(v).year, packing);
+      });
+    } else {
+      const std::int32_t* values = column.values.data();
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        const std::int32_t v = values[row];
+        packed[i] |= v == kNull32 ? 0 : packed_field(period_key(key.kind, months.of(v)), packing);
+      });
     }
   }
 }
 
-std::uint32_t RangeRun::group_of_key_values(std::size_t i, const std::uint32_t* rows) {
-  GroupKeyValues key;
-  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = buffers_->keys[k][i];
+std::uint32_t RangeRun::group_of_key_values(const GroupKeyValues& key, std::uint32_t row) {
   const std::size_t before = groups_.size();
   const std::uint32_t group = group_index_.find_or_add(key, groups_);
   // A limit against pathological input (docs/robustness.md): every group costs an accumulator
@@ -797,40 +850,46 @@ std::uint32_t RangeRun::group_of_key_values(std::size_t i, const std::uint32_t* 
   if (groups_.size() > before && groups_.size() > kMaxGroups && error_.empty()) {
     const Dataset& data = rule_.data_;
     error_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data.schema().name + " record '" +
-             std::string(data.record_id(rows[i])) + "', line " + std::to_string(data.source_line(rows[i])) +
+             std::string(data.record_id(row)) + "', line " + std::to_string(data.source_line(row)) +
              "); group by fewer or coarser keys";
   }
   return group;
 }
 
+std::uint32_t RangeRun::group_of_row(std::uint32_t row) {
+  GroupKeyValues key;
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = key_value(rule_.keys_[k], row);
+  return group_of_key_values(key, row);
+}
+
 void RangeRun::assign_groups(const std::uint32_t* rows, std::size_t n) {
-  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key_values(rule_.keys_[k], rows, n, buffers_->keys[k].data());
   std::uint32_t* tags = rule_.row_tags_.get();
   // Exports are usually sorted: the previous row's group is the likeliest.
   std::uint32_t last_group = kNoIndex;
   if (rule_.packs_keys_) {
     std::uint64_t* packed = buffers_->packed_keys.data();
-    pack_keys(n, packed);
+    pack_keys(rows, n, packed);
     std::uint64_t last_packed = kUnpacked;  // none
     for (std::size_t i = 0; i < n; ++i) {
       if ((packed[i] & kUnpacked) != 0) {
-        last_group = group_of_key_values(i, rows);
+        last_group = group_of_row(rows[i]);
         last_packed = kUnpacked;
       } else if (packed[i] != last_packed) {
         // The first time a packed key is seen, its group is found (or made) by its values.
-        last_group = packed_index_.find_or_add(packed[i], [&] { return group_of_key_values(i, rows); });
+        last_group = packed_index_.find_or_add(packed[i], [&] { return group_of_row(rows[i]); });
         last_packed = packed[i];
       }
       tags[rows[i]] = last_group << kStateBits | kNotMeasured;
     }
     return;
   }
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key_values(rule_.keys_[k], rows, n, buffers_->keys[k].data());
   GroupKeyValues last_key;
   for (std::size_t i = 0; i < n; ++i) {
     GroupKeyValues key;
     for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = buffers_->keys[k][i];
     if (last_group == kNoIndex || !(key == last_key)) {
-      last_group = group_of_key_values(i, rows);
+      last_group = group_of_key_values(key, rows[i]);
       last_key = key;
     }
     tags[rows[i]] = last_group << kStateBits | kNotMeasured;
