@@ -156,6 +156,15 @@ class MonthTable {
     const std::uint16_t packed = months_[index];
     return {kFirstYear + (packed >> 4), packed & 15u};
   }
+  // Whether `day` is in the table (kNull64 is not): one comparison.
+  bool covers(std::int64_t day) const {
+    return static_cast<std::uint64_t>(day) - static_cast<std::uint64_t>(std::int64_t{kFirst}) < months_.size();
+  }
+  // of() for a day the table covers.
+  YearMonth in_table(std::int64_t day) const {
+    const std::uint16_t packed = months_[static_cast<std::size_t>(day - kFirst)];
+    return {kFirstYear + (packed >> 4), packed & 15u};
+  }
 
  private:
   MonthTable() : months_(static_cast<std::size_t>(kEnd - kFirst)) {
@@ -428,6 +437,9 @@ class RangeRun {
  private:
   // Evaluates `node` for the rows sel[0..n); results in buffers_->values[node][0..n). False on an error.
   bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
+  // Year, HalfOfYear, QuarterOfYear, MonthOfYear: `period` of each row's date.
+  template <typename Period>
+  bool eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out, Period period);
   // Tags the rows rows[0..n) with their groups, adding new groups.
   void assign_groups(const std::uint32_t* rows, std::size_t n);
   std::int64_t key_value(const GroupKey& key, std::uint32_t row) const;
@@ -443,7 +455,7 @@ class RangeRun {
   static void compare_rows(const std::int64_t* a, const std::int64_t* b, std::int64_t* out, std::size_t n,
                            Compare compare) {
     // A comparison with a missing value is false.
-    for (std::size_t i = 0; i < n; ++i) out[i] = a[i] != kNull64 && b[i] != kNull64 && compare(a[i], b[i]);
+    for (std::size_t i = 0; i < n; ++i) out[i] = (a[i] != kNull64) & (b[i] != kNull64) & compare(a[i], b[i]);
   }
 
   const RuleRun& rule_;
@@ -558,6 +570,51 @@ void RangeRun::report_date_outside_calendar(std::int64_t day, std::uint32_t row)
            std::to_string(data.source_line(row)) + ")";
 }
 
+template <typename Period>
+bool RangeRun::eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out,
+                           Period period) {
+  const MonthTable& months = MonthTable::get();
+  // Date arithmetic in a rule (contract_date + 3000000) can leave the calendar; cutting the
+  // value to 32 bits gave a wrong year silently (robustness): an error instead. Only a day
+  // outside the table's years (or missing) takes the slow way round.
+  auto convert = [&](std::int64_t day, std::size_t i, std::uint32_t row) {
+    if (months.covers(day)) [[likely]] {
+      out[i] = period(months.in_table(day));
+      return true;
+    }
+    if (day == kNull64) {
+      out[i] = kNull64;
+      return true;
+    }
+    constexpr std::int64_t kFirstDay = days_from_civil(1, 1, 1);
+    constexpr std::int64_t kLastDay = days_from_civil(9999, 12, 31);
+    if (day < kFirstDay || day > kLastDay) {
+      report_date_outside_calendar(day, row);
+      return false;
+    }
+    out[i] = period(months.of(static_cast<std::int32_t>(day)));
+    return true;
+  };
+  const ExprNode& arg = rule_.rule_.pool.nodes[node.args[0]];
+  const ColumnData* column = arg.op == NodeOp::Column ? &rule_.data_.column(arg.column) : nullptr;
+  if (column != nullptr && column->type != ValueType::Money && !column->narrow) {
+    // year(contract_date): straight from the column, without its 64-bit copy.
+    const std::int32_t* values = column->values.data();
+    bool ok = true;
+    for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
+      const std::int32_t v = values[row];
+      ok = ok && convert(v == kNull32 ? kNull64 : v, i, row);
+    });
+    return ok;
+  }
+  if (!eval(node.args[0], sel, n)) return false;
+  const std::int64_t* in = buffers_->values[node.args[0]].data();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!convert(in[i], i, sel[i])) return false;
+  }
+  return true;
+}
+
 bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n) {
   const ExprNode& node = rule_.rule_.pool.nodes[index];
   const Dataset& data = rule_.data_;
@@ -572,19 +629,20 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
     case NodeOp::Column: {
       const ColumnData& column = data.column(node.column);
       if (column.type == ValueType::Money) {
-        for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]];
+        const std::int64_t* cents = column.cents.data();
+        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) { out[i] = cents[row]; });
       } else if (column.narrow) {
         const std::uint8_t* bytes = column.bytes.data();
-        for (std::size_t i = 0; i < n; ++i) {
-          const std::uint8_t v = bytes[sel[i]];
+        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
+          const std::uint8_t v = bytes[row];
           out[i] = v == kNull8 ? kNull64 : v;
-        }
+        });
       } else {
         const std::int32_t* values = column.values.data();
-        for (std::size_t i = 0; i < n; ++i) {
-          const std::int32_t v = values[sel[i]];
+        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
+          const std::int32_t v = values[row];
           out[i] = v == kNull32 ? kNull64 : v;
-        }
+        });
       }
       return true;
     }
@@ -599,36 +657,13 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
       }
       return true;
     }
-    case NodeOp::Year:
+    case NodeOp::Year: return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.year; });
     case NodeOp::HalfOfYear:
+      return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.month <= 6 ? 1 : 2; });
     case NodeOp::QuarterOfYear:
-    case NodeOp::MonthOfYear: {
-      if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* in = buffers_->values[node.args[0]].data();
-      const MonthTable& months = MonthTable::get();
-      for (std::size_t i = 0; i < n; ++i) {
-        if (in[i] == kNull64) {
-          out[i] = kNull64;
-          continue;
-        }
-        // Date arithmetic in a rule (contract_date + 3000000) can leave the calendar; cutting the
-        // value to 32 bits gave a wrong year silently (robustness): an error instead.
-        constexpr std::int64_t kFirstDay = days_from_civil(1, 1, 1);
-        constexpr std::int64_t kLastDay = days_from_civil(9999, 12, 31);
-        if (in[i] < kFirstDay || in[i] > kLastDay) {
-          report_date_outside_calendar(in[i], sel[i]);
-          return false;
-        }
-        const YearMonth date = months.of(static_cast<std::int32_t>(in[i]));
-        switch (node.op) {
-          case NodeOp::Year: out[i] = date.year; break;
-          case NodeOp::HalfOfYear: out[i] = date.month <= 6 ? 1 : 2; break;
-          case NodeOp::QuarterOfYear: out[i] = (date.month + 2) / 3; break;
-          default: out[i] = date.month; break;
-        }
-      }
-      return true;
-    }
+      return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return (date.month + 2) / 3; });
+    case NodeOp::MonthOfYear:
+      return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.month; });
     case NodeOp::Lookup: {
       std::array<const std::int64_t*, 8> args{};
       for (std::size_t k = 0; k < node.args.size(); ++k) {
@@ -737,21 +772,21 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
       const std::int64_t* a = buffers_->values[node.args[0]].data();
       const std::int64_t undecided = node.op == NodeOp::And ? 1 : 0;
       std::uint32_t* sub = buffers_->selections[index].data();
+      // Both loops without a branch: which rows are undecided is not predictable.
       std::size_t m = 0;
       for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t left = a[i] == 1 ? 1 : 0;
-        if (left == undecided) sub[m++] = sel[i];
+        sub[m] = sel[i];
+        m += (a[i] == 1) == (undecided == 1);
       }
       if (m > 0 && !eval(node.args[1], sub, m)) return false;
+      // b[j] is read for every row but used only for the undecided ones; j < n <= kBatch.
       const std::int64_t* b = buffers_->values[node.args[1]].data();
       std::size_t j = 0;
       for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t left = a[i] == 1 ? 1 : 0;
-        if (left == undecided) {
-          out[i] = b[j++] == 1 ? 1 : 0;
-        } else {
-          out[i] = left;
-        }
+        const bool left = a[i] == 1;
+        const bool open = left == (undecided == 1);
+        out[i] = open ? b[j] == 1 : left;
+        j += open;
       }
       return true;
     }
@@ -933,8 +968,9 @@ void RangeRun::run(BatchBuffers& buffers) {
       if (!eval(rule.filter, in_scope, n)) break;
       const std::int64_t* keep = buffers_->values[rule.filter].data();
       f = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (keep[i] == 1) filtered[f++] = in_scope[i];
+      for (std::size_t i = 0; i < n; ++i) {  // without a branch: the filter's outcome is not predictable
+        filtered[f] = in_scope[i];
+        f += keep[i] == 1;
       }
       sel = filtered;
     }
@@ -945,8 +981,11 @@ void RangeRun::run(BatchBuffers& buffers) {
       const std::int64_t* is_exempt = buffers_->values[rule.exempt].data();
       m = 0;
       for (std::size_t i = 0; i < f; ++i) {
-        if (is_exempt[i] == 1) exempted[x++] = sel[i];
-        else measured[m++] = sel[i];
+        const bool exempt = is_exempt[i] == 1;
+        exempted[x] = sel[i];
+        measured[m] = sel[i];
+        x += exempt;
+        m += !exempt;
       }
       sel = measured;
       if (x > 0 && predicate) {
