@@ -95,6 +95,16 @@ class DenseTable {
   }
   const ParamTable& table() const { return *table_; }
 
+  // The grid, for a look-up loop that keeps it in registers (see RangeRun::lookup_dense).
+  struct Axis {
+    std::int64_t low, high;
+    std::size_t extent;
+  };
+  bool dense() const { return dense_; }
+  std::size_t dimensions() const { return extent_.size(); }
+  Axis axis(std::size_t d) const { return Axis{low_[d], high_[d], extent_[d]}; }
+  const std::int64_t* cell_values() const { return cell_value_.data(); }
+
  private:
   bool cell_of(const std::int64_t* keys, std::size_t& cell) const {
     for (std::size_t d = 0; d < extent_.size(); ++d) {
@@ -437,6 +447,14 @@ class RangeRun {
  private:
   // Evaluates `node` for the rows sel[0..n); results in buffers_->values[node][0..n). False on an error.
   bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
+  // A table's value for keys (none missing) that value_or_null did not find: from find(), or
+  // false with the error that names table, keys and record.
+  bool lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys, std::uint32_t row,
+                     std::int64_t& out);
+  // Lookup in a dense table of Dims keys, args[d][0..n) its keys.
+  template <std::size_t Dims>
+  bool lookup_dense(const ExprNode& node, const DenseTable& table, const std::int64_t* const* args,
+                    const std::uint32_t* sel, std::size_t n, std::int64_t* out);
   // Year, HalfOfYear, QuarterOfYear, MonthOfYear: `period` of each row's date.
   template <typename Period>
   bool eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out, Period period);
@@ -570,6 +588,65 @@ void RangeRun::report_date_outside_calendar(std::int64_t day, std::uint32_t row)
            std::to_string(data.source_line(row)) + ")";
 }
 
+bool RangeRun::lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys,
+                             std::uint32_t row, std::int64_t& out) {
+  const std::int32_t entry = table.find(keys);
+  if (entry >= 0 && table.table().entries[static_cast<std::size_t>(entry)].value) {
+    out = *table.table().entries[static_cast<std::size_t>(entry)].value;
+    return true;
+  }
+  // A figure the table lacks: a clear error naming table, key and record, never a fallback.
+  const Dataset& data = rule_.data_;
+  const ParamTable& t = table.table();
+  std::string key_text;
+  for (std::size_t k = 0; k < node.args.size(); ++k) {
+    if (k > 0) key_text += ", ";
+    key_text += t.key_names[k] + " " + std::to_string(keys[k]);
+  }
+  const std::string where = t.file != nullptr ? t.file->path() + ":" + std::to_string(t.file->line_of(
+                                                                           entry >= 0 ? t.entries[static_cast<std::size_t>(entry)].offset : t.offset))
+                                              : "";
+  error_ = "parameter table '" + t.name + "' " +
+           (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
+                       : "has no value for " + key_text + " (" + where + ")") +
+           "; needed for " + data.schema().name + " record '" + std::string(data.record_id(row)) + "' (line " +
+           std::to_string(data.source_line(row)) + ")";
+  return false;
+}
+
+template <std::size_t Dims>
+bool RangeRun::lookup_dense(const ExprNode& node, const DenseTable& table, const std::int64_t* const* args,
+                            const std::uint32_t* sel, std::size_t n, std::int64_t* out) {
+  // The grid in locals: the compiler cannot keep it in registers across the stores to out[]
+  // when it is read from the table's vectors.
+  std::array<DenseTable::Axis, Dims> axes;
+  for (std::size_t d = 0; d < Dims; ++d) axes[d] = table.axis(d);
+  const std::int64_t* cells = table.cell_values();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::array<std::int64_t, Dims> keys;
+    bool missing_key = false, below = false;
+    std::size_t cell = 0;
+    for (std::size_t d = 0; d < Dims; ++d) {
+      const std::int64_t key = args[d][i];
+      keys[d] = key;
+      missing_key |= key == kNull64;
+      below |= key < axes[d].low;
+      // Unsigned: a key below the grid (or missing) gives a cell that is never read.
+      const std::size_t index = key > axes[d].high ? axes[d].extent - 1
+                                                   : static_cast<std::size_t>(static_cast<std::uint64_t>(key) -
+                                                                              static_cast<std::uint64_t>(axes[d].low));
+      cell = cell * axes[d].extent + index;
+    }
+    if (missing_key) {
+      out[i] = kNull64;
+      continue;
+    }
+    out[i] = below ? kNull64 : cells[cell];
+    if (out[i] == kNull64 && !lookup_absent(node, table, keys.data(), sel[i], out[i])) return false;
+  }
+  return true;
+}
+
 template <typename Period>
 bool RangeRun::eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out,
                            Period period) {
@@ -671,6 +748,10 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
         args[k] = buffers_->values[node.args[k]].data();
       }
       const DenseTable& table = rule_.tables_[node.table];
+      if (table.dense() && table.dimensions() == node.args.size()) {
+        if (node.args.size() == 1) return lookup_dense<1>(node, table, args.data(), sel, n, out);
+        if (node.args.size() == 2) return lookup_dense<2>(node, table, args.data(), sel, n, out);
+      }
       std::array<std::int64_t, 8> keys{};
       for (std::size_t i = 0; i < n; ++i) {
         bool missing_key = false;
@@ -683,28 +764,7 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
           continue;
         }
         out[i] = table.value_or_null(keys.data());
-        if (out[i] != kNull64) continue;
-        const std::int32_t entry = table.find(keys.data());
-        if (entry >= 0 && table.table().entries[static_cast<std::size_t>(entry)].value) {
-          out[i] = *table.table().entries[static_cast<std::size_t>(entry)].value;
-          continue;
-        }
-        // A figure the table lacks: a clear error naming table, key and record, never a fallback.
-        const ParamTable& t = table.table();
-        std::string key_text;
-        for (std::size_t k = 0; k < node.args.size(); ++k) {
-          if (k > 0) key_text += ", ";
-          key_text += t.key_names[k] + " " + std::to_string(keys[k]);
-        }
-        const std::string where = t.file != nullptr ? t.file->path() + ":" + std::to_string(t.file->line_of(
-                                                                                 entry >= 0 ? t.entries[static_cast<std::size_t>(entry)].offset : t.offset))
-                                                    : "";
-        error_ = "parameter table '" + t.name + "' " +
-                 (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
-                             : "has no value for " + key_text + " (" + where + ")") +
-                 "; needed for " + data.schema().name + " record '" + std::string(data.record_id(sel[i])) +
-                 "' (line " + std::to_string(data.source_line(sel[i])) + ")";
-        return false;
+        if (out[i] == kNull64 && !lookup_absent(node, table, keys.data(), sel[i], out[i])) return false;
       }
       return true;
     }
