@@ -95,6 +95,16 @@ class DenseTable {
   }
   const ParamTable& table() const { return *table_; }
 
+  // The grid, for a look-up loop that keeps it in registers (see RangeRun::lookup_dense).
+  struct Axis {
+    std::int64_t low, high;
+    std::size_t extent;
+  };
+  bool dense() const { return dense_; }
+  std::size_t dimensions() const { return extent_.size(); }
+  Axis axis(std::size_t d) const { return Axis{low_[d], high_[d], extent_[d]}; }
+  const std::int64_t* cell_values() const { return cell_value_.data(); }
+
  private:
   bool cell_of(const std::int64_t* keys, std::size_t& cell) const {
     for (std::size_t d = 0; d < extent_.size(); ++d) {
@@ -154,6 +164,15 @@ class MonthTable {
       return {date.year, date.month};
     }
     const std::uint16_t packed = months_[index];
+    return {kFirstYear + (packed >> 4), packed & 15u};
+  }
+  // Whether `day` is in the table (kNull64 is not): one comparison.
+  bool covers(std::int64_t day) const {
+    return static_cast<std::uint64_t>(day) - static_cast<std::uint64_t>(std::int64_t{kFirst}) < months_.size();
+  }
+  // of() for a day the table covers.
+  YearMonth in_table(std::int64_t day) const {
+    const std::uint16_t packed = months_[static_cast<std::size_t>(day - kFirst)];
     return {kFirstYear + (packed >> 4), packed & 15u};
   }
 
@@ -309,6 +328,19 @@ class MemberSet {
   std::vector<std::uint8_t> flags_;
 };
 
+// Calls body(i, row) for each selected row i < n. Selections are always ascending, so when the
+// last is n - 1 rows after the first they are consecutive (no filter, no municipality) and the
+// row is counted instead of read: column reads are then sequential and the compiler vectorises.
+template <typename Body>
+inline void for_each_selected(const std::uint32_t* sel, std::size_t n, Body&& body) {
+  if (n > 0 && sel[n - 1] - sel[0] == n - 1) {
+    const std::uint32_t first = sel[0];
+    for (std::size_t i = 0; i < n; ++i) body(i, static_cast<std::uint32_t>(first + i));
+  } else {
+    for (std::size_t i = 0; i < n; ++i) body(i, sel[i]);
+  }
+}
+
 // Per-thread buffers for evaluating batches of rows, reused from range to range and rule to rule.
 struct BatchBuffers {
   // Makes room for a rule of `nodes` expression nodes.
@@ -415,18 +447,34 @@ class RangeRun {
  private:
   // Evaluates `node` for the rows sel[0..n); results in buffers_->values[node][0..n). False on an error.
   bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
-  // Tags the rows rows[0..n) with their groups, adding new groups.
-  void assign_groups(const std::uint32_t* rows, std::size_t n);
+  // A table's value for keys (none missing) that value_or_null did not find: from find(), or
+  // false with the error that names table, keys and record.
+  bool lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys, std::uint32_t row,
+                     std::int64_t& out);
+  // Lookup in a dense table of Dims keys, args[d][0..n) its keys.
+  template <std::size_t Dims>
+  bool lookup_dense(const ExprNode& node, const DenseTable& table, const std::int64_t* const* args,
+                    const std::uint32_t* sel, std::size_t n, std::int64_t* out);
+  // Year, HalfOfYear, QuarterOfYear, MonthOfYear: `period` of each row's date.
+  template <typename Period>
+  bool eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out, Period period);
+  // Tags the rows rows[0..n) with their groups, adding new groups. Returns how often the group
+  // was looked up: at least the number of runs of rows of one group.
+  std::size_t assign_groups(const std::uint32_t* rows, std::size_t n);
+  std::int64_t key_value(const GroupKey& key, std::uint32_t row) const;
   void key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const;
-  void pack_keys(std::size_t n, std::uint64_t* packed) const;
-  // The group of the i-th row of the batch by its unpacked key values, added when new.
-  std::uint32_t group_of_key_values(std::size_t i, const std::uint32_t* rows);
+  // The packed keys of the rows rows[0..n) (kUnpacked set where a value does not pack).
+  void pack_keys(const std::uint32_t* rows, std::size_t n, std::uint64_t* packed) const;
+  // The group of these key values (of `row`, for messages), added when new.
+  std::uint32_t group_of_key_values(const GroupKeyValues& key, std::uint32_t row);
+  // The group of `row` by its key values, added when new.
+  std::uint32_t group_of_row(std::uint32_t row);
   void report_date_outside_calendar(std::int64_t day, std::uint32_t row);
   template <typename Compare>
   static void compare_rows(const std::int64_t* a, const std::int64_t* b, std::int64_t* out, std::size_t n,
                            Compare compare) {
     // A comparison with a missing value is false.
-    for (std::size_t i = 0; i < n; ++i) out[i] = a[i] != kNull64 && b[i] != kNull64 && compare(a[i], b[i]);
+    for (std::size_t i = 0; i < n; ++i) out[i] = (a[i] != kNull64) & (b[i] != kNull64) & compare(a[i], b[i]);
   }
 
   const RuleRun& rule_;
@@ -541,6 +589,110 @@ void RangeRun::report_date_outside_calendar(std::int64_t day, std::uint32_t row)
            std::to_string(data.source_line(row)) + ")";
 }
 
+bool RangeRun::lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys,
+                             std::uint32_t row, std::int64_t& out) {
+  const std::int32_t entry = table.find(keys);
+  if (entry >= 0 && table.table().entries[static_cast<std::size_t>(entry)].value) {
+    out = *table.table().entries[static_cast<std::size_t>(entry)].value;
+    return true;
+  }
+  // A figure the table lacks: a clear error naming table, key and record, never a fallback.
+  const Dataset& data = rule_.data_;
+  const ParamTable& t = table.table();
+  std::string key_text;
+  for (std::size_t k = 0; k < node.args.size(); ++k) {
+    if (k > 0) key_text += ", ";
+    key_text += t.key_names[k] + " " + std::to_string(keys[k]);
+  }
+  const std::string where = t.file != nullptr ? t.file->path() + ":" + std::to_string(t.file->line_of(
+                                                                           entry >= 0 ? t.entries[static_cast<std::size_t>(entry)].offset : t.offset))
+                                              : "";
+  error_ = "parameter table '" + t.name + "' " +
+           (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
+                       : "has no value for " + key_text + " (" + where + ")") +
+           "; needed for " + data.schema().name + " record '" + std::string(data.record_id(row)) + "' (line " +
+           std::to_string(data.source_line(row)) + ")";
+  return false;
+}
+
+template <std::size_t Dims>
+bool RangeRun::lookup_dense(const ExprNode& node, const DenseTable& table, const std::int64_t* const* args,
+                            const std::uint32_t* sel, std::size_t n, std::int64_t* out) {
+  // The grid in locals: the compiler cannot keep it in registers across the stores to out[]
+  // when it is read from the table's vectors.
+  std::array<DenseTable::Axis, Dims> axes;
+  for (std::size_t d = 0; d < Dims; ++d) axes[d] = table.axis(d);
+  const std::int64_t* cells = table.cell_values();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::array<std::int64_t, Dims> keys;
+    bool missing_key = false, below = false;
+    std::size_t cell = 0;
+    for (std::size_t d = 0; d < Dims; ++d) {
+      const std::int64_t key = args[d][i];
+      keys[d] = key;
+      missing_key |= key == kNull64;
+      below |= key < axes[d].low;
+      // Unsigned: a key below the grid (or missing) gives a cell that is never read.
+      const std::size_t index = key > axes[d].high ? axes[d].extent - 1
+                                                   : static_cast<std::size_t>(static_cast<std::uint64_t>(key) -
+                                                                              static_cast<std::uint64_t>(axes[d].low));
+      cell = cell * axes[d].extent + index;
+    }
+    if (missing_key) {
+      out[i] = kNull64;
+      continue;
+    }
+    out[i] = below ? kNull64 : cells[cell];
+    if (out[i] == kNull64 && !lookup_absent(node, table, keys.data(), sel[i], out[i])) return false;
+  }
+  return true;
+}
+
+template <typename Period>
+bool RangeRun::eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out,
+                           Period period) {
+  const MonthTable& months = MonthTable::get();
+  // Date arithmetic in a rule (contract_date + 3000000) can leave the calendar; cutting the
+  // value to 32 bits gave a wrong year silently (robustness): an error instead. Only a day
+  // outside the table's years (or missing) takes the slow way round.
+  auto convert = [&](std::int64_t day, std::size_t i, std::uint32_t row) {
+    if (months.covers(day)) [[likely]] {
+      out[i] = period(months.in_table(day));
+      return true;
+    }
+    if (day == kNull64) {
+      out[i] = kNull64;
+      return true;
+    }
+    constexpr std::int64_t kFirstDay = days_from_civil(1, 1, 1);
+    constexpr std::int64_t kLastDay = days_from_civil(9999, 12, 31);
+    if (day < kFirstDay || day > kLastDay) {
+      report_date_outside_calendar(day, row);
+      return false;
+    }
+    out[i] = period(months.of(static_cast<std::int32_t>(day)));
+    return true;
+  };
+  const ExprNode& arg = rule_.rule_.pool.nodes[node.args[0]];
+  const ColumnData* column = arg.op == NodeOp::Column ? &rule_.data_.column(arg.column) : nullptr;
+  if (column != nullptr && column->type != ValueType::Money && !column->narrow) {
+    // year(contract_date): straight from the column, without its 64-bit copy.
+    const std::int32_t* values = column->values.data();
+    bool ok = true;
+    for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
+      const std::int32_t v = values[row];
+      ok = ok && convert(v == kNull32 ? kNull64 : v, i, row);
+    });
+    return ok;
+  }
+  if (!eval(node.args[0], sel, n)) return false;
+  const std::int64_t* in = buffers_->values[node.args[0]].data();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!convert(in[i], i, sel[i])) return false;
+  }
+  return true;
+}
+
 bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n) {
   const ExprNode& node = rule_.rule_.pool.nodes[index];
   const Dataset& data = rule_.data_;
@@ -555,19 +707,20 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
     case NodeOp::Column: {
       const ColumnData& column = data.column(node.column);
       if (column.type == ValueType::Money) {
-        for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]];
+        const std::int64_t* cents = column.cents.data();
+        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) { out[i] = cents[row]; });
       } else if (column.narrow) {
         const std::uint8_t* bytes = column.bytes.data();
-        for (std::size_t i = 0; i < n; ++i) {
-          const std::uint8_t v = bytes[sel[i]];
+        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
+          const std::uint8_t v = bytes[row];
           out[i] = v == kNull8 ? kNull64 : v;
-        }
+        });
       } else {
         const std::int32_t* values = column.values.data();
-        for (std::size_t i = 0; i < n; ++i) {
-          const std::int32_t v = values[sel[i]];
+        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
+          const std::int32_t v = values[row];
           out[i] = v == kNull32 ? kNull64 : v;
-        }
+        });
       }
       return true;
     }
@@ -582,36 +735,13 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
       }
       return true;
     }
-    case NodeOp::Year:
+    case NodeOp::Year: return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.year; });
     case NodeOp::HalfOfYear:
+      return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.month <= 6 ? 1 : 2; });
     case NodeOp::QuarterOfYear:
-    case NodeOp::MonthOfYear: {
-      if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* in = buffers_->values[node.args[0]].data();
-      const MonthTable& months = MonthTable::get();
-      for (std::size_t i = 0; i < n; ++i) {
-        if (in[i] == kNull64) {
-          out[i] = kNull64;
-          continue;
-        }
-        // Date arithmetic in a rule (contract_date + 3000000) can leave the calendar; cutting the
-        // value to 32 bits gave a wrong year silently (robustness): an error instead.
-        constexpr std::int64_t kFirstDay = days_from_civil(1, 1, 1);
-        constexpr std::int64_t kLastDay = days_from_civil(9999, 12, 31);
-        if (in[i] < kFirstDay || in[i] > kLastDay) {
-          report_date_outside_calendar(in[i], sel[i]);
-          return false;
-        }
-        const YearMonth date = months.of(static_cast<std::int32_t>(in[i]));
-        switch (node.op) {
-          case NodeOp::Year: out[i] = date.year; break;
-          case NodeOp::HalfOfYear: out[i] = date.month <= 6 ? 1 : 2; break;
-          case NodeOp::QuarterOfYear: out[i] = (date.month + 2) / 3; break;
-          default: out[i] = date.month; break;
-        }
-      }
-      return true;
-    }
+      return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return (date.month + 2) / 3; });
+    case NodeOp::MonthOfYear:
+      return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.month; });
     case NodeOp::Lookup: {
       std::array<const std::int64_t*, 8> args{};
       for (std::size_t k = 0; k < node.args.size(); ++k) {
@@ -619,6 +749,10 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
         args[k] = buffers_->values[node.args[k]].data();
       }
       const DenseTable& table = rule_.tables_[node.table];
+      if (table.dense() && table.dimensions() == node.args.size()) {
+        if (node.args.size() == 1) return lookup_dense<1>(node, table, args.data(), sel, n, out);
+        if (node.args.size() == 2) return lookup_dense<2>(node, table, args.data(), sel, n, out);
+      }
       std::array<std::int64_t, 8> keys{};
       for (std::size_t i = 0; i < n; ++i) {
         bool missing_key = false;
@@ -631,28 +765,7 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
           continue;
         }
         out[i] = table.value_or_null(keys.data());
-        if (out[i] != kNull64) continue;
-        const std::int32_t entry = table.find(keys.data());
-        if (entry >= 0 && table.table().entries[static_cast<std::size_t>(entry)].value) {
-          out[i] = *table.table().entries[static_cast<std::size_t>(entry)].value;
-          continue;
-        }
-        // A figure the table lacks: a clear error naming table, key and record, never a fallback.
-        const ParamTable& t = table.table();
-        std::string key_text;
-        for (std::size_t k = 0; k < node.args.size(); ++k) {
-          if (k > 0) key_text += ", ";
-          key_text += t.key_names[k] + " " + std::to_string(keys[k]);
-        }
-        const std::string where = t.file != nullptr ? t.file->path() + ":" + std::to_string(t.file->line_of(
-                                                                                 entry >= 0 ? t.entries[static_cast<std::size_t>(entry)].offset : t.offset))
-                                                    : "";
-        error_ = "parameter table '" + t.name + "' " +
-                 (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
-                             : "has no value for " + key_text + " (" + where + ")") +
-                 "; needed for " + data.schema().name + " record '" + std::string(data.record_id(sel[i])) +
-                 "' (line " + std::to_string(data.source_line(sel[i])) + ")";
-        return false;
+        if (out[i] == kNull64 && !lookup_absent(node, table, keys.data(), sel[i], out[i])) return false;
       }
       return true;
     }
@@ -720,21 +833,21 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
       const std::int64_t* a = buffers_->values[node.args[0]].data();
       const std::int64_t undecided = node.op == NodeOp::And ? 1 : 0;
       std::uint32_t* sub = buffers_->selections[index].data();
+      // Both loops without a branch: which rows are undecided is not predictable.
       std::size_t m = 0;
       for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t left = a[i] == 1 ? 1 : 0;
-        if (left == undecided) sub[m++] = sel[i];
+        sub[m] = sel[i];
+        m += (a[i] == 1) == (undecided == 1);
       }
       if (m > 0 && !eval(node.args[1], sub, m)) return false;
+      // b[j] is read for every row but used only for the undecided ones; j < n <= kBatch.
       const std::int64_t* b = buffers_->values[node.args[1]].data();
       std::size_t j = 0;
       for (std::size_t i = 0; i < n; ++i) {
-        const std::int64_t left = a[i] == 1 ? 1 : 0;
-        if (left == undecided) {
-          out[i] = b[j++] == 1 ? 1 : 0;
-        } else {
-          out[i] = left;
-        }
+        const bool left = a[i] == 1;
+        const bool open = left == (undecided == 1);
+        out[i] = open ? b[j] == 1 : left;
+        j += open;
       }
       return true;
     }
@@ -742,53 +855,89 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
   return false;
 }
 
-void RangeRun::key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const {
+// A group key's value for a date: its year, half year, quarter or month.
+std::int64_t period_key(GroupKeyKind kind, YearMonth date) {
+  switch (kind) {
+    case GroupKeyKind::Year: return date.year;
+    case GroupKeyKind::HalfYear: return date.year * 10 + (date.month <= 6 ? 1 : 2);
+    case GroupKeyKind::Quarter: return date.year * 10 + (date.month + 2) / 3;
+    case GroupKeyKind::Month: return date.year * 100 + date.month;
+    case GroupKeyKind::Column: break;
+  }
+  return 0;
+}
+
+// `value`'s field of a packed key (see KeyPacking): 0 for missing, kUnpacked outside the span.
+inline std::uint64_t packed_field(std::int64_t value, const KeyPacking& packing) {
+  const std::uint64_t offset = static_cast<std::uint64_t>(value) - static_cast<std::uint64_t>(packing.low);
+  return value == kNull64 ? 0 : offset < packing.span ? (offset + 1) << packing.shift : kUnpacked;
+}
+
+std::int64_t RangeRun::key_value(const GroupKey& key, std::uint32_t row) const {
   const ColumnData& column = rule_.data_.column(key.column);
   // A record id (unique, one row each) groups by the row that holds it.
-  if (column.text_storage == TextStorage::Raw) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = rows[i];
-    return;
-  }
+  if (column.text_storage == TextStorage::Raw) return row;
+  std::int64_t value = 0;
   if (column.type == ValueType::Money) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[rows[i]];
-    if (key.kind == GroupKeyKind::Column) return;
-  } else if (column.narrow) {
-    const std::uint8_t* bytes = column.bytes.data();
-    for (std::size_t i = 0; i < n; ++i) out[i] = bytes[rows[i]] == kNull8 ? kNull64 : bytes[rows[i]];
+    value = column.cents[row];
+    if (key.kind == GroupKeyKind::Column) return value;
   } else {
-    const std::int32_t* values = column.values.data();
-    for (std::size_t i = 0; i < n; ++i) out[i] = values[rows[i]] == kNull32 ? kNull64 : values[rows[i]];
+    const std::int32_t v = column.value(row);
+    value = v == kNull32 ? kNull64 : v;
   }
-  if (key.kind == GroupKeyKind::Column) return;
-  const MonthTable& months = MonthTable::get();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (out[i] == kNull64) continue;
-    const YearMonth date = months.of(static_cast<std::int32_t>(out[i]));
-    switch (key.kind) {
-      case GroupKeyKind::Year: out[i] = date.year; break;
-      case GroupKeyKind::HalfYear: out[i] = date.year * 10 + (date.month <= 6 ? 1 : 2); break;
-      case GroupKeyKind::Quarter: out[i] = date.year * 10 + (date.month + 2) / 3; break;
-      case GroupKeyKind::Month: out[i] = date.year * 100 + date.month; break;
-      case GroupKeyKind::Column: break;
-    }
-  }
+  if (key.kind == GroupKeyKind::Column || value == kNull64) return value;
+  return period_key(key.kind, MonthTable::get().of(static_cast<std::int32_t>(value)));
 }
 
-void RangeRun::pack_keys(std::size_t n, std::uint64_t* packed) const {
+void RangeRun::key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const {
+  for (std::size_t i = 0; i < n; ++i) out[i] = key_value(key, rows[i]);
+}
+
+void RangeRun::pack_keys(const std::uint32_t* rows, std::size_t n, std::uint64_t* packed) const {
+  // Each key ORs its field into the packed keys straight from its column: no 64-bit key values
+  // in between, and the common kinds (a code, a year of a date) each have a loop of their own.
   std::fill(packed, packed + n, 0);
+  const MonthTable& months = MonthTable::get();
   for (std::size_t k = 0; k < rule_.keys_.size(); ++k) {
+    const GroupKey& key = rule_.keys_[k];
     const KeyPacking& packing = rule_.packing_[k];
-    const std::int64_t* values = buffers_->keys[k].data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t offset = static_cast<std::uint64_t>(values[i]) - static_cast<std::uint64_t>(packing.low);
-      packed[i] |= values[i] == kNull64 ? 0 : offset < packing.span ? (offset + 1) << packing.shift : kUnpacked;
+    const ColumnData& column = rule_.data_.column(key.column);
+    if (column.text_storage == TextStorage::Raw) {
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) { packed[i] |= packed_field(row, packing); });
+    } else if (column.type == ValueType::Money) {
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        packed[i] |= packed_field(key_value(key, row), packing);
+      });
+    } else if (column.narrow) {
+      const std::uint8_t* bytes = column.bytes.data();
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        const std::uint8_t v = bytes[row];
+        const std::int64_t value = v == kNull8 ? kNull64 : v;
+        packed[i] |= packed_field(key.kind == GroupKeyKind::Column ? value : key_value(key, row), packing);
+      });
+    } else if (key.kind == GroupKeyKind::Column) {
+      const std::int32_t* values = column.values.data();
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        const std::int32_t v = values[row];
+        packed[i] |= packed_field(v == kNull32 ? kNull64 : v, packing);
+      });
+    } else if (key.kind == GroupKeyKind::Year) {
+      const std::int32_t* values = column.values.data();
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        const std::int32_t v = values[row];
+        packed[i] |= v == kNull32 ? 0 : packed_field(months.of(v).year, packing);
+      });
+    } else {
+      const std::int32_t* values = column.values.data();
+      for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
+        const std::int32_t v = values[row];
+        packed[i] |= v == kNull32 ? 0 : packed_field(period_key(key.kind, months.of(v)), packing);
+      });
     }
   }
 }
 
-std::uint32_t RangeRun::group_of_key_values(std::size_t i, const std::uint32_t* rows) {
-  GroupKeyValues key;
-  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = buffers_->keys[k][i];
+std::uint32_t RangeRun::group_of_key_values(const GroupKeyValues& key, std::uint32_t row) {
   const std::size_t before = groups_.size();
   const std::uint32_t group = group_index_.find_or_add(key, groups_);
   // A limit against pathological input (docs/robustness.md): every group costs an accumulator
@@ -797,44 +946,55 @@ std::uint32_t RangeRun::group_of_key_values(std::size_t i, const std::uint32_t* 
   if (groups_.size() > before && groups_.size() > kMaxGroups && error_.empty()) {
     const Dataset& data = rule_.data_;
     error_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data.schema().name + " record '" +
-             std::string(data.record_id(rows[i])) + "', line " + std::to_string(data.source_line(rows[i])) +
+             std::string(data.record_id(row)) + "', line " + std::to_string(data.source_line(row)) +
              "); group by fewer or coarser keys";
   }
   return group;
 }
 
-void RangeRun::assign_groups(const std::uint32_t* rows, std::size_t n) {
-  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key_values(rule_.keys_[k], rows, n, buffers_->keys[k].data());
+std::uint32_t RangeRun::group_of_row(std::uint32_t row) {
+  GroupKeyValues key;
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = key_value(rule_.keys_[k], row);
+  return group_of_key_values(key, row);
+}
+
+std::size_t RangeRun::assign_groups(const std::uint32_t* rows, std::size_t n) {
   std::uint32_t* tags = rule_.row_tags_.get();
+  std::size_t lookups = 0;
   // Exports are usually sorted: the previous row's group is the likeliest.
   std::uint32_t last_group = kNoIndex;
   if (rule_.packs_keys_) {
     std::uint64_t* packed = buffers_->packed_keys.data();
-    pack_keys(n, packed);
+    pack_keys(rows, n, packed);
     std::uint64_t last_packed = kUnpacked;  // none
     for (std::size_t i = 0; i < n; ++i) {
       if ((packed[i] & kUnpacked) != 0) {
-        last_group = group_of_key_values(i, rows);
+        last_group = group_of_row(rows[i]);
         last_packed = kUnpacked;
+        ++lookups;
       } else if (packed[i] != last_packed) {
+        ++lookups;
         // The first time a packed key is seen, its group is found (or made) by its values.
-        last_group = packed_index_.find_or_add(packed[i], [&] { return group_of_key_values(i, rows); });
+        last_group = packed_index_.find_or_add(packed[i], [&] { return group_of_row(rows[i]); });
         last_packed = packed[i];
       }
       tags[rows[i]] = last_group << kStateBits | kNotMeasured;
     }
-    return;
+    return lookups;
   }
+  for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key_values(rule_.keys_[k], rows, n, buffers_->keys[k].data());
   GroupKeyValues last_key;
   for (std::size_t i = 0; i < n; ++i) {
     GroupKeyValues key;
     for (std::size_t k = 0; k < rule_.keys_.size(); ++k) key.values[k] = buffers_->keys[k][i];
     if (last_group == kNoIndex || !(key == last_key)) {
-      last_group = group_of_key_values(i, rows);
+      last_group = group_of_key_values(key, rows[i]);
       last_key = key;
+      ++lookups;
     }
     tags[rows[i]] = last_group << kStateBits | kNotMeasured;
   }
+  return lookups;
 }
 
 void RangeRun::run(BatchBuffers& buffers) {
@@ -864,7 +1024,7 @@ void RangeRun::run(BatchBuffers& buffers) {
       }
       in_scope[n++] = static_cast<std::uint32_t>(row);
     }
-    assign_groups(in_scope, n);  // every in-scope group exists, even if the filter empties it
+    const std::size_t group_lookups = assign_groups(in_scope, n);  // every in-scope group exists, even if the filter empties it
     if (!error_.empty()) break;  // too many groups
     if (n == 0) continue;
 
@@ -874,8 +1034,9 @@ void RangeRun::run(BatchBuffers& buffers) {
       if (!eval(rule.filter, in_scope, n)) break;
       const std::int64_t* keep = buffers_->values[rule.filter].data();
       f = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (keep[i] == 1) filtered[f++] = in_scope[i];
+      for (std::size_t i = 0; i < n; ++i) {  // without a branch: the filter's outcome is not predictable
+        filtered[f] = in_scope[i];
+        f += keep[i] == 1;
       }
       sel = filtered;
     }
@@ -886,8 +1047,11 @@ void RangeRun::run(BatchBuffers& buffers) {
       const std::int64_t* is_exempt = buffers_->values[rule.exempt].data();
       m = 0;
       for (std::size_t i = 0; i < f; ++i) {
-        if (is_exempt[i] == 1) exempted[x++] = sel[i];
-        else measured[m++] = sel[i];
+        const bool exempt = is_exempt[i] == 1;
+        exempted[x] = sel[i];
+        measured[m] = sel[i];
+        x += exempt;
+        m += !exempt;
       }
       sel = measured;
       if (x > 0 && predicate) {
@@ -910,6 +1074,23 @@ void RangeRun::run(BatchBuffers& buffers) {
     if (rule.measure.expr2 != kNoIndex) {
       if (!eval(rule.measure.expr2, sel, m)) break;
       whole = buffers_->values[rule.measure.expr2].data();
+    }
+    if (predicate && group_lookups * 8 < n) {
+      // Long runs of one group (a stock file sorted by snapshot and corporation): count a run in
+      // registers and add it once; an increment in memory per row waits on the previous row's.
+      for (std::size_t i = 0; i < m;) {
+        const std::uint32_t group = tags[sel[i]] >> kStateBits;
+        std::uint64_t records = 0, matching = 0;
+        for (; i < m && tags[sel[i]] >> kStateBits == group; ++i) {
+          const bool yes = value[i] == 1;
+          ++records;
+          matching += yes;
+          tags[sel[i]] |= yes ? kMeasuredTrue : kMeasuredFalse;
+        }
+        groups_[group].records += records;
+        groups_[group].matching += matching;
+      }
+      continue;
     }
     if (predicate) {
       for (std::size_t i = 0; i < m; ++i) {

@@ -342,6 +342,33 @@ TEST_F(Engine, DeadlineProjectsTheTrendOfTheSnapshots) {
   EXPECT_EQ(results[3].evidence.size(), 36u);  // the E/F/G dwellings of the latest snapshot
 }
 
+TEST_F(Engine, CountsAreTheSameInRunsInterleavedAndScattered) {
+  // X: 40 lets, 10 urgent; Y: 2 lets, 1 urgent. Sorted, X's rows are one run (counted a run at a
+  // time); interleaved, the group changes every row; with lets of another municipality between
+  // them, the rows in scope are not consecutive. Each way: X 10/40, Y 1/2.
+  const std::string rules =
+      "ruleset t { municipality \"Dordrecht\" }\n"
+      "rule R \"t\" { over allocations per corporation measure share(channel = urgent) breach when measure > 50% }\n";
+  auto x = [](int i) { return let("x" + std::to_string(i), "X", "2025-01-01", 1, "1.00", i < 10 ? "urgent" : "regulier"); };
+  auto y = [](int i) { return let("y" + std::to_string(i), "Y", "2025-01-01", 1, "1.00", i < 1 ? "urgent" : "regulier"); };
+  auto other = [](int i) {
+    return let("o" + std::to_string(i), "X", "2025-01-01", 1, "1.00", "urgent", "Elders");
+  };
+  std::string sorted, interleaved, scattered;
+  for (int i = 0; i < 40; ++i) sorted += x(i);
+  for (int i = 0; i < 2; ++i) sorted += y(i);
+  for (int i = 0; i < 40; ++i) interleaved += x(i) + (i < 2 ? y(i) : "");
+  for (int i = 0; i < 40; ++i) scattered += other(i) + x(i) + (i < 2 ? y(i) : "");
+  for (const std::string& lets : {sorted, interleaved, scattered}) {
+    const auto results = run(rules, lets);
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(results[0].numerator, 10);
+    EXPECT_EQ(results[0].denominator, 40);
+    EXPECT_EQ(results[1].numerator, 1);
+    EXPECT_EQ(results[1].denominator, 2);
+  }
+}
+
 TEST_F(Engine, AfterTheDeadlineTheStatusIsOkOrBreach) {
   const std::string stock = snapshots("Fast", {{"2024-01-01", 30}, {"2026-01-01", 10}}) +
                             snapshots("Done", {{"2026-01-01", 0}});
