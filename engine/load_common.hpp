@@ -286,7 +286,7 @@ struct PlainBatch {
 // in schema order) in `out.report`. Counts rows read, accepted and rejected. Allocates nothing per
 // accepted row beyond the columns' own growth. Not thread-safe; one per load (or per chunk).
 // The cells RecordBuilder's fast path can accept, per column (load_common.cpp).
-enum class FastKind : std::uint8_t { None, Text, RawId, Enum, Bool, Int, MoneyPoint, Date };
+enum class FastKind : std::uint8_t { None, Text, RawId, Enum, Bool, Int, MoneyPoint, MoneyComma, Date };
 
 class RecordBuilder {
  public:

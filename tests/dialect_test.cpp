@@ -120,6 +120,13 @@ INSTANTIATE_TEST_SUITE_P(
         CellCase{"money_minus_before_euro", "rent", "-€ 5,00", true, "-5.00", -500},
         CellCase{"money_minus_after_euro", "rent", "€ -5,00", true, "-5.00", -500},
         CellCase{"money_no_float_error", "rent", "0,29", true, "0.29", 29},
+        CellCase{"money_negative_cents", "rent", "-0,05", true, "-0.05", -5},
+        CellCase{"money_leading_zero", "rent", "0612,35", true, "612.35", 61235},
+        // Fifteen digits of euros are the most the fast path reads; sixteen go the general way.
+        CellCase{"money_fifteen_digits", "household_income", "123456789012345,67", true, "123456789012345.67",
+                 12345678901234567},
+        CellCase{"money_sixteen_digits", "household_income", "1234567890123456,78", true, "1234567890123456.78",
+                 123456789012345678},
         CellCase{"money_quoted_with_separator_inside", "rent", "\"€ 1.234,56\"", true, "1234.56", 123456},
         CellCase{"money_largest", "household_income", "92.233.720.368.547.758,07", true, "92233720368547758.07",
                  9223372036854775807},
