@@ -498,7 +498,7 @@ std::string unterminated_quote_reason(std::uint64_t opened_on_line) {
 constexpr std::size_t kPrefetchAhead = 4096;
 
 // Reads records into one RecordBuilder (KeyCheck::Deferred: the keys are checked when chunks are
-// joined). One per chunk; owns the scratch fields.
+// joined). One per worker, reused from chunk to chunk; owns the scratch fields and the batch.
 class RowReader {
  public:
   RowReader(const Layout& layout, RecordBuilder& builder)
@@ -864,6 +864,23 @@ class ChunkedLoad {
         for (std::size_t k = 0; k < keys.key_count; ++k) indexes_[k].prefetch(ahead[k]);
       }
       const std::uint64_t* hashes = &keys.hashes[i * keys.key_count];
+      if (keys.key_count == 1) {
+        // One key (the usual case): one probe finds an earlier row or makes the slot for this one.
+        if (hashes[0] != DeferredKeys::kNoKeyValue) {
+          const std::vector<std::uint32_t>& columns = key_columns_[0];
+          const auto earlier = indexes_[0].find_or_insert(hashes[0], first_row + kept_.size(), [&](std::size_t other) {
+            return same_key(columns, now_at(other), row);
+          });
+          if (earlier) {
+            if (keep.empty()) keep.assign(rows, true);
+            keep[i] = false;
+            duplicates.push_back(duplicate_rejection(columns, row, now_at(*earlier), keys.records[i]));
+            continue;
+          }
+        }
+        kept_.push_back(static_cast<std::uint32_t>(i));
+        continue;
+      }
       bool duplicate = false;
       for (std::size_t k = 0; k < keys.key_count && !duplicate; ++k) {
         if (hashes[k] == DeferredKeys::kNoKeyValue) continue;

@@ -197,6 +197,24 @@ class KeyRowIndex {
     }
   }
 
+  // find(), and when no row matches, insert(hash, row) in the empty slot where the probe ended:
+  // one probe instead of two. `row` < kMaxRowsPerFile.
+  template <typename Matches>
+  std::optional<std::size_t> find_or_insert(std::uint64_t hash, std::size_t row, Matches&& matches) {
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    const auto tag = static_cast<std::uint32_t>(hash);
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+      Slot& slot = slots_[at];
+      if (slot.row_plus_one == 0) {
+        slot = Slot{tag, static_cast<std::uint32_t>(row + 1)};
+        ++used_;
+        return std::nullopt;
+      }
+      if (slot.tag == tag && matches(std::size_t{slot.row_plus_one} - 1)) return slot.row_plus_one - 1;
+    }
+  }
+
   // Room for `rows` rows without growing (growing rehashes every row, and holds both tables).
   void reserve(std::size_t rows) {
     std::size_t size = slots_.empty() ? 1024 : slots_.size();
@@ -281,13 +299,15 @@ struct PlainBatch {
   std::array<std::string_view, kRows> records{};
 };
 
-// Validates one record at a time into a scratch row and appends it to `out.data` only when every
-// cell is valid and no unique key is repeated; otherwise records one rejection (the first problem
-// in schema order) in `out.report`. Counts rows read, accepted and rejected. Allocates nothing per
-// accepted row beyond the columns' own growth. Not thread-safe; one per load (or per chunk).
 // The cells RecordBuilder's fast path can accept, per column (load_common.cpp).
 enum class FastKind : std::uint8_t { None, Text, RawId, Enum, Bool, Int, MoneyPoint, MoneyComma, Date };
 
+// Validates one record at a time into a scratch row and appends it to `out.data` only when every
+// cell is valid and no unique key is repeated; otherwise records one rejection (the first problem
+// in schema order) in `out.report`. Counts rows read, accepted and rejected. Allocates nothing per
+// accepted row beyond the columns' own growth. Not thread-safe; one per load (or per worker, reused
+// from chunk to chunk with restart()). The CSV reader hands it plain records a batch at a time
+// (finish_batch), with the same outcome as one at a time.
 class RecordBuilder {
  public:
   RecordBuilder(const DatasetSchema& schema, const ValueForms& forms, LoadedDataset& out,
