@@ -4,7 +4,7 @@
 # four checks by hand in sqlite3, DuckDB and pandas on the same files, proves the answers equal,
 # and prints a table with wall time, CPU time, rows per second, peak memory and the targets.
 #
-#   tools/benchmark.sh [--allocations 1m] [--stock 2m] [--seed 1] [--runs 3] [--data DIR]
+#   tools/benchmark.sh [--allocations 1m] [--stock 2m] [--seed 1] [--runs 5] [--data DIR]
 #                      [--rev REV] [--toets-only] [--no-install] [--strict]
 #
 #   --rev REV      build the engine of a commit (git archive REV, built in build-bench/rev-SHA)
@@ -26,7 +26,7 @@ root=$(pwd)
 allocations=1m
 stock=2m
 seed=1
-runs=3
+runs=5
 data_root=/tmp/toets-bench
 toets_only=0
 install=1
@@ -147,6 +147,10 @@ run() {
   peak[$name]=$max_kb
   log "$name: best wall $best s (CPU $best_cpu s), peak $((max_kb / 1024)) MB"
 }
+
+# The files once through the page cache, so that no tool's first run reads them from disk (this
+# machine's page cache is small and gives files back soon: a cold first run was seen to take 10 s).
+cat "$data"/*.csv > /dev/null
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log "load average before: $load_before"
