@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -311,10 +312,15 @@ std::string windows_1252_to_utf8(std::string_view text) {
 // ---------------------------------------------------------------------------------------------
 // Files
 
+namespace {
+void forget_mapped_file(int index);  // below, with the SIGBUS handler
+}  // namespace
+
 FileBytes::FileBytes(FileBytes&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)),
       size_(std::exchange(other.size_, 0)),
       mapped_(std::exchange(other.mapped_, false)),
+      mapped_slot_(std::exchange(other.mapped_slot_, -1)),
       buffer_(std::move(other.buffer_)) {}
 
 FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
@@ -323,13 +329,16 @@ FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
     mapped_ = std::exchange(other.mapped_, false);
+    mapped_slot_ = std::exchange(other.mapped_slot_, -1);
     buffer_ = std::move(other.buffer_);
   }
   return *this;
 }
 
 FileBytes::~FileBytes() {
-  if (mapped_) ::munmap(const_cast<char*>(data_), size_);
+  if (!mapped_) return;
+  forget_mapped_file(mapped_slot_);
+  ::munmap(const_cast<char*>(data_), size_);
 }
 
 void FileBytes::release_before(const char* until) const {
@@ -343,34 +352,71 @@ void FileBytes::release_before(const char* until) const {
 namespace {
 
 // A mapped file that another process truncates makes the next read of a page beyond its new end
-// raise SIGBUS. Not a crash for the user: the handler says which file (the last one mapped) and
-// ends the process with status 2, as for any input that cannot be read. Only async-signal-safe
-// calls; installed once, and only where nothing else handles SIGBUS.
-char g_mapped_path[4096];
+// raise SIGBUS. Not a crash for the user: the handler says which file and ends the process with
+// status 2, as for any input that cannot be read. Several files may be mapped at once (toets check
+// loads its files together), so each mapping claims a slot with its address range and path, and
+// the handler names the one holding the faulting address. Only async-signal-safe work in the
+// handler: it reads the slots through atomics. Installed once, only where nothing else handles
+// SIGBUS.
+struct MappedFileSlot {
+  std::atomic<bool> claimed{false};
+  std::atomic<const char*> begin{nullptr};  // set last, after end and path; null: not in use
+  const char* end = nullptr;
+  char path[1024] = {};
+};
+constexpr std::size_t kMappedFileSlots = 16;
+MappedFileSlot g_mapped_files[kMappedFileSlots];
 
-extern "C" void on_mapped_file_truncated(int) {
+void write_text(const char* text, std::size_t length) { (void)!::write(STDERR_FILENO, text, length); }
+
+extern "C" void on_mapped_file_truncated(int, siginfo_t* info, void*) {
   static constexpr char kStart[] = "toets: error: ";
+  static constexpr char kUnknown[] = "a data file";
   static constexpr char kEnd[] =
       ": the file changed size while it was read (is another program still writing it? check a copy)\n";
-  (void)!::write(STDERR_FILENO, kStart, sizeof kStart - 1);
-  (void)!::write(STDERR_FILENO, g_mapped_path, ::strnlen(g_mapped_path, sizeof g_mapped_path));
-  (void)!::write(STDERR_FILENO, kEnd, sizeof kEnd - 1);
+  const char* address = info != nullptr ? static_cast<const char*>(info->si_addr) : nullptr;
+  const char* path = kUnknown;
+  for (MappedFileSlot& slot : g_mapped_files) {
+    const char* begin = slot.begin.load(std::memory_order_acquire);
+    if (begin != nullptr && address >= begin && address < slot.end) path = slot.path;
+  }
+  write_text(kStart, sizeof kStart - 1);
+  write_text(path, ::strnlen(path, sizeof MappedFileSlot::path));
+  write_text(kEnd, sizeof kEnd - 1);
   ::_exit(2);
 }
 
-void note_mapped_file(const std::string& path) {
+// The slot now describing [begin, begin + size) as `path`, or -1 when all are taken (the handler
+// then says "a data file").
+int note_mapped_file(const std::string& path, const char* begin, std::size_t size) {
   static std::once_flag installed;
   std::call_once(installed, [] {
     struct sigaction current {};
     if (::sigaction(SIGBUS, nullptr, &current) != 0 || current.sa_handler != SIG_DFL) return;
     struct sigaction action {};
-    action.sa_handler = on_mapped_file_truncated;
+    action.sa_sigaction = on_mapped_file_truncated;
+    action.sa_flags = SA_SIGINFO;
     ::sigemptyset(&action.sa_mask);
     ::sigaction(SIGBUS, &action, nullptr);
   });
-  const std::size_t length = std::min(path.size(), sizeof g_mapped_path - 1);
-  std::memcpy(g_mapped_path, path.data(), length);
-  g_mapped_path[length] = '\0';
+  for (std::size_t i = 0; i < kMappedFileSlots; ++i) {
+    MappedFileSlot& slot = g_mapped_files[i];
+    if (slot.claimed.exchange(true, std::memory_order_acq_rel)) continue;
+    const std::size_t length = std::min(path.size(), sizeof slot.path - 1);
+    std::memcpy(slot.path, path.data(), length);
+    slot.path[length] = '\0';
+    slot.end = begin + size;
+    slot.begin.store(begin, std::memory_order_release);
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void forget_mapped_file(int index) {
+  if (index < 0) return;
+  MappedFileSlot& slot = g_mapped_files[static_cast<std::size_t>(index)];
+  slot.begin.store(nullptr, std::memory_order_release);
+  slot.claimed.store(false, std::memory_order_release);
 }
 
 // Whether what a pipe or device gave so far may still be a data file: a line end within the first
@@ -397,11 +443,11 @@ FileBytes read_whole_file(const std::string& path) {
     const auto size = static_cast<std::size_t>(status.st_size);
     void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
     if (mapped != MAP_FAILED) {
-      note_mapped_file(path);
       ::madvise(mapped, size, MADV_SEQUENTIAL);
       contents.data_ = static_cast<const char*>(mapped);
       contents.size_ = size;
       contents.mapped_ = true;
+      contents.mapped_slot_ = note_mapped_file(path, contents.data_, size);
       return contents;
     }
   }

@@ -126,7 +126,8 @@ std::string windows_1252_to_utf8(std::string_view text);
 //
 // A mapped file that another process truncates while it is read would end the process with
 // SIGBUS; a handler (installed with the first mapping, where nothing else handles SIGBUS) says
-// which file and exits with status 2 instead (docs/robustness.md).
+// which file (of those mapped at the time, the one whose page could not be read) and exits with
+// status 2 instead (docs/robustness.md).
 class FileBytes {
  public:
   FileBytes() = default;
@@ -146,6 +147,7 @@ class FileBytes {
   const char* data_ = nullptr;
   std::size_t size_ = 0;
   bool mapped_ = false;
+  int mapped_slot_ = -1;            // the SIGBUS handler's record of the mapping (load_common.cpp)
   std::unique_ptr<char[]> buffer_;  // when read
 };
 

@@ -719,10 +719,11 @@ TEST(CsvReader, StockDwellingMayRepeatAcrossSnapshots) {
 
 class TempFile {
  public:
-  explicit TempFile(const std::string& contents) {
+  // `name` tells apart the files of one test.
+  explicit TempFile(const std::string& contents, const std::string& name = "") {
     path_ = (std::filesystem::temp_directory_path() /
              ("toets_csv_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".csv"))
+              ::testing::UnitTest::GetInstance()->current_test_info()->name() + name + ".csv"))
                 .string();
     std::ofstream(path_, std::ios::binary) << contents;
   }
@@ -788,6 +789,7 @@ TEST(CsvReaderFile, AFileCutShortWhileReadIsAnErrorNotACrash) {
   std::string text = kHeader;
   while (text.size() < (4u << 20)) text += valid_row(numbered("A", static_cast<int>(text.size())));
   const TempFile file(text);
+  const TempFile other(text, "_other");  // mapped after `file`, still mapped: not the one to name
   int pipe_ends[2];
   ASSERT_EQ(::pipe(pipe_ends), 0);
   const pid_t child = ::fork();
@@ -795,6 +797,7 @@ TEST(CsvReaderFile, AFileCutShortWhileReadIsAnErrorNotACrash) {
   if (child == 0) {
     ::dup2(pipe_ends[1], STDERR_FILENO);
     const loading::FileBytes bytes = loading::read_whole_file(file.path());
+    const loading::FileBytes other_bytes = loading::read_whole_file(other.path());
     if (::truncate(file.path().c_str(), 0) != 0) ::_exit(3);
     unsigned sum = 0;
     for (const char c : bytes.view()) sum += static_cast<unsigned char>(c);
