@@ -864,29 +864,17 @@ class ChunkedLoad {
         for (std::size_t k = 0; k < keys.key_count; ++k) indexes_[k].prefetch(ahead[k]);
       }
       const std::uint64_t* hashes = &keys.hashes[i * keys.key_count];
-      if (keys.key_count == 1) {
-        // One key (the usual case): one probe finds an earlier row or makes the slot for this one.
-        if (hashes[0] != DeferredKeys::kNoKeyValue) {
-          const std::vector<std::uint32_t>& columns = key_columns_[0];
-          const auto earlier = indexes_[0].find_or_insert(hashes[0], first_row + kept_.size(), [&](std::size_t other) {
-            return same_key(columns, now_at(other), row);
-          });
-          if (earlier) {
-            if (keep.empty()) keep.assign(rows, true);
-            keep[i] = false;
-            duplicates.push_back(duplicate_rejection(columns, row, now_at(*earlier), keys.records[i]));
-            continue;
-          }
-        }
-        kept_.push_back(static_cast<std::uint32_t>(i));
-        continue;
-      }
+      // The last key is probed with find_or_insert: one probe finds an earlier row or makes this
+      // row's slot (before it, no key was found repeated, so nothing is inserted in vain).
+      const std::size_t number = first_row + kept_.size();
+      const std::size_t last = keys.key_count - 1;
       bool duplicate = false;
       for (std::size_t k = 0; k < keys.key_count && !duplicate; ++k) {
         if (hashes[k] == DeferredKeys::kNoKeyValue) continue;
         const std::vector<std::uint32_t>& columns = key_columns_[k];
+        const auto matches = [&](std::size_t other) { return same_key(columns, now_at(other), row); };
         const auto earlier =
-            indexes_[k].find(hashes[k], [&](std::size_t other) { return same_key(columns, now_at(other), row); });
+            k == last ? indexes_[k].find_or_insert(hashes[k], number, matches) : indexes_[k].find(hashes[k], matches);
         if (!earlier) continue;
         duplicate = true;
         if (keep.empty()) keep.assign(rows, true);
@@ -894,9 +882,8 @@ class ChunkedLoad {
         duplicates.push_back(duplicate_rejection(columns, row, now_at(*earlier), keys.records[i]));
       }
       if (duplicate) continue;
-      const std::size_t number = first_row + kept_.size();
       kept_.push_back(static_cast<std::uint32_t>(i));
-      for (std::size_t k = 0; k < keys.key_count; ++k) {
+      for (std::size_t k = 0; k < last; ++k) {
         if (hashes[k] != DeferredKeys::kNoKeyValue) indexes_[k].insert(hashes[k], number);
       }
     }

@@ -989,7 +989,6 @@ void RecordBuilder::restart() {
     plan.last_code = -1;
     plan.recent_codes.fill(-1);
   }
-  for (Key& key : keys_) key.pending = false;
 }
 
 void RecordBuilder::start() {
@@ -1306,11 +1305,21 @@ void RecordBuilder::note_key_cell(std::size_t c, std::string_view text) {
   }
 }
 
-std::uint64_t RecordBuilder::key_hash(const Key& key) const {
+namespace {
+
+// The hash of a key from cell_hash(column) of each of its columns.
+template <typename CellHash>
+std::uint64_t hash_of_key(const std::vector<std::size_t>& columns, CellHash&& cell_hash) {
   std::array<std::uint64_t, 8> cells{};
-  const std::size_t count = std::min(key.columns.size(), cells.size());
-  for (std::size_t i = 0; i < count; ++i) cells[i] = cells_[key.columns[i]].hash;
+  const std::size_t count = std::min(columns.size(), cells.size());
+  for (std::size_t i = 0; i < count; ++i) cells[i] = cell_hash(columns[i]);
   return combine_key_hashes(cells.data(), count);
+}
+
+}  // namespace
+
+std::uint64_t RecordBuilder::key_hash(const Key& key) const {
+  return hash_of_key(key.columns, [&](std::size_t c) { return cells_[c].hash; });
 }
 
 std::uint64_t key_cell_hash(ValueType type, std::string_view text, std::int64_t value) {
@@ -1445,7 +1454,8 @@ void RecordBuilder::finish_batch(PlainBatch& batch) {
     return;
   }
 
-  // Column by column: each column's cells checked in a loop compiled for its kind (fast_cell_as). A row any cell of which it cannot accept is left to finish().
+  // Column by column: each column's cells checked in a loop compiled for its kind (fast_cell_as).
+  // A row any cell of which it cannot accept is left to finish().
   std::array<bool, PlainBatch::kRows> accepted;
   accepted.fill(true);
   batch_numbers_.resize(count * PlainBatch::kRows);
@@ -1486,17 +1496,14 @@ void RecordBuilder::append_batch_rows(const PlainBatch& batch, std::size_t first
   const auto number = [&](std::size_t c, std::size_t row) { return batch_numbers_[c * PlainBatch::kRows + row]; };
   const auto text = [&](std::size_t c, std::size_t row) { return batch.text(c, row); };
   for (std::size_t row = first; row < end; ++row) {
+    const auto cell_hash = [&](std::size_t c) {
+      return key_cell_hash(plans_[c].schema->type, text(c, row), number(c, row));
+    };
     for (const Key& key : keys_) {
-      std::array<std::uint64_t, 8> hashes{};
-      bool complete = true;
-      const std::size_t columns = std::min(key.columns.size(), hashes.size());
-      for (std::size_t i = 0; i < columns; ++i) {
-        const std::size_t c = key.columns[i];
-        const std::string_view value = text(c, row);
-        complete = complete && !value.empty();
-        hashes[i] = key_cell_hash(plans_[c].schema->type, value, number(c, row));
-      }
-      deferred_.hashes.push_back(complete ? combine_key_hashes(hashes.data(), columns) : DeferredKeys::kNoKeyValue);
+      // As note_key_cell: a key with an empty (optional) cell has no value to repeat.
+      const bool complete =
+          std::all_of(key.columns.begin(), key.columns.end(), [&](std::size_t c) { return !text(c, row).empty(); });
+      deferred_.hashes.push_back(complete ? hash_of_key(key.columns, cell_hash) : DeferredKeys::kNoKeyValue);
     }
   }
   for (std::size_t c = 0; c < count; ++c) {
@@ -1515,13 +1522,8 @@ void RecordBuilder::append_batch_rows(const PlainBatch& batch, std::size_t first
       }
     } else if (plan.schema->type == ValueType::Money) {
       for (std::size_t row = first; row < end; ++row) data.cents.push_back(number(c, row));
-    } else if (data.narrow) {
-      for (std::size_t row = first; row < end; ++row) {
-        const std::int64_t value = number(c, row);
-        data.bytes.push_back(value == kNull32 ? kNull8 : static_cast<std::uint8_t>(value));
-      }
     } else {
-      for (std::size_t row = first; row < end; ++row) data.values.push_back(static_cast<std::int32_t>(number(c, row)));
+      for (std::size_t row = first; row < end; ++row) data.push_value(static_cast<std::int32_t>(number(c, row)));
     }
   }
   for (std::size_t row = first; row < end; ++row) {
