@@ -83,12 +83,20 @@ struct TextClause : Located {
   std::string keyword;
   StringLit value;
 };
-// valid 2026-01-01 to 2027-12-31
+// valid 2026-01-01 to 2027-12-31   (a closed period)
+// valid from 2022-01-01            (open at the end: a law still in force)
+// valid until 2021-12-31           (open at the start: a regime that ended)
 struct ValidClause : Located {
-  DateLit from;
-  DateLit to;
+  std::string form;               // "" (from ... to ...), "from" or "until"
+  DateLit first;
+  std::vector<DateLit> second;    // the end of a closed period (one; a vector for X3's sake)
 };
-struct HeaderClause : x3::variant<TextClause, ValidClause> {
+// corporations "Trivire", "Woonbron"   (the parties a rule set binds)
+struct ListClause : Located {
+  std::string keyword;
+  std::vector<StringLit> values;
+};
+struct HeaderClause : x3::variant<TextClause, ValidClause, ListClause> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -102,12 +110,19 @@ struct Import : Located {
   StringLit path;
 };
 
+// `corporation in {"Vivare"}` / `year in {2023}`: what an override is narrowed to.
+struct Narrowing : Located {
+  Name key;
+  SetLit values;
+};
 // param free_allocation_space = 7.5%
 // override param free_allocation_space = 15%   (a local agreement raising an imported value)
+// override param free_allocation_space = 15% for corporation in {"Vivare"}, year in {2022}
 struct Param : Located {
   std::optional<std::string> modifier;  // "override"
   Name name;
   Operand value;
+  std::vector<Narrowing> narrowing;     // empty: the override holds for every group
 };
 
 // One row of a parameter table: a key pattern ("2021", "1", "2+", "1-2") and either a value or
@@ -157,8 +172,14 @@ struct BaselineClause : Located {
   std::string keyword;
   DateLit date;
 };
+// expect corporation in {"Trivire", "Woonbron"}: groups reported even without records
+struct ExpectClause : Located {
+  std::string keyword;
+  Operand key;
+  SetLit values;
+};
 struct RuleClause : x3::variant<TextClause, OverClause, ExprClause, PerClause, ThresholdClause,
-                                TargetClause, BaselineClause> {
+                                TargetClause, BaselineClause, ValidClause, ExpectClause> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -63,6 +63,21 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
+// Municipality and corporation names match as the evaluator matches them: without regard to
+// case or surrounding spaces.
+bool same_name(std::string_view a, std::string_view b) {
+  auto trim = [](std::string_view text) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    return text;
+  };
+  a = trim(a);
+  b = trim(b);
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 std::string location(const SourceFile* file, std::uint32_t offset) {
   if (file == nullptr) return "?";
   return file->path() + ":" + std::to_string(file->line_of(offset));
@@ -156,11 +171,25 @@ std::optional<CompareOp> to_compare_op(std::string_view op) {
 
 // ---- the checker ----
 
+// An `override param`: the value it sets, where it holds (the municipality of the file that
+// states it; "" = everywhere) and what it is narrowed to.
+struct ParamOverride {
+  Ratio value;
+  std::string municipality;
+  std::vector<std::string> corporations;  // empty: any
+  std::vector<std::int64_t> years;        // empty: any
+  std::string text;                       // "15% for corporation Vivare"
+  const SourceFile* file = nullptr;
+  std::uint32_t offset = 0;
+  bool narrowed() const { return !corporations.empty() || !years.empty(); }
+};
+
 struct ParamValue {
   ValueType type = ValueType::Int;
   Ratio value;  // ints, cents and dates as n/1; percentages exact
   const SourceFile* file = nullptr;
   std::uint32_t offset = 0;
+  std::vector<ParamOverride> overrides;  // in the order the files are read (imports first)
 };
 
 // The result of checking an expression: its type and compiled node. A bare name that is not a
@@ -198,7 +227,20 @@ class Checker {
  private:
   void check_files();
   void check_header(const SourceFile& source, const ast::RulesetDecl& decl, RuleSetInfo& info);
-  void check_param(const SourceFile& source, const ast::Param& param);
+  void check_param(const SourceFile& source, const ast::Param& param, const RuleSetInfo& info);
+  bool check_narrowing(const SourceFile& source, const ast::Param& param, ParamOverride& override);
+  // The overrides of `param` that hold within `rule`'s scope, in order.
+  std::vector<const ParamOverride*> overrides_for(const ParamValue& param, const CompiledRule& rule) const;
+  // The value of a parameter in a rule: its unnarrowed overrides applied; nullopt (after an
+  // error) when a narrowed override holds in the rule's scope, which only a threshold can take.
+  std::optional<Ratio> param_in_rule(const std::string& name, const ParamValue& param, const CompiledRule& rule,
+                                     const SourceFile& source, std::uint32_t offset);
+  bool narrowed_threshold(const SourceFile& source, const std::string& name, const ParamValue& param,
+                          std::uint32_t offset, const CompiledRule& rule, Threshold& threshold);
+  void check_period(const SourceFile& source, const ast::ValidClause& valid, std::optional<std::int32_t>& from,
+                    std::optional<std::int32_t>& to);
+  void check_expect(const SourceFile& source, const ast::ExpectClause& expect, const std::vector<std::string>& key_texts,
+                    CompiledRule& compiled);
   void check_table(const SourceFile& source, const ast::Table& table);
   void flatten_rows(const SourceFile& source, const std::vector<ast::TableRow>& rows,
                     std::size_t level, ParamTable& table, std::vector<KeyRange>& prefix);
@@ -352,9 +394,10 @@ void Checker::check_files() {
     }
     if (loaded.root) out_.info = info;
   }
-  for (const auto& loaded : files_) {
+  for (std::size_t f = 0; f < files_.size(); ++f) {
+    const LoadedFile& loaded = files_[f];
     for (const auto& item : loaded.file.items) {
-      if (const auto* param = boost::get<ast::Param>(&item)) check_param(*loaded.source, *param);
+      if (const auto* param = boost::get<ast::Param>(&item)) check_param(*loaded.source, *param, file_info_[f]);
       if (const auto* table = boost::get<ast::Table>(&item)) check_table(*loaded.source, *table);
     }
   }
@@ -383,17 +426,56 @@ void Checker::check_header(const SourceFile& source, const ast::RulesetDecl& dec
         diagnostics_.error(&source, valid->offset, "a second 'valid' in the rule-set header");
         continue;
       }
-      const auto from = parse_date(valid->from.text);
-      const auto to = parse_date(valid->to.text);
-      if (!from) diagnostics_.error(&source, valid->from.offset, "'" + valid->from.text + "' is not a date");
-      if (!to) diagnostics_.error(&source, valid->to.offset, "'" + valid->to.text + "' is not a date");
-      if (from && to && *to < *from) {
-        diagnostics_.error(&source, valid->to.offset, "the validity period ends before it starts");
+      check_period(source, *valid, info.valid_from, info.valid_to);
+    } else if (const auto* list = boost::get<ast::ListClause>(&clause)) {
+      if (!seen.insert(list->keyword).second) {
+        diagnostics_.error(&source, list->offset, "a second '" + list->keyword + "' in the rule-set header");
+        continue;
       }
-      info.valid_from = from;
-      info.valid_to = to;
+      std::set<std::string> names;
+      for (const auto& name : list->values) {
+        if (!names.insert(name.value).second) {
+          diagnostics_.error(&source, name.offset, "'" + name.value + "' is named twice");
+          continue;
+        }
+        info.corporations.push_back(name.value);
+      }
     }
   }
+}
+
+// valid A to B / valid from A / valid until B: a closed or half-open period.
+void Checker::check_period(const SourceFile& source, const ast::ValidClause& valid, std::optional<std::int32_t>& from,
+                           std::optional<std::int32_t>& to) {
+  const auto first = parse_date(valid.first.text);
+  if (!first) diagnostics_.error(&source, valid.first.offset, "'" + valid.first.text + "' is not a date");
+  if (valid.second.size() > 1) {
+    diagnostics_.error(&source, valid.second[1].offset, "a period has one end");
+    return;
+  }
+  if (valid.form.empty()) {
+    if (valid.second.empty()) {
+      diagnostics_.error(&source, valid.first.offset, "a period needs its end: valid FROM to TO")
+          .notes.push_back("or leave it open: 'valid from " + valid.first.text + "' or 'valid until " +
+                           valid.first.text + "'");
+      return;
+    }
+    const ast::DateLit& end = valid.second.front();
+    const auto last = parse_date(end.text);
+    if (!last) diagnostics_.error(&source, end.offset, "'" + end.text + "' is not a date");
+    if (first && last && *last < *first) {
+      diagnostics_.error(&source, end.offset, "the validity period ends before it starts");
+    }
+    from = first;
+    to = last;
+    return;
+  }
+  if (!valid.second.empty()) {
+    diagnostics_.error(&source, valid.second.front().offset,
+                       "'valid " + valid.form + "' takes one date; a closed period is 'valid FROM to TO'");
+    return;
+  }
+  (valid.form == "from" ? from : to) = first;
 }
 
 std::optional<ParamValue> Checker::constant_value(const ast::Operand& operand, const SourceFile& source) {
@@ -472,9 +554,14 @@ std::optional<ParamValue> Checker::constant_value(const ast::Operand& operand, c
   return std::nullopt;
 }
 
-void Checker::check_param(const SourceFile& source, const ast::Param& param) {
+void Checker::check_param(const SourceFile& source, const ast::Param& param, const RuleSetInfo& info) {
   const bool is_override = param.modifier.has_value();
   auto existing = params_.find(param.name.text);
+  if (!is_override && !param.narrowing.empty()) {
+    diagnostics_.error(&source, param.narrowing.front().offset,
+                       "only an override can be narrowed: override param " + param.name.text + " = ... for ...");
+    return;
+  }
   if (is_override) {
     if (existing == params_.end()) {
       diagnostics_.error(&source, param.name.offset,
@@ -494,8 +581,16 @@ void Checker::check_param(const SourceFile& source, const ast::Param& param) {
                              ", this value is " + std::string(type_name(value->type)));
       return;
     }
-    value->offset = param.name.offset;
-    existing->second = *value;
+    // An override holds within the scope of the file that states it, for the corporations and
+    // years it is narrowed to: Westervoort raises the free space for Vivare, not for everyone.
+    ParamOverride override;
+    override.value = value->value;
+    override.municipality = info.municipality;
+    override.file = &source;
+    override.offset = param.name.offset;
+    override.text = render(param.value);
+    if (!check_narrowing(source, param, override)) return;
+    existing->second.overrides.push_back(std::move(override));
     return;
   }
   if (existing != params_.end()) {
@@ -525,6 +620,123 @@ void Checker::check_param(const SourceFile& source, const ast::Param& param) {
   if (!value) return;
   value->offset = param.name.offset;
   params_.emplace(param.name.text, *value);
+}
+
+bool Checker::check_narrowing(const SourceFile& source, const ast::Param& param, ParamOverride& override) {
+  std::set<std::string> keys;
+  std::vector<std::string> parts;
+  for (const ast::Narrowing& narrowing : param.narrowing) {
+    const std::string& key = narrowing.key.text;
+    if (key != "corporation" && key != "year") {
+      diagnostics_.error(&source, narrowing.key.offset, "an override is narrowed by corporation or year, not '" + key + "'")
+          .notes.push_back("e.g. override param " + param.name.text + " = ... for corporation in {\"Vivare\"}, year in {2023}");
+      return false;
+    }
+    if (!keys.insert(key).second) {
+      diagnostics_.error(&source, narrowing.key.offset, "'" + key + "' is named twice in one override");
+      return false;
+    }
+    if (narrowing.values.items.empty()) {
+      diagnostics_.error(&source, narrowing.values.offset, "an empty set: name at least one " + key);
+      return false;
+    }
+    std::vector<std::string> shown;
+    for (const ast::Operand& item : narrowing.values.items) {
+      const ast::Operand& value = unwrap(item);
+      if (key == "corporation") {
+        const auto* text = boost::get<ast::StringLit>(&value);
+        if (text == nullptr) {
+          diagnostics_.error(&source, offset_of(item), "a corporation is written as quoted text: \"Vivare\"");
+          return false;
+        }
+        override.corporations.push_back(text->value);
+        shown.push_back(text->value);
+        continue;
+      }
+      const auto* number = boost::get<ast::NumberLit>(&value);
+      const auto year = number != nullptr ? parse_decimal(number->text) : std::nullopt;
+      if (!year || year->denominator != 1 || year->numerator < 1 || year->numerator > 9999) {
+        diagnostics_.error(&source, offset_of(item), "a year is a whole number such as 2023");
+        return false;
+      }
+      override.years.push_back(year->numerator);
+      shown.push_back(number->text);
+    }
+    parts.push_back(key + " " + join(shown));
+  }
+  if (!parts.empty()) override.text += " for " + join(parts, "; ");
+  return true;
+}
+
+std::vector<const ParamOverride*> Checker::overrides_for(const ParamValue& param, const CompiledRule& rule) const {
+  std::vector<const ParamOverride*> holding;
+  for (const ParamOverride& override : param.overrides) {
+    if (override.municipality.empty() || same_name(override.municipality, rule.scope_municipality)) {
+      holding.push_back(&override);
+    }
+  }
+  return holding;
+}
+
+std::optional<Ratio> Checker::param_in_rule(const std::string& name, const ParamValue& param, const CompiledRule& rule,
+                                            const SourceFile& source, std::uint32_t offset) {
+  Ratio value = param.value;
+  for (const ParamOverride* override : overrides_for(param, rule)) {
+    if (override->narrowed()) {
+      diagnostics_.error(&source, offset,
+                         "'" + name + "' is overridden for some corporations or years only (" +
+                             location(override->file, override->offset) +
+                             "); such a value can only be a threshold (signal/breach when measure ...)");
+      return std::nullopt;
+    }
+    value = override->value;
+  }
+  return value;
+}
+
+bool Checker::narrowed_threshold(const SourceFile& source, const std::string& name, const ParamValue& param,
+                                 std::uint32_t offset, const CompiledRule& rule, Threshold& threshold) {
+  const std::vector<const ParamOverride*> holding = overrides_for(param, rule);
+  const bool narrowed = std::any_of(holding.begin(), holding.end(), [](const ParamOverride* o) { return o->narrowed(); });
+  threshold.value = param.value;
+  if (!narrowed) {
+    for (const ParamOverride* override : holding) threshold.value = override->value;
+    threshold.ref = ThresholdRef::Constant;
+    return true;
+  }
+  threshold.ref = ThresholdRef::Narrowed;
+  for (const ParamOverride* override : holding) {
+    threshold.narrowed.push_back(NarrowedValue{override->value, override->corporations, override->years, override->text});
+    if (!override->corporations.empty() && threshold.corporation_key == kNoIndex) {
+      for (std::uint32_t k = 0; k < rule.group_keys.size(); ++k) {
+        if (rule.group_keys[k].label == "corporation") threshold.corporation_key = k;
+      }
+      if (threshold.corporation_key == kNoIndex) {
+        diagnostics_.error(&source, offset,
+                           "rule " + rule.id + " is not grouped per corporation, but '" + name +
+                               "' is overridden for some corporations only (" +
+                               location(override->file, override->offset) + ")")
+            .notes.push_back("add corporation to its 'per' clause, or state the override for every corporation");
+        return false;
+      }
+    }
+    if (!override->years.empty() && threshold.year_key == kNoIndex) {
+      for (std::uint32_t k = 0; k < rule.group_keys.size(); ++k) {
+        const GroupKey& key = rule.group_keys[k];
+        const bool dated = key.kind != GroupKeyKind::Column || rule.dataset->column(key.column).type == ValueType::Date;
+        if (dated) threshold.year_key = k;
+      }
+      if (threshold.year_key == kNoIndex) {
+        diagnostics_.error(&source, offset,
+                           "rule " + rule.id + " is not grouped per period, but '" + name +
+                               "' is overridden for some years only (" + location(override->file, override->offset) +
+                               ")")
+            .notes.push_back("add year(...) of a date column to its 'per' clause");
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 std::optional<ValueType> table_value_type(std::string_view name) {
@@ -816,10 +1028,12 @@ Typed Checker::check_name(const ast::Name& name, RuleContext& ctx) {
                          "'" + name.text + "' is a percentage; it can only be a threshold");
       return Typed{};
     }
+    const auto value = param_in_rule(name.text, it->second, *ctx.rule, *ctx.file, name.offset);
+    if (!value) return Typed{};
     ExprNode node;
     node.op = NodeOp::Constant;
     node.type = it->second.type;
-    node.value = it->second.value.numerator;
+    node.value = value->numerator;
     node.offset = name.offset;
     t.ok = true;
     t.type = it->second.type;
@@ -1365,6 +1579,11 @@ bool Checker::threshold_value(const SourceFile& source, const ast::Operand& oper
   }
   threshold.ref = ThresholdRef::Constant;
   threshold.value = value->value;
+  if (const auto* name = boost::get<ast::Name>(&value_operand)) {
+    if (auto param = params_.find(name->text); param != params_.end()) {
+      return narrowed_threshold(source, name->text, param->second, name->offset, rule, threshold);
+    }
+  }
   return true;
 }
 
@@ -1437,6 +1656,64 @@ void Checker::check_thresholds(const SourceFile& source, const ast::Rule& rule, 
   }
 }
 
+// expect KEY in {...}: KEY is one of the rule's group keys; the values are of its type.
+void Checker::check_expect(const SourceFile& source, const ast::ExpectClause& expect,
+                           const std::vector<std::string>& key_texts, CompiledRule& compiled) {
+  const std::string key_text = render(expect.key);
+  const auto found = std::find(key_texts.begin(), key_texts.end(), key_text);
+  if (found == key_texts.end()) {
+    diagnostics_.error(&source, offset_of(expect.key), "'" + key_text + "' is not a group key of this rule")
+        .notes.push_back(key_texts.empty() ? "expect names a key of the rule's 'per' clause; this rule has none"
+                                           : "the rule groups per " + join(key_texts));
+    return;
+  }
+  ExpectedKey expected;
+  expected.key = static_cast<std::uint32_t>(found - key_texts.begin());
+  for (const ExpectedKey& earlier : compiled.expected) {
+    if (earlier.key == expected.key) {
+      diagnostics_.error(&source, expect.offset, "a second 'expect' for '" + key_text + "'");
+      return;
+    }
+  }
+  const GroupKey& key = compiled.group_keys[expected.key];
+  const ColumnSchema& column = compiled.dataset->column(key.column);
+  const bool whole_numbers = key.kind == GroupKeyKind::Year || (key.kind == GroupKeyKind::Column && column.type == ValueType::Int);
+  const bool texts = key.kind == GroupKeyKind::Column && (column.type == ValueType::Text || column.type == ValueType::Enum);
+  if (!whole_numbers && !texts) {
+    diagnostics_.error(&source, offset_of(expect.key),
+                       "expect takes a text, enum or whole-number key, or year(...); '" + key_text + "' is not one");
+    return;
+  }
+  for (const ast::Operand& item : expect.values.items) {
+    const ast::Operand& value = unwrap(item);
+    if (whole_numbers) {
+      const auto* number = boost::get<ast::NumberLit>(&value);
+      const auto parsed = number != nullptr ? parse_decimal(number->text) : std::nullopt;
+      if (!parsed || parsed->denominator != 1) {
+        diagnostics_.error(&source, offset_of(item), "expected a whole number for '" + key_text + "'");
+        return;
+      }
+      expected.numbers.push_back(parsed->numerator);
+      continue;
+    }
+    const auto* text = boost::get<ast::StringLit>(&value);
+    const auto* name = boost::get<ast::Name>(&value);
+    std::string spelled = text != nullptr ? text->value : name != nullptr ? name->text : "";
+    if (column.type == ValueType::Text && text == nullptr) {
+      diagnostics_.error(&source, offset_of(item), "a " + key_text + " is written as quoted text: \"Trivire\"");
+      return;
+    }
+    if (column.type == ValueType::Enum &&
+        std::find(column.enum_values.begin(), column.enum_values.end(), spelled) == column.enum_values.end()) {
+      auto& d = diagnostics_.error(&source, offset_of(item), "'" + spelled + "' is not a value of " + key_text);
+      if (auto hint = did_you_mean(spelled, column.enum_values); !hint.empty()) d.notes.push_back(hint);
+      return;
+    }
+    expected.texts.push_back(spelled);
+  }
+  compiled.expected.push_back(std::move(expected));
+}
+
 void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const RuleSetInfo& info) {
   if (auto it = rule_ids_.find(rule.id); it != rule_ids_.end()) {
     diagnostics_.error(&source, rule.offset, "duplicate rule id '" + rule.id + "'")
@@ -1445,11 +1722,16 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
     rule_ids_.emplace(rule.id, std::make_pair(&source, rule.offset));
   }
 
+  const std::size_t year_lookups_before = year_lookups_.size();
   CompiledRule compiled;
   compiled.id = rule.id;
   compiled.title = rule.title.value;
   compiled.ruleset_id = info.id;
-  compiled.scope_municipality = info.municipality;
+  // The scope of the rule set checked applies to every rule it runs, imported ones included,
+  // unless the rule's own file states one: a national rule imported by Dordrecht reads Dordrecht.
+  const RuleSetInfo& root = out_.info;
+  compiled.scope_municipality = !info.municipality.empty() ? info.municipality : root.municipality;
+  compiled.scope_corporations = !info.corporations.empty() ? info.corporations : root.corporations;
   compiled.valid_from = info.valid_from;
   compiled.valid_to = info.valid_to;
   compiled.file = &source;
@@ -1460,6 +1742,8 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
   const ast::ExprClause* exempt = nullptr;
   const ast::PerClause* per = nullptr;
   const ast::TargetClause* target = nullptr;
+  const ast::ValidClause* own_period = nullptr;
+  std::vector<const ast::ExpectClause*> expects;
   std::vector<const ast::ThresholdClause*> thresholds;
   std::map<std::string, std::uint32_t> seen;
   auto once = [&](const std::string& keyword, std::uint32_t offset) {
@@ -1492,7 +1776,26 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
       if (!once("baseline", b->offset)) continue;
       compiled.baseline = parse_date(b->date.text);
       if (!compiled.baseline) diagnostics_.error(&source, b->date.offset, "'" + b->date.text + "' is not a date");
+    } else if (const auto* v = boost::get<ast::ValidClause>(&clause)) {
+      if (once("valid", v->offset)) own_period = v;
+    } else if (const auto* x = boost::get<ast::ExpectClause>(&clause)) {
+      expects.push_back(x);
     }
+  }
+  // The effective period: the rule's own (the law it encodes) within its file's and within the
+  // period of the rule set checked (the agreement).
+  {
+    std::optional<std::int32_t> from, to;
+    if (own_period != nullptr) check_period(source, *own_period, from, to);
+    compiled.own_from = from;
+    compiled.own_to = to;
+    for (const auto& bound : {from, root.valid_from}) {
+      if (bound && (!compiled.valid_from || *bound > *compiled.valid_from)) compiled.valid_from = bound;
+    }
+    for (const auto& bound : {to, root.valid_to}) {
+      if (bound && (!compiled.valid_to || *bound < *compiled.valid_to)) compiled.valid_to = bound;
+    }
+    compiled.never_valid = compiled.valid_from && compiled.valid_to && *compiled.valid_from > *compiled.valid_to;
   }
 
   if (over == nullptr) {
@@ -1522,6 +1825,7 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
     if (condition.ok) compiled.exempt = condition.node;
     compiled.exempt_text = render(exempt->expr);
   }
+  std::vector<std::string> key_texts;  // each compiled group key as written, for `expect`
   if (per != nullptr) {
     std::set<std::string> labels;
     for (const auto& key_operand : per->keys) {
@@ -1596,8 +1900,10 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
         continue;
       }
       compiled.group_keys.push_back(group_key);
+      key_texts.push_back(render(key));
     }
   }
+  for (const ast::ExpectClause* expect : expects) check_expect(source, *expect, key_texts, compiled);
 
   bool measure_ok = false;
   bool unit_known = false;  // thresholds can be checked once the kind of measure is known
@@ -1705,6 +2011,17 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
   } else if (thresholds.empty()) {
     diagnostics_.error(&source, rule.offset, "rule " + rule.id + " has no threshold and no target")
         .notes.push_back("add e.g. 'breach when measure > 15%' or 'target measure <= 0 by 2028-12-31'");
+  }
+  if (compiled.never_valid && own_period != nullptr) {
+    // The law it encodes does not speak of the agreement's period: not run. Said where the rule
+    // set's own file declares such a rule; an imported one is counted (toets validate says so).
+    if (&source == files_.back().source) {
+      diagnostics_.warning(&source, own_period->offset,
+                           "rule " + rule.id + "'s period lies outside the period of " + root.id + ": it is never run");
+    }
+    out_.rules_outside_period.push_back(rule.id);
+    year_lookups_.resize(year_lookups_before);  // its tables need no years of this period
+    return;
   }
   out_.rules.push_back(std::move(compiled));
 }

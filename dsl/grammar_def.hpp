@@ -148,20 +148,25 @@ TOETS_RULE(conjunction, ast::Chain, "an expression")
 TOETS_RULE(expression, ast::Chain, "an expression")
 TOETS_RULE(compare_op, std::string, "a comparison (<, <=, =, !=, >=, >)")
 TOETS_RULE(comparison_tail, ast::Operation, "a comparison")
-TOETS_RULE(header_end, x3::unused_type, "a rule-set clause (title, municipality, valid, source) or '}'")
+TOETS_RULE(header_end, x3::unused_type,
+           "a rule-set clause (title, municipality, corporations, valid, source) or '}'")
 TOETS_RULE(rule_end, x3::unused_type,
-           "a rule clause (source, owner, note, over, exempt, per, measure, signal, breach, "
-           "target, baseline) or '}'")
+           "a rule clause (source, owner, note, over, exempt, per, expect, measure, signal, "
+           "breach, target, baseline, valid) or '}'")
 TOETS_RULE(table_end, x3::unused_type, "a table row (key: value, or key { ... }) or '}'")
 TOETS_RULE(row_start, x3::unused_type, "':' and a value, or '{' and rows")
 
 TOETS_RULE(text_clause, ast::TextClause, "a text clause")
 TOETS_RULE(valid_clause, ast::ValidClause, "'valid'")
+TOETS_RULE(valid_form, std::string, "'from', 'until' or a date")
+TOETS_RULE(list_clause, ast::ListClause, "'corporations'")
 TOETS_RULE(header_clause, ast::HeaderClause,
-           "a rule-set clause (title, municipality, valid, source) or '}'")
+           "a rule-set clause (title, municipality, corporations, valid, source) or '}'")
 TOETS_RULE(ruleset_decl, ast::RulesetDecl, "a rule-set header")
 TOETS_RULE(import_decl, ast::Import, "an import")
 TOETS_RULE(param_decl, ast::Param, "a parameter")
+TOETS_RULE(narrowing, ast::Narrowing, "what the override is narrowed to (corporation in {...} or year in {...})")
+TOETS_RULE(narrowings, std::vector<ast::Narrowing>, "'for'")
 TOETS_RULE(table_key, std::string, "a table key (2026, 1, 2+, 1-2 or \"text\")")
 TOETS_RULE(table_row, ast::TableRow, "a table row (key: value, or key { ... })")
 TOETS_RULE(table_decl, ast::Table, "a parameter table")
@@ -171,9 +176,10 @@ TOETS_RULE(per_clause, ast::PerClause, "'per'")
 TOETS_RULE(threshold_clause, ast::ThresholdClause, "'signal' or 'breach'")
 TOETS_RULE(target_clause, ast::TargetClause, "'target'")
 TOETS_RULE(baseline_clause, ast::BaselineClause, "'baseline'")
+TOETS_RULE(expect_clause, ast::ExpectClause, "'expect'")
 TOETS_RULE(rule_clause, ast::RuleClause,
-           "a rule clause (source, owner, note, over, exempt, per, measure, signal, breach, "
-           "target, baseline) or '}'")
+           "a rule clause (source, owner, note, over, exempt, per, expect, measure, signal, "
+           "breach, target, baseline, valid) or '}'")
 TOETS_RULE(rule_id, std::string, "a rule id (an article number such as F or 2.2.4)")
 TOETS_RULE(rule_decl, ast::Rule, "a rule")
 TOETS_RULE(threshold_value, ast::Operand, "a threshold value (7.5%, 180, €612.35)")
@@ -250,14 +256,19 @@ auto const text_keyword = (kw("title") >> attr(std::string("title"))) |
                           (kw("owner") >> attr(std::string("owner"))) |
                           (kw("note") >> attr(std::string("note")));
 auto const text_clause_def = text_keyword > string_lit;
-auto const valid_clause_def = kw("valid") > date_lit > kw("to") > date_lit;
-auto const header_clause_def = text_clause | valid_clause;
+auto const valid_form_def = (kw("from") >> attr(std::string("from"))) |
+                            (kw("until") >> attr(std::string("until"))) | attr(std::string());
+auto const valid_clause_def = kw("valid") > valid_form > date_lit > *(kw("to") > date_lit);
+auto const list_clause_def = kw("corporations") >> attr(std::string("corporations")) > (string_lit % ',');
+auto const header_clause_def = text_clause | valid_clause | list_clause;
 auto const header_end_def = lit('}');
 auto const ruleset_decl_def = kw("ruleset") > name > '{' > *header_clause > header_end;
 
 auto const import_decl_def = kw("import") >> attr(std::string("import")) > string_lit;
-auto const param_decl_def =
-    -(kw("override") >> attr(std::string("override"))) >> kw("param") > name > '=' > expression;
+auto const narrowing_def = name > kw("in") > set_lit;
+auto const narrowings_def = kw("for") > (narrowing % ',');
+auto const param_decl_def = -(kw("override") >> attr(std::string("override"))) >> kw("param") > name > '=' >
+                            expression > -narrowings;
 
 auto const table_key_def = lexeme[raw[digits >> -(char_('+') | (char_('-') >> digits))]] |
                            lexeme[raw['"' > +(char_ - '"' - eol) > '"']];
@@ -282,8 +293,10 @@ auto const threshold_clause_def =
 auto const target_clause_def =
     kw("target") > kw("measure") > compare_op > threshold_value > kw("by") > date_lit;
 auto const baseline_clause_def = kw("baseline") >> attr(std::string("baseline")) > date_lit;
+auto const expect_clause_def = kw("expect") >> attr(std::string("expect")) > additive > kw("in") > set_lit;
 auto const rule_clause_def = text_clause | over_clause | expr_clause | per_clause |
-                             threshold_clause | target_clause | baseline_clause;
+                             threshold_clause | target_clause | baseline_clause | valid_clause |
+                             expect_clause;
 auto const rule_id_def = lexeme[+(alnum | char_('.') | char_('_') | char_('-'))] |
                          lexeme['"' > +(char_ - '"' - eol) > '"'];
 auto const rule_end_def = lit('}');
@@ -297,7 +310,8 @@ auto const skipper_rule_def = blank_char | (lit("//") >> *(char_ - eol)) | block
 BOOST_SPIRIT_DEFINE(identifier, name, string_lit, number_lit, money_lit, percent_lit, date_lit,
                     call, set_lit, primary, unary, negation, not_expr, multiplicative, additive,
                     comparison, negatable, conjunction, expression, compare_op, text_clause,
-                    valid_clause, header_clause, ruleset_decl, import_decl, param_decl, table_key,
+                    valid_clause, valid_form, list_clause, header_clause, narrowing, narrowings,
+                    expect_clause, ruleset_decl, import_decl, param_decl, table_key,
                     table_row, table_decl, over_clause, expr_clause, per_clause, threshold_clause,
                     target_clause, baseline_clause, rule_clause, rule_id, rule_decl, threshold_value, comparison_tail,
                     header_end, rule_end, table_end, row_start, string_chars, number_text, date_text,

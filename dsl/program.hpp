@@ -129,6 +129,16 @@ enum class ThresholdRef : std::uint8_t {
   Baseline,    // the measure of the same group at the rule's baseline date (stock "at the 2021 level")
   Previous,    // the measure of the same group at the previous snapshot or period ("grows every year")
   GroupTable,  // a parameter table looked up with the group's keys (a cap per corporation)
+  Narrowed,    // `value`, unless an override narrowed to the group's corporation or year says otherwise
+};
+
+// An override that holds only for some corporations and/or years (`override param
+// free_allocation_space = 15% for corporation in {"Vivare"}`): resolved per group.
+struct NarrowedValue {
+  Ratio value;
+  std::vector<std::string> corporations;  // empty: any corporation
+  std::vector<std::int64_t> years;        // empty: any year
+  std::string text;                       // "15% for corporation Vivare", for reports
 };
 
 struct Threshold {
@@ -138,7 +148,18 @@ struct Threshold {
   Ratio value;                       // in the measure's unit (cents for money); resolved per group for refs
   std::uint32_t table = kNoIndex;    // GroupTable: the table
   std::vector<std::uint32_t> table_keys;  // GroupTable: for each table key, the index of the group key
+  std::vector<NarrowedValue> narrowed;    // Narrowed: the overrides, the last that matches wins
+  std::uint32_t corporation_key = kNoIndex;  // Narrowed: the group key that holds the corporation
+  std::uint32_t year_key = kNoIndex;         // Narrowed: the group key (a period) that gives the year
   std::string text;                  // "measure > 15%"
+};
+
+// `expect corporation in {"Trivire", "Woonbron"}`: these values of group key `key` are reported
+// (as no_data when no record passes the filter), combined with the values the other keys take.
+struct ExpectedKey {
+  std::uint32_t key = 0;
+  std::vector<std::int64_t> numbers;  // a year or whole-number key
+  std::vector<std::string> texts;     // a text key (corporation, kern, ...)
 };
 
 struct Target {
@@ -155,9 +176,19 @@ struct CompiledRule {
   std::string owner;
   std::string note;
   std::string ruleset_id;            // the rule set (file) that declares it
+  // The records the rule may read: its own file's scope, else that of the rule set checked (so
+  // a national rule imported by Dordrecht reads Dordrecht's records only).
   std::string scope_municipality;    // "" = all municipalities
-  std::optional<std::int32_t> valid_from;  // the declaring rule set's validity period
+  std::vector<std::string> scope_corporations;  // empty = all corporations
+  // The effective period: the rule's own `valid` within its file's and the checked rule set's.
+  // Groups of periods wholly outside it are reported, marked, and decide nothing. nullopt: open.
+  std::optional<std::int32_t> valid_from;
   std::optional<std::int32_t> valid_to;
+  bool never_valid = false;          // the periods do not overlap: every dated group is outside
+  // The rule's own `valid` (the period of the law or clause it encodes): groups of periods wholly
+  // outside it are not the rule's business and are not reported. nullopt: open.
+  std::optional<std::int32_t> own_from;
+  std::optional<std::int32_t> own_to;
   const SourceFile* file = nullptr;
   std::uint32_t offset = 0;
 
@@ -170,6 +201,7 @@ struct CompiledRule {
   std::vector<Threshold> thresholds; // breach first, then signal
   std::optional<Target> target;
   std::optional<std::int32_t> baseline;  // `baseline DATE`: the date whose measure Baseline refers to
+  std::vector<ExpectedKey> expected;     // `expect KEY in {...}`: groups that exist without records
   ExprPool pool;
 };
 
@@ -178,6 +210,7 @@ struct RuleSetInfo {
   std::string title;
   std::string municipality;
   std::string source;
+  std::vector<std::string> corporations;  // `corporations "A", "B"`: the parties it binds
   std::optional<std::int32_t> valid_from;
   std::optional<std::int32_t> valid_to;
   std::string file;
@@ -187,6 +220,9 @@ struct CompiledRuleSet {
   RuleSetInfo info;                           // of the file that was checked
   std::vector<ParamTable> tables;
   std::vector<CompiledRule> rules;            // imported files' rules first, in import order
+  // Imported rules whose own period does not overlap the checked rule set's: not run (the 2021
+  // target-group rules in a 2026 agreement).
+  std::vector<std::string> rules_outside_period;
   std::vector<std::unique_ptr<SourceFile>> sources;  // keeps every file's text alive
 };
 

@@ -163,6 +163,9 @@ class Dataset {
 
   const DatasetSchema& schema() const { return *schema_; }
   std::size_t row_count() const { return rows_; }
+  // Where the rows came from (a file's path, or the store's import), for messages: "file:line".
+  const std::string& origin() const { return origin_; }
+  void set_origin(std::string origin) { origin_ = std::move(origin); }
   const ColumnData& column(std::uint32_t index) const { return columns_[index]; }
   ColumnData& column(std::uint32_t index) { return columns_[index]; }
   // The file line each row came from, for evidence and error messages.
@@ -195,6 +198,7 @@ class Dataset {
   const DatasetSchema* schema_;
   std::vector<ColumnData> columns_;
   std::vector<std::uint32_t> lines_;
+  std::string origin_;
   std::size_t rows_ = 0;
 };
 

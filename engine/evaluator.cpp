@@ -401,6 +401,12 @@ class RuleRun {
   bool merge_ranges();
   RuleResult error_result(const std::string& message) const;
   RuleResult finish_group(std::uint32_t group) const;
+  std::vector<RuleResult> finish_groups(std::vector<std::uint32_t>& group_of_result);
+  bool outside_period(const GroupKeyValues& key, std::size_t count) const;
+  bool outside_own_period(const GroupKeyValues& key, std::size_t count) const;
+  bool outside(const GroupKeyValues& key, std::size_t count, std::optional<std::int32_t> valid_from,
+               std::optional<std::int32_t> valid_to) const;
+  void add_expected_groups(std::vector<RuleResult>& results, std::vector<std::uint32_t>& group_of_result) const;
   void decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const;
   // The rule's thresholds with baseline/previous/table values filled in for one group; false (and
   // `why`, `status`) when a value is not there.
@@ -408,7 +414,7 @@ class RuleRun {
   std::int64_t series_key_of_date(std::int32_t date) const;
   void collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
                         const std::vector<bool>& wants_evidence) const;
-  std::vector<RuleResult> finish_deadline();
+  std::vector<RuleResult> finish_deadline(std::vector<std::uint32_t>& group_of_result);
   std::vector<GroupField> describe_key(const GroupKeyValues& key, std::size_t count) const;
 
   const CompiledRule& rule_;
@@ -420,13 +426,19 @@ class RuleRun {
   std::array<KeyPacking, kMaxKeys> packing_{};
   std::vector<std::int64_t> text_codes_;          // per node: a TextConstant's dictionary code
   std::vector<std::unique_ptr<MemberSet>> sets_;  // per node: an InSet's members
-  std::uint32_t scope_column_ = kNoIndex;
-  std::vector<std::uint8_t> scope_codes_;
+  // The rule's scope (municipality, corporations): per scope column, whether each dictionary
+  // code is in scope. A row is in scope when every column says so.
+  struct ScopeColumn {
+    std::uint32_t column = kNoIndex;
+    std::vector<std::uint8_t> allowed;  // by dictionary code
+  };
+  std::vector<ScopeColumn> scopes_;
 
   std::vector<std::unique_ptr<RangeRun>> ranges_;
   // Per row: its group within its range << kStateBits | its RowState; written by the ranges.
   std::unique_ptr<std::uint32_t[]> row_tags_;
   std::vector<Accumulator> groups_;               // merged, in order of first appearance
+  std::vector<std::string> group_errors_;         // per merged group: the first value it could not have
   std::string error_;
 };
 
@@ -441,6 +453,8 @@ class RangeRun {
   std::size_t end() const { return end_; }
   const std::vector<Accumulator>& groups() const { return groups_; }
   const std::string& error() const { return error_; }
+  // Per group of this range (or shorter: the rest have none), the first look-up it could not make.
+  const std::vector<std::string>& group_errors() const { return group_errors_; }
   // This range's group index -> the merged group index, filled by RuleRun::merge_ranges.
   std::vector<std::uint32_t> merged_group;
 
@@ -448,8 +462,8 @@ class RangeRun {
   // Evaluates `node` for the rows sel[0..n); results in buffers_->values[node][0..n). False on an error.
   bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
   // A table's value for keys (none missing) that value_or_null did not find: from find(), or
-  // false with the error that names table, keys and record.
-  bool lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys, std::uint32_t row,
+  // missing, with an error for the record's group that names table, keys and record.
+  void lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys, std::uint32_t row,
                      std::int64_t& out);
   // Lookup in a dense table of Dims keys, args[d][0..n) its keys.
   template <std::size_t Dims>
@@ -483,6 +497,7 @@ class RangeRun {
   GroupTable group_index_;          // every group, by its key values
   PackedGroupTable packed_index_;   // the groups whose keys pack, by packed key
   std::vector<Accumulator> groups_;
+  std::vector<std::string> group_errors_;
   std::string error_;
 };
 
@@ -517,18 +532,23 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
     keys_.push_back(snapshot);
   }
   plan_key_packing();
-  // The rule set's municipality: rows of other municipalities are out of scope.
-  if (!rule.scope_municipality.empty()) {
-    if (auto column = data.schema().column_index("municipality")) {
-      scope_column_ = *column;
-      const TextDictionary& dictionary = data.column(*column).dictionary;
-      scope_codes_.assign(dictionary.size(), 0);
-      for (std::size_t code = 0; code < dictionary.size(); ++code) {
-        scope_codes_[code] = equal_ignoring_case(dictionary.value(static_cast<std::int32_t>(code)),
-                                                 rule.scope_municipality);
-      }
+  // The rule set's municipality and corporations: rows of others are out of scope.
+  auto add_scope = [&](const char* column_name, const std::vector<std::string>& names) {
+    const auto column = data.schema().column_index(column_name);
+    if (names.empty() || !column) return;
+    ScopeColumn scope;
+    scope.column = *column;
+    const TextDictionary& dictionary = data.column(*column).dictionary;
+    scope.allowed.assign(dictionary.size(), 0);
+    for (std::size_t code = 0; code < dictionary.size(); ++code) {
+      const std::string& value = dictionary.value(static_cast<std::int32_t>(code));
+      scope.allowed[code] = std::any_of(names.begin(), names.end(),
+                                        [&](const std::string& name) { return equal_ignoring_case(value, name); });
     }
-  }
+    scopes_.push_back(std::move(scope));
+  };
+  if (!rule.scope_municipality.empty()) add_scope("municipality", {rule.scope_municipality});
+  add_scope("corporation", rule.scope_corporations);
   const std::size_t rows = data.row_count();
   // Not initialised: every range writes the tag of each of its rows before anything reads it.
   row_tags_.reset(new std::uint32_t[rows]);
@@ -589,12 +609,12 @@ void RangeRun::report_date_outside_calendar(std::int64_t day, std::uint32_t row)
            std::to_string(data.source_line(row)) + ")";
 }
 
-bool RangeRun::lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys,
+void RangeRun::lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys,
                              std::uint32_t row, std::int64_t& out) {
   const std::int32_t entry = table.find(keys);
   if (entry >= 0 && table.table().entries[static_cast<std::size_t>(entry)].value) {
     out = *table.table().entries[static_cast<std::size_t>(entry)].value;
-    return true;
+    return;
   }
   // A figure the table lacks: a clear error naming table, key and record, never a fallback.
   const Dataset& data = rule_.data_;
@@ -607,12 +627,17 @@ bool RangeRun::lookup_absent(const ExprNode& node, const DenseTable& table, cons
   const std::string where = t.file != nullptr ? t.file->path() + ":" + std::to_string(t.file->line_of(
                                                                            entry >= 0 ? t.entries[static_cast<std::size_t>(entry)].offset : t.offset))
                                               : "";
-  error_ = "parameter table '" + t.name + "' " +
-           (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
-                       : "has no value for " + key_text + " (" + where + ")") +
-           "; needed for " + data.schema().name + " record '" + std::string(data.record_id(row)) + "' (line " +
-           std::to_string(data.source_line(row)) + ")";
-  return false;
+  // Only this record's group cannot be measured: the other groups of the rule are evaluated.
+  out = kNull64;
+  const std::uint32_t group = rule_.row_tags_[row] >> kStateBits;
+  if (group_errors_.size() <= group) group_errors_.resize(group + 1);
+  if (!group_errors_[group].empty()) return;
+  group_errors_[group] = "parameter table '" + t.name + "' " +
+                         (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
+                                     : "has no value for " + key_text + " (" + where + ")") +
+                         "; needed for " + data.schema().name + " record '" + std::string(data.record_id(row)) +
+                         "' (" + (data.origin().empty() ? "line " : data.origin() + ":") +
+                         std::to_string(data.source_line(row)) + ")";
 }
 
 template <std::size_t Dims>
@@ -643,7 +668,7 @@ bool RangeRun::lookup_dense(const ExprNode& node, const DenseTable& table, const
       continue;
     }
     out[i] = below ? kNull64 : cells[cell];
-    if (out[i] == kNull64 && !lookup_absent(node, table, keys.data(), sel[i], out[i])) return false;
+    if (out[i] == kNull64) lookup_absent(node, table, keys.data(), sel[i], out[i]);
   }
   return true;
 }
@@ -765,7 +790,7 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
           continue;
         }
         out[i] = table.value_or_null(keys.data());
-        if (out[i] == kNull64 && !lookup_absent(node, table, keys.data(), sel[i], out[i])) return false;
+        if (out[i] == kNull64) lookup_absent(node, table, keys.data(), sel[i], out[i]);
       }
       return true;
     }
@@ -1008,19 +1033,28 @@ void RangeRun::run(BatchBuffers& buffers) {
   const MeasureKind kind = rule.measure.kind;
   const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
   std::uint32_t* tags = rule_.row_tags_.get();
-  const std::uint32_t scope_column = rule_.scope_column_;
-  const std::int32_t* scope_codes = scope_column != kNoIndex ? rule_.data_.column(scope_column).values.data() : nullptr;
+  struct ScopeView {
+    const std::int32_t* codes;
+    const std::uint8_t* allowed;
+  };
+  std::array<ScopeView, 2> scopes{};
+  const std::size_t scope_count = rule_.scopes_.size();
+  for (std::size_t k = 0; k < scope_count; ++k) {
+    scopes[k] = ScopeView{rule_.data_.column(rule_.scopes_[k].column).values.data(), rule_.scopes_[k].allowed.data()};
+  }
 
   for (std::size_t begin = begin_; begin < end_; begin += kBatch) {
     const std::size_t end = std::min(end_, begin + kBatch);
     std::size_t n = 0;
     for (std::size_t row = begin; row < end; ++row) {
-      if (scope_codes != nullptr) {
-        const std::int32_t code = scope_codes[row];
-        if (code < 0 || !rule_.scope_codes_[static_cast<std::size_t>(code)]) {
-          tags[row] = kOutOfScope;
-          continue;
-        }
+      bool in = true;
+      for (std::size_t k = 0; k < scope_count; ++k) {
+        const std::int32_t code = scopes[k].codes[row];
+        in = in && code >= 0 && scopes[k].allowed[static_cast<std::size_t>(code)];
+      }
+      if (!in) {
+        tags[row] = kOutOfScope;
+        continue;
       }
       in_scope[n++] = static_cast<std::uint32_t>(row);
     }
@@ -1143,6 +1177,8 @@ bool RuleRun::merge_ranges() {
     RangeRun& range = *ranges_.front();
     error_ = range.error();
     groups_ = range.groups();
+    group_errors_ = range.group_errors();
+    group_errors_.resize(groups_.size());
     range.merged_group.resize(groups_.size());
     for (std::uint32_t g = 0; g < groups_.size(); ++g) range.merged_group[g] = g;
     return true;
@@ -1178,8 +1214,14 @@ bool RuleRun::merge_ranges() {
       acc.whole += part.whole;
       acc.min = std::min(acc.min, part.min);
       acc.max = std::max(acc.max, part.max);
+      // The first record in file order that lacked a value: ranges merge in row order.
+      if (local < range->group_errors().size() && !range->group_errors()[local].empty()) {
+        if (group_errors_.size() <= g) group_errors_.resize(g + 1);
+        if (group_errors_[g].empty()) group_errors_[g] = range->group_errors()[local];
+      }
     }
   }
+  group_errors_.resize(groups_.size());
   return true;
 }
 
@@ -1195,34 +1237,181 @@ std::vector<RuleResult> RuleRun::finish(BatchBuffers& buffers) {
   if (!merge_ranges()) {
     // Something stopped a range: evaluate again in one pass, which stops where and as it should.
     groups_.clear();
+    group_errors_.clear();
     ranges_.clear();
     ranges_.push_back(std::make_unique<RangeRun>(*this, 0, data_.row_count()));
     ranges_.front()->run(buffers);
     merge_ranges();
   }
   if (!error_.empty()) return {error_result(error_)};
-  if (rule_.target) return finish_deadline();
-
-  // One result per group, in order of first appearance (evaluate_rules sorts them by group).
-  std::vector<RuleResult> results;
-  std::vector<std::uint32_t> result_of_group(groups_.size(), kNoIndex);
-  std::vector<bool> wants_evidence(groups_.size(), false);
-  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
-    RuleResult result = finish_group(g);
-    wants_evidence[g] = result.status == Status::Signal || result.status == Status::Breach;
-    result_of_group[g] = static_cast<std::uint32_t>(results.size());
-    results.push_back(std::move(result));
-  }
-  collect_evidence(results, result_of_group, wants_evidence);
+  std::vector<std::uint32_t> group_of_result;  // the (latest) group behind each result
+  std::vector<RuleResult> results = rule_.target ? finish_deadline(group_of_result) : finish_groups(group_of_result);
+  add_expected_groups(results, group_of_result);
   if (results.empty()) {
     RuleResult empty;
     empty.rule = &rule_;
     empty.status = Status::NoData;
-    empty.message = data_.row_count() == 0 ? "the " + data_.schema().name + " data has no rows"
-                                           : "no " + data_.schema().name + " rows in scope (municipality " +
-                                                 rule_.scope_municipality + ")";
+    const std::string& name = data_.schema().name;
+    std::string scope;
+    if (!rule_.scope_municipality.empty()) scope = "municipality " + rule_.scope_municipality;
+    if (!rule_.scope_corporations.empty()) {
+      scope += (scope.empty() ? "" : "; ") + std::string("corporations ");
+      for (std::size_t i = 0; i < rule_.scope_corporations.size(); ++i) {
+        scope += (i > 0 ? ", " : "") + rule_.scope_corporations[i];
+      }
+    }
+    empty.message = data_.row_count() == 0 ? "the " + name + " data has no rows"
+                    : groups_.empty()      ? "no " + name + " rows in scope" + (scope.empty() ? "" : " (" + scope + ")")
+                                           : "no " + name + " records pass the rule's filter";
+    empty.outside_validity = rule_.never_valid;
     results.push_back(std::move(empty));
   }
+  return results;
+}
+
+// Whether a group with these key values (the first `count` keys) lies wholly outside the rule's
+// effective period: a year, half-year, quarter, month or date key before or after it.
+bool RuleRun::outside_period(const GroupKeyValues& key, std::size_t count) const {
+  return rule_.never_valid || outside(key, count, rule_.valid_from, rule_.valid_to);
+}
+
+// Whether the group lies wholly outside the rule's own period (the law it encodes).
+bool RuleRun::outside_own_period(const GroupKeyValues& key, std::size_t count) const {
+  return outside(key, count, rule_.own_from, rule_.own_to);
+}
+
+bool RuleRun::outside(const GroupKeyValues& key, std::size_t count, std::optional<std::int32_t> valid_from,
+                      std::optional<std::int32_t> valid_to) const {
+  if (!valid_from && !valid_to) return false;
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::int64_t v = key.values[k];
+    if (v == kNull64) continue;
+    std::int32_t first = 0, last = 0;
+    switch (keys_[k].kind) {
+      case GroupKeyKind::Year:
+        first = days_from_civil(static_cast<std::int32_t>(v), 1, 1);
+        last = days_from_civil(static_cast<std::int32_t>(v), 12, 31);
+        break;
+      case GroupKeyKind::HalfYear: {
+        const auto year = static_cast<std::int32_t>(v / 10);
+        const bool second = v % 10 == 2;
+        first = days_from_civil(year, second ? 7 : 1, 1);
+        last = days_from_civil(year, second ? 12 : 6, second ? 31 : 30);
+        break;
+      }
+      case GroupKeyKind::Quarter: {
+        const auto year = static_cast<std::int32_t>(v / 10);
+        const auto q = static_cast<std::uint32_t>(v % 10);
+        first = days_from_civil(year, 3 * q - 2, 1);
+        last = days_from_civil(year, 3 * q, days_in_month(year, 3 * q));
+        break;
+      }
+      case GroupKeyKind::Month: {
+        const auto year = static_cast<std::int32_t>(v / 100);
+        const auto month = static_cast<std::uint32_t>(v % 100);
+        first = days_from_civil(year, month, 1);
+        last = days_from_civil(year, month, days_in_month(year, month));
+        break;
+      }
+      case GroupKeyKind::Column:
+        if (data_.schema().column(keys_[k].column).type != ValueType::Date) continue;
+        first = last = static_cast<std::int32_t>(v);  // a snapshot date
+        break;
+    }
+    if ((valid_to && first > *valid_to) || (valid_from && last < *valid_from)) return true;
+  }
+  return false;
+}
+
+// `expect KEY in {...}`: every expected value, combined with the values the other keys take in
+// the results, is a group; one without a result is reported as no_data, on purpose.
+void RuleRun::add_expected_groups(std::vector<RuleResult>& results, std::vector<std::uint32_t>& group_of_result) const {
+  if (rule_.expected.empty()) return;
+  const std::size_t count = rule_.group_keys.size();
+  std::vector<const ExpectedKey*> expected_at(count, nullptr);
+  for (const ExpectedKey& expected : rule_.expected) expected_at[expected.key] = &expected;
+  auto same_field = [](const GroupField& a, const GroupField& b) { return a.number == b.number && a.text == b.text; };
+  // The combinations of the keys that are not expected, as the results show them.
+  std::vector<std::size_t> templates;
+  for (std::size_t r = 0; r < results.size(); ++r) {
+    if (results[r].group.size() != count) continue;
+    const bool seen = std::any_of(templates.begin(), templates.end(), [&](std::size_t t) {
+      for (std::size_t k = 0; k < count; ++k) {
+        if (expected_at[k] == nullptr && !same_field(results[t].group[k], results[r].group[k])) return false;
+      }
+      return true;
+    });
+    if (!seen) templates.push_back(r);
+  }
+  const bool all_expected = std::all_of(expected_at.begin(), expected_at.end(), [](const ExpectedKey* e) { return e != nullptr; });
+  if (templates.empty() && !all_expected) return;
+  const std::size_t template_count = templates.empty() ? 1 : templates.size();
+  const std::size_t existing = results.size();
+  for (std::size_t t = 0; t < template_count; ++t) {
+    // Odometer over the expected values.
+    std::vector<std::size_t> at(count, 0);
+    while (true) {
+      RuleResult result;
+      result.rule = &rule_;
+      GroupKeyValues key;
+      key.values.fill(kNull64);
+      if (!templates.empty()) key = groups_[group_of_result[templates[t]]].key;
+      for (std::size_t k = 0; k < count; ++k) {
+        GroupField field;
+        field.name = keys_[k].label;
+        if (const ExpectedKey* expected = expected_at[k]) {
+          if (!expected->numbers.empty()) field.number = expected->numbers[at[k]];
+          else field.text = expected->texts[at[k]];
+          key.values[k] = keys_[k].kind == GroupKeyKind::Year && field.number ? *field.number : kNull64;
+        } else {
+          field = results[templates[t]].group[k];
+        }
+        result.group.push_back(std::move(field));
+      }
+      const bool present = std::any_of(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(existing),
+                                       [&](const RuleResult& other) {
+                                         if (other.group.size() != count) return false;
+                                         for (std::size_t k = 0; k < count; ++k) {
+                                           if (!same_field(other.group[k], result.group[k])) return false;
+                                         }
+                                         return true;
+                                       });
+      if (!present && !outside_own_period(key, count)) {
+        result.status = Status::NoData;
+        result.message = "no records after the filter (an expected group)";
+        result.outside_validity = outside_period(key, count);
+        results.push_back(std::move(result));
+        group_of_result.push_back(kNoIndex);
+      }
+      std::size_t k = 0;
+      for (; k < count; ++k) {
+        if (expected_at[k] == nullptr) continue;
+        const std::size_t size = std::max(expected_at[k]->numbers.size(), expected_at[k]->texts.size());
+        if (++at[k] < size) break;
+        at[k] = 0;
+      }
+      if (k == count) break;
+    }
+  }
+}
+
+// One result per group that has records after the filter (or an error), in order of first
+// appearance (evaluate_rules sorts them by group). A group whose records the filter all left out
+// is not reported: "no data" would read as "did not deliver data".
+std::vector<RuleResult> RuleRun::finish_groups(std::vector<std::uint32_t>& group_of_result) {
+  std::vector<RuleResult> results;
+  std::vector<std::uint32_t> result_of_group(groups_.size(), kNoIndex);
+  std::vector<bool> wants_evidence(groups_.size(), false);
+  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
+    if (groups_[g].records + groups_[g].exempt == 0 && group_errors_[g].empty()) continue;
+    if (outside_own_period(groups_[g].key, keys_.size())) continue;  // not the law's years
+    RuleResult result = finish_group(g);
+    wants_evidence[g] = result.status == Status::Signal || result.status == Status::Breach;
+    result_of_group[g] = static_cast<std::uint32_t>(results.size());
+    results.push_back(std::move(result));
+    group_of_result.push_back(g);
+  }
+  collect_evidence(results, result_of_group, wants_evidence);
   return results;
 }
 
@@ -1339,6 +1528,38 @@ bool RuleRun::resolve_thresholds(std::uint32_t group, std::vector<Threshold>& ou
   };
   for (Threshold& threshold : out) {
     if (threshold.ref == ThresholdRef::Constant) continue;
+    if (threshold.ref == ThresholdRef::Narrowed) {
+      // The overrides narrowed to corporations or years: the last one that names this group's wins.
+      const std::vector<GroupField> fields = describe_key(self.key, keys_.size());
+      std::optional<std::string> corporation;
+      if (threshold.corporation_key != kNoIndex) corporation = fields[threshold.corporation_key].text;
+      std::optional<std::int64_t> year;
+      if (threshold.year_key != kNoIndex && self.key.values[threshold.year_key] != kNull64) {
+        const std::int64_t v = self.key.values[threshold.year_key];
+        switch (keys_[threshold.year_key].kind) {
+          case GroupKeyKind::Year: year = v; break;
+          case GroupKeyKind::HalfYear:
+          case GroupKeyKind::Quarter: year = v / 10; break;
+          case GroupKeyKind::Month: year = v / 100; break;
+          case GroupKeyKind::Column: year = civil_from_days(static_cast<std::int32_t>(v)).year; break;
+        }
+      }
+      const NarrowedValue* applied = nullptr;
+      for (const NarrowedValue& narrowed : threshold.narrowed) {
+        const bool corporation_matches =
+            narrowed.corporations.empty() ||
+            (corporation && std::any_of(narrowed.corporations.begin(), narrowed.corporations.end(),
+                                        [&](const std::string& name) { return equal_ignoring_case(name, *corporation); }));
+        const bool year_matches = narrowed.years.empty() ||
+                                  (year && std::find(narrowed.years.begin(), narrowed.years.end(), *year) !=
+                                               narrowed.years.end());
+        if (corporation_matches && year_matches) applied = &narrowed;
+      }
+      if (applied != nullptr) threshold.value = applied->value;
+      threshold.text += " (" + (applied != nullptr ? "override " + applied->text
+                                                   : format_value(threshold.value, rule_.measure.unit)) + ")";
+      continue;
+    }
     if (threshold.ref == ThresholdRef::GroupTable) {
       const ParamTable& table = tables_[threshold.table].table();
       const std::vector<GroupField> fields = describe_key(self.key, keys_.size());
@@ -1469,6 +1690,17 @@ RuleResult RuleRun::finish_group(std::uint32_t group) const {
     result.numerator = acc.sum;
     result.denominator = acc.whole;
   }
+  result.outside_validity = outside_period(acc.key, keys_.size());
+  if (!group_errors_[group].empty()) {
+    // A value the rule needs is missing for a record of this group: its measure cannot be
+    // trusted. Outside the rule's period it decides nothing: a note, not an error.
+    result.measure.reset();
+    result.numerator.reset();
+    result.denominator.reset();
+    result.status = result.outside_validity ? Status::NotEvaluated : Status::Error;
+    result.message = group_errors_[group];
+    return result;
+  }
   std::vector<Threshold> thresholds;
   std::string why;
   Status unresolved = Status::NoData;
@@ -1477,44 +1709,6 @@ RuleResult RuleRun::finish_group(std::uint32_t group) const {
     result.message = why;
   } else {
     decide(result, acc, thresholds.empty() ? rule_.thresholds : thresholds);
-  }
-
-  // A period key wholly outside the rule set's validity: still reported, but flagged.
-  if (rule_.valid_from && rule_.valid_to) {
-    for (std::size_t k = 0; k < keys_.size(); ++k) {
-      const std::int64_t v = acc.key.values[k];
-      if (v == kNull64) continue;
-      std::int32_t first = 0, last = 0;
-      switch (keys_[k].kind) {
-        case GroupKeyKind::Year:
-          first = days_from_civil(static_cast<std::int32_t>(v), 1, 1);
-          last = days_from_civil(static_cast<std::int32_t>(v), 12, 31);
-          break;
-        case GroupKeyKind::HalfYear: {
-          const auto year = static_cast<std::int32_t>(v / 10);
-          const bool second = v % 10 == 2;
-          first = days_from_civil(year, second ? 7 : 1, 1);
-          last = days_from_civil(year, second ? 12 : 6, second ? 31 : 30);
-          break;
-        }
-        case GroupKeyKind::Quarter: {
-          const auto year = static_cast<std::int32_t>(v / 10);
-          const auto q = static_cast<std::uint32_t>(v % 10);
-          first = days_from_civil(year, 3 * q - 2, 1);
-          last = days_from_civil(year, 3 * q, days_in_month(year, 3 * q));
-          break;
-        }
-        case GroupKeyKind::Month: {
-          const auto year = static_cast<std::int32_t>(v / 100);
-          const auto month = static_cast<std::uint32_t>(v % 100);
-          first = days_from_civil(year, month, 1);
-          last = days_from_civil(year, month, days_in_month(year, month));
-          break;
-        }
-        case GroupKeyKind::Column: continue;
-      }
-      if (last < *rule_.valid_from || first > *rule_.valid_to) result.outside_validity = true;
-    }
   }
   return result;
 }
@@ -1560,7 +1754,7 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
   }
 }
 
-std::vector<RuleResult> RuleRun::finish_deadline() {
+std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& group_of_result) {
   const std::size_t outer_keys = keys_.size() - 1;
   const Target& target = *rule_.target;
   // Outer group -> its snapshot groups, in date order.
@@ -1576,9 +1770,25 @@ std::vector<RuleResult> RuleRun::finish_deadline() {
     std::sort(members.begin(), members.end(), [&](std::uint32_t a, std::uint32_t b) {
       return groups_[a].key.values[outer_keys] < groups_[b].key.values[outer_keys];
     });
+    // Reported only when some snapshot has records after the filter (or could not be measured).
+    const bool has_records = std::any_of(members.begin(), members.end(), [&](std::uint32_t g) {
+      return groups_[g].records + groups_[g].exempt > 0 || !group_errors_[g].empty();
+    });
+    if (!has_records || outside_own_period(groups_[members.front()].key, outer_keys)) continue;
     RuleResult result;
     result.rule = &rule_;
     result.group = describe_key(groups_[members.front()].key, outer_keys);
+    result.outside_validity = outside_period(groups_[members.front()].key, outer_keys);
+    group_of_result.push_back(members.front());
+    const auto failed = std::find_if(members.begin(), members.end(), [&](std::uint32_t g) {
+      return !group_errors_[g].empty() && groups_[g].key.values[outer_keys] <= as_of_;
+    });
+    if (failed != members.end()) {
+      result.status = result.outside_validity ? Status::NotEvaluated : Status::Error;
+      result.message = group_errors_[*failed];
+      results.push_back(std::move(result));
+      continue;
+    }
     std::uint32_t latest = kNoIndex;
     std::size_t later = 0;
     for (std::uint32_t g : members) {
@@ -1660,13 +1870,6 @@ std::vector<RuleResult> RuleRun::finish_deadline() {
     results.push_back(std::move(result));
   }
   collect_evidence(results, result_of_group, wants_evidence);
-  if (results.empty()) {
-    RuleResult empty;
-    empty.rule = &rule_;
-    empty.status = Status::NoData;
-    empty.message = "no " + data_.schema().name + " rows in scope";
-    results.push_back(std::move(empty));
-  }
   return results;
 }
 
@@ -1699,6 +1902,9 @@ void for_each_column_read(const CompiledRule& rule, Read&& read) {
   if (rule.target) read(*rule.dataset->snapshot_column);
   if (!rule.scope_municipality.empty()) {
     if (const auto municipality = rule.dataset->column_index("municipality")) read(*municipality);
+  }
+  if (!rule.scope_corporations.empty()) {
+    if (const auto corporation = rule.dataset->column_index("corporation")) read(*corporation);
   }
 }
 

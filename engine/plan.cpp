@@ -689,9 +689,9 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
     log << "check " << rules.info.id << ": run " << run_id << " recorded;";
     for (const auto& [status, count] : summary) log << " " << count << " " << status_name(status);
     log << "\n";
-    any_error = any_error || report.any(Status::Error);
-    any_breach = any_breach || report.any(Status::Breach);
-    any_signal = any_signal || report.any(Status::Signal) || report.any(Status::AtRisk);
+    any_error = any_error || report.any_counting(Status::Error);
+    any_breach = any_breach || report.any_counting(Status::Breach);
+    any_signal = any_signal || report.any_counting(Status::Signal) || report.any_counting(Status::AtRisk);
     for (const auto& result : report.results) {
       if (result.status == Status::Error) {
         log << "error: rule " << result.rule->id << ": " << Privacy(report_options).message(result.message) << "\n";

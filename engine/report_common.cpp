@@ -79,6 +79,8 @@ bool needs_attention(Status status) {
   return status == Status::Breach || status == Status::Signal || status == Status::AtRisk || status == Status::Error;
 }
 
+bool needs_attention(const RuleResult& result) { return !result.outside_validity && needs_attention(result.status); }
+
 std::string_view status_word(Status status, Lang lang) {
   const bool nl = lang == Lang::Nl;
   switch (status) {

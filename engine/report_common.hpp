@@ -20,6 +20,8 @@ std::string_view light_class(Light light);  // "green", "orange", "red", "grey",
 // Statuses in order of how much they need attention (breach first).
 int attention_rank(Status status);
 bool needs_attention(Status status);  // signal, breach, at_risk, error
+// The same, for a result inside its rule's period (one outside it decides nothing).
+bool needs_attention(const RuleResult& result);
 
 // Words of a report language.
 std::string_view status_word(Status status, Lang lang);  // "overschreden" / "breach", ...

@@ -173,6 +173,7 @@ struct RuleBlock {
   std::vector<const RuleResult*> results;
   std::string anchor;
   Status worst = Status::NotEvaluated;
+  bool worst_counts = false;  // whether `worst` is of a group inside the rule's period
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -672,7 +673,13 @@ class HtmlWriter {
       }
       RuleBlock& block = blocks[it->second];
       block.results.push_back(&result);
-      if (block.results.size() == 1 || attention_rank(result.status) < attention_rank(block.worst)) block.worst = result.status;
+      // A group outside the rule's period colours the rule only when nothing inside it does.
+      const bool counts = !result.outside_validity;
+      if (block.results.size() == 1 || (counts && !block.worst_counts) ||
+          (counts == block.worst_counts && attention_rank(result.status) < attention_rank(block.worst))) {
+        block.worst = result.status;
+        block.worst_counts = counts;
+      }
     }
     anchors_.clear();
     for (const auto& block : blocks) anchors_[block.rule] = block.anchor;
@@ -721,7 +728,7 @@ class HtmlWriter {
   std::string attention(const ReportSection& s) {
     std::vector<const RuleResult*> rows;
     for (const auto& r : s.report->results) {
-      if (needs_attention(r.status)) rows.push_back(&r);
+      if (needs_attention(r)) rows.push_back(&r);
     }
     std::stable_sort(rows.begin(), rows.end(), [](const RuleResult* a, const RuleResult* b) {
       return attention_rank(a->status) < attention_rank(b->status);

@@ -67,7 +67,8 @@ void write_junit_report(const std::vector<ReportSection>& sections, std::ostream
     std::string cases;
     for (const auto& r : report.results) {
       ++t;
-      const Outcome outcome = outcome_of(r.status, options.fail_on_signal);
+      // A group outside its rule's period is reported but decides nothing: skipped, not failed.
+      const Outcome outcome = r.outside_validity ? Outcome::Skipped : outcome_of(r.status, options.fail_on_signal);
       const std::string message = std::string(status_name(r.status)) + ": " + measure_text(r, privacy, Lang::En) +
                                   (r.threshold || r.rule->target ? ", " + norm_text(r, Lang::En) : "");
       cases += "    <testcase classname=\"" + x(report.ruleset.id + "." + r.rule->id) + "\" name=\"" +
@@ -92,7 +93,8 @@ void write_junit_report(const std::vector<ReportSection>& sections, std::ostream
           break;
         case Outcome::Skipped:
           ++s;
-          cases += ">\n      <skipped message=\"" + x(std::string(status_name(r.status)) + (r.message.empty() ? "" : ": " + privacy.message(r.message))) +
+          cases += ">\n      <skipped message=\"" + x(std::string(status_name(r.status)) + (r.outside_validity ? " (outside the rule's period)" : "") +
+                                              (r.message.empty() ? "" : ": " + privacy.message(r.message))) +
                    "\"/>\n    </testcase>\n";
           break;
       }

@@ -93,7 +93,7 @@ class MarkdownWriter {
     // Needs attention.
     std::vector<const RuleResult*> rows;
     for (const auto& r : report.results) {
-      if (needs_attention(r.status)) rows.push_back(&r);
+      if (needs_attention(r)) rows.push_back(&r);
     }
     std::stable_sort(rows.begin(), rows.end(), [](const RuleResult* a, const RuleResult* b) {
       return attention_rank(a->status) < attention_rank(b->status);

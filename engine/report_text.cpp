@@ -18,6 +18,11 @@ bool CheckReport::any(Status status) const {
   return std::any_of(results.begin(), results.end(), [&](const RuleResult& r) { return r.status == status; });
 }
 
+bool CheckReport::any_counting(Status status) const {
+  return std::any_of(results.begin(), results.end(),
+                     [&](const RuleResult& r) { return r.status == status && !r.outside_validity; });
+}
+
 namespace {
 
 // Exact decimal rendering of n/d with `decimals` places, rounded half away from zero.
@@ -183,9 +188,10 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
   // Details: what needs attention, traceable to article, owner and records.
   bool header = false;
   for (const auto& result : report.results) {
-    const bool attention = result.status == Status::Signal || result.status == Status::Breach ||
-                           result.status == Status::AtRisk || result.status == Status::Error ||
-                           result.status == Status::NotEvaluated;
+    const bool attention = !result.outside_validity &&
+                           (result.status == Status::Signal || result.status == Status::Breach ||
+                            result.status == Status::AtRisk || result.status == Status::Error ||
+                            result.status == Status::NotEvaluated);
     if (!attention) continue;
     if (!header) {
       out << "\nNeeds attention\n";

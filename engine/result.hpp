@@ -71,6 +71,9 @@ struct CheckReport {
 
   std::map<Status, std::size_t> summary() const;
   bool any(Status status) const;
+  // Whether a result that decides the verdict has this status: groups outside their rule's
+  // effective period are reported but decide nothing (exit status, needs-attention lists).
+  bool any_counting(Status status) const;
 };
 
 }  // namespace toets

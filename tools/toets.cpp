@@ -496,16 +496,17 @@ int run_check(const CheckOptions& options) {
     return kExitInvalid;
   }
 
-  if (report.any(toets::Status::Error)) {
+  if (report.any_counting(toets::Status::Error)) {
     for (const auto& result : report.results) {
-      if (result.status == toets::Status::Error) {
+      if (result.status == toets::Status::Error && !result.outside_validity) {
         std::cerr << "toets: error: rule " << result.rule->id << ": " << result.message << "\n";
       }
     }
     return kExitInvalid;
   }
-  if (report.any(toets::Status::Breach)) return kExitBreach;
-  if (options.fail_on == "signal" && (report.any(toets::Status::Signal) || report.any(toets::Status::AtRisk))) {
+  if (report.any_counting(toets::Status::Breach)) return kExitBreach;
+  if (options.fail_on == "signal" &&
+      (report.any_counting(toets::Status::Signal) || report.any_counting(toets::Status::AtRisk))) {
     return kExitBreach;
   }
   return kExitOk;
@@ -574,7 +575,12 @@ int run_validate(const std::string& path) {
   std::size_t own = 0;
   for (const auto& rule : rules->rules) own += rule.ruleset_id == rules->info.id;
   std::cout << path << ": ok: " << rules->rules.size() << " rules (" << own << " declared here, "
-            << rules->rules.size() - own << " imported), " << rules->tables.size() << " parameter tables\n";
+            << rules->rules.size() - own << " imported), " << rules->tables.size() << " parameter tables";
+  if (!rules->rules_outside_period.empty()) {
+    std::cout << "; " << rules->rules_outside_period.size() << " imported rule"
+              << (rules->rules_outside_period.size() == 1 ? "" : "s") << " outside its period not run";
+  }
+  std::cout << "\n";
   return kExitOk;
 }
 
