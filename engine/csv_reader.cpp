@@ -1041,12 +1041,17 @@ LoadedDataset read_csv(const DatasetSchema& schema, std::string_view text, const
 
 LoadedDataset read_csv_text(const DatasetSchema& schema, std::string_view text, const std::string& name,
                             const CsvOptions& options) {
-  return read_csv(schema, text, name, options, nullptr);
+  LoadedDataset loaded = read_csv(schema, text, name, options, nullptr);
+  loaded.data.set_origin(name);
+  return loaded;
 }
 
 LoadedDataset read_csv_bytes(const DatasetSchema& schema, const loading::FileBytes& file, const std::string& name,
                              const CsvOptions& options) {
-  return read_csv(schema, file.view(), name, options, [&file](const char* until) { file.release_before(until); });
+  LoadedDataset loaded =
+      read_csv(schema, file.view(), name, options, [&file](const char* until) { file.release_before(until); });
+  loaded.data.set_origin(name);
+  return loaded;
 }
 
 LoadedDataset read_csv_file(const DatasetSchema& schema, const std::string& path, const CsvOptions& options) {

@@ -96,9 +96,7 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
     options.export_forms = true;
     options.mapping = map;
     options.kept_columns = spec.kept_columns;
-    LoadedDataset loaded = read_csv_bytes(schema, contents, spec.path, options);
-    loaded.data.set_origin(spec.path);
-    return loaded;
+    return read_csv_bytes(schema, contents, spec.path, options);
   }
   // JSON is UTF-8 (RFC 8259): a mapping's encoding describes the system's CSV exports; only the
   // command line can say a JSON file is otherwise.
@@ -107,9 +105,7 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
   options.encoding = spec.encoding;
   options.mapping = map;
   options.kept_columns = spec.kept_columns;
-  LoadedDataset loaded = read_json_text(schema, contents.view(), spec.path, options);
-  loaded.data.set_origin(spec.path);
-  return loaded;
+  return read_json_text(schema, contents.view(), spec.path, options);
 }
 
 void write_rejections_csv(const std::vector<const LoadReport*>& reports, std::ostream& out) {

@@ -548,6 +548,7 @@ LoadedDataset read_json_text(const DatasetSchema& schema, std::string_view text,
   forms.windows_1252 = options.encoding == Encoding::Windows1252;
   RecordBuilder builder(schema, forms, result);
   JsonLoader(schema, text, name, options.mapping, result, builder).run();
+  result.data.set_origin(name);
   return result;
 }
 

@@ -652,7 +652,7 @@ INSTANTIATE_TEST_SUITE_P(
         EvaluationCase{"table_keys_at_both_ends_of_int64",
                        "table t(year) : int { 0: 1, 9223372036854775806: 2 }\n"
                        "rule T \"t\" { over allocations measure count(t(year(contract_date)) > 0) breach when measure > 100 }",
-                       "error: parameter table 't' has no value for year 2026 (evaluation.toets:2); needed for allocations record 'A1' (line 2)"}),
+                       "error: parameter table 't' has no value for year 2026 (evaluation.toets:2); needed for allocations record 'A1' (allocations.csv:2)"}),
     [](const testing::TestParamInfo<EvaluationCase>& info) { return std::string(info.param.name); });
 
 TEST(HostileEvaluation, CalendarTakesEveryDay) {

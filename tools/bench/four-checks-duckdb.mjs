@@ -48,7 +48,8 @@ const queries = [
                 count(*) FILTER (WHERE a.daeb AND a.segment = 'sociaal' AND a.household_income >
                                  CASE WHEN a.household_size = 1 THEN l.one ELSE l.more END) AS k
          FROM allocations a JOIN daeb_limit l ON l.year = year(a.contract_date)
-         GROUP BY a.corporation, l.year)`,
+         GROUP BY a.corporation, l.year)
+   WHERE n > 0`,
   // 2. Regular lets (regulier, herstructurering) per corporation, kern and year; breach < 80%.
   `SELECT 'reguliere-toewijzing' || chr(9) || 'corporation=' || corporation || '|kern=' || coalesce(kern, '') ||
           '|year=' || year || chr(9) ||
@@ -56,7 +57,8 @@ const queries = [
    FROM (SELECT corporation, kern, year(contract_date) AS year,
                 count(*) FILTER (WHERE segment = 'sociaal') AS n,
                 count(*) FILTER (WHERE segment = 'sociaal' AND channel IN ('regulier', 'herstructurering')) AS k
-         FROM allocations GROUP BY ALL)`,
+         FROM allocations GROUP BY ALL)
+   WHERE n > 0`,
   // 3. Special groups in Stichtse Vecht per corporation and year; signal < 30%.
   `SELECT 'bijzondere-doelgroepen' || chr(9) || 'corporation=' || corporation || '|year=' || year || chr(9) ||
           CASE WHEN n = 0 THEN 'no_data' WHEN k * 100 < 30 * n THEN 'signal' ELSE 'ok' END || chr(9) || k || '/' || n
@@ -64,7 +66,8 @@ const queries = [
                 count(*) FILTER (WHERE segment = 'sociaal') AS n,
                 count(*) FILTER (WHERE segment = 'sociaal' AND channel IN
                                  ('urgent', 'statushouder', 'uitstroom_mobw', 'wonen_eerst')) AS k
-         FROM allocations WHERE lower(trim(municipality)) = 'stichtse vecht' GROUP BY ALL)`,
+         FROM allocations WHERE lower(trim(municipality)) = 'stichtse vecht' GROUP BY ALL)
+   WHERE n > 0`,
   // 4. E/F/G labels outside monuments per corporation and snapshot, projected to 2028-12-31
   // (as of 2026-12-31): series points, then a least-squares line per corporation.
   `CREATE TEMP TABLE points AS

@@ -37,11 +37,14 @@ STOCK_TYPES = {
 
 
 def share_lines(check, keys, frame, n, k, status):
-    """One line per group: keys are the group columns, n/k boolean masks."""
+    """One line per group with a record in n (groups come from the rows that pass the filter):
+    keys are the group columns, n/k boolean masks."""
     groups = pd.DataFrame({**{name: frame[name] for name in keys}, "n": n, "k": k})
     counts = groups.groupby(keys, observed=True, sort=False).sum()
     lines = []
     for key, (total, hits) in zip(counts.index, counts[["n", "k"]].itertuples(index=False)):
+        if int(total) == 0:
+            continue
         key = key if isinstance(key, tuple) else (key,)
         group = "|".join(f"{name}={'' if value is None or value != value else value}" for name, value in zip(keys, key))
         lines.append(f"{check}\t{group}\t{status(int(hits), int(total))}\t{int(hits)}/{int(total)}")

@@ -35,7 +35,8 @@ INSERT INTO settings VALUES ('2026-12-31', '2028-12-31');
 
 -- 1. Free allocation space per corporation and year: lets of DAEB social homes; share above the
 -- DAEB limit for the household's size and the let's year; signal > 7.5%, breach > 15%.
--- A group is every (corporation, year) with any let; no DAEB social let: no_data.
+-- A group is every (corporation, year) with a DAEB social let: groups come from the rows that
+-- pass the rule's filter.
 SELECT 'vrije-toewijzingsruimte' || char(9) || 'corporation=' || corporation || '|year=' || year || char(9) ||
        CASE WHEN n = 0 THEN 'no_data' WHEN k * 100 > 15 * n THEN 'breach'
             WHEN k * 1000 > 75 * n THEN 'signal' ELSE 'ok' END || char(9) || k || '/' || n
@@ -44,17 +45,20 @@ FROM (SELECT a.corporation, l.year,
              SUM(a.daeb = 'true' AND a.segment = 'sociaal'
                  AND a.household_income > CASE WHEN a.household_size = 1 THEN l.one ELSE l.more END) AS k
       FROM allocations a JOIN daeb_limit l ON l.year = substr(a.contract_date, 1, 4)
-      GROUP BY a.corporation, l.year);
+      GROUP BY a.corporation, l.year)
+WHERE n > 0;
 
 -- 2. Regular lets per corporation, kern and year: lets of social homes; share with channel
--- regulier or herstructurering; breach < 80%. An empty kern is a group of its own.
+-- regulier or herstructurering; breach < 80%. An empty kern is a group of its own. Only groups
+-- with a social let.
 SELECT 'reguliere-toewijzing' || char(9) || 'corporation=' || corporation || '|kern=' || kern || '|year=' || year ||
        char(9) || CASE WHEN n = 0 THEN 'no_data' WHEN k * 100 < 80 * n THEN 'breach' ELSE 'ok' END ||
        char(9) || k || '/' || n
 FROM (SELECT corporation, kern, substr(contract_date, 1, 4) AS year,
              SUM(segment = 'sociaal') AS n,
              SUM(segment = 'sociaal' AND channel IN ('regulier', 'herstructurering')) AS k
-      FROM allocations GROUP BY corporation, kern, substr(contract_date, 1, 4));
+      FROM allocations GROUP BY corporation, kern, substr(contract_date, 1, 4))
+WHERE n > 0;
 
 -- 3. Special groups in Stichtse Vecht per corporation and year: lets of social homes in the
 -- municipality; share with channel urgent, statushouder, uitstroom_mobw or wonen_eerst; signal
@@ -65,7 +69,8 @@ FROM (SELECT corporation, substr(contract_date, 1, 4) AS year,
              SUM(segment = 'sociaal') AS n,
              SUM(segment = 'sociaal' AND channel IN ('urgent', 'statushouder', 'uitstroom_mobw', 'wonen_eerst')) AS k
       FROM allocations WHERE lower(trim(municipality)) = 'stichtse vecht'
-      GROUP BY corporation, substr(contract_date, 1, 4));
+      GROUP BY corporation, substr(contract_date, 1, 4))
+WHERE n > 0;
 
 -- 4. E/F/G labels outside monuments per corporation and snapshot, projected to 2028-12-31.
 -- Monuments (monument = true; empty counts as false) are exempt and counted apart. A snapshot
