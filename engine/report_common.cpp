@@ -263,7 +263,8 @@ namespace {
 
 std::string threshold_norm(const Threshold& threshold, ValueType unit, Lang lang) {
   const std::string head = std::string(compare_op_text(threshold.op)) + " " + value_text(threshold.value, unit, lang);
-  if (threshold.ref == ThresholdRef::Constant) return head;
+  // A narrowed override resolves to one value for the group: the norm is that value.
+  if (threshold.ref == ThresholdRef::Constant || threshold.ref == ThresholdRef::Narrowed) return head;
   // The value was resolved for the group; the engine's text says where it came from:
   // "measure <= previous (95 at 2025)", "measure < planning(corporation, year) (121 for ...)".
   const std::string& text = threshold.text;
@@ -308,6 +309,10 @@ std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang)
   const std::string op(compare_op_text(t.op));
   switch (t.ref) {
     case ThresholdRef::Constant: return op + " " + value_text(t.value, rule.measure.unit, lang);
+    case ThresholdRef::Narrowed:
+      return op + " " + value_text(t.value, rule.measure.unit, lang) +
+             (nl ? " (anders waar een afwijking voor een corporatie of jaar geldt)"
+                 : " (otherwise where an override for a corporation or year holds)");
     case ThresholdRef::Previous: return op + (nl ? " vorige periode" : " previous period");
     case ThresholdRef::Baseline:
       return op + (nl ? " nulmeting" : " baseline") + (rule.baseline ? " " + date_text(*rule.baseline, lang) : "");

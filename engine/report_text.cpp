@@ -49,7 +49,8 @@ std::string pad(const std::string& text, std::size_t width) {
   // Width in characters, not bytes (the euro sign is three bytes).
   std::size_t chars = 0;
   for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
-  return chars >= width ? text : text + std::string(width - chars, ' ');
+  // A cell wider than its column (capped at 40) still keeps two spaces before the next one.
+  return chars + 2 > width ? text + "  " : text + std::string(width - chars, ' ');
 }
 
 std::string threshold_text(const RuleResult& result) {
@@ -59,7 +60,8 @@ std::string threshold_text(const RuleResult& result) {
            format_date(t.deadline);
   }
   if (!result.threshold) return "";
-  if (result.threshold->ref != ThresholdRef::Constant) {
+  // A narrowed override is one value for the group: shown as a constant (the details say whose).
+  if (result.threshold->ref != ThresholdRef::Constant && result.threshold->ref != ThresholdRef::Narrowed) {
     // "breach < baseline (42 at 2021-01-01)"
     std::string text = result.threshold->text;
     if (text.rfind("measure ", 0) == 0) text = text.substr(8);
@@ -178,7 +180,7 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
         << pad(line.measure, widths[3] + 2) << pad(line.threshold, widths[4] + 2) << line.records << "\n";
   }
   if (std::any_of(report.results.begin(), report.results.end(), [](const RuleResult& r) { return r.outside_validity; })) {
-    out << "  * outside the rule set's validity period\n";
+    out << "  * outside the rule's period: reported, but it decides neither the exit status nor what needs attention\n";
   }
   if (std::any_of(report.results.begin(), report.results.end(),
                   [&](const RuleResult& r) { return privacy.indicative(r); })) {
