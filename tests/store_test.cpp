@@ -1054,7 +1054,11 @@ std::map<std::string, std::string> expected_results(const std::string& dir, cons
     const auto first = line.find('|');
     const auto second = line.find('|', first + 1);
     if (first == std::string::npos || second == std::string::npos) continue;
-    out[line.substr(0, second)] = line.substr(second + 1);
+    // The store's diff compares status and detail; whether a group lies outside its rule's
+    // period is not part of it.
+    std::string value = line.substr(second + 1);
+    if (value.ends_with("|outside")) value.resize(value.size() - 8);
+    out[line.substr(0, second)] = value;
   }
   return out;
 }
