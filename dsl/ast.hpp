@@ -161,11 +161,12 @@ struct ThresholdClause : Located {
   std::string op;
   Operand value;
 };
-// target measure <= 0 by 2028-12-31
+// target measure <= 0 by 2028-12-31 [as signal]
 struct TargetClause : Located {
   std::string op;
   Operand value;
   DateLit deadline;
+  std::optional<std::string> missed;  // "signal" or "breach": what a missed target is after the deadline
 };
 // baseline 2021-01-01
 struct BaselineClause : Located {

@@ -236,7 +236,7 @@ class Checker {
   std::optional<Ratio> param_in_rule(const std::string& name, const ParamValue& param, const CompiledRule& rule,
                                      const SourceFile& source, std::uint32_t offset);
   bool narrowed_threshold(const SourceFile& source, const std::string& name, const ParamValue& param,
-                          std::uint32_t offset, const CompiledRule& rule, Threshold& threshold);
+                          std::uint32_t offset, const CompiledRule& rule, ThresholdTerm& threshold);
   void check_period(const SourceFile& source, const ast::ValidClause& valid, std::optional<std::int32_t>& from,
                     std::optional<std::int32_t>& to);
   void check_expect(const SourceFile& source, const ast::ExpectClause& expect, const std::vector<std::string>& key_texts,
@@ -263,6 +263,8 @@ class Checker {
   Typed check_comparison(Typed left, const ast::Operation& operation, RuleContext& ctx);
   Typed check_membership(Typed left, const ast::Operation& operation, RuleContext& ctx);
   Typed check_arithmetic(Typed left, const ast::Operation& operation, RuleContext& ctx);
+  // count and count(...) terms added and subtracted: one whole-number weight per record.
+  bool check_net_measure(const std::vector<std::pair<int, const ast::Operand*>>& terms, RuleContext& ctx);
   Typed literal(const ast::Operand& operand, RuleContext& ctx);
   // Reports a bare name that could not be resolved; returns a failed Typed.
   Typed unknown_name(const Typed& typed, RuleContext& ctx);
@@ -276,6 +278,7 @@ class Checker {
                         const std::vector<const ast::ThresholdClause*>& clauses);
   bool threshold_value(const SourceFile& source, const ast::Operand& operand, const CompiledRule& rule,
                        Threshold& threshold);
+  bool term_value(const SourceFile& source, const ast::Operand& operand, const CompiledRule& rule, ThresholdTerm& term);
 
   std::vector<std::string> known_names(const DatasetSchema* dataset) const;
 
@@ -695,7 +698,7 @@ std::optional<Ratio> Checker::param_in_rule(const std::string& name, const Param
 }
 
 bool Checker::narrowed_threshold(const SourceFile& source, const std::string& name, const ParamValue& param,
-                                 std::uint32_t offset, const CompiledRule& rule, Threshold& threshold) {
+                                 std::uint32_t offset, const CompiledRule& rule, ThresholdTerm& threshold) {
   const std::vector<const ParamOverride*> holding = overrides_for(param, rule);
   const bool narrowed = std::any_of(holding.begin(), holding.end(), [](const ParamOverride* o) { return o->narrowed(); });
   threshold.value = param.value;
@@ -1508,13 +1511,74 @@ Typed Checker::check_arithmetic(Typed left, const ast::Operation& operation, Rul
 
 // A threshold's value: a constant (literal or parameter), `baseline`, `previous`, or a parameter
 // table looked up with the rule's group keys (`sales_cap(corporation)`). Fills `threshold`.
+// The terms of a threshold written as a sum: `baseline + 101 - sold(corporation)` gives
+// (+baseline), (+101), (-sold(corporation)). Only + and - split; anything else is one term.
+void flatten_sum(const ast::Operand& operand, int sign, std::vector<std::pair<int, const ast::Operand*>>& terms) {
+  const ast::Operand& inner = unwrap(operand);
+  if (const auto* chain = boost::get<x3::forward_ast<ast::Chain>>(&inner)) {
+    const bool additive = std::all_of(chain->get().rest.begin(), chain->get().rest.end(),
+                                      [](const ast::Operation& op) { return op.op == "+" || op.op == "-"; });
+    if (additive) {
+      flatten_sum(chain->get().first, sign, terms);
+      for (const ast::Operation& op : chain->get().rest) flatten_sum(op.operand, op.op == "-" ? -sign : sign, terms);
+      return;
+    }
+  }
+  terms.emplace_back(sign, &inner);
+}
+
 bool Checker::threshold_value(const SourceFile& source, const ast::Operand& operand, const CompiledRule& rule,
                               Threshold& threshold) {
+  std::vector<std::pair<int, const ast::Operand*>> written;
+  flatten_sum(operand, 1, written);
+  std::vector<ThresholdTerm> references;
+  Ratio constants{0, 1};
+  bool ok = true;
+  for (const auto& [sign, term_operand] : written) {
+    ThresholdTerm term;
+    if (!term_value(source, *term_operand, rule, term)) {
+      ok = false;
+      continue;
+    }
+    term.sign = sign;
+    if (term.ref == ThresholdRef::Constant) {
+      const auto sum = add(constants, term.value, sign);
+      if (!sum) {
+        diagnostics_.error(&source, offset_of(*term_operand), "the threshold is out of range");
+        return false;
+      }
+      constants = *sum;
+      continue;
+    }
+    references.push_back(std::move(term));
+  }
+  if (!ok) return false;
+  if (references.empty()) {
+    static_cast<ThresholdTerm&>(threshold) = ThresholdTerm{};
+    threshold.value = constants;
+    return true;
+  }
+  if (references.front().sign < 0) {
+    diagnostics_.error(&source, offset_of(operand),
+                       "write the threshold's reference first and add or subtract from it: baseline - 10, not 10 - baseline");
+    return false;
+  }
+  static_cast<ThresholdTerm&>(threshold) = references.front();
+  threshold.offset = constants;
+  threshold.more.assign(references.begin() + 1, references.end());
+  return true;
+}
+
+bool Checker::term_value(const SourceFile& source, const ast::Operand& operand, const CompiledRule& rule,
+                         ThresholdTerm& threshold) {
   const ast::Operand& value_operand = unwrap(operand);
   const Measure& measure = rule.measure;
   if (const auto* name = boost::get<ast::Name>(&value_operand);
-      name != nullptr && (name->text == "baseline" || name->text == "previous") && params_.count(name->text) == 0) {
-    threshold.ref = name->text == "baseline" ? ThresholdRef::Baseline : ThresholdRef::Previous;
+      name != nullptr && (name->text == "baseline" || name->text == "previous" || name->text == "next") &&
+      params_.count(name->text) == 0) {
+    threshold.ref = name->text == "baseline" ? ThresholdRef::Baseline
+                    : name->text == "previous" ? ThresholdRef::Previous
+                                               : ThresholdRef::Next;
     const bool periodic = !rule.group_keys.empty() &&
                           (rule.group_keys.back().kind != GroupKeyKind::Column ||
                            rule.dataset->column(rule.group_keys.back().column).type == ValueType::Date);
@@ -1602,6 +1666,7 @@ void Checker::check_thresholds(const SourceFile& source, const ast::Rule& rule, 
     threshold.status = is_breach ? Status::Breach : Status::Signal;
     threshold.op = *to_compare_op(clause->op);
     threshold.text = "measure " + clause->op + " " + render(clause->value);
+    threshold.written = render(clause->value);
     if (!threshold_value(source, clause->value, compiled, threshold)) continue;
     if (threshold.ref != ThresholdRef::Constant) {
       compiled.thresholds.push_back(threshold);  // resolved per group: nothing to check statically
@@ -1712,6 +1777,63 @@ void Checker::check_expect(const SourceFile& source, const ast::ExpectClause& ex
     expected.texts.push_back(spelled);
   }
   compiled.expected.push_back(std::move(expected));
+}
+
+bool Checker::check_net_measure(const std::vector<std::pair<int, const ast::Operand*>>& terms, RuleContext& ctx) {
+  std::uint32_t sum = kNoIndex;
+  bool ok = true;
+  for (const auto& [sign, operand] : terms) {
+    const auto* name = boost::get<ast::Name>(operand);
+    const auto* call = boost::get<x3::forward_ast<ast::Call>>(operand);
+    std::uint32_t weight = kNoIndex;
+    if (name != nullptr && name->text == "count") {
+      ExprNode one;
+      one.op = NodeOp::Constant;
+      one.type = ValueType::Int;
+      one.value = 1;
+      one.offset = name->offset;
+      weight = add_node(ctx, one);
+    } else if (call != nullptr && call->get().function.text == "count" && call->get().args.size() == 1) {
+      Typed condition = require_bool(check_expr(call->get().args[0], ctx), ctx, "the argument of count()");
+      if (!condition.ok) {
+        ok = false;
+        continue;
+      }
+      ExprNode indicator;
+      indicator.op = NodeOp::Indicator;
+      indicator.type = ValueType::Int;
+      indicator.args = {condition.node};
+      indicator.offset = call->get().offset;
+      weight = add_node(ctx, indicator);
+    } else {
+      diagnostics_.error(ctx.file, offset_of(*operand),
+                         "a net figure adds and subtracts counts: count or count(condition), e.g. "
+                         "count(kind = nieuwbouw) - count(kind = verkoop)");
+      ok = false;
+      continue;
+    }
+    if (sum == kNoIndex) {
+      if (sign < 0) {
+        ExprNode negate;
+        negate.op = NodeOp::Negate;
+        negate.type = ValueType::Int;
+        negate.args = {weight};
+        negate.offset = ctx.rule->pool.nodes[weight].offset;
+        weight = add_node(ctx, negate);
+      }
+      sum = weight;
+      continue;
+    }
+    ExprNode combined;
+    combined.op = sign < 0 ? NodeOp::Subtract : NodeOp::Add;
+    combined.type = ValueType::Int;
+    combined.args = {sum, weight};
+    combined.offset = ctx.rule->pool.nodes[weight].offset;
+    sum = add_node(ctx, combined);
+  }
+  if (!ok || sum == kNoIndex) return false;
+  ctx.rule->measure.expr = sum;
+  return true;
 }
 
 void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const RuleSetInfo& info) {
@@ -1915,7 +2037,15 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
     const ast::Operand& m = unwrap(measure->expr);
     const auto* name = boost::get<ast::Name>(&m);
     const auto* call = boost::get<x3::forward_ast<ast::Call>>(&m);
-    if (name != nullptr && name->text == "count") {
+    std::vector<std::pair<int, const ast::Operand*>> terms;
+    flatten_sum(measure->expr, 1, terms);
+    if (terms.size() > 1) {
+      // A net figure: count(kind in {nieuwbouw, aankoop}) - count(kind in {verkoop, sloop}).
+      compiled.measure.kind = MeasureKind::Net;
+      compiled.measure.unit = ValueType::Int;
+      unit_known = true;
+      measure_ok = check_net_measure(terms, ctx);
+    } else if (name != nullptr && name->text == "count") {
       compiled.measure.kind = MeasureKind::Count;
       compiled.measure.unit = ValueType::Int;
       measure_ok = true;
@@ -2004,8 +2134,12 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
       const auto deadline = parse_date(target->deadline.text);
       if (!deadline) diagnostics_.error(&source, target->deadline.offset, "'" + target->deadline.text + "' is not a date");
       if (value_ok && goal.ref == ThresholdRef::Constant && deadline) {
-        compiled.target = Target{*to_compare_op(target->op), goal.value, *deadline,
-                                 "measure " + target->op + " " + render(target->value) + " by " + target->deadline.text};
+        // "as signal": the clause is an aim (streven), so a target missed after the deadline is
+        // a signal to talk about, not a breach.
+        const Status missed = target->missed && *target->missed == "signal" ? Status::Signal : Status::Breach;
+        compiled.target = Target{*to_compare_op(target->op), goal.value, *deadline, missed,
+                                 "measure " + target->op + " " + render(target->value) + " by " + target->deadline.text +
+                                     (target->missed ? " as " + *target->missed : "")};
       }
     }
   } else if (thresholds.empty()) {

@@ -182,7 +182,7 @@ TOETS_RULE(rule_clause, ast::RuleClause,
            "breach, target, baseline, valid) or '}'")
 TOETS_RULE(rule_id, std::string, "a rule id (an article number such as F or 2.2.4)")
 TOETS_RULE(rule_decl, ast::Rule, "a rule")
-TOETS_RULE(threshold_value, ast::Operand, "a threshold value (7.5%, 180, €612.35)")
+TOETS_RULE(threshold_value, ast::Operand, "a threshold value (7.5%, 180, €612.35, baseline + 101)")
 
 #undef TOETS_RULE
 
@@ -287,11 +287,11 @@ auto const expr_clause_def = expr_keyword > expression;
 auto const per_clause_def = kw("per") >> attr(std::string("per")) > (additive % ',');
 auto const status_word = (kw("signal") >> attr(std::string("signal"))) |
                          (kw("breach") >> attr(std::string("breach")));
-auto const threshold_value_def = unary;
+auto const threshold_value_def = additive;  // 15%, baseline + 101, previous - 5
 auto const threshold_clause_def =
     status_word > kw("when") > kw("measure") > compare_op > threshold_value;
-auto const target_clause_def =
-    kw("target") > kw("measure") > compare_op > threshold_value > kw("by") > date_lit;
+auto const target_clause_def = kw("target") > kw("measure") > compare_op > threshold_value > kw("by") > date_lit >
+                               -(kw("as") > status_word);
 auto const baseline_clause_def = kw("baseline") >> attr(std::string("baseline")) > date_lit;
 auto const expect_clause_def = kw("expect") >> attr(std::string("expect")) > additive > kw("in") > set_lit;
 auto const rule_clause_def = text_clause | over_clause | expr_clause | per_clause |

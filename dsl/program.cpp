@@ -1,11 +1,32 @@
 #include "dsl/program.hpp"
 
+#include <limits>
+
 namespace toets {
 
 int compare(const Ratio& a, const Ratio& b) {
   const Int128 left = static_cast<Int128>(a.numerator) * b.denominator;
   const Int128 right = static_cast<Int128>(b.numerator) * a.denominator;
   return left < right ? -1 : (left > right ? 1 : 0);
+}
+
+std::optional<Ratio> add(const Ratio& a, const Ratio& b, int sign) {
+  Int128 numerator = static_cast<Int128>(a.numerator) * b.denominator +
+                     static_cast<Int128>(sign) * b.numerator * a.denominator;
+  Int128 denominator = static_cast<Int128>(a.denominator) * b.denominator;
+  Int128 x = numerator < 0 ? -numerator : numerator, y = denominator;
+  while (y != 0) {
+    const Int128 r = x % y;
+    x = y;
+    y = r;
+  }
+  if (x > 1) {
+    numerator /= x;
+    denominator /= x;
+  }
+  constexpr Int128 kMax = std::numeric_limits<std::int64_t>::max();
+  if (numerator > kMax || numerator < -kMax || denominator > kMax) return std::nullopt;
+  return Ratio{static_cast<std::int64_t>(numerator), static_cast<std::int64_t>(denominator)};
 }
 
 double to_double(const Ratio& r) {
@@ -60,6 +81,7 @@ std::string_view measure_name(MeasureKind kind) {
     case MeasureKind::Average: return "avg";
     case MeasureKind::Min: return "min";
     case MeasureKind::Max: return "max";
+    case MeasureKind::Net: return "net";
   }
   return "?";
 }

@@ -27,6 +27,8 @@ struct Ratio {
 // -1, 0, 1 without rounding (128-bit cross products).
 int compare(const Ratio& a, const Ratio& b);
 double to_double(const Ratio& r);
+// a + sign * b, exactly and reduced; nullopt when it does not fit in 64 bits.
+std::optional<Ratio> add(const Ratio& a, const Ratio& b, int sign = 1);
 
 enum class CompareOp : std::uint8_t { Lt, Le, Eq, Ne, Ge, Gt };
 std::string_view compare_op_text(CompareOp op);
@@ -48,6 +50,7 @@ enum class NodeOp : std::uint8_t {
   InSet,          // args[0] in set `set` (false when missing)
   And, Or, Not,
   IsMissing,
+  Indicator,      // a condition as a whole number: 1 where it holds, else 0 (missing too)
 };
 
 inline constexpr std::uint32_t kNoIndex = 0xFFFFFFFFu;
@@ -112,7 +115,9 @@ struct GroupKey {
   std::string label;  // "corporation", "year", "half_year", "quarter", "month"
 };
 
-enum class MeasureKind : std::uint8_t { Count, CountIf, Share, Ratio, Sum, Average, Min, Max };
+// Net: a sum and difference of counts, `count(kind = nieuwbouw) - count(kind = verkoop)`: each
+// record weighs the sum of its terms (+1, -1, 0), the measure is the sum of the weights.
+enum class MeasureKind : std::uint8_t { Count, CountIf, Share, Ratio, Sum, Average, Min, Max, Net };
 std::string_view measure_name(MeasureKind kind);
 
 struct Measure {
@@ -128,6 +133,7 @@ enum class ThresholdRef : std::uint8_t {
   Constant,    // `value`
   Baseline,    // the measure of the same group at the rule's baseline date (stock "at the 2021 level")
   Previous,    // the measure of the same group at the previous snapshot or period ("grows every year")
+  Next,        // the measure of the same group at the next period ("grows during 2026": 1 Jan 2027 vs 1 Jan 2026)
   GroupTable,  // a parameter table looked up with the group's keys (a cap per corporation)
   Narrowed,    // `value`, unless an override narrowed to the group's corporation or year says otherwise
 };
@@ -141,9 +147,9 @@ struct NarrowedValue {
   std::string text;                       // "15% for corporation Vivare", for reports
 };
 
-struct Threshold {
-  Status status = Status::Breach;    // Signal or Breach
-  CompareOp op = CompareOp::Gt;
+// One term of a threshold: a constant or a value resolved per group.
+struct ThresholdTerm {
+  int sign = 1;                      // +1 or -1: how it adds to the threshold
   ThresholdRef ref = ThresholdRef::Constant;
   Ratio value;                       // in the measure's unit (cents for money); resolved per group for refs
   std::uint32_t table = kNoIndex;    // GroupTable: the table
@@ -151,7 +157,20 @@ struct Threshold {
   std::vector<NarrowedValue> narrowed;    // Narrowed: the overrides, the last that matches wins
   std::uint32_t corporation_key = kNoIndex;  // Narrowed: the group key that holds the corporation
   std::uint32_t year_key = kNoIndex;         // Narrowed: the group key (a period) that gives the year
-  std::string text;                  // "measure > 15%"
+};
+
+// `signal when measure < baseline + 101`: the first reference (or the constant) is the threshold's
+// own term; constants written beside it are summed into `offset`, further references into `more`.
+// After resolution for a group, `value` holds the whole sum.
+struct Threshold : ThresholdTerm {
+  Status status = Status::Breach;    // Signal or Breach
+  CompareOp op = CompareOp::Gt;
+  Ratio offset{0, 1};                // the constants added to a reference (0 for a constant threshold)
+  std::vector<ThresholdTerm> more;   // further references, each added with its sign
+  std::string text;                  // "measure > 15%", "measure < baseline + 101"; notes appended when resolved
+  std::string written;               // the right-hand side as written: "15%", "baseline + 101"
+  // A sum rather than one term: its value is the sum of references and constants.
+  bool is_sum() const { return offset.numerator != 0 || !more.empty(); }
 };
 
 // `expect corporation in {"Trivire", "Woonbron"}`: these values of group key `key` are reported
@@ -166,6 +185,7 @@ struct Target {
   CompareOp op = CompareOp::Le;
   Ratio value;
   std::int32_t deadline = 0;         // days since epoch
+  Status missed = Status::Breach;    // after the deadline, a missed target: breach, or signal (`as signal`)
   std::string text;                  // "measure <= 0 by 2028-12-31"
 };
 

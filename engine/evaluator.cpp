@@ -411,6 +411,8 @@ class RuleRun {
   // The rule's thresholds with baseline/previous/table values filled in for one group; false (and
   // `why`, `status`) when a value is not there.
   bool resolve_thresholds(std::uint32_t group, std::vector<Threshold>& out, std::string& why, Status& status) const;
+  // One term of a threshold for one group: its value and a note on where it came from.
+  bool resolve_term(std::uint32_t group, ThresholdTerm& term, std::string& note, std::string& why, Status& status) const;
   std::int64_t series_key_of_date(std::int32_t date) const;
   void collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
                         const std::vector<bool>& wants_evidence) const;
@@ -844,6 +846,12 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
       for (std::size_t i = 0; i < n; ++i) out[i] = members.contains(a[i]);
       return true;
     }
+    case NodeOp::Indicator: {
+      if (!eval(node.args[0], sel, n)) return false;
+      const std::int64_t* a = buffers_->values[node.args[0]].data();
+      for (std::size_t i = 0; i < n; ++i) out[i] = a[i] == 1 ? 1 : 0;  // missing counts as not holding
+      return true;
+    }
     case NodeOp::Not: {
       if (!eval(node.args[0], sel, n)) return false;
       const std::int64_t* a = buffers_->values[node.args[0]].data();
@@ -1137,11 +1145,14 @@ void RangeRun::run(BatchBuffers& buffers) {
       }
       continue;
     }
+    const bool net = kind == MeasureKind::Net;
     for (std::size_t i = 0; i < m; ++i) {
       std::uint32_t& tag = tags[sel[i]];
       Accumulator& acc = groups_[tag >> kStateBits];
       ++acc.records;
-      tag |= kMeasuredTrue;
+      // A net figure's evidence is the records that move it one way: those that add (true) or
+      // those that take away (false); a record that weighs nothing is none.
+      tag |= !net ? kMeasuredTrue : value[i] > 0 ? kMeasuredTrue : value[i] < 0 ? kMeasuredFalse : kNotMeasured;
       if (whole != nullptr) {
         // A ratio counts a record only when both its part and its whole are known.
         if (value[i] == kNull64 || whole[i] == kNull64) continue;
@@ -1476,6 +1487,7 @@ std::optional<Ratio> measure_of(const Accumulator& acc, MeasureKind kind) {
     case MeasureKind::Max:
       if (acc.present == 0) return std::nullopt;
       return Ratio{acc.max, 1};
+    case MeasureKind::Net: return Ratio{acc.sum, 1};
   }
   return std::nullopt;
 }
@@ -1517,26 +1529,62 @@ std::int64_t RuleRun::series_key_of_date(std::int32_t date) const {
 bool RuleRun::resolve_thresholds(std::uint32_t group, std::vector<Threshold>& out, std::string& why,
                                  Status& status) const {
   out = rule_.thresholds;
+  for (Threshold& threshold : out) {
+    if (threshold.ref == ThresholdRef::Constant) continue;
+    // The threshold's own term, then the constants written beside it, then any further terms.
+    std::vector<std::string> notes;
+    std::string note;
+    if (!resolve_term(group, threshold, note, why, status)) return false;
+    notes.push_back(std::move(note));
+    Ratio total = threshold.value;
+    bool fits = true;
+    auto accumulate = [&](const Ratio& value, int sign) {
+      const auto sum = add(total, value, sign);
+      fits = fits && sum.has_value();
+      if (sum) total = *sum;
+    };
+    if (threshold.offset.numerator != 0) accumulate(threshold.offset, 1);
+    for (ThresholdTerm& term : threshold.more) {
+      std::string more_note;
+      if (!resolve_term(group, term, more_note, why, status)) return false;
+      accumulate(term.value, term.sign);
+      notes.push_back(std::move(more_note));
+    }
+    if (!fits) {
+      why = "the threshold " + threshold.text + " does not fit in 64 bits for this group";
+      status = Status::Error;
+      return false;
+    }
+    threshold.value = total;
+    std::string joined;
+    for (const std::string& n : notes) joined += (joined.empty() ? "" : "; ") + n;
+    threshold.text += " (" + joined + ")";
+  }
+  return true;
+}
+
+bool RuleRun::resolve_term(std::uint32_t group, ThresholdTerm& term, std::string& note, std::string& why,
+                           Status& status) const {
   const Accumulator& self = groups_[group];
   const std::size_t series = keys_.empty() ? 0 : keys_.size() - 1;
-  // The other groups of the same series (same keys but the last), for baseline and previous.
+  // The other groups of the same series (same keys but the last), for baseline, previous, next.
   auto same_series = [&](const Accumulator& other) {
     for (std::size_t k = 0; k < series; ++k) {
       if (other.key.values[k] != self.key.values[k]) return false;
     }
     return true;
   };
-  for (Threshold& threshold : out) {
-    if (threshold.ref == ThresholdRef::Constant) continue;
-    if (threshold.ref == ThresholdRef::Narrowed) {
+  switch (term.ref) {
+    case ThresholdRef::Constant: note = format_value(term.value, rule_.measure.unit); return true;
+    case ThresholdRef::Narrowed: {
       // The overrides narrowed to corporations or years: the last one that names this group's wins.
       const std::vector<GroupField> fields = describe_key(self.key, keys_.size());
       std::optional<std::string> corporation;
-      if (threshold.corporation_key != kNoIndex) corporation = fields[threshold.corporation_key].text;
+      if (term.corporation_key != kNoIndex) corporation = fields[term.corporation_key].text;
       std::optional<std::int64_t> year;
-      if (threshold.year_key != kNoIndex && self.key.values[threshold.year_key] != kNull64) {
-        const std::int64_t v = self.key.values[threshold.year_key];
-        switch (keys_[threshold.year_key].kind) {
+      if (term.year_key != kNoIndex && self.key.values[term.year_key] != kNull64) {
+        const std::int64_t v = self.key.values[term.year_key];
+        switch (keys_[term.year_key].kind) {
           case GroupKeyKind::Year: year = v; break;
           case GroupKeyKind::HalfYear:
           case GroupKeyKind::Quarter: year = v / 10; break;
@@ -1545,7 +1593,7 @@ bool RuleRun::resolve_thresholds(std::uint32_t group, std::vector<Threshold>& ou
         }
       }
       const NarrowedValue* applied = nullptr;
-      for (const NarrowedValue& narrowed : threshold.narrowed) {
+      for (const NarrowedValue& narrowed : term.narrowed) {
         const bool corporation_matches =
             narrowed.corporations.empty() ||
             (corporation && std::any_of(narrowed.corporations.begin(), narrowed.corporations.end(),
@@ -1555,28 +1603,27 @@ bool RuleRun::resolve_thresholds(std::uint32_t group, std::vector<Threshold>& ou
                                                narrowed.years.end());
         if (corporation_matches && year_matches) applied = &narrowed;
       }
-      if (applied != nullptr) threshold.value = applied->value;
-      threshold.text += " (" + (applied != nullptr ? "override " + applied->text
-                                                   : format_value(threshold.value, rule_.measure.unit)) + ")";
-      continue;
+      if (applied != nullptr) term.value = applied->value;
+      note = applied != nullptr ? "override " + applied->text : format_value(term.value, rule_.measure.unit);
+      return true;
     }
-    if (threshold.ref == ThresholdRef::GroupTable) {
-      const ParamTable& table = tables_[threshold.table].table();
+    case ThresholdRef::GroupTable: {
+      const ParamTable& table = tables_[term.table].table();
       const std::vector<GroupField> fields = describe_key(self.key, keys_.size());
       std::string key_text;
       std::int32_t found = -1;
       for (std::size_t e = 0; e < table.entries.size() && found < 0; ++e) {
         bool match = true;
-        for (std::size_t k = 0; k < threshold.table_keys.size() && match; ++k) {
-          const GroupField& field = fields[threshold.table_keys[k]];
+        for (std::size_t k = 0; k < term.table_keys.size() && match; ++k) {
+          const GroupField& field = fields[term.table_keys[k]];
           const KeyRange& range = table.entries[e].keys[k];
           if (range.text) match = field.text && *field.text == *range.text;
           else match = field.number && *field.number >= range.low && *field.number <= range.high;
         }
         if (match) found = static_cast<std::int32_t>(e);
       }
-      for (std::size_t k = 0; k < threshold.table_keys.size(); ++k) {
-        const GroupField& field = fields[threshold.table_keys[k]];
+      for (std::size_t k = 0; k < term.table_keys.size(); ++k) {
+        const GroupField& field = fields[term.table_keys[k]];
         key_text += (k > 0 ? ", " : "") + table.key_names[k] + " " +
                     (field.text ? "'" + *field.text + "'" : field.number ? std::to_string(*field.number) : "(missing)");
       }
@@ -1586,40 +1633,49 @@ bool RuleRun::resolve_thresholds(std::uint32_t group, std::vector<Threshold>& ou
         return false;
       }
       const std::int64_t v = *table.entries[static_cast<std::size_t>(found)].value;
-      threshold.value = table.type == ValueType::Fraction ? Ratio{v, 1000000} : Ratio{v, 1};
-      threshold.text += " (" + format_value(threshold.value, rule_.measure.unit) + " for " + key_text + ")";
+      term.value = table.type == ValueType::Fraction ? Ratio{v, 1000000} : Ratio{v, 1};
+      note = format_value(term.value, rule_.measure.unit) + " for " + key_text;
+      return true;
+    }
+    case ThresholdRef::Baseline:
+    case ThresholdRef::Previous:
+    case ThresholdRef::Next: break;
+  }
+  // Baseline: the latest period at or before the baseline date; previous: the latest period
+  // before this one; next: the earliest period after this one.
+  const std::int64_t own = self.key.values[series];
+  if (term.ref == ThresholdRef::Baseline && own != kNull64 && own < series_key_of_date(*rule_.baseline)) {
+    why = "before the baseline " + format_date(*rule_.baseline);
+    status = Status::NoData;
+    return false;
+  }
+  const Accumulator* reference = nullptr;
+  for (const Accumulator& other : groups_) {
+    const std::int64_t at = other.key.values[series];
+    if (!same_series(other) || at == kNull64 || !measure_of(other, rule_.measure.kind)) continue;
+    if (term.ref == ThresholdRef::Next) {
+      if (own == kNull64 || at <= own) continue;
+      if (reference == nullptr || at < reference->key.values[series]) reference = &other;
       continue;
     }
-    // Baseline: the latest period at or before the baseline date; previous: the period before this one.
-    const std::int64_t own = self.key.values[series];
-    if (threshold.ref == ThresholdRef::Baseline && own != kNull64 && own < series_key_of_date(*rule_.baseline)) {
-      why = "before the baseline " + format_date(*rule_.baseline);
-      status = Status::NoData;
-      return false;
-    }
-    const std::int64_t limit = threshold.ref == ThresholdRef::Baseline ? series_key_of_date(*rule_.baseline) : own - 1;
-    const Accumulator* reference = nullptr;
-    for (const Accumulator& other : groups_) {
-      const std::int64_t at = other.key.values[series];
-      // The baseline period may be this very group (it equals itself); the previous one never is.
-      if (!same_series(other) || at == kNull64 || at > limit) continue;
-      if (measure_of(other, rule_.measure.kind) && (reference == nullptr || at > reference->key.values[series])) {
-        reference = &other;
-      }
-    }
-    if (reference == nullptr) {
-      why = threshold.ref == ThresholdRef::Baseline
-                ? "no measure at or before the baseline " + format_date(*rule_.baseline) + " to compare with"
-                : "no earlier period to compare with";
-      status = Status::NoData;
-      return false;
-    }
-    threshold.value = *measure_of(*reference, rule_.measure.kind);
-    const std::vector<GroupField> at = describe_key(reference->key, keys_.size());
-    const GroupField& period = at.back();
-    threshold.text += " (" + format_value(threshold.value, rule_.measure.unit) + " at " +
-                      (period.text ? *period.text : period.number ? std::to_string(*period.number) : "?") + ")";
+    // The baseline period may be this very group (it equals itself); the previous one never is.
+    const std::int64_t limit = term.ref == ThresholdRef::Baseline ? series_key_of_date(*rule_.baseline) : own - 1;
+    if (at > limit) continue;
+    if (reference == nullptr || at > reference->key.values[series]) reference = &other;
   }
+  if (reference == nullptr) {
+    why = term.ref == ThresholdRef::Baseline ? "no measure at or before the baseline " + format_date(*rule_.baseline) +
+                                                   " to compare with"
+          : term.ref == ThresholdRef::Previous ? "no earlier period to compare with"
+                                               : "no later period to compare with (yet)";
+    status = Status::NoData;
+    return false;
+  }
+  term.value = *measure_of(*reference, rule_.measure.kind);
+  const std::vector<GroupField> at = describe_key(reference->key, keys_.size());
+  const GroupField& period = at.back();
+  note = format_value(term.value, rule_.measure.unit) + " at " +
+         (period.text ? *period.text : period.number ? std::to_string(*period.number) : "?");
   return true;
 }
 
@@ -1644,10 +1700,12 @@ void RuleRun::decide(RuleResult& result, const Accumulator& acc, const std::vect
   }
 
   const MeasureKind kind = rule_.measure.kind;
-  const bool countable = kind == MeasureKind::Count || kind == MeasureKind::CountIf || kind == MeasureKind::Share;
+  const bool countable = kind == MeasureKind::Count || kind == MeasureKind::CountIf || kind == MeasureKind::Share ||
+                         kind == MeasureKind::Net;
   if (!countable || (result.status != Status::Signal && result.status != Status::Breach)) return;
   const bool share = kind == MeasureKind::Share;
   const std::int64_t k = kind == MeasureKind::Count ? static_cast<std::int64_t>(acc.records)
+                         : kind == MeasureKind::Net ? acc.sum
                                                     : static_cast<std::int64_t>(acc.matching);
   const std::int64_t n = static_cast<std::int64_t>(acc.records);
   result.remedy = records_to_clear(*result.threshold, k, n, share);
@@ -1663,6 +1721,9 @@ void RuleRun::decide(RuleResult& result, const Accumulator& acc, const std::vect
   if (kind == MeasureKind::Count) {
     result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") + " records would clear the " +
                          status + " threshold";
+  } else if (kind == MeasureKind::Net) {
+    result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") +
+                         " on balance (additions minus removals) would clear the " + status + " threshold";
   } else {
     const std::int64_t wanted = fewer ? k - *result.remedy : k + *result.remedy;
     result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") +
@@ -1716,7 +1777,9 @@ RuleResult RuleRun::finish_group(std::uint32_t group) const {
 void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
                                const std::vector<bool>& wants_evidence) const {
   if (std::none_of(wants_evidence.begin(), wants_evidence.end(), [](bool b) { return b; })) return;
-  const bool predicate = rule_.measure.kind == MeasureKind::CountIf || rule_.measure.kind == MeasureKind::Share;
+  // A net figure's records are tagged by the way they move it, as a predicate's by whether they meet it.
+  const bool predicate = rule_.measure.kind == MeasureKind::CountIf || rule_.measure.kind == MeasureKind::Share ||
+                         rule_.measure.kind == MeasureKind::Net;
   // Per group, the row states that are evidence, one bit per RowState: the pass over the rows
   // then tests a bit.
   constexpr std::uint8_t kTrue = 1u << kMeasuredTrue, kFalse = 1u << kMeasuredFalse;
@@ -1852,7 +1915,7 @@ std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& gro
     result.projection = projection;
 
     if (as_of_ > target.deadline) {
-      result.status = met ? Status::Ok : Status::Breach;
+      result.status = met ? Status::Ok : target.missed;
     } else if (met) {
       result.status = Status::OnTrack;
     } else if (result.series.size() < 2) {
@@ -1865,7 +1928,9 @@ std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& gro
       const int c = projected < goal ? -1 : (projected > goal ? 1 : 0);
       result.status = holds(c, target.op) ? Status::OnTrack : Status::AtRisk;
     }
-    if (result.status == Status::AtRisk || result.status == Status::Breach) wants_evidence[latest] = true;
+    if (result.status == Status::AtRisk || result.status == Status::Breach || result.status == Status::Signal) {
+      wants_evidence[latest] = true;
+    }
     result_of_group[latest] = static_cast<std::uint32_t>(results.size());
     results.push_back(std::move(result));
   }

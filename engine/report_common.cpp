@@ -265,6 +265,7 @@ std::string threshold_norm(const Threshold& threshold, ValueType unit, Lang lang
   const std::string head = std::string(compare_op_text(threshold.op)) + " " + value_text(threshold.value, unit, lang);
   // A narrowed override resolves to one value for the group: the norm is that value.
   if (threshold.ref == ThresholdRef::Constant || threshold.ref == ThresholdRef::Narrowed) return head;
+  if (threshold.is_sum()) return head + " (" + threshold.written + ")";  // "< 1311 (baseline + 101)"
   // The value was resolved for the group; the engine's text says where it came from:
   // "measure <= previous (95 at 2025)", "measure < planning(corporation, year) (121 for ...)".
   const std::string& text = threshold.text;
@@ -281,6 +282,7 @@ std::string threshold_norm(const Threshold& threshold, ValueType unit, Lang lang
                                  : "";
   const bool nl = lang == Lang::Nl;
   const std::string what = threshold.ref == ThresholdRef::Previous ? (nl ? "vorige periode" : "previous period")
+                           : threshold.ref == ThresholdRef::Next   ? (nl ? "volgende periode" : "next period")
                                                                    : (nl ? "nulmeting" : "baseline");
   return head + " (" + what + (period.empty() ? "" : " " + period) + ")";
 }
@@ -307,6 +309,7 @@ namespace {
 std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang) {
   const bool nl = lang == Lang::Nl;
   const std::string op(compare_op_text(t.op));
+  if (t.is_sum()) return op + " " + t.written;
   switch (t.ref) {
     case ThresholdRef::Constant: return op + " " + value_text(t.value, rule.measure.unit, lang);
     case ThresholdRef::Narrowed:
@@ -314,6 +317,7 @@ std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang)
              (nl ? " (anders waar een afwijking voor een corporatie of jaar geldt)"
                  : " (otherwise where an override for a corporation or year holds)");
     case ThresholdRef::Previous: return op + (nl ? " vorige periode" : " previous period");
+    case ThresholdRef::Next: return op + (nl ? " volgende periode" : " next period");
     case ThresholdRef::Baseline:
       return op + (nl ? " nulmeting" : " baseline") + (rule.baseline ? " " + date_text(*rule.baseline, lang) : "");
     case ThresholdRef::GroupTable: {
@@ -350,7 +354,7 @@ std::string remedy_sentence(const RuleResult& result, Lang lang) {
   const std::int64_t r = *result.remedy;
   const std::string which = result.threshold->status == Status::Signal ? "de signaalwaarde" : "de norm";
   std::string text = std::to_string(r) + (fewer ? " minder" : " meer");
-  if (rule.measure.kind == MeasureKind::Count) {
+  if (rule.measure.kind == MeasureKind::Count || rule.measure.kind == MeasureKind::Net) {
     text += " om " + which + " te halen";
   } else {
     std::int64_t k = 0;
