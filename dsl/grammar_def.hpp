@@ -177,6 +177,7 @@ TOETS_RULE(threshold_clause, ast::ThresholdClause, "'signal' or 'breach'")
 TOETS_RULE(target_clause, ast::TargetClause, "'target'")
 TOETS_RULE(baseline_clause, ast::BaselineClause, "'baseline'")
 TOETS_RULE(expect_clause, ast::ExpectClause, "'expect'")
+TOETS_RULE(missed_status, std::string, "'signal' or 'breach'")
 TOETS_RULE(rule_clause, ast::RuleClause,
            "a rule clause (source, owner, note, over, exempt, per, expect, measure, signal, "
            "breach, target, baseline, valid) or '}'")
@@ -291,7 +292,8 @@ auto const threshold_value_def = additive;  // 15%, baseline + 101, previous - 5
 auto const threshold_clause_def =
     status_word > kw("when") > kw("measure") > compare_op > threshold_value;
 auto const target_clause_def = kw("target") > kw("measure") > compare_op > threshold_value > kw("by") > date_lit >
-                               -(kw("as") > status_word);
+                               -(kw("as") > missed_status);
+auto const missed_status_def = status_word;
 auto const baseline_clause_def = kw("baseline") >> attr(std::string("baseline")) > date_lit;
 auto const expect_clause_def = kw("expect") >> attr(std::string("expect")) > additive > kw("in") > set_lit;
 auto const rule_clause_def = text_clause | over_clause | expr_clause | per_clause |
@@ -311,7 +313,7 @@ BOOST_SPIRIT_DEFINE(identifier, name, string_lit, number_lit, money_lit, percent
                     call, set_lit, primary, unary, negation, not_expr, multiplicative, additive,
                     comparison, negatable, conjunction, expression, compare_op, text_clause,
                     valid_clause, valid_form, list_clause, header_clause, narrowing, narrowings,
-                    expect_clause, ruleset_decl, import_decl, param_decl, table_key,
+                    expect_clause, missed_status, ruleset_decl, import_decl, param_decl, table_key,
                     table_row, table_decl, over_clause, expr_clause, per_clause, threshold_clause,
                     target_clause, baseline_clause, rule_clause, rule_id, rule_decl, threshold_value, comparison_tail,
                     header_end, rule_end, table_end, row_start, string_chars, number_text, date_text,
