@@ -51,8 +51,10 @@ struct Operand : x3::variant<Name, StringLit, MoneyLit, PercentLit, DateLit, Num
   using base_type::operator=;
 };
 
-// f(a, b): a parameter-table look-up, a date function, a measure.
+// f(a, b): a parameter-table look-up, a date function, a measure. stock.count(daeb): a figure
+// of another dataset (the qualifier names it), only as the divisor of a measure.
 struct Call : Located {
+  std::vector<Name> qualifier;  // empty, or the one dataset named before a '.'
   Name function;
   std::vector<Operand> args;
 };

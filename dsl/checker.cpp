@@ -102,7 +102,9 @@ struct Render : boost::static_visitor<std::string> {
   std::string operator()(const ast::DateLit& d) const { return d.text; }
   std::string operator()(const ast::NumberLit& n) const { return n.text; }
   std::string operator()(const x3::forward_ast<ast::Call>& c) const {
-    std::string out = c.get().function.text + "(";
+    std::string out;
+    for (const ast::Name& part : c.get().qualifier) out += part.text + ".";
+    out += c.get().function.text + "(";
     for (std::size_t i = 0; i < c.get().args.size(); ++i) {
       if (i > 0) out += ", ";
       out += boost::apply_visitor(*this, c.get().args[i]);
@@ -265,6 +267,9 @@ class Checker {
   Typed check_arithmetic(Typed left, const ast::Operation& operation, RuleContext& ctx);
   // count and count(...) terms added and subtracted: one whole-number weight per record.
   bool check_net_measure(const std::vector<std::pair<int, const ast::Operand*>>& terms, RuleContext& ctx);
+  void check_measure(const ast::Operand& expr, RuleContext& ctx, bool& measure_ok, bool& unit_known);
+  // measure A / other.B: A over the rule's dataset, B over another one, per the same groups.
+  void check_quotient(const ast::Chain& chain, RuleContext& ctx, bool& measure_ok, bool& unit_known);
   Typed literal(const ast::Operand& operand, RuleContext& ctx);
   // Reports a bare name that could not be resolved; returns a failed Typed.
   Typed unknown_name(const Typed& typed, RuleContext& ctx);
@@ -1083,6 +1088,13 @@ Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
   const std::string& fn = call.function.text;
   Typed t;
   t.offset = call.offset;
+  if (!call.qualifier.empty()) {
+    diagnostics_.error(ctx.file, call.offset,
+                       "'" + call.qualifier.front().text + "." + fn +
+                           "(...)' is a figure of another dataset; it can only divide a measure: "
+                           "measure count(...) / stock.count(daeb)");
+    return Typed{};
+  }
   auto arity = [&](std::size_t n) {
     if (call.args.size() == n) return true;
     diagnostics_.error(ctx.file, call.offset,
@@ -1486,6 +1498,11 @@ Typed Checker::check_arithmetic(Typed left, const ast::Operation& operation, Rul
     if (a == b && (a == V::Int || a == V::Money)) result = a;
     else if (a == V::Date && b == V::Int) result = V::Date;
     else if (op == "-" && a == V::Date && b == V::Date) result = V::Int;
+  } else if (op == "/") {
+    diagnostics_.error(ctx.file, offset_of(operation.operand),
+                       "'/' divides a measure by a figure of another dataset (measure count(...) / stock.count(daeb)); "
+                       "it is no operator inside a condition");
+    return Typed{};
   } else if (op == "*") {
     if (a == V::Int && b == V::Int) result = V::Int;
     else if ((a == V::Money && b == V::Int) || (a == V::Int && b == V::Money)) result = V::Money;
@@ -1836,6 +1853,194 @@ bool Checker::check_net_measure(const std::vector<std::pair<int, const ast::Oper
   return true;
 }
 
+// One measure over the rule's dataset (ctx.rule->measure): count, count(...), share(...),
+// ratio(...), sum/avg/min/max(...), or a net figure.
+void Checker::check_measure(const ast::Operand& expr, RuleContext& ctx, bool& measure_ok, bool& unit_known) {
+  ctx.rule->measure.text = render(expr);
+  const ast::Operand& m = unwrap(expr);
+  const auto* name = boost::get<ast::Name>(&m);
+  const auto* call = boost::get<x3::forward_ast<ast::Call>>(&m);
+  std::vector<std::pair<int, const ast::Operand*>> terms;
+  flatten_sum(expr, 1, terms);
+  if (terms.size() > 1) {
+    // A net figure: count(kind in {nieuwbouw, aankoop}) - count(kind in {verkoop, sloop}).
+    ctx.rule->measure.kind = MeasureKind::Net;
+    ctx.rule->measure.unit = ValueType::Int;
+    unit_known = true;
+    measure_ok = check_net_measure(terms, ctx);
+  } else if (name != nullptr && name->text == "count") {
+    ctx.rule->measure.kind = MeasureKind::Count;
+    ctx.rule->measure.unit = ValueType::Int;
+    measure_ok = true;
+    unit_known = true;
+  } else if (call != nullptr) {
+    const std::string& fn = call->get().function.text;
+    const auto& args = call->get().args;
+    static const std::map<std::string, MeasureKind> kinds = {
+        {"count", MeasureKind::CountIf}, {"share", MeasureKind::Share}, {"sum", MeasureKind::Sum},
+        {"avg", MeasureKind::Average},   {"min", MeasureKind::Min},     {"max", MeasureKind::Max}};
+    auto kind = kinds.find(fn);
+    if (fn == "ratio") {
+      // ratio(x, y): sum of x over sum of y in the group, e.g. social homes over all homes of
+      // the projects; a share of quantities rather than of records.
+      ctx.rule->measure.kind = MeasureKind::Ratio;
+      ctx.rule->measure.unit = ValueType::Fraction;
+      unit_known = true;
+      if (args.size() != 2) {
+        diagnostics_.error(ctx.file, call->get().offset, "ratio() takes two arguments: ratio(part, whole)");
+      } else {
+        Typed part = check_expr(args[0], ctx);
+        Typed whole = check_expr(args[1], ctx);
+        if (part.unresolved) part = unknown_name(part, ctx);
+        if (whole.unresolved) whole = unknown_name(whole, ctx);
+        if (part.ok && whole.ok) {
+          if ((part.type != ValueType::Int && part.type != ValueType::Money) || part.type != whole.type) {
+            diagnostics_.error(ctx.file, call->get().offset,
+                               "ratio() needs two numbers or two amounts, not " + std::string(type_name(part.type)) +
+                                   " and " + std::string(type_name(whole.type)));
+          } else {
+            ctx.rule->measure.expr = part.node;
+            ctx.rule->measure.expr2 = whole.node;
+            measure_ok = true;
+          }
+        }
+      }
+    } else if (kind == kinds.end()) {
+      auto& d = diagnostics_.error(ctx.file, call->get().offset, "unknown measure '" + fn + "'");
+      if (auto hint = did_you_mean(fn, measure_functions()); !hint.empty()) d.notes.push_back(hint);
+    } else if (args.size() != 1) {
+      diagnostics_.error(ctx.file, call->get().offset, fn + "() takes one argument");
+    } else {
+      ctx.rule->measure.kind = kind->second;
+      Typed arg = check_expr(args[0], ctx);
+      if (kind->second == MeasureKind::CountIf || kind->second == MeasureKind::Share) {
+        arg = require_bool(arg, ctx, "the argument of " + fn + "()");
+        ctx.rule->measure.unit = kind->second == MeasureKind::Share ? ValueType::Fraction : ValueType::Int;
+        unit_known = true;
+      } else {
+        if (arg.unresolved) arg = unknown_name(arg, ctx);
+        if (arg.ok && arg.type != ValueType::Int && arg.type != ValueType::Money &&
+            !(arg.type == ValueType::Date && kind->second != MeasureKind::Sum &&
+              kind->second != MeasureKind::Average)) {
+          diagnostics_.error(ctx.file, arg.offset,
+                             fn + "() needs a number or an amount, not " + std::string(type_name(arg.type)));
+          arg.ok = false;
+        }
+        ctx.rule->measure.unit = arg.type;
+        unit_known = arg.ok;
+      }
+      if (arg.ok) {
+        ctx.rule->measure.expr = arg.node;
+        measure_ok = true;
+      }
+    }
+  } else {
+    diagnostics_.error(ctx.file, offset_of(expr),
+                       "a measure is count, count(...), share(...), ratio(..., ...), sum(...), avg(...), min(...) or max(...)");
+  }
+}
+
+void Checker::check_quotient(const ast::Chain& chain, RuleContext& ctx, bool& measure_ok, bool& unit_known) {
+  CompiledRule& rule = *ctx.rule;
+  bool left_ok = false, left_unit = false;
+  check_measure(chain.first, ctx, left_ok, left_unit);
+  auto counts = [](MeasureKind kind) { return kind == MeasureKind::Count || kind == MeasureKind::CountIf; };
+  if (left_ok && !counts(rule.measure.kind)) {
+    diagnostics_.error(ctx.file, offset_of(chain.first), "a measure divided by another dataset's figure is a count: count or count(...)");
+    left_ok = false;
+  }
+  const ast::Operand& right = unwrap(chain.rest[0].operand);
+  const auto* call = boost::get<x3::forward_ast<ast::Call>>(&right);
+  if (call == nullptr || call->get().qualifier.size() != 1) {
+    diagnostics_.error(ctx.file, offset_of(chain.rest[0].operand),
+                       "divide by a count of another dataset, named before a dot: stock.count(daeb)");
+    return;
+  }
+  const ast::Name& other_name = call->get().qualifier.front();
+  const DatasetSchema* other = find_dataset(other_name.text);
+  if (other == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& schema : dataset_schemas()) names.push_back(schema.name);
+    auto& d = diagnostics_.error(ctx.file, other_name.offset, "unknown dataset '" + other_name.text + "'");
+    if (auto hint = did_you_mean(other_name.text, names); !hint.empty()) d.notes.push_back(hint);
+    return;
+  }
+  if (other == rule.dataset) {
+    diagnostics_.error(ctx.file, other_name.offset,
+                       "the divisor is a figure of another dataset; within " + other->name + " use share(...)");
+    return;
+  }
+  auto divisor = std::make_shared<CompiledRule>();
+  divisor->id = rule.id;
+  divisor->title = rule.title;
+  divisor->ruleset_id = rule.ruleset_id;
+  divisor->scope_municipality = rule.scope_municipality;
+  divisor->scope_corporations = rule.scope_corporations;
+  divisor->valid_from = rule.valid_from;
+  divisor->valid_to = rule.valid_to;
+  divisor->own_from = rule.own_from;
+  divisor->own_to = rule.own_to;
+  divisor->never_valid = rule.never_valid;
+  divisor->file = rule.file;
+  divisor->offset = rule.offset;
+  divisor->dataset = other;
+  // The same groups: a column of the same name; a period of the other dataset's own date column.
+  std::optional<std::uint32_t> date_column = other->snapshot_column;
+  for (std::uint32_t c = 0; c < other->columns.size() && !date_column; ++c) {
+    if (other->column(c).type == ValueType::Date) date_column = c;
+  }
+  bool periodic = false;
+  for (const GroupKey& key : rule.group_keys) {
+    GroupKey mapped = key;
+    if (key.kind == GroupKeyKind::Column && rule.dataset->column(key.column).type != ValueType::Date) {
+      const std::string& column = rule.dataset->column(key.column).name;
+      const auto found = other->column_index(column);
+      if (!found) {
+        diagnostics_.error(ctx.file, other_name.offset,
+                           other->name + " has no column '" + column + "' to group its figure per " + column + " as this rule does");
+        return;
+      }
+      mapped.column = *found;
+    } else {
+      if (!date_column) {
+        diagnostics_.error(ctx.file, other_name.offset, other->name + " has no date to group its figure per period");
+        return;
+      }
+      mapped.column = *date_column;
+      if (mapped.kind == GroupKeyKind::Column) mapped.label = other->column(*date_column).name;
+      periodic = true;
+    }
+    divisor->group_keys.push_back(mapped);
+  }
+  if (other->snapshot_column && !periodic) {
+    diagnostics_.error(ctx.file, other_name.offset,
+                       "a figure of " + other->name + " is counted per snapshot: group the rule per year(...) too, so each "
+                       "period is divided by its own snapshot");
+    return;
+  }
+  RuleContext divisor_ctx{ctx.file, other, divisor.get()};
+  bool divisor_ok = false, divisor_unit = false;
+  ast::Call plain = call->get();
+  plain.qualifier.clear();
+  if (plain.function.text == "count" && plain.args.empty()) {
+    divisor->measure.kind = MeasureKind::Count;
+    divisor->measure.unit = ValueType::Int;
+    divisor->measure.text = "count";
+    divisor_ok = true;
+  } else {
+    check_measure(ast::Operand(x3::forward_ast<ast::Call>(plain)), divisor_ctx, divisor_ok, divisor_unit);
+    if (divisor_ok && !counts(divisor->measure.kind)) {
+      diagnostics_.error(ctx.file, offset_of(chain.rest[0].operand), "the divisor is a count: " + other->name + ".count(...)");
+      divisor_ok = false;
+    }
+  }
+  if (!left_ok || !divisor_ok) return;
+  rule.divisor = std::move(divisor);
+  rule.measure.unit = ValueType::Fraction;
+  measure_ok = true;
+  unit_known = true;
+}
+
 void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const RuleSetInfo& info) {
   if (auto it = rule_ids_.find(rule.id); it != rule_ids_.end()) {
     diagnostics_.error(&source, rule.offset, "duplicate rule id '" + rule.id + "'")
@@ -2033,87 +2238,13 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
     diagnostics_.error(&source, rule.offset, "rule " + rule.id + " has no 'measure' clause")
         .notes.push_back("say what is measured: measure count, share(...), sum(...), avg(...), min(...) or max(...)");
   } else {
-    compiled.measure.text = render(measure->expr);
-    const ast::Operand& m = unwrap(measure->expr);
-    const auto* name = boost::get<ast::Name>(&m);
-    const auto* call = boost::get<x3::forward_ast<ast::Call>>(&m);
-    std::vector<std::pair<int, const ast::Operand*>> terms;
-    flatten_sum(measure->expr, 1, terms);
-    if (terms.size() > 1) {
-      // A net figure: count(kind in {nieuwbouw, aankoop}) - count(kind in {verkoop, sloop}).
-      compiled.measure.kind = MeasureKind::Net;
-      compiled.measure.unit = ValueType::Int;
-      unit_known = true;
-      measure_ok = check_net_measure(terms, ctx);
-    } else if (name != nullptr && name->text == "count") {
-      compiled.measure.kind = MeasureKind::Count;
-      compiled.measure.unit = ValueType::Int;
-      measure_ok = true;
-      unit_known = true;
-    } else if (call != nullptr) {
-      const std::string& fn = call->get().function.text;
-      const auto& args = call->get().args;
-      static const std::map<std::string, MeasureKind> kinds = {
-          {"count", MeasureKind::CountIf}, {"share", MeasureKind::Share}, {"sum", MeasureKind::Sum},
-          {"avg", MeasureKind::Average},   {"min", MeasureKind::Min},     {"max", MeasureKind::Max}};
-      auto kind = kinds.find(fn);
-      if (fn == "ratio") {
-        // ratio(x, y): sum of x over sum of y in the group, e.g. social homes over all homes of
-        // the projects; a share of quantities rather than of records.
-        compiled.measure.kind = MeasureKind::Ratio;
-        compiled.measure.unit = ValueType::Fraction;
-        unit_known = true;
-        if (args.size() != 2) {
-          diagnostics_.error(&source, call->get().offset, "ratio() takes two arguments: ratio(part, whole)");
-        } else {
-          Typed part = check_expr(args[0], ctx);
-          Typed whole = check_expr(args[1], ctx);
-          if (part.unresolved) part = unknown_name(part, ctx);
-          if (whole.unresolved) whole = unknown_name(whole, ctx);
-          if (part.ok && whole.ok) {
-            if ((part.type != ValueType::Int && part.type != ValueType::Money) || part.type != whole.type) {
-              diagnostics_.error(&source, call->get().offset,
-                                 "ratio() needs two numbers or two amounts, not " + std::string(type_name(part.type)) +
-                                     " and " + std::string(type_name(whole.type)));
-            } else {
-              compiled.measure.expr = part.node;
-              compiled.measure.expr2 = whole.node;
-              measure_ok = true;
-            }
-          }
-        }
-      } else if (kind == kinds.end()) {
-        auto& d = diagnostics_.error(&source, call->get().offset, "unknown measure '" + fn + "'");
-        if (auto hint = did_you_mean(fn, measure_functions()); !hint.empty()) d.notes.push_back(hint);
-      } else if (args.size() != 1) {
-        diagnostics_.error(&source, call->get().offset, fn + "() takes one argument");
-      } else {
-        compiled.measure.kind = kind->second;
-        Typed arg = check_expr(args[0], ctx);
-        if (kind->second == MeasureKind::CountIf || kind->second == MeasureKind::Share) {
-          arg = require_bool(arg, ctx, "the argument of " + fn + "()");
-          compiled.measure.unit = kind->second == MeasureKind::Share ? ValueType::Fraction : ValueType::Int;
-          unit_known = true;
-        } else {
-          if (arg.unresolved) arg = unknown_name(arg, ctx);
-          if (arg.ok && arg.type != ValueType::Int && arg.type != ValueType::Money &&
-              !(arg.type == ValueType::Date && kind->second != MeasureKind::Sum &&
-                kind->second != MeasureKind::Average)) {
-            diagnostics_.error(&source, arg.offset,
-                               fn + "() needs a number or an amount, not " + std::string(type_name(arg.type)));
-            arg.ok = false;
-          }
-          compiled.measure.unit = arg.type;
-          unit_known = arg.ok;
-        }
-        if (arg.ok) {
-          compiled.measure.expr = arg.node;
-          measure_ok = true;
-        }
-      }
+    const ast::Operand& whole = unwrap(measure->expr);
+    const auto* chain = boost::get<x3::forward_ast<ast::Chain>>(&whole);
+    if (chain != nullptr && chain->get().rest.size() == 1 && chain->get().rest[0].op == "/") {
+      check_quotient(chain->get(), ctx, measure_ok, unit_known);
+      compiled.measure.text = render(measure->expr);
     } else {
-      diagnostics_.error(&source, offset_of(measure->expr),
-                         "a measure is count, count(...), share(...), ratio(..., ...), sum(...), avg(...), min(...) or max(...)");
+      check_measure(measure->expr, ctx, measure_ok, unit_known);
     }
   }
 

@@ -122,7 +122,7 @@ TOETS_RULE(identifier, std::string, "a name")
 TOETS_RULE(string_chars, std::string, "the text of a string")
 TOETS_RULE(number_text, std::string, "a number")
 TOETS_RULE(date_text, std::string, "a date (YYYY-MM-DD)")
-TOETS_RULE(mul_operation, ast::Operation, "'*'")
+TOETS_RULE(mul_operation, ast::Operation, "'*' or '/'")
 TOETS_RULE(add_operation, ast::Operation, "'+' or '-'")
 TOETS_RULE(compare_operation, ast::Operation, "a comparison")
 TOETS_RULE(member_operation, ast::Operation, "'in' or 'not in'")
@@ -225,13 +225,13 @@ auto const date_text_def =
 auto const date_lit_def = date_text;
 
 // ---- expressions, loosest binding last ----
-auto const call_def = name >> '(' >> -(nest[expression] % ',') > ')';
+auto const call_def = *(name >> '.') >> name >> '(' >> -(nest[expression] % ',') > ')';
 auto const set_lit_def = string("{") > -(nest[expression] % ',') > '}';
 auto const primary_def = money_lit | date_lit | percent_lit | number_lit | string_lit | call | name |
                          set_lit | ('(' > nest[expression] > ')');
 auto const negation_def = string("-") >> nest[unary];
 auto const unary_def = negation | primary;
-auto const mul_operation_def = string("*") > unary;
+auto const mul_operation_def = (string("*") | string("/")) > unary;
 auto const multiplicative_def = unary >> *mul_operation;
 auto const add_operation_def = (string("+") | string("-")) > multiplicative;
 auto const additive_def = multiplicative >> *add_operation;

@@ -222,6 +222,10 @@ struct CompiledRule {
   std::optional<Target> target;
   std::optional<std::int32_t> baseline;  // `baseline DATE`: the date whose measure Baseline refers to
   std::vector<ExpectedKey> expected;     // `expect KEY in {...}`: groups that exist without records
+  // `measure count(...) / stock.count(daeb)`: the divisor, a rule over another dataset grouped by
+  // the same keys (period keys on its own date column); the measure is this rule's count over the
+  // divisor's, per group. Null for a measure over one dataset.
+  std::shared_ptr<const CompiledRule> divisor;
   ExprPool pool;
 };
 

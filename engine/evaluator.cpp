@@ -370,7 +370,7 @@ class RangeRun;
 class RuleRun {
  public:
   RuleRun(const CompiledRule& rule, const Dataset& data, const std::vector<DenseTable>& tables,
-          std::int32_t as_of, std::size_t rows_per_range);
+          std::int32_t as_of, std::size_t rows_per_range, const Dataset* divisor_data = nullptr);
   ~RuleRun();
 
   std::size_t range_count() const { return ranges_.size(); }
@@ -423,6 +423,8 @@ class RuleRun {
   const Dataset& data_;
   const std::vector<DenseTable>& tables_;
   std::int32_t as_of_;
+  const Dataset* divisor_data_;                    // the divisor's dataset (rule_.divisor), else null
+  std::map<std::string, Ratio> divisor_values_;    // the divisor's figure per group (format_group)
   std::vector<GroupKey> keys_;
   bool packs_keys_ = false;                      // whether the keys' spans fit in one packed key
   std::array<KeyPacking, kMaxKeys> packing_{};
@@ -504,8 +506,8 @@ class RangeRun {
 };
 
 RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vector<DenseTable>& tables,
-                 std::int32_t as_of, std::size_t rows_per_range)
-    : rule_(rule), data_(data), tables_(tables), as_of_(as_of) {
+                 std::int32_t as_of, std::size_t rows_per_range, const Dataset* divisor_data)
+    : rule_(rule), data_(data), tables_(tables), as_of_(as_of), divisor_data_(divisor_data) {
   const auto& nodes = rule.pool.nodes;
   text_codes_.assign(nodes.size(), 0);
   sets_.resize(nodes.size());
@@ -1255,6 +1257,15 @@ std::vector<RuleResult> RuleRun::finish(BatchBuffers& buffers) {
     merge_ranges();
   }
   if (!error_.empty()) return {error_result(error_)};
+  if (rule_.divisor && divisor_data_ != nullptr) {
+    // The divisor's figures per group: the same groups over the other dataset, in one pass here.
+    RuleRun divisor(*rule_.divisor, *divisor_data_, tables_, as_of_, divisor_data_->row_count() + 1);
+    for (std::size_t range = 0; range < divisor.range_count(); ++range) divisor.run_range(range, buffers);
+    for (const RuleResult& result : divisor.finish(buffers)) {
+      if (result.status == Status::Error) return {error_result("the divisor: " + result.message)};
+      if (result.measure) divisor_values_[format_group(result.group)] = *result.measure;
+    }
+  }
   std::vector<std::uint32_t> group_of_result;  // the (latest) group behind each result
   std::vector<RuleResult> results = rule_.target ? finish_deadline(group_of_result) : finish_groups(group_of_result);
   add_expected_groups(results, group_of_result);
@@ -1700,8 +1711,9 @@ void RuleRun::decide(RuleResult& result, const Accumulator& acc, const std::vect
   }
 
   const MeasureKind kind = rule_.measure.kind;
-  const bool countable = kind == MeasureKind::Count || kind == MeasureKind::CountIf || kind == MeasureKind::Share ||
-                         kind == MeasureKind::Net;
+  const bool countable = (kind == MeasureKind::Count || kind == MeasureKind::CountIf || kind == MeasureKind::Share ||
+                          kind == MeasureKind::Net) &&
+                         !rule_.divisor;  // a quotient of two datasets: how many to change is not one number
   if (!countable || (result.status != Status::Signal && result.status != Status::Breach)) return;
   const bool share = kind == MeasureKind::Share;
   const std::int64_t k = kind == MeasureKind::Count ? static_cast<std::int64_t>(acc.records)
@@ -1752,6 +1764,20 @@ RuleResult RuleRun::finish_group(std::uint32_t group) const {
     result.denominator = acc.whole;
   }
   result.outside_validity = outside_period(acc.key, keys_.size());
+  if (rule_.divisor && result.measure && group_errors_[group].empty()) {
+    // count / other.count for the same group: no figure to divide by is no measure.
+    const auto divisor = divisor_values_.find(format_group(result.group));
+    const std::int64_t count = result.measure->numerator;
+    if (divisor == divisor_values_.end() || divisor->second.numerator <= 0) {
+      result.measure.reset();
+      result.status = Status::NoData;
+      result.message = "no " + rule_.divisor->dataset->name + " figure to divide by for this group";
+      return result;
+    }
+    result.numerator = count;
+    result.denominator = divisor->second.numerator;
+    result.measure = Ratio{count, divisor->second.numerator};
+  }
   if (!group_errors_[group].empty()) {
     // A value the rule needs is missing for a record of this group: its measure cannot be
     // trusted. Outside the rule's period it decides nothing: a note, not an error.
@@ -1978,8 +2004,22 @@ void for_each_column_read(const CompiledRule& rule, Read&& read) {
 std::vector<bool> columns_read_by(const CompiledRuleSet& rules, const DatasetSchema& schema) {
   std::vector<bool> read(schema.columns.size(), false);
   for (const CompiledRule& rule : rules.rules) {
-    if (rule.dataset->kind != schema.kind) continue;
-    for_each_column_read(rule, [&](std::uint32_t column) { read.at(column) = true; });
+    if (rule.dataset->kind == schema.kind) for_each_column_read(rule, [&](std::uint32_t column) { read.at(column) = true; });
+    if (rule.divisor && rule.divisor->dataset->kind == schema.kind) {
+      for_each_column_read(*rule.divisor, [&](std::uint32_t column) { read.at(column) = true; });
+    }
+  }
+  return read;
+}
+
+std::vector<const DatasetSchema*> datasets_read_by(const CompiledRuleSet& rules) {
+  std::vector<const DatasetSchema*> read;
+  auto add = [&](const DatasetSchema* schema) {
+    if (std::find(read.begin(), read.end(), schema) == read.end()) read.push_back(schema);
+  };
+  for (const CompiledRule& rule : rules.rules) {
+    add(rule.dataset);
+    if (rule.divisor) add(rule.divisor->dataset);
   }
   return read;
 }
@@ -2013,13 +2053,31 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
       per_rule[i].push_back(std::move(result));
       continue;
     }
-    for_each_column_read(rule, [&](std::uint32_t column) {
-      if (!it->second->column(column).kept) {
-        throw std::logic_error("rule " + rule.id + " reads the " + rule.dataset->name + " column " +
-                               rule.dataset->column(column).name + ", which was not kept when it was loaded");
+    const Dataset* divisor_data = nullptr;
+    if (rule.divisor) {
+      auto other = datasets.find(rule.divisor->dataset->kind);
+      if (other == datasets.end() || other->second == nullptr) {
+        RuleResult result;
+        result.rule = &rule;
+        result.status = Status::NotEvaluated;
+        result.message = "divides by a figure of " + rule.divisor->dataset->name + ": no " + rule.divisor->dataset->name +
+                         " data given (--data " + rule.divisor->dataset->name + "=FILE)";
+        per_rule[i].push_back(std::move(result));
+        continue;
       }
-    });
-    runs[i] = std::make_unique<RuleRun>(rule, *it->second, tables, as_of, options.rows_per_range);
+      divisor_data = other->second;
+    }
+    auto refuse_unkept = [](const CompiledRule& checked, const Dataset& data) {
+      for_each_column_read(checked, [&](std::uint32_t column) {
+        if (!data.column(column).kept) {
+          throw std::logic_error("rule " + checked.id + " reads the " + checked.dataset->name + " column " +
+                                 checked.dataset->column(column).name + ", which was not kept when it was loaded");
+        }
+      });
+    };
+    refuse_unkept(rule, *it->second);
+    if (divisor_data != nullptr) refuse_unkept(*rule.divisor, *divisor_data);
+    runs[i] = std::make_unique<RuleRun>(rule, *it->second, tables, as_of, options.rows_per_range, divisor_data);
     ranges_left[i] = runs[i]->range_count();
     for (std::size_t range = 0; range < runs[i]->range_count(); ++range) tasks.push_back(Task{i, range});
   }

@@ -30,6 +30,10 @@ struct EvaluateOptions {
 // (InputSpec::kept_columns); evaluate_rules refuses (std::logic_error) a dataset missing one.
 std::vector<bool> columns_read_by(const CompiledRuleSet& rules, const DatasetSchema& schema);
 
+// The datasets the rules read, a divisor's (`measure count / stock.count(daeb)`) included, in the
+// order rules first read them.
+std::vector<const DatasetSchema*> datasets_read_by(const CompiledRuleSet& rules);
+
 // Every rule of `rules`, in order; a rule whose dataset is absent is NotEvaluated with the reason;
 // a rule that hits a missing parameter value is Error with the table, the key and the record.
 std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets,

@@ -659,10 +659,7 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
   bool any_error = false, any_breach = false, any_signal = false;
   for (std::size_t c = 0; c < prepared.size(); ++c) {
     const CompiledRuleSet& rules = *prepared[c].rules;
-    std::vector<const DatasetSchema*> schemas;
-    for (const auto& rule : rules.rules) {
-      if (std::find(schemas.begin(), schemas.end(), rule.dataset) == schemas.end()) schemas.push_back(rule.dataset);
-    }
+    const std::vector<const DatasetSchema*> schemas = datasets_read_by(rules);
     std::map<DatasetKind, StoreDataset> data = store->load(schemas);
     DatasetMap datasets;
     std::vector<RunInput> inputs;

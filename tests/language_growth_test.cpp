@@ -130,6 +130,37 @@ TEST(NetFigure, AddsAndSubtractsCountsAndNamesTheRecordsThatMoveItTheWrongWay) {
   EXPECT_EQ(results[0].evidence, (std::vector<std::string>{"v1", "v2", "s1", "l1"}));
 }
 
+// ---- two datasets in one measure ----
+
+TEST_F(Engine, AMeasureCanDivideACountByAFigureOfAnotherDataset) {
+  // X 2026: 2 urgent lets (a regular one is filtered out) over 4 DAEB homes at 1 January 2026 (a
+  // fifth, not DAEB, does not count): 2/4 = 50% > 40%: signal. Y has an urgent let but no stock:
+  // nothing to divide by, no_data.
+  const std::string rules =
+      "ruleset t { }\n"
+      "rule K \"t\" { over allocations where channel = urgent per corporation, year(contract_date)\n"
+      "  measure count / stock.count(daeb) signal when measure > 40% }\n";
+  std::string stock;
+  for (int i = 0; i < 4; ++i) stock += dwelling("x" + std::to_string(i), "2026-01-01", "X", "A");
+  stock += "xf,2026-01-01,X,Dordrecht,,,vrije_sector,false,1200.00,A,false,,\n";
+  const auto results =
+      run(rules,
+          testing_support::let("a", "X", "2026-02-01", 1, "1.00", "urgent") +
+              testing_support::let("b", "X", "2026-03-01", 1, "1.00", "urgent") +
+              testing_support::let("c", "X", "2026-04-01", 1, "1.00") + testing_support::let("d", "Y", "2026-04-01", 1, "1.00", "urgent"),
+          stock);
+  const RuleResult* x = find(results, "X, 2026");
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(compare(*x->measure, Ratio{1, 2}), 0);
+  EXPECT_EQ(x->numerator, 2);
+  EXPECT_EQ(x->denominator, 4);
+  EXPECT_EQ(x->status, Status::Signal);
+  const RuleResult* y = find(results, "Y, 2026");
+  ASSERT_NE(y, nullptr);
+  EXPECT_EQ(y->status, Status::NoData);
+  EXPECT_NE(y->message.find("no stock figure"), std::string::npos);
+}
+
 // ---- the language ----
 
 struct Snippet {
@@ -177,6 +208,19 @@ INSTANTIATE_TEST_SUITE_P(
                 "a net figure adds and subtracts counts"},
         Snippet{"net_needs_conditions", "rule R \"t\" { over mutations measure count(kind) - count breach when measure < 3 }",
                 "the argument of count()"},
+        Snippet{"quotient", "rule R \"t\" { over allocations per corporation, year(contract_date) measure count(channel = urgent) / stock.count(daeb) signal when measure > 5% }", ""},
+        Snippet{"quotient_needs_a_period", "rule R \"t\" { over allocations per corporation measure count / stock.count(daeb) signal when measure > 5% }",
+                "counted per snapshot"},
+        Snippet{"quotient_same_dataset", "rule R \"t\" { over allocations per corporation measure count / allocations.count(daeb) signal when measure > 5% }",
+                "within allocations use share"},
+        Snippet{"quotient_unknown_dataset", "rule R \"t\" { over allocations per corporation, year(contract_date) measure count / stok.count(daeb) signal when measure > 5% }",
+                "did you mean 'stock'"},
+        Snippet{"quotient_of_a_sum", "rule R \"t\" { over allocations per corporation, year(contract_date) measure sum(rent) / stock.count(daeb) signal when measure > 5% }",
+                "is a count"},
+        Snippet{"division_in_a_condition", "rule R \"t\" { over allocations where household_size / 2 > 1 measure count breach when measure > 3 }",
+                "'/' divides a measure"},
+        Snippet{"other_dataset_in_a_condition", "rule R \"t\" { over allocations where stock.count(daeb) > 1 measure count breach when measure > 3 }",
+                "is a figure of another dataset"},
         Snippet{"target_as_signal", "rule R \"t\" { over stock measure count target measure <= 0 by 2028-12-31 as signal }", ""},
         Snippet{"target_as_nonsense", "rule R \"t\" { over stock measure count target measure <= 0 by 2028-12-31 as fine }",
                 "expected 'signal' or 'breach'"}),

@@ -367,7 +367,7 @@ int run_check(const CheckOptions& options) {
   if (!rules) return kExitInvalid;
 
   std::set<toets::DatasetKind> read_by_rules;
-  for (const auto& rule : rules->rules) read_by_rules.insert(rule.dataset->kind);
+  for (const toets::DatasetSchema* schema : toets::datasets_read_by(*rules)) read_by_rules.insert(schema->kind);
 
   toets::CheckReport report;
   report.ruleset = rules->info;
