@@ -674,12 +674,8 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
       if (found == data.end()) continue;
       datasets[schema->kind] = &found->second.loaded.data;
       inputs.push_back(found->second.input);
+      // The store's rows carry what their imports rejected (this run's exports among them).
       report.inputs.push_back(InputSummary{found->second.loaded.report, true});
-    }
-    // What this run's exports brought, rejections included, beside what the store holds.
-    for (std::size_t i = 0; i < plan.imports.size(); ++i) {
-      if (std::find(schemas.begin(), schemas.end(), plan.imports[i].schema) == schemas.end()) continue;
-      report.inputs.push_back(InputSummary{loaded[i]->report, true});
     }
     report.results = evaluate_rules(rules, datasets, as_of);
     const std::int64_t run_id = store->record_run(report, prepared[c].hash, inputs, options.now);

@@ -1258,6 +1258,7 @@ std::map<DatasetKind, StoreDataset> Store::load(const std::vector<const DatasetS
     settings.check_unique = false;
     for (const KindImport& import : imports) settings.expected_rows += import.live_rows;
     TableReader(db_, path_, *schema, schema->name, settings, loaded).run();
+    attach_imports(schema->name, loaded.loaded.report);  // what the imports could not read travels along
 
     RunInput input;
     input.kind = schema->name;

@@ -213,7 +213,9 @@ class Store {
                                     const std::string& now);
 
   // Reads the given kinds in one read transaction (a consistent snapshot). A kind never imported
-  // is left out of the result.
+  // is left out of the result. Each kind's LoadReport carries the rejections of the imports that
+  // make it up (docs/store.md: for each file name its latest import since the last replace), in
+  // `imports`, and counts their rejected rows in rows_read and rows_rejected.
   std::map<DatasetKind, StoreDataset> load(const std::vector<const DatasetSchema*>& schemas);
 
   // Records a check run and every result row in one transaction; returns the run id.
@@ -236,6 +238,8 @@ class Store {
     bool current = false;  // importing the same content again would change nothing
   };
   std::optional<EarlierImport> earlier_import(const std::string& kind, const std::string& sha256, ImportMode mode);
+  // Inside load's read transaction: the imports of `kind` whose rejections count, into `report`.
+  void attach_imports(const std::string& kind, LoadReport& report);
 
   std::string path_;
   StoreAccess access_;
