@@ -1,6 +1,6 @@
-// What an import could not read travels with its rows (docs/store.md): a kind read from the store
-// carries the rejections of its imports, for each file name its latest import since the last
-// replace, so that the reports list them and the check holds them to the limit.
+// What an import could not read travels with its rows (docs/store.md): `check --db` and the
+// reports list it and hold it to the limit, for each file name its latest import since the last
+// replace.
 // Expected counts are worked out by hand from the files written here.
 
 #include <gtest/gtest.h>
@@ -73,6 +73,58 @@ std::string lets(int first, int count, const std::map<int, std::string>& segment
            (found == segments.end() ? "sociaal" : found->second) + ",true,false,612.35,1,30000.00,40,regulier,C\n";
   }
   return csv;
+}
+
+const std::string kRules =
+    "ruleset r { title \"R\" }\n"
+    "rule C \"Count\" { over allocations measure count breach when measure > 1000 }\n";
+
+// Imported with 2 of its 100 rows rejected (lines 6 and 10: 'Sociale huur'), then checked from the
+// store: the import's rejections are in the report, and 2% is above the default 1%.
+TEST_F(StoreRejections, CheckFromTheStoreListsTheImportsRejectionsAndHoldsThemToTheLimit) {
+  std::ofstream(file("lets.csv")) << lets(1, 100, {{5, "Sociale huur"}, {9, "Sociale huur"}});
+  std::ofstream(file("r.toets")) << kRules;
+  const std::string db = file("m.db");
+  ASSERT_EQ(toets("import --db '" + db + "' --data allocations=" + file("lets.csv")).exit_code, 0);
+
+  const std::string check = "check " + file("r.toets") + " --db '" + db + "' --no-record ";
+  const Outcome json = toets(check + "--format json");
+  EXPECT_EQ(json.exit_code, 2) << json.err;
+  const auto report = nlohmann::json::parse(json.out);
+  const auto& input = report["inputs"][0];
+  EXPECT_EQ(input["file"], db);
+  EXPECT_EQ(input["rows_read"], 100);
+  EXPECT_EQ(input["rows_accepted"], 98);
+  EXPECT_EQ(input["rows_rejected"], 2);
+  ASSERT_EQ(input["imports"].size(), 1u);
+  EXPECT_EQ(input["imports"][0]["import"], 1);
+  EXPECT_EQ(input["imports"][0]["file"], file("lets.csv"));
+  EXPECT_EQ(input["imports"][0]["rows_read"], 100);
+  ASSERT_EQ(input["rejections"].size(), 2u);
+  EXPECT_EQ(input["rejections"][0]["line"], 6);
+  EXPECT_EQ(input["rejections"][1]["line"], 10);
+  EXPECT_EQ(input["rejections"][1]["import"], 1);
+  ASSERT_EQ(input["rejection_groups"].size(), 1u);
+  EXPECT_EQ(input["rejection_groups"][0]["rows"], 2);
+  EXPECT_EQ(input["rejection_groups"][0]["fix"]["suggestion"], "sociaal");
+  const auto& reason = report["summary"]["incomplete"]["reasons"][0];
+  EXPECT_EQ(reason["reason"], "too_many_rejected");
+  EXPECT_EQ(reason["import"], 1);
+  EXPECT_EQ(reason["file"], file("lets.csv"));
+
+  const Outcome text = toets(check);
+  EXPECT_EQ(text.exit_code, 2);
+  EXPECT_NE(text.out.find("allocations " + file("lets.csv") +
+                          " (import 1): 2 of 100 rows rejected (2.00%), more than "
+                          "the limit of 1%"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("!! 2 rows of " + file("lets.csv") + " (import 1, "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("2 rows (lines 6, 10), segment 'Sociale huur'"), std::string::npos);
+
+  EXPECT_EQ(toets(check + "--max-rejected 5%").exit_code, 0);
+  // --strict is about the rows this check reads from files: the import's rejections are not its business.
+  EXPECT_EQ(toets(check + "--max-rejected 5% --strict").exit_code, 0);
 }
 
 std::vector<ImportOutcome> import_text(Store& store, const std::string& text, const std::string& name,

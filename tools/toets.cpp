@@ -1,7 +1,8 @@
 // The toets command line: parses arguments, calls the library, maps outcomes to exit codes.
 //   0  nothing breached
 //   1  at least one breach (or signal / at_risk with --fail-on signal)
-//   2  the rules, the arguments or the data are wrong
+//   2  the rules, the arguments or the data are wrong, or the check could not check its data
+//      (more rows rejected than --max-rejected allows, or a dataset without one accepted row)
 // Only the report goes to stdout; diagnostics and logs go to stderr.
 
 #include <CLI/CLI.hpp>
@@ -23,6 +24,7 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
+#include "engine/check_outcome.hpp"
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
@@ -35,7 +37,6 @@
 namespace {
 
 constexpr int kExitOk = 0;
-constexpr int kExitBreach = 1;
 constexpr int kExitInvalid = 2;
 
 std::int32_t today() {
@@ -100,6 +101,7 @@ struct CheckOptions {
   std::vector<std::string> mappings;  // KIND=FILE
   bool strict = false;                // any rejected row: exit 2, nothing checked
   std::string rejects;                // write the rejected rows with their reasons here
+  std::string max_rejected = "1%";    // a dataset with a larger rejected share makes the check incomplete
   // Reports (docs/reports.md): language of html/markdown, privacy.
   std::string lang = "nl";
   bool pseudonymise = false;
@@ -270,6 +272,12 @@ std::optional<DataSpecs> parse_data_specs(const std::vector<std::string>& specs,
 }
 
 int run_check(const CheckOptions& options) {
+  const auto max_rejected = toets::parse_max_rejected(options.max_rejected);
+  if (!max_rejected) {
+    std::cerr << "toets: error: --max-rejected '" << options.max_rejected
+              << "': expected a percentage from 0% to 100%, like 1%, 0.5% or 0\n";
+    return kExitInvalid;
+  }
   std::int32_t as_of = today();
   if (!options.as_of.empty()) {
     auto parsed = parse_iso_date(options.as_of);
@@ -465,6 +473,7 @@ int run_check(const CheckOptions& options) {
   }
 
   if (!report_rejections(report, options)) return kExitInvalid;
+  toets::assess_completeness(report, *max_rejected);
 
   report.results = toets::evaluate_rules(*rules, datasets, as_of);
   std::optional<toets::ReportHistory> history;
@@ -502,19 +511,15 @@ int run_check(const CheckOptions& options) {
     return kExitInvalid;
   }
 
-  if (report.any(toets::Status::Error)) {
-    for (const auto& result : report.results) {
-      if (result.status == toets::Status::Error) {
-        std::cerr << "toets: error: rule " << result.rule->id << ": " << result.message << "\n";
-      }
+  for (const auto& result : report.results) {
+    if (result.status == toets::Status::Error) {
+      std::cerr << "toets: error: rule " << result.rule->id << ": " << result.message << "\n";
     }
-    return kExitInvalid;
   }
-  if (report.any(toets::Status::Breach)) return kExitBreach;
-  if (options.fail_on == "signal" && (report.any(toets::Status::Signal) || report.any(toets::Status::AtRisk))) {
-    return kExitBreach;
+  for (const auto& reason : report.incomplete) {
+    std::cerr << "toets: error: incomplete check: " << toets::incompleteness_text(reason, toets::Lang::En) << "\n";
   }
-  return kExitOk;
+  return toets::check_exit_status(report, options.fail_on == "signal");
 }
 
 struct PlanOptions {
@@ -528,6 +533,7 @@ struct PlanOptions {
   std::string exports;
   std::string store;
   std::string output;
+  std::string max_rejected;          // empty: the plan's
 };
 
 // toets run PLAN: import, check, record and write the reports a plan names (engine/plan.hpp).
@@ -554,6 +560,14 @@ int run_plan_command(const PlanOptions& options, bool quiet) {
   if (!options.lang.empty()) run.lang = toets::parse_lang(options.lang);
   if (options.min_group_size > 0) run.min_group_size = options.min_group_size;
   if (!options.fail_on.empty()) run.fail_on_signal = options.fail_on == "signal";
+  if (!options.max_rejected.empty()) {
+    run.max_rejected_ppm = toets::parse_max_rejected(options.max_rejected);
+    if (!run.max_rejected_ppm) {
+      std::cerr << "toets: error: --max-rejected '" << options.max_rejected
+                << "': expected a percentage from 0% to 100%, like 1%, 0.5% or 0\n";
+      return kExitInvalid;
+    }
+  }
   run.exports = options.exports;
   run.store = options.store;
   run.output = options.output;
@@ -889,6 +903,10 @@ int main(int argc, char** argv) {
   check->add_flag("--strict", check_options.strict, "Any rejected row: exit 2 and check nothing");
   check->add_option("--rejects", check_options.rejects, "Write the rejected rows with their reasons to FILE (CSV)")
       ->type_name("FILE");
+  check->add_option("--max-rejected", check_options.max_rejected,
+                    "Largest share of a dataset's rows that may be rejected; above it the check is incomplete (exit 2)")
+      ->type_name("PCT")
+      ->capture_default_str();
 
   ImportOptions import_options;
   CLI::App* import = app.add_subcommand("import", "Import exports into a store (one transaction; a file already imported is skipped)");
@@ -958,6 +976,10 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--store", plan_options.store, "Use this store instead of the plan's")->type_name("FILE");
   run_cmd->add_option("--output", plan_options.output, "Write the reports under FOLDER instead of the plan's")
       ->type_name("FOLDER");
+  run_cmd->add_option("--max-rejected", plan_options.max_rejected,
+                      "Largest share of a dataset's rows that may be rejected (default: the plan's max_rejected, "
+                      "else 1%); above it the check is incomplete (exit 2)")
+      ->type_name("PCT");
 
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "Check a rule file (and its imports) without data");
