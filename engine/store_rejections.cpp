@@ -1,5 +1,5 @@
 // The rows an import could not read, kept with the import (table import_rejections, docs/store.md),
-// brought back with the rows of a kind a check reads from the store.
+// brought back: with the rows of a kind a check reads from the store, and for `toets rejections`.
 
 #include <algorithm>
 #include <filesystem>
@@ -13,6 +13,7 @@ namespace toets {
 namespace {
 
 using sqlite::Statement;
+using sqlite::Transaction;
 
 // An import's rejections, in the order they were stored (by line).
 std::vector<Rejection> stored_rejections(sqlite3* db, const std::string& file, std::int64_t import_id) {
@@ -75,6 +76,18 @@ void Store::attach_imports(const std::string& kind, LoadReport& report) {
     report.rows_rejected += part.rows_rejected;
     report.imports.push_back(std::move(part));
   }
+}
+
+std::vector<ImportRejections> Store::import_rejections(std::optional<std::int64_t> import_id) {
+  std::vector<ImportRejections> out;
+  for (ImportInfo& info : imports()) {
+    if (!import_id || info.id == *import_id) out.push_back(ImportRejections{std::move(info), {}});
+  }
+  if (out.empty()) return out;
+  Transaction snapshot(db_, path_, Transaction::Kind::Read);
+  for (ImportRejections& import : out) import.rejections = stored_rejections(db_, path_, import.import.id);
+  snapshot.commit();
+  return out;
 }
 
 }  // namespace toets

@@ -1,6 +1,6 @@
 // What an import could not read travels with its rows (docs/store.md): `check --db` and the
 // reports list it and hold it to the limit, for each file name its latest import since the last
-// replace.
+// replace; `toets rejections` lists it per import in groups, as text or spreadsheet-safe CSV.
 // Expected counts are worked out by hand from the files written here.
 
 #include <gtest/gtest.h>
@@ -18,6 +18,7 @@
 
 #include "engine/check_outcome.hpp"
 #include "engine/csv_reader.hpp"
+#include "engine/rejection_listing.hpp"
 #include "engine/sha256.hpp"
 #include "engine/store.hpp"
 
@@ -196,6 +197,74 @@ TEST_F(StoreRejections, ALaterImportOfTheSameFileNameTakesTheRejectionsOfTheEarl
   EXPECT_EQ(import_ids(report), std::vector<std::int64_t>{5});
   EXPECT_EQ(report.rows_rejected, 0u);
   EXPECT_EQ(report.rows_read, 4u);
+}
+
+TEST(RejectionListing, CsvCellsAreNeverFormulas) {
+  EXPECT_EQ(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+  EXPECT_EQ(spreadsheet_safe("+31"), "'+31");
+  EXPECT_EQ(spreadsheet_safe("-5"), "'-5");
+  EXPECT_EQ(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(spreadsheet_safe("\tx"), "'\tx");
+  EXPECT_EQ(spreadsheet_safe("\rx"), "'\rx");
+  EXPECT_EQ(spreadsheet_safe("Sociale huur"), "Sociale huur");
+  EXPECT_EQ(spreadsheet_safe(""), "");
+}
+
+// toets rejections: per import, its rows and its rejections in groups with the fix; CSV cells that
+// a spreadsheet would take for a formula start with a quote.
+TEST_F(StoreRejections, TheRejectionsCommandListsThemPerImportInGroups) {
+  // Rows 2, 5, 6 'Sociale huur' (lines 3, 6, 7), row 8 '=SUM(1)' (line 9); then a clean file.
+  std::ofstream(file("a.csv")) << lets(1, 10,
+                                       {{2, "Sociale huur"}, {5, "Sociale huur"}, {6, "Sociale huur"}, {8, "=SUM(1)"}});
+  std::ofstream(file("b.csv")) << lets(20, 3);
+  const std::string db = file("m.db");
+  ASSERT_EQ(toets("import --db '" + db + "' --data allocations=" + file("a.csv")).exit_code, 0);
+  ASSERT_EQ(toets("import --db '" + db + "' --data allocations=" + file("b.csv")).exit_code, 0);
+
+  const Outcome text = toets("rejections --db '" + db + "'");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  std::istringstream lines(text.out);
+  std::vector<std::string> got;
+  for (std::string line; std::getline(lines, line);) got.push_back(line);
+  ASSERT_EQ(got.size(), 7u) << text.out;
+  // The time of the import is now: between the file name and the counts.
+  EXPECT_EQ(got[0].rfind("import 1  allocations  " + file("a.csv") + "  ", 0), 0u) << got[0];
+  EXPECT_NE(got[0].find("Z  10 rows read, 6 accepted, 4 rejected"), std::string::npos) << got[0];
+  EXPECT_EQ(got[1],
+            "  3 rows (lines 3, 6, 7), segment 'Sociale huur': unknown segment 'Sociale huur' (expected one of "
+            "sociaal, middenhuur, vrije_sector)");
+  EXPECT_EQ(got[2], "    fix: add `Sociale huur = sociaal` under `[values segment]` in the mapping");
+  EXPECT_EQ(got[3],
+            "  line 9, segment '=SUM(1)': unknown segment '=SUM(1)' (expected one of sociaal, middenhuur, "
+            "vrije_sector)");
+  // A value with '=' is quoted on a mapping line; nothing near it: a placeholder and the choices.
+  EXPECT_EQ(got[4],
+            "    fix: add `\"=SUM(1)\" = <segment>` under `[values segment]` in the mapping, with <segment> one "
+            "of sociaal, middenhuur, vrije_sector");
+  EXPECT_EQ(got[5].rfind("import 2  allocations  " + file("b.csv"), 0), 0u) << got[5];
+  EXPECT_EQ(got[6], "  no rows rejected");
+
+  const Outcome csv = toets("rejections --db '" + db + "' --format csv --import 1");
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  std::istringstream rows(csv.out);
+  std::vector<std::string> records;
+  for (std::string line; std::getline(rows, line);) records.push_back(line);
+  ASSERT_EQ(records.size(), 3u) << csv.out;
+  EXPECT_EQ(records[0],
+            "import,dataset,file,imported_at,rows_read,rows_accepted,rows_rejected,rows,column,value,"
+            "reason,lines,fix");
+  EXPECT_NE(records[1].find(",10,6,4,3,segment,Sociale huur,"), std::string::npos) << records[1];
+  EXPECT_NE(records[1].find(",3 6 7,add `Sociale huur = sociaal` under `[values segment]` in the mapping"),
+            std::string::npos)
+      << records[1];
+  // The value cell starts with '=': a spreadsheet would run it; a quote first makes it text.
+  EXPECT_NE(records[2].find(",1,segment,'=SUM(1),\"unknown segment '=SUM(1)'"), std::string::npos) << records[2];
+
+  const Outcome missing = toets("rejections --db '" + db + "' --import 7");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("has no import 7"), std::string::npos) << missing.err;
+  EXPECT_EQ(toets("rejections --db '" + file("none.db") + "'").exit_code, 2);
+  EXPECT_FALSE(fs::exists(file("none.db")));
 }
 
 }  // namespace

@@ -30,6 +30,7 @@
 #include "engine/input.hpp"
 #include "engine/plan.hpp"
 #include "engine/privacy.hpp"
+#include "engine/rejection_listing.hpp"
 #include "engine/report.hpp"
 #include "engine/small_file.hpp"
 #include "engine/store.hpp"
@@ -851,6 +852,39 @@ int run_diff(const DiffOptions& options) {
   return kExitOk;
 }
 
+struct RejectionsOptions {
+  std::string db;
+  std::string import;  // empty: every import
+  std::string format = "text";
+};
+
+// toets rejections: what each import could not read, grouped, with the fix (docs/store.md).
+int run_rejections(const RejectionsOptions& options) {
+  std::optional<std::int64_t> import_id;
+  if (!options.import.empty()) {
+    import_id = parse_run_id(options.import);
+    if (!import_id) {
+      std::cerr << "toets: error: --import '" << options.import << "' is not an import number (toets history --db "
+                << options.db << " --imports lists them)\n";
+      return kExitInvalid;
+    }
+  }
+  std::string error;
+  auto store = toets::Store::open(options.db, toets::StoreAccess::ReadOnly, error);
+  if (!store) {
+    std::cerr << "toets: error: " << error << "\n";
+    return kExitInvalid;
+  }
+  const auto imports = store->import_rejections(import_id);
+  if (import_id && imports.empty()) {
+    std::cerr << "toets: error: " << options.db << " has no import " << *import_id << " (toets history --db "
+              << options.db << " --imports lists them)\n";
+    return kExitInvalid;
+  }
+  toets::write_import_rejections(imports, *toets::parse_listing_format(options.format), std::cout);
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -956,6 +990,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  RejectionsOptions rejections_options;
+  CLI::App* rejections = app.add_subcommand(
+      "rejections", "List per import the rows it could not read, grouped by column, reason and value, with the fix");
+  rejections->add_option("--db", rejections_options.db, "Store file")->type_name("FILE")->required();
+  rejections->add_option("--import", rejections_options.import, "Only this import (toets history --imports lists them)")
+      ->type_name("ID");
+  rejections->add_option("--format", rejections_options.format, "Output format (csv: a row per group, every line)")
+      ->check(CLI::IsMember({"text", "csv"}))
+      ->capture_default_str();
+
   PlanOptions plan_options;
   CLI::App* run_cmd = app.add_subcommand(
       "run", "Run a plan: import the exports into the store, check, record, write the reports (docs/reports.md)");
@@ -986,10 +1030,10 @@ int main(int argc, char** argv) {
   validate->add_option("ruleset", validate_path, "Rule file (.toets)")->required();
 
   // CLI11 would only say "a subcommand is required" for a mistyped command.
-  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff", "run"};
+  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff", "rejections", "run"};
   if (argc > 1 && argv[1][0] != '-' && commands.count(argv[1]) == 0) {
     std::cerr << "toets: error: unknown command '" << argv[1]
-              << "' (expected check, validate, import, history, diff or run; see toets --help)\n";
+              << "' (expected check, validate, import, history, diff, rejections or run; see toets --help)\n";
     return kExitInvalid;
   }
   try {
@@ -1024,6 +1068,7 @@ int main(int argc, char** argv) {
     if (import->parsed()) return run_import(import_options);
     if (history->parsed()) return run_history(history_options);
     if (diff->parsed()) return run_diff(diff_options);
+    if (rejections->parsed()) return run_rejections(rejections_options);
     if (run_cmd->parsed()) return run_plan_command(plan_options, quiet);
   } catch (const toets::StoreError& e) {
     std::cerr << "toets: error: " << e.what() << "\n";
