@@ -189,7 +189,6 @@ std::string_view word(Lang lang, std::string_view key) {
       {"message", {"Toelichting", "Note"}},
       {"more_groups", {"meer groepen: zie de tabel", "more groups: see the table"}},
       // A check that could not check all of its data (engine/check_outcome.hpp). {NAME} is filled in.
-      {"incomplete", {"Onvolledig", "Incomplete"}},
       {"incomplete_title", {"Onvolledig: niet alle gegevens konden worden gecontroleerd",
                             "Incomplete: not all of the data could be checked"}},
       {"incomplete_lead", {"De uitkomsten hieronder zijn geen oordeel: ze missen de regels die niet gelezen konden "
