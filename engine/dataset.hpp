@@ -143,6 +143,19 @@ struct Rejection {
   std::string record = {};      // the whole record as read (after decoding), for a rejects file
 };
 
+// One import that a dataset read from the store comes from: its file as it was read when it was
+// imported, with the rows that could not be read then (docs/store.md). They travel with the rows,
+// so that a check from the store says what its imports could not read, as a check of the files does.
+struct ImportedFile {
+  std::int64_t import_id = 0;
+  std::string file;                 // the source as the import named it
+  std::string imported_at;          // UTC, 2026-11-23T10:15:02Z
+  std::uint64_t rows_read = 0;
+  std::uint64_t rows_accepted = 0;
+  std::uint64_t rows_rejected = 0;  // rows_read == rows_accepted + rows_rejected
+  std::vector<Rejection> rejections;
+};
+
 struct LoadReport {
   std::string dataset;          // "allocations"
   std::string file;
@@ -151,6 +164,10 @@ struct LoadReport {
   std::uint64_t rows_rejected = 0;  // rows_read == rows_accepted + rows_rejected, always
   std::vector<Rejection> rejections;
   std::vector<std::string> notes;   // e.g. a column the schema does not know, ignored
+  // Read from the store: the imports whose rejections count (Store::load). Their rows rejected are
+  // in rows_rejected (and rows_read), their rejections here, not in `rejections`, which holds
+  // only what reading the store's table itself rejected. Empty for a file.
+  std::vector<ImportedFile> imports;
 };
 
 class Dataset {

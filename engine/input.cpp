@@ -55,6 +55,8 @@ Setting stated_or(Setting stated, Setting from_mapping) {
   return stated != Setting::Auto ? stated : from_mapping;
 }
 
+}  // namespace
+
 void append_csv_field(std::string& line, std::string_view text) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
     line.append(text);
@@ -67,8 +69,6 @@ void append_csv_field(std::string& line, std::string_view text) {
   }
   line.push_back('"');
 }
-
-}  // namespace
 
 std::optional<InputFormat> parse_input_format(std::string_view text) {
   const std::string name = lower(text);

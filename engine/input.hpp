@@ -57,5 +57,8 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec);
 // each, in the order loaded: dataset,file,line,column,value,reason,record — `record` is the whole
 // rejected record as read, so it can be fixed and loaded again.
 void write_rejections_csv(const std::vector<const LoadReport*>& reports, std::ostream& out);
+// Appends `text` to a CSV line as one field, between double quotes (a quote doubled) when it holds
+// a comma, a quote or a line break (RFC 4180).
+void append_csv_field(std::string& line, std::string_view text);
 
 }  // namespace toets

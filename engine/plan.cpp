@@ -12,6 +12,7 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
+#include "engine/check_outcome.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
 #include "engine/mapping.hpp"
@@ -101,7 +102,7 @@ std::string resolve(const std::string& plan_file, const std::string& path) {
 }
 
 constexpr std::string_view kTopKeys[] = {"store", "output", "exports", "as_of", "mode", "formats", "lang",
-                                         "min_group_size", "pseudonymise", "fail_on"};
+                                         "min_group_size", "pseudonymise", "fail_on", "max_rejected"};
 
 std::string known_list(std::span<const std::string_view> keys) {
   std::string text;
@@ -296,6 +297,10 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       if (*value == "signal") plan.fail_on_signal = true;
       else if (*value == "breach") plan.fail_on_signal = false;
       else error(line_number, "fail_on " + quoted_for_message(*value) + ": expected signal or breach");
+    } else if (key == "max_rejected") {
+      if (const auto ppm = parse_max_rejected(*value)) plan.max_rejected_ppm = *ppm;
+      else error(line_number, "max_rejected " + quoted_for_message(*value) +
+                              ": expected a percentage from 0% to 100%, like 1%");
     }
   }
   close_section();
@@ -656,7 +661,8 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
   // 3. Check every rule set over the store, record the run, gather its history.
   std::vector<CheckReport> reports(prepared.size());
   std::vector<ReportHistory> histories(prepared.size());
-  bool any_error = false, any_breach = false, any_signal = false;
+  const std::uint32_t max_rejected_ppm = options.max_rejected_ppm.value_or(plan.max_rejected_ppm);
+  int verdict = kExitClear;  // the worst exit status of the checks
   for (std::size_t c = 0; c < prepared.size(); ++c) {
     const CompiledRuleSet& rules = *prepared[c].rules;
     const std::vector<const DatasetSchema*> schemas = datasets_read_by(rules);
@@ -671,13 +677,10 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
       if (found == data.end()) continue;
       datasets[schema->kind] = &found->second.loaded.data;
       inputs.push_back(found->second.input);
+      // The store's rows carry what their imports rejected (this run's exports among them).
       report.inputs.push_back(InputSummary{found->second.loaded.report, true});
     }
-    // What this run's exports brought, rejections included, beside what the store holds.
-    for (std::size_t i = 0; i < plan.imports.size(); ++i) {
-      if (std::find(schemas.begin(), schemas.end(), plan.imports[i].schema) == schemas.end()) continue;
-      report.inputs.push_back(InputSummary{loaded[i]->report, true});
-    }
+    assess_completeness(report, max_rejected_ppm);
     report.results = evaluate_rules(rules, datasets, as_of);
     const std::int64_t run_id = store->record_run(report, prepared[c].hash, inputs, options.now);
     outcome.runs.push_back(run_id);
@@ -686,13 +689,14 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
     log << "check " << rules.info.id << ": run " << run_id << " recorded;";
     for (const auto& [status, count] : summary) log << " " << count << " " << status_name(status);
     log << "\n";
-    any_error = any_error || report.any_counting(Status::Error);
-    any_breach = any_breach || report.any_counting(Status::Breach);
-    any_signal = any_signal || report.any_counting(Status::Signal) || report.any_counting(Status::AtRisk);
+    verdict = std::max(verdict, check_exit_status(report, report_options.fail_on_signal));
     for (const auto& result : report.results) {
-      if (result.status == Status::Error) {
+      if (result.status == Status::Error && !result.outside_validity) {
         log << "error: rule " << result.rule->id << ": " << Privacy(report_options).message(result.message) << "\n";
       }
+    }
+    for (const auto& reason : report.incomplete) {
+      log << "error: check " << rules.info.id << " is incomplete: " << incompleteness_text(reason, Lang::En) << "\n";
     }
   }
 
@@ -739,8 +743,8 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
     }
   }
   for (const auto& file : outcome.files) log << "wrote " << file << "\n";
-  if (!written || any_error) return outcome;
-  outcome.exit_code = any_breach || (report_options.fail_on_signal && any_signal) ? 1 : 0;
+  if (!written) return outcome;
+  outcome.exit_code = verdict;
   return outcome;
 }
 

@@ -10,6 +10,7 @@
 //   output  = reports
 //   as_of   = today
 //   formats = html markdown junit json text
+//   max_rejected = 1%           # more rows of an export rejected: the check is incomplete (exit 2)
 //
 //   [import allocations]
 //   file    = allocations.csv   # in the exports folder
@@ -71,6 +72,7 @@ struct Plan {
   std::uint64_t min_group_size = 5;
   std::string pseudonym_key_file;         // resolved; empty: ids as they are
   bool fail_on_signal = false;
+  std::uint32_t max_rejected_ppm = kDefaultMaxRejectedPpm;  // above it a check is incomplete (exit 2)
   std::vector<PlanImport> imports;
   std::vector<PlanCheck> checks;
 };
@@ -101,13 +103,14 @@ struct PlanRunOptions {
   std::optional<std::uint64_t> min_group_size;
   std::string pseudonym_key;              // not empty: pseudonymise with this key
   std::optional<bool> fail_on_signal;
+  std::optional<std::uint32_t> max_rejected_ppm;
   std::string exports;                    // not empty: the exports folder instead of the plan's
   std::string store;                      // not empty: the store instead of the plan's
   std::string output;                     // not empty: the output folder instead of the plan's
 };
 
 struct PlanOutcome {
-  int exit_code = 0;                      // as `toets check`: 0, 1 (breach), 2 (wrong input)
+  int exit_code = 0;                      // as `toets check`: 0, 1 (breach), 2 (wrong input, incomplete)
   std::string folder;                     // where the reports went; empty when nothing was written
   std::vector<std::string> files;         // the reports written, in order
   std::vector<std::int64_t> runs;         // the runs recorded

@@ -100,6 +100,10 @@ struct ReportSection {
   const ReportHistory* history = nullptr;  // may be null: no store, no earlier runs
 };
 
+// Why a check is incomplete, as one line for people, in `lang`: "allocations export.csv: 2 of 100
+// rows rejected (2.00%), more than the limit of 1%" (engine/report_incomplete.cpp).
+std::string incompleteness_text(const Incompleteness& reason, Lang lang);
+
 // ---------------------------------------------------------------------------------------------
 // Writers
 

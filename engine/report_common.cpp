@@ -190,6 +190,34 @@ std::string_view word(Lang lang, std::string_view key) {
       {"generated_by", {"Gemaakt met toets", "Made with toets"}},
       {"message", {"Toelichting", "Note"}},
       {"more_groups", {"meer groepen: zie de tabel", "more groups: see the table"}},
+      // A check that could not check all of its data (engine/check_outcome.hpp). {NAME} is filled in.
+      {"incomplete_title", {"Onvolledig: niet alle gegevens konden worden gecontroleerd",
+                            "Incomplete: not all of the data could be checked"}},
+      {"incomplete_lead", {"De uitkomsten hieronder zijn geen oordeel: ze missen de regels die niet gelezen konden "
+                           "worden. Herstel de gegevens en controleer opnieuw.",
+                           "The results below are no verdict: they lack the rows that could not be read. Fix the "
+                           "data and check again."}},
+      {"no_verdict", {"Geen oordeel: de controle is onvolledig (zie boven).",
+                      "No verdict: the check is incomplete (see above)."}},
+      {"reason_too_many_rejected", {"{rejected} van {read} regels afgewezen ({share}), meer dan de grens van {limit}",
+                                    "{rejected} of {read} rows rejected ({share}), more than the limit of {limit}"}},
+      {"reason_all_rejected", {"geen enkele regel bruikbaar: alle {read} afgewezen",
+                               "no row could be used: all {read} were rejected"}},
+      {"reason_empty", {"geen enkele gegevensregel (een leeg bestand)", "no data rows at all (an empty file)"}},
+      {"import_label", {"import {id}, {time}", "import {id}, {time}"}},
+      {"rows_of_group", {"{rows} rijen (regels {lines})", "{rows} rows (lines {lines})"}},
+      {"row_of_group", {"regel {lines}", "line {lines}"}},
+      {"fix", {"oplossing", "fix"}},
+      {"fix_map_value", {"voeg `{from} = {to}` toe onder `[values {column}]` in de mapping",
+                         "add `{from} = {to}` under `[values {column}]` in the mapping"}},
+      {"fix_map_value_choices", {", met voor {to} een van: {choices}", ", with {to} one of {choices}"}},
+      {"fix_encoding", {"staat het bestand in Windows-1252? zet dan `encoding = cp1252` onder `[input]` in de mapping "
+                        "(of geef --encoding cp1252)",
+                        "is the file Windows-1252? then add `encoding = cp1252` under `[input]` in the mapping (or "
+                        "give --encoding cp1252)"}},
+      {"more_rejection_groups", {"en nog {groups} groepen ({rows} regels)", "and {groups} more groups ({rows} rows)"}},
+      {"rejected_in_import",
+       {"Afgewezen bij import {id} ({file}, {time})", "Rejected when import {id} was made ({file}, {time})"}},
   };
   const auto found = kWords.find(key);
   if (found == kWords.end()) return key;

@@ -3,11 +3,14 @@
 // colour of a status, numbers as a Dutch or English reader writes them, the remedy as a sentence,
 // and escaping for HTML/XML and Markdown. Internal to the report writers (engine/report_*.cpp).
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/privacy.hpp"
+#include "engine/rejection_groups.hpp"
 #include "engine/report.hpp"
 
 namespace toets::report {
@@ -61,5 +64,36 @@ std::string escape_markdown(std::string_view text);
 std::string message_text(std::string_view message, Lang lang);
 // The group label: "Trivire, 2026", or the word for "all" when the rule has no grouping.
 std::string group_label(const std::vector<GroupField>& group, const Privacy& privacy, Lang lang);
+
+// A word-table text with its {NAME} places filled in.
+std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string>> values);
+
+// ---------------------------------------------------------------------------------------------
+// Incomplete checks and rejected rows (report_incomplete.cpp)
+
+// "27 rows (12, 15, 19, ...), segment 'Sociale huur': unknown segment ..."; one row: "line 12, ...".
+std::string rejection_group_text(const RejectionGroup& group, Lang lang);
+// The group's fix as a sentence ("add `Sociale huur = sociaal` under `[values segment]` in the
+// mapping"), or "".
+std::string rejection_fix_text(const RejectionGroup& group, Lang lang);
+// The file, or for an import from the store "FILE (import 4, 2026-11-23T07:00:00Z)".
+std::string rejection_source_label(const RejectionSource& source, Lang lang);
+// Text report: per source of rejected rows a "!! N rows ... were rejected" line and its groups
+// (at most `max_groups`, then how many more), each line starting with `indent`.
+std::string rejection_groups_text(const LoadReport& load, const Privacy& privacy, std::size_t max_groups,
+                                  std::string_view indent);
+// Text report: the notice that opens an incomplete report, or "".
+std::string incomplete_text_block(const CheckReport& report);
+// HTML: the banner that opens the document when any section is incomplete (a named region with
+// a heading, id "incomplete"), or ""; the line that stands where the all-clear would; the style
+// both need; an input's rejected rows in groups, as table rows.
+std::string html_incomplete_banner(const std::vector<ReportSection>& sections, Lang lang);
+std::string html_no_verdict(Lang lang);
+std::string_view incomplete_css();
+std::string html_rejection_groups(const LoadReport& load, const Privacy& privacy, Lang lang, bool open);
+// Markdown: the document's first paragraph (and a list) when any section is incomplete, or "";
+// an input's rejected rows in groups, as list items, without record ids.
+std::string markdown_incomplete(const std::vector<ReportSection>& sections, Lang lang);
+std::string markdown_rejection_groups(const LoadReport& load, const Privacy& privacy, Lang lang);
 
 }  // namespace toets::report

@@ -558,8 +558,10 @@ class HtmlWriter {
       const RuleSetInfo& rs = sections[s].report->ruleset;
       title += (s == 0 ? " \xE2\x80\x94 " : " \xC2\xB7 ") + (rs.title.empty() ? rs.id : rs.title);
     }
-    out += "<title>" + h(title) + "</title>\n<style>" + std::string(kCss) + "</style>\n</head>\n<body>\n<main>\n";
+    out += "<title>" + h(title) + "</title>\n<style>" + std::string(kCss) + std::string(incomplete_css()) +
+           "</style>\n</head>\n<body>\n<main>\n";
     out += header(sections);
+    out += html_incomplete_banner(sections, lang_);  // first, before any light
     for (std::size_t s = 0; s < sections.size(); ++s) out += section(sections[s], s);
     out += footer();
     out += "</main>\n</body>\n</html>\n";
@@ -734,6 +736,8 @@ class HtmlWriter {
       return attention_rank(a->status) < attention_rank(b->status);
     });
     std::string out = "<h3>" + h(word(lang_, "attention")) + "</h3>\n";
+    // Where the all-clear would stand: never for data that could not all be read.
+    if (rows.empty() && s.report->is_incomplete()) return out + html_no_verdict(lang_);
     if (rows.empty()) return out + "<p class=\"empty\">" + h(word(lang_, "no_attention")) + "</p>\n";
     out += "<table class=\"attention\"><colgroup><col class=\"st\"><col><col class=\"gr\"><col class=\"me\"><col class=\"ow\"><col "
            "class=\"si\"></colgroup><thead><tr><th>" + h(word(lang_, "status")) + "</th><th>" + h(word(lang_, "rule")) +
@@ -969,19 +973,8 @@ class HtmlWriter {
              h(word(lang_, "rows")) + ", " + std::to_string(r.rows_accepted) + " " + h(word(lang_, "accepted")) + ", " +
              (r.rows_rejected > 0 ? "<b>" : "") + std::to_string(r.rows_rejected) + " " + h(word(lang_, "rejected")) +
              (r.rows_rejected > 0 ? "</b>" : "") + "</td></tr>\n";
-      if (!r.rejections.empty()) {
-        constexpr std::size_t kShown = 200;
-        std::string list;
-        for (std::size_t i = 0; i < r.rejections.size() && i < kShown; ++i) {
-          const Rejection rej = privacy_.rejection(r, r.rejections[i]);
-          list += "<div>" + h(word(lang_, "line")) + " " + std::to_string(rej.line) +
-                  (rej.column.empty() ? "" : ", " + h(rej.column)) + (rej.value.empty() ? "" : " '" + h(rej.value) + "'") +
-                  ": " + h(rej.reason) + "</div>";
-        }
-        if (r.rejections.size() > kShown) list += "<div>\xE2\x80\xA6 +" + std::to_string(r.rejections.size() - kShown) + "</div>";
-        out += "<tr class=\"more\"><td></td><td colspan=\"2\"><details><summary>" + h(word(lang_, "rejected_rows")) + " (" +
-               std::to_string(r.rejections.size()) + ")</summary><div class=\"small\">" + list + "</div></details></td></tr>\n";
-      }
+      // In groups with their fix; open when the check could not use this input in full.
+      out += html_rejection_groups(r, privacy_, lang_, report.is_incomplete());
     }
     out += "</tbody></table>\n";
     for (const auto& note : report.notes) out += "<p class=\"muted small\">" + h(note) + "</p>\n";

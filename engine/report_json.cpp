@@ -3,8 +3,11 @@
 #include <string_view>
 
 #include "dsl/calendar.hpp"
+#include "engine/check_outcome.hpp"
 #include "engine/privacy.hpp"
+#include "engine/rejection_groups.hpp"
 #include "engine/report.hpp"
+#include "engine/report_common.hpp"
 
 namespace toets {
 
@@ -148,6 +151,88 @@ json changes_json(const ReportHistory& history, const Privacy& privacy) {
   return changes;
 }
 
+// A group of rejected rows: every line, and the fix as data (the mapping line to add).
+json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_t> import_id) {
+  json out;
+  if (import_id) out["import"] = *import_id;
+  out["column"] = group.column;
+  out["value"] = group.value;
+  out["reason"] = group.reason;
+  out["rows"] = group.rows();
+  out["lines"] = group.lines;
+  switch (group.fix) {
+    case RejectionGroup::Fix::None: out["fix"] = nullptr; break;
+    case RejectionGroup::Fix::Encoding:
+      out["fix"] = {{"kind", "encoding"}, {"mapping_section", "input"}, {"mapping_line", "encoding = cp1252"}};
+      break;
+    case RejectionGroup::Fix::MapValue:
+      out["fix"] = {{"kind", "map_value"},
+                    {"mapping_section", "values " + group.column},
+                    {"suggestion", group.suggestion.empty() ? json(nullptr) : json(group.suggestion)},
+                    {"canonical_values", group.canonical},
+                    {"text", report::rejection_fix_text(group, Lang::En)}};
+      break;
+  }
+  return out;
+}
+
+json input_json(const InputSummary& input, const Privacy& privacy) {
+  const LoadReport& r = input.report;
+  json rejections = json::array();
+  json groups = json::array();
+  for (const RejectionSource& source : rejection_sources(r)) {
+    for (const auto& raw : *source.rejections) {
+      const Rejection rej = privacy.rejection(r, raw);
+      json row = {{"line", rej.line}, {"column", rej.column}, {"value", rej.value}, {"reason", rej.reason}};
+      if (source.import_id) row["import"] = *source.import_id;
+      rejections.push_back(std::move(row));
+    }
+    for (const RejectionGroup& group : shown_groups(r, source, privacy)) {
+      groups.push_back(rejection_group_json(group, source.import_id));
+    }
+  }
+  json out = {{"dataset", r.dataset},
+              {"file", r.file},
+              {"rows_read", r.rows_read},
+              {"rows_accepted", r.rows_accepted},
+              {"rows_rejected", r.rows_rejected},
+              {"used", input.used},
+              {"rejections", rejections},
+              {"rejection_groups", groups},
+              {"notes", r.notes}};
+  if (!r.imports.empty()) {
+    json imports = json::array();
+    for (const ImportedFile& part : r.imports) {
+      imports.push_back({{"import", part.import_id},
+                         {"file", part.file},
+                         {"imported_at", part.imported_at},
+                         {"rows_read", part.rows_read},
+                         {"rows_accepted", part.rows_accepted},
+                         {"rows_rejected", part.rows_rejected}});
+    }
+    out["imports"] = std::move(imports);
+  }
+  return out;
+}
+
+// false, or why the check could not check all of its data (docs/reports.md).
+json incomplete_json(const CheckReport& report) {
+  if (!report.is_incomplete()) return false;
+  json reasons = json::array();
+  for (const Incompleteness& reason : report.incomplete) {
+    reasons.push_back({{"dataset", reason.dataset},
+                       {"file", reason.file},
+                       {"import", reason.import_id ? json(*reason.import_id) : json(nullptr)},
+                       {"reason", std::string(incomplete_reason_name(reason.reason))},
+                       {"rows_read", reason.rows_read},
+                       {"rows_rejected", reason.rows_rejected},
+                       {"max_rejected", max_rejected_text(reason.max_rejected_ppm)},
+                       {"max_rejected_ppm", reason.max_rejected_ppm},
+                       {"message", incompleteness_text(reason, Lang::En)}});
+  }
+  return {{"reasons", std::move(reasons)}};
+}
+
 json report_json(const CheckReport& report, const Privacy& privacy, const ReportOptions& options,
                  const ReportHistory* history, Evidence evidence) {
   json out;
@@ -161,28 +246,14 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
                     {"valid_to", rs.valid_to ? json(format_date(*rs.valid_to)) : json(nullptr)}};
   out["as_of"] = format_date(report.as_of);
   json inputs = json::array();
-  for (const auto& input : report.inputs) {
-    const LoadReport& r = input.report;
-    json rejections = json::array();
-    for (const auto& raw : r.rejections) {
-      const Rejection rej = privacy.rejection(r, raw);
-      rejections.push_back({{"line", rej.line}, {"column", rej.column}, {"value", rej.value}, {"reason", rej.reason}});
-    }
-    inputs.push_back({{"dataset", r.dataset},
-                      {"file", r.file},
-                      {"rows_read", r.rows_read},
-                      {"rows_accepted", r.rows_accepted},
-                      {"rows_rejected", r.rows_rejected},
-                      {"used", input.used},
-                      {"rejections", rejections},
-                      {"notes", r.notes}});
-  }
+  for (const auto& input : report.inputs) inputs.push_back(input_json(input, privacy));
   out["inputs"] = std::move(inputs);
   json results = json::array();
   for (const auto& result : report.results) results.push_back(result_json(result, privacy, history, evidence));
   out["results"] = std::move(results);
   json summary = json::object();
   for (const auto& [status, count] : report.summary()) summary[std::string(status_name(status))] = count;
+  summary["incomplete"] = incomplete_json(report);
   out["summary"] = summary;
   out["notes"] = report.notes;
   out["privacy"] = {{"min_group_size", options.min_group_size}, {"pseudonymised", privacy.pseudonymising()}};

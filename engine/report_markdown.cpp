@@ -37,7 +37,8 @@ class MarkdownWriter {
   explicit MarkdownWriter(const ReportOptions& options) : options_(options), privacy_(options), lang_(options.lang) {}
 
   std::string document(const std::vector<ReportSection>& sections) {
-    std::string out;
+    // An incomplete check is the first thing the minutes say.
+    std::string out = markdown_incomplete(sections, lang_);
     for (std::size_t i = 0; i < sections.size(); ++i) {
       if (i > 0) out += "\n---\n\n";
       out += section(sections[i]);
@@ -100,7 +101,9 @@ class MarkdownWriter {
     });
     out += "## " + md(word(lang_, "attention")) + "\n\n";
     if (rows.empty()) {
-      out += md(word(lang_, "no_attention")) + "\n\n";
+      // Nothing found in data that could not all be read is no all-clear.
+      out += (report.is_incomplete() ? "**" + md(word(lang_, "no_verdict")) + "**" : md(word(lang_, "no_attention"))) +
+             "\n\n";
     } else {
       out += "| " + md(word(lang_, "status")) + " | " + md(word(lang_, "article")) + " | " + md(word(lang_, "rule")) + " | " +
              md(word(lang_, "group")) + " | " + md(word(lang_, "measured")) + " | " + md(word(lang_, "norm")) + " | " +
@@ -179,6 +182,9 @@ class MarkdownWriter {
     for (const auto& input : report.inputs) rejected += input.report.rows_rejected;
     if (rejected > 0) {
       out += "_" + md(std::to_string(rejected) + " " + std::string(word(lang_, "rejected"))) + "_\n\n";
+      std::string groups;
+      for (const auto& input : report.inputs) groups += markdown_rejection_groups(input.report, privacy_, lang_);
+      if (!groups.empty()) out += groups + "\n";
     }
     out += "_" + md(word(lang_, "privacy_text")) + "_\n";
     return out;

@@ -5,6 +5,7 @@
 #include "dsl/calendar.hpp"
 #include "engine/privacy.hpp"
 #include "engine/report.hpp"
+#include "engine/report_common.hpp"
 
 namespace toets {
 
@@ -125,6 +126,8 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
   }
   out << "\n";
   if (!rs.source.empty()) out << "  source: " << rs.source << "\n";
+  // An incomplete check says so before anything else it has to say.
+  out << report::incomplete_text_block(report);
 
   out << "\nInputs\n";
   for (const auto& input : report.inputs) {
@@ -132,17 +135,8 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
     out << "  " << pad(r.dataset, 12) << r.file << ": " << r.rows_read << " rows read, " << r.rows_accepted
         << " accepted, " << r.rows_rejected << " rejected" << (input.used ? "" : " (no rule reads this data; ignored)")
         << "\n";
-    if (r.rows_rejected > 0) {
-      out << "  !! " << r.rows_rejected << " row" << (r.rows_rejected == 1 ? " was" : "s were")
-          << " rejected and left out of the check:\n";
-      const std::size_t shown = std::min<std::size_t>(r.rejections.size(), 10);
-      for (std::size_t i = 0; i < shown; ++i) {
-        const Rejection rej = privacy.rejection(r, r.rejections[i]);
-        out << "     line " << rej.line << (rej.column.empty() ? "" : ", " + rej.column)
-            << (rej.value.empty() ? "" : " '" + rej.value + "'") << ": " << rej.reason << "\n";
-      }
-      if (r.rejections.size() > shown) out << "     ... and " << r.rejections.size() - shown << " more\n";
-    }
+    // Rows rejected for the same column, reason and value are one group, with the fix.
+    out << report::rejection_groups_text(r, privacy, 10, "  ");
     for (const auto& note : r.notes) out << "     note: " << note << "\n";
   }
   for (const auto& note : report.notes) out << "  note: " << note << "\n";

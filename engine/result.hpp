@@ -62,18 +62,44 @@ struct InputSummary {
   bool used = true;  // false: no rule reads this dataset
 };
 
+// The rejected share of a dataset is held to a limit (toets check --max-rejected, a plan's
+// max_rejected), in parts per million of the rows read: exact, and 0.5% is 5000.
+inline constexpr std::uint32_t kPartsPerMillion = 1000000;
+inline constexpr std::uint32_t kDefaultMaxRejectedPpm = 10000;  // 1%
+
+// Why a check could not check all of the data it was given (engine/check_outcome.hpp).
+enum class IncompleteReason : std::uint8_t {
+  TooManyRejected,  // more of the rows were rejected than the limit allows
+  NoAcceptedRows,   // not one row to check: every row rejected, or none at all (an empty file)
+};
+
+// One dataset (or one import of it, read from the store) that the check could not use in full.
+struct Incompleteness {
+  std::string dataset;                     // "allocations"
+  std::string file;                        // as given; for an import, the file it imported
+  std::optional<std::int64_t> import_id;   // read from the store: the import
+  IncompleteReason reason = IncompleteReason::NoAcceptedRows;
+  std::uint64_t rows_read = 0;
+  std::uint64_t rows_rejected = 0;
+  std::uint32_t max_rejected_ppm = kDefaultMaxRejectedPpm;  // the limit it was held to
+};
+
 struct CheckReport {
   RuleSetInfo ruleset;
   std::int32_t as_of = 0;
   std::vector<InputSummary> inputs;
   std::vector<RuleResult> results;
   std::vector<std::string> notes;
+  // Empty: every dataset given was read well enough. Otherwise the results are no verdict, and
+  // every report says so first (assess_completeness fills it).
+  std::vector<Incompleteness> incomplete;
 
   std::map<Status, std::size_t> summary() const;
   bool any(Status status) const;
   // Whether a result that decides the verdict has this status: groups outside their rule's
   // effective period are reported but decide nothing (exit status, needs-attention lists).
   bool any_counting(Status status) const;
+  bool is_incomplete() const { return !incomplete.empty(); }
 };
 
 }  // namespace toets

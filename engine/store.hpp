@@ -184,6 +184,12 @@ struct StoredResult {
   std::string message;
 };
 
+// An import with the rows it rejected, in the order of their lines (toets rejections).
+struct ImportRejections {
+  ImportInfo import;
+  std::vector<Rejection> rejections;  // line, column, value, reason (the store keeps no whole records)
+};
+
 // A kind read from the store, with what the run records about it.
 struct StoreDataset {
   LoadedDataset loaded;
@@ -213,8 +219,14 @@ class Store {
                                     const std::string& now);
 
   // Reads the given kinds in one read transaction (a consistent snapshot). A kind never imported
-  // is left out of the result.
+  // is left out of the result. Each kind's LoadReport carries the rejections of the imports that
+  // make it up (docs/store.md: for each file name its latest import since the last replace), in
+  // `imports`, and counts their rejected rows in rows_read and rows_rejected.
   std::map<DatasetKind, StoreDataset> load(const std::vector<const DatasetSchema*>& schemas);
+
+  // Every import, oldest first (or only import `import_id`: none when there is no such import),
+  // with the rows it rejected (engine/store_rejections.cpp).
+  std::vector<ImportRejections> import_rejections(std::optional<std::int64_t> import_id = std::nullopt);
 
   // Records a check run and every result row in one transaction; returns the run id.
   std::int64_t record_run(const CheckReport& report, const std::string& ruleset_sha256,
@@ -236,6 +248,8 @@ class Store {
     bool current = false;  // importing the same content again would change nothing
   };
   std::optional<EarlierImport> earlier_import(const std::string& kind, const std::string& sha256, ImportMode mode);
+  // Inside load's read transaction: the imports of `kind` whose rejections count, into `report`.
+  void attach_imports(const std::string& kind, LoadReport& report);
 
   std::string path_;
   StoreAccess access_;

@@ -269,6 +269,7 @@ TEST(Cli, OnlyAllocationsGivenLeavesStockRulesNotEvaluated) {
     }
   }
   EXPECT_EQ(not_evaluated, 2);
+  EXPECT_EQ(report["summary"]["incomplete"], false);  // a dataset not given leaves a check complete
 }
 
 TEST(Cli, DataNoRuleReadsIsNotedAndIgnored) {
@@ -339,7 +340,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadArguments{"no_ruleset", "check", "ruleset is required"},
         BadArguments{"unknown_command", "frobnicate", "unknown command 'frobnicate'"},
         BadArguments{"wrong_columns", "check rules/dordrecht-2026-2027.toets --data stock=fixtures/dordrecht-2026-2027/allocations.csv",
-                     "missing required column"}),
+                     "missing required column"},
+        BadArguments{"max_rejected_a_word", "check rules/dordrecht-2026-2027.toets --max-rejected lots",
+                     "--max-rejected 'lots': expected a percentage from 0% to 100%, like 1%, 0.5% or 0"},
+        BadArguments{"max_rejected_above_all", "check rules/dordrecht-2026-2027.toets --max-rejected 150%",
+                     "--max-rejected '150%': expected a percentage"},
+        BadArguments{"max_rejected_negative", "check rules/dordrecht-2026-2027.toets --max-rejected -1%",
+                     "--max-rejected '-1%': expected a percentage"},
+        BadArguments{"run_max_rejected", "run fixtures/plan/dordrecht.plan --max-rejected 1%%",
+                     "--max-rejected '1%%': expected a percentage"}),
     argument_case_name);
 
 // The --data files are loaded at once; when more than one cannot be read, the error reported is
@@ -371,6 +380,137 @@ TEST(Cli, MissingParameterYearIsExitTwoNamingTableAndYear) {
   EXPECT_EQ(outcome.exit_code, 2);
   EXPECT_NE(outcome.err.find("has no value for year 2027"), std::string::npos) << outcome.err;
   EXPECT_NE(outcome.out.find("error"), std::string::npos);  // the report is still printed
+}
+
+// ---------------------------------------------------------------------------------------------
+// A check that could not check its data (more rows rejected than --max-rejected allows, or none
+// accepted) exits 2 after writing its report, and the report says so first.
+
+const std::string kHeaderLine =
+    "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,new_build,"
+    "rent,household_size,household_income,applicant_age,channel,energy_label\n";
+
+std::string let_row(int id, const std::string& kern, const std::string& segment, char separator = ',') {
+  std::string row = "A" + std::to_string(id) + ",Trivire,Dordrecht," + kern + ",,2026-03-01,V" + std::to_string(id) +
+                    "," + segment + ",true,false,612.35,1,30000.00,40,regulier,C\n";
+  if (separator != ',') std::replace(row.begin(), row.end(), ',', separator);
+  return row;
+}
+
+class CliIncomplete : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (std::filesystem::temp_directory_path() / ("toets_cli_incomplete_" + std::to_string(getpid()))).string();
+    std::filesystem::create_directories(dir_);
+    // Nothing in these lets is breached: a complete check of them exits 0.
+    std::ofstream(dir_ + "/rules.toets") << "ruleset r { title \"R\" }\n"
+                                            "rule C \"Count\" { over allocations measure count breach when measure > 1000 }\n";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string check(const std::string& arguments) const { return "check " + dir_ + "/rules.toets " + arguments; }
+  std::string dir_;
+};
+
+// An export in Windows-1252 ("Caf\xE9" in every row) with a mapping that lacks its encoding line:
+// every one of its 30 rows is rejected.
+TEST_F(CliIncomplete, AllRowsRejectedIsExitTwoAndEveryFormatSaysSoFirst) {
+  {
+    std::ofstream csv(dir_ + "/export.csv", std::ios::binary);
+    std::string header = kHeaderLine;
+    std::replace(header.begin(), header.end(), ',', ';');
+    csv << header;
+    for (int i = 1; i <= 30; ++i) csv << let_row(i, "Caf\xE9", "sociaal", ';');
+    std::ofstream(dir_ + "/export.map") << "[input]\ndataset = allocations\ndelimiter = semicolon\ndecimal = point\n";
+  }
+  const std::string data = "--data allocations=" + dir_ + "/export.csv --mapping allocations=" + dir_ + "/export.map";
+  const Outcome text = run(check(data));
+  EXPECT_EQ(text.exit_code, 2) << text.err;
+  const std::size_t notice = text.out.find("!! Incomplete: not all of the data could be checked (exit status 2)");
+  ASSERT_NE(notice, std::string::npos) << text.out;
+  EXPECT_LT(notice, text.out.find("\n  C "));  // before the first rule line
+  EXPECT_NE(text.out.find("allocations " + dir_ + "/export.csv: no row could be used: all 30 were rejected"),
+            std::string::npos);
+  EXPECT_NE(text.out.find("30 rows (lines 2, 3, 4, ...), kern 'Caf\\xE9': not valid UTF-8"), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("fix: is the file Windows-1252? then add `encoding = cp1252` under `[input]` in the mapping"),
+            std::string::npos);
+  EXPECT_NE(text.err.find("toets: error: incomplete check: allocations"), std::string::npos) << text.err;
+
+  const Outcome json = run(check(data + " --format json"));
+  EXPECT_EQ(json.exit_code, 2);
+  const auto report = nlohmann::json::parse(json.out);
+  EXPECT_EQ(report["summary"]["incomplete"]["reasons"][0]["reason"], "no_accepted_rows");
+  EXPECT_EQ(report["summary"]["incomplete"]["reasons"][0]["rows_rejected"], 30);
+
+  const Outcome junit = run(check(data + " --format junit"));
+  EXPECT_EQ(junit.exit_code, 2);
+  const std::size_t error = junit.out.find("<error type=\"incomplete\"");
+  ASSERT_NE(error, std::string::npos) << junit.out;
+  EXPECT_LT(error, junit.out.find("classname=\"r.C\""));
+  EXPECT_NE(junit.out.find("errors=\"1\""), std::string::npos);
+
+  const Outcome markdown = run(check(data + " --format markdown --lang en"));
+  EXPECT_EQ(markdown.exit_code, 2);
+  EXPECT_EQ(markdown.out.rfind("**\xE2\x9A\xA0 Incomplete: not all of the data could be checked.**", 0), 0u)
+      << markdown.out.substr(0, 300);
+  EXPECT_EQ(markdown.out.find("Nothing breached, no signals"), std::string::npos);
+
+  for (const char* lang : {"nl", "en"}) {
+    const Outcome html = run(check(data + " --format html --lang " + lang));
+    EXPECT_EQ(html.exit_code, 2);
+    const std::size_t banner = html.out.find("<div class=\"incomplete\" role=\"region\"");
+    ASSERT_NE(banner, std::string::npos);
+    EXPECT_LT(banner, html.out.find("<section class=\"ruleset\">"));
+    EXPECT_EQ(html.out.find("Niets overschreden, geen signalen"), std::string::npos);
+    EXPECT_EQ(html.out.find("Nothing breached, no signals"), std::string::npos);
+  }
+  // With its encoding the same export reads in full, and the check is complete: nothing breached.
+  std::ofstream(dir_ + "/export.map", std::ios::app) << "encoding = cp1252\n";
+  const Outcome fixed = run(check(data + " --format json"));
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_EQ(nlohmann::json::parse(fixed.out)["summary"]["incomplete"], false);
+}
+
+// 2 of 100 rows rejected is 2%: above the default 1%, within --max-rejected 5%.
+TEST_F(CliIncomplete, TwoOfAHundredRejectedIsIncompleteAtOnePercentNotAtFive) {
+  {
+    std::ofstream csv(dir_ + "/lets.csv", std::ios::binary);
+    csv << kHeaderLine;
+    for (int i = 1; i <= 100; ++i) csv << let_row(i, "", i == 5 || i == 9 ? "Sociale huur" : "sociaal");
+  }
+  const std::string data = "--data allocations=" + dir_ + "/lets.csv";
+  const Outcome by_default = run(check(data));
+  EXPECT_EQ(by_default.exit_code, 2) << by_default.err;
+  EXPECT_NE(by_default.out.find("2 of 100 rows rejected (2.00%), more than the limit of 1%"), std::string::npos)
+      << by_default.out;
+  // Lines 6 and 10: the header is line 1.
+  EXPECT_NE(by_default.out.find("2 rows (lines 6, 10), segment 'Sociale huur': unknown segment 'Sociale huur'"),
+            std::string::npos)
+      << by_default.out;
+  EXPECT_NE(by_default.out.find("fix: add `Sociale huur = sociaal` under `[values segment]` in the mapping"),
+            std::string::npos);
+  const Outcome five = run(check(data + " --max-rejected 5%"));
+  EXPECT_EQ(five.exit_code, 0) << five.err;
+  EXPECT_EQ(five.out.find("Incomplete"), std::string::npos);
+  EXPECT_NE(five.out.find("2 rows (lines 6, 10), segment 'Sociale huur'"), std::string::npos);  // still listed
+  EXPECT_EQ(run(check(data + " --max-rejected 2")).exit_code, 0);     // 2% is not above 2%
+  EXPECT_EQ(run(check(data + " --max-rejected 1.99%")).exit_code, 2);
+  // --strict is as it was: any rejected row stops the check before anything is written.
+  const Outcome strict = run(check(data + " --strict --max-rejected 5%"));
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_TRUE(strict.out.empty());
+  EXPECT_NE(strict.err.find("--strict: 2 rows were rejected; nothing was checked"), std::string::npos) << strict.err;
+}
+
+TEST_F(CliIncomplete, AnEmptyDataFileIsIncomplete) {
+  std::ofstream(dir_ + "/empty.csv") << kHeaderLine;
+  const Outcome outcome = run(check("--data allocations=" + dir_ + "/empty.csv --format json"));
+  EXPECT_EQ(outcome.exit_code, 2) << outcome.err;
+  const auto report = nlohmann::json::parse(outcome.out);
+  EXPECT_EQ(report["summary"]["incomplete"]["reasons"][0]["reason"], "no_accepted_rows");
+  EXPECT_EQ(report["summary"]["incomplete"]["reasons"][0]["rows_read"], 0);
+  EXPECT_NE(run(check("--data allocations=" + dir_ + "/empty.csv")).out.find("no data rows at all (an empty file)"),
+            std::string::npos);
 }
 
 }  // namespace

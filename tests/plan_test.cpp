@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -113,9 +114,22 @@ INSTANTIATE_TEST_SUITE_P(
         BadPlan{"quote", "store = \"s\noutput = o\n[check]\nrules = r\n", "p.plan:1: unterminated quote"},
         BadPlan{"key_in_import", "store = s\noutput = o\n[import stock]\nfile = a\nrules = r\n[check]\nrules = r\n",
                 "p.plan:5: unknown key 'rules' in [import]"},
+        BadPlan{"bad_max_rejected", "store = s\noutput = o\nmax_rejected = 1.5.%\n[check]\nrules = r\n",
+                "p.plan:3: max_rejected '1.5.%': expected a percentage from 0% to 100%"},
+        BadPlan{"max_rejected_above_all", "store = s\noutput = o\nmax_rejected = 120%\n[check]\nrules = r\n",
+                "p.plan:3: max_rejected '120%'"},
         BadPlan{"replace_twice", "store = s\noutput = o\nmode = replace\n[import stock]\nfile = a\n[import stock]\nfile = b\n[check]\nrules = r\n",
                 "mode = replace with two imports of stock"}),
     [](const testing::TestParamInfo<BadPlan>& param_info) { return std::string(param_info.param.name); });
+
+TEST(PlanParse, TheRejectedShareLimitIsOnePercentUnlessThePlanSaysOtherwise) {
+  std::vector<std::string> errors;
+  EXPECT_EQ(parse_plan(kOk, "p.plan", errors)->max_rejected_ppm, 10000u);
+  const auto plan = parse_plan("max_rejected = 0.5%   # of any dataset\n" + std::string(kOk), "p.plan", errors);
+  ASSERT_TRUE(plan) << errors.front();
+  EXPECT_EQ(plan->max_rejected_ppm, 5000u);
+  EXPECT_EQ(parse_plan("max_rejected = 0\n" + std::string(kOk), "p.plan", errors)->max_rejected_ppm, 0u);
+}
 
 TEST(PlanParse, EveryMistakeAtOnce) {
   std::vector<std::string> errors;
@@ -373,6 +387,116 @@ TEST(PlanCli, RunPrintsWhatItDidAndExitsAsCheck) {
   const int status2 = std::system(missing.c_str());
   EXPECT_EQ(WEXITSTATUS(status2), 2);
   EXPECT_NE(read(dir / "stderr2").find("fixtures/plan/nope.plan: cannot open: No such file or directory"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A plan whose export could not be read (every row rejected) or lost more rows than max_rejected
+// allows: the reports are written, say so first, and the run exits 2.
+
+const std::string kLetsHeader =
+    "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,new_build,"
+    "rent,household_size,household_income,applicant_age,channel,energy_label\n";
+
+// `count` lets; those in `broken` have a Windows-1252 kern ("Caf\xE9"), which a UTF-8 read rejects.
+std::string lets(int count, const std::set<int>& broken) {
+  std::string csv = kLetsHeader;
+  for (int i = 1; i <= count; ++i) {
+    csv += "A" + std::to_string(i) + ",Trivire,Dordrecht," + (broken.count(i) > 0 ? "Caf\xE9" : "Centrum") +
+           ",,2026-03-01,V" + std::to_string(i) + ",sociaal,true,false,612.35,1,30000.00,40,regulier,C\n";
+  }
+  return csv;
+}
+
+// A plan over `dir`: the export lets.csv and a rule nothing breaches.
+Plan small_plan(const fs::path& dir, const std::string& csv, const std::string& settings = "") {
+  fs::create_directories(dir / "drop");
+  std::ofstream(dir / "drop/lets.csv", std::ios::binary) << csv;
+  std::ofstream(dir / "r.toets") << "ruleset r { title \"R\" }\n"
+                                    "rule C \"Count\" { over allocations measure count breach when measure > 1000 }\n";
+  std::ofstream(dir / "p.plan") << "store = m.db\noutput = out\nexports = drop\nas_of = 2026-11-23\n"
+                                   "formats = html junit json text markdown\n" << settings
+                                << "[import allocations]\nfile = lets.csv\n[check]\nrules = r.toets\n";
+  std::vector<std::string> errors;
+  const auto plan = load_plan((dir / "p.plan").string(), errors);
+  EXPECT_TRUE(plan) << (errors.empty() ? "" : errors.front());
+  return plan ? *plan : Plan{};
+}
+
+PlanOutcome run_small(const Plan& plan, std::string& log_text, std::optional<std::uint32_t> max_rejected = {}) {
+  PlanRunOptions options;
+  options.now = "2026-11-23T07:00:00Z";
+  options.max_rejected_ppm = max_rejected;
+  std::ostringstream log;
+  PlanOutcome outcome = run_plan(plan, options, log);
+  log_text = log.str();
+  return outcome;
+}
+
+TEST(PlanIncomplete, AnExportNoRowOfWhichCouldBeReadIsExitTwoWithEveryReportSayingSo) {
+  const fs::path dir = temp_dir("unreadable");
+  std::set<int> all;
+  for (int i = 1; i <= 30; ++i) all.insert(i);
+  const Plan plan = small_plan(dir, lets(30, all));
+  std::string log;
+  const PlanOutcome outcome = run_small(plan, log);
+  EXPECT_EQ(outcome.exit_code, 2) << log;
+  ASSERT_EQ(outcome.files.size(), 5u) << log;  // every report is still written
+  EXPECT_NE(log.find("error: check r is incomplete: allocations " + (dir / "drop/lets.csv").string() +
+                     " (import 1): no row could be used: all 30 were rejected"),
+            std::string::npos)
+      << log;
+  const fs::path folder = dir / "out/2026-11-23";
+  const std::string junit = read(folder / "junit.xml");
+  EXPECT_NE(junit.find("<testcase classname=\"r.inputs\" name=\"input allocations " + (dir / "drop/lets.csv").string() +
+                       " (import 1)\" time=\"0\">\n      <error type=\"incomplete\""),
+            std::string::npos)
+      << junit;
+  EXPECT_NE(junit.find("<testsuites name=\"toets\" tests=\"2\" failures=\"0\" errors=\"1\" time=\"0\">"),
+            std::string::npos);
+  const std::string html = read(folder / "report.html");
+  const std::size_t banner = html.find("<div class=\"incomplete\" role=\"region\" aria-labelledby=\"incomplete\">");
+  ASSERT_NE(banner, std::string::npos);
+  EXPECT_LT(banner, html.find("<section class=\"ruleset\">"));
+  EXPECT_EQ(html.find("Niets overschreden, geen signalen"), std::string::npos);
+  EXPECT_NE(html.find("Afgewezen bij import 1"), std::string::npos);  // the rows, grouped, from the store
+  const auto json = nlohmann::json::parse(read(folder / "r.json"));
+  EXPECT_EQ(json["summary"]["incomplete"]["reasons"][0]["import"], 1);
+  EXPECT_EQ(json["inputs"][0]["imports"][0]["rows_rejected"], 30);
+  EXPECT_EQ(read(folder / "summary.md").rfind("**\xE2\x9A\xA0 Onvolledig", 0), 0u);
+  EXPECT_LT(read(folder / "r.txt").find("!! Incomplete"), read(folder / "r.txt").find("\n  C "));
+  fs::remove_all(dir);
+}
+
+TEST(PlanIncomplete, TheLimitIsThePlansUnlessTheCommandLineGivesOne) {
+  // 2 of 100 rows rejected: 2%.
+  const fs::path dir = temp_dir("limit");
+  const Plan plan = small_plan(dir, lets(100, {5, 9}), "max_rejected = 5%\n");
+  std::string log;
+  EXPECT_EQ(run_small(plan, log).exit_code, 0) << log;
+  EXPECT_EQ(run_small(plan, log, 10000).exit_code, 2) << log;  // --max-rejected 1%
+  EXPECT_NE(log.find("2 of 100 rows rejected (2.00%), more than the limit of 1%"), std::string::npos) << log;
+  Plan by_default = plan;
+  by_default.max_rejected_ppm = kDefaultMaxRejectedPpm;
+  EXPECT_EQ(run_small(by_default, log).exit_code, 2) << log;
+  fs::remove_all(dir);
+}
+
+TEST(PlanCli, MaxRejectedOverridesThePlan) {
+  const fs::path dir = temp_dir("cli_limit");
+  const auto toets_run = [&](const std::string& arguments) {
+    const std::string command = "cd '" + kSource + "' && '" + TOETS_BINARY + "' run fixtures/plan/dordrecht.plan --store '" +
+                                (dir / "m.db").string() + "' --output '" + (dir / "out").string() + "' " + arguments +
+                                " > /dev/null 2> '" + (dir / "stderr").string() + "'";
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  EXPECT_EQ(toets_run("--as-of 2026-06-30 --max-rejected 0"), 1);  // nothing rejected in June
+  // November's export rejects 1 of its 180 rows: within 1%, above 0.
+  EXPECT_EQ(toets_run("--as-of 2026-11-23 --exports fixtures/plan/exports-2026-11"), 1) << read(dir / "stderr");
+  EXPECT_EQ(toets_run("--as-of 2026-11-23 --exports fixtures/plan/exports-2026-11 --max-rejected 0"), 2);
+  EXPECT_NE(read(dir / "stderr").find("1 of 180 rows rejected (0.56%), more than the limit of 0%"), std::string::npos)
+      << read(dir / "stderr");
   fs::remove_all(dir);
 }
 

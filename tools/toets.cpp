@@ -1,7 +1,8 @@
 // The toets command line: parses arguments, calls the library, maps outcomes to exit codes.
 //   0  nothing breached
 //   1  at least one breach (or signal / at_risk with --fail-on signal)
-//   2  the rules, the arguments or the data are wrong
+//   2  the rules, the arguments or the data are wrong, or the check could not check its data
+//      (more rows rejected than --max-rejected allows, or a dataset without one accepted row)
 // Only the report goes to stdout; diagnostics and logs go to stderr.
 
 #include <CLI/CLI.hpp>
@@ -23,11 +24,13 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
+#include "engine/check_outcome.hpp"
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
 #include "engine/plan.hpp"
 #include "engine/privacy.hpp"
+#include "engine/rejection_listing.hpp"
 #include "engine/report.hpp"
 #include "engine/small_file.hpp"
 #include "engine/store.hpp"
@@ -35,7 +38,6 @@
 namespace {
 
 constexpr int kExitOk = 0;
-constexpr int kExitBreach = 1;
 constexpr int kExitInvalid = 2;
 
 std::int32_t today() {
@@ -100,6 +102,7 @@ struct CheckOptions {
   std::vector<std::string> mappings;  // KIND=FILE
   bool strict = false;                // any rejected row: exit 2, nothing checked
   std::string rejects;                // write the rejected rows with their reasons here
+  std::string max_rejected = "1%";    // a dataset with a larger rejected share makes the check incomplete
   // Reports (docs/reports.md): language of html/markdown, privacy.
   std::string lang = "nl";
   bool pseudonymise = false;
@@ -201,11 +204,16 @@ toets::LoadedDataset load_data(const toets::DatasetSchema& schema, const std::st
 // --rejects and --strict, once every input is loaded: false when the check (or import) must not run.
 bool report_rejections(const toets::CheckReport& report, const CheckOptions& options,
                        const char* nothing_done = "nothing was checked") {
+  // Rows rejected reading these very inputs. A kind from the store brings its imports' rejections
+  // along; they were --strict's and --rejects' business when the files were imported.
+  const auto own_rejected = [](const toets::LoadReport& load) -> std::uint64_t {
+    return load.imports.empty() ? load.rows_rejected : load.rejections.size();
+  };
   std::vector<const toets::LoadReport*> loads;
   std::uint64_t rejected = 0;
   for (const auto& input : report.inputs) {
     loads.push_back(&input.report);
-    rejected += input.report.rows_rejected;
+    rejected += own_rejected(input.report);
   }
   if (!options.rejects.empty()) {
     std::ofstream file(options.rejects, std::ios::binary);
@@ -221,7 +229,7 @@ bool report_rejections(const toets::CheckReport& report, const CheckOptions& opt
   std::cerr << "toets: error: --strict: " << rejected << " row" << (rejected == 1 ? " was" : "s were")
             << " rejected; " << nothing_done << "\n";
   for (const toets::LoadReport* load : loads) {
-    if (load->rows_rejected == 0) continue;
+    if (own_rejected(*load) == 0) continue;
     std::cerr << "  " << load->file << ": " << load->rows_rejected << " of " << load->rows_read << " "
               << load->dataset << " rows rejected\n";
     const std::size_t shown = std::min<std::size_t>(load->rejections.size(), 20);
@@ -265,6 +273,12 @@ std::optional<DataSpecs> parse_data_specs(const std::vector<std::string>& specs,
 }
 
 int run_check(const CheckOptions& options) {
+  const auto max_rejected = toets::parse_max_rejected(options.max_rejected);
+  if (!max_rejected) {
+    std::cerr << "toets: error: --max-rejected '" << options.max_rejected
+              << "': expected a percentage from 0% to 100%, like 1%, 0.5% or 0\n";
+    return kExitInvalid;
+  }
   std::int32_t as_of = today();
   if (!options.as_of.empty()) {
     auto parsed = parse_iso_date(options.as_of);
@@ -449,8 +463,9 @@ int run_check(const CheckOptions& options) {
       loaded.push_back(std::make_unique<toets::LoadedDataset>(std::move(found->second.loaded)));
       const toets::LoadedDataset& data = *loaded.back();
       if (data.report.rows_rejected > 0) {
-        spdlog::warn("{}: {} of {} stored {} rows rejected and left out of the check (see the report)", options.db,
-                     data.report.rows_rejected, data.report.rows_read, schema->name);
+        spdlog::warn("{}: {} of {} {} rows were rejected when they were imported, or when the store was read "
+                     "(see the report)",
+                     options.db, data.report.rows_rejected, data.report.rows_read, schema->name);
       }
       datasets[schema->kind] = &data.data;
       report.inputs.push_back(toets::InputSummary{data.report, true});
@@ -459,6 +474,7 @@ int run_check(const CheckOptions& options) {
   }
 
   if (!report_rejections(report, options)) return kExitInvalid;
+  toets::assess_completeness(report, *max_rejected);
 
   report.results = toets::evaluate_rules(*rules, datasets, as_of);
   std::optional<toets::ReportHistory> history;
@@ -496,20 +512,15 @@ int run_check(const CheckOptions& options) {
     return kExitInvalid;
   }
 
-  if (report.any_counting(toets::Status::Error)) {
-    for (const auto& result : report.results) {
-      if (result.status == toets::Status::Error && !result.outside_validity) {
-        std::cerr << "toets: error: rule " << result.rule->id << ": " << result.message << "\n";
-      }
+  for (const auto& result : report.results) {
+    if (result.status == toets::Status::Error && !result.outside_validity) {
+      std::cerr << "toets: error: rule " << result.rule->id << ": " << result.message << "\n";
     }
-    return kExitInvalid;
   }
-  if (report.any_counting(toets::Status::Breach)) return kExitBreach;
-  if (options.fail_on == "signal" &&
-      (report.any_counting(toets::Status::Signal) || report.any_counting(toets::Status::AtRisk))) {
-    return kExitBreach;
+  for (const auto& reason : report.incomplete) {
+    std::cerr << "toets: error: incomplete check: " << toets::incompleteness_text(reason, toets::Lang::En) << "\n";
   }
-  return kExitOk;
+  return toets::check_exit_status(report, options.fail_on == "signal");
 }
 
 struct PlanOptions {
@@ -523,6 +534,7 @@ struct PlanOptions {
   std::string exports;
   std::string store;
   std::string output;
+  std::string max_rejected;          // empty: the plan's
 };
 
 // toets run PLAN: import, check, record and write the reports a plan names (engine/plan.hpp).
@@ -549,6 +561,14 @@ int run_plan_command(const PlanOptions& options, bool quiet) {
   if (!options.lang.empty()) run.lang = toets::parse_lang(options.lang);
   if (options.min_group_size > 0) run.min_group_size = options.min_group_size;
   if (!options.fail_on.empty()) run.fail_on_signal = options.fail_on == "signal";
+  if (!options.max_rejected.empty()) {
+    run.max_rejected_ppm = toets::parse_max_rejected(options.max_rejected);
+    if (!run.max_rejected_ppm) {
+      std::cerr << "toets: error: --max-rejected '" << options.max_rejected
+                << "': expected a percentage from 0% to 100%, like 1%, 0.5% or 0\n";
+      return kExitInvalid;
+    }
+  }
   run.exports = options.exports;
   run.store = options.store;
   run.output = options.output;
@@ -837,6 +857,39 @@ int run_diff(const DiffOptions& options) {
   return kExitOk;
 }
 
+struct RejectionsOptions {
+  std::string db;
+  std::string import;  // empty: every import
+  std::string format = "text";
+};
+
+// toets rejections: what each import could not read, grouped, with the fix (docs/store.md).
+int run_rejections(const RejectionsOptions& options) {
+  std::optional<std::int64_t> import_id;
+  if (!options.import.empty()) {
+    import_id = parse_run_id(options.import);
+    if (!import_id) {
+      std::cerr << "toets: error: --import '" << options.import << "' is not an import number (toets history --db "
+                << options.db << " --imports lists them)\n";
+      return kExitInvalid;
+    }
+  }
+  std::string error;
+  auto store = toets::Store::open(options.db, toets::StoreAccess::ReadOnly, error);
+  if (!store) {
+    std::cerr << "toets: error: " << error << "\n";
+    return kExitInvalid;
+  }
+  const auto imports = store->import_rejections(import_id);
+  if (import_id && imports.empty()) {
+    std::cerr << "toets: error: " << options.db << " has no import " << *import_id << " (toets history --db "
+              << options.db << " --imports lists them)\n";
+    return kExitInvalid;
+  }
+  toets::write_import_rejections(imports, *toets::parse_listing_format(options.format), std::cout);
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -889,6 +942,10 @@ int main(int argc, char** argv) {
   check->add_flag("--strict", check_options.strict, "Any rejected row: exit 2 and check nothing");
   check->add_option("--rejects", check_options.rejects, "Write the rejected rows with their reasons to FILE (CSV)")
       ->type_name("FILE");
+  check->add_option("--max-rejected", check_options.max_rejected,
+                    "Largest share of a dataset's rows that may be rejected; above it the check is incomplete (exit 2)")
+      ->type_name("PCT")
+      ->capture_default_str();
 
   ImportOptions import_options;
   CLI::App* import = app.add_subcommand("import", "Import exports into a store (one transaction; a file already imported is skipped)");
@@ -938,6 +995,16 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
+  RejectionsOptions rejections_options;
+  CLI::App* rejections = app.add_subcommand(
+      "rejections", "List per import the rows it could not read, grouped by column, reason and value, with the fix");
+  rejections->add_option("--db", rejections_options.db, "Store file")->type_name("FILE")->required();
+  rejections->add_option("--import", rejections_options.import, "Only this import (toets history --imports lists them)")
+      ->type_name("ID");
+  rejections->add_option("--format", rejections_options.format, "Output format (csv: a row per group, every line)")
+      ->check(CLI::IsMember({"text", "csv"}))
+      ->capture_default_str();
+
   PlanOptions plan_options;
   CLI::App* run_cmd = app.add_subcommand(
       "run", "Run a plan: import the exports into the store, check, record, write the reports (docs/reports.md)");
@@ -958,16 +1025,20 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--store", plan_options.store, "Use this store instead of the plan's")->type_name("FILE");
   run_cmd->add_option("--output", plan_options.output, "Write the reports under FOLDER instead of the plan's")
       ->type_name("FOLDER");
+  run_cmd->add_option("--max-rejected", plan_options.max_rejected,
+                      "Largest share of a dataset's rows that may be rejected (default: the plan's max_rejected, "
+                      "else 1%); above it the check is incomplete (exit 2)")
+      ->type_name("PCT");
 
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "Check a rule file (and its imports) without data");
   validate->add_option("ruleset", validate_path, "Rule file (.toets)")->required();
 
   // CLI11 would only say "a subcommand is required" for a mistyped command.
-  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff", "run"};
+  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff", "rejections", "run"};
   if (argc > 1 && argv[1][0] != '-' && commands.count(argv[1]) == 0) {
     std::cerr << "toets: error: unknown command '" << argv[1]
-              << "' (expected check, validate, import, history, diff or run; see toets --help)\n";
+              << "' (expected check, validate, import, history, diff, rejections or run; see toets --help)\n";
     return kExitInvalid;
   }
   try {
@@ -1002,6 +1073,7 @@ int main(int argc, char** argv) {
     if (import->parsed()) return run_import(import_options);
     if (history->parsed()) return run_history(history_options);
     if (diff->parsed()) return run_diff(diff_options);
+    if (rejections->parsed()) return run_rejections(rejections_options);
     if (run_cmd->parsed()) return run_plan_command(plan_options, quiet);
   } catch (const toets::StoreError& e) {
     std::cerr << "toets: error: " << e.what() << "\n";

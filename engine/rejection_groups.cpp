@@ -1,0 +1,125 @@
+#include "engine/rejection_groups.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "dsl/diagnostics.hpp"
+#include "dsl/schema.hpp"
+
+namespace toets {
+
+namespace {
+
+// An export's value as canonical values are written: lower case, '_' for a space or '-'.
+std::string canonical_form(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == ' ' || c == '-')
+      out += '_';
+    else if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c - 'A' + 'a');
+    else
+      out += c;
+  }
+  return out;
+}
+
+// The fix the reader of a group can apply, and for a mapping line the value it would map to.
+void add_fix(std::string_view dataset, RejectionGroup& group) {
+  if (group.reason.rfind("not valid UTF-8 (is the file Windows-1252 encoded?", 0) == 0) {
+    group.fix = RejectionGroup::Fix::Encoding;
+    return;
+  }
+  const DatasetSchema* schema = find_dataset(dataset);
+  if (schema == nullptr || group.value.empty() || group.value == kWithheld) return;
+  // A value shown with \xNN escapes is not what a mapping line could name.
+  if (group.value.find("\\x") != std::string::npos) return;
+  const auto index = schema->column_index(group.column);
+  if (!index) return;
+  const ColumnSchema& column = schema->column(*index);
+  if (column.type == ValueType::Enum) {
+    group.canonical = column.enum_values;
+  } else if (column.type == ValueType::Bool) {
+    group.canonical = {"true", "false"};
+  } else {
+    return;
+  }
+  group.fix = RejectionGroup::Fix::MapValue;
+  group.suggestion = nearest_canonical_value(group.value, group.canonical);
+}
+
+}  // namespace
+
+std::string nearest_canonical_value(std::string_view value, const std::vector<std::string>& canonical) {
+  const std::string whole = canonical_form(value);
+  if (std::string best = closest_name(whole, canonical); !best.empty()) return best;
+  // "Sociale huur" is no typo of "sociaal", but its first word is.
+  std::size_t at = 0;
+  while (at < whole.size()) {
+    const std::size_t end = std::min(whole.find('_', at), whole.size());
+    if (end > at) {
+      if (std::string best = closest_name(std::string_view(whole).substr(at, end - at), canonical); !best.empty()) {
+        return best;
+      }
+    }
+    at = end + 1;
+  }
+  return "";
+}
+
+std::vector<RejectionGroup> group_rejections(std::string_view dataset, const std::vector<Rejection>& rejections) {
+  std::map<std::tuple<std::string_view, std::string_view, std::string_view>, std::size_t> index;
+  std::vector<RejectionGroup> groups;
+  for (const Rejection& rejection : rejections) {
+    const auto [found, added] = index.emplace(std::tuple<std::string_view, std::string_view, std::string_view>(
+                                                  rejection.column, rejection.value, rejection.reason),
+                                              groups.size());
+    if (added) groups.push_back(RejectionGroup{rejection.column, rejection.value, rejection.reason, {}, {}, {}, {}});
+    groups[found->second].lines.push_back(rejection.line);
+  }
+  for (RejectionGroup& group : groups) {
+    std::sort(group.lines.begin(), group.lines.end());
+    add_fix(dataset, group);
+  }
+  std::sort(groups.begin(), groups.end(), [](const RejectionGroup& a, const RejectionGroup& b) {
+    if (a.rows() != b.rows()) return a.rows() > b.rows();
+    return std::tie(a.column, a.value, a.reason) < std::tie(b.column, b.value, b.reason);
+  });
+  return groups;
+}
+
+std::vector<RejectionSource> rejection_sources(const LoadReport& load) {
+  std::vector<RejectionSource> sources;
+  if (!load.rejections.empty()) {
+    const std::uint64_t own = load.imports.empty() ? load.rows_rejected : load.rejections.size();
+    sources.push_back(RejectionSource{load.file, std::nullopt, "",
+                                      load.imports.empty() ? load.rows_read : load.rows_accepted + own,
+                                      load.rows_accepted, own, &load.rejections});
+  }
+  for (const ImportedFile& part : load.imports) {
+    if (part.rejections.empty()) continue;
+    sources.push_back(RejectionSource{part.file, part.import_id, part.imported_at, part.rows_read, part.rows_accepted,
+                                      part.rows_rejected, &part.rejections});
+  }
+  return sources;
+}
+
+std::vector<RejectionGroup> shown_groups(const LoadReport& load, const RejectionSource& source,
+                                         const Privacy& privacy) {
+  std::vector<Rejection> shown;
+  shown.reserve(source.rejections->size());
+  for (const Rejection& rejection : *source.rejections) shown.push_back(privacy.rejection(load, rejection));
+  return group_rejections(load.dataset, shown);
+}
+
+std::string example_lines(const RejectionGroup& group, std::size_t shown) {
+  std::string text;
+  for (std::size_t i = 0; i < group.lines.size() && i < shown; ++i) {
+    text += (i > 0 ? ", " : "") + std::to_string(group.lines[i]);
+  }
+  if (group.lines.size() > shown) text += ", ...";
+  return text;
+}
+
+}  // namespace toets
