@@ -20,7 +20,7 @@ namespace {
 using namespace report;
 
 constexpr std::string_view kCss = R"css(
-:root{--green:#2e7d32;--orange:#e67e00;--red:#c62828;--grey:#9e9e9e;--error:#5e35b1;--ink:#1b1f24;--muted:#59636e;--line:#d8dde3;--bg:#f4f5f7;--card:#fff}
+:root{--green:#2e7d32;--orange:#e67e00;--orange-ink:#8f4b00;--red:#c62828;--grey:#8a8f96;--error:#5e35b1;--ink:#1b1f24;--muted:#59636e;--line:#d8dde3;--bg:#f4f5f7;--card:#fff;--focus:#1f4e79}
 *{box-sizing:border-box;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 html{background:var(--bg)}
 body{margin:0;font:14px/1.45 "Segoe UI",system-ui,-apple-system,"Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",sans-serif;color:var(--ink)}
@@ -31,6 +31,7 @@ h3{font-size:15px;margin:22px 0 8px;text-transform:uppercase;letter-spacing:.04e
 h4{font-size:15px;margin:0}
 p{margin:4px 0}
 a{color:inherit}
+a:focus-visible,summary:focus-visible{outline:3px solid var(--focus);outline-offset:2px;border-radius:2px}
 .muted{color:var(--muted)}
 .small{font-size:12px}
 .top{display:flex;justify-content:space-between;gap:16px;align-items:flex-end;border-bottom:1px solid var(--line);padding-bottom:10px}
@@ -38,11 +39,13 @@ a{color:inherit}
 .pills{display:flex;flex-wrap:wrap;gap:8px;margin:10px 0 4px}
 .pill{display:inline-flex;align-items:center;gap:6px;border:1px solid var(--line);background:var(--card);border-radius:999px;padding:3px 12px 3px 6px;font-weight:600}
 .pill b{font-size:18px}
-.dot{display:inline-block;width:14px;height:14px;border-radius:50%;flex:none;border:1px solid rgba(0,0,0,.25)}
+.dot{display:inline-block;width:14px;height:14px;border-radius:50%;flex:none;border:1px solid rgba(0,0,0,.45)}
 .dot.green{background:var(--green)}.dot.orange{background:var(--orange)}.dot.red{background:var(--red)}.dot.grey{background:var(--grey)}.dot.error{background:var(--error)}
-.chip{display:inline-flex;align-items:center;gap:4px;border-radius:6px;padding:1px 7px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap;text-decoration:none;line-height:1.5}
-.chip.green{background:var(--green)}.chip.orange{background:var(--orange)}.chip.red{background:var(--red)}.chip.grey{background:#e4e6e9;color:#444}.chip.error{background:var(--error)}
-.chip.outside{opacity:.55}
+.chip{display:inline-flex;align-items:center;gap:4px;border:1px solid transparent;border-radius:6px;padding:0 6px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap;text-decoration:none;line-height:1.5}
+.chip.green{background:var(--green)}.chip.orange{background:var(--orange);color:var(--ink)}.chip.red{background:var(--red)}.chip.grey{background:#e4e6e9;color:#3d434a}.chip.error{background:var(--error)}
+.chip.outside{background:var(--card);border:1px dashed currentColor;font-style:italic;font-weight:400}
+.chip.outside.green{color:var(--green)}.chip.outside.orange{color:var(--orange-ink)}.chip.outside.red{color:var(--red)}.chip.outside.grey{color:#3d434a}.chip.outside.error{color:var(--error)}
+.chip .out{font-size:11px}
 .chip .mv{font-size:10px}
 table{border-collapse:collapse;width:100%;background:var(--card)}
 th,td{text-align:left;vertical-align:top;padding:5px 7px;border-bottom:1px solid var(--line)}
@@ -74,7 +77,7 @@ td.num{white-space:nowrap}
 .chart{flex:0 0 330px}
 .chart svg.plot{display:block;width:330px;height:auto;background:#fff}
 svg.sw{display:inline-block;vertical-align:middle}
-svg .halo{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+svg .halo{text-shadow:-1px 0 #fff,1px 0 #fff,0 -1px #fff,0 1px #fff,-1px -1px #fff,1px 1px #fff,-1px 1px #fff,1px -1px #fff,0 0 3px #fff}
 .legend{font-size:11px;color:var(--muted);margin-top:2px;line-height:1.5}
 .legend span{white-space:nowrap;margin-right:8px}
 .groups{flex:1;min-width:0}
@@ -112,6 +115,9 @@ footer{margin-top:30px;border-top:1px solid var(--line);padding-top:8px;font-siz
 )css";
 
 std::string h(std::string_view text) { return escape_xml(text); }
+
+// The word on a light of a period outside the rule set's validity (short: it sits in a light).
+std::string_view outside_word(Lang lang) { return lang == Lang::Nl ? "buiten looptijd" : "outside period"; }
 
 std::string field_word(std::string_view name, Lang lang) {
   if (lang == Lang::En) return std::string(name);
@@ -202,12 +208,12 @@ std::string fmt(double v) {
 std::string status_fill(Status status) {
   switch (light_of(status)) {
     case Light::Green: return "#2e7d32";
-    case Light::Orange: return "#e67e00";
+    case Light::Orange: return "#c96a00";
     case Light::Red: return "#c62828";
     case Light::Error: return "#5e35b1";
-    case Light::Grey: return "#9e9e9e";
+    case Light::Grey: return "#8a8f96";
   }
-  return "#9e9e9e";
+  return "#8a8f96";
 }
 
 // Round numbers for an axis from lo to hi, about `count` of them.
@@ -279,7 +285,7 @@ std::string threshold_lines(const CompiledRule& rule, const Frame& f, Lang lang)
     const double y = f.yy(v);
     const bool breach = t.status == Status::Breach;
     out += "<line x1=\"" + fmt(f.x0()) + "\" x2=\"" + fmt(f.x1()) + "\" y1=\"" + fmt(y) + "\" y2=\"" + fmt(y) +
-           "\" stroke=\"" + (breach ? "#c62828" : "#e67e00") + "\" stroke-width=\"1.5\"" +
+           "\" stroke=\"" + (breach ? "#c62828" : "#c96a00") + "\" stroke-width=\"1.5\"" +
            (breach ? "" : " stroke-dasharray=\"5 3\"") + "/>";
     out += "<text x=\"" + fmt(f.x1() - 2) + "\" y=\"" + fmt(y - 3) + "\" text-anchor=\"end\" class=\"halo\" fill=\"" +
            (breach ? "#c62828" : "#b35f00") + "\">" +
@@ -424,7 +430,7 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
     const double tx = xx(to_unit_double(t.value, unit));
     const bool breach = t.status == Status::Breach;
     out += "<line x1=\"" + fmt(tx) + "\" x2=\"" + fmt(tx) + "\" y1=\"" + fmt(f.top - 2) + "\" y2=\"" + fmt(bottom + 2) +
-           "\" stroke=\"" + (breach ? "#c62828" : "#e67e00") + "\" stroke-width=\"1.5\"" +
+           "\" stroke=\"" + (breach ? "#c62828" : "#c96a00") + "\" stroke-width=\"1.5\"" +
            (breach ? "" : " stroke-dasharray=\"4 3\"") + "/>";
   }
   out += "</svg>";
@@ -434,7 +440,7 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
     if (t.ref != ThresholdRef::Constant) continue;
     (t.status == Status::Breach ? breach : signal) = true;
   }
-  if (signal) legend += " <span>" + legend_swatch("#e67e00", true) + " " + h(word(lang, "signal_line")) + "</span>";
+  if (signal) legend += " <span>" + legend_swatch("#c96a00", true) + " " + h(word(lang, "signal_line")) + "</span>";
   if (breach) legend += " <span>" + legend_swatch("#c62828") + " " + h(word(lang, "breach_line")) + "</span>";
   return out + "<div class=\"legend\">" + legend + "</div>";
 }
@@ -861,6 +867,7 @@ class HtmlWriter {
               text = h(status_word(r->status, lang_));
             }
             text += arrow(s, *r);
+            if (r->outside_validity) text += " <span class=\"out\">" + h(outside_word(lang_)) + "</span>";
             std::string title = group_label(r->group, privacy_, lang_) + ": " + std::string(status_word(r->status, lang_));
             if (r->outside_validity) title += " (" + std::string(word(lang_, "outside_validity")) + ")";
             if (privacy_.indicative(*r)) title += " (" + std::string(word(lang_, "indicative")) + ")";
