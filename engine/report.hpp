@@ -109,6 +109,11 @@ std::string incompleteness_text(const Incompleteness& reason, Lang lang);
 
 void write_text_report(const CheckReport& report, std::ostream& out, const ReportOptions& options = {});
 
+// The JSON report's `version`: its format, described by docs/report.schema.json (JSON Schema draft
+// 2020-12), which requires exactly this value. A change that removes or retypes a key, or changes
+// a key's meaning, makes it toets-report/2; a key added is added to the schema too.
+inline constexpr std::string_view kJsonReportVersion = "toets-report/1";
+
 nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& options = {},
                               const ReportHistory* history = nullptr);
 void write_json_report(const CheckReport& report, std::ostream& out, const ReportOptions& options = {},

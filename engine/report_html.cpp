@@ -20,10 +20,10 @@ namespace {
 using namespace report;
 
 constexpr std::string_view kCss = R"css(
-:root{--green:#2e7d32;--orange:#e67e00;--red:#c62828;--grey:#9e9e9e;--error:#5e35b1;--ink:#1b1f24;--muted:#59636e;--line:#d8dde3;--bg:#f4f5f7;--card:#fff}
+:root{--green:#2e7d32;--orange:#e67e00;--orange-ink:#8f4b00;--red:#c62828;--grey:#8a8f96;--error:#5e35b1;--ink:#1b1f24;--muted:#59636e;--line:#d8dde3;--bg:#f4f5f7;--card:#fff;--focus:#1f4e79}
 *{box-sizing:border-box;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 html{background:var(--bg)}
-body{margin:0;font:14px/1.45 "Segoe UI",system-ui,-apple-system,"Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",sans-serif;color:var(--ink)}
+body{margin:0;font:14px/1.45 "Segoe UI",system-ui,-apple-system,"Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",sans-serif;color:var(--ink);overflow-wrap:break-word}
 main{max-width:1060px;margin:0 auto;padding:20px 24px 40px}
 h1{font-size:24px;margin:0 0 2px}
 h2{font-size:20px;margin:28px 0 4px;padding-top:8px;border-top:3px solid var(--ink)}
@@ -31,27 +31,32 @@ h3{font-size:15px;margin:22px 0 8px;text-transform:uppercase;letter-spacing:.04e
 h4{font-size:15px;margin:0}
 p{margin:4px 0}
 a{color:inherit}
+a:focus-visible,summary:focus-visible{outline:3px solid var(--focus);outline-offset:2px;border-radius:2px}
 .muted{color:var(--muted)}
 .small{font-size:12px}
-.top{display:flex;justify-content:space-between;gap:16px;align-items:flex-end;border-bottom:1px solid var(--line);padding-bottom:10px}
+.top{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 16px;align-items:flex-end;border-bottom:1px solid var(--line);padding-bottom:10px}
 .top .meta{text-align:right;font-size:12.5px;color:var(--muted)}
 .pills{display:flex;flex-wrap:wrap;gap:8px;margin:10px 0 4px}
 .pill{display:inline-flex;align-items:center;gap:6px;border:1px solid var(--line);background:var(--card);border-radius:999px;padding:3px 12px 3px 6px;font-weight:600}
 .pill b{font-size:18px}
-.dot{display:inline-block;width:14px;height:14px;border-radius:50%;flex:none;border:1px solid rgba(0,0,0,.25)}
+.dot{display:inline-block;width:14px;height:14px;border-radius:50%;flex:none;border:1px solid rgba(0,0,0,.45)}
 .dot.green{background:var(--green)}.dot.orange{background:var(--orange)}.dot.red{background:var(--red)}.dot.grey{background:var(--grey)}.dot.error{background:var(--error)}
-.chip{display:inline-flex;align-items:center;gap:4px;border-radius:6px;padding:1px 7px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap;text-decoration:none;line-height:1.5}
-.chip.green{background:var(--green)}.chip.orange{background:var(--orange)}.chip.red{background:var(--red)}.chip.grey{background:#e4e6e9;color:#444}.chip.error{background:var(--error)}
-.chip.outside{opacity:.55}
+.chip{display:inline-flex;align-items:center;gap:4px;border:1px solid transparent;border-radius:6px;padding:0 6px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap;text-decoration:none;line-height:1.5}
+.chip.green{background:var(--green)}.chip.orange{background:var(--orange);color:var(--ink)}.chip.red{background:var(--red)}.chip.grey{background:#e4e6e9;color:#3d434a}.chip.error{background:var(--error)}
+.chip.outside{background:var(--card);border:1px dashed currentColor;font-style:italic;font-weight:400}
+.chip.outside.green{color:var(--green)}.chip.outside.orange{color:var(--orange-ink)}.chip.outside.red{color:var(--red)}.chip.outside.grey{color:#3d434a}.chip.outside.error{color:var(--error)}
+.chip .out{font-size:11px}
 .chip .mv{font-size:10px}
 table{border-collapse:collapse;width:100%;background:var(--card)}
 th,td{text-align:left;vertical-align:top;padding:5px 7px;border-bottom:1px solid var(--line)}
 th{font-size:11.5px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);font-weight:600;background:#fafbfc}
 td.num{white-space:nowrap}
+td.num .small{white-space:normal}
 .attention{table-layout:fixed}
 .attention td{font-size:13px;overflow-wrap:anywhere}
-.attention col.st{width:140px}.attention col.gr{width:15%}.attention col.me{width:20%}.attention col.ow{width:13%}.attention col.si{width:13%}
+.attention col.st{width:140px}.attention col.gr{width:15%}.attention col.me{width:20%}.attention col.ow{width:13%}.attention col.si{width:116px}
 .attention td.m{white-space:normal}
+.attention .art{white-space:normal}
 .attention tr.red td:first-child{box-shadow:inset 4px 0 var(--red)}
 .attention tr.orange td:first-child{box-shadow:inset 4px 0 var(--orange)}
 .attention tr.error td:first-child{box-shadow:inset 4px 0 var(--error)}
@@ -59,7 +64,7 @@ td.num{white-space:nowrap}
 .grid td{vertical-align:middle}
 .grid td:first-child{width:34%}
 .grid td.cell{white-space:normal}
-.grid td.cell .chip{margin:1px 2px}
+.grid td.cell .chip{margin:1px 2px;white-space:normal;flex-wrap:wrap;column-gap:4px;row-gap:0}
 .grid .rule-title{font-size:12.5px}
 .grid .owner{font-size:11.5px;color:var(--muted)}
 .mvt{display:inline-block;font-size:11px;font-weight:700;border-radius:4px;padding:0 6px;border:1px solid currentColor;white-space:nowrap}
@@ -70,24 +75,47 @@ td.num{white-space:nowrap}
 .rule-head .art{font-size:15px;background:var(--ink);color:#fff;border-radius:4px;padding:0 7px}
 .rule .facts{font-size:12.5px;color:var(--muted)}
 .rule .facts b{color:var(--ink);font-weight:600}
-.rule-body{display:flex;gap:14px;align-items:flex-start;margin-top:8px}
-.chart{flex:0 0 330px}
-.chart svg.plot{display:block;width:330px;height:auto;background:#fff}
+.rule-body{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start;margin-top:8px}
+.chart{flex:0 1 330px;min-width:0}
+.chart svg.plot{display:block;width:100%;max-width:330px;height:auto;background:#fff}
 svg.sw{display:inline-block;vertical-align:middle}
-svg .halo{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+svg .halo{text-shadow:-1px 0 #fff,1px 0 #fff,0 -1px #fff,0 1px #fff,-1px -1px #fff,1px 1px #fff,-1px 1px #fff,1px -1px #fff,0 0 3px #fff}
 .legend{font-size:11px;color:var(--muted);margin-top:2px;line-height:1.5}
 .legend span{white-space:nowrap;margin-right:8px}
-.groups{flex:1;min-width:0}
+.groups{flex:1 1 440px}
 .groups td{font-size:12.5px}
 .groups tr.more td{border-top:none;padding-top:0;color:var(--muted)}
 .groups tr.has-more td{border-bottom:none}
 details summary{cursor:pointer;color:var(--ink);font-weight:600}
-.ids{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11.5px;word-break:break-word;margin:4px 0 0}
+.ids{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:11.5px;overflow-wrap:anywhere;margin:4px 0 0}
 .changes td{font-size:13px}
+.inputs td{overflow-wrap:anywhere}
+.inputs td.num{white-space:normal}
 .note{font-size:12px;color:var(--muted);font-style:italic}
 footer{margin-top:30px;border-top:1px solid var(--line);padding-top:8px;font-size:11.5px;color:var(--muted)}
 .empty{color:var(--muted);font-style:italic}
-@media screen and (max-width:760px){.rule-body{flex-direction:column}.chart{flex-basis:auto}}
+@media screen and (max-width:760px){
+ main{padding:14px 12px 32px}
+ .top .meta{text-align:left}
+ table,tbody,tr,td{display:block;width:auto}
+ .grid td:first-child{width:auto}
+ thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+ colgroup{display:none}
+ table{background:none}
+ tr{background:var(--card);border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px 0}
+ td{border-bottom:none;padding:3px 10px;overflow-wrap:anywhere}
+ td.num{white-space:normal}
+ td[data-label]{display:flow-root;padding-left:124px}
+ td[data-label]::before{content:attr(data-label);float:left;width:114px;margin-left:-114px;padding-right:8px;font-size:12px;line-height:1.75;color:var(--muted);font-weight:600}
+ td:empty,td[data-label]:empty{display:none}
+ .attention tr.red{box-shadow:inset 4px 0 var(--red)}.attention tr.orange{box-shadow:inset 4px 0 var(--orange)}.attention tr.error{box-shadow:inset 4px 0 var(--error)}
+ .attention tr td:first-child{box-shadow:none}
+ .groups tr.has-more{border-bottom:none;border-radius:6px 6px 0 0;margin-bottom:0}
+ .groups tr.more{border-top:none;border-radius:0 0 6px 6px}
+ .rule{padding:10px}
+ .rule .groups tr{background:#fafbfc}
+ .chip{white-space:normal}
+}
 @page{size:A4;margin:12mm 11mm 14mm}
 @media print{
  html,body{background:#fff}
@@ -100,18 +128,33 @@ footer{margin-top:30px;border-top:1px solid var(--line);padding-top:8px;font-siz
  tr{break-inside:avoid}
  .rule-body{gap:10px}
  .chart{flex-basis:250px}.chart svg.plot{width:250px}
+ .groups{flex-basis:400px}
  .legend{font-size:9px}
  details:not([open]) summary::after{content:" \2014  in de digitale versie";font-weight:400;color:var(--muted)}
  a{text-decoration:none}
  th,td{padding:3px 5px}
+ th{letter-spacing:0}
+ td.num{white-space:normal}
+ td.num b{white-space:nowrap}
  .chip{font-size:10.5px;padding:0 5px}
  .grid td:first-child{width:36%}
- .attention col.st{width:108px}
+ .attention col.st{width:108px}.attention col.si{width:100px}
  .groups td,.attention td,.changes td{font-size:11.5px}
 }
 )css";
 
 std::string h(std::string_view text) { return escape_xml(text); }
+
+// A table cell that names its column: on a narrow screen the tables become cards, the header row
+// is hidden (it stays for screen readers) and each cell shows its column's name beside its value.
+std::string td(std::string_view label, std::string_view cls = "") {
+  std::string out = "<td";
+  if (!cls.empty()) out += " class=\"" + std::string(cls) + "\"";
+  return out + " data-label=\"" + h(label) + "\">";
+}
+
+// The word on a light of a period outside the rule set's validity (short: it sits in a light).
+std::string_view outside_word(Lang lang) { return lang == Lang::Nl ? "buiten looptijd" : "outside period"; }
 
 std::string field_word(std::string_view name, Lang lang) {
   if (lang == Lang::En) return std::string(name);
@@ -202,12 +245,12 @@ std::string fmt(double v) {
 std::string status_fill(Status status) {
   switch (light_of(status)) {
     case Light::Green: return "#2e7d32";
-    case Light::Orange: return "#e67e00";
+    case Light::Orange: return "#c96a00";
     case Light::Red: return "#c62828";
     case Light::Error: return "#5e35b1";
-    case Light::Grey: return "#9e9e9e";
+    case Light::Grey: return "#8a8f96";
   }
-  return "#9e9e9e";
+  return "#8a8f96";
 }
 
 // Round numbers for an axis from lo to hi, about `count` of them.
@@ -279,7 +322,7 @@ std::string threshold_lines(const CompiledRule& rule, const Frame& f, Lang lang)
     const double y = f.yy(v);
     const bool breach = t.status == Status::Breach;
     out += "<line x1=\"" + fmt(f.x0()) + "\" x2=\"" + fmt(f.x1()) + "\" y1=\"" + fmt(y) + "\" y2=\"" + fmt(y) +
-           "\" stroke=\"" + (breach ? "#c62828" : "#e67e00") + "\" stroke-width=\"1.5\"" +
+           "\" stroke=\"" + (breach ? "#c62828" : "#c96a00") + "\" stroke-width=\"1.5\"" +
            (breach ? "" : " stroke-dasharray=\"5 3\"") + "/>";
     out += "<text x=\"" + fmt(f.x1() - 2) + "\" y=\"" + fmt(y - 3) + "\" text-anchor=\"end\" class=\"halo\" fill=\"" +
            (breach ? "#c62828" : "#b35f00") + "\">" +
@@ -424,7 +467,7 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
     const double tx = xx(to_unit_double(t.value, unit));
     const bool breach = t.status == Status::Breach;
     out += "<line x1=\"" + fmt(tx) + "\" x2=\"" + fmt(tx) + "\" y1=\"" + fmt(f.top - 2) + "\" y2=\"" + fmt(bottom + 2) +
-           "\" stroke=\"" + (breach ? "#c62828" : "#e67e00") + "\" stroke-width=\"1.5\"" +
+           "\" stroke=\"" + (breach ? "#c62828" : "#c96a00") + "\" stroke-width=\"1.5\"" +
            (breach ? "" : " stroke-dasharray=\"4 3\"") + "/>";
   }
   out += "</svg>";
@@ -434,7 +477,7 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
     if (t.ref != ThresholdRef::Constant) continue;
     (t.status == Status::Breach ? breach : signal) = true;
   }
-  if (signal) legend += " <span>" + legend_swatch("#e67e00", true) + " " + h(word(lang, "signal_line")) + "</span>";
+  if (signal) legend += " <span>" + legend_swatch("#c96a00", true) + " " + h(word(lang, "signal_line")) + "</span>";
   if (breach) legend += " <span>" + legend_swatch("#c62828") + " " + h(word(lang, "breach_line")) + "</span>";
   return out + "<div class=\"legend\">" + legend + "</div>";
 }
@@ -744,14 +787,16 @@ class HtmlWriter {
            "</th><th>" + h(word(lang_, "group")) + "</th><th>" + h(word(lang_, "measured")) + " / " +
            h(word(lang_, "norm")) + "</th><th>" + h(word(lang_, "owner")) + "</th><th>" + h(word(lang_, "since")) +
            "</th></tr></thead><tbody>\n";
+    const std::string measured_label = std::string(word(lang_, "measured")) + " / " + std::string(word(lang_, "norm"));
     for (const RuleResult* r : rows) {
       const CompiledRule& rule = *r->rule;
       out += "<tr class=\"" + std::string(light_class(light_of(r->status))) + "\"><td>" +
-             chip(r->status, lang_, h(status_word(r->status, lang_)) + arrow(s, *r)) +
-             "</td><td><a href=\"#" + anchors_[r->rule] + "\"><span class=\"art\">" + h(rule.id) + "</span></a> " + h(rule.title) +
-             "</td><td>" + h(group_label(r->group, privacy_, lang_)) + indicative_tag(*r) + "</td><td class=\"m\"><b>" +
-             h(measure_text(*r, privacy_, lang_)) + "</b><br><span class=\"muted small\">" + h(norm_text(*r, lang_)) +
-             "</span></td><td>" + h(rule.owner.empty() ? "\xE2\x80\x93" : rule.owner) + "</td><td>" + since_text(s, *r) +
+             chip(r->status, lang_, h(status_word(r->status, lang_)) + arrow(s, *r)) + "</td><td><a href=\"#" +
+             anchors_[r->rule] + "\"><span class=\"art\">" + h(rule.id) + "</span></a> " + h(rule.title) + "</td>" +
+             td(word(lang_, "group")) + h(group_label(r->group, privacy_, lang_)) + indicative_tag(*r) + "</td>" +
+             td(measured_label, "m") + "<b>" + h(measure_text(*r, privacy_, lang_)) + "</b><br><span class=\"muted small\">" +
+             h(norm_text(*r, lang_)) + "</span></td>" + td(word(lang_, "owner")) +
+             h(rule.owner.empty() ? "\xE2\x80\x93" : rule.owner) + "</td>" + td(word(lang_, "since")) + since_text(s, *r) +
              movement_line(s, *r) + "</td></tr>\n";
     }
     return out + "</tbody></table>\n";
@@ -807,9 +852,9 @@ class HtmlWriter {
           break;
         }
       }
-      out += "<tr><td>" + movement_tag(c->movement, lang_) + "</td><td>" + rule_cell + " " + h(c->rule_title) + "</td><td>" +
-             h(group_label(c->group, privacy_, lang_)) + "</td><td class=\"num\">" + status + "</td><td class=\"num\">" +
-             measure + "</td></tr>\n";
+      out += "<tr><td>" + movement_tag(c->movement, lang_) + "</td><td>" + rule_cell + " " + h(c->rule_title) + "</td>" +
+             td(word(lang_, "group")) + h(group_label(c->group, privacy_, lang_)) + "</td>" + td(word(lang_, "status"), "num") +
+             status + "</td>" + td(word(lang_, "measured"), "num") + measure + "</td></tr>\n";
     }
     return out + "</tbody></table>\n";
   }
@@ -849,7 +894,7 @@ class HtmlWriter {
         if (!rule.owner.empty()) out += "<div class=\"owner\">" + h(word(lang_, "owner")) + ": " + h(rule.owner) + "</div>";
         out += "</td>";
         for (const auto& c : columns) {
-          out += "<td class=\"cell\">";
+          out += td(c, "cell");
           for (const RuleResult* r : block->results) {
             if (first_value(*r) != c) continue;
             std::string label;
@@ -865,6 +910,7 @@ class HtmlWriter {
               text = h(status_word(r->status, lang_));
             }
             text += arrow(s, *r);
+            if (r->outside_validity) text += " <span class=\"out\">" + h(outside_word(lang_)) + "</span>";
             std::string title = group_label(r->group, privacy_, lang_) + ": " + std::string(status_word(r->status, lang_));
             if (r->outside_validity) title += " (" + std::string(word(lang_, "outside_validity")) + ")";
             if (privacy_.indicative(*r)) title += " (" + std::string(word(lang_, "indicative")) + ")";
@@ -955,8 +1001,8 @@ class HtmlWriter {
       }
     }
     std::string out = "<tr" + std::string(more.empty() ? "" : " class=\"has-more\"") + "><td>" + chip(r.status, lang_) +
-                      "</td><td>" + group + "</td><td class=\"num\">" + measured + "</td><td>" + records + "</td><td>" +
-                      since + "</td></tr>\n";
+                      "</td>" + td(word(lang_, "group")) + group + "</td>" + td(word(lang_, "measured"), "num") + measured +
+                      "</td>" + td(word(lang_, "records")) + records + "</td>" + td(word(lang_, "since")) + since + "</td></tr>\n";
     if (!more.empty()) {
       out += "<tr class=\"more\"><td></td><td colspan=\"4\">";
       for (std::size_t i = 0; i < more.size(); ++i) out += (more[i].rfind("<details", 0) == 0 ? "" : "<div>") + more[i] + (more[i].rfind("<details", 0) == 0 ? "" : "</div>");
@@ -966,7 +1012,7 @@ class HtmlWriter {
   }
 
   std::string inputs(const CheckReport& report) {
-    std::string out = "<h3>" + h(word(lang_, "inputs")) + "</h3>\n<table><tbody>\n";
+    std::string out = "<h3>" + h(word(lang_, "inputs")) + "</h3>\n<table class=\"inputs\"><tbody>\n";
     for (const auto& input : report.inputs) {
       const LoadReport& r = input.report;
       out += "<tr><td>" + h(r.dataset) + "</td><td>" + h(r.file) + "</td><td class=\"num\">" + std::to_string(r.rows_read) + " " +

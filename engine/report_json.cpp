@@ -236,6 +236,7 @@ json incomplete_json(const CheckReport& report) {
 json report_json(const CheckReport& report, const Privacy& privacy, const ReportOptions& options,
                  const ReportHistory* history, Evidence evidence) {
   json out;
+  out["version"] = std::string(kJsonReportVersion);
   const RuleSetInfo& rs = report.ruleset;
   out["ruleset"] = {{"id", rs.id},
                     {"title", rs.title},
