@@ -3,7 +3,9 @@
 // Howard Hinnant's civil-date algorithms: exact, branch-light, no tables, no time zones.
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace toets {
 
@@ -50,5 +52,9 @@ constexpr CivilDate civil_from_days(std::int32_t days) {
 
 // "2026-03-31"
 std::string format_date(std::int32_t days);
+
+// The one strict ISO date parser of rule files, options and plans: exactly YYYY-MM-DD, digits
+// and dashes, a date that exists. "2026-11-2x" and "2026-02-30" are nullopt.
+std::optional<std::int32_t> parse_iso_date(std::string_view text);
 
 }  // namespace toets

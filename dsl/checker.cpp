@@ -44,15 +44,6 @@ std::optional<Ratio> parse_decimal(std::string_view text) {
   return r;
 }
 
-std::optional<std::int32_t> parse_date(std::string_view text) {
-  int y = 0, m = 0, d = 0;
-  if (text.size() != 10) return std::nullopt;
-  std::from_chars(text.data(), text.data() + 4, y);
-  std::from_chars(text.data() + 5, text.data() + 7, m);
-  std::from_chars(text.data() + 8, text.data() + 10, d);
-  if (!is_valid_date(y, static_cast<unsigned>(m), static_cast<unsigned>(d))) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
-}
 
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
   std::string out;
@@ -455,7 +446,7 @@ void Checker::check_header(const SourceFile& source, const ast::RulesetDecl& dec
 // valid A to B / valid from A / valid until B: a closed or half-open period.
 void Checker::check_period(const SourceFile& source, const ast::ValidClause& valid, std::optional<std::int32_t>& from,
                            std::optional<std::int32_t>& to) {
-  const auto first = parse_date(valid.first.text);
+  const auto first = parse_iso_date(valid.first.text);
   if (!first) diagnostics_.error(&source, valid.first.offset, "'" + valid.first.text + "' is not a date");
   if (valid.second.size() > 1) {
     diagnostics_.error(&source, valid.second[1].offset, "a period has one end");
@@ -469,7 +460,7 @@ void Checker::check_period(const SourceFile& source, const ast::ValidClause& val
       return;
     }
     const ast::DateLit& end = valid.second.front();
-    const auto last = parse_date(end.text);
+    const auto last = parse_iso_date(end.text);
     if (!last) diagnostics_.error(&source, end.offset, "'" + end.text + "' is not a date");
     if (first && last && *last < *first) {
       diagnostics_.error(&source, end.offset, "the validity period ends before it starts");
@@ -528,7 +519,7 @@ std::optional<ParamValue> Checker::constant_value(const ast::Operand& operand, c
     return value;
   }
   if (const auto* date = boost::get<ast::DateLit>(&operand)) {
-    const auto days = parse_date(date->text);
+    const auto days = parse_iso_date(date->text);
     if (!days) {
       diagnostics_.error(&source, offset, "'" + date->text + "' is not a date");
       return std::nullopt;
@@ -2101,7 +2092,7 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
       if (once("target", g->offset)) target = g;
     } else if (const auto* b = boost::get<ast::BaselineClause>(&clause)) {
       if (!once("baseline", b->offset)) continue;
-      compiled.baseline = parse_date(b->date.text);
+      compiled.baseline = parse_iso_date(b->date.text);
       if (!compiled.baseline) diagnostics_.error(&source, b->date.offset, "'" + b->date.text + "' is not a date");
     } else if (const auto* v = boost::get<ast::ValidClause>(&clause)) {
       if (once("valid", v->offset)) own_period = v;
@@ -2262,7 +2253,7 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
       if (value_ok && goal.ref != ThresholdRef::Constant) {
         diagnostics_.error(&source, offset_of(target->value), "a target is a constant: a number, a share or an amount");
       }
-      const auto deadline = parse_date(target->deadline.text);
+      const auto deadline = parse_iso_date(target->deadline.text);
       if (!deadline) diagnostics_.error(&source, target->deadline.offset, "'" + target->deadline.text + "' is not a date");
       if (value_ok && goal.ref == ThresholdRef::Constant && deadline) {
         // "as signal": the clause is an aim (streven), so a target missed after the deadline is

@@ -76,17 +76,6 @@ std::optional<std::string> parse_value(std::string_view text, std::string& error
   return std::string(text);
 }
 
-std::optional<std::int32_t> parse_day(std::string_view text) {
-  int y = 0, m = 0, d = 0;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  auto digits = [](std::string_view part, int& value) {
-    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
-    return ec == std::errc() && end == part.data() + part.size();
-  };
-  if (!digits(text.substr(0, 4), y) || !digits(text.substr(5, 2), m) || !digits(text.substr(8, 2), d)) return std::nullopt;
-  if (!is_valid_date(y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d))) return std::nullopt;
-  return days_from_civil(y, static_cast<std::uint32_t>(m), static_cast<std::uint32_t>(d));
-}
 
 // Bracketed text from the plan, shown as quoted_for_message shows it but without the quotes.
 std::string printable_for_message(std::string_view text) {
@@ -255,7 +244,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
     } else if (key == "as_of") {
       if (*value == "today") {
         plan.as_of.reset();
-      } else if (const auto day = parse_day(*value)) {
+      } else if (const auto day = parse_iso_date(*value)) {
         plan.as_of = *day;
       } else {
         error(line_number, "as_of " + quoted_for_message(*value) + ": expected today or a date YYYY-MM-DD");

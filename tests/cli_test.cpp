@@ -236,6 +236,15 @@ TEST(Cli, JsonHasTheDocumentedShape) {
   EXPECT_EQ(report["summary"]["breach"], 5);
 }
 
+TEST(Cli, AnAsOfDateIsStrictlyIso) {
+  // One date parser everywhere: "2026-11-2x" once ran as 2026-11-02.
+  for (const char* date : {"2026-11-2x", "2026-02-30", "26-11-2026", "2026/11/23"}) {
+    const Outcome outcome = run(kCheck + " --as-of " + date);
+    EXPECT_EQ(outcome.exit_code, 2) << date;
+    EXPECT_NE(outcome.err.find("is not a date (YYYY-MM-DD)"), std::string::npos) << date << ": " << outcome.err;
+  }
+}
+
 TEST(Cli, OutputIsByteForByteDeterministic) {
   const Outcome a = run(kCheck + " --as-of 2026-11-23 --format json");
   const Outcome b = run(kCheck + " --as-of 2026-11-23 --format json");

@@ -45,15 +45,6 @@ std::int32_t today() {
   return static_cast<std::int32_t>(now.time_since_epoch().count());
 }
 
-std::optional<std::int32_t> parse_iso_date(const std::string& text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char dash1 = 0, dash2 = 0;
-  std::istringstream in(text);
-  if (text.size() != 10 || !(in >> y >> dash1 >> m >> dash2 >> d) || dash1 != '-' || dash2 != '-') return std::nullopt;
-  if (!toets::is_valid_date(y, m, d)) return std::nullopt;
-  return toets::days_from_civil(y, m, d);
-}
 
 void setup_logging(int verbosity, bool quiet) {
   auto logger = spdlog::stderr_color_mt("toets");
@@ -281,7 +272,7 @@ int run_check(const CheckOptions& options) {
   }
   std::int32_t as_of = today();
   if (!options.as_of.empty()) {
-    auto parsed = parse_iso_date(options.as_of);
+    auto parsed = toets::parse_iso_date(options.as_of);
     if (!parsed) {
       std::cerr << "toets: error: --as-of '" << options.as_of << "' is not a date (YYYY-MM-DD)\n";
       return kExitInvalid;
@@ -551,7 +542,7 @@ int run_plan_command(const PlanOptions& options, bool quiet) {
   run.today = today();
   run.now = toets::utc_now();
   if (!options.as_of.empty()) {
-    const auto parsed = parse_iso_date(options.as_of);
+    const auto parsed = toets::parse_iso_date(options.as_of);
     if (!parsed) {
       std::cerr << "toets: error: --as-of '" << options.as_of << "' is not a date (YYYY-MM-DD)\n";
       return kExitInvalid;
