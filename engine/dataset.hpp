@@ -151,6 +151,10 @@ struct LoadReport {
   std::uint64_t rows_rejected = 0;  // rows_read == rows_accepted + rows_rejected, always
   std::vector<Rejection> rejections;
   std::vector<std::string> notes;   // e.g. a column the schema does not know, ignored
+  // What the file's text was read as: "utf-8" or "windows-1252"; empty when it was not read from
+  // a file's bytes (a store's table holds text already).
+  std::string encoding;
+  bool encoding_detected = false;  // chosen from the file's bytes; false: stated (or JSON's own)
 };
 
 class Dataset {

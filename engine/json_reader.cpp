@@ -540,12 +540,15 @@ LoadedDataset read_json_text(const DatasetSchema& schema, std::string_view text,
   LoadedDataset result{Dataset(schema, options.kept_columns), LoadReport{}};
   result.report.dataset = schema.name;
   result.report.file = name;
+  // JSON is UTF-8 (RFC 8259): nothing to detect; only a stated Windows-1252 is converted.
   std::string converted;
-  text = loading::decode_text(text, options.encoding, name, converted, result.report.notes);
+  const Encoding encoding = options.encoding == Encoding::Windows1252 ? Encoding::Windows1252 : Encoding::Utf8;
+  const loading::DecodedText decoded = loading::decode_text(text, encoding, name, converted, result.report);
+  text = decoded.text;
   ValueForms forms;
   forms.export_forms = true;
   forms.decimal = options.decimal == DecimalMark::Comma ? ',' : '.';
-  forms.windows_1252 = options.encoding == Encoding::Windows1252;
+  forms.windows_1252 = decoded.windows_1252;
   RecordBuilder builder(schema, forms, result);
   JsonLoader(schema, text, name, options.mapping, result, builder).run();
   return result;
