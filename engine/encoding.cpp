@@ -222,6 +222,29 @@ std::string windows_1252_to_utf8(std::string_view text) {
   return out;
 }
 
+std::string describe_invalid_byte(std::string_view text, std::string_view windows_1252_advice) {
+  const std::size_t at = first_invalid_utf8(text);
+  if (at == std::string_view::npos) return "holds no invalid byte";
+  const auto byte = static_cast<unsigned char>(text[at]);
+  std::string out = "holds byte " + hex_byte(byte);
+  const std::uint32_t code_point = windows_1252_code_point(byte);
+  if (code_point == 0) return out;
+  out += ", which is ";
+  // The no-break space and the soft hyphen would be invisible between quotes.
+  if (code_point == 0xA0) {
+    out += "a no-break space";
+  } else if (code_point == 0xAD) {
+    out += "a soft hyphen";
+  } else {
+    out += '\'';
+    append_utf8(out, code_point);
+    out += '\'';
+  }
+  out += " in Windows-1252";
+  out += windows_1252_advice;
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Choosing the encoding of a file
 

@@ -35,6 +35,12 @@ bool is_valid_utf8(std::string_view text);
 // cell holding one is rejected, with a message naming the byte, and nothing is guessed.
 std::string windows_1252_to_utf8(std::string_view text);
 
+// The first byte of `text` that is not part of well-formed UTF-8 (there must be one), for a
+// message: "holds byte 0xE9, which is 'é' in Windows-1252" followed by `windows_1252_advice`
+// (what to do if the file is Windows-1252); or "holds byte 0x81" alone for a byte that
+// Windows-1252 does not define either (0x81, 0x8D, 0x8F, 0x90, 0x9D).
+std::string describe_invalid_byte(std::string_view text, std::string_view windows_1252_advice);
+
 // A file's text as UTF-8, and what it was read as.
 struct DecodedText {
   std::string_view text;      // the file itself (without a byte-order mark), or its conversion

@@ -886,6 +886,20 @@ bool RecordBuilder::problem(std::string reason) {
   return false;
 }
 
+std::string RecordBuilder::invalid_utf8_reason(std::string_view text) const {
+  if (forms_.windows_1252) {
+    // Converted from Windows-1252: only a byte the code page does not define is left.
+    return "holds a byte that Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90 or 0x9D)";
+  }
+  // Read as UTF-8 because that was stated (or is the canonical form): a file with such a byte is
+  // read as Windows-1252 when no encoding is stated.
+  return "not valid UTF-8: " +
+         loading::describe_invalid_byte(text, forms_.export_forms
+                                                  ? "; is the file Windows-1252? then say --encoding cp1252, or "
+                                                    "state no encoding to have it detected"
+                                                  : " (is the file Windows-1252 encoded?)");
+}
+
 std::string RecordBuilder::reason_with_file_name(std::size_t c, std::string reason) const {
   const Plan& plan = plans_[c];
   if (plan.file_name.empty()) return reason;
@@ -1117,14 +1131,7 @@ template <typename Run>
       if (text.find('\0') != std::string_view::npos) {
         return problem("holds a NUL byte (binary data, not text)");
       }
-      if (!is_valid_utf8(text)) {
-        if (forms_.windows_1252) {
-          return problem("holds a byte that Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90 or 0x9D)");
-        }
-        return problem(forms_.export_forms ? "not valid UTF-8 (is the file Windows-1252 encoded? then say "
-                                             "--encoding cp1252)"
-                                           : "not valid UTF-8 (is the file Windows-1252 encoded?)");
-      }
+      if (!is_valid_utf8(text)) return problem(invalid_utf8_reason(text));
       if (plans_[c].raw_text) {
         if (origin == CellOrigin::JsonNumber && text.find_first_of(".eE") != std::string_view::npos) {
           return problem("expected an id as text or a whole number; a number with a fraction or exponent may "
@@ -1301,6 +1308,9 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
   if (failed) {
     const std::size_t c = *failed;
     const std::string_view value = plans_[c].values != nullptr ? cells_[c].original : cells_[c].text;
+    // An amount, date or number that fails on a byte of another encoding (0x80, the euro sign in
+    // Windows-1252) is about the encoding, not the form of the value: say that.
+    if (plans_[c].schema->type != ValueType::Text && !is_valid_utf8(value)) problem_ = invalid_utf8_reason(value);
     reject_record(line, plans_[c].schema->name, value, reason_with_file_name(c, std::move(problem_)), record);
     return false;
   }

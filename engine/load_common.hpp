@@ -358,6 +358,7 @@ class RecordBuilder {
   void append_batch_rows(const PlainBatch& batch, std::size_t first, std::size_t end);
   std::int32_t dictionary_code(Plan& plan, std::string_view text);
   std::string reason_with_file_name(std::size_t c, std::string reason) const;
+  std::string invalid_utf8_reason(std::string_view text) const;
 
   const DatasetSchema& schema_;
   ValueForms forms_;

@@ -223,8 +223,34 @@ INSTANTIATE_TEST_SUITE_P(
         CellCase{"enum_not_a_default", "segment", "overig", false, "unknown segment 'overig'", {}},
         CellCase{"id_scientific_comma", "dwelling_id", "5,99E+14", false, "scientific notation", {}},
         CellCase{"id_scientific_point", "allocation_id", "1.23457E+15", false, "scientific notation", {}},
-        CellCase{"text_latin1_byte_stated_utf8", "neighbourhood", "Caf\xE9", false,
-                 "not valid UTF-8 (is the file Windows-1252 encoded? then say --encoding cp1252)", {}}),
+        CellCase{"text_latin1_byte_stated_utf8",
+                 "neighbourhood",
+                 "Caf\xE9",
+                 false,
+                 "not valid UTF-8: holds byte 0xE9, which is '\xC3\xA9' in Windows-1252; is the file Windows-1252? "
+                 "then say --encoding cp1252, or state no encoding to have it detected",
+                 {}},
+        CellCase{"money_euro_byte_stated_utf8",
+                 "rent",
+                 "\x80 612,35",
+                 false,
+                 "not valid UTF-8: holds byte 0x80, which is '\xE2\x82\xAC' in Windows-1252; is the file "
+                 "Windows-1252?",
+                 {}},
+        CellCase{"date_dash_byte_stated_utf8",
+                 "contract_date",
+                 "31\x96"
+                 "03\x96"
+                 "2026",
+                 false,
+                 "not valid UTF-8: holds byte 0x96, which is '\xE2\x80\x93' in Windows-1252",
+                 {}},
+        CellCase{"enum_undefined_byte_stated_utf8",
+                 "segment",
+                 "sociaal\x81",
+                 false,
+                 "not valid UTF-8: holds byte 0x81",
+                 {}}),
     [](const testing::TestParamInfo<CellCase>& param_info) { return param_info.param.label; });
 
 // ---------------------------------------------------------------------------------------------
@@ -592,6 +618,36 @@ TEST(Encoding, StatedWindows1252IsReportedAsStated) {
   EXPECT_FALSE(loaded.report.encoding_detected);
   EXPECT_EQ(loaded.report.notes,
             (std::vector<std::string>{std::string(kReadAsNote) + ", converted from Windows-1252"}));
+}
+
+TEST(Encoding, StatedUtf8OnAWindows1252ExportNamesTheByteAndTheRemedy) {
+  const LoadedDataset loaded = load(cp1252(kExport), export_options());  // --encoding utf-8
+  expect_counts_add_up(loaded);
+  EXPECT_EQ(loaded.report.encoding, "utf-8");
+  EXPECT_FALSE(loaded.report.encoding_detected);
+  ASSERT_EQ(loaded.report.rejections.size(), 3u);
+  const std::string remedy =
+      "; is the file Windows-1252? then say --encoding cp1252, or state no encoding to have it "
+      "detected";
+  // Each row's first cell that holds a byte outside UTF-8, in schema order.
+  EXPECT_EQ(loaded.report.rejections[0].column, "neighbourhood");
+  EXPECT_EQ(loaded.report.rejections[0].value, "Caf\\xE9 Noord");
+  EXPECT_EQ(loaded.report.rejections[0].reason,
+            "not valid UTF-8: holds byte 0xE9, which is '\xC3\xA9' in Windows-1252" + remedy);
+  EXPECT_EQ(loaded.report.rejections[1].column, "kern");
+  EXPECT_EQ(loaded.report.rejections[1].reason,
+            "not valid UTF-8: holds byte 0xEB, which is '\xC3\xAB' in Windows-1252" + remedy);
+  // An amount: not "expected an amount", but the byte, the euro sign of Windows-1252.
+  EXPECT_EQ(loaded.report.rejections[2].column, "rent");
+  EXPECT_EQ(loaded.report.rejections[2].value, "\\x80 0,99");
+  EXPECT_EQ(loaded.report.rejections[2].reason,
+            "not valid UTF-8: holds byte 0x80, which is '\xE2\x82\xAC' in Windows-1252" + remedy);
+}
+
+TEST(Encoding, ByteNeitherEncodingDefinesGetsNoRemedy) {
+  const LoadedDataset loaded = load(std::string(kHeader) + row_with("segment", "sociaal\x81"), export_options());
+  ASSERT_EQ(loaded.report.rejections.size(), 1u);
+  EXPECT_EQ(loaded.report.rejections[0].reason, "not valid UTF-8: holds byte 0x81");
 }
 
 TEST(Encoding, MixedFileSaysSo) {
