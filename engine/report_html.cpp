@@ -958,10 +958,12 @@ class HtmlWriter {
     std::string out = "<h3>" + h(word(lang_, "inputs")) + "</h3>\n<table><tbody>\n";
     for (const auto& input : report.inputs) {
       const LoadReport& r = input.report;
-      out += "<tr><td>" + h(r.dataset) + "</td><td>" + h(r.file) + "</td><td class=\"num\">" + std::to_string(r.rows_read) + " " +
-             h(word(lang_, "rows")) + ", " + std::to_string(r.rows_accepted) + " " + h(word(lang_, "accepted")) + ", " +
-             (r.rows_rejected > 0 ? "<b>" : "") + std::to_string(r.rows_rejected) + " " + h(word(lang_, "rejected")) +
-             (r.rows_rejected > 0 ? "</b>" : "") + "</td></tr>\n";
+      out += "<tr><td>" + h(r.dataset) + "</td><td>" + h(r.file) + "</td><td class=\"num\">" +
+             std::to_string(r.rows_read) + " " + h(word(lang_, "rows")) + ", " + std::to_string(r.rows_accepted) + " " +
+             h(word(lang_, "accepted")) + ", " + (r.rows_rejected > 0 ? "<b>" : "") + std::to_string(r.rows_rejected) +
+             " " + h(word(lang_, "rejected")) + (r.rows_rejected > 0 ? "</b>" : "");
+      if (const std::string encoding = encoding_text(r, lang_); !encoding.empty()) out += ", " + h(encoding);
+      out += "</td></tr>\n";
       if (!r.rejections.empty()) {
         constexpr std::size_t kShown = 200;
         std::string list;

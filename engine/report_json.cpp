@@ -170,6 +170,8 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
     }
     inputs.push_back({{"dataset", r.dataset},
                       {"file", r.file},
+                      {"encoding", r.encoding.empty() ? json(nullptr) : json(r.encoding)},
+                      {"encoding_detected", r.encoding_detected},
                       {"rows_read", r.rows_read},
                       {"rows_accepted", r.rows_accepted},
                       {"rows_rejected", r.rows_rejected},

@@ -180,6 +180,10 @@ class MarkdownWriter {
     if (rejected > 0) {
       out += "_" + md(std::to_string(rejected) + " " + std::string(word(lang_, "rejected"))) + "_\n\n";
     }
+    for (const auto& input : report.inputs) {
+      const std::string encoding = encoding_text(input.report, lang_);
+      if (!encoding.empty()) out += "_" + md(input.report.dataset + ": " + encoding) + "_\n\n";
+    }
     out += "_" + md(word(lang_, "privacy_text")) + "_\n";
     return out;
   }
