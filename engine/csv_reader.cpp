@@ -991,8 +991,11 @@ LoadedDataset read_csv(const DatasetSchema& schema, std::string_view text, const
   LoadedDataset result{Dataset(schema, options.kept_columns), LoadReport{}};
   result.report.dataset = schema.name;
   result.report.file = name;
+  // The encoding is settled once, from the whole file, before any chunk is read: all agree.
   std::string converted;
-  text = loading::decode_text(text, options.encoding, name, converted, result.report.notes);
+  const loading::DecodedText decoded =
+      loading::decode_text(text, options.encoding, name, converted, result.report, release);
+  text = decoded.text;
 
   Layout layout;
   layout.schema = &schema;
@@ -1001,7 +1004,7 @@ LoadedDataset read_csv(const DatasetSchema& schema, std::string_view text, const
   layout.delimiter = choose_delimiter(options.delimiter, text);
   ValueForms& forms = layout.forms;
   forms.export_forms = options.export_forms;
-  forms.windows_1252 = options.encoding == Encoding::Windows1252;
+  forms.windows_1252 = decoded.windows_1252;
   switch (options.decimal) {
     case DecimalMark::Point:
       forms.decimal = '.';

@@ -2,8 +2,8 @@
 // Reads a CSV file into a typed Dataset: the canonical form of data-format.md (comma-separated,
 // UTF-8 with or without BOM, header row, RFC 4180 quoting, LF or CRLF) and, with CsvOptions, the
 // forms real exports come in: semicolons, decimal commas and thousands dots, € amounts, 31-03-2026,
-// ja/nee, Windows-1252 text, other headers through a column mapping. Every data row is either
-// accepted or rejected with a reason; nothing is dropped silently.
+// ja/nee, Windows-1252 text (stated or detected), other headers through a column mapping. Every
+// data row is either accepted or rejected with a reason; nothing is dropped silently.
 
 #include <cstddef>
 #include <string>
@@ -23,8 +23,9 @@ struct CsvOptions {
   // Auto: a comma when the delimiter is ';' (a Dutch spreadsheet's habit), else a point. Only read
   // with export_forms.
   DecimalMark decimal = DecimalMark::Auto;
-  // Auto: UTF-8. Windows-1252 is converted to UTF-8 first.
-  Encoding encoding = Encoding::Auto;
+  // Auto: detected from the whole file (valid UTF-8: UTF-8, else Windows-1252); load_input's
+  // default. Windows-1252 is converted to UTF-8 first. The canonical form is UTF-8.
+  Encoding encoding = Encoding::Utf8;
   // Also the forms exports write (ValueForms in load_common.hpp); false: canonical values only.
   bool export_forms = false;
   // Header names and values to translate; null for none. Its [input] settings are not read here

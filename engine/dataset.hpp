@@ -168,6 +168,10 @@ struct LoadReport {
   // in rows_rejected (and rows_read), their rejections here, not in `rejections`, which holds
   // only what reading the store's table itself rejected. Empty for a file.
   std::vector<ImportedFile> imports;
+  // What the file's text was read as: "utf-8" or "windows-1252"; empty when it was not read from
+  // a file's bytes (a store's table holds text already).
+  std::string encoding;
+  bool encoding_detected = false;  // chosen from the file's bytes; false: stated (or JSON's own)
 };
 
 class Dataset {

@@ -14,8 +14,9 @@
 //   a message.
 // - The dialect, setting by setting: what `spec` states, else what the mapping's [input] says,
 //   else the reader's own choice: the delimiter detected from the header line, a decimal comma
-//   when the delimiter is ';' (a decimal point for JSON strings), UTF-8. A mapping's encoding
-//   applies to CSV only: JSON is UTF-8 unless `spec` says otherwise.
+//   when the delimiter is ';' (a decimal point for JSON strings), the encoding detected from the
+//   whole file (valid UTF-8: UTF-8, else Windows-1252; encoding.hpp). A mapping's encoding applies
+//   to CSV only: JSON is UTF-8 unless `spec` says otherwise.
 // - Values are read in the forms exports write (ValueForms::export_forms in load_common.hpp);
 //   the canonical forms are among them, so a canonical file loads the same as ever.
 //

@@ -241,9 +241,23 @@ class JsonLoader {
     TrackingIterator first{base_, &furthest_};
     TrackingIterator last{end, &furthest_};
     if (!nlohmann::json::sax_parse(first, last, this)) {
+      const std::string_view read(base_, std::min<std::size_t>(error_position_, text_.size()));
+      if (const std::size_t invalid = loading::first_invalid_utf8(read); invalid != std::string_view::npos) {
+        fail(line_at(base_ + invalid), invalid_utf8_reason(read));
+      }
       const char* at = base_ + std::min(error_position_ > 0 ? error_position_ - 1 : 0, text_.size());
       fail(line_at(at), "not valid JSON: " + error_message_);
     }
+  }
+
+  // A syntax error on a byte that is not UTF-8 is about the encoding: the parser's own message
+  // ("ill-formed UTF-8 byte; last read: ...") quotes the byte raw and says nothing of what to do.
+  std::string invalid_utf8_reason(std::string_view read) const {
+    if (builder_.forms().windows_1252) {
+      return "holds a byte that Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90 or 0x9D)";
+    }
+    return "not valid UTF-8 (JSON is UTF-8, RFC 8259): " +
+           loading::describe_invalid_byte(read, "; is the file Windows-1252? then say --encoding cp1252");
   }
 
   // An indented object (or several) is not JSON Lines: read as lines, every line would be a
@@ -300,7 +314,10 @@ class JsonLoader {
       // whole line is parsed (a line with a record and then more is not that record).
       if (!nlohmann::json::sax_parse(first, last, this)) {
         in_record_ = false;
-        if (!value_complete_) {
+        const std::string_view read = text.substr(0, std::min<std::size_t>(error_position_, text.size()));
+        if (!loading::is_valid_utf8(read)) {
+          builder_.reject_record(line, "", text, invalid_utf8_reason(read), text);
+        } else if (!value_complete_) {
           builder_.reject_record(line, "", text, "not valid JSON: " + error_message_, text);
         } else {
           // The line held a whole value and then more: JSON Lines has one value per line.
@@ -540,12 +557,15 @@ LoadedDataset read_json_text(const DatasetSchema& schema, std::string_view text,
   LoadedDataset result{Dataset(schema, options.kept_columns), LoadReport{}};
   result.report.dataset = schema.name;
   result.report.file = name;
+  // JSON is UTF-8 (RFC 8259): nothing to detect; only a stated Windows-1252 is converted.
   std::string converted;
-  text = loading::decode_text(text, options.encoding, name, converted, result.report.notes);
+  const Encoding encoding = options.encoding == Encoding::Windows1252 ? Encoding::Windows1252 : Encoding::Utf8;
+  const loading::DecodedText decoded = loading::decode_text(text, encoding, name, converted, result.report);
+  text = decoded.text;
   ValueForms forms;
   forms.export_forms = true;
   forms.decimal = options.decimal == DecimalMark::Comma ? ',' : '.';
-  forms.windows_1252 = options.encoding == Encoding::Windows1252;
+  forms.windows_1252 = decoded.windows_1252;
   RecordBuilder builder(schema, forms, result);
   JsonLoader(schema, text, name, options.mapping, result, builder).run();
   result.data.set_origin(name);

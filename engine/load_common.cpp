@@ -1,5 +1,5 @@
-// What the CSV and JSON readers share: dialect names, text helpers, Windows-1252, reading a file,
-// and RecordBuilder, where every cell of every file form is checked and typed.
+// What the CSV and JSON readers share: dialect names, text helpers, reading a file, and
+// RecordBuilder, where every cell of every file form is checked and typed (encodings: encoding.cpp).
 //
 // Speed: RecordBuilder is on the critical path of a load (a million rows in well under a second,
 // loading included). Numbers and dates are parsed by hand into integers (money into cents, never
@@ -56,35 +56,6 @@ std::string lower(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = fold(c);
   return out;
-}
-
-// Length of the well-formed UTF-8 sequence at `at` (Unicode table 3-7), 0 when ill-formed.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // beyond U+10FFFF
-  } else {
-    return 0;
-  }
-  if (at + length > text.size()) return 0;
-  if (byte(at + 1) < low || byte(at + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) return 0;
-  }
-  return length;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -159,23 +130,6 @@ std::size_t CaseFoldHash::operator()(std::string_view text) const {
 bool CaseFoldEqual::operator()(std::string_view a, std::string_view b) const { return equals_folded(a, b); }
 
 namespace loading {
-
-bool is_valid_utf8(std::string_view text) {
-  std::size_t at = 0;
-  // Most cells are ASCII: test eight bytes at a time for a high bit.
-  while (at + 8 <= text.size()) {
-    std::uint64_t chunk = 0;
-    std::memcpy(&chunk, text.data() + at, 8);
-    if ((chunk & 0x8080808080808080ULL) != 0) break;
-    at += 8;
-  }
-  while (at < text.size()) {
-    const std::size_t length = utf8_sequence_length(text, at);
-    if (length == 0) return false;
-    at += length;
-  }
-  return true;
-}
 
 std::string printable(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -256,57 +210,6 @@ std::optional<std::string> closest_column(const DatasetSchema& schema, std::stri
     if (looks_like_misspelling(name, column.name)) return column.name;
   }
   return std::nullopt;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Windows-1252
-
-namespace {
-
-// Code points of 0x80..0x9F; 0 where Windows-1252 defines no character. 0xA0..0xFF are U+00A0..U+00FF.
-constexpr std::array<std::uint16_t, 32> kWindows1252High = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,  // 80-87
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0,      0x017D, 0,       // 88-8F
-    0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,  // 90-97
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,  // 98-9F
-};
-
-void append_utf8(std::string& out, std::uint32_t code_point) {
-  if (code_point < 0x80) {
-    out.push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  }
-}
-
-}  // namespace
-
-std::string windows_1252_to_utf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  std::size_t at = 0;
-  while (at < text.size()) {
-    // Runs of ASCII are copied as they are.
-    std::size_t ascii_end = at;
-    while (ascii_end < text.size() && static_cast<unsigned char>(text[ascii_end]) < 0x80) ++ascii_end;
-    out.append(text.substr(at, ascii_end - at));
-    if (ascii_end == text.size()) break;
-    const auto byte = static_cast<unsigned char>(text[ascii_end]);
-    if (byte >= 0xA0) {
-      append_utf8(out, byte);
-    } else if (const std::uint16_t code_point = kWindows1252High[byte - 0x80]; code_point != 0) {
-      append_utf8(out, code_point);
-    } else {
-      out.push_back(static_cast<char>(byte));  // undefined: kept, and invalid UTF-8 on its own
-    }
-    at = ascii_end + 1;
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,35 +387,6 @@ FileBytes read_whole_file(const std::string& path) {
   contents.data_ = contents.buffer_.get();
   contents.size_ = size;
   return contents;
-}
-
-std::string_view decode_text(std::string_view raw, Encoding encoding, const std::string& name,
-                             std::string& converted, std::vector<std::string>& notes) {
-  if (raw.starts_with("\xFF\xFE") || raw.starts_with("\xFE\xFF")) {
-    throw DataFileError(name + ":1: the file is UTF-16 encoded; expected UTF-8");
-  }
-  const bool byte_order_mark = raw.starts_with("\xEF\xBB\xBF");
-  if (byte_order_mark) raw.remove_prefix(3);
-  if (encoding != Encoding::Windows1252) return raw;
-
-  bool any_high = false;
-  for (const char c : raw) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      any_high = true;
-      break;
-    }
-  }
-  if (any_high && is_valid_utf8(raw)) {
-    throw DataFileError(name +
-                        ": the file was stated to be Windows-1252, but its text is UTF-8 (every byte outside "
-                        "ASCII is part of a UTF-8 character); read it as UTF-8 (leave out --encoding, or say "
-                        "--encoding utf-8)");
-  }
-  if (byte_order_mark) {
-    notes.push_back("the file starts with a UTF-8 byte-order mark but was read as Windows-1252, as stated");
-  }
-  converted = windows_1252_to_utf8(raw);
-  return converted;
 }
 
 }  // namespace loading
@@ -1012,6 +886,20 @@ bool RecordBuilder::problem(std::string reason) {
   return false;
 }
 
+std::string RecordBuilder::invalid_utf8_reason(std::string_view text) const {
+  if (forms_.windows_1252) {
+    // Converted from Windows-1252: only a byte the code page does not define is left.
+    return "holds a byte that Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90 or 0x9D)";
+  }
+  // Read as UTF-8 because that was stated (or is the canonical form): a file with such a byte is
+  // read as Windows-1252 when no encoding is stated.
+  return "not valid UTF-8: " +
+         loading::describe_invalid_byte(text, forms_.export_forms
+                                                  ? "; is the file Windows-1252? then say --encoding cp1252, or "
+                                                    "state no encoding to have it detected"
+                                                  : " (is the file Windows-1252 encoded?)");
+}
+
 std::string RecordBuilder::reason_with_file_name(std::size_t c, std::string reason) const {
   const Plan& plan = plans_[c];
   if (plan.file_name.empty()) return reason;
@@ -1243,14 +1131,7 @@ template <typename Run>
       if (text.find('\0') != std::string_view::npos) {
         return problem("holds a NUL byte (binary data, not text)");
       }
-      if (!is_valid_utf8(text)) {
-        if (forms_.windows_1252) {
-          return problem("holds a byte that Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90 or 0x9D)");
-        }
-        return problem(forms_.export_forms ? "not valid UTF-8 (is the file Windows-1252 encoded? then say "
-                                             "--encoding cp1252)"
-                                           : "not valid UTF-8 (is the file Windows-1252 encoded?)");
-      }
+      if (!is_valid_utf8(text)) return problem(invalid_utf8_reason(text));
       if (plans_[c].raw_text) {
         if (origin == CellOrigin::JsonNumber && text.find_first_of(".eE") != std::string_view::npos) {
           return problem("expected an id as text or a whole number; a number with a fraction or exponent may "
@@ -1427,6 +1308,9 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
   if (failed) {
     const std::size_t c = *failed;
     const std::string_view value = plans_[c].values != nullptr ? cells_[c].original : cells_[c].text;
+    // An amount, date or number that fails on a byte of another encoding (0x80, the euro sign in
+    // Windows-1252) is about the encoding, not the form of the value: say that.
+    if (plans_[c].schema->type != ValueType::Text && !is_valid_utf8(value)) problem_ = invalid_utf8_reason(value);
     reject_record(line, plans_[c].schema->name, value, reason_with_file_name(c, std::move(problem_)), record);
     return false;
   }

@@ -19,6 +19,7 @@
 
 #include "dsl/schema.hpp"
 #include "engine/dataset.hpp"
+#include "engine/encoding.hpp"
 
 namespace toets {
 
@@ -48,7 +49,7 @@ struct LoadedDataset {
 
 enum class Delimiter : std::uint8_t { Auto, Comma, Semicolon };
 enum class DecimalMark : std::uint8_t { Auto, Point, Comma };
-enum class Encoding : std::uint8_t { Auto, Utf8, Windows1252 };
+// Encoding (Auto, Utf8, Windows1252): encoding.hpp, with what reads and detects it.
 
 // "comma" or ",", "semicolon" or ";", "auto". nullopt for anything else.
 std::optional<Delimiter> parse_delimiter(std::string_view text);
@@ -89,7 +90,6 @@ using ValueMap = std::unordered_map<std::string, std::string, CaseFoldHash, Case
 // In their own namespace: other parts of the engine keep private helpers of the same names.
 namespace loading {
 
-bool is_valid_utf8(std::string_view text);
 // A value as it may appear in a message: ill-formed UTF-8 bytes and control bytes (but tab and line
 // ends) become \xNN, long values are cut.
 std::string printable(std::string_view text);
@@ -114,11 +114,6 @@ std::string join(const std::vector<std::string>& values);
 bool looks_like_misspelling(std::string_view a, std::string_view b);
 // The schema column whose name `name` looks like a misspelling of, if any.
 std::optional<std::string> closest_column(const DatasetSchema& schema, std::string_view name);
-
-// Windows-1252 to UTF-8, byte for byte from the code page's table. The five bytes it leaves
-// undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) are kept as they are: alone they are not UTF-8, so a
-// cell holding one is rejected, with a message naming the byte, and nothing is guessed.
-std::string windows_1252_to_utf8(std::string_view text);
 
 // A whole file's bytes. A regular file is mapped read-only: no copy, and release_before() gives
 // the pages a reader has passed back to the system, so loading a file costs memory for what is
@@ -156,13 +151,6 @@ class FileBytes {
 // ("path:1: no line end in the first 1048576 bytes"): /dev/zero is not a data file, and must not
 // be read forever.
 FileBytes read_whole_file(const std::string& path);
-
-// Decodes `raw` as `encoding` (Auto is UTF-8) into UTF-8 text. A UTF-8 byte-order mark is dropped.
-// Throws DataFileError for a UTF-16 file and for a file stated to be Windows-1252 that is plainly
-// UTF-8 (it has multi-byte UTF-8 text and nothing else outside ASCII): converting it would garble
-// every accented letter without a trace. `notes` receives what the reader should know.
-std::string_view decode_text(std::string_view raw, Encoding encoding, const std::string& name,
-                             std::string& converted, std::vector<std::string>& notes);
 
 // Why `text` is not a canonical value of `column` (data-format.md: 612.35, 2026-03-31, true, an
 // enum value as listed, UTF-8 text), or nullopt when it is one. For the targets of a mapping.
@@ -370,6 +358,7 @@ class RecordBuilder {
   void append_batch_rows(const PlainBatch& batch, std::size_t first, std::size_t end);
   std::int32_t dictionary_code(Plan& plan, std::string_view text);
   std::string reason_with_file_name(std::size_t c, std::string reason) const;
+  std::string invalid_utf8_reason(std::string_view text) const;
 
   const DatasetSchema& schema_;
   ValueForms forms_;

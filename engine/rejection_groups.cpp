@@ -27,7 +27,9 @@ std::string canonical_form(std::string_view text) {
 
 // The fix the reader of a group can apply, and for a mapping line the value it would map to.
 void add_fix(std::string_view dataset, RejectionGroup& group) {
-  if (group.reason.rfind("not valid UTF-8 (is the file Windows-1252 encoded?", 0) == 0) {
+  // Reasons are still sentences (engine/load_common.cpp): a byte the reader named as
+  // Windows-1252's is a file stated or taken to be UTF-8 that is not.
+  if (group.reason.rfind("not valid UTF-8", 0) == 0 && group.reason.find("Windows-1252") != std::string::npos) {
     group.fix = RejectionGroup::Fix::Encoding;
     return;
   }

@@ -120,8 +120,9 @@ std::string_view word(Lang lang, std::string_view key) {
       {"recorded", {"vastgelegd", "recorded"}},
       {"previous_run", {"Vorige meting", "Previous run"}},
       {"no_previous_run", {"Eerste meting: nog niets om mee te vergelijken", "First run: nothing to compare with yet"}},
-      {"not_recorded", {"Niet vastgelegd in een database: geen verloop en geen vergelijking",
-                        "Not recorded in a store: no trend and no comparison"}},
+      {"not_recorded",
+       {"Niet vastgelegd in een database: geen verloop en geen vergelijking",
+        "Not recorded in a store: no trend and no comparison"}},
       {"at_a_glance", {"In één oogopslag", "At a glance"}},
       {"changes", {"Veranderd sinds de vorige meting", "Changed since the previous run"}},
       {"no_changes", {"Geen statuswijzigingen sinds de vorige meting.", "No status changed since the previous run."}},
@@ -145,8 +146,9 @@ std::string_view word(Lang lang, std::string_view key) {
       {"evidence", {"Onderliggende records", "Records behind it"}},
       {"not_shown", {"niet getoond", "not shown"}},
       {"indicative", {"indicatief", "indicative"}},
-      {"indicative_note", {"indicatief: minder dan %d records; onderliggende records niet getoond",
-                           "indicative: fewer than %d records; records behind it not shown"}},
+      {"indicative_note",
+       {"indicatief: minder dan %d records; onderliggende records niet getoond",
+        "indicative: fewer than %d records; records behind it not shown"}},
       {"remedy", {"Nodig", "Needed"}},
       {"forecast", {"Prognose", "Forecast"}},
       {"all", {"totaal", "all"}},
@@ -158,6 +160,9 @@ std::string_view word(Lang lang, std::string_view key) {
       {"rejected", {"afgewezen", "rejected"}},
       {"rejected_rows", {"Afgewezen regels (niet meegeteld)", "Rejected rows (not counted)"}},
       {"line", {"regel", "line"}},
+      {"read_as", {"gelezen als", "read as"}},
+      {"encoding_detected", {"herkend", "detected"}},
+      {"encoding_stated", {"opgegeven", "stated"}},
       {"withheld", {"(niet getoond)", "(withheld)"}},
       {"more", {"meer", "more"}},
       {"outside_validity", {"buiten de looptijd", "outside the validity period"}},
@@ -185,8 +190,8 @@ std::string_view word(Lang lang, std::string_view key) {
       {"privacy_text",
        {"Deze rapportage bevat alleen recordnummers, geen inkomens, leeftijden of huishoudgegevens.",
         "This report holds record ids only: no incomes, ages or household details."}},
-      {"pseudonymised", {"Recordnummers zijn gepseudonimiseerd (sleutel-hash).",
-                         "Record ids are pseudonymised (keyed hash)."}},
+      {"pseudonymised",
+       {"Recordnummers zijn gepseudonimiseerd (sleutel-hash).", "Record ids are pseudonymised (keyed hash)."}},
       {"generated_by", {"Gemaakt met toets", "Made with toets"}},
       {"message", {"Toelichting", "Note"}},
       {"more_groups", {"meer groepen: zie de tabel", "more groups: see the table"}},
@@ -541,6 +546,12 @@ std::string message_text(std::string_view message, Lang lang) {
     }
   }
   return text;
+}
+
+std::string encoding_text(const LoadReport& report, Lang lang) {
+  if (report.encoding != "windows-1252") return "";
+  return std::string(word(lang, "read_as")) + " Windows-1252 (" +
+         std::string(word(lang, report.encoding_detected ? "encoding_detected" : "encoding_stated")) + ")";
 }
 
 std::string group_label(const std::vector<GroupField>& group, const Privacy& privacy, Lang lang) {

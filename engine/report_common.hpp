@@ -62,6 +62,9 @@ std::string escape_markdown(std::string_view text);
 
 // An engine message in the report's language (the common ones; others stay English).
 std::string message_text(std::string_view message, Lang lang);
+// How an input's text was read, when that is worth saying: "read as Windows-1252 (detected)"
+// ("gelezen als Windows-1252 (herkend)"); "" for UTF-8, the norm, and for a store's table.
+std::string encoding_text(const LoadReport& report, Lang lang);
 // The group label: "Trivire, 2026", or the word for "all" when the rule has no grouping.
 std::string group_label(const std::vector<GroupField>& group, const Privacy& privacy, Lang lang);
 

@@ -1018,7 +1018,9 @@ class HtmlWriter {
       out += "<tr><td>" + h(r.dataset) + "</td><td>" + h(r.file) + "</td><td class=\"num\">" + std::to_string(r.rows_read) + " " +
              h(word(lang_, "rows")) + ", " + std::to_string(r.rows_accepted) + " " + h(word(lang_, "accepted")) + ", " +
              (r.rows_rejected > 0 ? "<b>" : "") + std::to_string(r.rows_rejected) + " " + h(word(lang_, "rejected")) +
-             (r.rows_rejected > 0 ? "</b>" : "") + "</td></tr>\n";
+             (r.rows_rejected > 0 ? "</b>" : "");
+      if (const std::string encoding = encoding_text(r, lang_); !encoding.empty()) out += ", " + h(encoding);
+      out += "</td></tr>\n";
       // In groups with their fix; open when the check could not use this input in full.
       out += html_rejection_groups(r, privacy_, lang_, report.is_incomplete());
     }

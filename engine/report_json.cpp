@@ -193,6 +193,8 @@ json input_json(const InputSummary& input, const Privacy& privacy) {
   }
   json out = {{"dataset", r.dataset},
               {"file", r.file},
+              {"encoding", r.encoding.empty() ? json(nullptr) : json(r.encoding)},
+              {"encoding_detected", r.encoding_detected},
               {"rows_read", r.rows_read},
               {"rows_accepted", r.rows_accepted},
               {"rows_rejected", r.rows_rejected},

@@ -186,6 +186,10 @@ class MarkdownWriter {
       for (const auto& input : report.inputs) groups += markdown_rejection_groups(input.report, privacy_, lang_);
       if (!groups.empty()) out += groups + "\n";
     }
+    for (const auto& input : report.inputs) {
+      const std::string encoding = encoding_text(input.report, lang_);
+      if (!encoding.empty()) out += "_" + md(input.report.dataset + ": " + encoding) + "_\n\n";
+    }
     out += "_" + md(word(lang_, "privacy_text")) + "_\n";
     return out;
   }

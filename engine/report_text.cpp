@@ -133,8 +133,12 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
   for (const auto& input : report.inputs) {
     const LoadReport& r = input.report;
     out << "  " << pad(r.dataset, 12) << r.file << ": " << r.rows_read << " rows read, " << r.rows_accepted
-        << " accepted, " << r.rows_rejected << " rejected" << (input.used ? "" : " (no rule reads this data; ignored)")
-        << "\n";
+        << " accepted, " << r.rows_rejected << " rejected";
+    // UTF-8 is the norm and goes unsaid; a file read as Windows-1252 says so, and why.
+    if (r.encoding == "windows-1252") {
+      out << ", read as Windows-1252 (" << (r.encoding_detected ? "detected" : "stated") << ")";
+    }
+    out << (input.used ? "" : " (no rule reads this data; ignored)") << "\n";
     // Rows rejected for the same column, reason and value are one group, with the fix.
     out << report::rejection_groups_text(r, privacy, 10, "  ");
     for (const auto& note : r.notes) out << "     note: " << note << "\n";

@@ -1,7 +1,7 @@
 // Fuzz target: the CSV reader with every dialect option. The first input byte chooses the dataset
 // schema and the dialect; the rest is the file:
 //   bits 0-1 schema (allocations, stock, mutations, projects)   bits 2-3 delimiter (auto, ',', ';')
-//   bits 4-5 decimal mark (auto, point, comma)                   bit 6 Windows-1252   bit 7 export forms
+//   bits 4-5 decimal mark (auto, point, comma)   bit 6 Windows-1252 (else detected)   bit 7 export forms
 // Every input must end in a load report whose counts add up, or in a DataFileError: never a crash,
 // a hang or a sanitizer report. And the reader's chunks must not show: the file read again in
 // chunks of a few bytes on two threads gives exactly the same rows, lines and rejections.

@@ -207,7 +207,8 @@ TEST(Cli, JsonHasTheDocumentedShape) {
   for (const char* key : {"id", "title", "file"}) EXPECT_TRUE(report["ruleset"].contains(key)) << key;
   EXPECT_EQ(report["as_of"], "2026-11-23");
   ASSERT_EQ(report["inputs"].size(), 2u);
-  for (const char* key : {"dataset", "file", "rows_read", "rows_accepted", "rows_rejected"}) {
+  for (const char* key :
+       {"dataset", "file", "encoding", "encoding_detected", "rows_read", "rows_accepted", "rows_rejected"}) {
     EXPECT_TRUE(report["inputs"][0].contains(key)) << key;
   }
   EXPECT_EQ(report["inputs"][0]["rows_read"], 228);
@@ -291,6 +292,69 @@ TEST(Cli, DataNoRuleReadsIsNotedAndIgnored) {
   const auto report = nlohmann::json::parse(outcome.out);
   EXPECT_EQ(report["inputs"][1]["used"], false);
   EXPECT_NE(report["notes"][0].get<std::string>().find("no rule of this rule set reads allocations"), std::string::npos);
+}
+
+// Excel saves CSV as Windows-1252: such an export needs no --encoding. The fixture's lets, written
+// as a Dutch export (';', decimal commas, "€ 612,35", a neighbourhood "Café Noord") in UTF-8 and
+// in Windows-1252 (€ the byte 0x80, é 0xE9), give the canonical file's results, both of them.
+TEST(Cli, Windows1252ExportChecksAsItsUtf8Twin) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("toets_cli_encoding_" + std::to_string(getpid()))).string();
+  std::filesystem::create_directories(dir);
+  std::string utf8;
+  std::istringstream canonical(read_file(std::string(TOETS_SOURCE_DIR) + "/" + kFixture + "/allocations.csv"));
+  bool header = true;
+  for (std::string line; std::getline(canonical, line);) {
+    std::vector<std::string> cells;
+    std::istringstream fields(line);
+    for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
+    if (line.back() == ',') cells.emplace_back();
+    ASSERT_EQ(cells.size(), 16u) << line;  // no quoted commas in the fixture
+    if (!header) {
+      cells[4] = "Caf\xC3\xA9 Noord";                              // neighbourhood: no rule reads it
+      std::replace(cells[10].begin(), cells[10].end(), '.', ',');  // rent
+      cells[10] = "\xE2\x82\xAC " + cells[10];
+      std::replace(cells[12].begin(), cells[12].end(), '.', ',');  // household_income
+    }
+    header = false;
+    for (std::size_t i = 0; i < cells.size(); ++i) utf8 += (i > 0 ? ";" : "") + cells[i];
+    utf8 += "\r\n";
+  }
+  std::string cp1252;
+  for (std::size_t at = 0; at < utf8.size(); ++at) {
+    if (utf8.compare(at, 3, "\xE2\x82\xAC") == 0) {
+      cp1252 += '\x80';
+      at += 2;
+    } else if (utf8.compare(at, 2, "\xC3\xA9") == 0) {
+      cp1252 += '\xE9';
+      at += 1;
+    } else {
+      cp1252 += utf8[at];
+    }
+  }
+  std::ofstream(dir + "/utf8.csv", std::ios::binary) << utf8;
+  std::ofstream(dir + "/cp1252.csv", std::ios::binary) << cp1252;
+
+  const std::string check = "check rules/dordrecht-2026-2027.toets --as-of 2026-11-23 --data stock=" + kFixture +
+                            "/stock.csv --format json --data allocations=";
+  const Outcome expected = run(check + kFixture + "/allocations.csv");
+  for (const std::string name : {"utf8", "cp1252"}) {
+    SCOPED_TRACE(name);
+    const Outcome outcome = run(check + dir + "/" + name + ".csv");
+    EXPECT_EQ(outcome.exit_code, expected.exit_code) << outcome.err;
+    EXPECT_EQ(result_lines(outcome.out), result_lines(expected.out));
+    const auto input = nlohmann::json::parse(outcome.out)["inputs"][1];
+    EXPECT_EQ(input["rows_accepted"], 228);
+    EXPECT_EQ(input["rows_rejected"], 0);
+    EXPECT_EQ(input["encoding"], name == "utf8" ? "utf-8" : "windows-1252");
+    EXPECT_EQ(input["encoding_detected"], true);
+  }
+  const Outcome text =
+      run("check rules/dordrecht-2026-2027.toets --as-of 2026-11-23 --data allocations=" + dir + "/cp1252.csv");
+  EXPECT_NE(text.out.find("228 rows read, 228 accepted, 0 rejected, read as Windows-1252 (detected)"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find("note: not valid UTF-8 at line 2 (byte 0xE9): read as Windows-1252"), std::string::npos);
 }
 
 TEST(Cli, FailOnSignalCountsSignals) {
@@ -420,8 +484,8 @@ class CliIncomplete : public testing::Test {
   std::string dir_;
 };
 
-// An export in Windows-1252 ("Caf\xE9" in every row) with a mapping that lacks its encoding line:
-// every one of its 30 rows is rejected.
+// An export in Windows-1252 ("Caf\xE9" in every row) with a mapping that states UTF-8: every one
+// of its 30 rows is rejected. (Without an encoding line the file would be detected as Windows-1252.)
 TEST_F(CliIncomplete, AllRowsRejectedIsExitTwoAndEveryFormatSaysSoFirst) {
   {
     std::ofstream csv(dir_ + "/export.csv", std::ios::binary);
@@ -429,7 +493,8 @@ TEST_F(CliIncomplete, AllRowsRejectedIsExitTwoAndEveryFormatSaysSoFirst) {
     std::replace(header.begin(), header.end(), ',', ';');
     csv << header;
     for (int i = 1; i <= 30; ++i) csv << let_row(i, "Caf\xE9", "sociaal", ';');
-    std::ofstream(dir_ + "/export.map") << "[input]\ndataset = allocations\ndelimiter = semicolon\ndecimal = point\n";
+    std::ofstream(dir_ + "/export.map")
+        << "[input]\ndataset = allocations\ndelimiter = semicolon\ndecimal = point\nencoding = utf-8\n";
   }
   const std::string data = "--data allocations=" + dir_ + "/export.csv --mapping allocations=" + dir_ + "/export.map";
   const Outcome text = run(check(data));
@@ -474,7 +539,8 @@ TEST_F(CliIncomplete, AllRowsRejectedIsExitTwoAndEveryFormatSaysSoFirst) {
     EXPECT_EQ(html.out.find("Nothing breached, no signals"), std::string::npos);
   }
   // With its encoding the same export reads in full, and the check is complete: nothing breached.
-  std::ofstream(dir_ + "/export.map", std::ios::app) << "encoding = cp1252\n";
+  std::ofstream(dir_ + "/export.map")
+      << "[input]\ndataset = allocations\ndelimiter = semicolon\ndecimal = point\nencoding = cp1252\n";
   const Outcome fixed = run(check(data + " --format json"));
   EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
   EXPECT_EQ(nlohmann::json::parse(fixed.out)["summary"]["incomplete"], false);

@@ -282,13 +282,42 @@ INSTANTIATE_TEST_SUITE_P(
                       "export.json:3: not valid JSON: syntax error"},
         FileErrorCase{"unterminated_array", "[\n" + record("A1") + ",\n", "export.json:3: not valid JSON"},
         FileErrorCase{"trailing_garbage", "[" + record("A1") + "] x", "not valid JSON"},
-        FileErrorCase{"invalid_utf8_in_array", "[" + record("A1", "kern", "\"Caf\xE9\"") + "]", "not valid JSON"},
-        FileErrorCase{"required_key_in_no_record", "[" + record("A1", "rent", "") + "," + record("A2", "rent", "") + "]",
+        FileErrorCase{"invalid_utf8_in_array", "[\n" + record("A1") + ",\n" + record("A2", "kern", "\"Caf\xE9\"") + "]",
+                      "export.json:3: not valid UTF-8 (JSON is UTF-8, RFC 8259): holds byte 0xE9, which is "
+                      "'\xC3\xA9' in Windows-1252; is the file Windows-1252? then say --encoding cp1252"},
+        FileErrorCase{"required_key_in_no_record",
+                      "[" + record("A1", "rent", "") + "," + record("A2", "rent", "") + "]",
                       "export.json: no record has the required key 'rent'"},
         FileErrorCase{"misspelt_key_named",
                       "[" + record("A1", "rent", "") + "," + record("A2", "rent", "").insert(1, "\"rnet\": 1, ") + "]",
                       "keys not read: 'rnet'"}),
     [](const testing::TestParamInfo<FileErrorCase>& param_info) { return param_info.param.label; });
+
+TEST(JsonReader, InvalidUtf8LineIsRejectedNamingTheByte) {
+  // JSON is UTF-8 whatever the bytes (nothing is detected): a JSON Lines line with the euro sign of
+  // Windows-1252 (0x80) is rejected alone, and the reason says what the byte is.
+  const LoadedDataset loaded =
+      load(record("A1") + "\n" + record("A2", "household_income", "\"\x80 31000.00\"") + "\n" + record("A3"));
+  expect_counts_add_up(loaded);
+  EXPECT_EQ(loaded.report.rows_accepted, 2u);
+  ASSERT_EQ(loaded.report.rejections.size(), 1u);
+  EXPECT_EQ(loaded.report.rejections[0].line, 2u);
+  EXPECT_EQ(loaded.report.rejections[0].reason,
+            "not valid UTF-8 (JSON is UTF-8, RFC 8259): holds byte 0x80, which is '\xE2\x82\xAC' in Windows-1252; is "
+            "the file Windows-1252? then say --encoding cp1252");
+  EXPECT_EQ(loaded.report.encoding, "utf-8");
+  EXPECT_FALSE(loaded.report.encoding_detected);
+}
+
+TEST(JsonReader, StatedWindows1252IsConvertedAndReportedAsStated) {
+  JsonOptions options;
+  options.encoding = Encoding::Windows1252;
+  const LoadedDataset loaded = load("[" + record("A1", "kern", "\"Caf\xE9\"") + "]", allocations(), options);
+  ASSERT_EQ(loaded.report.rows_accepted, 1u);
+  EXPECT_EQ(loaded.data.cell_text(*allocations().column_index("kern"), 0), "Caf\xC3\xA9");
+  EXPECT_EQ(loaded.report.encoding, "windows-1252");
+  EXPECT_FALSE(loaded.report.encoding_detected);
+}
 
 TEST(JsonReader, EmptyArrayIsZeroRows) {
   const LoadedDataset loaded = load("[]");

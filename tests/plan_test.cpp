@@ -398,12 +398,14 @@ const std::string kLetsHeader =
     "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,new_build,"
     "rent,household_size,household_income,applicant_age,channel,energy_label\n";
 
-// `count` lets; those in `broken` have a Windows-1252 kern ("Caf\xE9"), which a UTF-8 read rejects.
+// `count` lets; those in `broken` have a segment that is none ("sociale huur"), which the reader
+// rejects. (A Windows-1252 byte no longer serves: an export without a stated encoding that is not
+// UTF-8 is read as Windows-1252.)
 std::string lets(int count, const std::set<int>& broken) {
   std::string csv = kLetsHeader;
   for (int i = 1; i <= count; ++i) {
-    csv += "A" + std::to_string(i) + ",Trivire,Dordrecht," + (broken.count(i) > 0 ? "Caf\xE9" : "Centrum") +
-           ",,2026-03-01,V" + std::to_string(i) + ",sociaal,true,false,612.35,1,30000.00,40,regulier,C\n";
+    csv += "A" + std::to_string(i) + ",Trivire,Dordrecht,Centrum,,2026-03-01,V" + std::to_string(i) + "," +
+           (broken.count(i) > 0 ? "sociale huur" : "sociaal") + ",true,false,612.35,1,30000.00,40,regulier,C\n";
   }
   return csv;
 }

@@ -508,6 +508,41 @@ TEST(Html, IsOneDocumentWithTheGridAndAChartPerRule) {
   EXPECT_EQ(html, render(check->report, "html", {}));  // deterministic
 }
 
+TEST(Inputs, AFileReadAsWindows1252SaysSoAndUtf8GoesUnsaid) {
+  auto check = run_check(kRules, hostile_lets());
+  ASSERT_NE(check, nullptr);
+  LoadReport& load = check->report.inputs[0].report;
+  EXPECT_EQ(load.encoding, "utf-8");  // the canonical reader: UTF-8, as stated by its defaults
+  for (const char* format : {"html", "markdown", "text"}) {
+    EXPECT_EQ(render(check->report, format, ReportOptions{}).find("Windows-1252"), std::string::npos) << format;
+  }
+  const auto json = nlohmann::json::parse(render(check->report, "json", ReportOptions{}));
+  EXPECT_EQ(json["inputs"][0]["encoding"], "utf-8");
+  EXPECT_EQ(json["inputs"][0]["encoding_detected"], false);
+
+  load.encoding = "windows-1252";
+  load.encoding_detected = true;
+  ReportOptions english;
+  english.lang = Lang::En;
+  EXPECT_NE(render(check->report, "html", ReportOptions{}).find(", gelezen als Windows-1252 (herkend)</td>"),
+            std::string::npos);
+  EXPECT_NE(render(check->report, "html", english).find(", read as Windows-1252 (detected)</td>"), std::string::npos);
+  EXPECT_NE(
+      render(check->report, "markdown", ReportOptions{}).find("_allocations: gelezen als Windows-1252 (herkend)_"),
+      std::string::npos);
+  EXPECT_NE(render(check->report, "text", ReportOptions{}).find(" rejected, read as Windows-1252 (detected)\n"),
+            std::string::npos);
+  load.encoding_detected = false;
+  EXPECT_NE(render(check->report, "markdown", english).find("_allocations: read as Windows-1252 (stated)_"),
+            std::string::npos);
+  const auto stated = nlohmann::json::parse(render(check->report, "json", ReportOptions{}));
+  EXPECT_EQ(stated["inputs"][0]["encoding"], "windows-1252");
+  EXPECT_EQ(stated["inputs"][0]["encoding_detected"], false);
+  // A store's table holds text already: no encoding.
+  load.encoding.clear();
+  EXPECT_TRUE(nlohmann::json::parse(render(check->report, "json", ReportOptions{}))["inputs"][0]["encoding"].is_null());
+}
+
 TEST(Numbers, DutchUsesDecimalCommasAndGroupsAmounts) {
   EXPECT_EQ(report::localise_number("15.00%", Lang::Nl), "15,00%");
   EXPECT_EQ(report::localise_number("\xE2\x82\xAC" "51537.00", Lang::Nl), "\xE2\x82\xAC 51.537,00");

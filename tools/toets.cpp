@@ -926,7 +926,8 @@ int main(int argc, char** argv) {
   check->add_option("--decimal", check_options.decimal,
                     "Decimal mark in amounts (default: comma in ';'-separated files, else point)")
       ->type_name("auto|point|comma");
-  check->add_option("--encoding", check_options.encoding, "Text encoding of the --data files (default: UTF-8)")
+  check->add_option("--encoding", check_options.encoding,
+                    "Text encoding of the --data files (default: CSV detected, UTF-8 if valid, else Windows-1252)")
       ->type_name("auto|utf-8|cp1252");
   check->add_option("--mapping", check_options.mappings, "Column mapping for one dataset's files (docs/data-input.md)")
       ->type_name("KIND=FILE");
@@ -956,7 +957,8 @@ int main(int argc, char** argv) {
   import->add_option("--decimal", import_options.input.decimal,
                      "Decimal mark in amounts (default: comma in ';'-separated files, else point)")
       ->type_name("auto|point|comma");
-  import->add_option("--encoding", import_options.input.encoding, "Text encoding of the --data files (default: UTF-8)")
+  import->add_option("--encoding", import_options.input.encoding,
+                     "Text encoding of the --data files (default: CSV detected, UTF-8 if valid, else Windows-1252)")
       ->type_name("auto|utf-8|cp1252");
   import->add_option("--mapping", import_options.input.mappings,
                      "Column mapping for one dataset's files (docs/data-input.md)")

@@ -105,7 +105,7 @@ def main():
 
         # And accepts what other changes may add: summary.incomplete, an input's encoding.
         extended = broken(lambda r: (r["summary"].update(incomplete={"reasons": [{"reason": "too_many_rejected", "rows_read": 9}]}),
-                                     r["inputs"][0].update(encoding="cp1252", encoding_detected=True)
+                                     r["inputs"][0].update(encoding="windows-1252", encoding_detected=True)
                                      if r["inputs"] else None,
                                      first_result(r).update(outside_validity=True)))
         complete = broken(lambda r: r["summary"].update(incomplete=False))
