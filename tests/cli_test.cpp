@@ -546,6 +546,23 @@ TEST_F(CliIncomplete, AllRowsRejectedIsExitTwoAndEveryFormatSaysSoFirst) {
   EXPECT_EQ(nlohmann::json::parse(fixed.out)["summary"]["incomplete"], false);
 }
 
+// --strict lists the rejected rows on stderr, and logs never carry a personal value: an income
+// that is not an amount is named by line and column, its value withheld.
+TEST_F(CliIncomplete, StrictNeverPrintsAPersonalValue) {
+  {
+    std::ofstream csv(dir_ + "/lets.csv", std::ios::binary);
+    csv << kHeaderLine << let_row(1, "", "sociaal");
+    std::string secret = let_row(2, "", "sociaal");
+    secret.replace(secret.find("30000.00"), 8, "geheim-65432");
+    csv << secret;
+  }
+  const Outcome strict = run(check("--data allocations=" + dir_ + "/lets.csv --strict"));
+  EXPECT_EQ(strict.exit_code, 2);
+  EXPECT_NE(strict.err.find("lets.csv:3: household_income"), std::string::npos) << strict.err;
+  EXPECT_EQ(strict.err.find("geheim"), std::string::npos) << strict.err;
+  EXPECT_EQ(strict.err.find("65432"), std::string::npos) << strict.err;
+}
+
 // 2 of 100 rows rejected is 2%: above the default 1%, within --max-rejected 5%.
 TEST_F(CliIncomplete, TwoOfAHundredRejectedIsIncompleteAtOnePercentNotAtFive) {
   {
