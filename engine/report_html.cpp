@@ -62,6 +62,7 @@ td.num .small{white-space:normal}
 .attention tr.error td:first-child{box-shadow:inset 4px 0 var(--error)}
 .art{font-weight:700;white-space:nowrap}
 .grid td{vertical-align:middle}
+.grid th{min-width:44px}
 .grid td:first-child{width:34%}
 .grid td.cell{white-space:normal}
 .grid td.cell .chip{margin:1px 2px;white-space:normal;flex-wrap:wrap;column-gap:4px;row-gap:0}
