@@ -7,6 +7,7 @@
 #include "engine/csv_reader.hpp"
 #include "engine/json_reader.hpp"
 #include "engine/mapping.hpp"
+#include "engine/rejection_listing.hpp"
 
 namespace toets {
 
@@ -111,22 +112,24 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
 void write_rejections_csv(const std::vector<const LoadReport*>& reports, std::ostream& out) {
   out << "dataset,file,line,column,value,reason,record\n";
   std::string line;
+  // Every text cell as a spreadsheet reads it: a value that starts like a formula (=, +, -, @, tab,
+  // CR) gets a ' before it, so opening the rejects in Excel never runs an export's cell.
   for (const LoadReport* report : reports) {
     for (const Rejection& rejection : report->rejections) {
       line.clear();
-      append_csv_field(line, report->dataset);
+      append_csv_field(line, spreadsheet_safe(report->dataset));
       line.push_back(',');
-      append_csv_field(line, report->file);
+      append_csv_field(line, spreadsheet_safe(report->file));
       line.push_back(',');
       line += std::to_string(rejection.line);
       line.push_back(',');
-      append_csv_field(line, rejection.column);
+      append_csv_field(line, spreadsheet_safe(rejection.column));
       line.push_back(',');
-      append_csv_field(line, rejection.value);
+      append_csv_field(line, spreadsheet_safe(rejection.value));
       line.push_back(',');
-      append_csv_field(line, rejection.reason);
+      append_csv_field(line, spreadsheet_safe(rejection.reason));
       line.push_back(',');
-      append_csv_field(line, rejection.record);
+      append_csv_field(line, spreadsheet_safe(rejection.record));
       line.push_back('\n');
       out << line;
     }

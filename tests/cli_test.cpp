@@ -567,6 +567,43 @@ TEST_F(CliIncomplete, StrictNeverPrintsAPersonalValue) {
   EXPECT_EQ(strict.err.find("65432"), std::string::npos) << strict.err;
 }
 
+// The --rejects CSV never hands a spreadsheet a formula: an export's cell that starts with = or
+// @ is written with a ' before it (OWASP, CSV injection).
+TEST_F(CliIncomplete, RejectsCsvNeutralisesFormulaCells) {
+  {
+    std::ofstream csv(dir_ + "/lets.csv", std::ios::binary);
+    csv << kHeaderLine << let_row(1, "", "sociaal") << let_row(2, "", "=cmd|' /C calc'!A0")
+        << let_row(3, "", "@SUM(1+1)");
+  }
+  const Outcome outcome =
+      run(check("--data allocations=" + dir_ + "/lets.csv --max-rejected 100% --rejects " + dir_ + "/rejects.csv"));
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  std::ifstream in(dir_ + "/rejects.csv");
+  const std::string rejects((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(rejects.find("'=cmd|' /C calc'!A0"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find("'@SUM(1+1)"), std::string::npos) << rejects;
+  // No cell starts a formula, read as a spreadsheet reads CSV (quoted cells are one cell).
+  std::vector<std::string> cells{""};
+  bool quoted = false;
+  for (std::size_t i = 0; i < rejects.size(); ++i) {
+    const char c = rejects[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < rejects.size() && rejects[i + 1] == '"') cells.back() += rejects[++i];
+      else if (c == '"') quoted = false;
+      else cells.back() += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',' || c == '\n') {
+      cells.emplace_back();
+    } else {
+      cells.back() += c;
+    }
+  }
+  for (const std::string& cell : cells) {
+    EXPECT_TRUE(cell.empty() || std::string("=+-@").find(cell.front()) == std::string::npos) << cell;
+  }
+}
+
 // 2 of 100 rows rejected is 2%: above the default 1%, within --max-rejected 5%.
 TEST_F(CliIncomplete, TwoOfAHundredRejectedIsIncompleteAtOnePercentNotAtFive) {
   {
