@@ -48,7 +48,7 @@ a:focus-visible,summary:focus-visible{outline:3px solid var(--focus);outline-off
 .chip .out{font-size:11px}
 .chip .mv{font-size:10px}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
-.chg{font-size:11.5px;white-space:nowrap}
+.chg{font-size:11.5px}
 table{border-collapse:collapse;width:100%;background:var(--card)}
 th,td{text-align:left;vertical-align:top;padding:5px 7px;border-bottom:1px solid var(--line)}
 th{font-size:11.5px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);font-weight:600;background:#fafbfc}
