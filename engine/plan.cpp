@@ -576,6 +576,7 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
     }
   }
   if (options.lang) report_options.lang = *options.lang;
+  report_options.text_lang = options.lang;  // a text report speaks a language only when asked
   if (options.min_group_size) report_options.min_group_size = *options.min_group_size;
   if (!options.pseudonym_key.empty()) report_options.pseudonym_key = options.pseudonym_key;
   if (options.fail_on_signal) report_options.fail_on_signal = *options.fail_on_signal;

@@ -26,12 +26,16 @@ std::string format_value(const Ratio& value, ValueType unit);
 // A group for people: "Trivire, 2026" (or "all" when the rule has no grouping).
 std::string format_group(const std::vector<GroupField>& group);
 
-// The language of the HTML and Markdown reports. Text, JSON and JUnit are English (tools read them).
+// The language of the HTML and Markdown reports, and of the text report when asked for (`--lang`):
+// without it the text report is the English that scripts read. JSON and JUnit are English.
 enum class Lang : std::uint8_t { Nl, En };
 std::optional<Lang> parse_lang(std::string_view text);  // "nl", "en"
 
 struct ReportOptions {
   Lang lang = Lang::Nl;
+  // The text report's language: nullopt (no --lang) keeps the English table scripts read, as it
+  // was; given, the text report speaks it in the words of the other reports (docs/reports.md).
+  std::optional<Lang> text_lang;
   std::string pseudonym_key;         // not empty: record ids are shown as keyed hashes
   std::uint64_t min_group_size = 5;  // groups with fewer records are indicative, evidence withheld
   bool fail_on_signal = false;       // JUnit: signal and at_risk are failures too

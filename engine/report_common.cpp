@@ -1,5 +1,6 @@
 #include "engine/report_common.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -178,6 +179,9 @@ std::string_view word(Lang lang, std::string_view key) {
       {"needed_path", {"nodig", "needed"}},
       {"signal_line", {"signaal", "signal"}},
       {"breach_line", {"norm", "breach"}},
+      // A threshold stated as the norm it keeps: "norm: hoogstens 15,00%", "signaalwaarde: ...".
+      {"norm_value", {"norm", "norm"}},
+      {"signal_value", {"signaalwaarde", "signal value"}},
       {"legend", {"Legenda", "Legend"}},
       {"was", {"was", "was"}},
       {"new_group", {"nieuw in de rapportage", "newly reported"}},
@@ -221,6 +225,42 @@ std::string_view word(Lang lang, std::string_view key) {
                         "is the file Windows-1252? then add `encoding = cp1252` under `[input]` in the mapping (or "
                         "give --encoding cp1252)"}},
       {"more_rejection_groups", {"en nog {groups} groepen ({rows} regels)", "and {groups} more groups ({rows} rows)"}},
+      // The text report when a language is asked for (--lang; engine/report_text.cpp).
+      {"text_title", {"Toets-controle", "Toets check"}},
+      {"text_rules", {"regels", "rules"}},
+      {"text_as_of", {"peildatum", "as of"}},
+      {"text_valid", {"looptijd {from} tot en met {to}", "valid {from} to {to}"}},
+      {"text_source", {"bron", "source"}},
+      {"text_unused", {"geen regel leest deze gegevens; genegeerd", "no rule reads this data; ignored"}},
+      {"text_note", {"opmerking", "note"}},
+      {"text_results", {"Uitkomsten", "Results"}},
+      {"text_col_rule", {"REGEL", "RULE"}},
+      {"text_col_group", {"GROEP", "GROUP"}},
+      {"text_col_status", {"STATUS", "STATUS"}},
+      {"text_col_measure", {"GEMETEN", "MEASURE"}},
+      {"text_col_norm", {"NORM", "NORM"}},
+      {"text_col_records", {"RECORDS", "RECORDS"}},
+      {"text_outside", {"buiten de periode van de regel: gerapporteerd, maar bepaalt de afsluitcode niet en vraagt "
+                        "geen aandacht",
+                        "outside the rule's period: reported, but it decides neither the exit status nor what needs "
+                        "attention"}},
+      {"text_indicative", {"indicatief: minder dan {n} records; geen records getoond",
+                           "indicative: fewer than {n} records; no records listed"}},
+      {"text_owner", {"trekker", "owner"}},
+      {"text_measured", {"gemeten", "measured"}},
+      {"text_more_records", {"nog {n}; zie --format json", "{n} more; see --format json"}},
+      {"text_forecasts", {"Prognoses (deadlineregels: een rechte lijn door de peildata)",
+                          "Forecasts (deadline rules: a straight line through the snapshots)"}},
+      {"also", {"ook", "also"}},
+      // How a value moved since the previous run, judged by the direction of the rule's norm.
+      {"rose", {"gestegen", "rose"}},
+      {"fell", {"gedaald", "fell"}},
+      {"better_word", {"beter", "better"}},
+      {"worse_word", {"slechter", "worse"}},
+      {"arrows_legend", {"â² gestegen, â¼ gedaald sinds de vorige meting; beter of slechter naar de "
+                         "richting van de norm (stijgen is slechter bij een bovengrens, beter bij een ondergrens)",
+                         "â² rose, â¼ fell since the previous run; better or worse by the direction "
+                         "of the norm (a rise is worse for an upper limit, better for a lower limit)"}},
       {"rejected_in_import",
        {"Afgewezen bij import {id} ({file}, {time})", "Rejected when import {id} was made ({file}, {time})"}},
   };
@@ -292,28 +332,129 @@ std::string measure_text(const RuleResult& result, const Privacy& privacy, Lang 
   return text;
 }
 
+std::string_view kept_words(CompareOp kept, Lang lang) {
+  const bool nl = lang == Lang::Nl;
+  switch (kept) {
+    case CompareOp::Le: return nl ? "hoogstens" : "at most";
+    case CompareOp::Lt: return nl ? "minder dan" : "less than";
+    case CompareOp::Ge: return nl ? "minstens" : "at least";
+    case CompareOp::Gt: return nl ? "meer dan" : "more than";
+    case CompareOp::Eq: return nl ? "precies" : "exactly";
+    case CompareOp::Ne: return nl ? "niet" : "not";
+  }
+  return "";
+}
+
+std::string_view norm_words(CompareOp breach_when, Lang lang) {
+  // The opposite of the condition under which the threshold is crossed.
+  switch (breach_when) {
+    case CompareOp::Gt: return kept_words(CompareOp::Le, lang);
+    case CompareOp::Ge: return kept_words(CompareOp::Lt, lang);
+    case CompareOp::Lt: return kept_words(CompareOp::Ge, lang);
+    case CompareOp::Le: return kept_words(CompareOp::Gt, lang);
+    case CompareOp::Eq: return kept_words(CompareOp::Ne, lang);
+    case CompareOp::Ne: return kept_words(CompareOp::Eq, lang);
+  }
+  return "";
+}
+
+std::string_view dataset_record_word(const CompiledRule& rule, bool plural, Lang lang) {
+  const bool nl = lang == Lang::Nl;
+  if (rule.dataset == nullptr) return nl ? (plural ? "records" : "record") : (plural ? "records" : "record");
+  switch (rule.dataset->kind) {
+    case DatasetKind::Allocations: return nl ? (plural ? "toewijzingen" : "toewijzing") : (plural ? "lets" : "let");
+    case DatasetKind::Stock: return nl ? (plural ? "woningen" : "woning") : (plural ? "dwellings" : "dwelling");
+    case DatasetKind::Mutations: return nl ? (plural ? "mutaties" : "mutatie") : (plural ? "mutations" : "mutation");
+    case DatasetKind::Projects: return nl ? (plural ? "projecten" : "project") : (plural ? "projects" : "project");
+  }
+  return "records";
+}
+
+std::string column_word(std::string_view column, Lang lang) {
+  if (lang == Lang::En) return std::string(column);
+  // Every canonical column of dsl/schema.cpp, as a Dutch reader of the agreements names it.
+  static const std::map<std::string_view, std::string_view> kNl = {
+      {"allocation_id", "toewijzingsnummer"},
+      {"corporation", "corporatie"},
+      {"municipality", "gemeente"},
+      {"kern", "kern"},
+      {"neighbourhood", "buurt"},
+      {"contract_date", "ingangsdatum contract"},
+      {"dwelling_id", "woningnummer"},
+      {"segment", "segment"},
+      {"daeb", "DAEB"},
+      {"new_build", "nieuwbouw"},
+      {"rent", "huurprijs"},
+      {"household_size", "huishoudgrootte"},
+      {"household_income", "toetsinkomen"},
+      {"applicant_age", "leeftijd aanvrager"},
+      {"channel", "toewijzingskanaal"},
+      {"energy_label", "energielabel"},
+      {"snapshot_date", "peildatum"},
+      {"monument", "monument"},
+      {"zero_step", "nultredenwoning"},
+      {"flex", "flexwoning"},
+      {"mutation_id", "mutatienummer"},
+      {"date", "datum"},
+      {"kind", "soort mutatie"},
+      {"project_id", "projectnummer"},
+      {"name", "naam"},
+      {"developer", "ontwikkelaar"},
+      {"delivery_year", "opleverjaar"},
+      {"total_dwellings", "aantal woningen"},
+      {"social_rent", "sociale huurwoningen"},
+      {"middle_rent", "middenhuurwoningen"},
+      // Group keys that are periods
+      {"year", "jaar"},
+      {"half_year", "halfjaar"},
+      {"quarter", "kwartaal"},
+      {"month", "maand"},
+  };
+  const auto found = kNl.find(column);
+  return found == kNl.end() ? std::string(column) : std::string(found->second);
+}
+
 namespace {
 
-std::string threshold_norm(const Threshold& threshold, ValueType unit, Lang lang) {
-  const std::string head = std::string(compare_op_text(threshold.op)) + " " + value_text(threshold.value, unit, lang);
+// "planning(corporation, year)" in a threshold's text -> "planning": a table's name, in words.
+std::string table_words(const std::string& text) {
+  const std::size_t op_end = text.find(' ', text.find(' ') + 1);
+  if (op_end == std::string::npos) return "";
+  std::string name = text.substr(op_end + 1);
+  name = name.substr(0, name.find_first_of("( "));
+  for (char& c : name) {
+    if (c == '_') c = ' ';
+  }
+  return name;
+}
+
+std::string threshold_norm(const Threshold& threshold, ValueType unit, const std::vector<GroupField>& group, Lang lang) {
+  const std::string head = std::string(norm_words(threshold.op, lang)) + " " + value_text(threshold.value, unit, lang);
   // A narrowed override resolves to one value for the group: the norm is that value.
   if (threshold.ref == ThresholdRef::Constant || threshold.ref == ThresholdRef::Narrowed) return head;
   if (threshold.is_sum()) return head + " (" + threshold.written + ")";  // "< 1311 (baseline + 101)"
-  // The value was resolved for the group; the engine's text says where it came from:
-  // "measure <= previous (95 at 2025)", "measure < planning(corporation, year) (121 for ...)".
-  const std::string& text = threshold.text;
+  const bool nl = lang == Lang::Nl;
   if (threshold.ref == ThresholdRef::GroupTable) {
-    const std::size_t op_end = text.find(' ', text.find(' ') + 1);
-    const std::size_t paren = text.find('(', op_end == std::string::npos ? 0 : op_end);
-    if (op_end == std::string::npos || paren == std::string::npos) return head;
-    return head + " (" + text.substr(op_end + 1, paren - op_end - 1) + ")";
+    // The value the agreement's table holds for this group: "(planning voor Trivire, 2026)".
+    const std::string name = table_words(threshold.text);
+    std::string keys;
+    for (const std::uint32_t k : threshold.table_keys) {
+      if (k >= group.size()) continue;
+      const GroupField& f = group[k];
+      keys += (keys.empty() ? "" : ", ") + (f.number ? std::to_string(*f.number) : f.text ? *f.text : "\xE2\x80\x93");
+    }
+    std::string what = name.empty() ? std::string(nl ? "afgesproken waarde" : "agreed value") : name;
+    if (!keys.empty()) what += (nl ? " voor " : " for ") + keys;
+    return head + " (" + what + ")";
   }
+  // The value was resolved for the group; the engine's text says where it came from:
+  // "measure <= previous (95 at 2025)".
+  const std::string& text = threshold.text;
   const std::size_t at = text.rfind(" at ");
   const std::size_t close = text.rfind(')');
   const std::string period = at != std::string::npos && close != std::string::npos && close > at
                                  ? text.substr(at + 4, close - at - 4)
                                  : "";
-  const bool nl = lang == Lang::Nl;
   const std::string what = threshold.ref == ThresholdRef::Previous ? (nl ? "vorige periode" : "previous period")
                            : threshold.ref == ThresholdRef::Next   ? (nl ? "volgende periode" : "next period")
                                                                    : (nl ? "nulmeting" : "baseline");
@@ -321,8 +462,13 @@ std::string threshold_norm(const Threshold& threshold, ValueType unit, Lang lang
 }
 
 std::string target_norm(const Target& target, ValueType unit, Lang lang) {
-  return std::string(compare_op_text(target.op)) + " " + value_text(target.value, unit, lang) + " " +
+  // A target states what is wanted: `measure <= 0 by 2028-12-31` is "at most 0 by 31-12-2028".
+  return std::string(kept_words(target.op, lang)) + " " + value_text(target.value, unit, lang) + " " +
          (lang == Lang::Nl ? "uiterlijk " : "by ") + date_text(target.deadline, lang);
+}
+
+std::string_view threshold_label(Status status, Lang lang) {
+  return word(lang, status == Status::Signal ? "signal_value" : "norm_value");
 }
 
 }  // namespace
@@ -332,8 +478,7 @@ std::string norm_text(const RuleResult& result, Lang lang) {
   if (rule.target) return target_norm(*rule.target, rule.measure.unit, lang);
   if (!result.threshold) return rule_norms_text(rule, lang);
   const Threshold& t = *result.threshold;
-  const std::string_view kind = t.status == Status::Signal ? word(lang, "signal_line") : word(lang, "breach_line");
-  return std::string(kind) + " " + threshold_norm(t, rule.measure.unit, lang);
+  return std::string(threshold_label(t.status, lang)) + ": " + threshold_norm(t, rule.measure.unit, result.group, lang);
 }
 
 namespace {
@@ -341,7 +486,7 @@ namespace {
 // A threshold as the rule states it, before it is resolved for a group.
 std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang) {
   const bool nl = lang == Lang::Nl;
-  const std::string op(compare_op_text(t.op));
+  const std::string op(norm_words(t.op, lang));
   if (t.is_sum()) return op + " " + t.written;
   switch (t.ref) {
     case ThresholdRef::Constant: return op + " " + value_text(t.value, rule.measure.unit, lang);
@@ -349,14 +494,19 @@ std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang)
       return op + " " + value_text(t.value, rule.measure.unit, lang) +
              (nl ? " (anders waar een afwijking voor een corporatie of jaar geldt)"
                  : " (otherwise where an override for a corporation or year holds)");
-    case ThresholdRef::Previous: return op + (nl ? " vorige periode" : " previous period");
-    case ThresholdRef::Next: return op + (nl ? " volgende periode" : " next period");
+    case ThresholdRef::Previous: return op + (nl ? " de vorige periode" : " the previous period");
+    case ThresholdRef::Next: return op + (nl ? " de volgende periode" : " the next period");
     case ThresholdRef::Baseline:
-      return op + (nl ? " nulmeting" : " baseline") + (rule.baseline ? " " + date_text(*rule.baseline, lang) : "");
+      return op + (nl ? " de nulmeting" : " the baseline") + (rule.baseline ? " " + date_text(*rule.baseline, lang) : "");
     case ThresholdRef::GroupTable: {
-      // "measure < planning(corporation, year)": the table's name and keys.
-      const std::size_t op_end = t.text.find(' ', t.text.find(' ') + 1);
-      return op_end == std::string::npos ? op : op + " " + t.text.substr(op_end + 1);
+      // "measure < planning(corporation, year)": the table's value per group, in words.
+      std::string keys;
+      for (const std::uint32_t k : t.table_keys) {
+        if (k < rule.group_keys.size()) keys += (keys.empty() ? "" : ", ") + column_word(rule.group_keys[k].label, lang);
+      }
+      std::string text = op + " " + (nl ? "de waarde uit " : "the value of ") + table_words(t.text);
+      if (!keys.empty()) text += (nl ? " per " : " per ") + keys;
+      return text;
     }
   }
   return op;
@@ -366,42 +516,185 @@ std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang)
 
 std::string rule_norms_text(const CompiledRule& rule, Lang lang) {
   if (rule.target) return target_norm(*rule.target, rule.measure.unit, lang);
-  std::string text;
-  // Signal first, then breach: the order a reader climbs them.
-  for (const Status status : {Status::Signal, Status::Breach}) {
-    for (const Threshold& t : rule.thresholds) {
-      if (t.status != status) continue;
-      if (!text.empty()) text += " \xC2\xB7 ";
-      text += std::string(status == Status::Signal ? word(lang, "signal_line") : word(lang, "breach_line")) + " " +
-              stated_norm(t, rule, lang);
-    }
+  // The norm itself, then its signal value: "hoogstens 15,00% (signaalwaarde: hoogstens 7,50%)".
+  std::string norms, signals;
+  for (const Threshold& t : rule.thresholds) {
+    std::string& into = t.status == Status::Signal ? signals : norms;
+    if (!into.empty()) into += " \xC2\xB7 ";
+    into += stated_norm(t, rule, lang);
   }
-  return text;
+  if (signals.empty()) return norms;
+  const std::string signal = std::string(threshold_label(Status::Signal, lang)) + ": " + signals;
+  return norms.empty() ? signal : norms + " (" + signal + ")";
 }
 
 std::string remedy_sentence(const RuleResult& result, Lang lang) {
   if (!result.remedy || !result.threshold) return "";
-  if (lang == Lang::En) return result.remedy_text;
   const CompiledRule& rule = *result.rule;
+  const bool nl = lang == Lang::Nl;
   const bool fewer = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
   const std::int64_t r = *result.remedy;
-  const std::string which = result.threshold->status == Status::Signal ? "de signaalwaarde" : "de norm";
-  std::string text = std::to_string(r) + (fewer ? " minder" : " meer");
-  if (rule.measure.kind == MeasureKind::Count || rule.measure.kind == MeasureKind::Net) {
-    text += " om " + which + " te halen";
+  const bool signal = result.threshold->status == Status::Signal;
+  const std::string goal = nl ? (signal ? " om de signaalwaarde te halen" : " om de norm te halen")
+                              : (signal ? " to meet the signal value" : " to meet the norm");
+  const std::string more = nl ? (fewer ? "minder" : "meer") : (fewer ? "fewer" : "more");
+  const std::string records(dataset_record_word(rule, r != 1, lang));
+  std::string text = std::to_string(r) + " ";
+  if (rule.measure.kind == MeasureKind::Net) {
+    // Additions minus removals: "2 meer per saldo" / "2 more on balance".
+    text += more + (nl ? " per saldo" : " on balance");
+  } else if (rule.measure.kind == MeasureKind::Count) {
+    text += nl ? records + " " + more : more + " " + records;  // "2 toewijzingen meer" / "2 more lets"
   } else {
     std::int64_t k = 0;
     if (rule.measure.kind == MeasureKind::Share && result.numerator) k = *result.numerator;
     else if (result.measure && result.measure->denominator == 1) k = result.measure->numerator;
     const std::int64_t wanted = fewer ? k - r : k + r;
-    text += " die aan de voorwaarde voldoen (" + std::string(fewer ? "hoogstens " : "minstens ") +
-            std::to_string(wanted);
-    if (rule.measure.kind == MeasureKind::Share && result.denominator) text += " van " + std::to_string(*result.denominator);
-    text += ") om " + which + " te halen";
+    // "1 toewijzing minder die aan de voorwaarde van de regel voldoet (hoogstens 1 van 10)"
+    text += nl ? records + " " + more + (r == 1 ? " die aan de voorwaarde van de regel voldoet ("
+                                                : " die aan de voorwaarde van de regel voldoen (")
+               : more + " " + records + " meeting the rule's condition (";
+    text += std::string(kept_words(fewer ? CompareOp::Le : CompareOp::Ge, lang)) + " " + std::to_string(wanted);
+    if (rule.measure.kind == MeasureKind::Share && result.denominator) {
+      text += (nl ? " van " : " of ") + std::to_string(*result.denominator);
+    }
+    text += ")";
   }
+  text += goal;
   if (result.remedy_to_ok && *result.remedy_to_ok != r) {
-    text += "; " + std::to_string(*result.remedy_to_ok) + " om te voldoen";
+    text += "; " + std::to_string(*result.remedy_to_ok) + (nl ? " om te voldoen" : " to be ok");
   }
+  return text;
+}
+
+namespace {
+
+bool same_group(const std::vector<GroupField>& a, const std::vector<GroupField>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].name != b[i].name || a[i].number != b[i].number || a[i].text != b[i].text) return false;
+  }
+  return true;
+}
+
+// Whether `national` restates `local`: the same share of the same dataset for the same group,
+// exactly the same measure and the same light. Conservative: anything else stays two findings.
+bool restates(const RuleResult& national, const RuleResult& local) {
+  const CompiledRule& n = *national.rule;
+  const CompiledRule& l = *local.rule;
+  return n.dataset != nullptr && n.dataset == l.dataset && n.measure.kind == MeasureKind::Share &&
+         l.measure.kind == MeasureKind::Share && same_group(national.group, local.group) && national.measure &&
+         local.measure && national.measure->numerator == local.measure->numerator &&
+         national.measure->denominator == local.measure->denominator && national.numerator == local.numerator &&
+         national.denominator == local.denominator && light_of(national.status) == light_of(local.status);
+}
+
+}  // namespace
+
+std::vector<AttentionRow> attention_rows(const CheckReport& report, const std::vector<const RuleResult*>& rows) {
+  const std::string& own = report.ruleset.id;
+  std::vector<AttentionRow> out;
+  std::vector<bool> merged(rows.size(), false);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i]->rule->ruleset_id == own || rows[i]->rule->ruleset_id.empty()) continue;
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+      if (rows[j]->rule->ruleset_id != own || !restates(*rows[i], *rows[j])) continue;
+      merged[i] = true;
+      break;
+    }
+  }
+  for (std::size_t j = 0; j < rows.size(); ++j) {
+    if (merged[j]) continue;
+    AttentionRow row{rows[j], {}};
+    if (rows[j]->rule->ruleset_id == own) {
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!merged[i] || !restates(*rows[i], *rows[j])) continue;
+        // Each national row goes with the first local row it restates.
+        bool taken = false;
+        for (const auto& earlier : out) {
+          taken = taken || std::find(earlier.also.begin(), earlier.also.end(), rows[i]) != earlier.also.end();
+        }
+        if (!taken) row.also.push_back(rows[i]);
+      }
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+std::string also_text(const AttentionRow& row, Lang lang) {
+  if (row.also.empty()) return "";
+  std::string ids;
+  for (const RuleResult* r : row.also) ids += (ids.empty() ? "" : ", ") + r->rule->id;
+  return "(" + std::string(word(lang, "also")) + " " + ids + ")";
+}
+
+std::string local_time_text(const std::string& utc, Lang lang) {
+  // "2026-11-23T10:15:02Z": anything else is shown as it is.
+  if (utc.size() < 16 || utc[4] != '-' || utc[7] != '-' || utc[10] != 'T' || utc[13] != ':') return utc;
+  auto number = [&](std::size_t at, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(utc[i]))) return -1;
+      v = v * 10 + (utc[i] - '0');
+    }
+    return v;
+  };
+  const int y = number(0, 4), mo = number(5, 2), d = number(8, 2), hh = number(11, 2), mi = number(14, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mi < 0 || mi > 59) return utc;
+  const std::int64_t minutes =
+      static_cast<std::int64_t>(days_from_civil(y, static_cast<std::uint32_t>(mo), static_cast<std::uint32_t>(d))) * 1440 +
+      hh * 60 + mi;
+  // Central European Summer Time: from the last Sunday of March, 01:00 UTC, to the last Sunday
+  // of October, 01:00 UTC (EU rule since 1996). Day 0 (1970-01-01) was a Thursday.
+  auto last_sunday = [](std::int32_t year, std::uint32_t month) {
+    const std::int32_t last = days_from_civil(year, month, 31);
+    return last - ((last + 4) % 7 + 7) % 7;
+  };
+  const std::int64_t summer_from = static_cast<std::int64_t>(last_sunday(y, 3)) * 1440 + 60;
+  const std::int64_t summer_to = static_cast<std::int64_t>(last_sunday(y, 10)) * 1440 + 60;
+  const bool summer = minutes >= summer_from && minutes < summer_to;
+  const std::int64_t local = minutes + (summer ? 120 : 60);
+  const std::int32_t day = static_cast<std::int32_t>(local >= 0 ? local / 1440 : (local - 1439) / 1440);
+  const int of_day = static_cast<int>(local - static_cast<std::int64_t>(day) * 1440);
+  char clock[8];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", of_day / 60, of_day % 60);
+  return date_text(day, lang) + " " + clock + " " + (lang == Lang::Nl ? "Nederlandse tijd" : "Amsterdam time") + " (" +
+         (summer ? "CEST" : "CET") + ")";
+}
+
+ValueChange value_change(const RuleResult& result, const std::optional<Ratio>& previous) {
+  ValueChange change;
+  if (!result.measure || !previous) return change;
+  change.direction = compare(*result.measure, *previous);
+  if (change.direction == 0) return change;
+  // Which way is good: a target says what is wanted; a threshold says what is crossed (the
+  // breach threshold first, else the signal's).
+  std::optional<bool> rise_good;
+  auto from_op = [](CompareOp op, bool wanted) -> std::optional<bool> {
+    const bool up = op == CompareOp::Gt || op == CompareOp::Ge;
+    const bool down = op == CompareOp::Lt || op == CompareOp::Le;
+    if (!up && !down) return std::nullopt;
+    return wanted ? up : down;
+  };
+  const CompiledRule& rule = *result.rule;
+  if (rule.target) {
+    rise_good = from_op(rule.target->op, true);
+  } else {
+    for (const Status status : {Status::Breach, Status::Signal}) {
+      for (const Threshold& t : rule.thresholds) {
+        if (t.status == status && !rise_good) rise_good = from_op(t.op, false);
+      }
+    }
+  }
+  if (rise_good) change.better = change.direction > 0 ? *rise_good : !*rise_good;
+  return change;
+}
+
+std::string value_change_words(const ValueChange& change, Lang lang) {
+  if (change.direction == 0) return "";
+  std::string text(word(lang, change.direction > 0 ? "rose" : "fell"));
+  if (change.better) text += ", " + std::string(word(lang, *change.better ? "better_word" : "worse_word"));
   return text;
 }
 
@@ -561,7 +854,7 @@ std::string group_label(const std::vector<GroupField>& group, const Privacy& pri
     if (!text.empty()) text += ", ";
     if (field.number) text += std::to_string(*field.number);
     else if (field.text) text += *field.text;
-    else text += lang == Lang::Nl ? "(geen " + field.name + ")" : "(no " + field.name + ")";
+    else text += lang == Lang::Nl ? "(geen " + column_word(field.name, lang) + ")" : "(no " + field.name + ")";
   }
   return text;
 }

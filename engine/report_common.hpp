@@ -45,8 +45,42 @@ std::string measure_text(const RuleResult& result, const Privacy& privacy, Lang 
 std::string norm_text(const RuleResult& result, Lang lang);
 // All thresholds of a rule as the rule states them: "signaal > 7,50% · norm > 15,00%".
 std::string rule_norms_text(const CompiledRule& rule, Lang lang);
-// The remedy as a sentence, or "".
+// The words of a norm: the condition a threshold is crossed on, turned round ("> 15%" keeps
+// "hoogstens" / "at most" 15%), and a target's own condition ("<= 0 by" is "at most 0 by").
+std::string_view norm_words(CompareOp breach_when, Lang lang);
+std::string_view kept_words(CompareOp kept, Lang lang);
+// What a rule's dataset holds, for people: "toewijzing(en)" / "let(s)", "woning(en)" / "dwelling(s)".
+std::string_view dataset_record_word(const CompiledRule& rule, bool plural, Lang lang);
+// A canonical column (dsl/schema.cpp) or period key as a reader names it: contract_date ->
+// "ingangsdatum contract"; English keeps the column's own name.
+std::string column_word(std::string_view column, Lang lang);
+// The remedy as a sentence about the records, or "".
 std::string remedy_sentence(const RuleResult& result, Lang lang);
+// A row of a needs-attention list: a result, and the national rules that restate it (the same
+// share of the same dataset for the same group, the same measure and light, from an imported
+// rule set): shown as one finding "(ook Woningwet-48)", not two.
+struct AttentionRow {
+  const RuleResult* result = nullptr;
+  std::vector<const RuleResult*> also;
+};
+// `rows` (in the order to show them) with the restating national rows folded into local ones.
+std::vector<AttentionRow> attention_rows(const CheckReport& report, const std::vector<const RuleResult*>& rows);
+// "(ook Woningwet-48)" / "(also Woningwet-48)", or "".
+std::string also_text(const AttentionRow& row, Lang lang);
+// A time the store recorded in UTC ("2026-11-23T10:15:02Z") as Dutch local time, labelled:
+// "23-11-2026 11:15 Nederlandse tijd (CET)" / "2026-11-23 11:15 Amsterdam time (CET)". Computed
+// from the string with the EU summer-time rule, never from the machine's time zone.
+std::string local_time_text(const std::string& utc, Lang lang);
+// How a result's value moved since the previous run, and whether that is better or worse by the
+// direction of its norm: +1 rose, -1 fell, 0 the same or unknown; `better` is nullopt when the
+// norm has no direction (= or !=).
+struct ValueChange {
+  int direction = 0;
+  std::optional<bool> better;
+};
+ValueChange value_change(const RuleResult& result, const std::optional<Ratio>& previous);
+// "gestegen, slechter" / "rose, worse"; "" when nothing moved.
+std::string value_change_words(const ValueChange& change, Lang lang);
 // The projection as a sentence, or "".
 std::string forecast_sentence(const RuleResult& result, Lang lang);
 
@@ -84,9 +118,9 @@ std::string rejection_source_label(const RejectionSource& source, Lang lang);
 // Text report: per source of rejected rows a "!! N rows ... were rejected" line and its groups
 // (at most `max_groups`, then how many more), each line starting with `indent`.
 std::string rejection_groups_text(const LoadReport& load, const Privacy& privacy, std::size_t max_groups,
-                                  std::string_view indent);
+                                  std::string_view indent, Lang lang = Lang::En);
 // Text report: the notice that opens an incomplete report, or "".
-std::string incomplete_text_block(const CheckReport& report);
+std::string incomplete_text_block(const CheckReport& report, Lang lang = Lang::En);
 // HTML: the banner that opens the document when any section is incomplete (a named region with
 // a heading, id "incomplete"), or ""; the line that stands where the all-clear would; the style
 // both need; an input's rejected rows in groups, as table rows.

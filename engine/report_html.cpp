@@ -47,6 +47,8 @@ a:focus-visible,summary:focus-visible{outline:3px solid var(--focus);outline-off
 .chip.outside.green{color:var(--green)}.chip.outside.orange{color:var(--orange-ink)}.chip.outside.red{color:var(--red)}.chip.outside.grey{color:#3d434a}.chip.outside.error{color:var(--error)}
 .chip .out{font-size:11px}
 .chip .mv{font-size:10px}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.chg{font-size:11.5px}
 table{border-collapse:collapse;width:100%;background:var(--card)}
 th,td{text-align:left;vertical-align:top;padding:5px 7px;border-bottom:1px solid var(--line)}
 th{font-size:11.5px;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);font-weight:600;background:#fafbfc}
@@ -166,7 +168,7 @@ std::string field_word(std::string_view name, Lang lang) {
       {"snapshot_date", "peildatum"}, {"channel", "kanaal"},       {"developer", "ontwikkelaar"},
       {"project_id", "project"},     {"energy_label", "energielabel"}, {"kind", "soort"}};
   const auto found = kNl.find(name);
-  return found == kNl.end() ? std::string(name) : std::string(found->second);
+  return found == kNl.end() ? column_word(name, lang) : std::string(found->second);
 }
 
 std::string symbol(Light light) {
@@ -202,14 +204,6 @@ std::string movement_tag(Movement movement, Lang lang) {
 std::string run_text(const RunRef& run, Lang lang) {
   std::string text = date_text(run.as_of, lang);
   return text;
-}
-
-// "2026-11-23T10:15:02Z" -> "23-11-2026 10:15 UTC" (nl) / "2026-11-23 10:15 UTC" (en).
-std::string recorded_text(const std::string& recorded, Lang lang) {
-  if (recorded.size() < 16 || recorded[10] != 'T') return recorded;
-  std::string date = recorded.substr(0, 10);
-  if (lang == Lang::Nl) date = date.substr(8, 2) + "-" + date.substr(5, 2) + "-" + date.substr(0, 4);
-  return date + " " + recorded.substr(11, 5) + " UTC";
 }
 
 struct RuleBlock {
@@ -628,7 +622,7 @@ class HtmlWriter {
       const ReportHistory* history = sections.front().history;
       if (history != nullptr && history->current) {
         out += "<div>" + h(word(lang_, "run")) + " " + std::to_string(history->current->id) + ", " +
-               h(word(lang_, "recorded")) + " " + h(recorded_text(history->current->recorded_at, lang_)) + "</div>";
+               h(word(lang_, "recorded")) + " " + h(local_time_text(history->current->recorded_at, lang_)) + "</div>";
         if (history->previous) {
           out += "<div>" + h(word(lang_, "previous_run")) + ": " + h(run_text(*history->previous, lang_)) + "</div>";
         } else {
@@ -651,9 +645,7 @@ class HtmlWriter {
     out += " <span class=\"tag\">" + h(word(lang_, "indicative")) + "</span> " + h(buffer) + ".</p>";
     out += "<p>" + h(word(lang_, "legend")) + ": " + chip(Status::Breach, lang_) + " " + chip(Status::Signal, lang_) + " " +
            chip(Status::AtRisk, lang_) + " " + chip(Status::Ok, lang_) + " " + chip(Status::OnTrack, lang_) + " " +
-           chip(Status::NoData, lang_) + " " + chip(Status::Error, lang_) + " &#9650; " +
-           h(movement_word(Movement::Worse, lang_)) + "/" + h(movement_word(Movement::New, lang_)) + " &#9660; " +
-           h(movement_word(Movement::Better, lang_)) + "/" + h(movement_word(Movement::Resolved, lang_)) + "</p>";
+           chip(Status::NoData, lang_) + " " + chip(Status::Error, lang_) + " " + h(word(lang_, "arrows_legend")) + "</p>";
     out += "<p>" + h(word(lang_, "generated_by")) + ".</p></footer>\n";
     return out;
   }
@@ -690,17 +682,39 @@ class HtmlWriter {
     return "<br>" + movement_tag(*hist->movement, lang_);
   }
 
-  std::string arrow(const ReportSection& s, const RuleResult& r) const {
+  // The value in the previous run, when there was one and it was recorded.
+  std::optional<Ratio> previous_measure(const ReportSection& s, const RuleResult& r) const {
     const ResultHistory* hist = history_of(s, r);
-    if (hist == nullptr || !hist->movement) return "";
-    switch (*hist->movement) {
-      case Movement::New:
-      case Movement::Worse: return " <span class=\"mv\">&#9650;</span>";
-      case Movement::Better:
-      case Movement::Resolved: return " <span class=\"mv\">&#9660;</span>";
-      case Movement::Other: return "";
+    if (hist == nullptr || !s.history->previous) return std::nullopt;
+    for (const auto& p : hist->points) {
+      if (p.run_id == s.history->previous->id) return p.measure;
     }
-    return "";
+    return std::nullopt;
+  }
+
+  ValueChange change_of(const ReportSection& s, const RuleResult& r) const {
+    if (privacy_.measure_withheld(r)) return {};
+    return value_change(r, previous_measure(s, r));
+  }
+
+  // ▲ when the value rose, ▼ when it fell; whether that is better or worse in words, for
+  // screen readers and as a tooltip (the chip's colour is its status, not the change).
+  std::string arrow(const ReportSection& s, const RuleResult& r) const {
+    const ValueChange change = change_of(s, r);
+    if (change.direction == 0) return "";
+    const std::string words = value_change_words(change, lang_);
+    return " <span class=\"mv\" title=\"" + h(words) + "\"><span aria-hidden=\"true\">" +
+           std::string(change.direction > 0 ? "&#9650;" : "&#9660;") + "</span><span class=\"vh\"> " + h(words) +
+           "</span></span>";
+  }
+
+  // The same change in visible words: "▲ gestegen, slechter".
+  std::string change_line(const ReportSection& s, const RuleResult& r) const {
+    const ValueChange change = change_of(s, r);
+    if (change.direction == 0) return "";
+    return "<br><span class=\"chg\"><span aria-hidden=\"true\">" +
+           std::string(change.direction > 0 ? "&#9650;" : "&#9660;") + "</span> " + h(value_change_words(change, lang_)) +
+           "</span>";
   }
 
   std::string section(const ReportSection& s, std::size_t index) {
@@ -789,16 +803,26 @@ class HtmlWriter {
            h(word(lang_, "norm")) + "</th><th>" + h(word(lang_, "owner")) + "</th><th>" + h(word(lang_, "since")) +
            "</th></tr></thead><tbody>\n";
     const std::string measured_label = std::string(word(lang_, "measured")) + " / " + std::string(word(lang_, "norm"));
-    for (const RuleResult* r : rows) {
+    for (const AttentionRow& row : attention_rows(*s.report, rows)) {
+      const RuleResult* r = row.result;
       const CompiledRule& rule = *r->rule;
+      std::string also;
+      if (!row.also.empty()) {
+        also = " <span class=\"muted\">(" + h(word(lang_, "also")) + " ";
+        for (std::size_t i = 0; i < row.also.size(); ++i) {
+          also += std::string(i > 0 ? ", " : "") + "<a href=\"#" + anchors_[row.also[i]->rule] + "\">" +
+                  h(row.also[i]->rule->id) + "</a>";
+        }
+        also += ")</span>";
+      }
       out += "<tr class=\"" + std::string(light_class(light_of(r->status))) + "\"><td>" +
              chip(r->status, lang_, h(status_word(r->status, lang_)) + arrow(s, *r)) + "</td><td><a href=\"#" +
-             anchors_[r->rule] + "\"><span class=\"art\">" + h(rule.id) + "</span></a> " + h(rule.title) + "</td>" +
+             anchors_[r->rule] + "\"><span class=\"art\">" + h(rule.id) + "</span></a> " + h(rule.title) + also + "</td>" +
              td(word(lang_, "group")) + h(group_label(r->group, privacy_, lang_)) + indicative_tag(*r) + "</td>" +
              td(measured_label, "m") + "<b>" + h(measure_text(*r, privacy_, lang_)) + "</b><br><span class=\"muted small\">" +
              h(norm_text(*r, lang_)) + "</span></td>" + td(word(lang_, "owner")) +
              h(rule.owner.empty() ? "\xE2\x80\x93" : rule.owner) + "</td>" + td(word(lang_, "since")) + since_text(s, *r) +
-             movement_line(s, *r) + "</td></tr>\n";
+             movement_line(s, *r) + change_line(s, *r) + "</td></tr>\n";
     }
     return out + "</tbody></table>\n";
   }
@@ -931,7 +955,7 @@ class HtmlWriter {
     const GroupField f = privacy_.group({r.group.front()}).front();
     if (f.number) return std::to_string(*f.number);
     if (f.text) return *f.text;
-    return lang_ == Lang::Nl ? "(geen " + f.name + ")" : "(no " + f.name + ")";
+    return lang_ == Lang::Nl ? "(geen " + column_word(f.name, lang_) + ")" : "(no " + f.name + ")";
   }
 
   std::string rule_card(const ReportSection& s, const RuleBlock& block) {
@@ -972,6 +996,7 @@ class HtmlWriter {
     std::string records = r.status == Status::NotEvaluated || r.status == Status::Error ? "" : std::to_string(r.records);
     std::string since = since_text(s, r);
     if (!movement.empty()) since += "<br>" + movement;
+    since += change_line(s, r);
 
     // A second line: why and what it takes, and the records behind it.
     std::vector<std::string> more;

@@ -49,7 +49,7 @@ std::string rejection_group_text(const RejectionGroup& group, Lang lang) {
   std::string text = group.rows() == 1 ? fill(word(lang, "row_of_group"), {{"lines", example_lines(group)}})
                                        : fill(word(lang, "rows_of_group"), {{"rows", std::to_string(group.rows())},
                                                                             {"lines", example_lines(group)}});
-  if (!group.column.empty()) text += ", " + group.column;
+  if (!group.column.empty()) text += ", " + column_word(group.column, lang);
   if (!group.value.empty()) text += " '" + group.value + "'";
   return text + ": " + message_text(group.reason, lang);
 }
@@ -97,26 +97,28 @@ std::string rejection_source_label(const RejectionSource& source, Lang lang) {
 }
 
 std::string rejection_groups_text(const LoadReport& load, const Privacy& privacy, std::size_t max_groups,
-                                  std::string_view indent) {
+                                  std::string_view indent, Lang lang) {
   std::string out;
+  const bool nl = lang == Lang::Nl;
   for (const RejectionSource& source : rejection_sources(load)) {
+    const bool one = source.rows_rejected == 1;
     out += std::string(indent) + "!! " + std::to_string(source.rows_rejected) +
-           (source.rows_rejected == 1 ? " row" : " rows");
-    if (source.import_id) out += " of " + rejection_source_label(source, Lang::En);
-    out += source.rows_rejected == 1 ? " was" : " were";
-    out += " rejected and left out of the check:\n";
+           (nl ? (one ? " regel" : " regels") : (one ? " row" : " rows"));
+    if (source.import_id) out += (nl ? " van " : " of ") + rejection_source_label(source, lang);
+    if (nl) out += one ? " is afgewezen en niet meegeteld:\n" : " zijn afgewezen en niet meegeteld:\n";
+    else out += std::string(one ? " was" : " were") + " rejected and left out of the check:\n";
     const std::vector<RejectionGroup> groups = shown_groups(load, source, privacy);
     std::size_t rows_left = source.rejections->size();
     for (std::size_t g = 0; g < groups.size() && g < max_groups; ++g) {
-      out += std::string(indent) + "   " + rejection_group_text(groups[g], Lang::En) + "\n";
-      if (const std::string fix = rejection_fix_text(groups[g], Lang::En); !fix.empty()) {
-        out += std::string(indent) + "     fix: " + fix + "\n";
+      out += std::string(indent) + "   " + rejection_group_text(groups[g], lang) + "\n";
+      if (const std::string fix = rejection_fix_text(groups[g], lang); !fix.empty()) {
+        out += std::string(indent) + "     " + std::string(word(lang, "fix")) + ": " + fix + "\n";
       }
       rows_left -= groups[g].rows();
     }
     if (groups.size() > max_groups) {
       out += std::string(indent) + "   ... " +
-             fill(word(Lang::En, "more_rejection_groups"),
+             fill(word(lang, "more_rejection_groups"),
                   {{"groups", std::to_string(groups.size() - max_groups)}, {"rows", std::to_string(rows_left)}}) +
              "\n";
     }
@@ -124,11 +126,12 @@ std::string rejection_groups_text(const LoadReport& load, const Privacy& privacy
   return out;
 }
 
-std::string incomplete_text_block(const CheckReport& report) {
+std::string incomplete_text_block(const CheckReport& report, Lang lang) {
   if (!report.is_incomplete()) return "";
-  std::string out = "\n!! " + std::string(word(Lang::En, "incomplete_title")) + " (exit status 2)\n";
-  for (const Incompleteness& reason : report.incomplete) out += "   " + incompleteness_text(reason, Lang::En) + "\n";
-  out += "   " + std::string(word(Lang::En, "incomplete_lead")) + "\n";
+  std::string out = "\n!! " + std::string(word(lang, "incomplete_title")) +
+                    (lang == Lang::Nl ? " (afsluitcode 2)\n" : " (exit status 2)\n");
+  for (const Incompleteness& reason : report.incomplete) out += "   " + incompleteness_text(reason, lang) + "\n";
+  out += "   " + std::string(word(lang, "incomplete_lead")) + "\n";
   return out;
 }
 

@@ -72,7 +72,7 @@ class MarkdownWriter {
     std::string meta = std::string(word(lang_, "as_of")) + " " + date_text(report.as_of, lang_);
     if (s.history != nullptr && s.history->current) {
       meta += " \xC2\xB7 " + std::string(word(lang_, "run")) + " " + std::to_string(s.history->current->id) + " (" +
-              std::string(word(lang_, "recorded")) + " " + s.history->current->recorded_at + ")";
+              std::string(word(lang_, "recorded")) + " " + local_time_text(s.history->current->recorded_at, lang_) + ")";
       if (s.history->previous) {
         meta += " \xC2\xB7 " + std::string(word(lang_, "previous_run")) + " " + date_text(s.history->previous->as_of, lang_);
       }
@@ -109,10 +109,13 @@ class MarkdownWriter {
              md(word(lang_, "group")) + " | " + md(word(lang_, "measured")) + " | " + md(word(lang_, "norm")) + " | " +
              md(word(lang_, "owner")) + " | " + md(word(lang_, "since")) + " |\n";
       out += "|---|---|---|---|---|---|---|---|\n";
-      for (const RuleResult* r : rows) {
+      for (const AttentionRow& row : attention_rows(report, rows)) {
+        const RuleResult* r = row.result;
+        std::string title = r->rule->title;
+        if (const std::string also = also_text(row, lang_); !also.empty()) title += " " + also;
         std::string grp = group(r->group);
         if (privacy_.indicative(*r)) grp += " (" + std::string(word(lang_, "indicative")) + ")";
-        out += "| " + md(light(r->status, lang_)) + " | " + md(r->rule->id) + " | " + md(r->rule->title) + " | " + md(grp) +
+        out += "| " + md(light(r->status, lang_)) + " | " + md(r->rule->id) + " | " + md(title) + " | " + md(grp) +
                " | " + md(measure_text(*r, privacy_, lang_)) + " | " + md(norm_text(*r, lang_)) + " | " +
                md(r->rule->owner.empty() ? "\xE2\x80\x93" : r->rule->owner) + " | " + md(since(s, *r)) + " |\n";
       }

@@ -94,8 +94,9 @@ struct CheckOptions {
   bool strict = false;                // any rejected row: exit 2, nothing checked
   std::string rejects;                // write the rejected rows with their reasons here
   std::string max_rejected = "1%";    // a dataset with a larger rejected share makes the check incomplete
-  // Reports (docs/reports.md): language of html/markdown, privacy.
-  std::string lang = "nl";
+  // Reports (docs/reports.md): language, privacy. Empty: html and markdown in Dutch, text in the
+  // English that scripts read; given, every format speaks it.
+  std::string lang;
   bool pseudonymise = false;
   std::string key_file;
   std::uint64_t min_group_size = 5;
@@ -341,6 +342,7 @@ int run_check(const CheckOptions& options) {
   }
   toets::ReportOptions report_options;
   report_options.lang = toets::parse_lang(options.lang).value_or(toets::Lang::Nl);
+  if (!options.lang.empty()) report_options.text_lang = toets::parse_lang(options.lang);
   report_options.min_group_size = options.min_group_size;
   report_options.fail_on_signal = options.fail_on == "signal";
   if (options.pseudonymise || !options.key_file.empty()) {
@@ -904,9 +906,9 @@ int main(int argc, char** argv) {
   check->add_option("--format", check_options.format, "Report format (docs/reports.md)")
       ->check(CLI::IsMember({"text", "json", "html", "markdown", "junit"}))
       ->capture_default_str();
-  check->add_option("--lang", check_options.lang, "Language of the html and markdown reports")
-      ->check(CLI::IsMember({"nl", "en"}))
-      ->capture_default_str();
+  check->add_option("--lang", check_options.lang,
+                    "Language of the reports (default: html and markdown nl, text en as scripts read it)")
+      ->check(CLI::IsMember({"nl", "en"}));
   check->add_flag("--pseudonymise", check_options.pseudonymise,
                   "Show record ids as stable keyed hashes (key: --pseudonym-key-file or TOETS_PSEUDONYM_KEY)");
   check->add_option("--pseudonym-key-file", check_options.key_file, "File holding the pseudonym key")->type_name("FILE");
@@ -1007,7 +1009,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("plan", plan_options.plan, "Plan file")->required();
   run_cmd->add_option("--as-of", plan_options.as_of, "Date the check is made for (default: the plan's, else today)")
       ->type_name("YYYY-MM-DD");
-  run_cmd->add_option("--lang", plan_options.lang, "Language of the html and markdown reports (default: the plan's)")
+  run_cmd->add_option("--lang", plan_options.lang, "Language of the reports (default: the plan's for html and markdown, en for text)")
       ->check(CLI::IsMember({"nl", "en"}));
   run_cmd->add_flag("--pseudonymise", plan_options.pseudonymise,
                     "Show record ids as stable keyed hashes (key: --pseudonym-key-file or TOETS_PSEUDONYM_KEY)");

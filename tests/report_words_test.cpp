@@ -1,0 +1,386 @@
+// The words of the reports (docs/reports.md, "Words"): a norm is stated as the norm it keeps, a
+// remedy names the records, the text report speaks Dutch when asked, arrows follow the value,
+// times are Dutch local time, a local rule that restates a national one is one finding, and a
+// Dutch report names columns in Dutch.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "dsl/calendar.hpp"
+#include "dsl/checker.hpp"
+#include "engine/csv_reader.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/report.hpp"
+#include "engine/report_common.hpp"
+
+namespace toets {
+namespace {
+
+const std::string kHeader =
+    "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,new_build,"
+    "rent,household_size,household_income,applicant_age,channel,energy_label\n";
+
+std::string let(const std::string& id, const std::string& corporation, const std::string& income, int age) {
+  return id + "," + corporation + ",Dordrecht,,,2026-03-01,V" + id + ",sociaal,true,false,612.35,1," + income + "," +
+         std::to_string(age) + ",regulier,C\n";
+}
+
+// Corporation A: 10 lets, 2 above the income limit (20%: a breach of "at most 15%"), nobody
+// young (0%: a breach of "at least 80%"), 10 lets where the planning says 12 (a signal).
+const std::string kRules = R"(ruleset words {
+  title "Woorden"
+  municipality "Dordrecht"
+  valid 2026-01-01 to 2026-12-31
+}
+table toewijzing_planning(corporation, year) : int {
+  "A" { 2026: 12 }
+}
+rule INK "Boven de inkomensgrens" {
+  owner "Trivire"
+  over allocations
+  per corporation
+  measure share(household_income > €50000)
+  signal when measure > 7.5%
+  breach when measure > 15%
+}
+rule JONG "Jongeren" {
+  over allocations
+  per corporation
+  measure share(applicant_age < 23)
+  breach when measure < 80%
+}
+rule PLAN "Toewijzingen volgens planning" {
+  over allocations
+  per corporation, year(contract_date)
+  measure count
+  signal when measure < toewijzing_planning(corporation, year)
+}
+)";
+
+std::string lets() {
+  std::string csv = kHeader;
+  for (int i = 0; i < 10; ++i) csv += let("L" + std::to_string(i), "A", i < 2 ? "60000.00" : "30000.00", 30);
+  return csv;
+}
+
+struct Check {
+  std::unique_ptr<CompiledRuleSet> rules;
+  std::unique_ptr<LoadedDataset> data;
+  CheckReport report;
+};
+
+std::unique_ptr<Check> run_check(const std::string& rules_text, const std::string& csv) {
+  auto check = std::make_unique<Check>();
+  Diagnostics diagnostics;
+  check->rules = check_rule_text("words.toets", rules_text, diagnostics);
+  if (!check->rules) {
+    std::ostringstream text;
+    diagnostics.print(text);
+    ADD_FAILURE() << text.str();
+    return nullptr;
+  }
+  check->data = std::make_unique<LoadedDataset>(read_csv_text(*find_dataset("allocations"), csv, "lets.csv"));
+  check->report.ruleset = check->rules->info;
+  check->report.as_of = days_from_civil(2026, 11, 23);
+  check->report.inputs.push_back(InputSummary{check->data->report, true});
+  DatasetMap datasets{{DatasetKind::Allocations, &check->data->data}};
+  check->report.results = evaluate_rules(*check->rules, datasets, check->report.as_of);
+  return check;
+}
+
+std::string render(const CheckReport& report, const std::string& format, const ReportOptions& options,
+                   const ReportHistory* history = nullptr) {
+  std::ostringstream out;
+  const std::vector<ReportSection> sections = {ReportSection{&report, history}};
+  if (format == "html") write_html_report(sections, out, options);
+  else if (format == "markdown") write_markdown_report(sections, out, options);
+  else write_text_report(report, out, options);
+  return out.str();
+}
+
+ReportOptions in(Lang lang) {
+  ReportOptions options;
+  options.lang = lang;
+  return options;
+}
+
+const RuleResult& result_of(const CheckReport& report, const std::string& rule) {
+  for (const auto& r : report.results) {
+    if (r.rule->id == rule) return r;
+  }
+  throw std::runtime_error("no result for " + rule);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The norm stated as a norm
+
+TEST(Words, TheNormIsTheNormNotTheBreachCondition) {
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  const RuleResult& ink = result_of(check->report, "INK");
+  ASSERT_EQ(ink.status, Status::Breach);
+  EXPECT_EQ(report::norm_text(ink, Lang::Nl), "norm: hoogstens 15,00%");
+  EXPECT_EQ(report::norm_text(ink, Lang::En), "norm: at most 15.00%");
+  EXPECT_EQ(report::rule_norms_text(*ink.rule, Lang::Nl), "hoogstens 15,00% (signaalwaarde: hoogstens 7,50%)");
+  EXPECT_EQ(report::rule_norms_text(*ink.rule, Lang::En), "at most 15.00% (signal value: at most 7.50%)");
+  const RuleResult& jong = result_of(check->report, "JONG");
+  EXPECT_EQ(report::norm_text(jong, Lang::Nl), "norm: minstens 80,00%");
+  EXPECT_EQ(report::norm_text(jong, Lang::En), "norm: at least 80.00%");
+  EXPECT_EQ(report::norm_words(CompareOp::Ge, Lang::Nl), "minder dan");
+  EXPECT_EQ(report::norm_words(CompareOp::Le, Lang::En), "more than");
+
+  for (const Lang lang : {Lang::Nl, Lang::En}) {
+    const std::string html = render(check->report, "html", in(lang));
+    const std::string md = render(check->report, "markdown", in(lang));
+    for (const std::string& out : {html, md}) {
+      EXPECT_EQ(out.find("norm &gt; 15"), std::string::npos);
+      EXPECT_EQ(out.find("norm > 15"), std::string::npos);
+      EXPECT_EQ(out.find("toewijzing_planning"), std::string::npos) << "an internal table name";
+    }
+    EXPECT_NE(html.find(lang == Lang::Nl ? "Norm: <b>hoogstens 15,00% (signaalwaarde: hoogstens 7,50%)</b>"
+                                         : "Threshold: <b>at most 15.00% (signal value: at most 7.50%)</b>"),
+              std::string::npos);
+  }
+}
+
+TEST(Words, ATableNormSaysWhatItIsForNotTheTablesName) {
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  const RuleResult& plan = result_of(check->report, "PLAN");
+  ASSERT_EQ(plan.status, Status::Signal);
+  EXPECT_EQ(report::norm_text(plan, Lang::Nl), "signaalwaarde: minstens 12 (toewijzing planning voor A, 2026)");
+  EXPECT_EQ(report::norm_text(plan, Lang::En), "signal value: at least 12 (toewijzing planning for A, 2026)");
+  EXPECT_EQ(report::rule_norms_text(*plan.rule, Lang::Nl),
+            "signaalwaarde: minstens de waarde uit toewijzing planning per corporatie, jaar");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Remedies in plain words about the records
+
+TEST(Words, ARemedyNamesTheRecordsAndWhetherFewerOrMoreAreNeeded) {
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  const RuleResult& ink = result_of(check->report, "INK");
+  EXPECT_EQ(report::remedy_sentence(ink, Lang::Nl),
+            "1 toewijzing minder die aan de voorwaarde van de regel voldoet (hoogstens 1 van 10) om de norm te "
+            "halen; 2 om te voldoen");
+  EXPECT_EQ(report::remedy_sentence(ink, Lang::En),
+            "1 fewer let meeting the rule's condition (at most 1 of 10) to meet the norm; 2 to be ok");
+  const RuleResult& jong = result_of(check->report, "JONG");
+  EXPECT_EQ(report::remedy_sentence(jong, Lang::Nl),
+            "8 toewijzingen meer die aan de voorwaarde van de regel voldoen (minstens 8 van 10) om de norm te halen");
+  EXPECT_EQ(report::remedy_sentence(jong, Lang::En),
+            "8 more lets meeting the rule's condition (at least 8 of 10) to meet the norm");
+  const RuleResult& plan = result_of(check->report, "PLAN");
+  EXPECT_EQ(report::remedy_sentence(plan, Lang::Nl), "2 toewijzingen meer om de signaalwaarde te halen");
+  EXPECT_EQ(report::remedy_sentence(plan, Lang::En), "2 more lets to meet the signal value");
+  // The English HTML says it the same way, not in the engine's "records would clear".
+  const std::string html = render(check->report, "html", in(Lang::En));
+  EXPECT_NE(html.find("1 fewer let meeting the rule&#39;s condition"), std::string::npos);
+  EXPECT_EQ(html.find("records would clear"), std::string::npos);
+}
+
+TEST(Words, ARemedyForANetFigureIsOnBalance) {
+  const std::string rules = R"(ruleset net {
+  title "Saldo"
+  valid 2026-01-01 to 2026-12-31
+}
+rule NET "Groei" {
+  over allocations
+  measure count(new_build) - count(not new_build)
+  breach when measure < 5
+}
+)";
+  auto check = run_check(rules, lets());
+  ASSERT_NE(check, nullptr);
+  const RuleResult& net = result_of(check->report, "NET");
+  ASSERT_EQ(net.status, Status::Breach) << net.message;
+  ASSERT_TRUE(net.remedy.has_value());
+  const std::string n = std::to_string(*net.remedy);
+  EXPECT_EQ(report::remedy_sentence(net, Lang::Nl), n + " meer per saldo om de norm te halen");
+  EXPECT_EQ(report::remedy_sentence(net, Lang::En), n + " more on balance to meet the norm");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. The text report in the language asked for
+
+TEST(Words, TheTextReportIsEnglishForScriptsUnlessALanguageIsAsked) {
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  const std::string plain = render(check->report, "text", ReportOptions{});
+  EXPECT_EQ(plain.rfind("Toets check: Woorden (words)\n", 0), 0u) << plain;
+  EXPECT_NE(plain.find("RULE"), std::string::npos);
+  EXPECT_NE(plain.find("breach > 15.00%"), std::string::npos) << "the scripts' format is unchanged";
+  EXPECT_NE(plain.find("remedy: 1 fewer records meeting the condition"), std::string::npos);
+  ReportOptions dutch;
+  dutch.text_lang = Lang::Nl;
+  const std::string nl = render(check->report, "text", dutch);
+  for (const char* expected : {"Toets-controle: Woorden (words)", "peildatum 23-11-2026", "Gegevens", "Uitkomsten", "REGEL",
+                               "GROEP", "GEMETEN", "overschreden", "norm: hoogstens 15,00%", "Aandacht nodig",
+                               "trekker: Trivire", "Nodig: 1 toewijzing minder die aan de voorwaarde van de regel voldoet",
+                               "Onderliggende records (2)", "Samenvatting: "}) {
+    EXPECT_NE(nl.find(expected), std::string::npos) << expected << "\n" << nl;
+  }
+  for (const char* english : {"Needs attention", "remedy:", "measured", "Summary", "breach >", " rows read"}) {
+    EXPECT_EQ(nl.find(english), std::string::npos) << english << "\n" << nl;
+  }
+  ReportOptions english;
+  english.text_lang = Lang::En;
+  const std::string en = render(check->report, "text", english);
+  EXPECT_NE(en.find("norm: at most 15.00%"), std::string::npos) << en;
+  EXPECT_NE(en.find("Needed: 1 fewer let meeting the rule's condition"), std::string::npos) << en;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Arrows that follow the value and say whether that is better or worse
+
+ReportHistory history_of(const CheckReport& report, const std::map<std::string, Ratio>& before) {
+  ReportHistory history;
+  history.previous = RunRef{1, "2026-10-23T10:00:00Z", days_from_civil(2026, 10, 23)};
+  history.current = RunRef{2, "2026-11-23T10:15:02Z", report.as_of};
+  history.runs = {*history.previous, *history.current};
+  for (const auto& r : report.results) {
+    ResultHistory h;
+    const auto found = before.find(r.rule->id);
+    if (found != before.end()) h.points.push_back(HistoryPoint{1, history.previous->as_of, r.status, found->second});
+    h.points.push_back(HistoryPoint{2, report.as_of, r.status, r.measure});
+    h.status_since = history.previous->as_of;
+    h.streak = 2;
+    h.previous_status = r.status;
+    history.results[result_key(r.rule->id, r.group)] = h;
+  }
+  return history;
+}
+
+TEST(Words, ArrowsFollowTheValueAndTheNormSaysBetterOrWorse) {
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  // INK rose from 10% to 20% (an upper limit: worse); JONG fell from 10% to 0% (a lower limit:
+  // worse); PLAN rose from 8 to 10 (a lower limit: better).
+  const ReportHistory history = history_of(check->report, {{"INK", Ratio{1, 10}}, {"JONG", Ratio{1, 10}}, {"PLAN", Ratio{8, 1}}});
+  EXPECT_EQ(report::value_change_words(report::value_change(result_of(check->report, "INK"), Ratio{1, 10}), Lang::Nl),
+            "gestegen, slechter");
+  EXPECT_EQ(report::value_change_words(report::value_change(result_of(check->report, "JONG"), Ratio{1, 10}), Lang::En),
+            "fell, worse");
+  EXPECT_EQ(report::value_change_words(report::value_change(result_of(check->report, "PLAN"), Ratio{8, 1}), Lang::Nl),
+            "gestegen, beter");
+  const std::string html = render(check->report, "html", in(Lang::Nl), &history);
+  EXPECT_NE(html.find("title=\"gestegen, slechter\"><span aria-hidden=\"true\">&#9650;</span><span class=\"vh\"> "
+                      "gestegen, slechter</span>"),
+            std::string::npos);
+  EXPECT_NE(html.find("&#9660;</span><span class=\"vh\"> gedaald, slechter</span>"), std::string::npos);
+  EXPECT_NE(html.find("&#9650;</span> gestegen, beter</span>"), std::string::npos);
+  EXPECT_EQ(html.find("&#9660;</span><span class=\"vh\"> gestegen"), std::string::npos);
+  const std::string english = render(check->report, "html", in(Lang::En), &history);
+  EXPECT_NE(english.find("rose, worse"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Local time
+
+TEST(Words, RecordedTimesAreDutchLocalTimeWithTheSummerTimeRule) {
+  using report::local_time_text;
+  EXPECT_EQ(local_time_text("2026-11-23T10:15:02Z", Lang::Nl), "23-11-2026 11:15 Nederlandse tijd (CET)");
+  EXPECT_EQ(local_time_text("2026-11-23T10:15:02Z", Lang::En), "2026-11-23 11:15 Amsterdam time (CET)");
+  EXPECT_EQ(local_time_text("2026-07-01T10:15:00Z", Lang::Nl), "01-07-2026 12:15 Nederlandse tijd (CEST)");
+  // 2026: summer time from Sunday 29 March 01:00 UTC to Sunday 25 October 01:00 UTC.
+  EXPECT_EQ(local_time_text("2026-03-29T00:59:00Z", Lang::En), "2026-03-29 01:59 Amsterdam time (CET)");
+  EXPECT_EQ(local_time_text("2026-03-29T01:00:00Z", Lang::En), "2026-03-29 03:00 Amsterdam time (CEST)");
+  EXPECT_EQ(local_time_text("2026-10-25T00:59:00Z", Lang::En), "2026-10-25 02:59 Amsterdam time (CEST)");
+  EXPECT_EQ(local_time_text("2026-10-25T01:00:00Z", Lang::En), "2026-10-25 02:00 Amsterdam time (CET)");
+  EXPECT_EQ(local_time_text("2026-12-31T23:30:00Z", Lang::Nl), "01-01-2027 00:30 Nederlandse tijd (CET)");
+  EXPECT_EQ(local_time_text("not a time", Lang::Nl), "not a time");
+
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  const ReportHistory history = history_of(check->report, {});
+  const std::string html = render(check->report, "html", in(Lang::Nl), &history);
+  EXPECT_NE(html.find("vastgelegd 23-11-2026 11:15 Nederlandse tijd (CET)"), std::string::npos);
+  EXPECT_EQ(html.find(" UTC"), std::string::npos);
+  const std::string md = render(check->report, "markdown", in(Lang::En), &history);
+  EXPECT_NE(md.find("recorded 2026-11-23 11:15 Amsterdam time (CET)"), std::string::npos) << md;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. A local rule that restates a national one is one finding
+
+const std::string kRestated = R"R(ruleset words {
+  title "Woorden"
+  valid 2026-01-01 to 2026-12-31
+}
+rule "Woningwet-48" "Passend toewijzen (landelijk)" {
+  over allocations
+  per corporation
+  measure share(household_income > €50000)
+  breach when measure > 7.5%
+}
+rule "Dordrecht F" "Vrije toewijzingsruimte" {
+  over allocations
+  per corporation
+  measure share(household_income > €50000)
+  breach when measure > 15%
+}
+)R";
+
+TEST(Words, ALocalRuleThatRestatesANationalOneIsOneFindingInTheAttentionLists) {
+  auto check = run_check(kRestated, lets());
+  ASSERT_NE(check, nullptr);
+  ASSERT_EQ(check->rules->rules.size(), 2u);
+  ASSERT_EQ(check->rules->rules[1].ruleset_id, check->report.ruleset.id);
+  check->rules->rules[0].ruleset_id = "national";  // as if imported from national.toets
+  ASSERT_EQ(result_of(check->report, "Woningwet-48").status, Status::Breach);
+  ASSERT_EQ(result_of(check->report, "Dordrecht F").status, Status::Breach);
+
+  const std::string md = render(check->report, "markdown", in(Lang::Nl));
+  const std::string attention = md.substr(0, md.find("## Regels"));
+  EXPECT_NE(attention.find("| Dordrecht F | Vrije toewijzingsruimte (ook Woningwet-48) |"), std::string::npos) << md;
+  EXPECT_EQ(attention.find("| Woningwet-48 |"), std::string::npos) << md;
+  const std::string html = render(check->report, "html", in(Lang::En));
+  const std::string table = html.substr(html.find("class=\"attention\""), html.find("</table>", html.find("class=\"attention\"")) -
+                                                                              html.find("class=\"attention\""));
+  EXPECT_NE(table.find("(also <a href=\"#s1-r1\">Woningwet-48</a>)"), std::string::npos) << table;
+  EXPECT_EQ(table.find("<span class=\"art\">Woningwet-48</span>"), std::string::npos) << table;
+  ReportOptions dutch;
+  dutch.text_lang = Lang::Nl;
+  const std::string text = render(check->report, "text", dutch);
+  EXPECT_NE(text.find("  Dordrecht F Vrije toewijzingsruimte (ook Woningwet-48)\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("  Woningwet-48 Passend"), std::string::npos) << text;
+
+  // Not the same measure, or both local: two findings.
+  check->rules->rules[0].ruleset_id = check->report.ruleset.id;
+  EXPECT_NE(render(check->report, "markdown", in(Lang::Nl)).find("| Woningwet-48 |"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Dutch column names
+
+TEST(Words, TheDutchReportNamesColumnsInDutch) {
+  EXPECT_EQ(report::column_word("contract_date", Lang::Nl), "ingangsdatum contract");
+  EXPECT_EQ(report::column_word("household_income", Lang::Nl), "toetsinkomen");
+  EXPECT_EQ(report::column_word("household_income", Lang::En), "household_income");
+  // Every canonical column has a Dutch name.
+  for (const auto& schema : dataset_schemas()) {
+    for (const auto& column : schema.columns) {
+      const std::string dutch = report::column_word(column.name, Lang::Nl);
+      EXPECT_TRUE(dutch != column.name || column.name.find('_') == std::string::npos) << column.name;
+    }
+  }
+  std::string csv = lets();
+  csv += let("BAD", "A", "geheim", 40);
+  auto check = run_check(kRules, csv);
+  ASSERT_NE(check, nullptr);
+  const std::string html = render(check->report, "html", in(Lang::Nl));
+  EXPECT_NE(html.find("regel 12, toetsinkomen"), std::string::npos) << html.substr(html.find("Afgewezen"), 600);
+  EXPECT_EQ(html.find("household_income"), std::string::npos);
+  const std::string english = render(check->report, "html", in(Lang::En));
+  EXPECT_NE(english.find("line 12, household_income"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace toets
