@@ -231,7 +231,14 @@ TEST_P(NoPersonalFields, NoIncomeAgeOrWholeRecordInAnyFormat) {
     if (pseudonymise) options.pseudonym_key = "a key of at least sixteen characters";
     std::string out = render(check->report, GetParam(), options);
     // Chart coordinates and style rules are numbers too: leave them out of the search for ages.
-    out = std::regex_replace(out, std::regex("<svg[\\s\\S]*?</svg>|<style>[\\s\\S]*?</style>"), "");
+    // (Cut with find, not std::regex: libstdc++'s regex recurses per character and overflows the
+    // stack on the long style sheet under AddressSanitizer.)
+    for (const auto& [open, close] : {std::pair<std::string, std::string>{"<svg", "</svg>"}, {"<style>", "</style>"}}) {
+      for (std::size_t at = out.find(open); at != std::string::npos; at = out.find(open, at)) {
+        const std::size_t end = out.find(close, at);
+        out.erase(at, end == std::string::npos ? std::string::npos : end + close.size() - at);
+      }
+    }
     for (const char* personal : {"87654", "87.654", "76543", "76.543", "23456", "21098", "65432", "54321", "101",
                                  "105", "110", "111"}) {
       EXPECT_EQ(out.find(personal), std::string::npos) << GetParam() << " shows " << personal;
