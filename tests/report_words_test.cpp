@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/report_check.hpp"
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
 #include "engine/csv_reader.hpp"
@@ -69,29 +70,10 @@ std::string lets() {
   return csv;
 }
 
-struct Check {
-  std::unique_ptr<CompiledRuleSet> rules;
-  std::unique_ptr<LoadedDataset> data;
-  CheckReport report;
-};
+using testing_support::Check;
 
 std::unique_ptr<Check> run_check(const std::string& rules_text, const std::string& csv) {
-  auto check = std::make_unique<Check>();
-  Diagnostics diagnostics;
-  check->rules = check_rule_text("words.toets", rules_text, diagnostics);
-  if (!check->rules) {
-    std::ostringstream text;
-    diagnostics.print(text);
-    ADD_FAILURE() << text.str();
-    return nullptr;
-  }
-  check->data = std::make_unique<LoadedDataset>(read_csv_text(*find_dataset("allocations"), csv, "lets.csv"));
-  check->report.ruleset = check->rules->info;
-  check->report.as_of = days_from_civil(2026, 11, 23);
-  check->report.inputs.push_back(InputSummary{check->data->report, true});
-  DatasetMap datasets{{DatasetKind::Allocations, &check->data->data}};
-  check->report.results = evaluate_rules(*check->rules, datasets, check->report.as_of);
-  return check;
+  return testing_support::run_check("words.toets", rules_text, csv);
 }
 
 std::string render(const CheckReport& report, const std::string& format, const ReportOptions& options,

@@ -1,0 +1,47 @@
+#pragma once
+// A whole check in memory for the report tests: rule text and allocations CSV in, a CheckReport
+// as `toets check` makes it out (as of 2026-11-23), with the rules and data it points into.
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "dsl/calendar.hpp"
+#include "dsl/checker.hpp"
+#include "engine/csv_reader.hpp"
+#include "engine/evaluator.hpp"
+#include "engine/result.hpp"
+
+namespace toets::testing_support {
+
+struct Check {
+  std::unique_ptr<CompiledRuleSet> rules;
+  std::unique_ptr<LoadedDataset> data;
+  CheckReport report;
+};
+
+// `rule_file` names the rules in the report; the data is "lets.csv". Null (and a test failure
+// with the diagnostics) when the rules do not check.
+inline std::unique_ptr<Check> run_check(const std::string& rule_file, const std::string& rules_text,
+                                        const std::string& csv) {
+  auto check = std::make_unique<Check>();
+  Diagnostics diagnostics;
+  check->rules = check_rule_text(rule_file, rules_text, diagnostics);
+  if (!check->rules) {
+    std::ostringstream text;
+    diagnostics.print(text);
+    ADD_FAILURE() << text.str();
+    return nullptr;
+  }
+  check->data = std::make_unique<LoadedDataset>(read_csv_text(*find_dataset("allocations"), csv, "lets.csv"));
+  check->report.ruleset = check->rules->info;
+  check->report.as_of = days_from_civil(2026, 11, 23);
+  check->report.inputs.push_back(InputSummary{check->data->report, true});
+  DatasetMap datasets{{DatasetKind::Allocations, &check->data->data}};
+  check->report.results = evaluate_rules(*check->rules, datasets, check->report.as_of);
+  return check;
+}
+
+}  // namespace toets::testing_support
