@@ -53,9 +53,6 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
   if (!rule.scope_municipality.empty()) add_scope("municipality", {rule.scope_municipality});
   add_scope("corporation", rule.scope_corporations);
   const std::size_t rows = data.row_count();
-  // Not initialised: every range writes the tag of each of its rows before anything reads it.
-  row_tags_.reset(new std::uint32_t[rows]);
-  advise_huge_pages(row_tags_.get(), rows * sizeof(std::uint32_t));
   const std::size_t step = std::max<std::size_t>(1, rows_per_range);
   const std::size_t range_count = std::max<std::size_t>(1, (rows + step - 1) / step);  // one, empty, for no rows
   for (std::size_t r = 0; r < range_count; ++r) {
@@ -103,7 +100,18 @@ void RuleRun::plan_key_packing() {
   packs_keys_ = true;
 }
 
-void RuleRun::run_range(std::size_t index, BatchBuffers& buffers) { ranges_[index]->run(buffers); }
+void RuleRun::run_range(std::size_t index, BatchBuffers& buffers) {
+  // The row tags are taken when the rule's first range starts, not when the rule is planned: the
+  // scheduler runs rules in order and frees each rule's tags when it finishes, so only the rules in
+  // flight (about one per thread) hold a tag per row, whatever the number of rules.
+  std::call_once(row_tags_taken_, [this] {
+    const std::size_t rows = data_.row_count();
+    // Not initialised: every range writes the tag of each of its rows before anything reads it.
+    row_tags_.reset(new std::uint32_t[std::max<std::size_t>(rows, 1)]);
+    advise_huge_pages(row_tags_.get(), rows * sizeof(std::uint32_t));
+  });
+  ranges_[index]->run(buffers);
+}
 
 void RangeRun::report_date_outside_calendar(std::int64_t day, std::uint32_t row) {
   const Dataset& data = rule_.data_;

@@ -13,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -450,7 +451,9 @@ class RuleRun {
 
   std::vector<std::unique_ptr<RangeRun>> ranges_;
   // Per row: its group within its range << kStateBits | its RowState; written by the ranges.
+  // Allocated by the first range that runs (run_range), freed with the RuleRun.
   std::unique_ptr<std::uint32_t[]> row_tags_;
+  std::once_flag row_tags_taken_;
   std::vector<Accumulator> groups_;               // merged, in order of first appearance
   std::vector<std::string> group_errors_;         // per merged group: the first value it could not have
   std::string error_;
