@@ -62,6 +62,17 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
 
 RuleRun::~RuleRun() = default;
 
+std::shared_ptr<const RecordIdPool> make_record_id_pool(const Dataset& data) {
+  auto pool = std::make_shared<RecordIdPool>();
+  const std::size_t rows = data.row_count();
+  pool->offsets.reserve(rows + 1);
+  for (std::size_t row = 0; row < rows; ++row) {
+    pool->bytes.append(data.record_id(row));
+    pool->offsets.push_back(pool->bytes.size());
+  }
+  return pool;
+}
+
 void RuleRun::plan_key_packing() {
   std::uint32_t shift = 0;
   for (std::size_t k = 0; k < keys_.size(); ++k) {
@@ -751,6 +762,23 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
     runs[i] = std::make_unique<RuleRun>(rule, *it->second, tables, as_of, options.rows_per_range, divisor_data);
     ranges_left[i] = runs[i]->range_count();
     for (std::size_t range = 0; range < runs[i]->range_count(); ++range) tasks.push_back(Task{i, range});
+  }
+
+  // One copy of each dataset's record ids for the evidence of all its rules, made when the first
+  // rule over it needs one.
+  struct SharedPool {
+    std::once_flag made;
+    std::shared_ptr<const RecordIdPool> pool;
+  };
+  std::map<const Dataset*, SharedPool> pools;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!runs[i]) continue;
+    const Dataset* data = datasets.at(rules.rules[i].dataset->kind);
+    SharedPool* shared = &pools[data];
+    runs[i]->share_id_pool([shared, data] {
+      std::call_once(shared->made, [&] { shared->pool = make_record_id_pool(*data); });
+      return shared->pool;
+    });
   }
 
   std::atomic<std::size_t> next{0};

@@ -408,9 +408,11 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
   // then tests a bit.
   constexpr std::uint8_t kTrue = 1u << kMeasuredTrue, kFalse = 1u << kMeasuredFalse;
   std::vector<std::uint8_t> evidence_states(groups_.size(), 0);
+  const std::shared_ptr<const RecordIdPool> pool = id_pool_ ? id_pool_() : make_record_id_pool(data_);
   for (std::uint32_t g = 0; g < groups_.size(); ++g) {
     if (!wants_evidence[g]) continue;
     RuleResult& result = results[result_of_group[g]];
+    result.evidence.use_pool(pool);
     const Accumulator& acc = groups_[g];
     if (!predicate) {
       evidence_states[g] = kTrue | kFalse;
@@ -436,7 +438,7 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
       if (tag == kOutOfScope) continue;
       const std::uint32_t g = range->merged_group[tag >> kStateBits];
       if ((evidence_states[g] >> (tag & kStateMask) & 1u) == 0) continue;
-      results[result_of_group[g]].evidence.emplace_back(data_.record_id(row));
+      results[result_of_group[g]].evidence.add_row(static_cast<std::uint32_t>(row));
     }
   }
 }

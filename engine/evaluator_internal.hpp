@@ -10,6 +10,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -37,6 +38,9 @@ enum RowState : std::uint8_t { kNotMeasured = 0, kMeasuredFalse = 1, kMeasuredTr
 inline constexpr std::uint32_t kStateBits = 2;
 inline constexpr std::uint32_t kStateMask = (1u << kStateBits) - 1;
 inline constexpr std::uint32_t kOutOfScope = 0xFFFFFFFFu;  // the tag of a row of another municipality
+
+// A copy of the dataset's record ids for evidence (engine/evidence.hpp).
+std::shared_ptr<const RecordIdPool> make_record_id_pool(const Dataset& data);
 
 inline Int128 floor_div(Int128 a, Int128 b) {  // b > 0
   Int128 q = a / b;
@@ -389,6 +393,9 @@ class RuleRun {
   void run_range(std::size_t index, BatchBuffers& buffers);
   // After every range ran: one result per group.
   std::vector<RuleResult> finish(BatchBuffers& buffers);
+  // Where evidence ids come from: one pool shared by every rule over the dataset (made when the
+  // first rule needs it). Unset: the rule makes its own.
+  void share_id_pool(std::function<std::shared_ptr<const RecordIdPool>()> pool) { id_pool_ = std::move(pool); }
 
  private:
   friend class RangeRun;
@@ -454,6 +461,7 @@ class RuleRun {
   // Allocated by the first range that runs (run_range), freed with the RuleRun.
   std::unique_ptr<std::uint32_t[]> row_tags_;
   std::once_flag row_tags_taken_;
+  std::function<std::shared_ptr<const RecordIdPool>()> id_pool_;
   std::vector<Accumulator> groups_;               // merged, in order of first appearance
   std::vector<std::string> group_errors_;         // per merged group: the first value it could not have
   std::string error_;

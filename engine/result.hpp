@@ -10,6 +10,7 @@
 
 #include "dsl/program.hpp"
 #include "engine/dataset.hpp"
+#include "engine/evidence.hpp"
 
 namespace toets {
 
@@ -46,7 +47,7 @@ struct RuleResult {
   std::uint64_t exempt_matching = 0;          // of those, how many meet the measure's predicate
   std::optional<Threshold> threshold;         // the threshold that decided, or was held to (value
                                               // resolved for baseline/previous/per-group tables)
-  std::vector<std::string> evidence;          // record ids on the wrong side (signal/breach/at_risk)
+  EvidenceIds evidence;                        // record ids on the wrong side (signal/breach/at_risk)
   std::optional<std::int64_t> remedy;         // records to change to leave the deciding threshold
   std::optional<std::int64_t> remedy_to_ok;   // records to change to be ok
   std::string remedy_text;

@@ -1352,7 +1352,9 @@ std::int64_t Store::record_run(const CheckReport& report, const std::string& rul
       threshold_value = rule.target->value;
       threshold_text = rule.target->text;
     }
-    const std::string evidence = json_text(result.evidence);
+    nlohmann::json evidence_ids = nlohmann::json::array();
+    for (std::string_view id : result.evidence) evidence_ids.push_back(id);
+    const std::string evidence = json_text(evidence_ids);
     const std::string dataset = rule.dataset != nullptr ? rule.dataset->name : "";
 
     insert.bind(1, run_id);

@@ -316,7 +316,7 @@ TEST(Escaping, WrittenJsonEqualsTheJsonValue) {
   for (auto& result : check->report.results) {
     if (result.evidence.empty()) continue;
     some_evidence = true;
-    result.evidence.insert(result.evidence.end(), {"q\"uote", "back\\slash", "tab\t", "caf\xC3\xA9", "caf\xE9 \xC3("});
+    for (const char* id : {"q\"uote", "back\\slash", "tab\t", "caf\xC3\xA9", "caf\xE9 \xC3("}) result.evidence.push_back(id);
   }
   ASSERT_TRUE(some_evidence);
   ReportOptions pseudonymised, everything;

@@ -1,0 +1,95 @@
+#pragma once
+// The records behind a result, kept small. A national check can list millions of record ids in
+// its evidence, and the same record is evidence of many rules (1,000 rules over 1M lets once held
+// 16.5M ids as std::string, 528 MB). So ids are not copied per result: an EvidenceIds points into one
+// shared, immutable copy of its dataset's id column (RecordIdPool, made once per evaluation) and
+// keeps 4 bytes per record. The pool is shared, not borrowed, so results outlive the dataset they
+// came from. Ids written by hand (tests, results rebuilt elsewhere) are kept as owned strings.
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace toets {
+
+// A copy of a dataset's record ids: all ids back to back in `bytes`, row r at
+// [offsets[r], offsets[r + 1]).
+struct RecordIdPool {
+  std::string bytes;
+  std::vector<std::uint64_t> offsets{0};
+
+  std::string_view id(std::uint32_t row) const {
+    return std::string_view(bytes).substr(offsets[row], offsets[row + 1] - offsets[row]);
+  }
+};
+
+class EvidenceIds {
+ public:
+  EvidenceIds() = default;
+  EvidenceIds(std::initializer_list<std::string> ids) : owned_(ids) {}
+
+  std::size_t size() const { return pool_ ? rows_.size() : owned_.size(); }
+  bool empty() const { return size() == 0; }
+  std::string_view operator[](std::size_t i) const { return pool_ ? pool_->id(rows_[i]) : std::string_view(owned_[i]); }
+
+  // EvidenceIds from a pool: every id added after this is a row of that pool.
+  void use_pool(std::shared_ptr<const RecordIdPool> pool) {
+    pool_ = std::move(pool);
+    owned_.clear();
+  }
+  void reserve(std::size_t n) { pool_ ? rows_.reserve(n) : owned_.reserve(n); }
+  void add_row(std::uint32_t row) { rows_.push_back(row); }  // only after use_pool
+  // An id by value; evidence from a pool becomes owned strings first (rare: tests, hostile ids).
+  void push_back(std::string id) {
+    materialise();
+    owned_.push_back(std::move(id));
+  }
+
+  class iterator {
+   public:
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    iterator(const EvidenceIds* evidence, std::size_t i) : evidence_(evidence), i_(i) {}
+    std::string_view operator*() const { return (*evidence_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator==(const iterator& other) const { return i_ == other.i_; }
+
+   private:
+    const EvidenceIds* evidence_;
+    std::size_t i_;
+  };
+  iterator begin() const { return iterator(this, 0); }
+  iterator end() const { return iterator(this, size()); }
+
+  friend bool operator==(const EvidenceIds& a, const std::vector<std::string>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+
+ private:
+  void materialise() {
+    if (!pool_) return;
+    std::vector<std::string> ids;
+    ids.reserve(rows_.size() + 1);
+    for (std::uint32_t row : rows_) ids.emplace_back(pool_->id(row));
+    owned_ = std::move(ids);
+    rows_.clear();
+    rows_.shrink_to_fit();
+    pool_.reset();
+  }
+
+  std::shared_ptr<const RecordIdPool> pool_;
+  std::vector<std::uint32_t> rows_;
+  std::vector<std::string> owned_;
+};
+
+}  // namespace toets
