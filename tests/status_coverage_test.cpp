@@ -6,10 +6,13 @@
 // which the Golden test in cli_test.cpp proves equal to the engine's) has a line of the rule with
 // that status in a group inside the rule's effective period: a line marked `|outside` decides
 // nothing and does not count. tools/status-coverage.sh prints the same table from the engine.
+// The last test recounts docs/rules.md: its counts per agreement and its totals must be those of
+// its clause tables, every row counted.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -136,6 +139,85 @@ TEST(StatusCoverage, StatusesFollowFromTheRuleText) {
   const RuleFile dordrecht = read_rules(kSource / "rules/dordrecht-2026-2027.toets");
   EXPECT_EQ(dordrecht.can_take.at("F"), (std::set<std::string>{"ok", "signal", "breach"}));
   EXPECT_EQ(dordrecht.can_take.at("Bijlage 2 netto"), (std::set<std::string>{"ok", "signal"}));
+}
+
+// docs/rules.md: each agreement's "Counts:" line and its row in the Totals table are the counts of
+// the clause table that follows the Counts line, by the first words of each row's status column.
+struct Counts {
+  int rows = 0, encoded = 0, in_part = 0, not_encoded = 0, not_checkable = 0;
+  bool operator==(const Counts&) const = default;
+};
+
+std::string show(const Counts& c) {
+  return std::to_string(c.rows) + " rows: " + std::to_string(c.encoded) + " encoded, " + std::to_string(c.in_part) +
+         " in part or approximated, " + std::to_string(c.not_encoded) + " not encoded, " +
+         std::to_string(c.not_checkable) + " not checkable";
+}
+
+std::vector<std::string> cells_of(const std::string& row) {
+  std::vector<std::string> cells;
+  std::istringstream parts(trimmed(row).substr(1));
+  for (std::string cell; std::getline(parts, cell, '|');) cells.push_back(trimmed(cell));
+  return cells;
+}
+
+TEST(StatusCoverage, RulesDocCountsMatchTheTables) {
+  std::istringstream in(read_file(kSource / "docs/rules.md"));
+  std::map<std::string, Counts> stated, counted, totals;
+  std::string section;
+  enum { kOutside, kBeforeTable, kInTable } state = kOutside;
+  bool in_totals = false;
+  for (std::string line; std::getline(in, line);) {
+    if (starts_with(line, "## ")) {
+      section = line.substr(3, line.find(" (") - 3);
+      in_totals = section == "Totals";
+      state = kOutside;
+      continue;
+    }
+    if (in_totals && starts_with(line, "| ") && !starts_with(line, "| agreement") && !starts_with(line, "| ---")) {
+      const auto cells = cells_of(line);
+      ASSERT_EQ(cells.size(), 6u) << line;
+      totals[cells[0]] = {std::stoi(cells[1]), std::stoi(cells[2]), std::stoi(cells[3]), std::stoi(cells[4]),
+                          std::stoi(cells[5])};
+    }
+    if (starts_with(line, "Counts: ")) {
+      Counts c;
+      ASSERT_EQ(std::sscanf(line.c_str(),
+                            "Counts: %d rows: %d encoded, %d in part or approximated, %d not encoded, %d not checkable",
+                            &c.rows, &c.encoded, &c.in_part, &c.not_encoded, &c.not_checkable),
+                5)
+          << line;
+      stated[section] = c;
+      counted[section] = {};
+      state = kBeforeTable;
+      continue;
+    }
+    if (state == kBeforeTable && starts_with(line, "| ")) state = kInTable;
+    if (state == kInTable) {
+      if (!starts_with(line, "| ")) {
+        state = kOutside;
+        continue;
+      }
+      if (starts_with(line, "| ---") || starts_with(line, "| document") || starts_with(line, "| source")) continue;
+      const std::string status = cells_of(line).back();
+      Counts& c = counted[section];
+      ++c.rows;
+      if (starts_with(status, "encoded")) ++c.encoded;
+      else if (starts_with(status, "in part") || starts_with(status, "approximated") || starts_with(status, "partly")) ++c.in_part;
+      else if (starts_with(status, "not encoded")) ++c.not_encoded;
+      else if (starts_with(status, "not checkable")) ++c.not_checkable;
+      else ADD_FAILURE() << section << ": a status that is none of the four: " << line;
+    }
+  }
+  ASSERT_EQ(stated.size(), 6u) << "a Counts line per agreement and for the national rules";
+  Counts all;
+  for (const auto& [name, c] : counted) {
+    EXPECT_EQ(show(stated[name]), show(c)) << name << ": the Counts line is not what its table holds";
+    EXPECT_EQ(show(totals[name]), show(c)) << name << ": the Totals row is not what its table holds";
+    all = {all.rows + c.rows, all.encoded + c.encoded, all.in_part + c.in_part, all.not_encoded + c.not_encoded,
+           all.not_checkable + c.not_checkable};
+  }
+  EXPECT_EQ(show(totals["all"]), show(all));
 }
 
 }  // namespace
