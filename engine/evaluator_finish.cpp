@@ -219,9 +219,8 @@ void RuleRun::add_expected_groups(std::vector<RuleResult>& results, std::vector<
                                          return true;
                                        });
       if (!present && !outside_own_period(key, count)) {
-        result.status = Status::NoData;
-        result.message = "no records after the filter (an expected group)";
         result.outside_validity = outside_period(key, count);
+        decide_expected_without_records(result, key);
         results.push_back(std::move(result));
         group_of_result.push_back(kNoIndex);
       }
@@ -235,6 +234,56 @@ void RuleRun::add_expected_groups(std::vector<RuleResult>& results, std::vector<
       if (k == count) break;
     }
   }
+}
+
+// An expected group that no record reached. A count, a sum or a net figure of no records is 0:
+// a corporation that delivered nothing against a target of 360 falls short (signal or breach).
+// But 0 never passes a group: within the norm it stays no_data, since nothing was checked. A
+// share, an average or a quotient of nothing has no value: no_data.
+void RuleRun::decide_expected_without_records(RuleResult& result, const GroupKeyValues& key) const {
+  const MeasureKind kind = rule_.measure.kind;
+  const bool zero_is_the_measure = (kind == MeasureKind::Count || kind == MeasureKind::CountIf ||
+                                    kind == MeasureKind::Sum || kind == MeasureKind::Net) &&
+                                   !rule_.divisor;
+  // A group with no records has no series of its own to compare with (its text keys have no
+  // code in the data), so a baseline, previous or next figure cannot be found for it.
+  auto compares_in_series = [](const ThresholdTerm& term) {
+    return term.ref == ThresholdRef::Baseline || term.ref == ThresholdRef::Previous || term.ref == ThresholdRef::Next;
+  };
+  const bool in_series = std::any_of(rule_.thresholds.begin(), rule_.thresholds.end(), [&](const Threshold& t) {
+    return compares_in_series(t) || std::any_of(t.more.begin(), t.more.end(), compares_in_series);
+  });
+  // A period that has not begun by the as-of date has nothing to count yet.
+  const bool not_begun = outside(key, rule_.group_keys.size(), std::nullopt, as_of_) ||
+                         (rule_.valid_from && as_of_ < *rule_.valid_from);
+  if (!zero_is_the_measure || in_series || not_begun) {
+    result.status = Status::NoData;
+    result.message = "no records after the filter (an expected group)";
+    return;
+  }
+  Accumulator none;
+  none.key = key;
+  result.measure = Ratio{0, 1};
+  std::vector<Threshold> thresholds;
+  std::string why;
+  Status unresolved = Status::NoData;
+  if (!resolve_thresholds(none, result.group, thresholds, why, unresolved)) {
+    result.measure.reset();
+    result.status = Status::NoData;
+    result.message = "no records after the filter (an expected group); " + why;
+    return;
+  }
+  decide(result, none, thresholds.empty() ? rule_.thresholds : thresholds);
+  if (result.status == Status::Ok) {
+    // Zero decides only against the group: with no record behind it, "within the norm" would be
+    // a pass on nothing checked (the party may be missing from the export).
+    result.measure.reset();
+    result.threshold.reset();
+    result.status = Status::NoData;
+    result.message = "no records after the filter (an expected group)";
+    return;
+  }
+  result.message = "no records after the filter (an expected group): counted as 0 (is the export complete?)";
 }
 
 // One result per group that has records after the filter (or an error), in order of first
@@ -389,7 +438,7 @@ RuleResult RuleRun::finish_group(std::uint32_t group) const {
   std::vector<Threshold> thresholds;
   std::string why;
   Status unresolved = Status::NoData;
-  if (result.measure && !resolve_thresholds(group, thresholds, why, unresolved)) {
+  if (result.measure && !resolve_thresholds(acc, result.group, thresholds, why, unresolved)) {
     result.status = unresolved;
     result.message = why;
   } else {

@@ -425,12 +425,17 @@ class RuleRun {
   bool outside(const GroupKeyValues& key, std::size_t count, std::optional<std::int32_t> valid_from,
                std::optional<std::int32_t> valid_to) const;
   void add_expected_groups(std::vector<RuleResult>& results, std::vector<std::uint32_t>& group_of_result) const;
+  void decide_expected_without_records(RuleResult& result, const GroupKeyValues& key) const;
   void decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const;
   // The rule's thresholds with baseline/previous/table values filled in for one group; false (and
   // `why`, `status`) when a value is not there.
-  bool resolve_thresholds(std::uint32_t group, std::vector<Threshold>& out, std::string& why, Status& status) const;
+  // `self` is the group's accumulator and `fields` its key as shown (an expected group without
+  // records has no accumulator of its own: an empty one, and the expected values as fields).
+  bool resolve_thresholds(const Accumulator& self, const std::vector<GroupField>& fields, std::vector<Threshold>& out,
+                          std::string& why, Status& status) const;
   // One term of a threshold for one group: its value and a note on where it came from.
-  bool resolve_term(std::uint32_t group, ThresholdTerm& term, std::string& note, std::string& why, Status& status) const;
+  bool resolve_term(const Accumulator& self, const std::vector<GroupField>& fields, ThresholdTerm& term,
+                    std::string& note, std::string& why, Status& status) const;
   std::int64_t series_key_of_date(std::int32_t date) const;
   void collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
                         const std::vector<bool>& wants_evidence) const;

@@ -17,15 +17,15 @@ std::int64_t RuleRun::series_key_of_date(std::int32_t date) const {
   return date;
 }
 
-bool RuleRun::resolve_thresholds(std::uint32_t group, std::vector<Threshold>& out, std::string& why,
-                                 Status& status) const {
+bool RuleRun::resolve_thresholds(const Accumulator& self, const std::vector<GroupField>& fields,
+                                 std::vector<Threshold>& out, std::string& why, Status& status) const {
   out = rule_.thresholds;
   for (Threshold& threshold : out) {
     if (threshold.ref == ThresholdRef::Constant) continue;
     // The threshold's own term, then the constants written beside it, then any further terms.
     std::vector<std::string> notes;
     std::string note;
-    if (!resolve_term(group, threshold, note, why, status)) return false;
+    if (!resolve_term(self, fields, threshold, note, why, status)) return false;
     notes.push_back(std::move(note));
     Ratio total = threshold.value;
     bool fits = true;
@@ -37,7 +37,7 @@ bool RuleRun::resolve_thresholds(std::uint32_t group, std::vector<Threshold>& ou
     if (threshold.offset.numerator != 0) accumulate(threshold.offset, 1);
     for (ThresholdTerm& term : threshold.more) {
       std::string more_note;
-      if (!resolve_term(group, term, more_note, why, status)) return false;
+      if (!resolve_term(self, fields, term, more_note, why, status)) return false;
       accumulate(term.value, term.sign);
       notes.push_back(std::move(more_note));
     }
@@ -54,9 +54,8 @@ bool RuleRun::resolve_thresholds(std::uint32_t group, std::vector<Threshold>& ou
   return true;
 }
 
-bool RuleRun::resolve_term(std::uint32_t group, ThresholdTerm& term, std::string& note, std::string& why,
-                           Status& status) const {
-  const Accumulator& self = groups_[group];
+bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField>& fields, ThresholdTerm& term,
+                           std::string& note, std::string& why, Status& status) const {
   const std::size_t series = keys_.empty() ? 0 : keys_.size() - 1;
   // The other groups of the same series (same keys but the last), for baseline, previous, next.
   auto same_series = [&](const Accumulator& other) {
@@ -69,7 +68,6 @@ bool RuleRun::resolve_term(std::uint32_t group, ThresholdTerm& term, std::string
     case ThresholdRef::Constant: note = format_value(term.value, rule_.measure.unit); return true;
     case ThresholdRef::Narrowed: {
       // The overrides narrowed to corporations or years: the last one that names this group's wins.
-      const std::vector<GroupField> fields = describe_key(self.key, keys_.size());
       std::optional<std::string> corporation;
       if (term.corporation_key != kNoIndex) corporation = fields[term.corporation_key].text;
       std::optional<std::int64_t> year;
@@ -100,7 +98,6 @@ bool RuleRun::resolve_term(std::uint32_t group, ThresholdTerm& term, std::string
     }
     case ThresholdRef::GroupTable: {
       const ParamTable& table = tables_[term.table].table();
-      const std::vector<GroupField> fields = describe_key(self.key, keys_.size());
       std::string key_text;
       std::int32_t found = -1;
       for (std::size_t e = 0; e < table.entries.size() && found < 0; ++e) {

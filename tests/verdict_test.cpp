@@ -261,6 +261,42 @@ TEST_F(Engine, AnExpectedGroupWithoutRecordsIsNoDataOnPurpose) {
   EXPECT_EQ(find(results, "R", "Y, 2026"), nullptr);
 }
 
+TEST_F(Engine, AnExpectedGroupWithoutRecordsCountsZeroAgainstATargetButNeverPasses) {
+  // At least 3 urgent lets per corporation and year. X has 1 in 2026 (signal); Z has no record at
+  // all: 0 < 3, a signal (the shortfall is the finding), measured 0. A cap (at most 5) on the same
+  // empty group would be "within the norm" on nothing checked: that stays no_data (test above).
+  const std::string rules =
+      "ruleset t { }\n"
+      "rule R \"t\" { over allocations where channel = urgent per corporation, year(contract_date)\n"
+      "  expect corporation in {\"X\", \"Z\"} measure count signal when measure < 3 }\n";
+  const auto results = run(rules, let("a", "X", "2026-01-01", 1, "1.00", "urgent"));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(find(results, "R", "X, 2026")->status, Status::Signal);
+  const RuleResult* z = find(results, "R", "Z, 2026");
+  ASSERT_NE(z, nullptr);
+  EXPECT_EQ(z->status, Status::Signal);
+  ASSERT_TRUE(z->measure.has_value());
+  EXPECT_EQ(z->measure->numerator, 0);
+  EXPECT_EQ(z->remedy, 3);  // 3 more lets would clear it
+}
+
+TEST_F(Engine, AnExpectedYearThatHasNotBegunIsNoData) {
+  // 2027 is expected; as of 2026-11-23 it has not begun: no_data, not a shortfall of 3. As of
+  // 2028-01-31 it is over, with no urgent let: 0 < 3, a signal.
+  const std::string rules =
+      "ruleset t { }\n"
+      "rule R \"t\" { over allocations where channel = urgent per year(contract_date)\n"
+      "  expect year(contract_date) in {2026, 2027} measure count signal when measure < 3 }\n";
+  const std::string lets = let("a", "X", "2026-01-01", 1, "1.00", "urgent") + let("b", "X", "2026-02-01", 1, "1.00", "urgent") +
+                           let("c", "X", "2026-03-01", 1, "1.00", "urgent");
+  auto results = run(rules, lets);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(find(results, "R", "2026")->status, Status::Ok);
+  EXPECT_EQ(find(results, "R", "2027")->status, Status::NoData);
+  results = run(rules, lets, "", "2028-01-31");
+  EXPECT_EQ(find(results, "R", "2027")->status, Status::Signal);
+}
+
 // ---- the national rules ----
 
 const std::string kNationalFile = std::string(TOETS_SOURCE_DIR) + "/rules/national.toets";
