@@ -72,33 +72,6 @@ bool is_id_column(std::string_view column) {
   return false;
 }
 
-std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
-  constexpr std::size_t kBlock = 64;
-  std::array<std::uint8_t, kBlock> block{};
-  if (key.size() > kBlock) {
-    Sha256 hashed;
-    hashed.update(key);
-    const auto digest = hashed.digest();
-    std::memcpy(block.data(), digest.data(), digest.size());
-  } else {
-    std::memcpy(block.data(), key.data(), key.size());
-  }
-  std::array<std::uint8_t, kBlock> inner_pad{};
-  std::array<std::uint8_t, kBlock> outer_pad{};
-  for (std::size_t i = 0; i < kBlock; ++i) {
-    inner_pad[i] = static_cast<std::uint8_t>(block[i] ^ 0x36);
-    outer_pad[i] = static_cast<std::uint8_t>(block[i] ^ 0x5c);
-  }
-  Sha256 inner;
-  inner.update(inner_pad.data(), inner_pad.size());
-  inner.update(message);
-  const auto inner_digest = inner.digest();
-  Sha256 outer;
-  outer.update(outer_pad.data(), outer_pad.size());
-  outer.update(inner_digest.data(), inner_digest.size());
-  return outer.hex();
-}
-
 std::string pseudonym(std::string_view id, std::string_view key) {
   return "p-" + hmac_sha256_hex(key, id).substr(0, 12);
 }

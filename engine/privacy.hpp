@@ -18,6 +18,7 @@
 
 #include "engine/dataset.hpp"
 #include "engine/result.hpp"
+#include "engine/sha256.hpp"  // hmac_sha256_hex, for the pseudonyms
 
 namespace toets {
 
@@ -37,8 +38,6 @@ std::string pseudonym(std::string_view id, std::string_view key);
 // without pseudonyms): the value only for a non-personal canonical column, never a whole record.
 Rejection loggable_rejection(std::string_view dataset, const Rejection& rejection);
 
-// HMAC-SHA256 (RFC 2104) as 64 hex digits; exposed for its test vectors (RFC 4231).
-std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 
 class Privacy {
  public:

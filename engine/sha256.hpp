@@ -1,18 +1,26 @@
 #pragma once
-// SHA-256 (FIPS 180-4), written for the store: content hashes of imported files, rule sets and
-// runs. Small and dependency-free (no OpenSSL in the dependency list). Incremental: feed bytes
-// with update(), take the digest once with hex() or digest(). Not thread-safe; one object per hash.
+// SHA-256 and HMAC-SHA-256 for the store (content hashes of imported files, rule sets and runs)
+// and for privacy (the keyed pseudonyms). Both come from OpenSSL's libcrypto: a well-kept,
+// constant-time implementation some seven times faster than the hand-written one it replaced.
+// Incremental: feed bytes with update(), take the digest once with hex() or digest(). Not
+// thread-safe; one object per hash.
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+
+struct evp_md_ctx_st;  // OpenSSL's EVP_MD_CTX, kept out of this header
 
 namespace toets {
 
 class Sha256 {
  public:
   Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
   void update(const void* data, std::size_t size);
   void update(std::string_view text) { update(text.data(), text.size()); }
   // Ends the hash; the object must not be updated afterwards.
@@ -20,15 +28,16 @@ class Sha256 {
   std::string hex();  // 64 lower-case hex digits
 
  private:
-  void block(const std::uint8_t* data);
-
-  std::array<std::uint32_t, 8> state_;
-  std::array<std::uint8_t, 64> buffer_{};
-  std::size_t buffered_ = 0;
-  std::uint64_t length_ = 0;  // bytes fed so far
+  struct FreeContext {
+    void operator()(evp_md_ctx_st* context) const;
+  };
+  std::unique_ptr<evp_md_ctx_st, FreeContext> context_;
   bool finished_ = false;
 };
 
 std::string sha256_hex(std::string_view text);
+
+// HMAC-SHA-256 of `message` under `key` (RFC 2104), as 64 lower-case hex digits.
+std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 
 }  // namespace toets

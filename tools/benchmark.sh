@@ -55,7 +55,7 @@ holds() { awk "BEGIN { exit !($1) }"; }       # holds "1.5 < 2"
 # ---- set-up ------------------------------------------------------------------------------------
 if [ "$install" = 1 ]; then
   packages=(g++ cmake ninja-build pkg-config libboost-dev libsqlite3-dev sqlite3 libspdlog-dev
-            nlohmann-json3-dev libcli11-dev time python3)
+            nlohmann-json3-dev libcli11-dev libssl-dev time python3)
   [ "$toets_only" = 1 ] || packages+=(python3-pandas)
   missing=()
   for p in "${packages[@]}"; do

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libboost-dev libsqlite3-dev sqlite3 libspdlog-dev
-          nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev
+          nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev libssl-dev
           chromium fonts-dejavu-core libxml2-utils python3 python3-jsonschema)
 missing=()
 for p in "${packages[@]}"; do
