@@ -42,12 +42,12 @@ void Sha256::update(const void* data, std::size_t size) {
 }
 
 std::array<std::uint8_t, 32> Sha256::digest() {
-  if (finished_) throw std::logic_error("Sha256::digest taken twice");
-  finished_ = true;
-  std::array<std::uint8_t, 32> out{};
-  unsigned int size = 0;
-  require(EVP_DigestFinal_ex(context_.get(), out.data(), &size), "SHA-256 final");
-  return out;
+  if (!finished_) {
+    unsigned int size = 0;
+    require(EVP_DigestFinal_ex(context_.get(), digest_.data(), &size), "SHA-256 final");
+    finished_ = true;
+  }
+  return digest_;
 }
 
 std::string Sha256::hex() {

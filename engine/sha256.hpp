@@ -23,7 +23,7 @@ class Sha256 {
   Sha256& operator=(const Sha256&) = delete;
   void update(const void* data, std::size_t size);
   void update(std::string_view text) { update(text.data(), text.size()); }
-  // Ends the hash; the object must not be updated afterwards.
+  // Ends the hash (taking it again gives the same digest); update() is refused afterwards.
   std::array<std::uint8_t, 32> digest();
   std::string hex();  // 64 lower-case hex digits
 
@@ -32,6 +32,7 @@ class Sha256 {
     void operator()(evp_md_ctx_st* context) const;
   };
   std::unique_ptr<evp_md_ctx_st, FreeContext> context_;
+  std::array<std::uint8_t, 32> digest_{};
   bool finished_ = false;
 };
 
