@@ -48,6 +48,8 @@ struct TestFileError {
 };
 // "FILE:LINE:COL: error: MESSAGE".
 std::string error_text(const TestFileError& error);
+// "; did you mean 'x'?" when a candidate is close to `name`, else "".
+std::string hint(std::string_view name, const std::vector<std::string>& candidates);
 
 // One dataset's rows as the test writes them.
 struct InlineRows {

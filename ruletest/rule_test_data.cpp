@@ -127,7 +127,7 @@ std::optional<InlineDataset> load_inline_rows(const InlineRows& rows, const std:
     if (name == kRepeatColumn) {
       repeat_at = c;
     } else if (!schema.column_index(name)) {
-      problem(header.line, "'" + name + "' is not a column of " + schema.name + did_you_mean(name, names));
+      problem(header.line, "'" + name + "' is not a column of " + schema.name + hint(name, names));
     } else if (std::find(columns.begin(), columns.end(), name) != columns.end()) {
       problem(header.line, "the column '" + name + "' is named twice");
     }

@@ -24,6 +24,11 @@ std::string error_text(const TestFileError& error) {
   return location_text(error.where) + ": error: " + error.message;
 }
 
+std::string hint(std::string_view name, const std::vector<std::string>& candidates) {
+  const std::string text = did_you_mean(name, candidates);
+  return text.empty() ? "" : "; " + text;
+}
+
 namespace {
 
 const std::vector<std::string> kStatusNames = {"ok",      "signal",    "breach",        "on_track",
@@ -104,7 +109,7 @@ class Reader {
     for (const auto& [key, value] : table) {
       const std::string name(key.str());
       if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
-      error(at(key.source()), "unknown key '" + name + "' " + where + did_you_mean(name, allowed) +
+      error(at(key.source()), "unknown key '" + name + "' " + where + hint(name, allowed) +
                                   " (allowed: " + join(allowed) + ")");
     }
   }
@@ -182,7 +187,7 @@ class Reader {
       const std::string kind(key.str());
       const DatasetSchema* schema = find_dataset(kind);
       if (schema == nullptr) {
-        error(at(key.source()), "unknown dataset '" + kind + "' in defaults" + did_you_mean(kind, kDatasetNames));
+        error(at(key.source()), "unknown dataset '" + kind + "' in defaults" + hint(kind, kDatasetNames));
         continue;
       }
       const toml::table* columns = value.as_table();
@@ -195,7 +200,7 @@ class Reader {
       for (const auto& [column_key, cell] : *columns) {
         const std::string column(column_key.str());
         if (!schema->column_index(column)) {
-          error(at(column_key.source()), "'" + column + "' is not a column of " + kind + did_you_mean(column, names));
+          error(at(column_key.source()), "'" + column + "' is not a column of " + kind + hint(column, names));
           continue;
         }
         if (auto text = cell_of(cell, "default " + kind + "." + column)) defaults[kind][column] = *text;
@@ -333,7 +338,7 @@ class Reader {
         if (auto status = status_from_name(*name)) {
           expectation.status = *status;
         } else {
-          error(at(*node), "unknown status '" + *name + "'" + did_you_mean(*name, kStatusNames) + " (one of " +
+          error(at(*node), "unknown status '" + *name + "'" + hint(*name, kStatusNames) + " (one of " +
                                join(kStatusNames) + ")");
         }
       }

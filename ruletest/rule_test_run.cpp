@@ -254,7 +254,7 @@ TestOutcome run_rule_test(const RuleTest& test) {
                          rules->rules_outside_period.end();
     problems.push_back(location_text(test.where) + ": error: rule '" + id + "' " +
                        (outside ? "is not run by " + rules->info.id + ": its period does not overlap the rule set's"
-                                : "is not in " + test.rules_path + did_you_mean(id, ids)));
+                                : "is not in " + test.rules_path + hint(id, ids)));
   }
   if (!problems.empty()) return invalid(std::move(problems));
   std::erase_if(rules->rules, [&](const CompiledRule& rule) {
