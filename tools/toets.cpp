@@ -34,6 +34,7 @@
 #include "engine/report.hpp"
 #include "engine/small_file.hpp"
 #include "engine/store.hpp"
+#include "tools/cmd_lsp.hpp"
 #include "tools/cmd_test.hpp"
 
 namespace {
@@ -1035,13 +1036,14 @@ int main(int argc, char** argv) {
 
   toets::cli::TestCommandOptions test_options;
   CLI::App* test_cmd = toets::cli::add_test_command(app, test_options);
+  CLI::App* lsp_cmd = toets::cli::add_lsp_command(app);
 
   // CLI11 would only say "a subcommand is required" for a mistyped command.
   const std::set<std::string> commands = {"check", "validate", "import", "history", "diff", "rejections", "run",
-                                          "test"};
+                                          "test", "lsp"};
   if (argc > 1 && argv[1][0] != '-' && commands.count(argv[1]) == 0) {
     std::cerr << "toets: error: unknown command '" << argv[1]
-              << "' (expected check, validate, import, history, diff, rejections, run or test; see toets --help)\n";
+              << "' (expected check, validate, import, history, diff, rejections, run, test or lsp; see toets --help)\n";
     return kExitInvalid;
   }
   try {
@@ -1079,6 +1081,7 @@ int main(int argc, char** argv) {
     if (rejections->parsed()) return run_rejections(rejections_options);
     if (run_cmd->parsed()) return run_plan_command(plan_options, quiet);
     if (test_cmd->parsed()) return toets::cli::run_test_command(test_options);
+    if (lsp_cmd->parsed()) return toets::cli::run_lsp_command();
   } catch (const toets::StoreError& e) {
     std::cerr << "toets: error: " << e.what() << "\n";
     return kExitInvalid;
