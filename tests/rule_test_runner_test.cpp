@@ -162,7 +162,9 @@ TEST(RuleTestRunner, AMeasureIsComparedExactlyAndAFractionByItsCounts) {
                                                    written + "\" } ]\n");
     const Outcome run = run_paths({dir.string()});
     EXPECT_EQ(run.exit_code, holds ? 0 : 1) << written << "\n" << run.out << run.err;
-    if (!holds) EXPECT_NE(run.out.find("measure: expected " + written + ", got 20.00% (2/10)"), std::string::npos) << run.out;
+    if (!holds) {
+      EXPECT_NE(run.out.find("measure: expected " + written + ", got 20.00% (2/10)"), std::string::npos) << run.out;
+    }
   }
 }
 
