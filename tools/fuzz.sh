@@ -26,6 +26,7 @@ timeout_per_input=${FUZZ_TIMEOUT:-10}
 # What the fuzz build needs beyond tools/setup.sh: clang and its runtime (libFuzzer, sanitizers).
 packages=(clang libclang-rt-14-dev g++ cmake ninja-build pkg-config libboost-dev libsqlite3-dev
           libspdlog-dev nlohmann-json3-dev libcli11-dev)
+packages+=(libtomlplusplus-dev)  # the toets command links the rule-test runner (ruletest/)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
