@@ -275,6 +275,21 @@ rule A "count" {
   published = server.notification("textDocument/publishDiagnostics", uri);
   EXPECT_TRUE(published["params"]["diagnostics"].empty()) << published.dump(2);
 
+  // An incremental change (a range replaced), as some clients send even so: "5" typed into "50".
+  const auto fifty = position_of(fixed, "> 50");
+  server.notify("textDocument/didChange",
+                json{{"textDocument", {{"uri", uri}, {"version", 3}}},
+                     {"contentChanges", json::array({{{"range", {{"start", {{"line", fifty.first}, {"character", fifty.second + 2}}},
+                                                                  {"end", {{"line", fifty.first}, {"character", fifty.second + 4}}}}},
+                                                       {"text", "€5"}}})}});
+  published = server.notification("textDocument/publishDiagnostics", uri);
+  ASSERT_EQ(published["params"]["diagnostics"].size(), 1u) << published.dump(2);
+  EXPECT_EQ(published["params"]["diagnostics"][0]["range"]["start"]["character"], fifty.second + 2);
+  server.notify("textDocument/didChange",
+                json{{"textDocument", {{"uri", uri}, {"version", 4}}}, {"contentChanges", json::array({{{"text", fixed}}})}});
+  published = server.notification("textDocument/publishDiagnostics", uri);
+  EXPECT_TRUE(published["params"]["diagnostics"].empty()) << published.dump(2);
+
   // A syntax error typed in: located where it is.
   std::string typo = fixed;
   typo.replace(typo.find("signal when"), 11, "signal wehn");
