@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 shift || true
-all_targets=(fuzz_rules fuzz_csv fuzz_json fuzz_mapping)
+all_targets=(fuzz_rules fuzz_csv fuzz_json fuzz_mapping fuzz_ruletest fuzz_lsp)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 jobs=${FUZZ_JOBS:-1}
@@ -76,6 +76,9 @@ make_seeds() {
         done ;;
     fuzz_mapping)
       find fixtures tests docs -name '*.map' -type f -size -32k 2>/dev/null |
+        while read -r f; do cp "$f" "$dir/seed-$(echo "$f" | tr '/' '_')"; done ;;
+    fuzz_ruletest)
+      find rules -name '*.test.toml' -type f -size -32k 2>/dev/null |
         while read -r f; do cp "$f" "$dir/seed-$(echo "$f" | tr '/' '_')"; done ;;
   esac
   # libFuzzer needs at least one input to start from.
