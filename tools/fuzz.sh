@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 shift || true
-all_targets=(fuzz_rules fuzz_csv fuzz_json fuzz_mapping)
+all_targets=(fuzz_rules fuzz_csv fuzz_json fuzz_mapping fuzz_ruletest fuzz_lsp)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 jobs=${FUZZ_JOBS:-1}
@@ -26,6 +26,7 @@ timeout_per_input=${FUZZ_TIMEOUT:-10}
 # What the fuzz build needs beyond tools/setup.sh: clang and its runtime (libFuzzer, sanitizers).
 packages=(clang libclang-rt-14-dev g++ cmake ninja-build pkg-config libboost-dev libsqlite3-dev
           libspdlog-dev nlohmann-json3-dev libcli11-dev libssl-dev)
+packages+=(libtomlplusplus-dev)  # the toets command links the rule-test runner (ruletest/)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -75,6 +76,9 @@ make_seeds() {
         done ;;
     fuzz_mapping)
       find fixtures tests docs -name '*.map' -type f -size -32k 2>/dev/null |
+        while read -r f; do cp "$f" "$dir/seed-$(echo "$f" | tr '/' '_')"; done ;;
+    fuzz_ruletest)
+      find rules -name '*.test.toml' -type f -size -32k 2>/dev/null |
         while read -r f; do cp "$f" "$dir/seed-$(echo "$f" | tr '/' '_')"; done ;;
   esac
   # libFuzzer needs at least one input to start from.

@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 packages=(g++ cmake ninja-build pkg-config libboost-dev libsqlite3-dev sqlite3 libspdlog-dev
           nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev libssl-dev
           chromium fonts-dejavu-core libxml2-utils python3 python3-jsonschema)
+packages+=(libtomlplusplus-dev)  # toets test: the rule-test files are TOML (ruletest/)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
