@@ -220,7 +220,18 @@ void RuleRun::add_expected_groups(std::vector<RuleResult>& results, std::vector<
                                        });
       if (!present && !outside_own_period(key, count)) {
         result.outside_validity = outside_period(key, count);
-        decide_expected_without_records(result, key);
+        // A name the data never uses (for this rule) may be spelled otherwise there ("V&O" for
+        // "Vecht en Omstreken"): its zero would be a false shortfall. Names the data does use
+        // elsewhere (Trivire in 2026, not in 2027) are real zeros.
+        bool names_seen = true;
+        for (std::size_t k = 0; k < count && names_seen; ++k) {
+          if (expected_at[k] == nullptr || !result.group[k].text) continue;
+          names_seen = std::any_of(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(existing),
+                                   [&](const RuleResult& other) {
+                                     return other.group.size() == count && same_field(other.group[k], result.group[k]);
+                                   });
+        }
+        decide_expected_without_records(result, key, names_seen);
         results.push_back(std::move(result));
         group_of_result.push_back(kNoIndex);
       }
@@ -237,10 +248,12 @@ void RuleRun::add_expected_groups(std::vector<RuleResult>& results, std::vector<
 }
 
 // An expected group that no record reached. A count, a sum or a net figure of no records is 0:
-// a corporation that delivered nothing against a target of 360 falls short (signal or breach).
-// But 0 never passes a group: within the norm it stays no_data, since nothing was checked. A
-// share, an average or a quotient of nothing has no value: no_data.
-void RuleRun::decide_expected_without_records(RuleResult& result, const GroupKeyValues& key) const {
+// a corporation that delivered nothing in 2027 against a planning of 25 falls short (signal or
+// breach). But 0 never passes a group: within the norm it stays no_data, since nothing was
+// checked; and when the data never uses the group's name (`names_seen` false) the zero is only
+// told in the message, since the export may spell the name otherwise. A share, an average or a
+// quotient of nothing has no value: no_data.
+void RuleRun::decide_expected_without_records(RuleResult& result, const GroupKeyValues& key, bool names_seen) const {
   const MeasureKind kind = rule_.measure.kind;
   const bool zero_is_the_measure = (kind == MeasureKind::Count || kind == MeasureKind::CountIf ||
                                     kind == MeasureKind::Sum || kind == MeasureKind::Net) &&
@@ -259,6 +272,26 @@ void RuleRun::decide_expected_without_records(RuleResult& result, const GroupKey
   if (!zero_is_the_measure || in_series || not_begun) {
     result.status = Status::NoData;
     result.message = "no records after the filter (an expected group)";
+    return;
+  }
+  if (!names_seen) {
+    // Say what zero would mean, without claiming it: the export may spell the name otherwise.
+    Accumulator none;
+    none.key = key;
+    RuleResult would = result;
+    would.measure = Ratio{0, 1};
+    std::vector<Threshold> thresholds;
+    std::string why;
+    Status unresolved = Status::NoData;
+    result.status = Status::NoData;
+    result.message = "no records after the filter (an expected group), and the data never uses this name";
+    if (resolve_thresholds(none, result.group, thresholds, why, unresolved)) {
+      decide(would, none, thresholds.empty() ? rule_.thresholds : thresholds);
+      if (would.status != Status::Ok && would.threshold) {
+        result.message += ": counted as 0 it would be " + std::string(status_name(would.status)) + " (" +
+                          would.threshold->text + "); check the export and how it spells the name";
+      }
+    }
     return;
   }
   Accumulator none;

@@ -425,7 +425,7 @@ class RuleRun {
   bool outside(const GroupKeyValues& key, std::size_t count, std::optional<std::int32_t> valid_from,
                std::optional<std::int32_t> valid_to) const;
   void add_expected_groups(std::vector<RuleResult>& results, std::vector<std::uint32_t>& group_of_result) const;
-  void decide_expected_without_records(RuleResult& result, const GroupKeyValues& key) const;
+  void decide_expected_without_records(RuleResult& result, const GroupKeyValues& key, bool names_seen) const;
   void decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const;
   // The rule's thresholds with baseline/previous/table values filled in for one group; false (and
   // `why`, `status`) when a value is not there.

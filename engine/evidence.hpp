@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,8 +51,11 @@ class EvidenceIds {
 
   class iterator {
    public:
+    using iterator_category = std::input_iterator_tag;
     using value_type = std::string_view;
     using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = std::string_view;
     iterator(const EvidenceIds* evidence, std::size_t i) : evidence_(evidence), i_(i) {}
     std::string_view operator*() const { return (*evidence_)[i_]; }
     iterator& operator++() {

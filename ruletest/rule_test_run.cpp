@@ -203,7 +203,7 @@ void compare_one(const Expectation& expected, const RuleResult& result, const st
   }
   if (expected.evidence) {
     std::vector<std::string> want = *expected.evidence;
-    std::vector<std::string> got = result.evidence;
+    std::vector<std::string> got(result.evidence.begin(), result.evidence.end());
     std::sort(want.begin(), want.end());
     std::sort(got.begin(), got.end());
     if (want != got) found.push_back("evidence: expected " + ids_text(want) + ", got " + ids_text(got));

@@ -262,22 +262,34 @@ TEST_F(Engine, AnExpectedGroupWithoutRecordsIsNoDataOnPurpose) {
 }
 
 TEST_F(Engine, AnExpectedGroupWithoutRecordsCountsZeroAgainstATargetButNeverPasses) {
-  // At least 3 urgent lets per corporation and year. X has 1 in 2026 (signal); Z has no record at
-  // all: 0 < 3, a signal (the shortfall is the finding), measured 0. A cap (at most 5) on the same
-  // empty group would be "within the norm" on nothing checked: that stays no_data (test above).
+  // At least 3 urgent lets per corporation and year. X has 1 in 2026 (signal) and none in 2025;
+  // Z has 3 in 2025 and none in 2026: 0 < 3, a signal (the shortfall is the finding), measured 0.
+  // W never occurs in the data: its zero may be a spelling the export does not use, so no_data,
+  // with what 0 would mean in the message. A cap (at most 5) on an empty group would be "within
+  // the norm" on nothing checked: that stays no_data (test above).
   const std::string rules =
       "ruleset t { }\n"
       "rule R \"t\" { over allocations where channel = urgent per corporation, year(contract_date)\n"
-      "  expect corporation in {\"X\", \"Z\"} measure count signal when measure < 3 }\n";
-  const auto results = run(rules, let("a", "X", "2026-01-01", 1, "1.00", "urgent"));
-  ASSERT_EQ(results.size(), 2u);
+      "  expect corporation in {\"X\", \"Z\", \"W\"} measure count signal when measure < 3 }\n";
+  const auto results = run(rules, let("a", "X", "2026-01-01", 1, "1.00", "urgent") +
+                                      let("b", "Z", "2025-01-01", 1, "1.00", "urgent") +
+                                      let("c", "Z", "2025-02-01", 1, "1.00", "urgent") +
+                                      let("d", "Z", "2025-03-01", 1, "1.00", "urgent"));
+  ASSERT_EQ(results.size(), 6u);
   EXPECT_EQ(find(results, "R", "X, 2026")->status, Status::Signal);
+  EXPECT_EQ(find(results, "R", "X, 2025")->status, Status::Signal);  // X is used: a real zero
+  EXPECT_EQ(find(results, "R", "Z, 2025")->status, Status::Ok);
   const RuleResult* z = find(results, "R", "Z, 2026");
   ASSERT_NE(z, nullptr);
   EXPECT_EQ(z->status, Status::Signal);
   ASSERT_TRUE(z->measure.has_value());
   EXPECT_EQ(z->measure->numerator, 0);
   EXPECT_EQ(z->remedy, 3);  // 3 more lets would clear it
+  const RuleResult* w = find(results, "R", "W, 2026");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->status, Status::NoData);
+  EXPECT_FALSE(w->measure.has_value());
+  EXPECT_NE(w->message.find("counted as 0 it would be signal"), std::string::npos) << w->message;
 }
 
 TEST_F(Engine, AnExpectedYearThatHasNotBegunIsNoData) {
