@@ -34,6 +34,7 @@
 #include "engine/report.hpp"
 #include "engine/small_file.hpp"
 #include "engine/store.hpp"
+#include "tools/cmd_fmt.hpp"
 
 namespace {
 
@@ -1032,11 +1033,14 @@ int main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "Check a rule file (and its imports) without data");
   validate->add_option("ruleset", validate_path, "Rule file (.toets)")->required();
 
+  toets::cli::FmtOptions fmt_options;
+  CLI::App* fmt = toets::cli::add_fmt_command(app, fmt_options);
+
   // CLI11 would only say "a subcommand is required" for a mistyped command.
-  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff", "rejections", "run"};
+  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff", "rejections", "run", "fmt"};
   if (argc > 1 && argv[1][0] != '-' && commands.count(argv[1]) == 0) {
     std::cerr << "toets: error: unknown command '" << argv[1]
-              << "' (expected check, validate, import, history, diff, rejections or run; see toets --help)\n";
+              << "' (expected check, validate, import, history, diff, rejections, run or fmt; see toets --help)\n";
     return kExitInvalid;
   }
   try {
@@ -1073,6 +1077,7 @@ int main(int argc, char** argv) {
     if (diff->parsed()) return run_diff(diff_options);
     if (rejections->parsed()) return run_rejections(rejections_options);
     if (run_cmd->parsed()) return run_plan_command(plan_options, quiet);
+    if (fmt->parsed()) return toets::cli::run_fmt(fmt_options);
   } catch (const toets::StoreError& e) {
     std::cerr << "toets: error: " << e.what() << "\n";
     return kExitInvalid;
