@@ -208,6 +208,15 @@ void Checker::finish() {
   }
 }
 
+bool Checker::dutch_number_in_arguments(const SourceFile& source, const std::vector<ast::Operand>& args) {
+  std::vector<std::uint32_t> later;
+  for (std::size_t i = 1; i < args.size(); ++i) later.push_back(offset_of(args[i]));
+  const auto dutch = dutch_number_between(source.text(), later);
+  if (!dutch) return false;
+  diagnostics_.error(&source, static_cast<std::uint32_t>(dutch->begin), dutch_number_message(*dutch));
+  return true;
+}
+
 }  // namespace checking
 
 using checking::Checker;

@@ -196,6 +196,7 @@ Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
   }
   auto arity = [&](std::size_t n) {
     if (call.args.size() == n) return true;
+    if (dutch_number_in_arguments(*ctx.file, call.args)) return false;
     diagnostics_.error(ctx.file, call.offset,
                        fn + "() takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") + ", not " +
                            std::to_string(call.args.size()));

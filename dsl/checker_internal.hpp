@@ -19,6 +19,7 @@
 
 #include "dsl/ast.hpp"
 #include "dsl/calendar.hpp"
+#include "dsl/number_hints.hpp"
 #include "dsl/parser.hpp"
 
 namespace toets {
@@ -275,6 +276,9 @@ class Checker {
   // Resolves an unresolved name or string literal against an enum or text column.
   Typed resolve_against(const Typed& value, const Typed& other, RuleContext& ctx);
   std::uint32_t add_node(RuleContext& ctx, ExprNode node);
+  // A number split at its decimal comma into two arguments (`share(rent > €700,50)`): reported
+  // with its spelling instead of a count of arguments. True when it was.
+  bool dutch_number_in_arguments(const SourceFile& source, const std::vector<ast::Operand>& args);
 
   std::optional<ParamValue> constant_value(const ast::Operand& operand, const SourceFile& source);
   void check_thresholds(const SourceFile& source, const ast::Rule& rule, CompiledRule& compiled,

@@ -94,6 +94,7 @@ bool Checker::term_value(const SourceFile& source, const ast::Operand& operand, 
     if (it != tables_.end()) {
       const ParamTable& table = out_.tables[it->second];
       if (call->get().args.size() != table.key_names.size()) {
+        if (dutch_number_in_arguments(source, call->get().args)) return false;
         diagnostics_.error(&source, call->get().offset,
                            table.name + "() takes " + std::to_string(table.key_names.size()) + " keys");
         return false;
@@ -365,7 +366,8 @@ void Checker::check_measure(const ast::Operand& expr, RuleContext& ctx, bool& me
       ctx.rule->measure.unit = ValueType::Fraction;
       unit_known = true;
       if (args.size() != 2) {
-        diagnostics_.error(ctx.file, call->get().offset, "ratio() takes two arguments: ratio(part, whole)");
+        if (!dutch_number_in_arguments(*ctx.file, args))
+          diagnostics_.error(ctx.file, call->get().offset, "ratio() takes two arguments: ratio(part, whole)");
       } else {
         Typed part = check_expr(args[0], ctx);
         Typed whole = check_expr(args[1], ctx);
@@ -387,7 +389,7 @@ void Checker::check_measure(const ast::Operand& expr, RuleContext& ctx, bool& me
       auto& d = diagnostics_.error(ctx.file, call->get().offset, "unknown measure '" + fn + "'");
       if (auto hint = did_you_mean(fn, measure_functions()); !hint.empty()) d.notes.push_back(hint);
     } else if (args.size() != 1) {
-      diagnostics_.error(ctx.file, call->get().offset, fn + "() takes one argument");
+      if (!dutch_number_in_arguments(*ctx.file, args)) diagnostics_.error(ctx.file, call->get().offset, fn + "() takes one argument");
     } else {
       ctx.rule->measure.kind = kind->second;
       Typed arg = check_expr(args[0], ctx);
