@@ -113,6 +113,9 @@ bool Checker::term_value(const SourceFile& source, const ast::Operand& operand, 
           return false;
         }
         threshold.table_keys.push_back(found);
+        const GroupKey& key = rule.group_keys[found];
+        const auto position = static_cast<std::uint32_t>(threshold.table_keys.size() - 1);
+        if (key.kind == GroupKeyKind::Year) note_year_lookup(it->second, &source, call->get().offset, position, rule.dataset, key.column);
       }
       const ValueType unit = measure.unit;
       if (table.type != unit) {
@@ -768,6 +771,7 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
     year_lookups_.resize(year_lookups_before);  // its tables need no years of this period
     return;
   }
+  bound_year_lookups(year_lookups_before, over, compiled);
   out_.rules.push_back(std::move(compiled));
 }
 

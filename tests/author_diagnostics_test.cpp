@@ -1,7 +1,7 @@
 // Diagnostics for the mistakes rule authors make most: numbers written the Dutch way, a block
-// whose '}' is missing. Each case: the rule text, the diagnostic it must give (with its location)
-// and the misleading one it gave before, which must be gone. The spellings and locations are
-// worked out by hand from the snippets.
+// whose '}' is missing (each case: the rule text, the diagnostic it must give, with its location,
+// and the misleading one it gave before, which must be gone), and a parameter table that lacks a
+// year of the rule set's period. Spellings, locations and years are worked out by hand.
 
 #include <gtest/gtest.h>
 
@@ -124,6 +124,71 @@ INSTANTIATE_TEST_SUITE_P(
                  "rule B \"t\" { over stock measure count breach when measure > 1 }\n",
                  "t.toets:5:25: error: rule A: this '{' is never closed; add '}'", "found 'rule'"}),
     case_name);
+
+// ---- parameter tables that lack a year of the rule set's period (warnings at validate) ----
+
+struct YearsCase {
+  const char* name;
+  const char* text;      // after a header valid 2026-01-01 to 2027-12-31; snippets start on line 2
+  const char* expected;  // the warning, or "" for none
+};
+void PrintTo(const YearsCase& c, std::ostream* os) { *os << c.name; }
+
+class TableYears : public testing::TestWithParam<YearsCase> {};
+
+TEST_P(TableYears, WarnsAboutTheMissingYearsOnly) {
+  Diagnostics diagnostics;
+  const auto rules = check_rule_text("y.toets", "ruleset y { valid 2026-01-01 to 2027-12-31 }\n" + std::string(GetParam().text),
+                                     diagnostics);
+  std::ostringstream text;
+  diagnostics.print(text);
+  ASSERT_NE(rules, nullptr) << text.str();  // a warning, never an error
+  if (std::string(GetParam().expected).empty()) {
+    EXPECT_EQ(text.str(), "");
+  } else {
+    EXPECT_NE(text.str().find(GetParam().expected), std::string::npos) << text.str();
+    EXPECT_EQ(diagnostics.all().size(), 1u) << text.str();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, TableYears,
+    testing::Values(
+        YearsCase{"threshold_by_group_year_per_corporation",
+                  "table plan(corporation, year) : int {\n  \"P\" { 2026: 1, 2027: 2 }\n  \"Q\" { 2026: 3 }\n}\n"
+                  "rule X \"t\" {\n  over mutations\n  per corporation, year(date)\n  measure count\n"
+                  "  signal when measure < plan(corporation, year)\n}\n",
+                  "y.toets:10:25: warning: parameter table 'plan' has no entry for 2027 for corporation \"Q\", inside "
+                  "the validity period of y; data of that year cannot be checked until it is added"},
+        YearsCase{"year_as_second_key",
+                  "table lim(household_size, year) : money {\n  1 { 2026: " EURO "1 }\n  2+ { 2026: " EURO "2, 2027: " EURO
+                  "2 }\n}\nrule X \"t\" {\n  over allocations\n  measure share(rent > lim(household_size, "
+                  "year(contract_date)))\n  breach when measure > 1%\n}\n",
+                  "y.toets:8:24: warning: parameter table 'lim' has no entry for 2027 for household_size 1"},
+        YearsCase{"year_first_as_before",
+                  "table lim(year) : money {\n  2027: " EURO "1\n}\nrule X \"t\" {\n  over allocations\n"
+                  "  measure share(rent > lim(year(contract_date)))\n  breach when measure > 1%\n}\n",
+                  "y.toets:7:24: warning: parameter table 'lim' has no entry for 2026,"},
+        YearsCase{"where_narrows_the_years",
+                  "table plan(year) : int {\n  2027: 2\n}\nrule X \"t\" {\n  over mutations where year(date) >= 2027\n"
+                  "  per year(date)\n  measure count\n  signal when measure < plan(year)\n}\n",
+                  ""},
+        YearsCase{"where_on_dates_narrows_the_years",
+                  "table plan(year) : int {\n  2026: 2\n}\nrule X \"t\" {\n  over mutations where kind = sloop and "
+                  "date < 2027-01-01\n  per year(date)\n  measure count\n  signal when measure < plan(year)\n}\n",
+                  ""},
+        YearsCase{"the_rules_own_period_narrows_the_years",
+                  "table plan(year) : int {\n  2026: 2\n}\nrule X \"t\" {\n  valid until 2026-12-31\n  over mutations\n"
+                  "  per year(date)\n  measure count\n  signal when measure < plan(year)\n}\n",
+                  ""},
+        YearsCase{"a_where_with_or_narrows_nothing",
+                  "table plan(year) : int {\n  2026: 2\n}\nrule X \"t\" {\n  over mutations where year(date) <= 2026 or "
+                  "kind = sloop\n  per year(date)\n  measure count\n  signal when measure < plan(year)\n}\n",
+                  "has no entry for 2027,"},
+        YearsCase{"every_year_present", "table plan(year) : int {\n  2026: 1\n  2027+: 2\n}\nrule X \"t\" {\n"
+                  "  over mutations\n  per year(date)\n  measure count\n  signal when measure < plan(year)\n}\n",
+                  ""}),
+    [](const testing::TestParamInfo<YearsCase>& info) { return std::string(info.param.name); });
 
 TEST(DutchNumber, IsFoundOnlyWhereItCanBeOne) {
   // A list of years and a call with two whole-number arguments are not Dutch numbers.
