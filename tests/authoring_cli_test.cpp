@@ -1,16 +1,21 @@
 // The rule author's command line, run as a user runs it: toets fmt, --select, the summary of the
-// warnings about imported files, global flags after the command, --version.
+// warnings about imported files, global flags after the command, --version. Expected results come
+// from the fixtures' reviewed SQL output or are worked out by hand from the small files written here.
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -125,6 +130,167 @@ TEST(FmtCommand, AMissingFileIsAnError) {
   const Outcome outcome = run("fmt no-such-file.toets");
   EXPECT_EQ(outcome.exit_code, 2);
   EXPECT_NE(outcome.err.find("no-such-file.toets: no such file or folder"), std::string::npos) << outcome.err;
+}
+
+// ---- warnings about imported files; global flags anywhere ----
+
+// A local rule set with one warning of its own and one about the file it imports (each a table
+// that lacks 2027 of the period 2026-2027, worked out by hand).
+fs::path rule_set_with_warnings(const std::string& name) {
+  const fs::path dir = scratch(name);
+  write(dir / "base.toets",
+        "ruleset base {\n  title \"base\"\n}\n\n"
+        "table base_limit(year) : money {\n  2026: \xE2\x82\xAC" "1\n}\n\n"
+        "rule N \"t\" {\n  over allocations\n  measure share(rent > base_limit(year(contract_date)))\n"
+        "  breach when measure > 1%\n}\n");
+  write(dir / "local.toets",
+        "ruleset local {\n  title \"local\"\n  valid 2026-01-01 to 2027-12-31\n}\n\nimport \"base.toets\"\n\n"
+        "table plan(year) : int {\n  2026: 1\n}\n\n"
+        "rule L \"t\" {\n  over mutations\n  per year(date)\n  measure count\n  signal when measure < plan(year)\n}\n");
+  return dir;
+}
+
+TEST(ImportedWarnings, AreSummedUpInOneLine) {
+  const fs::path dir = rule_set_with_warnings("summed");
+  const std::string local = (dir / "local.toets").string();
+  const Outcome outcome = run("validate '" + local + "'");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_NE(outcome.err.find(local + ":16:25: warning: parameter table 'plan' has no entry for 2027"), std::string::npos)
+      << outcome.err;
+  EXPECT_EQ(outcome.err.find("base_limit"), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.err.find("toets: 1 warning about imported files (" + (dir / "base.toets").string() +
+                             ") not shown; --all-warnings shows it\n"),
+            std::string::npos)
+      << outcome.err;
+}
+
+TEST(ImportedWarnings, AllWarningsShowsThemBeforeOrAfterTheCommand) {
+  const fs::path dir = rule_set_with_warnings("all");
+  const std::string local = (dir / "local.toets").string();
+  for (const std::string& arguments : {"--all-warnings validate '" + local + "'", "validate '" + local + "' --all-warnings"}) {
+    const Outcome outcome = run(arguments);
+    EXPECT_EQ(outcome.exit_code, 0) << arguments << "\n" << outcome.err;
+    EXPECT_NE(outcome.err.find("base.toets:11:24: warning: parameter table 'base_limit' has no entry for 2027"),
+              std::string::npos)
+        << arguments << "\n" << outcome.err;
+    EXPECT_EQ(outcome.err.find("not shown"), std::string::npos) << arguments << "\n" << outcome.err;
+  }
+}
+
+TEST(GlobalFlags, AreTakenAfterTheCommandToo) {
+  const fs::path dir = rule_set_with_warnings("flags");
+  const std::string local = (dir / "local.toets").string();
+  for (const std::string& arguments :
+       {"-q validate '" + local + "'", "validate -q '" + local + "'", "validate '" + local + "' -q",
+        "validate '" + local + "' --quiet"}) {
+    const Outcome outcome = run(arguments);
+    EXPECT_EQ(outcome.exit_code, 0) << arguments << "\n" << outcome.err;
+    EXPECT_EQ(outcome.err, "") << arguments;  // -q: errors only, so not the warnings either
+    EXPECT_NE(outcome.out.find(": ok: 2 rules"), std::string::npos) << arguments << "\n" << outcome.out;
+  }
+  const Outcome verbose = run("fmt --check '" + local + "' -v");
+  EXPECT_EQ(verbose.exit_code, 0) << verbose.err;
+  const Outcome unknown = run("validate '" + local + "' --shout");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--shout"), std::string::npos) << unknown.err;
+}
+
+TEST(Version, PrintsTheProjectVersionAndCommit) {
+  // The version the build was configured with, read from CMakeLists.txt here.
+  const std::string cmake = read(fs::path(TOETS_SOURCE_DIR) / "CMakeLists.txt");
+  std::smatch found;
+  ASSERT_TRUE(std::regex_search(cmake, found, std::regex(R"(project\(toets VERSION ([0-9.]+))")));
+  const Outcome outcome = run("--version");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_TRUE(std::regex_match(outcome.out, std::regex("toets " + std::regex_replace(found[1].str(), std::regex("\\."), "\\.") +
+                                                       "( \\(commit [0-9a-f]{7,40}\\))?\n")))
+      << outcome.out;
+  EXPECT_EQ(outcome.err, "");
+}
+
+// ---- --select ----
+
+const std::string kFixture = "fixtures/dordrecht-2026-2027";
+const std::string kCheck = "check rules/dordrecht-2026-2027.toets --data allocations=" + kFixture +
+                           "/allocations.csv --data stock=" + kFixture + "/stock.csv --as-of 2026-11-23";
+
+// The report's results as "rule|group|status|detail", the format of the fixture's expected files.
+std::vector<std::string> result_lines(const std::string& json_text) {
+  const auto report = nlohmann::json::parse(json_text);
+  std::vector<std::string> lines;
+  for (const auto& result : report["results"]) {
+    std::string group;
+    for (const auto& [key, value] : result["group"].items()) {
+      if (!group.empty()) group += ", ";
+      group += value.is_string() ? value.get<std::string>() : value.dump();
+    }
+    std::string detail;
+    if (!result["numerator"].is_null() && result["denominator"] != 0) {
+      detail = result["numerator"].dump() + "/" + result["denominator"].dump();
+    } else if (result.contains("target") && !result["measure"].is_null()) {
+      detail = result["measure"].dump();
+    }
+    lines.push_back(result["rule"].get<std::string>() + "|" + group + "|" + result["status"].get<std::string>() + "|" +
+                    detail + (result.value("outside_validity", false) ? "|outside" : ""));
+  }
+  std::sort(lines.begin(), lines.end());
+  return lines;
+}
+
+TEST(Select, CheckRunsOnlyTheNamedRules) {
+  // The expected lines of those two rules, from the fixture's reviewed SQL output.
+  std::vector<std::string> expected;
+  std::istringstream in(read(fs::path(TOETS_SOURCE_DIR) / kFixture / "expected-2026-11-23.txt"));
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("F|", 0) == 0 || line.rfind("2.7|", 0) == 0) expected.push_back(line);
+  }
+  std::sort(expected.begin(), expected.end());
+  ASSERT_FALSE(expected.empty());
+  const Outcome outcome = run(kCheck + " --format json --select F 2.7");
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.err;  // F breaches for Woonkracht10 in 2026
+  EXPECT_EQ(result_lines(outcome.out), expected);
+}
+
+TEST(Select, AnUnknownRuleIsAnErrorWithDidYouMean) {
+  const Outcome outcome = run(kCheck + " --select Fx 2.7 Woningwet-48-2021");
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_EQ(outcome.out, "");
+  EXPECT_NE(outcome.err.find("toets: error: --select: no rule 'Fx' in dordrecht_2026_2027; did you mean 'F'?"),
+            std::string::npos)
+      << outcome.err;
+  EXPECT_NE(outcome.err.find("--select: rule 'Woningwet-48-2021' lies outside the period of dordrecht_2026_2027"),
+            std::string::npos)
+      << outcome.err;
+}
+
+TEST(Select, APartialCheckIsNotRecorded) {
+  const fs::path dir = scratch("select_db");
+  const std::string db = (dir / "store.db").string();
+  ASSERT_EQ(run("import --db '" + db + "' --data allocations=" + kFixture + "/allocations.csv").exit_code, 0);
+  const Outcome outcome = run(kCheck + " --db '" + db + "' --select F");
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.err;
+  EXPECT_NE(outcome.err.find("--select: a check of part of the rule set is not recorded"), std::string::npos)
+      << outcome.err;
+  EXPECT_EQ(run("history --db '" + db + "' --format json").out, "[]\n");
+}
+
+TEST(Select, RunOfAPlanRunsOnlyTheNamedRulesAndRecordsNothing) {
+  const fs::path dir = scratch("select_plan");
+  const std::string db = (dir / "store.db").string();
+  const Outcome outcome = run("run fixtures/plan/dordrecht.plan --as-of 2026-06-30 --store '" + db + "' --output '" +
+                              (dir / "reports").string() + "' --select F");
+  EXPECT_NE(outcome.out.find("check dordrecht_2026_2027: 1 selected rule, not recorded (--select);"), std::string::npos)
+      << outcome.out << outcome.err;
+  const auto report = nlohmann::json::parse(read(dir / "reports" / "2026-06-30" / "dordrecht_2026_2027.json"));
+  ASSERT_FALSE(report["results"].empty());
+  for (const auto& result : report["results"]) EXPECT_EQ(result["rule"], "F");
+  EXPECT_EQ(run("history --db '" + db + "' --format json").out, "[]\n");
+
+  const Outcome unknown = run("run fixtures/plan/dordrecht.plan --store '" + db + "' --output '" +
+                              (dir / "reports").string() + "' --select Fx");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--select: no rule 'Fx' in dordrecht_2026_2027; did you mean 'F'?"), std::string::npos)
+      << unknown.err;
 }
 
 }  // namespace

@@ -32,9 +32,11 @@
 #include "engine/privacy.hpp"
 #include "engine/rejection_listing.hpp"
 #include "engine/report.hpp"
+#include "engine/rule_selection.hpp"
 #include "engine/small_file.hpp"
 #include "engine/store.hpp"
 #include "tools/cmd_fmt.hpp"
+#include "tools/version.hpp"
 
 namespace {
 
@@ -57,6 +59,9 @@ void setup_logging(int verbosity, bool quiet) {
   spdlog::set_default_logger(logger);
 }
 
+// --all-warnings (a global flag): the warnings about imported rule files too, not one line for them.
+bool all_warnings = false;
+
 // Loads and checks a rule file; prints diagnostics (errors and warnings) to stderr.
 // `check` shows warnings only with -v (they are about the rules, not this data); `validate`
 // always shows them.
@@ -65,7 +70,8 @@ std::unique_ptr<toets::CompiledRuleSet> load_rules(const std::string& path, bool
   auto rules = toets::check_rule_file(path, diagnostics);
   const std::size_t warnings = diagnostics.all().size() - diagnostics.error_count();
   if (show_warnings || !rules) {
-    diagnostics.print(std::cerr);
+    if (all_warnings) diagnostics.print(std::cerr);
+    else diagnostics.print_summarising_imports(std::cerr, path, "--all-warnings");
   } else if (warnings > 0) {
     spdlog::warn("{}: {} warning{} about the rules (toets validate {} shows them)", path, warnings,
                  warnings == 1 ? "" : "s", path);
@@ -101,6 +107,7 @@ struct CheckOptions {
   bool pseudonymise = false;
   std::string key_file;
   std::uint64_t min_group_size = 5;
+  std::vector<std::string> select;    // --select: only these rules (a run of part of a rule set is not recorded)
 };
 
 // The pseudonym key: --pseudonym-key-file FILE, else the environment's TOETS_PSEUDONYM_KEY. At
@@ -376,6 +383,13 @@ int run_check(const CheckOptions& options) {
 
   auto rules = load_rules(options.ruleset, spdlog::default_logger_raw()->should_log(spdlog::level::info));
   if (!rules) return kExitInvalid;
+  if (!options.select.empty()) {
+    const auto problems = toets::selection_problems({rules.get()}, options.select);
+    for (const auto& problem : problems) std::cerr << "toets: error: --select: " << problem << "\n";
+    if (!problems.empty()) return kExitInvalid;
+    toets::keep_selected_rules(*rules, options.select);
+    if (store && !options.no_record) spdlog::warn("--select: a check of part of the rule set is not recorded in {}", options.db);
+  }
 
   std::set<toets::DatasetKind> read_by_rules;
   for (const toets::DatasetSchema* schema : toets::datasets_read_by(*rules)) read_by_rules.insert(schema->kind);
@@ -475,7 +489,7 @@ int run_check(const CheckOptions& options) {
 
   report.results = toets::evaluate_rules(*rules, datasets, as_of);
   std::optional<toets::ReportHistory> history;
-  if (store && !options.no_record) {
+  if (store && !options.no_record && options.select.empty()) {
     const std::int64_t run_id = store->record_run(report, toets::ruleset_sha256(*rules), run_inputs, toets::utc_now());
     spdlog::info("recorded as run {} in {}", run_id, options.db);
     history = toets::load_history(*store, run_id);
@@ -532,6 +546,7 @@ struct PlanOptions {
   std::string store;
   std::string output;
   std::string max_rejected;          // empty: the plan's
+  std::vector<std::string> select;   // --select: only these rules; the runs are not recorded
 };
 
 // toets run PLAN: import, check, record and write the reports a plan names (engine/plan.hpp).
@@ -566,6 +581,7 @@ int run_plan_command(const PlanOptions& options, bool quiet) {
       return kExitInvalid;
     }
   }
+  run.select = options.select;
   run.exports = options.exports;
   run.store = options.store;
   run.output = options.output;
@@ -587,7 +603,7 @@ int run_plan_command(const PlanOptions& options, bool quiet) {
 }
 
 int run_validate(const std::string& path) {
-  auto rules = load_rules(path, true);
+  auto rules = load_rules(path, spdlog::default_logger_raw()->should_log(spdlog::level::warn));  // not with -q
   if (!rules) return kExitInvalid;
   std::size_t own = 0;
   for (const auto& rule : rules->rules) own += rule.ruleset_id == rules->info.id;
@@ -892,10 +908,15 @@ int run_rejections(const RejectionsOptions& options) {
 int main(int argc, char** argv) {
   CLI::App app{"toets: checks housing-corporation exports against performance agreements"};
   app.require_subcommand(1);
+  // -q, -v and --all-warnings are the whole program's, and are taken after the command too
+  // (`toets validate RULES -q`): every subcommand passes what it does not know to the app.
+  app.fallthrough();
+  app.set_version_flag("--version", toets::cli::version_text(), "Print the version (and git commit) and exit");
   int verbosity = 0;
   bool quiet = false;
   app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debug)");
   app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
+  app.add_flag("--all-warnings", all_warnings, "Show the warnings about imported rule files too (else one line sums them up)");
 
   CheckOptions check_options;
   CLI::App* check = app.add_subcommand("check", "Check data against a rule set and print a report");
@@ -944,6 +965,8 @@ int main(int argc, char** argv) {
                     "Largest share of a dataset's rows that may be rejected; above it the check is incomplete (exit 2)")
       ->type_name("PCT")
       ->capture_default_str();
+  check->add_option("--select", check_options.select, "Run only these rules (their ids); the run is not recorded")
+      ->type_name("RULE");
 
   ImportOptions import_options;
   CLI::App* import = app.add_subcommand("import", "Import exports into a store (one transaction; a file already imported is skipped)");
@@ -1028,6 +1051,8 @@ int main(int argc, char** argv) {
                       "Largest share of a dataset's rows that may be rejected (default: the plan's max_rejected, "
                       "else 1%); above it the check is incomplete (exit 2)")
       ->type_name("PCT");
+  run_cmd->add_option("--select", plan_options.select, "Run only these rules (their ids); the runs are not recorded")
+      ->type_name("RULE");
 
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "Check a rule file (and its imports) without data");
@@ -1048,6 +1073,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
