@@ -132,7 +132,11 @@ bool reserved(std::string_view word) {
 // Tokens with their brackets, statements and header spans, from the syntax tree's shape.
 std::vector<Element> classify(const std::vector<Token>& tokens, const Shape& shape) {
   std::vector<Element> elements;
-  for (const Token& token : tokens) elements.push_back(Element{token});
+  for (const Token& token : tokens) {
+    Element element;
+    element.token = token;
+    elements.push_back(std::move(element));
+  }
 
   std::vector<std::size_t> match(elements.size(), 0);
   {

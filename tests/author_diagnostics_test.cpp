@@ -188,7 +188,7 @@ INSTANTIATE_TEST_SUITE_P(
         YearsCase{"every_year_present", "table plan(year) : int {\n  2026: 1\n  2027+: 2\n}\nrule X \"t\" {\n"
                   "  over mutations\n  per year(date)\n  measure count\n  signal when measure < plan(year)\n}\n",
                   ""}),
-    [](const testing::TestParamInfo<YearsCase>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<YearsCase>& param_info) { return std::string(param_info.param.name); });
 
 TEST(DutchNumber, IsFoundOnlyWhereItCanBeOne) {
   // A list of years and a call with two whole-number arguments are not Dutch numbers.

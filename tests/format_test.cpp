@@ -170,7 +170,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "rule H \"t\" {\n  target measure <= 0 by 2028-12-31 as signal\n"
                    "  signal when measure < baseline + 101\n}\n"},
         LayoutCase{"empty_file_stays_empty", "\n\n  \n", ""}),
-    [](const testing::TestParamInfo<LayoutCase>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<LayoutCase>& param_info) { return std::string(param_info.param.name); });
 
 TEST(Format, RefusesAFileThatDoesNotParse) {
   std::string problems;
@@ -219,9 +219,11 @@ std::string mess(const std::string& text, Mess how) {
   static const std::pair<const char*, const char*> kOperators[] = {
       {" = ", "="}, {" > ", "  >\t"}, {" <= ", "<= "}, {", ", " ,"}, {"(", "( "}, {")", " )"},
       {" and ", "  and   "}, {" + ", "+"}, {"{", "{ "}, {"}", "  }"}, {": ", " :  "}};
-  const auto characters = [](const std::string& text, std::size_t bytes) {
+  const auto characters = [](const std::string& line_text, std::size_t bytes) {
     std::size_t count = 0;
-    for (std::size_t i = 0; i < bytes && i < text.size(); ++i) count += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    for (std::size_t i = 0; i < bytes && i < line_text.size(); ++i) {
+      count += (static_cast<unsigned char>(line_text[i]) & 0xC0) != 0x80;
+    }
     return count;
   };
   bool after_trailing_comment = false;
@@ -313,8 +315,8 @@ TEST_P(FormatShipped, EveryClauseOnOneLineStillFormatsToTheSameRules) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RuleFiles, FormatShipped, testing::ValuesIn(shipped_rule_files()),
-                         [](const testing::TestParamInfo<std::string>& info) {
-                           std::string name = info.param.substr(0, info.param.find('.'));
+                         [](const testing::TestParamInfo<std::string>& param_info) {
+                           std::string name = param_info.param.substr(0, param_info.param.find('.'));
                            for (char& c : name) {
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            }
