@@ -251,6 +251,14 @@ TEST(Select, CheckRunsOnlyTheNamedRules) {
   EXPECT_EQ(result_lines(outcome.out), expected);
 }
 
+TEST(Select, MayStandBeforeTheRuleFile) {
+  // --select takes the words up to the next option; the rule file among them is still the rule file.
+  const Outcome outcome = run("check --select 2.7 rules/dordrecht-2026-2027.toets --data allocations=" + kFixture +
+                              "/allocations.csv --as-of 2026-11-23 --format json");
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;  // 2.7 signals in 2026; signals do not fail a check
+  EXPECT_EQ(result_lines(outcome.out), (std::vector<std::string>{"2.7|2025|ok||outside", "2.7|2026|signal|"}));
+}
+
 TEST(Select, AnUnknownRuleIsAnErrorWithDidYouMean) {
   const Outcome outcome = run(kCheck + " --select Fx 2.7 Woningwet-48-2021");
   EXPECT_EQ(outcome.exit_code, 2);

@@ -920,7 +920,7 @@ int main(int argc, char** argv) {
 
   CheckOptions check_options;
   CLI::App* check = app.add_subcommand("check", "Check data against a rule set and print a report");
-  check->add_option("ruleset", check_options.ruleset, "Rule file (.toets)")->required();
+  check->add_option("ruleset", check_options.ruleset, "Rule file (.toets)");  // required: checked after parsing
   check->add_option("--data", check_options.data, "KIND=FILE, KIND one of allocations, stock, mutations, projects")
       ->type_name("KIND=FILE");
   check->add_option("--as-of", check_options.as_of, "Date the check is made for (default: today)")
@@ -1093,6 +1093,16 @@ int main(int argc, char** argv) {
         }
       }
     }
+  }
+  // `check --select F 2.7 RULES.toets`: --select takes every word up to the next option, the rule
+  // file too.
+  if (check->parsed() && check_options.ruleset.empty()) {
+    if (check_options.select.empty() || !check_options.select.back().ends_with(".toets")) {
+      std::cerr << "toets: error: check: the ruleset is required: toets check RULES.toets --data KIND=FILE ...\n";
+      return kExitInvalid;
+    }
+    check_options.ruleset = check_options.select.back();
+    check_options.select.pop_back();
   }
   setup_logging(verbosity, quiet);
 
