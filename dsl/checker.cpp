@@ -184,28 +184,16 @@ void Checker::check_period(const SourceFile& source, const ast::ValidClause& val
 void Checker::finish() {
   check_files();
   // A parameter table that lacks a year inside the rule set's validity period cannot serve it.
-  const RuleSetInfo& info = out_.info;
-  if (!info.valid_from || !info.valid_to) return;
-  const std::int32_t first_year = civil_from_days(*info.valid_from).year;
-  const std::int32_t last_year = civil_from_days(*info.valid_to).year;
-  std::set<std::uint32_t> reported;
-  for (const auto& lookup : year_lookups_) {
-    const ParamTable& table = out_.tables[lookup.table];
-    std::vector<std::string> missing_years;
-    for (std::int32_t year = first_year; year <= last_year; ++year) {
-      const bool covered = std::any_of(table.entries.begin(), table.entries.end(), [&](const TableEntry& e) {
-        return e.keys[0].low <= year && year <= e.keys[0].high;
-      });
-      if (!covered) missing_years.push_back(std::to_string(year));
-    }
-    if (!missing_years.empty() && reported.insert(lookup.table).second) {
-      diagnostics_.warning(lookup.file, lookup.offset,
-                           "parameter table '" + table.name + "' has no entry for " + join(missing_years) +
-                               ", inside the validity period of " + info.id + "; data of " +
-                               (missing_years.size() == 1 ? "that year" : "those years") +
-                               " cannot be checked until it is added");
-    }
-  }
+  check_table_years();
+}
+
+bool Checker::dutch_number_in_arguments(const SourceFile& source, const std::vector<ast::Operand>& args) {
+  std::vector<std::uint32_t> later;
+  for (std::size_t i = 1; i < args.size(); ++i) later.push_back(offset_of(args[i]));
+  const auto dutch = dutch_number_between(source.text(), later);
+  if (!dutch) return false;
+  diagnostics_.error(&source, static_cast<std::uint32_t>(dutch->begin), dutch_number_message(*dutch));
+  return true;
 }
 
 }  // namespace checking

@@ -196,6 +196,7 @@ Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
   }
   auto arity = [&](std::size_t n) {
     if (call.args.size() == n) return true;
+    if (dutch_number_in_arguments(*ctx.file, call.args)) return false;
     diagnostics_.error(ctx.file, call.offset,
                        fn + "() takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") + ", not " +
                            std::to_string(call.args.size()));
@@ -295,8 +296,11 @@ Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
       diagnostics_.error(ctx.file, call.offset, "'" + fn + "' holds percentages; they can only be thresholds");
       return Typed{};
     }
-    if (!node.args.empty() && ctx.rule->pool.nodes[node.args[0]].op == NodeOp::Year) {
-      year_lookups_.push_back(YearLookup{it->second, ctx.file, call.offset});
+    for (std::uint32_t k = 0; k < node.args.size(); ++k) {
+      const ExprNode& key = ctx.rule->pool.nodes[node.args[k]];
+      if (key.op != NodeOp::Year) continue;
+      const ExprNode& date = ctx.rule->pool.nodes[key.args.at(0)];
+      note_year_lookup(it->second, ctx.file, call.offset, k, ctx.dataset, date.op == NodeOp::Column ? date.column : kNoIndex);
     }
     t.ok = true;
     t.type = table.type;

@@ -19,6 +19,7 @@
 
 #include "dsl/ast.hpp"
 #include "dsl/calendar.hpp"
+#include "dsl/number_hints.hpp"
 #include "dsl/parser.hpp"
 
 namespace toets {
@@ -275,6 +276,9 @@ class Checker {
   // Resolves an unresolved name or string literal against an enum or text column.
   Typed resolve_against(const Typed& value, const Typed& other, RuleContext& ctx);
   std::uint32_t add_node(RuleContext& ctx, ExprNode node);
+  // A number split at its decimal comma into two arguments (`share(rent > €700,50)`): reported
+  // with its spelling instead of a count of arguments. True when it was.
+  bool dutch_number_in_arguments(const SourceFile& source, const std::vector<ast::Operand>& args);
 
   std::optional<ParamValue> constant_value(const ast::Operand& operand, const SourceFile& source);
   void check_thresholds(const SourceFile& source, const ast::Rule& rule, CompiledRule& compiled,
@@ -300,13 +304,24 @@ class Checker {
   std::vector<LoadedFile> files_;
   std::vector<RuleSetInfo> file_info_;
   std::vector<std::string> loading_;  // the import chain, for cycle messages
-  // Tables looked up with year(<date column>) as first key, for the validity-period check.
+  // Tables looked up by year (year(<date column>), or a rule's `per year(...)` group), for the
+  // validity-period check (checker_years.cpp).
   struct YearLookup {
     std::uint32_t table;
     const SourceFile* file;
     std::uint32_t offset;
+    std::uint32_t key = 0;                     // which of the table's keys is the year
+    const DatasetSchema* dataset = nullptr;    // the date column's dataset and column, if known
+    std::uint32_t column = kNoIndex;
+    std::int64_t first_year = std::numeric_limits<std::int64_t>::min();  // the years the rule can reach
+    std::int64_t last_year = std::numeric_limits<std::int64_t>::max();
   };
   std::vector<YearLookup> year_lookups_;
+  void note_year_lookup(std::uint32_t table, const SourceFile* file, std::uint32_t offset, std::uint32_t key,
+                        const DatasetSchema* dataset, std::uint32_t column);
+  // The lookups noted since `from` belong to `rule`: its period and its `where` narrow their years.
+  void bound_year_lookups(std::size_t from, const ast::OverClause* over, const CompiledRule& rule);
+  void check_table_years();
 };
 
 // The terms of a threshold written as a sum (checker_rule.cpp).

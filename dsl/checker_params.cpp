@@ -13,7 +13,12 @@ std::optional<ParamValue> Checker::constant_value(const ast::Operand& operand, c
     const auto r = parse_decimal(money->text);
     // In cents: at most INT64_MAX. (€100000000000000000 times 100 overflowed, silently.)
     if (r && r->denominator > 100) {
-      diagnostics_.error(&source, offset, "an amount has at most two decimals (cents): " + money->text);
+      auto& error = diagnostics_.error(&source, offset, "an amount has at most two decimals (cents): " + money->text);
+      const auto point = money->text.find('.');
+      if (point != std::string::npos && money->text.size() - point == 4) {  // €1.234: a thousands separator?
+        error.notes.push_back("if the point separates thousands, write \xE2\x82\xAC" + money->text.substr(0, point) +
+                              money->text.substr(point + 1) + "; rule files use no thousands separator");
+      }
       return std::nullopt;
     }
     const std::int64_t scale = r ? 100 / r->denominator : 0;

@@ -94,6 +94,7 @@ bool Checker::term_value(const SourceFile& source, const ast::Operand& operand, 
     if (it != tables_.end()) {
       const ParamTable& table = out_.tables[it->second];
       if (call->get().args.size() != table.key_names.size()) {
+        if (dutch_number_in_arguments(source, call->get().args)) return false;
         diagnostics_.error(&source, call->get().offset,
                            table.name + "() takes " + std::to_string(table.key_names.size()) + " keys");
         return false;
@@ -112,6 +113,9 @@ bool Checker::term_value(const SourceFile& source, const ast::Operand& operand, 
           return false;
         }
         threshold.table_keys.push_back(found);
+        const GroupKey& key = rule.group_keys[found];
+        const auto position = static_cast<std::uint32_t>(threshold.table_keys.size() - 1);
+        if (key.kind == GroupKeyKind::Year) note_year_lookup(it->second, &source, call->get().offset, position, rule.dataset, key.column);
       }
       const ValueType unit = measure.unit;
       if (table.type != unit) {
@@ -365,7 +369,8 @@ void Checker::check_measure(const ast::Operand& expr, RuleContext& ctx, bool& me
       ctx.rule->measure.unit = ValueType::Fraction;
       unit_known = true;
       if (args.size() != 2) {
-        diagnostics_.error(ctx.file, call->get().offset, "ratio() takes two arguments: ratio(part, whole)");
+        if (!dutch_number_in_arguments(*ctx.file, args))
+          diagnostics_.error(ctx.file, call->get().offset, "ratio() takes two arguments: ratio(part, whole)");
       } else {
         Typed part = check_expr(args[0], ctx);
         Typed whole = check_expr(args[1], ctx);
@@ -387,7 +392,7 @@ void Checker::check_measure(const ast::Operand& expr, RuleContext& ctx, bool& me
       auto& d = diagnostics_.error(ctx.file, call->get().offset, "unknown measure '" + fn + "'");
       if (auto hint = did_you_mean(fn, measure_functions()); !hint.empty()) d.notes.push_back(hint);
     } else if (args.size() != 1) {
-      diagnostics_.error(ctx.file, call->get().offset, fn + "() takes one argument");
+      if (!dutch_number_in_arguments(*ctx.file, args)) diagnostics_.error(ctx.file, call->get().offset, fn + "() takes one argument");
     } else {
       ctx.rule->measure.kind = kind->second;
       Typed arg = check_expr(args[0], ctx);
@@ -766,6 +771,7 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
     year_lookups_.resize(year_lookups_before);  // its tables need no years of this period
     return;
   }
+  bound_year_lookups(year_lookups_before, over, compiled);
   out_.rules.push_back(std::move(compiled));
 }
 

@@ -114,6 +114,25 @@ void Diagnostics::print(std::ostream& out) const {
   if (dropped_ > 0) out << "toets: " << dropped_ << " more diagnostics not shown (at most " << kMaxDiagnostics << ")\n";
 }
 
+void Diagnostics::print_summarising_imports(std::ostream& out, const std::string& root, std::string_view flag) const {
+  std::size_t hidden = 0;
+  std::vector<std::string> files;  // the imported files they are about, in order
+  for (const auto& d : sorted()) {
+    if (d.severity == Severity::Warning && d.has_location && d.path != root) {
+      ++hidden;
+      if (std::find(files.begin(), files.end(), d.path) == files.end()) files.push_back(d.path);
+      continue;
+    }
+    out << format_diagnostic(d);
+  }
+  if (dropped_ > 0) out << "toets: " << dropped_ << " more diagnostics not shown (at most " << kMaxDiagnostics << ")\n";
+  if (hidden == 0) return;
+  std::string names;
+  for (const auto& file : files) names += (names.empty() ? "" : ", ") + file;
+  out << "toets: " << hidden << " warning" << (hidden == 1 ? "" : "s") << " about imported files (" << names
+      << ") not shown; " << flag << " shows " << (hidden == 1 ? "it" : "them") << "\n";
+}
+
 std::string format_diagnostic(const Diagnostic& d) {
   std::ostringstream out;
   const char* severity = d.severity == Severity::Error ? "error" : "warning";

@@ -78,6 +78,10 @@ class Diagnostics {
   // Sorted by file (in order of first appearance), position, then insertion.
   std::vector<Diagnostic> sorted() const;
   void print(std::ostream& out) const;
+  // print(), except that warnings about other files than `root` (its imports: national.toets for
+  // every local rule set) are summed up in one line naming `flag`, which shows them. Errors are
+  // always printed whole.
+  void print_summarising_imports(std::ostream& out, const std::string& root, std::string_view flag) const;
 
  private:
   Diagnostic& add(Severity severity, const SourceFile* file, std::uint32_t offset, std::string message);

@@ -17,6 +17,7 @@
 #include "engine/input.hpp"
 #include "engine/mapping.hpp"
 #include "engine/report_common.hpp"
+#include "engine/rule_selection.hpp"
 #include "engine/small_file.hpp"
 
 namespace toets {
@@ -567,6 +568,17 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
     p.rules = std::move(rules);
     prepared.push_back(std::move(p));
   }
+  if (!options.select.empty() && ok) {
+    // --select: each name a rule of one of the plan's rule sets; a rule set without any is left out.
+    std::vector<const CompiledRuleSet*> sets;
+    for (const Prepared& p : prepared) sets.push_back(p.rules.get());
+    for (const std::string& problem : selection_problems(sets, options.select)) {
+      log << plan.file << ": error: --select: " << problem << "\n";
+      ok = false;
+    }
+    for (Prepared& p : prepared) keep_selected_rules(*p.rules, options.select);
+    std::erase_if(prepared, [](const Prepared& p) { return p.rules->rules.empty(); });
+  }
   if (!plan.pseudonym_key_file.empty()) {
     std::string error;
     report_options.pseudonym_key = read_key_file(plan.pseudonym_key_file, error);
@@ -672,11 +684,16 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
     }
     assess_completeness(report, max_rejected_ppm);
     report.results = evaluate_rules(rules, datasets, as_of);
-    const std::int64_t run_id = store->record_run(report, prepared[c].hash, inputs, options.now);
-    outcome.runs.push_back(run_id);
-    histories[c] = load_history(*store, run_id);
     const auto summary = report.summary();
-    log << "check " << rules.info.id << ": run " << run_id << " recorded;";
+    if (options.select.empty()) {
+      const std::int64_t run_id = store->record_run(report, prepared[c].hash, inputs, options.now);
+      outcome.runs.push_back(run_id);
+      histories[c] = load_history(*store, run_id);
+      log << "check " << rules.info.id << ": run " << run_id << " recorded;";
+    } else {
+      log << "check " << rules.info.id << ": " << rules.rules.size() << " selected rule"
+          << (rules.rules.size() == 1 ? "" : "s") << ", not recorded (--select);";
+    }
     for (const auto& [status, count] : summary) log << " " << count << " " << status_name(status);
     log << "\n";
     verdict = std::max(verdict, check_exit_status(report, report_options.fail_on_signal));

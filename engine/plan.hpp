@@ -107,6 +107,7 @@ struct PlanRunOptions {
   std::string exports;                    // not empty: the exports folder instead of the plan's
   std::string store;                      // not empty: the store instead of the plan's
   std::string output;                     // not empty: the output folder instead of the plan's
+  std::vector<std::string> select;        // not empty: only these rules; the runs are not recorded
 };
 
 struct PlanOutcome {

@@ -1,17 +1,20 @@
-// Fuzz target: the rule-file front end (parse + check), and, when a rule set checks clean, the
-// evaluator and both reports over the shipped Dordrecht fixture. Whatever the bytes, this must end
+// Fuzz target: the rule-file front end (parse + check), the formatter (whatever parses formats to
+// text that states the same rules, and formats to itself again), and, when a rule set checks
+// clean, the evaluator and both reports over the shipped Dordrecht fixture. Whatever the bytes, this must end
 // with diagnostics or a report: never a crash, a hang, a sanitizer report or unbounded memory.
 //
 // Imports resolve against a directory that does not exist, so relative imports fail with a
 // diagnostic; absolute ones (import "/dev/zero") reach the real file system on purpose.
 
 #include <cstddef>
+#include <cstdlib>
 #include <cstdint>
 #include <memory>
 #include <sstream>
 #include <string>
 
 #include "dsl/checker.hpp"
+#include "dsl/format.hpp"
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/report.hpp"
@@ -70,6 +73,21 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const Fixture& f = fixture();
   std::string text(reinterpret_cast<const char*>(data), size);
+  {
+    // The formatter checks its own output (same syntax tree, same comments) and says "internal
+    // error" when it would differ: that, or a second pass that changes the text, is a bug.
+    const toets::SourceFile source("fuzz.toets", text);
+    toets::Diagnostics format_diagnostics;
+    if (const auto formatted = toets::format_rule_text(source, format_diagnostics)) {
+      toets::Diagnostics again;
+      const auto twice = toets::format_rule_text(toets::SourceFile("fuzz.toets", *formatted), again);
+      if (!twice || *twice != *formatted) std::abort();
+    } else {
+      for (const auto& d : format_diagnostics.all()) {
+        if (d.message.rfind("internal error", 0) == 0) std::abort();
+      }
+    }
+  }
   toets::Diagnostics diagnostics;
   auto rules = toets::check_rule_text("/nonexistent-toets-fuzz/rules.toets", std::move(text), diagnostics);
   std::ostringstream out;

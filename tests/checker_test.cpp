@@ -163,7 +163,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"syntax_expected_when", "rule X \"t\" { over allocations measure count breach measure > 1 }",
              "error: expected 'when', found 'measure'"},
         Case{"syntax_unclosed_rule", "rule X \"t\" { over allocations measure count breach when measure > 1",
-             "expected a rule clause (source, owner, note, over, exempt, per, expect, measure, signal, breach, target, baseline, valid) or '}'"},
+             "t.toets:5:12: error: rule X: this '{' is never closed; add '}' after the rule's last clause"},
         Case{"syntax_bad_toplevel", "rul X \"t\" { }", "t.toets:5:1: error: expected a top-level declaration"},
         Case{"override_unknown", "override param nothing = 15%", "no imported parameter of that name"},
         Case{"param_twice", "param space = 10%", "parameter 'space' is declared twice"},

@@ -32,10 +32,13 @@
 #include "engine/privacy.hpp"
 #include "engine/rejection_listing.hpp"
 #include "engine/report.hpp"
+#include "engine/rule_selection.hpp"
 #include "engine/small_file.hpp"
 #include "engine/store.hpp"
 #include "tools/cmd_lsp.hpp"
 #include "tools/cmd_test.hpp"
+#include "tools/cmd_fmt.hpp"
+#include "tools/version.hpp"
 
 namespace {
 
@@ -58,6 +61,9 @@ void setup_logging(int verbosity, bool quiet) {
   spdlog::set_default_logger(logger);
 }
 
+// --all-warnings (a global flag): the warnings about imported rule files too, not one line for them.
+bool all_warnings = false;
+
 // Loads and checks a rule file; prints diagnostics (errors and warnings) to stderr.
 // `check` shows warnings only with -v (they are about the rules, not this data); `validate`
 // always shows them.
@@ -66,7 +72,8 @@ std::unique_ptr<toets::CompiledRuleSet> load_rules(const std::string& path, bool
   auto rules = toets::check_rule_file(path, diagnostics);
   const std::size_t warnings = diagnostics.all().size() - diagnostics.error_count();
   if (show_warnings || !rules) {
-    diagnostics.print(std::cerr);
+    if (all_warnings) diagnostics.print(std::cerr);
+    else diagnostics.print_summarising_imports(std::cerr, path, "--all-warnings");
   } else if (warnings > 0) {
     spdlog::warn("{}: {} warning{} about the rules (toets validate {} shows them)", path, warnings,
                  warnings == 1 ? "" : "s", path);
@@ -102,6 +109,7 @@ struct CheckOptions {
   bool pseudonymise = false;
   std::string key_file;
   std::uint64_t min_group_size = 5;
+  std::vector<std::string> select;    // --select: only these rules (a run of part of a rule set is not recorded)
 };
 
 // The pseudonym key: --pseudonym-key-file FILE, else the environment's TOETS_PSEUDONYM_KEY. At
@@ -377,6 +385,13 @@ int run_check(const CheckOptions& options) {
 
   auto rules = load_rules(options.ruleset, spdlog::default_logger_raw()->should_log(spdlog::level::info));
   if (!rules) return kExitInvalid;
+  if (!options.select.empty()) {
+    const auto problems = toets::selection_problems({rules.get()}, options.select);
+    for (const auto& problem : problems) std::cerr << "toets: error: --select: " << problem << "\n";
+    if (!problems.empty()) return kExitInvalid;
+    toets::keep_selected_rules(*rules, options.select);
+    if (store && !options.no_record) spdlog::warn("--select: a check of part of the rule set is not recorded in {}", options.db);
+  }
 
   std::set<toets::DatasetKind> read_by_rules;
   for (const toets::DatasetSchema* schema : toets::datasets_read_by(*rules)) read_by_rules.insert(schema->kind);
@@ -476,7 +491,7 @@ int run_check(const CheckOptions& options) {
 
   report.results = toets::evaluate_rules(*rules, datasets, as_of);
   std::optional<toets::ReportHistory> history;
-  if (store && !options.no_record) {
+  if (store && !options.no_record && options.select.empty()) {
     const std::int64_t run_id = store->record_run(report, toets::ruleset_sha256(*rules), run_inputs, toets::utc_now());
     spdlog::info("recorded as run {} in {}", run_id, options.db);
     history = toets::load_history(*store, run_id);
@@ -533,6 +548,7 @@ struct PlanOptions {
   std::string store;
   std::string output;
   std::string max_rejected;          // empty: the plan's
+  std::vector<std::string> select;   // --select: only these rules; the runs are not recorded
 };
 
 // toets run PLAN: import, check, record and write the reports a plan names (engine/plan.hpp).
@@ -567,6 +583,7 @@ int run_plan_command(const PlanOptions& options, bool quiet) {
       return kExitInvalid;
     }
   }
+  run.select = options.select;
   run.exports = options.exports;
   run.store = options.store;
   run.output = options.output;
@@ -588,7 +605,7 @@ int run_plan_command(const PlanOptions& options, bool quiet) {
 }
 
 int run_validate(const std::string& path) {
-  auto rules = load_rules(path, true);
+  auto rules = load_rules(path, spdlog::default_logger_raw()->should_log(spdlog::level::warn));  // not with -q
   if (!rules) return kExitInvalid;
   std::size_t own = 0;
   for (const auto& rule : rules->rules) own += rule.ruleset_id == rules->info.id;
@@ -893,14 +910,19 @@ int run_rejections(const RejectionsOptions& options) {
 int main(int argc, char** argv) {
   CLI::App app{"toets: checks housing-corporation exports against performance agreements"};
   app.require_subcommand(1);
+  // -q, -v and --all-warnings are the whole program's, and are taken after the command too
+  // (`toets validate RULES -q`): every subcommand passes what it does not know to the app.
+  app.fallthrough();
+  app.set_version_flag("--version", toets::cli::version_text(), "Print the version (and git commit) and exit");
   int verbosity = 0;
   bool quiet = false;
   app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debug)");
   app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
+  app.add_flag("--all-warnings", all_warnings, "Show the warnings about imported rule files too (else one line sums them up)");
 
   CheckOptions check_options;
   CLI::App* check = app.add_subcommand("check", "Check data against a rule set and print a report");
-  check->add_option("ruleset", check_options.ruleset, "Rule file (.toets)")->required();
+  check->add_option("ruleset", check_options.ruleset, "Rule file (.toets)");  // required: checked after parsing
   check->add_option("--data", check_options.data, "KIND=FILE, KIND one of allocations, stock, mutations, projects")
       ->type_name("KIND=FILE");
   check->add_option("--as-of", check_options.as_of, "Date the check is made for (default: today)")
@@ -945,6 +967,8 @@ int main(int argc, char** argv) {
                     "Largest share of a dataset's rows that may be rejected; above it the check is incomplete (exit 2)")
       ->type_name("PCT")
       ->capture_default_str();
+  check->add_option("--select", check_options.select, "Run only these rules (their ids); the run is not recorded")
+      ->type_name("RULE");
 
   ImportOptions import_options;
   CLI::App* import = app.add_subcommand("import", "Import exports into a store (one transaction; a file already imported is skipped)");
@@ -1029,6 +1053,8 @@ int main(int argc, char** argv) {
                       "Largest share of a dataset's rows that may be rejected (default: the plan's max_rejected, "
                       "else 1%); above it the check is incomplete (exit 2)")
       ->type_name("PCT");
+  run_cmd->add_option("--select", plan_options.select, "Run only these rules (their ids); the runs are not recorded")
+      ->type_name("RULE");
 
   std::string validate_path;
   CLI::App* validate = app.add_subcommand("validate", "Check a rule file (and its imports) without data");
@@ -1037,13 +1063,19 @@ int main(int argc, char** argv) {
   toets::cli::TestCommandOptions test_options;
   CLI::App* test_cmd = toets::cli::add_test_command(app, test_options);
   CLI::App* lsp_cmd = toets::cli::add_lsp_command(app);
+  toets::cli::FmtOptions fmt_options;
+  CLI::App* fmt = toets::cli::add_fmt_command(app, fmt_options);
 
   // CLI11 would only say "a subcommand is required" for a mistyped command.
-  const std::set<std::string> commands = {"check", "validate", "import", "history", "diff", "rejections", "run",
-                                          "test", "lsp"};
+  std::set<std::string> commands;
+  std::string command_list;
+  for (const CLI::App* command : app.get_subcommands({})) {
+    commands.insert(command->get_name());
+    command_list += (command_list.empty() ? "" : ", ") + command->get_name();
+  }
   if (argc > 1 && argv[1][0] != '-' && commands.count(argv[1]) == 0) {
-    std::cerr << "toets: error: unknown command '" << argv[1]
-              << "' (expected check, validate, import, history, diff, rejections, run, test or lsp; see toets --help)\n";
+    std::cerr << "toets: error: unknown command '" << argv[1] << "' (expected one of " << command_list
+              << "; see toets --help)\n";
     return kExitInvalid;
   }
   try {
@@ -1051,6 +1083,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
@@ -1070,6 +1104,16 @@ int main(int argc, char** argv) {
       }
     }
   }
+  // `check --select F 2.7 RULES.toets`: --select takes every word up to the next option, the rule
+  // file too.
+  if (check->parsed() && check_options.ruleset.empty()) {
+    if (check_options.select.empty() || !check_options.select.back().ends_with(".toets")) {
+      std::cerr << "toets: error: check: the ruleset is required: toets check RULES.toets --data KIND=FILE ...\n";
+      return kExitInvalid;
+    }
+    check_options.ruleset = check_options.select.back();
+    check_options.select.pop_back();
+  }
   setup_logging(verbosity, quiet);
 
   try {
@@ -1082,6 +1126,7 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) return run_plan_command(plan_options, quiet);
     if (test_cmd->parsed()) return toets::cli::run_test_command(test_options);
     if (lsp_cmd->parsed()) return toets::cli::run_lsp_command();
+    if (fmt->parsed()) return toets::cli::run_fmt(fmt_options);
   } catch (const toets::StoreError& e) {
     std::cerr << "toets: error: " << e.what() << "\n";
     return kExitInvalid;
