@@ -211,31 +211,38 @@ TEST(Cli, JsonHasTheDocumentedShape) {
        {"dataset", "file", "encoding", "encoding_detected", "rows_read", "rows_accepted", "rows_rejected"}) {
     EXPECT_TRUE(report["inputs"][0].contains(key)) << key;
   }
-  EXPECT_EQ(report["inputs"][0]["rows_read"], 228);
+  EXPECT_EQ(report["inputs"][0]["rows_read"], 231);
   for (const auto& result : report["results"]) {
     for (const char* key : {"rule", "title", "source", "group", "status", "measure", "numerator", "denominator",
                             "records", "threshold", "evidence", "remedy"}) {
       EXPECT_TRUE(result.contains(key)) << key;
     }
   }
-  // Shares as fractions: Woonkracht10 2026 under F is 2/10 = 0.2; its threshold 0.15.
+  // Shares as fractions: Trivire 2026 under F is 4/23 (A001 and the three lets written last); its
+  // threshold 0.15.
   bool found = false;
   for (const auto& result : report["results"]) {
-    if (result["rule"] == "F" && result["group"]["corporation"] == "Woonkracht10") {
+    if (result["rule"] == "F" && result["group"]["corporation"] == "Trivire") {
       found = true;
-      EXPECT_DOUBLE_EQ(result["measure"].get<double>(), 0.2);
+      EXPECT_DOUBLE_EQ(result["measure"].get<double>(), 4.0 / 23.0);
       EXPECT_DOUBLE_EQ(result["threshold"]["value"].get<double>(), 0.15);
-      EXPECT_EQ(result["remedy"], 1);  // 1 of 10 above would be 10% <= 15%
-      EXPECT_EQ(result["evidence"], nlohmann::json::array({"A046", "A047"}));
+      EXPECT_EQ(result["remedy"], 1);  // 3 of 23 above would be 13.04% <= 15%
+      EXPECT_EQ(result["evidence"], nlohmann::json::array({"A001", "A229", "A230", "A231"}));
       EXPECT_EQ(result["owner"], "Corporaties");
       EXPECT_EQ(result["source"], "Prestatieafspraken Dordrecht 2026-2027, Bijlage 1 F");
     }
+    // Woonkracht10 and HW Wonen let homes in Dordrecht here, but are no parties to the agreement
+    // (corporations "Trivire", "Woonbron"): no rule reads them, the national ones included.
+    if (result["group"].contains("corporation")) {
+      EXPECT_NE(result["group"]["corporation"], "Woonkracht10") << result["rule"];
+      EXPECT_NE(result["group"]["corporation"], "HW Wonen") << result["rule"];
+    }
   }
   EXPECT_TRUE(found);
-  // F and Woningwet-48 for Woonkracht10 2026, BTIV-54a Woonbron 2026, and 2.1's 2025 group (no
-  // growth during 2025: 95 at 1 January 2025 and 2026; reported, outside the period). Trivire's
-  // Zwijndrecht lets are outside Dordrecht's scope for the national rules too (Woningwet-48 1/20);
-  // 2.7 (51 Wonen Eerst lets in 2026) is an intent, a signal.
+  // F and Woningwet-48 for Trivire 2026, BTIV-54a Woonbron 2026, and 2.1's 2025 group (no growth
+  // during 2025: the parties' 84 at 1 January 2025 and 2026; reported, outside the period).
+  // Trivire's Zwijndrecht lets are outside Dordrecht's scope for the national rules too
+  // (Woningwet-48 4/23, not 9/28); HW Wonen's 51 Wonen Eerst lets are not read (2.7: ok with 0).
   EXPECT_EQ(report["summary"]["breach"], 4);
 }
 
@@ -263,7 +270,7 @@ TEST(Cli, TextReportTracesBreachesToArticleOwnerAndRecords) {
   EXPECT_NE(outcome.out.find("F Vrije toewijzingsruimte"), std::string::npos) << outcome.out;
   EXPECT_NE(outcome.out.find("(Prestatieafspraken Dordrecht 2026-2027, Bijlage 1 F; trekker: Corporaties)"),
             std::string::npos);
-  EXPECT_NE(outcome.out.find("records (2): A046, A047"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("records (4): A001, A229, A230, A231"), std::string::npos) << outcome.out;
   EXPECT_NE(outcome.out.find("Summary:"), std::string::npos);
 }
 
@@ -346,14 +353,14 @@ TEST(Cli, Windows1252ExportChecksAsItsUtf8Twin) {
     EXPECT_EQ(outcome.exit_code, expected.exit_code) << outcome.err;
     EXPECT_EQ(result_lines(outcome.out), result_lines(expected.out));
     const auto input = nlohmann::json::parse(outcome.out)["inputs"][1];
-    EXPECT_EQ(input["rows_accepted"], 228);
+    EXPECT_EQ(input["rows_accepted"], 231);
     EXPECT_EQ(input["rows_rejected"], 0);
     EXPECT_EQ(input["encoding"], name == "utf8" ? "utf-8" : "windows-1252");
     EXPECT_EQ(input["encoding_detected"], true);
   }
   const Outcome text =
       run("check rules/dordrecht-2026-2027.toets --as-of 2026-11-23 --data allocations=" + dir + "/cp1252.csv");
-  EXPECT_NE(text.out.find("228 rows read, 228 accepted, 0 rejected, read as Windows-1252 (detected)"),
+  EXPECT_NE(text.out.find("231 rows read, 231 accepted, 0 rejected, read as Windows-1252 (detected)"),
             std::string::npos)
       << text.out;
   EXPECT_NE(text.out.find("note: not valid UTF-8 at line 2 (byte 0xE9): read as Windows-1252"), std::string::npos);

@@ -235,6 +235,21 @@ std::string snapshots(const std::string& corporation, std::initializer_list<std:
   return out;
 }
 
+// A group whose every record is exempt has nothing to measure: no_data, with its exempt records
+// counted (the fixtures showed this with corporations that are no party to their agreement, which
+// the rule sets no longer read).
+TEST_F(Engine, AGroupOfExemptRecordsOnlyIsNoData) {
+  std::string stock;
+  for (const char* date : {"2025-01-01", "2026-01-01"}) {
+    for (int i = 0; i < 2; ++i) stock += dwelling("M" + std::to_string(i), date, "Monuments", "G", "true");
+  }
+  const auto results = run(kEfg, "", stock);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(format_group(results[0].group), "Monuments");
+  EXPECT_EQ(results[0].status, Status::NoData);
+  EXPECT_FALSE(results[0].measure);
+}
+
 TEST_F(Engine, DeadlineProjectsTheTrendOfTheSnapshots) {
   // Fast: 30, 20, 10 a year apart: about -10 a year, below 0 by 2028-12-31: on_track.
   // Slow: 40, 38, 36: about -2 a year, about 30 left at the deadline: at_risk.

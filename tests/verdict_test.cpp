@@ -98,6 +98,47 @@ TEST_F(Engine, TheCorporationsARuleSetNamesScopeEveryRule) {
   EXPECT_EQ(find(results, "N-count", "Y"), nullptr);  // not a party to this agreement
 }
 
+TEST_F(Engine, ARuleSetsCorporationsCompareWithoutCaseAndListEverySpelling) {
+  RuleFiles files("corporation_spellings");
+  files.write("national.toets", kNational);
+  const std::string root = files.write(
+      "local.toets", "ruleset local { municipality \"Terneuzen\" corporations \"clavis\", \"WZV\" }\nimport \"national.toets\"\n");
+  // "clavis" reads Clavis's 2 lets (case does not matter); "WZV" reads WZV's 1 let but not the
+  // 3 of "Woongoed ZVL", a spelling the header does not list; Zeeuwland is no party.
+  const auto results =
+      run_file(root, lets_in("Clavis", "2023", 0, 2, "Terneuzen") + lets_in("WZV", "2023", 0, 1, "Terneuzen") +
+                         lets_in("Woongoed ZVL", "2023", 0, 3, "Terneuzen") + lets_in("Zeeuwland", "2023", 0, 4, "Terneuzen"));
+  const RuleResult* clavis = find(results, "N-count", "Clavis");
+  ASSERT_NE(clavis, nullptr);
+  EXPECT_EQ(clavis->records, 2u);
+  ASSERT_NE(find(results, "N-count", "WZV"), nullptr);
+  EXPECT_EQ(find(results, "N-count", "WZV")->records, 1u);
+  EXPECT_EQ(find(results, "N-count", "Woongoed ZVL"), nullptr);
+  EXPECT_EQ(find(results, "N-count", "Zeeuwland"), nullptr);
+}
+
+// Each agreement binds its parties (the seeds' own words are quoted beside each header), and every
+// rule its file runs, the imported national ones and K's divisor included, reads only them.
+TEST(Verdict, TheShippedRuleSetsBindTheirParties) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> parties = {
+      {"dordrecht-2024-2025", {"Trivire", "Woonbron"}},
+      {"dordrecht-2026-2027", {"Trivire", "Woonbron"}},
+      {"terneuzen-2022-2025", {"Clavis", "Woongoed Zeeuws-Vlaanderen", "Woongoed ZVL", "WZV"}},
+      {"stichtse-vecht-2025-2030", {"Portaal", "Vecht en Omstreken", "Vecht & Omstreken", "V&O"}},
+      {"westervoort-2022", {"Vivare", "Woonzorg Nederland", "Plavei"}},
+  };
+  for (const auto& [name, corporations] : parties) {
+    Diagnostics diagnostics;
+    const auto rules = check_rule_file(std::string(TOETS_SOURCE_DIR) + "/rules/" + name + ".toets", diagnostics);
+    ASSERT_NE(rules, nullptr) << name;
+    EXPECT_EQ(rules->info.corporations, corporations) << name;
+    for (const auto& rule : rules->rules) {
+      EXPECT_EQ(rule.scope_corporations, corporations) << name << " rule " << rule.id;
+      if (rule.divisor) EXPECT_EQ(rule.divisor->scope_corporations, corporations) << name << " rule " << rule.id;
+    }
+  }
+}
+
 // ---- overrides ----
 
 TEST_F(Engine, AnOverrideNarrowedToACorporationLiftsOnlyThatCorporation) {
