@@ -175,7 +175,9 @@ std::vector<std::string_view> wrap_to_width(std::string_view text, std::size_t w
       if (text[at - length] == ' ') after_space = at;
     }
     std::size_t end = at;
-    if (at < text.size() && after_space > start && display_width(text.substr(start, after_space - start)) * 2 > width) {
+    const bool at_a_space = at < text.size() && text[at] == ' ';  // the piece ends where a word does
+    if (at < text.size() && !at_a_space && after_space > start &&
+        display_width(text.substr(start, after_space - start)) * 2 >= width) {
       end = after_space;
     }
     pieces.push_back(text.substr(start, end - start));

@@ -182,7 +182,7 @@ MemoryAvailable memory_available() {
 
 MemoryNeed memory_needed_to_read(std::uint64_t file_bytes, double kept_share) {
   const double share = std::clamp(kept_share, 0.0, 1.0);
-  const auto rows = static_cast<std::uint64_t>(static_cast<double>(file_bytes) * (0.25 + share));
+  const auto rows = static_cast<std::uint64_t>(static_cast<double>(file_bytes) * (0.5 + share));
   return MemoryNeed{file_bytes + rows, rows};
 }
 

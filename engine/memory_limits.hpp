@@ -50,7 +50,8 @@ MemoryAvailable memory_available();
 // What reading a data file of `file_bytes` takes, about, when `kept_share` of its columns are
 // kept (0 to 1; docs/robustness.md has the measurements): the file is mapped, which takes address
 // space but no memory of its own (its pages are given back as they are read); its rows, with the
-// chunks being read and joined, a quarter of its size plus its size times the share kept.
+// chunks being read and joined and every record id checked for duplicates, half its size plus
+// its size times the share kept.
 struct MemoryNeed {
   std::uint64_t address_space = 0;
   std::uint64_t physical = 0;

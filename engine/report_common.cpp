@@ -718,7 +718,7 @@ std::string forecast_sentence(const RuleResult& result, Lang lang) {
 namespace {
 
 // Copies well-formed UTF-8 (no overlongs, surrogates or noncharacters U+FFFE/U+FFFF) and replaces
-// any other byte with U+FFFD; control characters but tab and line breaks, and bidi controls, are
+// any other byte with U+FFFD; control characters but tab and line feed, and bidi controls, are
 // shown as escapes (dsl/visible_text.hpp: \x1b, \u202e), so that a name can neither act on a
 // terminal nor reorder the text around it. Calls `ascii` for each ASCII byte.
 template <typename Ascii>
@@ -730,7 +730,7 @@ std::string clean_utf8(std::string_view text, Ascii ascii) {
   for (std::size_t i = 0; i < n;) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) out += visible(text.substr(i, 1));
+      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) out += visible(text.substr(i, 1));
       else ascii(out, static_cast<char>(c));
       ++i;
       continue;

@@ -85,7 +85,7 @@ std::string value_change_words(const ValueChange& change, Lang lang);
 std::string forecast_sentence(const RuleResult& result, Lang lang);
 
 // Text with bytes that are not well-formed UTF-8 replaced by U+FFFD, and control characters
-// other than tab and line breaks, and bidi controls, shown as escapes (\x1b, \u202e).
+// other than tab and line feed, and bidi controls, shown as escapes (\x1b, \u202e).
 std::string sanitize_text(std::string_view text);
 // HTML text and attribute values (also valid XML): & < > " ' escaped; bytes that are not
 // well-formed UTF-8 become U+FFFD, control and bidi characters escapes as in sanitize_text.
