@@ -124,7 +124,7 @@ std::string format_group(const std::vector<GroupField>& group) {
   for (const auto& field : group) {
     if (!text.empty()) text += ", ";
     if (field.number) text += std::to_string(*field.number);
-    else if (field.text) text += visible(*field.text);
+    else if (field.text) text += *field.text;
     else text += "(no " + field.name + ")";
   }
   return text;
@@ -338,7 +338,7 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
     if (!rule.source.empty()) trace = rule.source;
     if (!rule.owner.empty()) trace += (trace.empty() ? "" : "; ") + std::string("trekker: ") + rule.owner;
     if (!trace.empty()) out << " (" << trace << ")";
-    out << "\n    " << format_group(privacy.group(result.group)) << ": " << status_name(result.status);
+    out << "\n    " << visible(format_group(privacy.group(result.group))) << ": " << status_name(result.status);
     if (result.measure) out << ", measured " << measure_text(result, privacy);
     if (const std::string t = threshold_text(result); !t.empty()) out << ", " << t;
     out << "\n";
@@ -382,7 +382,7 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
     char buffer[200];
     std::snprintf(buffer, sizeof buffer, "achieved %+.1f a year, needed %+.1f a year, projected %.1f at %s",
                   p.rate_per_year, p.needed_per_year, p.value_at_deadline, format_date(t.deadline).c_str());
-    out << "  " << result.rule->id << "  " << format_group(privacy.group(result.group)) << ": "
+    out << "  " << result.rule->id << "  " << visible(format_group(privacy.group(result.group))) << ": "
         << status_name(result.status) << "; " << buffer << " (target " << compare_op_text(t.op) << " "
         << format_value(t.value, result.rule->measure.unit) << ", " << p.points << " snapshot"
         << (p.points == 1 ? "" : "s") << ")\n";

@@ -11,7 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
+#include <utility>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -194,6 +196,31 @@ TEST(HostileOutputs, StoreListingsShowPathsAndValuesEscaped) {
   }
   expect_file(kFolder + "formulas.rejections.expected", normalised);
   fs::remove_all(folder);
+}
+
+// toets diff between a run over the hostile names and one without them: every name is a group
+// no longer reported, shown escaped in the text and given back as it is by the JSON.
+TEST(HostileOutputs, DiffShowsTheNamesEscaped) {
+  const fs::path store = fs::temp_directory_path() / ("toets_diff_" + std::to_string(::getpid()) + ".db");
+  fs::remove(store);
+  ASSERT_EQ(run_toets_process({"import", "--db", store.string(), "--data", kNames}).exit_code, 0);  // makes the store
+  for (const auto& [data, as_of] : {std::pair{kNames, "2026-06-30"}, std::pair{kFormulas, "2026-07-31"}}) {
+    const ProcessOutcome run = run_toets_process({"check", kRules, "--db", store.string(), "--data", data, "--as-of",
+                                                  as_of, "--max-rejected", "100%", "--min-group-size", "1"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+  }
+  const ProcessOutcome text = run_toets_process({"diff", "--db", store.string()});
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_EQ(first_unsafe(text.out), std::string::npos) << around(text.out, first_unsafe(text.out));
+  for (const std::string& name : kShownNames) EXPECT_NE(text.out.find("  " + name + "  "), std::string::npos) << name;
+  const ProcessOutcome json = run_toets_process({"diff", "--db", store.string(), "--format", "json"});
+  EXPECT_EQ(first_unsafe(json.out), std::string::npos) << around(json.out, first_unsafe(json.out));
+  const auto diff = nlohmann::json::parse(json.out);
+  std::vector<std::string> groups;
+  for (const auto& change : diff.at("changes")) groups.push_back(change.at("group_text"));
+  EXPECT_NE(std::find(groups.begin(), groups.end(), "Corp \xE2\x80\xAERLO"), groups.end());
+  EXPECT_NE(std::find(groups.begin(), groups.end(), "Line\nbreak"), groups.end());
+  fs::remove(store);
 }
 
 // Messages on stderr quote values and paths: escaped there too, by the command line's guard and
