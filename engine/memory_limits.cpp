@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <new>
+#include <sstream>
 #include <string_view>
 #include <thread>
 
@@ -117,19 +118,55 @@ std::string read_text(const std::string& path) {
   return text;
 }
 
-// memory.max - memory.current of this process's cgroup (v2), when it has a limit.
+// A cgroup's memory file as a number; nullopt when absent, "max" or beyond 2^60 (v1's "no limit").
+std::optional<std::uint64_t> cgroup_number(const std::string& path) {
+  const std::string text = read_text(path);
+  if (text.empty() || text.rfind("max", 0) == 0) return std::nullopt;
+  const std::uint64_t value = std::strtoull(text.c_str(), nullptr, 10);
+  return value >= (1ull << 60) ? std::nullopt : std::optional<std::uint64_t>(value);
+}
+
+// What this process's cgroup may still take: its limit less its use, its page cache (which the
+// kernel gives back under pressure) counted as free. cgroup v2 (memory.max) or v1
+// (memory.limit_in_bytes); nullopt without a limit.
 std::optional<std::uint64_t> cgroup_memory_left() {
-  const std::string self = read_text("/proc/self/cgroup");
-  const std::size_t at = self.find("0::");
-  if (at == std::string::npos) return std::nullopt;
-  std::string group = self.substr(at + 3);
-  group = group.substr(0, group.find('\n'));
-  const std::string folder = "/sys/fs/cgroup" + (group == "/" ? std::string() : group);
-  const std::string max = read_text(folder + "/memory.max");
-  if (max.empty() || max.rfind("max", 0) == 0) return std::nullopt;
-  const std::uint64_t limit = std::strtoull(max.c_str(), nullptr, 10);
-  const std::uint64_t used = std::strtoull(read_text(folder + "/memory.current").c_str(), nullptr, 10);
-  return limit > used ? limit - used : 0;
+  // /proc/self/cgroup: "0::/path" (v2), "4:memory:/path" (v1); "" for the root.
+  std::string v2_group;
+  std::string v1_group;
+  std::istringstream self(read_text("/proc/self/cgroup"));
+  for (std::string line; std::getline(self, line);) {
+    const std::size_t first = line.find(':');
+    const std::size_t second = first == std::string::npos ? first : line.find(':', first + 1);
+    if (second == std::string::npos) continue;
+    const std::string controllers = line.substr(first + 1, second - first - 1);
+    const std::string group = line.substr(second + 1) == "/" ? "" : line.substr(second + 1);
+    if (line.rfind("0::", 0) == 0) v2_group = group;
+    if (controllers == "memory") v1_group = group;
+  }
+  struct Layout {
+    std::string folder, limit, usage, active_file, inactive_file;
+  };
+  const std::string v2 = "/sys/fs/cgroup" + v2_group;
+  const std::string v1 = "/sys/fs/cgroup/memory";
+  const Layout layouts[] = {
+      {v2, "memory.max", "memory.current", "active_file", "inactive_file"},
+      {v1 + v1_group, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_active_file", "total_inactive_file"},
+      {v1, "memory.limit_in_bytes", "memory.usage_in_bytes", "total_active_file", "total_inactive_file"},
+  };
+  for (const Layout& layout : layouts) {
+    const auto limit = cgroup_number(layout.folder + "/" + layout.limit);
+    if (!limit) continue;
+    const std::uint64_t used = cgroup_number(layout.folder + "/" + layout.usage).value_or(0);
+    const std::string stat = "\n" + read_text(layout.folder + "/memory.stat");
+    const auto stat_value = [&](const std::string& key) -> std::uint64_t {
+      const std::size_t at = stat.find("\n" + key + " ");
+      return at == std::string::npos ? 0 : std::strtoull(stat.c_str() + at + key.size() + 2, nullptr, 10);
+    };
+    const std::uint64_t cache = stat_value(layout.active_file) + stat_value(layout.inactive_file);
+    const std::uint64_t held = used > cache ? used - cache : 0;
+    return *limit > held ? *limit - held : 0;
+  }
+  return std::nullopt;
 }
 
 }  // namespace

@@ -39,8 +39,9 @@ void install_out_of_memory_handler();
 std::string out_of_memory_message();
 
 // Memory this process may still take: address space under its limit (RLIMIT_AS, `ulimit -v`),
-// physical memory the system has available (MemAvailable and free swap, within a cgroup's
-// memory.max). nullopt where there is no limit or it cannot be read.
+// physical memory the system has available (MemAvailable and free swap, within the limit of the
+// process's cgroup, v2 or v1, its page cache counted as free). nullopt where there is no limit or
+// it cannot be read.
 struct MemoryAvailable {
   std::optional<std::uint64_t> address_space;
   std::optional<std::uint64_t> physical;
