@@ -17,6 +17,7 @@
 #include <string_view>
 #include <thread>
 
+#include "dsl/visible_text.hpp"
 #include "engine/load_common.hpp"
 
 namespace toets {
@@ -173,7 +174,8 @@ std::optional<std::uint64_t> cgroup_memory_left() {
 
 MemoryStage::MemoryStage(const std::string& doing) : outer_(t_stage), exceptions_(std::uncaught_exceptions()) {
   g_unwound_stage[0] = '\0';  // on to something new: an earlier exception is not this one's
-  copy_stage(t_stage, doing.c_str());
+  // Shown escaped: the message may be written without the output guard, straight to stderr.
+  copy_stage(t_stage, visible(doing).c_str());
   if (std::this_thread::get_id() == g_main_thread) copy_stage(g_main_stage, t_stage);
 }
 
