@@ -57,10 +57,11 @@ std::string pad(const std::string& text, std::size_t width) {
   return chars + 2 > width ? text + "  " : text + std::string(width - chars, ' ');
 }
 
-// A line of the results table, before it is laid out (engine/text_table.hpp): a cell wider than
-// this many columns (a long name, a threshold by a parameter table) continues below, in its column.
+// A cell of the results table wider than this many columns (a long name, a threshold from a
+// parameter table) continues below, in its column (engine/text_table.hpp).
 constexpr std::size_t kMaxCellWidth = 40;
-// A line of the results table, before it is laid out (engine/text_table.hpp).
+
+// A line of the results table, before it is laid out.
 struct ResultLine {
   std::string rule, group, status, measure, threshold, records;
 };
@@ -260,10 +261,6 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   }
   out << "\n";
 }
-
-}  // namespace
-
-namespace {
 
 void write_report_text(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
   // Without a language asked for: the English table that scripts read, unchanged.
