@@ -124,7 +124,8 @@ std::string format_diagnostic(const Diagnostic& d) {
   if (!d.has_location) {
     out << "toets: " << severity << ": " << visible(d.message) << '\n';
   } else {
-    out << visible(d.path) << ':' << d.line << ':' << d.column << ": " << severity << ": " << visible(d.message) << '\n';
+    out << visible(d.path) << ':' << d.line << ':' << d.column << ": " << severity << ": " << visible(d.message)
+        << '\n';
     out << "  " << visible_lines(d.line_text) << '\n' << "  ";
     // The caret under the spot as shown: tabs kept, escapes and wide characters counted by the
     // columns they take.

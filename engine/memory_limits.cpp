@@ -195,7 +195,8 @@ void install_out_of_memory_handler() {
 std::string out_of_memory_message() {
   char buffer[512];
   const int length = format_out_of_memory(buffer, sizeof buffer, "");
-  return std::string(buffer, length < 0 ? 0 : std::min<std::size_t>(static_cast<std::size_t>(length), sizeof buffer - 1));
+  return std::string(buffer,
+                     length < 0 ? 0 : std::min<std::size_t>(static_cast<std::size_t>(length), sizeof buffer - 1));
 }
 
 MemoryAvailable memory_available() {

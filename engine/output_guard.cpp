@@ -116,7 +116,8 @@ std::shared_ptr<spdlog::sinks::sink> escaping_sink(std::shared_ptr<spdlog::sinks
 }
 
 std::string escape_json_controls(std::string dumped) {
-  const bool plain = std::all_of(dumped.begin(), dumped.end(), [](char c) { return static_cast<unsigned char>(c) < 0x7F; });
+  const bool plain =
+      std::all_of(dumped.begin(), dumped.end(), [](char c) { return static_cast<unsigned char>(c) < 0x7F; });
   if (plain) return dumped;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <numeric>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 
 #include "dsl/calendar.hpp"
 #include "dsl/visible_text.hpp"

@@ -27,8 +27,10 @@ std::string text_table(const TextRows& rows, std::size_t max_width, std::vector<
     std::size_t lines = 1;
     for (std::size_t c = 0; c < row.size(); ++c) shown.push_back(visible(row[c]));
     for (std::size_t c = 0; c < row.size(); ++c) {
-      if (c + 1 == row.size()) pieces.push_back({shown[c]});
-      else pieces.push_back(wrap_to_width(shown[c], widths[c]));
+      if (c + 1 == row.size())
+        pieces.push_back({shown[c]});
+      else
+        pieces.push_back(wrap_to_width(shown[c], widths[c]));
       lines = std::max(lines, pieces.back().size());
     }
     for (std::size_t l = 0; l < lines; ++l) {

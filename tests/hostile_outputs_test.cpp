@@ -170,7 +170,8 @@ TEST(HostileOutputs, StoreListingsShowPathsAndValuesEscaped) {
   const fs::path store = folder / "store.db";
   const fs::path data = folder / "a.csv";
   fs::copy_file(source(kFolder + "formulas.csv"), data, fs::copy_options::overwrite_existing);
-  const ProcessOutcome imported = run_toets_process({"import", "--db", store.string(), "--data", "allocations=" + data.string()});
+  const ProcessOutcome imported =
+      run_toets_process({"import", "--db", store.string(), "--data", "allocations=" + data.string()});
   EXPECT_EQ(imported.exit_code, 0) << imported.err;
   const std::string shown_folder = visible(folder.string());
   ASSERT_NE(shown_folder.find("_evil\\x1b[2J\\u202edir"), std::string::npos);
@@ -180,7 +181,8 @@ TEST(HostileOutputs, StoreListingsShowPathsAndValuesEscaped) {
   const ProcessOutcome listed = run_toets_process({"history", "--db", store.string(), "--imports"});
   EXPECT_EQ(first_unsafe(listed.out), std::string::npos) << around(listed.out, first_unsafe(listed.out));
   EXPECT_NE(listed.out.find(shown_folder + "/a.csv\n"), std::string::npos) << listed.out;
-  const ProcessOutcome as_json = run_toets_process({"history", "--db", store.string(), "--imports", "--format", "json"});
+  const ProcessOutcome as_json =
+      run_toets_process({"history", "--db", store.string(), "--imports", "--format", "json"});
   EXPECT_EQ(first_unsafe(as_json.out), std::string::npos) << around(as_json.out, first_unsafe(as_json.out));
   EXPECT_EQ(nlohmann::json::parse(as_json.out).at(0).at("source"), data.string());
 
@@ -245,9 +247,10 @@ TEST(HostileOutputs, ErrorsAndWarningsShowValuesAndPathsEscaped) {
   fs::copy_file(source(kFolder + "formulas.csv"), folder / "a.csv", fs::copy_options::overwrite_existing);
   ProcessOptions loud;
   loud.quiet = false;
-  const ProcessOutcome warned = run_toets_process({"check", kRules, "--data", "allocations=" + (folder / "a.csv").string(),
-                                                   "--as-of", "2026-06-30", "--max-rejected", "100%"},
-                                                  loud);
+  const ProcessOutcome warned = run_toets_process(
+      {"check", kRules, "--data", "allocations=" + (folder / "a.csv").string(), "--as-of", "2026-06-30",
+       "--max-rejected", "100%"},
+      loud);
   EXPECT_EQ(warned.exit_code, 0) << warned.err;
   EXPECT_EQ(warned.err, "toets: warning: " + visible(folder.string()) +
                             "/a.csv: 7 of 9 rows rejected and left out of the check (see the report)\n");
@@ -278,7 +281,8 @@ TEST(HostileMemory, ARuleSetOverItsTotalLimitIsRefusedAtTheImportThatPassesIt) {
     std::ofstream(folder / (std::string(name) + ".toets")) << text_of_rules(name, 3u << 20);
   }
   const std::string root = (folder / "root.toets").string();
-  std::ofstream(root) << "ruleset root { title \"root\" }\nimport \"a.toets\"\nimport \"b.toets\"\nimport \"c.toets\"\n";
+  std::ofstream(root) << "ruleset root { title \"root\" }\n"
+                         "import \"a.toets\"\nimport \"b.toets\"\nimport \"c.toets\"\n";
   const std::uint64_t root_bytes = fs::file_size(root);
   const std::uint64_t c_bytes = fs::file_size(folder / "c.toets");
   const std::uint64_t total = root_bytes + 3 * c_bytes;  // a, b and c are the same size
@@ -302,8 +306,9 @@ TEST(HostileMemory, RulesThatDoNotFitEndInAMessageNotAnAbort) {
     std::string text = "ruleset " + std::string(name) + " { title \"big\" }\n";
     for (int i = 0; text.size() < 3'700'000; ++i) {
       text += "rule " + std::string(name) + std::to_string(i) +
-              " \"r\" { over allocations where rent > \xE2\x82\xAC" "1 and household_size in {1, 2, 3} per corporation, "
-              "year(contract_date) measure share(household_income > \xE2\x82\xAC" "40000) signal when measure > 10% }\n";
+              " \"r\" { over allocations where rent > \xE2\x82\xAC" "1 and household_size in {1, 2, 3} "
+              "per corporation, year(contract_date) measure share(household_income > \xE2\x82\xAC" "40000) "
+              "signal when measure > 10% }\n";
     }
     std::ofstream(folder / (std::string(name) + ".toets")) << text;
   }
@@ -362,8 +367,9 @@ TEST(HostileMemory, RunningOutWhileCheckingIsAMessageAndExit2) {
       {"check", kFolder + "groups.toets", "--data", "allocations=" + data.string(), "--as-of", "2026-06-30"}, limited);
   EXPECT_EQ(outcome.term_signal, 0);
   EXPECT_EQ(outcome.exit_code, 2);
-  const std::regex expected("toets: error: out of memory while (evaluating the rules|writing the report|reading allocations from " +
-                            data.string() + "|reading the data) \\(the address space is limited to 150 MiB: ulimit -v\\)\n");
+  const std::regex expected(
+      "toets: error: out of memory while (evaluating the rules|writing the report|reading the data|reading "
+      "allocations from " + data.string() + ") \\(the address space is limited to 150 MiB: ulimit -v\\)\n");
   EXPECT_TRUE(std::regex_match(outcome.err, expected)) << outcome.err;
   EXPECT_EQ(outcome.out, "");
   fs::remove(data);
