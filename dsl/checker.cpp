@@ -19,6 +19,7 @@ void Checker::load(const std::string& path, std::optional<std::string> text,
     return;
   }
   if (loaded_.count(key) > 0) return;  // imported twice (a diamond): once is enough
+  if (rule_set_too_big_) return;
   if (depth > kMaxImportDepth) {
     diagnostics_.error(from, from_offset,
                        "imports nested deeper than " + std::to_string(kMaxImportDepth) + " files");
@@ -40,6 +41,7 @@ void Checker::load(const std::string& path, std::optional<std::string> text,
                              std::to_string(kMaxRuleFileBytes));
       return;
     }
+    if (!size_error && !fits_in_rule_set(path, size, from, from_offset)) return;
     std::ifstream in(path, std::ios::binary);
     if (!in || fs::is_directory(path, size_error)) {
       diagnostics_.error(from, from_offset, "cannot read rule file '" + path + "'" +
@@ -51,6 +53,9 @@ void Checker::load(const std::string& path, std::optional<std::string> text,
     std::ostringstream buffer;
     buffer << in.rdbuf();
     text = buffer.str();
+  } else if (text->size() <= kMaxRuleFileBytes && !fits_in_rule_set(path, text->size(), from, from_offset)) {
+    // (a text over the limit of one file is the parser's to report, with its position)
+    return;
   }
 
   out_.sources.push_back(std::make_unique<SourceFile>(path, std::move(*text)));
@@ -69,6 +74,20 @@ void Checker::load(const std::string& path, std::optional<std::string> text,
   loading_.pop_back();
   loaded_.insert(key);
   files_.push_back(LoadedFile{&source, file, depth == 0, syntax_errors});  // imports before importers
+}
+
+bool Checker::fits_in_rule_set(const std::string& path, std::uint64_t size, const SourceFile* from,
+                                           std::uint32_t from_offset) {
+  if (rule_set_bytes_ + size <= kMaxRuleSetBytes) {
+    rule_set_bytes_ += size;
+    return true;
+  }
+  rule_set_too_big_ = true;
+  diagnostics_.error(from, from_offset,
+                     "'" + path + "' (" + std::to_string(size) + " bytes) makes the rule set " +
+                         std::to_string(rule_set_bytes_ + size) + " bytes with its imports; a rule set with all " +
+                         "its imports may be at most " + std::to_string(kMaxRuleSetBytes) + " bytes");
+  return false;
 }
 
 // Every file's header, then every parameter and table (imports first, so an override sees what

@@ -226,6 +226,10 @@ class Checker {
   void finish();
 
  private:
+  // Counts a file of `size` bytes into the rule set; false (and an error at the import) when it
+  // would pass kMaxRuleSetBytes.
+  bool fits_in_rule_set(const std::string& path, std::uint64_t size, const SourceFile* from,
+                                    std::uint32_t from_offset);
   void check_files();
   void check_header(const SourceFile& source, const ast::RulesetDecl& decl, RuleSetInfo& info);
   void check_param(const SourceFile& source, const ast::Param& param, const RuleSetInfo& info);
@@ -304,6 +308,8 @@ class Checker {
   std::vector<LoadedFile> files_;
   std::vector<RuleSetInfo> file_info_;
   std::vector<std::string> loading_;  // the import chain, for cycle messages
+  std::uint64_t rule_set_bytes_ = 0;  // the files read so far, for kMaxRuleSetBytes
+  bool rule_set_too_big_ = false;     // said once; no further import is read
   // Tables looked up by year (year(<date column>), or a rule's `per year(...)` group), for the
   // validity-period check (checker_years.cpp).
   struct YearLookup {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "dsl/visible_text.hpp"
+
 namespace toets {
 
 SourceFile::SourceFile(std::string path, std::string text)
@@ -136,22 +138,31 @@ void Diagnostics::print_summarising_imports(std::ostream& out, const std::string
 std::string format_diagnostic(const Diagnostic& d) {
   std::ostringstream out;
   const char* severity = d.severity == Severity::Error ? "error" : "warning";
+  // Names, paths and source lines are shown with their control characters escaped
+  // (visible_text.hpp): a rule file cannot act on the terminal it is checked in.
   if (!d.has_location) {
-    out << "toets: " << severity << ": " << d.message << '\n';
+    out << "toets: " << severity << ": " << visible(d.message) << '\n';
   } else {
-    out << d.path << ':' << d.line << ':' << d.column << ": " << severity << ": " << d.message << '\n';
-    out << "  " << d.line_text << '\n' << "  ";
-    // Keep tabs so the caret lines up in a terminal.
-    std::uint32_t seen = d.line_text_column;
-    for (char c : d.line_text) {
-      if (seen >= d.column) break;
-      if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;
-      out << (c == '\t' ? '\t' : ' ');
-      ++seen;
+    out << visible(d.path) << ':' << d.line << ':' << d.column << ": " << severity << ": " << visible(d.message)
+        << '\n';
+    out << "  " << visible_lines(d.line_text) << '\n' << "  ";
+    // The caret under the spot as shown: tabs kept, escapes and wide characters counted by the
+    // columns they take.
+    std::size_t cut = 0;
+    for (std::uint32_t seen = d.line_text_column; cut < d.line_text.size() && seen < d.column; ++seen) {
+      ++cut;
+      while (cut < d.line_text.size() && (static_cast<unsigned char>(d.line_text[cut]) & 0xC0) == 0x80) ++cut;
+    }
+    const std::string shown = visible_lines(std::string_view(d.line_text).substr(0, cut));
+    for (std::size_t at = 0; at < shown.size();) {
+      const CodePoint code = decode_utf8(shown, at);
+      if (shown[at] == '\t') out << '\t';
+      else out << std::string(static_cast<std::size_t>(code_point_width(code.value)), ' ');
+      at += code.length == 0 ? 1 : code.length;
     }
     out << "^\n";
   }
-  for (const auto& note : d.notes) out << "  note: " << note << '\n';
+  for (const auto& note : d.notes) out << "  note: " << visible(note) << '\n';
   return out.str();
 }
 

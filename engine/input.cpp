@@ -7,6 +7,7 @@
 #include "engine/csv_reader.hpp"
 #include "engine/json_reader.hpp"
 #include "engine/mapping.hpp"
+#include "engine/memory_limits.hpp"
 #include "engine/rejection_listing.hpp"
 
 namespace toets {
@@ -81,6 +82,11 @@ std::optional<InputFormat> parse_input_format(std::string_view text) {
 }
 
 LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
+  // A file that cannot fit is refused before it is read (engine/memory_limits.hpp).
+  const MemoryStage stage("reading " + schema.name + " from " + spec.path);
+  const auto kept = static_cast<double>(std::count(spec.kept_columns.begin(), spec.kept_columns.end(), true));
+  const double kept_share = spec.kept_columns.empty() ? 1.0 : kept / static_cast<double>(spec.kept_columns.size());
+  refuse_data_file_beyond_memory(spec.path, kept_share);
   std::optional<ColumnMapping> mapping;
   if (!spec.mapping_path.empty()) mapping = load_mapping(spec.mapping_path, schema);
   const ColumnMapping* map = mapping ? &*mapping : nullptr;

@@ -29,6 +29,7 @@
 #include <utility>
 
 #include "dsl/calendar.hpp"
+#include "dsl/visible_text.hpp"
 
 namespace toets {
 
@@ -132,29 +133,22 @@ bool CaseFoldEqual::operator()(std::string_view a, std::string_view b) const { r
 namespace loading {
 
 std::string printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
+  // Shown as visible() shows it (dsl/visible_text.hpp), cut after kMaxQuotedBytes of shown text.
   std::size_t at = 0;
-  while (at < text.size()) {
-    if (out.size() >= kMaxQuotedBytes) {
-      out += "...";
-      break;
-    }
-    const std::size_t length = utf8_sequence_length(text, at);
-    const auto lead = static_cast<unsigned char>(text[at]);
-    // Control bytes other than tab and line ends would garble a terminal or a log line.
-    const bool control = (lead < 0x20 && lead != '\t' && lead != '\n' && lead != '\r') || lead == 0x7F;
-    if (length == 0 || control) {
-      const auto byte = static_cast<unsigned char>(text[at]);
-      out += "\\x";
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0xF]);
+  std::size_t shown = 0;
+  while (at < text.size() && shown < kMaxQuotedBytes) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    const CodePoint code = decode_utf8(text, at);
+    if (code.length == 0 || byte < 0x20 || byte == 0x7F) {
+      shown += 4;  // \xNN
       ++at;
-      continue;
+    } else {
+      shown += is_escaped_code_point(code.value) ? 6 : code.length;
+      at += code.length;
     }
-    out.append(text.substr(at, length));
-    at += length;
   }
+  std::string out = visible(text.substr(0, at));
+  if (at < text.size()) out += "...";
   return out;
 }
 

@@ -90,8 +90,8 @@ using ValueMap = std::unordered_map<std::string, std::string, CaseFoldHash, Case
 // In their own namespace: other parts of the engine keep private helpers of the same names.
 namespace loading {
 
-// A value as it may appear in a message: ill-formed UTF-8 bytes and control bytes (but tab and line
-// ends) become \xNN, long values are cut.
+// A value as it may appear in a message: shown with visible() (dsl/visible_text.hpp: control and
+// bidi characters as \x1b and \u202e, ill-formed UTF-8 bytes as \xE9), long values cut.
 std::string printable(std::string_view text);
 // printable() between single quotes.
 std::string single_quoted(std::string_view text);

@@ -35,8 +35,8 @@ void add_fix(std::string_view dataset, RejectionGroup& group) {
   }
   const DatasetSchema* schema = find_dataset(dataset);
   if (schema == nullptr || group.value.empty() || group.value == kWithheld) return;
-  // A value shown with \xNN escapes is not what a mapping line could name.
-  if (group.value.find("\\x") != std::string::npos) return;
+  // A value shown with \xNN or \uNNNN escapes is not what a mapping line could name.
+  if (group.value.find("\\x") != std::string::npos || group.value.find("\\u") != std::string::npos) return;
   const auto index = schema->column_index(group.column);
   if (!index) return;
   const ColumnSchema& column = schema->column(*index);

@@ -1,7 +1,9 @@
 #include "engine/rejection_listing.hpp"
 
 #include <iterator>
+#include <sstream>
 
+#include "dsl/visible_text.hpp"
 #include "engine/input.hpp"
 #include "engine/report.hpp"
 #include "engine/report_common.hpp"
@@ -15,10 +17,11 @@ std::optional<ListingFormat> parse_listing_format(std::string_view text) {
 }
 
 std::string spreadsheet_safe(std::string_view cell) {
-  if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
-    return "'" + std::string(cell);
+  std::string shown = visible_lines(cell);  // a line break or tab inside a quoted cell is data
+  if (!shown.empty() && std::string_view("=+-@\t\r\n").find(shown.front()) != std::string_view::npos) {
+    shown.insert(shown.begin(), '\'');
   }
-  return std::string(cell);
+  return shown;
 }
 
 namespace {
@@ -46,7 +49,7 @@ void write_text(const std::vector<ImportRejections>& imports, std::ostream& out)
   }
   for (const ImportRejections& import : imports) {
     const ImportInfo& info = import.import;
-    out << "import " << info.id << "  " << info.kind << "  " << info.source << "  " << info.imported_at << "  "
+    out << "import " << info.id << "  " << info.kind << "  " << visible(info.source) << "  " << info.imported_at << "  "
         << info.rows_read << " rows read, " << info.rows_accepted << " accepted, " << info.rows_rejected
         << " rejected\n";
     if (import.rejections.empty()) {
@@ -96,10 +99,15 @@ void write_csv(const std::vector<ImportRejections>& imports, std::ostream& out) 
 }  // namespace
 
 void write_import_rejections(const std::vector<ImportRejections>& imports, ListingFormat format, std::ostream& out) {
-  if (format == ListingFormat::Csv)
+  if (format == ListingFormat::Csv) {
     write_csv(imports, out);
-  else
-    write_text(imports, out);
+    return;
+  }
+  // Values are escaped where they are written; the whole text once more, so that nothing in a
+  // file name or a value can act on the terminal (dsl/visible_text.hpp).
+  std::ostringstream text;
+  write_text(imports, text);
+  out << visible_lines(text.str());
 }
 
 }  // namespace toets

@@ -24,7 +24,9 @@ std::optional<ListingFormat> parse_listing_format(std::string_view text);  // "t
 void write_import_rejections(const std::vector<ImportRejections>& imports, ListingFormat format, std::ostream& out);
 
 // A CSV cell a spreadsheet reads as text, never as a formula: a `'` before a cell that starts
-// with =, +, -, @, a tab or a carriage return (the OWASP advice on CSV injection).
+// with =, +, -, @, a tab or a line break (the OWASP advice on CSV injection). Control and bidi
+// characters but tab and line feed are shown as escapes (dsl/visible_text.hpp), so that the file
+// shown on a terminal is text too.
 std::string spreadsheet_safe(std::string_view cell);
 
 }  // namespace toets

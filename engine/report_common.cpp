@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dsl/calendar.hpp"
+#include "dsl/visible_text.hpp"
 
 namespace toets {
 
@@ -716,54 +717,33 @@ std::string forecast_sentence(const RuleResult& result, Lang lang) {
 
 namespace {
 
-// Copies well-formed UTF-8 (no overlongs, surrogates, noncharacters U+FFFE/U+FFFF or C1 controls)
-// and replaces anything else with U+FFFD; calls `ascii` for each ASCII byte.
+// Copies well-formed UTF-8 (no overlongs, surrogates or noncharacters U+FFFE/U+FFFF) and replaces
+// any other byte with U+FFFD; control characters but tab and line feed, and bidi controls, are
+// shown as escapes (dsl/visible_text.hpp: \x1b, \u202e), so that a name can neither act on a
+// terminal nor reorder the text around it. Calls `ascii` for each ASCII byte.
 template <typename Ascii>
 std::string clean_utf8(std::string_view text, Ascii ascii) {
   std::string out;
   out.reserve(text.size() + 16);
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   for (std::size_t i = 0; i < n;) {
-    const unsigned char c = bytes[i];
+    const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) out += kReplacement;
+      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) out += visible(text.substr(i, 1));
       else ascii(out, static_cast<char>(c));
       ++i;
       continue;
     }
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      length = 2;
-      code = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      length = 3;
-      code = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      length = 4;
-      code = c & 0x07u;
-    }
-    bool valid = length > 0 && i + length <= n;
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      if ((bytes[i + k] & 0xC0) != 0x80) valid = false;
-      else code = (code << 6) | (bytes[i + k] & 0x3Fu);
-    }
-    if (valid) {
-      if ((length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) ||
-          (length == 4 && (code < 0x10000 || code > 0x10FFFF)) || code == 0xFFFE || code == 0xFFFF ||
-          (code >= 0x80 && code <= 0x9F)) {
-        valid = false;
-      }
-    }
-    if (!valid) {
+    const CodePoint code = decode_utf8(text, i);
+    if (code.length == 0 || code.value == 0xFFFE || code.value == 0xFFFF) {
       out += kReplacement;
       ++i;
       continue;
     }
-    out.append(text.substr(i, length));
-    i += length;
+    if (is_escaped_code_point(code.value)) out += visible(text.substr(i, code.length));
+    else out.append(text.substr(i, code.length));
+    i += code.length;
   }
   return out;
 }
@@ -853,7 +833,7 @@ std::string group_label(const std::vector<GroupField>& group, const Privacy& pri
   for (const auto& field : privacy.group(group)) {
     if (!text.empty()) text += ", ";
     if (field.number) text += std::to_string(*field.number);
-    else if (field.text) text += *field.text;
+    else if (field.text) text += visible(*field.text);  // a line break in a name stays on its line
     else text += lang == Lang::Nl ? "(geen " + column_word(field.name, lang) + ")" : "(no " + field.name + ")";
   }
   return text;

@@ -84,11 +84,11 @@ std::string value_change_words(const ValueChange& change, Lang lang);
 // The projection as a sentence, or "".
 std::string forecast_sentence(const RuleResult& result, Lang lang);
 
-// Text with bytes that are not well-formed UTF-8, and control characters other than tab and
-// line breaks, replaced by U+FFFD.
+// Text with bytes that are not well-formed UTF-8 replaced by U+FFFD, and control characters
+// other than tab and line feed, and bidi controls, shown as escapes (\x1b, \u202e).
 std::string sanitize_text(std::string_view text);
 // HTML text and attribute values (also valid XML): & < > " ' escaped; bytes that are not
-// well-formed UTF-8 and control characters XML forbids become U+FFFD.
+// well-formed UTF-8 become U+FFFD, control and bidi characters escapes as in sanitize_text.
 std::string escape_xml(std::string_view text);
 // Markdown inline text: HTML-significant and Markdown-significant characters escaped, line
 // breaks flattened, so a hostile title stays one cell of one table row.

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "dsl/calendar.hpp"
+#include "dsl/visible_text.hpp"
 #include "engine/report_common.hpp"
 
 namespace toets {
@@ -926,7 +927,7 @@ class HtmlWriter {
             for (std::size_t k = 1; k < r->group.size(); ++k) {
               const auto fields = privacy_.group(r->group);
               const GroupField& f = fields[k];
-              label += (label.empty() ? "" : ", ") + (f.number ? std::to_string(*f.number) : f.text ? *f.text : "\xE2\x80\x93");
+              label += (label.empty() ? "" : ", ") + (f.number ? std::to_string(*f.number) : f.text ? visible(*f.text) : "\xE2\x80\x93");
             }
             std::string text = h(label);
             if (r->measure && !privacy_.measure_withheld(*r)) {
@@ -954,7 +955,7 @@ class HtmlWriter {
     if (r.group.empty()) return std::string(word(lang_, "all"));
     const GroupField f = privacy_.group({r.group.front()}).front();
     if (f.number) return std::to_string(*f.number);
-    if (f.text) return *f.text;
+    if (f.text) return visible(*f.text);  // as group_label shows it: a line break stays on its line
     return lang_ == Lang::Nl ? "(geen " + column_word(f.name, lang_) + ")" : "(no " + f.name + ")";
   }
 

@@ -4,6 +4,7 @@
 
 #include "dsl/calendar.hpp"
 #include "engine/check_outcome.hpp"
+#include "engine/output_guard.hpp"
 #include "engine/privacy.hpp"
 #include "engine/rejection_groups.hpp"
 #include "engine/report.hpp"
@@ -269,9 +270,8 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
 }
 
 // A rule file or an export may hold bytes that are not UTF-8: shown as U+FFFD, never an exception.
-std::string dump(const json& value, int indent) {
-  return value.dump(indent, ' ', false, json::error_handler_t::replace);
-}
+// Bidi and C1 controls are written as \u escapes (engine/output_guard.hpp).
+std::string dump(const json& value, int indent) { return json_text(value, indent); }
 
 // Writes `ids` as nlohmann::json::dump(2) would write the array whose member line is indented by
 // `indent` spaces; `buffer` is reused from array to array.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 
+#include "dsl/visible_text.hpp"
 #include "engine/report_common.hpp"
 
 namespace toets {
@@ -206,7 +207,9 @@ class MarkdownWriter {
 
 void write_markdown_report(const std::vector<ReportSection>& sections, std::ostream& out, const ReportOptions& options) {
   MarkdownWriter writer(options);
-  out << writer.document(sections);
+  // Values are escaped where they are written (escape_markdown); the whole text once more, so that
+  // nothing a name holds reaches a terminal that shows the file (dsl/visible_text.hpp).
+  out << visible_lines(writer.document(sections));
 }
 
 }  // namespace toets

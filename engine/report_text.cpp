@@ -1,11 +1,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 #include "dsl/calendar.hpp"
+#include "dsl/visible_text.hpp"
 #include "engine/privacy.hpp"
 #include "engine/report.hpp"
 #include "engine/report_common.hpp"
+#include "engine/text_table.hpp"
 
 namespace toets {
 
@@ -52,6 +55,24 @@ std::string pad(const std::string& text, std::size_t width) {
   for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
   // A cell wider than its column (capped at 40) still keeps two spaces before the next one.
   return chars + 2 > width ? text + "  " : text + std::string(width - chars, ' ');
+}
+
+// A cell of the results table wider than this many columns (a long name, a threshold from a
+// parameter table) continues below, in its column (engine/text_table.hpp).
+constexpr std::size_t kMaxCellWidth = 40;
+
+// A line of the results table, before it is laid out.
+struct ResultLine {
+  std::string rule, group, status, measure, threshold, records;
+};
+
+TextRows table_rows(const std::vector<ResultLine>& lines) {
+  TextRows rows;
+  rows.reserve(lines.size());
+  for (const ResultLine& line : lines) {
+    rows.push_back({line.rule, line.group, line.status, line.measure, line.threshold, line.records});
+  }
+  return rows;
 }
 
 std::string threshold_text(const RuleResult& result) {
@@ -126,7 +147,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   const RuleSetInfo& rs = report.ruleset;
   auto w = [&](std::string_view key) { return std::string(word(lang, key)); };
   out << w("text_title") << ": " << (rs.title.empty() ? rs.id : rs.title) << " (" << rs.id << ")\n";
-  out << "  " << w("text_rules") << " " << rs.file << ", " << w("text_as_of") << " " << report::date_text(report.as_of, lang);
+  out << "  " << w("text_rules") << " " << visible(rs.file) << ", " << w("text_as_of") << " " << report::date_text(report.as_of, lang);
   if (rs.valid_from && rs.valid_to) {
     out << ", " << report::fill(word(lang, "text_valid"), {{"from", report::date_text(*rs.valid_from, lang)},
                                                            {"to", report::date_text(*rs.valid_to, lang)}});
@@ -138,23 +159,20 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   out << "\n" << w("inputs") << "\n";
   for (const auto& input : report.inputs) {
     const LoadReport& r = input.report;
-    out << "  " << pad(r.dataset, 12) << r.file << ": " << r.rows_read << " " << w("rows") << ", " << r.rows_accepted
+    out << "  " << pad(r.dataset, 12) << visible(r.file) << ": " << r.rows_read << " " << w("rows") << ", " << r.rows_accepted
         << " " << w("accepted") << ", " << r.rows_rejected << " " << w("rejected");
     if (const std::string encoding = report::encoding_text(r, lang); !encoding.empty()) out << ", " << encoding;
     out << (input.used ? "" : " (" + w("text_unused") + ")") << "\n";
     out << report::rejection_groups_text(r, privacy, 10, "  ", lang);
-    for (const auto& note : r.notes) out << "     " << w("text_note") << ": " << note << "\n";
+    for (const auto& note : r.notes) out << "     " << w("text_note") << ": " << visible(note) << "\n";
   }
-  for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << note << "\n";
+  for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << visible(note) << "\n";
 
-  struct Line {
-    std::string rule, group, status, measure, threshold, records;
-  };
-  std::vector<Line> lines;
+  std::vector<ResultLine> lines;
   lines.push_back({w("text_col_rule"), w("text_col_group"), w("text_col_status"), w("text_col_measure"),
                    w("text_col_norm"), w("text_col_records")});
   for (const auto& result : report.results) {
-    Line line;
+    ResultLine line;
     line.rule = result.rule->id;
     line.group = report::group_label(result.group, privacy, lang) + (result.outside_validity ? " *" : "") +
                  (privacy.indicative(result) ? " ~" : "");
@@ -165,20 +183,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
                                                                                           : std::to_string(result.records);
     lines.push_back(std::move(line));
   }
-  std::size_t widths[6] = {0, 0, 0, 0, 0, 0};
-  for (const auto& line : lines) {
-    const std::string* cells[6] = {&line.rule, &line.group, &line.status, &line.measure, &line.threshold, &line.records};
-    for (int c = 0; c < 6; ++c) {
-      std::size_t chars = 0;
-      for (unsigned char ch : *cells[c]) chars += (ch & 0xC0) != 0x80;
-      widths[c] = std::max(widths[c], std::min<std::size_t>(chars, 40));
-    }
-  }
-  out << "\n" << w("text_results") << "\n";
-  for (const auto& line : lines) {
-    out << "  " << pad(line.rule, widths[0] + 2) << pad(line.group, widths[1] + 2) << pad(line.status, widths[2] + 2)
-        << pad(line.measure, widths[3] + 2) << pad(line.threshold, widths[4] + 2) << line.records << "\n";
-  }
+  out << "\n" << w("text_results") << "\n" << text_table(table_rows(lines), kMaxCellWidth);
   if (std::any_of(report.results.begin(), report.results.end(), [](const RuleResult& r) { return r.outside_validity; })) {
     out << "  * " << w("text_outside") << "\n";
   }
@@ -227,7 +232,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
       const std::vector<std::string> evidence = privacy.evidence(result);
       out << "    " << w("evidence") << " (" << evidence.size() << "): ";
       const std::size_t shown = std::min<std::size_t>(evidence.size(), 12);
-      for (std::size_t i = 0; i < shown; ++i) out << (i > 0 ? ", " : "") << evidence[i];
+      for (std::size_t i = 0; i < shown; ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);
       if (evidence.size() > shown) {
         out << ", ... (" << report::fill(word(lang, "text_more_records"), {{"n", std::to_string(evidence.size() - shown)}})
             << ")";
@@ -257,15 +262,13 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   out << "\n";
 }
 
-}  // namespace
-
-void write_text_report(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
+void write_report_text(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
   // Without a language asked for: the English table that scripts read, unchanged.
   if (options.text_lang) return write_worded_text_report(report, out, options, *options.text_lang);
   const Privacy privacy(options);
   const RuleSetInfo& rs = report.ruleset;
   out << "Toets check: " << (rs.title.empty() ? rs.id : rs.title) << " (" << rs.id << ")\n";
-  out << "  rules " << rs.file << ", as of " << format_date(report.as_of);
+  out << "  rules " << visible(rs.file) << ", as of " << format_date(report.as_of);
   if (rs.valid_from && rs.valid_to) {
     out << ", valid " << format_date(*rs.valid_from) << " to " << format_date(*rs.valid_to);
   }
@@ -277,7 +280,7 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
   out << "\nInputs\n";
   for (const auto& input : report.inputs) {
     const LoadReport& r = input.report;
-    out << "  " << pad(r.dataset, 12) << r.file << ": " << r.rows_read << " rows read, " << r.rows_accepted
+    out << "  " << pad(r.dataset, 12) << visible(r.file) << ": " << r.rows_read << " rows read, " << r.rows_accepted
         << " accepted, " << r.rows_rejected << " rejected";
     // UTF-8 is the norm and goes unsaid; a file read as Windows-1252 says so, and why.
     if (r.encoding == "windows-1252") {
@@ -286,18 +289,15 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
     out << (input.used ? "" : " (no rule reads this data; ignored)") << "\n";
     // Rows rejected for the same column, reason and value are one group, with the fix.
     out << report::rejection_groups_text(r, privacy, 10, "  ");
-    for (const auto& note : r.notes) out << "     note: " << note << "\n";
+    for (const auto& note : r.notes) out << "     note: " << visible(note) << "\n";
   }
-  for (const auto& note : report.notes) out << "  note: " << note << "\n";
+  for (const auto& note : report.notes) out << "  note: " << visible(note) << "\n";
 
   // The table: one line per rule and group.
-  struct Line {
-    std::string rule, group, status, measure, threshold, records;
-  };
-  std::vector<Line> lines;
+  std::vector<ResultLine> lines;
   lines.push_back({"RULE", "GROUP", "STATUS", "MEASURE", "THRESHOLD", "RECORDS"});
   for (const auto& result : report.results) {
-    Line line;
+    ResultLine line;
     line.rule = result.rule->id;
     line.group = format_group(privacy.group(result.group)) + (result.outside_validity ? " *" : "") +
                  (privacy.indicative(result) ? " ~" : "");
@@ -308,20 +308,7 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
                                                                                           : std::to_string(result.records);
     lines.push_back(std::move(line));
   }
-  std::size_t widths[6] = {0, 0, 0, 0, 0, 0};
-  for (const auto& line : lines) {
-    const std::string* cells[6] = {&line.rule, &line.group, &line.status, &line.measure, &line.threshold, &line.records};
-    for (int c = 0; c < 6; ++c) {
-      std::size_t chars = 0;
-      for (unsigned char ch : *cells[c]) chars += (ch & 0xC0) != 0x80;
-      widths[c] = std::max(widths[c], std::min<std::size_t>(chars, 40));
-    }
-  }
-  out << "\nResults\n";
-  for (const auto& line : lines) {
-    out << "  " << pad(line.rule, widths[0] + 2) << pad(line.group, widths[1] + 2) << pad(line.status, widths[2] + 2)
-        << pad(line.measure, widths[3] + 2) << pad(line.threshold, widths[4] + 2) << line.records << "\n";
-  }
+  out << "\nResults\n" << text_table(table_rows(lines), kMaxCellWidth);
   if (std::any_of(report.results.begin(), report.results.end(), [](const RuleResult& r) { return r.outside_validity; })) {
     out << "  * outside the rule's period: reported, but it decides neither the exit status nor what needs attention\n";
   }
@@ -348,7 +335,7 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
     if (!rule.source.empty()) trace = rule.source;
     if (!rule.owner.empty()) trace += (trace.empty() ? "" : "; ") + std::string("trekker: ") + rule.owner;
     if (!trace.empty()) out << " (" << trace << ")";
-    out << "\n    " << format_group(privacy.group(result.group)) << ": " << status_name(result.status);
+    out << "\n    " << visible(format_group(privacy.group(result.group))) << ": " << status_name(result.status);
     if (result.measure) out << ", measured " << measure_text(result, privacy);
     if (const std::string t = threshold_text(result); !t.empty()) out << ", " << t;
     out << "\n";
@@ -373,7 +360,7 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
       const std::vector<std::string> evidence = privacy.evidence(result);
       out << "    records (" << evidence.size() << "): ";
       const std::size_t shown = std::min<std::size_t>(evidence.size(), 12);
-      for (std::size_t i = 0; i < shown; ++i) out << (i > 0 ? ", " : "") << evidence[i];
+      for (std::size_t i = 0; i < shown; ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);
       if (evidence.size() > shown) out << ", ... (" << evidence.size() - shown << " more; see --format json)";
       out << "\n";
     }
@@ -392,7 +379,7 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
     char buffer[200];
     std::snprintf(buffer, sizeof buffer, "achieved %+.1f a year, needed %+.1f a year, projected %.1f at %s",
                   p.rate_per_year, p.needed_per_year, p.value_at_deadline, format_date(t.deadline).c_str());
-    out << "  " << result.rule->id << "  " << format_group(privacy.group(result.group)) << ": "
+    out << "  " << result.rule->id << "  " << visible(format_group(privacy.group(result.group))) << ": "
         << status_name(result.status) << "; " << buffer << " (target " << compare_op_text(t.op) << " "
         << format_value(t.value, result.rule->measure.unit) << ", " << p.points << " snapshot"
         << (p.points == 1 ? "" : "s") << ")\n";
@@ -405,6 +392,17 @@ void write_text_report(const CheckReport& report, std::ostream& out, const Repor
     first = false;
   }
   out << "\n";
+}
+
+}  // namespace
+
+void write_text_report(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
+  // Values are shown with visible() where they are written, so a line break in a name cannot
+  // break a line; the whole text passes visible_lines() too, so that no control or bidi
+  // character in anything written reaches the terminal.
+  std::ostringstream text;
+  write_report_text(report, text, options);
+  out << visible_lines(text.str());
 }
 
 }  // namespace toets

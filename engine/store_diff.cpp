@@ -4,10 +4,13 @@
 #include <algorithm>
 #include <numeric>
 #include <unordered_map>
+#include <utility>
 
 #include "dsl/calendar.hpp"
+#include "dsl/visible_text.hpp"
 #include "engine/report.hpp"
 #include "engine/store.hpp"
+#include "engine/text_table.hpp"
 
 namespace toets {
 
@@ -111,41 +114,17 @@ nlohmann::ordered_json group_object(const std::string& text) {
   return parsed;
 }
 
-// Width in characters, not bytes (the euro sign is three bytes).
-std::size_t display_width(const std::string& text) {
-  std::size_t chars = 0;
-  for (const unsigned char c : text) chars += (c & 0xC0) != 0x80;
-  return chars;
-}
+using Rows = TextRows;
 
-std::string pad(const std::string& text, std::size_t width) {
-  const std::size_t chars = display_width(text);
-  return chars >= width ? text : text + std::string(width - chars, ' ');
-}
+// Cells wider than this continue below, in their column (engine/text_table.hpp).
+constexpr std::size_t kMaxCellWidth = 48;
 
-using Rows = std::vector<std::vector<std::string>>;
-
-// Column widths (in characters, at most 48) that fit every row.
-void fit_widths(const Rows& rows, std::vector<std::size_t>& widths) {
-  for (const auto& row : rows) {
-    if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], std::min<std::size_t>(display_width(row[c]), 48));
-  }
-}
+void fit_widths(const Rows& rows, std::vector<std::size_t>& widths) { fit_table_widths(rows, kMaxCellWidth, widths); }
 
 // Rows of cells as aligned columns, two spaces apart, indented by two; the last cell unpadded.
+// Names, sources and paths are shown with their control characters escaped (text_table.hpp).
 void write_table(const Rows& rows, std::ostream& out, std::vector<std::size_t> widths = {}) {
-  fit_widths(rows, widths);
-  for (const auto& row : rows) {
-    std::string line = " ";
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      line += " ";
-      line += c + 1 == row.size() ? row[c] : pad(row[c], widths[c]);
-      if (c + 1 < row.size()) line += " ";
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out << line << "\n";
-  }
+  out << text_table(rows, kMaxCellWidth, std::move(widths));
 }
 
 std::string short_hash(const std::string& hash) { return hash.substr(0, 12); }
@@ -312,7 +291,7 @@ void write_diff_text(const RunDiff& diff, std::ostream& out) {
   const RunInfo& a = diff.from;
   const RunInfo& b = diff.to;
   out << "Toets diff: run " << a.id << " -> run " << b.id << ", "
-      << (b.ruleset_title.empty() ? b.ruleset_id : b.ruleset_title + " (" + b.ruleset_id + ")") << "\n";
+      << visible(b.ruleset_title.empty() ? b.ruleset_id : b.ruleset_title + " (" + b.ruleset_id + ")") << "\n";
   write_table({{"run " + std::to_string(a.id), a.recorded_at, "as of " + format_date(a.as_of), "rules " + short_hash(a.ruleset_sha256),
                 summary_text(a.summary)},
                {"run " + std::to_string(b.id), b.recorded_at, "as of " + format_date(b.as_of), "rules " + short_hash(b.ruleset_sha256),
@@ -340,7 +319,7 @@ void write_diff_text(const RunDiff& diff, std::ostream& out) {
     out << "\nInputs\n";
     write_table(input_rows, out);
   }
-  for (const std::string& note : diff.notes) out << "  note: " << note << "\n";
+  for (const std::string& note : diff.notes) out << "  note: " << visible(note) << "\n";
 
   struct Section {
     ChangeKind kind;

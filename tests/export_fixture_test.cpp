@@ -73,7 +73,7 @@ const std::vector<Expected>& csv_rejections() {
       {80, "segment", "Onbekend",
        "unknown segment 'Onbekend' (expected one of sociaal, middenhuur, vrije_sector, or a value the mapping "
        "translates) (column 'Segment' in the file)"},
-      {95, "Opmerking", "nooit gesloten\r\n",
+      {95, "Opmerking", "nooit gesloten\\x0d\\x0a",  // shown, never sent to a terminal
        "unterminated quote: the quoted field opened on line 95 never closes before the end of the file"},
   };
   return expected;

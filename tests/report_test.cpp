@@ -172,9 +172,12 @@ TEST(HostileHtml, AttributesAndAnchorsAreNotMadeFromUserText) {
 
 INSTANTIATE_TEST_SUITE_P(Formats, Hostile, testing::ValuesIn(kFormats));
 
-TEST(Escaping, BrokenUtf8AndControlCharactersBecomeReplacementCharacters) {
+TEST(Escaping, BrokenUtf8BecomesReplacementCharactersAndControlsEscapes) {
   const std::string bad = std::string("a\x01") + "\xC3" + "(" + "\xED\xA0\x80" + "b";
-  EXPECT_EQ(report::escape_xml(bad), "a\xEF\xBF\xBD\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(report::escape_xml(bad), "a\\x01\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  // Bidi controls are shown, so a name cannot reorder the text around it; C1 controls too.
+  EXPECT_EQ(report::escape_xml("x\xE2\x80\xAEy\xE2\x81\xA6z\xC2\x9B"), "x\\u202ey\\u2066z\\u009b");
+  EXPECT_EQ(report::escape_markdown("\x1b[2Jx\xE2\x80\x8F"), "\\\\x1b\\[2Jx\\\\u200f");
   EXPECT_EQ(report::escape_xml("<a href='x'>&</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;");
   EXPECT_EQ(report::escape_xml("€ 612,35"), "€ 612,35");
 }

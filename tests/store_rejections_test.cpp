@@ -205,7 +205,11 @@ TEST(RejectionListing, CsvCellsAreNeverFormulas) {
   EXPECT_EQ(spreadsheet_safe("-5"), "'-5");
   EXPECT_EQ(spreadsheet_safe("@SUM(A1)"), "'@SUM(A1)");
   EXPECT_EQ(spreadsheet_safe("\tx"), "'\tx");
-  EXPECT_EQ(spreadsheet_safe("\rx"), "'\rx");
+  // A carriage return or an escape sequence is shown, never sent: the cell then starts with '\'.
+  EXPECT_EQ(spreadsheet_safe("\rx"), "\\x0dx");
+  EXPECT_EQ(spreadsheet_safe("\n=1+1"), "'\n=1+1");
+  EXPECT_EQ(spreadsheet_safe("\x1b]0;title\x07=1"), "\\x1b]0;title\\x07=1");
+  EXPECT_EQ(spreadsheet_safe("\xE2\x80\xAE=1"), "\\u202e=1");
   EXPECT_EQ(spreadsheet_safe("Sociale huur"), "Sociale huur");
   EXPECT_EQ(spreadsheet_safe(""), "");
 }

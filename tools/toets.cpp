@@ -28,6 +28,8 @@
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
+#include "engine/memory_limits.hpp"
+#include "engine/output_guard.hpp"
 #include "engine/plan.hpp"
 #include "engine/privacy.hpp"
 #include "engine/rejection_listing.hpp"
@@ -52,7 +54,9 @@ std::int32_t today() {
 
 
 void setup_logging(int verbosity, bool quiet) {
-  auto logger = spdlog::stderr_color_mt("toets");
+  // Messages quote paths and values: shown with their control characters escaped (output_guard.hpp).
+  auto logger = std::make_shared<spdlog::logger>(
+      "toets", toets::escaping_sink(std::make_shared<spdlog::sinks::stderr_color_sink_mt>()));
   logger->set_pattern("toets: %l: %v");
   logger->set_level(quiet ? spdlog::level::err
                           : verbosity >= 2 ? spdlog::level::debug
@@ -69,6 +73,7 @@ bool all_warnings = false;
 // always shows them.
 std::unique_ptr<toets::CompiledRuleSet> load_rules(const std::string& path, bool show_warnings) {
   toets::Diagnostics diagnostics;
+  const toets::MemoryStage stage("reading the rules in " + path);
   auto rules = toets::check_rule_file(path, diagnostics);
   const std::size_t warnings = diagnostics.all().size() - diagnostics.error_count();
   if (show_warnings || !rules) {
@@ -408,6 +413,7 @@ int run_check(const CheckOptions& options) {
     // where its chunks are joined one by one, which the other file's reading fills
     // (docs/performance.md). Every cell is checked, but only the columns a rule reads are
     // stored: less memory and time. The first error in the order given is the one reported.
+    const toets::MemoryStage reading("reading the data");
     std::vector<std::unique_ptr<toets::LoadedDataset>> results(inputs.size());
     std::vector<std::exception_ptr> failures(inputs.size());
     std::vector<toets::InputSpec> dialects(inputs.size());
@@ -489,6 +495,7 @@ int run_check(const CheckOptions& options) {
   if (!report_rejections(report, options)) return kExitInvalid;
   toets::assess_completeness(report, *max_rejected);
 
+  const toets::MemoryStage evaluating("evaluating the rules");
   report.results = toets::evaluate_rules(*rules, datasets, as_of);
   std::optional<toets::ReportHistory> history;
   if (store && !options.no_record && options.select.empty()) {
@@ -508,6 +515,7 @@ int run_check(const CheckOptions& options) {
   std::ostream& out = options.out.empty() ? std::cout : file;
   const toets::ReportHistory* shown_history = history ? &*history : nullptr;
   const std::vector<toets::ReportSection> sections = {toets::ReportSection{&report, shown_history}};
+  const toets::MemoryStage writing("writing the report");
   if (options.format == "json") {
     toets::write_json_report(report, out, report_options, shown_history);
   } else if (options.format == "html") {
@@ -693,6 +701,7 @@ int run_import(const ImportOptions& options) {
     }
   }
 
+  const toets::MemoryStage storing("storing the rows in " + options.db);
   const auto outcomes = store->import(requests, options.replace ? toets::ImportMode::Replace : toets::ImportMode::Merge,
                                       toets::utc_now());
 
@@ -719,7 +728,7 @@ int run_import(const ImportOptions& options) {
                      {"rows_rejected", outcome.rows_rejected},
                      {"rejections", rejections}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << toets::json_text(out, 2) << "\n";
   } else {
     for (const auto& outcome : outcomes) {
       std::cout << outcome.kind << " " << outcome.source << ": ";
@@ -776,7 +785,7 @@ int run_history(const HistoryOptions& options) {
   }
   if (options.imports) {
     const auto imports = store->imports();
-    if (options.format == "json") std::cout << toets::imports_to_json(imports).dump(2) << "\n";
+    if (options.format == "json") std::cout << toets::json_text(toets::imports_to_json(imports), 2) << "\n";
     else toets::write_imports_text(imports, std::cout);
     return kExitOk;
   }
@@ -785,7 +794,7 @@ int run_history(const HistoryOptions& options) {
     std::cerr << "toets: error: the store has no runs of rule set '" << options.ruleset << "'\n";
     return kExitInvalid;
   }
-  if (options.format == "json") std::cout << toets::history_to_json(runs).dump(2) << "\n";
+  if (options.format == "json") std::cout << toets::json_text(toets::history_to_json(runs), 2) << "\n";
   else toets::write_history_text(runs, std::cout);
   return kExitOk;
 }
@@ -867,7 +876,7 @@ int run_diff(const DiffOptions& options) {
   }
 
   const auto diff = toets::diff_runs(chosen[0], store->results(chosen[0].id), chosen[1], store->results(chosen[1].id));
-  if (options.format == "json") std::cout << toets::diff_to_json(diff).dump(2) << "\n";
+  if (options.format == "json") std::cout << toets::json_text(toets::diff_to_json(diff), 2) << "\n";
   else toets::write_diff_text(diff, std::cout);
   return kExitOk;
 }
@@ -908,6 +917,11 @@ int run_rejections(const RejectionsOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Out of memory: a message and exit 2, never an abort; no control character of a name or a
+  // path reaches the terminal (engine/memory_limits.hpp, engine/output_guard.hpp).
+  toets::install_out_of_memory_handler();
+  const toets::OutputGuard guard_out(std::cout);
+  const toets::OutputGuard guard_err(std::cerr);
   CLI::App app{"toets: checks housing-corporation exports against performance agreements"};
   app.require_subcommand(1);
   // -q, -v and --all-warnings are the whole program's, and are taken after the command too
@@ -1116,6 +1130,7 @@ int main(int argc, char** argv) {
   }
   setup_logging(verbosity, quiet);
 
+  const toets::MemoryStage stage("running toets " + app.get_subcommands().front()->get_name());
   try {
     if (check->parsed()) return run_check(check_options);
     if (validate->parsed()) return run_validate(validate_path);
@@ -1129,6 +1144,14 @@ int main(int argc, char** argv) {
     if (fmt->parsed()) return toets::cli::run_fmt(fmt_options);
   } catch (const toets::StoreError& e) {
     std::cerr << "toets: error: " << e.what() << "\n";
+    return kExitInvalid;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "toets: error: " << toets::out_of_memory_message() << "\n";
+    return kExitInvalid;
+  } catch (const std::system_error& e) {  // a thread that could not be started: no memory for its stack
+    std::cerr << "toets: error: "
+              << (e.code() == std::errc::resource_unavailable_try_again ? toets::out_of_memory_message() : e.what())
+              << "\n";
     return kExitInvalid;
   } catch (const std::exception& e) {
     std::cerr << "toets: internal error: " << e.what() << "\n";
