@@ -227,7 +227,7 @@ TEST(Cli, JsonHasTheDocumentedShape) {
       EXPECT_DOUBLE_EQ(result["threshold"]["value"].get<double>(), 0.15);
       EXPECT_EQ(result["remedy"], 1);  // 1 of 10 above would be 10% <= 15%
       EXPECT_EQ(result["evidence"], nlohmann::json::array({"A046", "A047"}));
-      EXPECT_EQ(result["owner"], "Corporaties");
+      EXPECT_EQ(result["owner"], "Trivire en Woonbron");  // the trekker by name
       EXPECT_EQ(result["source"], "Prestatieafspraken Dordrecht 2026-2027, Bijlage 1 F");
     }
   }
@@ -261,7 +261,7 @@ TEST(Cli, TextReportTracesBreachesToArticleOwnerAndRecords) {
   const Outcome outcome = run(kCheck + " --as-of 2026-11-23");
   EXPECT_EQ(outcome.exit_code, 1);
   EXPECT_NE(outcome.out.find("F Vrije toewijzingsruimte"), std::string::npos) << outcome.out;
-  EXPECT_NE(outcome.out.find("(Prestatieafspraken Dordrecht 2026-2027, Bijlage 1 F; trekker: Corporaties)"),
+  EXPECT_NE(outcome.out.find("(Prestatieafspraken Dordrecht 2026-2027, Bijlage 1 F; trekker: Trivire en Woonbron)"),
             std::string::npos);
   EXPECT_NE(outcome.out.find("records (2): A046, A047"), std::string::npos) << outcome.out;
   EXPECT_NE(outcome.out.find("Summary:"), std::string::npos);
