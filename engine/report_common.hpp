@@ -51,6 +51,9 @@ std::string_view norm_words(CompareOp breach_when, Lang lang);
 std::string_view kept_words(CompareOp kept, Lang lang);
 // What a rule's dataset holds, for people: "toewijzing(en)" / "let(s)", "woning(en)" / "dwelling(s)".
 std::string_view dataset_record_word(const CompiledRule& rule, bool plural, Lang lang);
+// A dataset as a reader names it: allocations -> "toewijzingen"; English keeps the dataset's name
+// (the name --data takes).
+std::string dataset_word(std::string_view dataset, Lang lang);
 // A canonical column (dsl/schema.cpp) or period key as a reader names it: contract_date ->
 // "ingangsdatum contract"; English keeps the column's own name.
 std::string column_word(std::string_view column, Lang lang);
@@ -94,7 +97,8 @@ std::string escape_xml(std::string_view text);
 // breaks flattened, so a hostile title stays one cell of one table row.
 std::string escape_markdown(std::string_view text);
 
-// An engine message in the report's language (the common ones; others stay English).
+// An engine note (a result's message, an input's or a check's note) in the report's language: every
+// note the engine writes has its English as a pattern in the word table (report_messages.cpp).
 std::string message_text(std::string_view message, Lang lang);
 // How an input's text was read, when that is worth saying: "read as Windows-1252 (detected)"
 // ("gelezen als Windows-1252 (herkend)"); "" for UTF-8, the norm, and for a store's table.

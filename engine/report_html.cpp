@@ -529,7 +529,7 @@ std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Pri
   out += "<text x=\"" + fmt(dx - 3) + "\" y=\"" + fmt(f.top + 9) + "\" text-anchor=\"end\" class=\"halo\" fill=\"#1b1f24\">" +
          h(std::string(word(lang, "deadline")) + " " + date_text(target.deadline, lang)) + "</text>";
   out += "<text x=\"" + fmt(f.x0() + 3) + "\" y=\"" + fmt(ty - 3) + "\" class=\"halo\" fill=\"#2e7d32\">" +
-         h(std::string(word(lang, "target")) + " " + std::string(compare_op_text(target.op)) + " " +
+         h(std::string(word(lang, "target")) + ": " + std::string(kept_words(target.op, lang)) + " " +
            value_text(target.value, unit, lang)) +
          "</text>";
   if (as_of < target.deadline && as_of > first) {
@@ -1041,7 +1041,7 @@ class HtmlWriter {
     std::string out = "<h3>" + h(word(lang_, "inputs")) + "</h3>\n<table class=\"inputs\"><tbody>\n";
     for (const auto& input : report.inputs) {
       const LoadReport& r = input.report;
-      out += "<tr><td>" + h(r.dataset) + "</td><td>" + h(r.file) + "</td><td class=\"num\">" + std::to_string(r.rows_read) + " " +
+      out += "<tr><td>" + h(dataset_word(r.dataset, lang_)) + "</td><td>" + h(r.file) + "</td><td class=\"num\">" + std::to_string(r.rows_read) + " " +
              h(word(lang_, "rows")) + ", " + std::to_string(r.rows_accepted) + " " + h(word(lang_, "accepted")) + ", " +
              (r.rows_rejected > 0 ? "<b>" : "") + std::to_string(r.rows_rejected) + " " + h(word(lang_, "rejected")) +
              (r.rows_rejected > 0 ? "</b>" : "");
@@ -1051,7 +1051,7 @@ class HtmlWriter {
       out += html_rejection_groups(r, privacy_, lang_, report.is_incomplete());
     }
     out += "</tbody></table>\n";
-    for (const auto& note : report.notes) out += "<p class=\"muted small\">" + h(note) + "</p>\n";
+    for (const auto& note : report.notes) out += "<p class=\"muted small\">" + h(message_text(note, lang_)) + "</p>\n";
     return out;
   }
 

@@ -2,6 +2,9 @@
 // the threshold as the norm it keeps ("hoogstens 15,00%"), never the breach condition, and the
 // remedy as a sentence about the records.
 
+#include <optional>
+
+#include "dsl/calendar.hpp"
 #include "engine/report_common.hpp"
 
 namespace toets {
@@ -35,36 +38,56 @@ std::string_view norm_words(CompareOp breach_when, Lang lang) {
 
 namespace {
 
-// "planning(corporation, year)" in a threshold's text -> "planning": a table's name, in words.
-std::string table_words(const std::string& text) {
-  const std::size_t op_end = text.find(' ', text.find(' ') + 1);
-  if (op_end == std::string::npos) return "";
-  std::string name = text.substr(op_end + 1);
-  name = name.substr(0, name.find_first_of("( "));
-  for (char& c : name) {
-    if (c == '_') c = ' ';
+// A reference in a threshold, in words: what the value is, never a table's or parameter's name
+// (those are the rule file's identifiers, not the agreement's words).
+std::string reference_words(ThresholdRef ref, Lang lang) {
+  switch (ref) {
+    case ThresholdRef::Previous: return std::string(word(lang, "ref_previous"));
+    case ThresholdRef::Next: return std::string(word(lang, "ref_next"));
+    case ThresholdRef::Baseline: return std::string(word(lang, "ref_baseline"));
+    case ThresholdRef::GroupTable: return std::string(word(lang, "ref_agreed"));
+    case ThresholdRef::Constant:
+    case ThresholdRef::Narrowed: break;
   }
-  return name;
+  return "";
+}
+
+// A threshold written as a sum, in words: "de nulmeting + 80", "the baseline + 101 - the agreed
+// value". Nullopt when a term is a constant or parameter (then the sum as written says it best).
+std::optional<std::string> sum_words(const Threshold& t, ValueType unit, Lang lang) {
+  if (t.ref == ThresholdRef::Constant || t.ref == ThresholdRef::Narrowed) return std::nullopt;
+  std::string text = (t.sign < 0 ? "-" : "") + reference_words(t.ref, lang);
+  for (const ThresholdTerm& term : t.more) {
+    if (term.ref == ThresholdRef::Constant || term.ref == ThresholdRef::Narrowed) return std::nullopt;
+    text += (term.sign < 0 ? " - " : " + ") + reference_words(term.ref, lang);
+  }
+  if (t.offset.numerator != 0) {
+    const bool minus = (t.offset.numerator < 0) != (t.offset.denominator < 0);
+    const Ratio size{t.offset.numerator < 0 ? -t.offset.numerator : t.offset.numerator,
+                     t.offset.denominator < 0 ? -t.offset.denominator : t.offset.denominator};
+    text += (minus ? " - " : " + ") + value_text(size, unit, lang);
+  }
+  return text;
 }
 
 std::string threshold_norm(const Threshold& threshold, ValueType unit, const std::vector<GroupField>& group, Lang lang) {
   const std::string head = std::string(norm_words(threshold.op, lang)) + " " + value_text(threshold.value, unit, lang);
   // A narrowed override resolves to one value for the group: the norm is that value.
   if (threshold.ref == ThresholdRef::Constant || threshold.ref == ThresholdRef::Narrowed) return head;
-  if (threshold.is_sum()) return head + " (" + threshold.written + ")";  // "< 1311 (baseline + 101)"
-  const bool nl = lang == Lang::Nl;
+  if (threshold.is_sum()) {
+    // "minstens 1311 (de nulmeting + 101)"
+    return head + " (" + sum_words(threshold, unit, lang).value_or(threshold.written) + ")";
+  }
   if (threshold.ref == ThresholdRef::GroupTable) {
-    // The value the agreement's table holds for this group: "(planning voor Trivire, 2026)".
-    const std::string name = table_words(threshold.text);
+    // The value the agreement's table holds for this group: "(afgesproken voor Trivire, 2026)".
     std::string keys;
     for (const std::uint32_t k : threshold.table_keys) {
       if (k >= group.size()) continue;
       const GroupField& f = group[k];
       keys += (keys.empty() ? "" : ", ") + (f.number ? std::to_string(*f.number) : f.text ? *f.text : "\xE2\x80\x93");
     }
-    std::string what = name.empty() ? std::string(nl ? "afgesproken waarde" : "agreed value") : name;
-    if (!keys.empty()) what += (nl ? " voor " : " for ") + keys;
-    return head + " (" + what + ")";
+    if (keys.empty()) return head + " (" + reference_words(ThresholdRef::GroupTable, lang) + ")";
+    return head + " (" + fill(word(lang, "agreed_for"), {{"keys", keys}}) + ")";
   }
   // The value was resolved for the group; the engine's text says where it came from:
   // "measure <= previous (95 at 2025)".
@@ -74,10 +97,10 @@ std::string threshold_norm(const Threshold& threshold, ValueType unit, const std
   const std::string period = at != std::string::npos && close != std::string::npos && close > at
                                  ? text.substr(at + 4, close - at - 4)
                                  : "";
-  const std::string what = threshold.ref == ThresholdRef::Previous ? (nl ? "vorige periode" : "previous period")
-                           : threshold.ref == ThresholdRef::Next   ? (nl ? "volgende periode" : "next period")
-                                                                   : (nl ? "nulmeting" : "baseline");
-  return head + " (" + what + (period.empty() ? "" : " " + period) + ")";
+  // The period is a year, or a snapshot's date: a date as the reader writes it.
+  const auto day = parse_iso_date(period);
+  return head + " (" + reference_words(threshold.ref, lang) + (period.empty() ? "" : " ") +
+         (day ? date_text(*day, lang) : period) + ")";
 }
 
 std::string target_norm(const Target& target, ValueType unit, Lang lang) {
@@ -106,7 +129,7 @@ namespace {
 std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang) {
   const bool nl = lang == Lang::Nl;
   const std::string op(norm_words(t.op, lang));
-  if (t.is_sum()) return op + " " + t.written;
+  if (t.is_sum()) return op + " " + sum_words(t, rule.measure.unit, lang).value_or(t.written);
   switch (t.ref) {
     case ThresholdRef::Constant: return op + " " + value_text(t.value, rule.measure.unit, lang);
     case ThresholdRef::Narrowed:
@@ -119,11 +142,16 @@ std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang)
       return op + (nl ? " de nulmeting" : " the baseline") + (rule.baseline ? " " + date_text(*rule.baseline, lang) : "");
     case ThresholdRef::GroupTable: {
       // "measure < planning(corporation, year)": the table's value per group, in words.
-      std::string keys;
+      // "per corporatie en jaar" / "per corporation and year"
+      std::vector<std::string> names;
       for (const std::uint32_t k : t.table_keys) {
-        if (k < rule.group_keys.size()) keys += (keys.empty() ? "" : ", ") + column_word(rule.group_keys[k].label, lang);
+        if (k < rule.group_keys.size()) names.push_back(column_word(rule.group_keys[k].label, lang));
       }
-      std::string text = op + " " + (nl ? "de waarde uit " : "the value of ") + table_words(t.text);
+      std::string keys;
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        keys += (i == 0 ? "" : i + 1 == names.size() ? (nl ? " en " : " and ") : ", ") + names[i];
+      }
+      std::string text = op + " " + reference_words(ThresholdRef::GroupTable, lang);
       if (!keys.empty()) text += (nl ? " per " : " per ") + keys;
       return text;
     }

@@ -138,14 +138,14 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   out << "\n" << w("inputs") << "\n";
   for (const auto& input : report.inputs) {
     const LoadReport& r = input.report;
-    out << "  " << pad(r.dataset, 12) << r.file << ": " << r.rows_read << " " << w("rows") << ", " << r.rows_accepted
+    out << "  " << pad(report::dataset_word(r.dataset, lang), 16) << r.file << ": " << r.rows_read << " " << w("rows") << ", " << r.rows_accepted
         << " " << w("accepted") << ", " << r.rows_rejected << " " << w("rejected");
     if (const std::string encoding = report::encoding_text(r, lang); !encoding.empty()) out << ", " << encoding;
     out << (input.used ? "" : " (" + w("text_unused") + ")") << "\n";
     out << report::rejection_groups_text(r, privacy, 10, "  ", lang);
-    for (const auto& note : r.notes) out << "     " << w("text_note") << ": " << note << "\n";
+    for (const auto& note : r.notes) out << "     " << w("text_note") << ": " << report::message_text(note, lang) << "\n";
   }
-  for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << note << "\n";
+  for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << report::message_text(note, lang) << "\n";
 
   struct Line {
     std::string rule, group, status, measure, threshold, records;

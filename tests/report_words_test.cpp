@@ -4,6 +4,7 @@
 // Dutch report names columns in Dutch.
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
@@ -82,6 +83,8 @@ std::string render(const CheckReport& report, const std::string& format, const R
   const std::vector<ReportSection> sections = {ReportSection{&report, history}};
   if (format == "html") write_html_report(sections, out, options);
   else if (format == "markdown") write_markdown_report(sections, out, options);
+  else if (format == "junit") write_junit_report(sections, out, options);
+  else if (format == "json") write_json_report(report, out, options, history);
   else write_text_report(report, out, options);
   return out.str();
 }
@@ -136,10 +139,18 @@ TEST(Words, ATableNormSaysWhatItIsForNotTheTablesName) {
   ASSERT_NE(check, nullptr);
   const RuleResult& plan = result_of(check->report, "PLAN");
   ASSERT_EQ(plan.status, Status::Signal);
-  EXPECT_EQ(report::norm_text(plan, Lang::Nl), "signaalwaarde: minstens 12 (toewijzing planning voor A, 2026)");
-  EXPECT_EQ(report::norm_text(plan, Lang::En), "signal value: at least 12 (toewijzing planning for A, 2026)");
+  // The table's name (toewijzing_planning) is the rule file's, not the agreement's: never shown,
+  // not even with spaces (it would be Dutch in an English report).
+  EXPECT_EQ(report::norm_text(plan, Lang::Nl), "signaalwaarde: minstens 12 (afgesproken voor A, 2026)");
+  EXPECT_EQ(report::norm_text(plan, Lang::En), "signal value: at least 12 (agreed for A, 2026)");
   EXPECT_EQ(report::rule_norms_text(*plan.rule, Lang::Nl),
-            "signaalwaarde: minstens de waarde uit toewijzing planning per corporatie, jaar");
+            "signaalwaarde: minstens de afgesproken waarde per corporatie en jaar");
+  EXPECT_EQ(report::rule_norms_text(*plan.rule, Lang::En), "signal value: at least the agreed value per corporation and year");
+  for (const Lang lang : {Lang::Nl, Lang::En}) {
+    for (const std::string format : {"html", "markdown"}) {
+      EXPECT_EQ(render(check->report, format, in(lang)).find("toewijzing planning"), std::string::npos) << format;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,6 +373,125 @@ TEST(Words, TheDutchReportNamesColumnsInDutch) {
   EXPECT_EQ(html.find("household_income"), std::string::npos);
   const std::string english = render(check->report, "html", in(Lang::En));
   EXPECT_NE(english.find("line 12, household_income"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. The engine's notes, the datasets and every format in the language asked for
+
+TEST(Words, TheEnginesNotesSpeakDutch) {
+  using report::message_text;
+  // Each as the engine writes it (engine/evaluator*.cpp, tools/toets.cpp, engine/store.cpp), and
+  // as a Dutch reader should read it.
+  const std::pair<std::string, std::string> notes[] = {
+      {"no later period to compare with (yet)", "(nog) geen latere periode om mee te vergelijken"},
+      {"no records after the filter (an expected group)", "geen records na het filter (een verwachte groep)"},
+      {"no mutations data given (--data mutations=FILE)", "geen mutaties gegeven (--data mutations=BESTAND)"},
+      {"no stock figure to divide by for this group", "geen getal uit de woningvoorraad om door te delen voor deze groep"},
+      {"before the baseline 2022-01-01", "v\xC3\xB3\xC3\xB3r de nulmeting 01-01-2022"},
+      {"no allocations rows in scope (municipality Dordrecht; corporations Trivire, Woonbron)",
+       "geen toewijzingen binnen het bereik (gemeente Dordrecht; corporaties Trivire, Woonbron)"},
+      {"parameter table 'limit' has no value for year 2025, household_size 2 (r.toets:10); needed for allocations "
+       "record 'A076' (a.csv:77)",
+       "parametertabel 'limit' heeft geen waarde voor jaar 2025, huishoudgrootte 2 (r.toets:10); nodig voor record "
+       "'A076' van de toewijzingen (a.csv:77)"},
+      {"1 snapshot(s) after the as-of date 2026-11-23 ignored; one snapshot only: no trend to project",
+       "1 peildatum/peildata na 23-11-2026, de peildatum van de meting, genegeerd; maar \xC3\xA9\xC3\xA9n peildatum: geen "
+       "trend om door te trekken"},
+      {"read from the store: import 3 (exports/stock.csv, 495 rows)",
+       "gelezen uit de database: import 3 (exports/stock.csv, 495 regels)"},
+      {"no rule of this rule set reads projects; p.csv was ignored",
+       "geen regel van deze regelset leest projecten; p.csv is genegeerd"},
+      {"column 'Huur' is not part of allocations; ignored (did you mean 'rent'?)",
+       "kolom 'Huur' hoort niet bij de toewijzingen; genegeerd (bedoelt u 'rent'?)"},
+  };
+  for (const auto& [english, dutch] : notes) {
+    EXPECT_EQ(message_text(english, Lang::Nl), dutch);
+    EXPECT_EQ(message_text(english, Lang::En), english);
+  }
+  // A note the table does not know is shown as it is, never half-translated or lost.
+  EXPECT_EQ(message_text("something new", Lang::Nl), "something new");
+  EXPECT_EQ(report::dataset_word("stock", Lang::Nl), "woningvoorraad");
+  EXPECT_EQ(report::dataset_word("stock", Lang::En), "stock");
+}
+
+TEST(Words, TheArrowLegendIsWellFormedUtf8) {
+  // The legend once held the arrows twice encoded ("â²"): every report showed them broken.
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  const ReportHistory history = history_of(check->report, {{"INK", Ratio{1, 10}}});
+  const std::string nl = render(check->report, "html", in(Lang::Nl), &history);
+  EXPECT_NE(nl.find("\xE2\x96\xB2 gestegen, \xE2\x96\xBC gedaald sinds de vorige meting"), std::string::npos);
+  const std::string en = render(check->report, "html", in(Lang::En), &history);
+  EXPECT_NE(en.find("\xE2\x96\xB2 rose, \xE2\x96\xBC fell since the previous run"), std::string::npos);
+  for (const std::string& html : {nl, en}) {
+    EXPECT_EQ(html.find("\xEF\xBF\xBD"), std::string::npos) << "U+FFFD: a character was broken";
+    EXPECT_EQ(html.find("\xC3\xA2"), std::string::npos) << "mojibake";
+  }
+}
+
+TEST(Words, JunitAndJsonSpeakTheLanguageAskedAndRemediesNameTheRecords) {
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  // Without --lang: English as tools read it, the remedy about lets (not "1 fewer records").
+  const std::string junit = render(check->report, "junit", ReportOptions{});
+  EXPECT_NE(junit.find("message=\"breach: 20.00% (2/10), norm: at most 15.00%\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("remedy: 1 fewer let meeting the rule&#39;s condition (at most 1 of 10) to meet the norm"),
+            std::string::npos)
+      << junit;
+  EXPECT_EQ(junit.find("records would clear"), std::string::npos);
+  const auto json = nlohmann::json::parse(render(check->report, "json", ReportOptions{}));
+  const auto& ink = json["results"][0];
+  ASSERT_EQ(ink["rule"], "INK");
+  EXPECT_EQ(ink["remedy_text"], "1 fewer let meeting the rule's condition (at most 1 of 10) to meet the norm; 2 to be ok");
+  EXPECT_EQ(ink["measure_text"], "20.00%");
+
+  ReportOptions dutch;
+  dutch.text_lang = Lang::Nl;
+  const std::string nl = render(check->report, "junit", dutch);
+  EXPECT_NE(nl.find("<failure type=\"breach\" message=\"overschreden: 20,00% (2/10), norm: hoogstens 15,00%\">"),
+            std::string::npos)
+      << nl;
+  for (const char* expected : {"\ntrekker: Trivire\n", "\ngroep: A\n", "\nstatus: overschreden\n",
+                               "\ngemeten: 20,00% (2/10) (10 records)\n", "\ndrempel: norm: hoogstens 15,00%\n",
+                               "\nnodig: 1 toewijzing minder die aan de voorwaarde van de regel voldoet"}) {
+    EXPECT_NE(nl.find(expected), std::string::npos) << expected << "\n" << nl;
+  }
+  const auto dutch_json = nlohmann::json::parse(render(check->report, "json", dutch));
+  EXPECT_EQ(dutch_json["results"][0]["measure_text"], "20,00%");
+  EXPECT_EQ(dutch_json["results"][0]["remedy_text"],
+            "1 toewijzing minder die aan de voorwaarde van de regel voldoet (hoogstens 1 van 10) om de norm te halen; 2 "
+            "om te voldoen");
+  EXPECT_EQ(dutch_json["results"][0]["status"], "breach") << "keys and values for tools stay as they are";
+}
+
+TEST(Words, DatasetsAndSumsAreNamedInWords) {
+  const std::string rules = R"(ruleset sums {
+  title "Sommen"
+  valid 2026-01-01 to 2026-12-31
+}
+rule GROEI "Twee meer dan bij de nulmeting" {
+  over allocations
+  per year(contract_date)
+  baseline 2026-01-01
+  measure count
+  signal when measure < baseline + 2
+}
+)";
+  auto check = run_check(rules, lets());
+  ASSERT_NE(check, nullptr);
+  const RuleResult& groei = result_of(check->report, "GROEI");
+  ASSERT_EQ(groei.status, Status::Signal) << groei.message;
+  // 10 lets in 2026, the baseline year itself: at least 10 + 2.
+  EXPECT_EQ(report::norm_text(groei, Lang::Nl), "signaalwaarde: minstens 12 (de nulmeting + 2)");
+  EXPECT_EQ(report::norm_text(groei, Lang::En), "signal value: at least 12 (the baseline + 2)");
+  EXPECT_EQ(report::rule_norms_text(*groei.rule, Lang::Nl), "signaalwaarde: minstens de nulmeting + 2");
+  ReportOptions dutch;
+  dutch.text_lang = Lang::Nl;
+  const std::string text = render(check->report, "text", dutch);
+  EXPECT_NE(text.find("\n  toewijzingen    lets.csv: 10 regels gelezen"), std::string::npos) << text;
+  const std::string html = render(check->report, "html", in(Lang::Nl));
+  EXPECT_NE(html.find("<tr><td>toewijzingen</td><td>lets.csv</td>"), std::string::npos);
+  EXPECT_EQ(render(check->report, "html", in(Lang::En)).find("<tr><td>toewijzingen</td>"), std::string::npos);
 }
 
 }  // namespace
