@@ -347,6 +347,16 @@ std::string_view word(Lang lang, std::string_view key) {
       {"note_bom_stated", {"het bestand begint met een UTF-8-bytevolgordemarkering maar is, zoals opgegeven, als "
                            "Windows-1252 gelezen",
                            "the file starts with a UTF-8 byte-order mark but was read as Windows-1252, as stated"}},
+      // A group's value (report_messages.cpp): enum values with an underscore, periods, true/false.
+      {"enum_uitstroom_mobw", {"uitstroom MOBW", "uitstroom MOBW"}},
+      {"enum_wonen_eerst", {"Wonen Eerst", "Wonen Eerst"}},
+      {"enum_vitaal_beroep", {"vitaal beroep", "vitaal beroep"}},
+      {"enum_directe_bemiddeling", {"directe bemiddeling", "directe bemiddeling"}},
+      {"enum_vrije_sector", {"vrije sector", "vrije sector"}},
+      {"half_year_of", {"{n}e halfjaar {year}", "{year}-H{n}"}},
+      {"quarter_of", {"{n}e kwartaal {year}", "{year}-Q{n}"}},
+      {"yes", {"ja", "true"}},
+      {"no", {"nee", "false"}},
       {"rows_word", {"regels", "rows"}},
       {"row_word", {"regel", "row"}},
       {"no_rows_word", {"geen regels", "no rows"}},
@@ -680,8 +690,7 @@ std::string group_label(const std::vector<GroupField>& group, const Privacy& pri
   std::string text;
   for (const auto& field : privacy.group(group)) {
     if (!text.empty()) text += ", ";
-    if (field.number) text += std::to_string(*field.number);
-    else if (field.text) text += *field.text;
+    if (field.number || field.text) text += group_value_text(field, lang);
     else text += lang == Lang::Nl ? "(geen " + column_word(field.name, lang) + ")" : "(no " + field.name + ")";
   }
   return text;

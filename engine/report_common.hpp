@@ -103,6 +103,10 @@ std::string message_text(std::string_view message, Lang lang);
 // How an input's text was read, when that is worth saying: "read as Windows-1252 (detected)"
 // ("gelezen als Windows-1252 (herkend)"); "" for UTF-8, the norm, and for a store's table.
 std::string encoding_text(const LoadReport& report, Lang lang);
+// A group's value for people: a date, period or true/false as the reader writes it (01-01-2022,
+// "1e halfjaar 2026", "DAEB: ja"), an enum value as its word ("Wonen Eerst" for wonen_eerst); a
+// missing value is "".
+std::string group_value_text(const GroupField& field, Lang lang);
 // The group label: "Trivire, 2026", or the word for "all" when the rule has no grouping.
 std::string group_label(const std::vector<GroupField>& group, const Privacy& privacy, Lang lang);
 

@@ -926,7 +926,7 @@ class HtmlWriter {
             for (std::size_t k = 1; k < r->group.size(); ++k) {
               const auto fields = privacy_.group(r->group);
               const GroupField& f = fields[k];
-              label += (label.empty() ? "" : ", ") + (f.number ? std::to_string(*f.number) : f.text ? *f.text : "\xE2\x80\x93");
+              label += (label.empty() ? "" : ", ") + (f.number || f.text ? group_value_text(f, lang_) : "\xE2\x80\x93");
             }
             std::string text = h(label);
             if (r->measure && !privacy_.measure_withheld(*r)) {
@@ -953,8 +953,7 @@ class HtmlWriter {
   std::string first_value(const RuleResult& r) const {
     if (r.group.empty()) return std::string(word(lang_, "all"));
     const GroupField f = privacy_.group({r.group.front()}).front();
-    if (f.number) return std::to_string(*f.number);
-    if (f.text) return *f.text;
+    if (f.number || f.text) return group_value_text(f, lang_);
     return lang_ == Lang::Nl ? "(geen " + column_word(f.name, lang_) + ")" : "(no " + f.name + ")";
   }
 

@@ -1,9 +1,11 @@
-// The engine's notes on a result (RuleResult::message) and on an input or a check (LoadReport and
-// CheckReport notes), written in English, in the report's language (report_common.hpp). The
+// The engine's words in the report's language (report_common.hpp): its notes on a result
+// (RuleResult::message) and on an input or a check (LoadReport and CheckReport notes), written in
+// English, and the values it puts in a group's label (dates, periods, enum values, true/false). The
 // English of each note is its pattern in the word table (keys "msg_..." and "note_..."), so the
 // words stay in the one table: a note is matched against the English, and the places it filled
 // ({dataset}, {date}, {keys}, ...) go into the Dutch, themselves in Dutch where they are words.
 
+#include <cctype>
 #include <optional>
 #include <vector>
 
@@ -130,6 +132,34 @@ std::optional<std::string> one_message(std::string_view message, Lang lang) {
 }
 
 }  // namespace
+
+std::string group_value_text(const GroupField& field, Lang lang) {
+  if (field.number) return std::to_string(*field.number);
+  if (!field.text) return "";
+  const std::string& value = *field.text;
+  // An enum value with an underscore is an identifier; the word table has its word.
+  if (value.find('_') != std::string::npos) {
+    const std::string key = "enum_" + value;
+    const std::string_view found = word(lang, key);
+    if (found != key) return std::string(found);
+  }
+  if (value == "true" || value == "false") {
+    if (lang == Lang::En) return value;
+    return column_word(field.name, lang) + ": " + std::string(word(lang, value == "true" ? "yes" : "no"));
+  }
+  if (lang == Lang::En) return value;
+  if (const auto day = parse_iso_date(value)) return date_text(*day, lang);
+  // "2026-H1", "2026-Q3", "2026-03": as the evaluator writes a period.
+  if (value.size() == 7 && value[4] == '-' && (value[5] == 'H' || value[5] == 'Q')) {
+    return fill(word(lang, value[5] == 'H' ? "half_year_of" : "quarter_of"),
+                {{"n", value.substr(6)}, {"year", value.substr(0, 4)}});
+  }
+  if (value.size() == 7 && value[4] == '-' && std::isdigit(static_cast<unsigned char>(value[5])) &&
+      std::isdigit(static_cast<unsigned char>(value[6]))) {
+    return value.substr(5) + "-" + value.substr(0, 4);
+  }
+  return value;
+}
 
 std::string message_text(std::string_view message, Lang lang) {
   if (lang == Lang::En) return std::string(message);

@@ -84,7 +84,7 @@ std::string threshold_norm(const Threshold& threshold, ValueType unit, const std
     for (const std::uint32_t k : threshold.table_keys) {
       if (k >= group.size()) continue;
       const GroupField& f = group[k];
-      keys += (keys.empty() ? "" : ", ") + (f.number ? std::to_string(*f.number) : f.text ? *f.text : "\xE2\x80\x93");
+      keys += (keys.empty() ? "" : ", ") + (f.number || f.text ? group_value_text(f, lang) : "\xE2\x80\x93");
     }
     if (keys.empty()) return head + " (" + reference_words(ThresholdRef::GroupTable, lang) + ")";
     return head + " (" + fill(word(lang, "agreed_for"), {{"keys", keys}}) + ")";

@@ -494,5 +494,49 @@ rule GROEI "Twee meer dan bij de nulmeting" {
   EXPECT_EQ(render(check->report, "html", in(Lang::En)).find("<tr><td>toewijzingen</td>"), std::string::npos);
 }
 
+TEST(Words, AGroupsValuesAreWordsAndDatesAsTheReaderWritesThem) {
+  using report::group_value_text;
+  auto field = [](const std::string& name, const std::string& text) { return GroupField{name, std::nullopt, text}; };
+  EXPECT_EQ(group_value_text(field("snapshot_date", "2022-01-01"), Lang::Nl), "01-01-2022");
+  EXPECT_EQ(group_value_text(field("snapshot_date", "2022-01-01"), Lang::En), "2022-01-01");
+  EXPECT_EQ(group_value_text(field("channel", "wonen_eerst"), Lang::Nl), "Wonen Eerst");
+  EXPECT_EQ(group_value_text(field("channel", "uitstroom_mobw"), Lang::En), "uitstroom MOBW");
+  EXPECT_EQ(group_value_text(field("segment", "vrije_sector"), Lang::Nl), "vrije sector");
+  EXPECT_EQ(group_value_text(field("segment", "sociaal"), Lang::Nl), "sociaal");
+  EXPECT_EQ(group_value_text(field("daeb", "true"), Lang::Nl), "DAEB: ja");
+  EXPECT_EQ(group_value_text(field("contract_date", "2026-H2"), Lang::Nl), "2e halfjaar 2026");
+  EXPECT_EQ(group_value_text(field("contract_date", "2026-Q3"), Lang::Nl), "3e kwartaal 2026");
+  EXPECT_EQ(group_value_text(field("contract_date", "2026-03"), Lang::Nl), "03-2026");
+  EXPECT_EQ(group_value_text(field("contract_date", "2026-Q3"), Lang::En), "2026-Q3");
+  EXPECT_EQ(group_value_text(GroupField{"year", 2026, std::nullopt}, Lang::Nl), "2026");
+
+  // A rule per channel shows the channel's word in every report, not the identifier.
+  const std::string rules = R"(ruleset channels {
+  title "Kanalen"
+  valid 2026-01-01 to 2026-12-31
+}
+rule KANAAL "Per kanaal" {
+  over allocations
+  per channel
+  measure count
+  signal when measure > 5
+}
+)";
+  std::string csv = lets();
+  for (int i = 0; i < 2; ++i) {
+    std::string row = let("W" + std::to_string(i), "A", "30000.00", 30);
+    row.replace(row.find(",regulier,"), 10, ",wonen_eerst,");
+    csv += row;
+  }
+  auto check = run_check(rules, csv);
+  ASSERT_NE(check, nullptr);
+  for (const Lang lang : {Lang::Nl, Lang::En}) {
+    const std::string html = render(check->report, "html", in(lang));
+    EXPECT_NE(html.find("Wonen Eerst"), std::string::npos);
+    EXPECT_EQ(html.find("wonen_eerst"), std::string::npos);
+    EXPECT_EQ(render(check->report, "markdown", in(lang)).find("wonen_eerst"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace toets
