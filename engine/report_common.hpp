@@ -59,17 +59,20 @@ std::string dataset_word(std::string_view dataset, Lang lang);
 std::string column_word(std::string_view column, Lang lang);
 // The remedy as a sentence about the records, or "".
 std::string remedy_sentence(const RuleResult& result, Lang lang);
-// A row of a needs-attention list: a result, and the national rules that restate it (the same
-// share of the same dataset for the same group, the same measure and light, from an imported
-// rule set): shown as one finding "(ook Woningwet-48)", not two.
+// A row of a needs-attention list: a result, and the results that are the same finding (a national
+// and a local rule: the same dataset, group and measure, the same records behind it), shown as
+// one finding "(ook Woningwet-48)", not two. The one that needs more attention leads; a folded
+// result whose light differs says its status: "(ook 1.1.12: signaal)".
 struct AttentionRow {
   const RuleResult* result = nullptr;
   std::vector<const RuleResult*> also;
 };
-// `rows` (in the order to show them) with the restating national rows folded into local ones.
+// `rows` (in the order to show them) with each national-and-local pair folded into one row.
 std::vector<AttentionRow> attention_rows(const CheckReport& report, const std::vector<const RuleResult*>& rows);
-// "(ook Woningwet-48)" / "(also Woningwet-48)", or "".
+// "(ook Woningwet-48)" / "(also Woningwet-48)", "(ook 1.1.12: signaal)", or "".
 std::string also_text(const AttentionRow& row, Lang lang);
+// ": signaal" when a folded result's light differs from the row's, else "".
+std::string also_status(const AttentionRow& row, const RuleResult& also, Lang lang);
 // A time the store recorded in UTC ("2026-11-23T10:15:02Z") as Dutch local time, labelled:
 // "23-11-2026 11:15 Nederlandse tijd (CET)" / "2026-11-23 11:15 Amsterdam time (CET)". Computed
 // from the string with the EU summer-time rule, never from the machine's time zone.

@@ -1,5 +1,5 @@
-// The needs-attention lists as findings (report_common.hpp): a national rule that restates a local
-// one for the same group is shown with it, not as a second row.
+// The needs-attention lists as findings (report_common.hpp): a national rule and a local one that
+// find the same thing for the same group are one row, not two.
 
 #include <algorithm>
 
@@ -18,55 +18,71 @@ bool same_group(const std::vector<GroupField>& a, const std::vector<GroupField>&
   return true;
 }
 
-// Whether `national` restates `local`: the same share of the same dataset for the same group,
-// exactly the same measure and the same light. Conservative: anything else stays two findings.
-bool restates(const RuleResult& national, const RuleResult& local) {
-  const CompiledRule& n = *national.rule;
-  const CompiledRule& l = *local.rule;
-  return n.dataset != nullptr && n.dataset == l.dataset && n.measure.kind == MeasureKind::Share &&
-         l.measure.kind == MeasureKind::Share && same_group(national.group, local.group) && national.measure &&
-         local.measure && national.measure->numerator == local.measure->numerator &&
-         national.measure->denominator == local.measure->denominator && national.numerator == local.numerator &&
-         national.denominator == local.denominator && light_of(national.status) == light_of(local.status);
+// Whether two results are the same finding: the same dataset and group and exactly the same
+// measure, and the same records behind it (for a share: the same part of the same whole; for a
+// count or a deadline: the same record ids). Conservative: anything else stays two findings.
+bool same_finding(const RuleResult& a, const RuleResult& b) {
+  const CompiledRule& x = *a.rule;
+  const CompiledRule& y = *b.rule;
+  if (x.dataset == nullptr || x.dataset != y.dataset || x.measure.kind != y.measure.kind) return false;
+  if (!same_group(a.group, b.group) || !a.measure || !b.measure) return false;
+  if (a.measure->numerator != b.measure->numerator || a.measure->denominator != b.measure->denominator) return false;
+  if (x.measure.kind == MeasureKind::Share) return a.numerator == b.numerator && a.denominator == b.denominator;
+  if (a.evidence.empty() || a.evidence.size() != b.evidence.size()) return false;
+  std::vector<std::string> ea = a.evidence, eb = b.evidence;
+  std::sort(ea.begin(), ea.end());
+  std::sort(eb.begin(), eb.end());
+  return ea == eb;
 }
 
 }  // namespace
 
 std::vector<AttentionRow> attention_rows(const CheckReport& report, const std::vector<const RuleResult*>& rows) {
+  // A national result (from an imported rule set) and a local one that are the same finding are
+  // one row: the one that needs more attention leads (the local one when they are alike), the
+  // other is named beside it. Each result is folded at most once, into a row that leads.
   const std::string& own = report.ruleset.id;
-  std::vector<AttentionRow> out;
-  std::vector<bool> merged(rows.size(), false);
+  auto national = [&](const RuleResult* r) { return r->rule->ruleset_id != own && !r->rule->ruleset_id.empty(); };
+  const std::size_t none = rows.size();
+  std::vector<std::size_t> leader(rows.size(), none);
+  std::vector<bool> leads(rows.size(), false);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i]->rule->ruleset_id == own || rows[i]->rule->ruleset_id.empty()) continue;
+    if (!national(rows[i]) || leads[i]) continue;
     for (std::size_t j = 0; j < rows.size(); ++j) {
-      if (rows[j]->rule->ruleset_id != own || !restates(*rows[i], *rows[j])) continue;
-      merged[i] = true;
+      if (rows[j]->rule->ruleset_id != own || leader[j] != none || !same_finding(*rows[i], *rows[j])) continue;
+      const bool national_leads = attention_rank(rows[i]->status) < attention_rank(rows[j]->status);
+      if (national_leads && leads[j]) continue;  // j already leads others: it stays a row
+      if (national_leads) {
+        leader[j] = i;
+        leads[i] = true;
+      } else {
+        leader[i] = j;
+        leads[j] = true;
+      }
       break;
     }
   }
+  std::vector<AttentionRow> out;
   for (std::size_t j = 0; j < rows.size(); ++j) {
-    if (merged[j]) continue;
+    if (leader[j] != none) continue;
     AttentionRow row{rows[j], {}};
-    if (rows[j]->rule->ruleset_id == own) {
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (!merged[i] || !restates(*rows[i], *rows[j])) continue;
-        // Each national row goes with the first local row it restates.
-        bool taken = false;
-        for (const auto& earlier : out) {
-          taken = taken || std::find(earlier.also.begin(), earlier.also.end(), rows[i]) != earlier.also.end();
-        }
-        if (!taken) row.also.push_back(rows[i]);
-      }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (leader[i] == j) row.also.push_back(rows[i]);
     }
     out.push_back(std::move(row));
   }
   return out;
 }
 
+std::string also_status(const AttentionRow& row, const RuleResult& also, Lang lang) {
+  if (light_of(also.status) == light_of(row.result->status)) return "";
+  return ": " + std::string(status_word(also.status, lang));
+}
+
 std::string also_text(const AttentionRow& row, Lang lang) {
   if (row.also.empty()) return "";
   std::string ids;
-  for (const RuleResult* r : row.also) ids += (ids.empty() ? "" : ", ") + r->rule->id;
+  for (const RuleResult* r : row.also) ids += (ids.empty() ? "" : ", ") + r->rule->id + also_status(row, *r, lang);
   return "(" + std::string(word(lang, "also")) + " " + ids + ")";
 }
 

@@ -811,7 +811,7 @@ class HtmlWriter {
         also = " <span class=\"muted\">(" + h(word(lang_, "also")) + " ";
         for (std::size_t i = 0; i < row.also.size(); ++i) {
           also += std::string(i > 0 ? ", " : "") + "<a href=\"#" + anchors_[row.also[i]->rule] + "\">" +
-                  h(row.also[i]->rule->id) + "</a>";
+                  h(row.also[i]->rule->id) + "</a>" + h(also_status(row, *row.also[i], lang_));
         }
         also += ")</span>";
       }

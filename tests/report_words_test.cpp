@@ -350,6 +350,67 @@ TEST(Words, ALocalRuleThatRestatesANationalOneIsOneFindingInTheAttentionLists) {
   EXPECT_NE(render(check->report, "markdown", in(Lang::Nl)).find("| Woningwet-48 |"), std::string::npos);
 }
 
+TEST(Words, TheSameFindingWithAnotherLightIsOneRowLedByTheWorse) {
+  // Terneuzen 1.1.12 (a signal above 10%) and Woningwet-48 (a breach above the same 10%) measure
+  // Clavis's 2023 lets alike: one finding, led by the breach, saying the other's status.
+  std::string rules = kRestated;
+  rules.replace(rules.find("  breach when measure > 15%"), 27, "  signal when measure > 15%");
+  auto check = run_check(rules, lets());
+  ASSERT_NE(check, nullptr);
+  check->rules->rules[0].ruleset_id = "national";
+  ASSERT_EQ(result_of(check->report, "Woningwet-48").status, Status::Breach);
+  ASSERT_EQ(result_of(check->report, "Dordrecht F").status, Status::Signal);
+  const std::string md = render(check->report, "markdown", in(Lang::Nl));
+  const std::string attention = md.substr(0, md.find("## Regels"));
+  EXPECT_NE(attention.find("| Woningwet-48 | Passend toewijzen (landelijk) (ook Dordrecht F: signaal) |"), std::string::npos)
+      << md;
+  EXPECT_EQ(attention.find("| Dordrecht F |"), std::string::npos) << md;
+  const std::string html = render(check->report, "html", in(Lang::En));
+  EXPECT_NE(html.find("(also <a href=\"#s1-r2\">Dordrecht F</a>: signal)"), std::string::npos);
+}
+
+TEST(Words, CountsAreTheSameFindingOnlyWithTheSameRecords) {
+  // The local EFG rule H and the national NPA-EFG both count Woonbron's 36 E, F and G homes: the
+  // same records, one finding. Two counts that agree by chance (2 and 2 of other records) are two.
+  const std::string rules = R"R(ruleset words {
+  title "Woorden"
+  valid 2026-01-01 to 2026-12-31
+}
+rule NAT "Boven de grens (landelijk)" {
+  over allocations
+  measure count(household_income > €50000)
+  breach when measure > 1
+}
+rule LOK "Boven de grens" {
+  over allocations
+  measure count(household_income > €50000)
+  breach when measure > 1
+}
+rule URG "Urgenten" {
+  over allocations
+  measure count(channel = urgent)
+  breach when measure > 1
+}
+)R";
+  std::string csv = lets();
+  for (int i = 0; i < 2; ++i) {
+    std::string row = let("U" + std::to_string(i), "A", "30000.00", 30);
+    row.replace(row.find(",regulier,"), 10, ",urgent,");
+    csv += row;
+  }
+  auto check = run_check(rules, csv);
+  ASSERT_NE(check, nullptr);
+  check->rules->rules[0].ruleset_id = "national";
+  for (const char* id : {"NAT", "LOK", "URG"}) ASSERT_EQ(result_of(check->report, id).status, Status::Breach) << id;
+  ASSERT_EQ(result_of(check->report, "URG").measure->numerator, 2);
+  ASSERT_EQ(result_of(check->report, "NAT").measure->numerator, 2);
+  const std::string md = render(check->report, "markdown", in(Lang::Nl));
+  const std::string attention = md.substr(0, md.find("## Regels"));
+  EXPECT_NE(attention.find("| LOK | Boven de grens (ook NAT) |"), std::string::npos) << md;
+  EXPECT_EQ(attention.find("| NAT |"), std::string::npos) << md;
+  EXPECT_NE(attention.find("| URG | Urgenten |"), std::string::npos) << md;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. Dutch column names
 
