@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "dsl/calendar.hpp"
+#include "engine/chart_labels.hpp"
 #include "engine/report_common.hpp"
 
 namespace toets {
@@ -308,8 +310,9 @@ std::string y_axis(const Frame& f, ValueType unit, Lang lang) {
   return out;
 }
 
-// Horizontal threshold lines of the rule's constant thresholds, labelled at the right.
-std::string threshold_lines(const CompiledRule& rule, const Frame& f, Lang lang) {
+// Horizontal threshold lines of the rule's constant thresholds, labelled at the right where no
+// point in `taken` covers the label (else further left, or below the line: chart_labels.hpp).
+std::string threshold_lines(const CompiledRule& rule, const Frame& f, Lang lang, std::vector<Box>& taken) {
   std::string out;
   for (const Threshold& t : rule.thresholds) {
     if (t.ref != ThresholdRef::Constant) continue;
@@ -319,11 +322,11 @@ std::string threshold_lines(const CompiledRule& rule, const Frame& f, Lang lang)
     out += "<line x1=\"" + fmt(f.x0()) + "\" x2=\"" + fmt(f.x1()) + "\" y1=\"" + fmt(y) + "\" y2=\"" + fmt(y) +
            "\" stroke=\"" + (breach ? "#c62828" : "#c96a00") + "\" stroke-width=\"1.5\"" +
            (breach ? "" : " stroke-dasharray=\"5 3\"") + "/>";
-    out += "<text x=\"" + fmt(f.x1() - 2) + "\" y=\"" + fmt(y - 3) + "\" text-anchor=\"end\" class=\"halo\" fill=\"" +
-           (breach ? "#c62828" : "#b35f00") + "\">" +
-           h(std::string(word(lang, breach ? "breach_line" : "signal_line")) + " " +
-             value_text(t.value, rule.measure.unit, lang)) +
-           "</text>";
+    const std::string label =
+        std::string(word(lang, breach ? "breach_line" : "signal_line")) + " " + value_text(t.value, rule.measure.unit, lang);
+    const Spot at = place_label(label, spots_along(f.x0(), f.x1(), y), taken, Box{f.x0(), 0, f.x1(), f.height - f.bottom});
+    out += "<text x=\"" + fmt(at.x) + "\" y=\"" + fmt(at.y) + "\" text-anchor=\"" + std::string(anchor_name(at.anchor)) +
+           "\" class=\"halo\" fill=\"" + (breach ? "#c62828" : "#b35f00") + "\">" + h(label) + "</text>";
   }
   return out;
 }
@@ -382,8 +385,8 @@ std::string runs_chart(const RuleBlock& block, const ReportHistory& history, con
     out += "<text x=\"" + fmt(xx(i)) + "\" y=\"" + fmt(f.height - 8) + "\" text-anchor=\"middle\">" +
            h(date_text(history.runs[i].as_of, lang)) + "</text>";
   }
-  out += threshold_lines(rule, f, lang);
-  std::string legend;
+  std::string legend, series;
+  std::vector<Box> taken;  // the points: the threshold labels keep clear of them
   for (std::size_t g = 0; g < shown.size(); ++g) {
     const RuleResult& r = *shown[g];
     const auto found = history.results.find(result_key(rule.id, r.group));
@@ -397,16 +400,17 @@ std::string runs_chart(const RuleBlock& block, const ReportHistory& history, con
       if (at == run_index.end() || !p.measure) continue;
       const double x = xx(at->second), y = f.yy(to_unit_double(*p.measure, unit));
       path += (path.empty() ? "M" : " L") + fmt(x) + " " + fmt(y);
+      taken.push_back(point_box(x, y, 3.6 + 0.75));  // the radius and half the stroke
       dots += "<circle cx=\"" + fmt(x) + "\" cy=\"" + fmt(y) + "\" r=\"3.6\" fill=\"" + status_fill(p.status) +
               "\" stroke=\"" + colour + "\" stroke-width=\"1.5\"><title>" +
               h(label + " \xC2\xB7 " + date_text(p.as_of, lang) + ": " + value_text(*p.measure, unit, lang) + " (" +
                 std::string(status_word(p.status, lang)) + ")") +
               "</title></circle>";
     }
-    out += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.6\"/>" + dots;
+    series += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.6\"/>" + dots;
     legend += "<span>" + legend_swatch(colour) + " " + h(label) + "</span>";
   }
-  out += "</svg>";
+  out += threshold_lines(rule, f, lang, taken) + series + "</svg>";
   if (block.results.size() > shown.size()) {
     legend += "<span>+" + std::to_string(block.results.size() - shown.size()) + " " + h(word(lang, "more_groups")) + "</span>";
   }
@@ -423,7 +427,7 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
   }
   if (shown.empty()) return "";
   Frame f;
-  f.left = 112;
+  f.left = 126;  // room for a group name of 20 characters (shortened to it below)
   f.top = 6;
   f.bottom = 20;
   f.height = f.top + f.bottom + 20.0 * static_cast<double>(shown.size());
@@ -526,18 +530,13 @@ std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Pri
          "\" stroke=\"#2e7d32\" stroke-width=\"1.5\"/>";
   out += "<line x1=\"" + fmt(dx) + "\" x2=\"" + fmt(dx) + "\" y1=\"" + fmt(f.top) + "\" y2=\"" + fmt(f.height - f.bottom) +
          "\" stroke=\"#1b1f24\" stroke-dasharray=\"2 2\"/>";
-  out += "<text x=\"" + fmt(dx - 3) + "\" y=\"" + fmt(f.top + 9) + "\" text-anchor=\"end\" class=\"halo\" fill=\"#1b1f24\">" +
-         h(std::string(word(lang, "deadline")) + " " + date_text(target.deadline, lang)) + "</text>";
-  out += "<text x=\"" + fmt(f.x0() + 3) + "\" y=\"" + fmt(ty - 3) + "\" class=\"halo\" fill=\"#2e7d32\">" +
-         h(std::string(word(lang, "target")) + ": " + std::string(kept_words(target.op, lang)) + " " +
-           value_text(target.value, unit, lang)) +
-         "</text>";
   if (as_of < target.deadline && as_of > first) {
     out += "<line x1=\"" + fmt(xx(as_of)) + "\" x2=\"" + fmt(xx(as_of)) + "\" y1=\"" + fmt(f.top) + "\" y2=\"" +
            fmt(f.height - f.bottom) + "\" stroke=\"#c9ced4\"/>";
   }
   std::string legend;
   std::string lines;
+  std::vector<Box> taken;  // the snapshots: the labels keep clear of them
   for (std::size_t g = 0; g < shown.size(); ++g) {
     const RuleResult& r = *shown[g];
     const char* colour = kGroupColours[g % std::size(kGroupColours)];
@@ -546,6 +545,7 @@ std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Pri
     for (const auto& p : r.series) {
       const double x = xx(p.date), y = f.yy(to_unit_double(p.measure, unit));
       path += (path.empty() ? "M" : " L") + fmt(x) + " " + fmt(y);
+      taken.push_back(point_box(x, y, 3.2));
       dots += "<circle cx=\"" + fmt(x) + "\" cy=\"" + fmt(y) + "\" r=\"3.2\" fill=\"" + colour + "\"><title>" +
               h(label + " \xC2\xB7 " + date_text(p.date, lang) + ": " + value_text(p.measure, unit, lang)) +
               "</title></circle>";
@@ -568,6 +568,17 @@ std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Pri
     }
     out += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.8\"/>" + dots;
     legend += "<span>" + legend_swatch(colour) + " " + h(label) + "</span>";
+  }
+  // The deadline's and the target's labels, where no point covers them (chart_labels.hpp).
+  const Box plot{f.x0(), 0, f.x1(), f.height - f.bottom};
+  const std::string deadline_label = std::string(word(lang, "deadline")) + " " + date_text(target.deadline, lang);
+  const Spot d = place_label(deadline_label, spots_beside(dx, f.top + 9, f.height - f.bottom - 4), taken, plot);
+  const std::string target_label = std::string(word(lang, "target")) + ": " + std::string(kept_words(target.op, lang)) +
+                                   " " + value_text(target.value, unit, lang);
+  const Spot t = place_label(target_label, spots_along(f.x0(), dx, ty, Anchor::Start), taken, plot);
+  for (const auto& [at, text, colour] : {std::tuple{d, deadline_label, "#1b1f24"}, std::tuple{t, target_label, "#2e7d32"}}) {
+    out += "<text x=\"" + fmt(at.x) + "\" y=\"" + fmt(at.y) + "\" text-anchor=\"" + std::string(anchor_name(at.anchor)) +
+           "\" class=\"halo\" fill=\"" + colour + "\">" + h(text) + "</text>";
   }
   out += lines + "</svg>";
   legend += "<span>" + legend_swatch("#59636e", true) + " " + h(word(lang, "projection")) + "</span>";
