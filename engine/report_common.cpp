@@ -487,9 +487,19 @@ std::string column_word(std::string_view column, Lang lang) {
   return found == kNl.end() ? std::string(column) : std::string(found->second);
 }
 
-std::string local_time_text(const std::string& utc, Lang lang) {
-  // "2026-11-23T10:15:02Z": anything else is shown as it is.
-  if (utc.size() < 16 || utc[4] != '-' || utc[7] != '-' || utc[10] != 'T' || utc[13] != ':') return utc;
+namespace {
+
+// A time the store recorded in UTC ("2026-11-23T10:15:02Z") in Europe/Amsterdam: the local day,
+// the minute of that day, the second, and whether summer time holds. Nullopt for anything else.
+struct AmsterdamTime {
+  std::int32_t day = 0;
+  int minute = 0;
+  int second = 0;
+  bool summer = false;
+};
+
+std::optional<AmsterdamTime> amsterdam_time(const std::string& utc) {
+  if (utc.size() < 16 || utc[4] != '-' || utc[7] != '-' || utc[10] != 'T' || utc[13] != ':') return std::nullopt;
   auto number = [&](std::size_t at, std::size_t n) {
     int v = 0;
     for (std::size_t i = at; i < at + n; ++i) {
@@ -499,7 +509,8 @@ std::string local_time_text(const std::string& utc, Lang lang) {
     return v;
   };
   const int y = number(0, 4), mo = number(5, 2), d = number(8, 2), hh = number(11, 2), mi = number(14, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mi < 0 || mi > 59) return utc;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mi < 0 || mi > 59) return std::nullopt;
+  const int ss = utc.size() >= 19 && utc[16] == ':' ? number(17, 2) : 0;
   const std::int64_t minutes =
       static_cast<std::int64_t>(days_from_civil(y, static_cast<std::uint32_t>(mo), static_cast<std::uint32_t>(d))) * 1440 +
       hh * 60 + mi;
@@ -511,14 +522,34 @@ std::string local_time_text(const std::string& utc, Lang lang) {
   };
   const std::int64_t summer_from = static_cast<std::int64_t>(last_sunday(y, 3)) * 1440 + 60;
   const std::int64_t summer_to = static_cast<std::int64_t>(last_sunday(y, 10)) * 1440 + 60;
-  const bool summer = minutes >= summer_from && minutes < summer_to;
-  const std::int64_t local = minutes + (summer ? 120 : 60);
-  const std::int32_t day = static_cast<std::int32_t>(local >= 0 ? local / 1440 : (local - 1439) / 1440);
-  const int of_day = static_cast<int>(local - static_cast<std::int64_t>(day) * 1440);
+  AmsterdamTime out;
+  out.summer = minutes >= summer_from && minutes < summer_to;
+  const std::int64_t local = minutes + (out.summer ? 120 : 60);
+  out.day = static_cast<std::int32_t>(local >= 0 ? local / 1440 : (local - 1439) / 1440);
+  out.minute = static_cast<int>(local - static_cast<std::int64_t>(out.day) * 1440);
+  out.second = ss < 0 ? 0 : ss;
+  return out;
+}
+
+}  // namespace
+
+std::string local_time_text(const std::string& utc, Lang lang) {
+  // "2026-11-23T10:15:02Z": anything else is shown as it is.
+  const auto local = amsterdam_time(utc);
+  if (!local) return utc;
   char clock[8];
-  std::snprintf(clock, sizeof clock, "%02d:%02d", of_day / 60, of_day % 60);
-  return date_text(day, lang) + " " + clock + " " + (lang == Lang::Nl ? "Nederlandse tijd" : "Amsterdam time") + " (" +
-         (summer ? "CEST" : "CET") + ")";
+  std::snprintf(clock, sizeof clock, "%02d:%02d", local->minute / 60, local->minute % 60);
+  return date_text(local->day, lang) + " " + clock + " " + (lang == Lang::Nl ? "Nederlandse tijd" : "Amsterdam time") +
+         " (" + (local->summer ? "CEST" : "CET") + ")";
+}
+
+std::string local_time_iso(const std::string& utc) {
+  const auto local = amsterdam_time(utc);
+  if (!local) return "";
+  char clock[32];
+  std::snprintf(clock, sizeof clock, "T%02d:%02d:%02d%s", local->minute / 60, local->minute % 60, local->second,
+                local->summer ? "+02:00" : "+01:00");
+  return format_date(local->day) + clock;
 }
 
 ValueChange value_change(const RuleResult& result, const std::optional<Ratio>& previous) {

@@ -77,6 +77,9 @@ std::string also_status(const AttentionRow& row, const RuleResult& also, Lang la
 // "23-11-2026 11:15 Nederlandse tijd (CET)" / "2026-11-23 11:15 Amsterdam time (CET)". Computed
 // from the string with the EU summer-time rule, never from the machine's time zone.
 std::string local_time_text(const std::string& utc, Lang lang);
+// The same instant as RFC 3339 in Europe/Amsterdam, for tools: "2026-11-23T11:15:02+01:00"; "" when
+// `utc` is not such a time.
+std::string local_time_iso(const std::string& utc);
 // How a result's value moved since the previous run, and whether that is better or worse by the
 // direction of its norm: +1 rose, -1 fell, 0 the same or unknown; `better` is nullopt when the
 // norm has no direction (= or !=).

@@ -148,7 +148,10 @@ json result_json(const RuleResult& result, const Privacy& privacy, const ReportH
 }
 
 json run_json(const RunRef& run) {
-  return {{"id", run.id}, {"recorded_at", run.recorded_at}, {"as_of", format_date(run.as_of)}};
+  json out = {{"id", run.id}, {"recorded_at", run.recorded_at}, {"as_of", format_date(run.as_of)}};
+  // The same instant in Dutch local time, for a reader of the JSON; recorded_at stays UTC.
+  if (const std::string local = report::local_time_iso(run.recorded_at); !local.empty()) out["recorded_at_local"] = local;
+  return out;
 }
 
 json changes_json(const ReportHistory& history, const Privacy& privacy) {
@@ -222,6 +225,7 @@ json input_json(const InputSummary& input, const Privacy& privacy, Lang lang) {
       imports.push_back({{"import", part.import_id},
                          {"file", part.file},
                          {"imported_at", part.imported_at},
+                         {"imported_at_local", report::local_time_iso(part.imported_at)},
                          {"rows_read", part.rows_read},
                          {"rows_accepted", part.rows_accepted},
                          {"rows_rejected", part.rows_rejected}});

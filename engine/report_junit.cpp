@@ -164,6 +164,9 @@ void write_junit_report(const std::vector<ReportSection>& sections, std::ostream
     if (section.history != nullptr && section.history->current) {
       properties += "      <property name=\"run\" value=\"" + std::to_string(section.history->current->id) + "\"/>\n";
       properties += "      <property name=\"recorded_at\" value=\"" + x(section.history->current->recorded_at) + "\"/>\n";
+      // The same instant in Dutch local time (Europe/Amsterdam), as a reader of the CI page reads it.
+      properties += "      <property name=\"recorded_at_local\" value=\"" +
+                    x(local_time_iso(section.history->current->recorded_at)) + "\"/>\n";
     }
     properties += "      <property name=\"min_group_size\" value=\"" + std::to_string(options.min_group_size) + "\"/>\n";
     properties += "      <property name=\"pseudonymised\" value=\"" + std::string(privacy.pseudonymising() ? "true" : "false") + "\"/>\n";

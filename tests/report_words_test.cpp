@@ -289,6 +289,10 @@ TEST(Words, RecordedTimesAreDutchLocalTimeWithTheSummerTimeRule) {
   EXPECT_EQ(local_time_text("2026-10-25T01:00:00Z", Lang::En), "2026-10-25 02:00 Amsterdam time (CET)");
   EXPECT_EQ(local_time_text("2026-12-31T23:30:00Z", Lang::Nl), "01-01-2027 00:30 Nederlandse tijd (CET)");
   EXPECT_EQ(local_time_text("not a time", Lang::Nl), "not a time");
+  // For tools (JSON's recorded_at_local, JUnit's property): the same instant with its offset.
+  EXPECT_EQ(report::local_time_iso("2026-11-23T10:15:02Z"), "2026-11-23T11:15:02+01:00");
+  EXPECT_EQ(report::local_time_iso("2026-07-01T23:30:59Z"), "2026-07-02T01:30:59+02:00");
+  EXPECT_EQ(report::local_time_iso("not a time"), "");
 
   auto check = run_check(kRules, lets());
   ASSERT_NE(check, nullptr);
@@ -298,6 +302,12 @@ TEST(Words, RecordedTimesAreDutchLocalTimeWithTheSummerTimeRule) {
   EXPECT_EQ(html.find(" UTC"), std::string::npos);
   const std::string md = render(check->report, "markdown", in(Lang::En), &history);
   EXPECT_NE(md.find("recorded 2026-11-23 11:15 Amsterdam time (CET)"), std::string::npos) << md;
+  const auto json = nlohmann::json::parse(render(check->report, "json", ReportOptions{}, &history));
+  EXPECT_EQ(json["run"]["recorded_at"], "2026-11-23T10:15:02Z");
+  EXPECT_EQ(json["run"]["recorded_at_local"], "2026-11-23T11:15:02+01:00");
+  EXPECT_NE(render(check->report, "junit", ReportOptions{}, &history)
+                .find("<property name=\"recorded_at_local\" value=\"2026-11-23T11:15:02+01:00\"/>"),
+            std::string::npos);
 }
 
 // ---------------------------------------------------------------------------------------------
