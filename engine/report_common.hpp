@@ -55,7 +55,8 @@ std::string_view dataset_record_word(const CompiledRule& rule, bool plural, Lang
 // (the name --data takes).
 std::string dataset_word(std::string_view dataset, Lang lang);
 // A canonical column (dsl/schema.cpp) or period key as a reader names it: contract_date ->
-// "ingangsdatum contract"; English keeps the column's own name.
+// "ingangsdatum contract"; English keeps the column's own name, and so does anything that is not
+// a column (an exempt condition written as an expression stays as written).
 std::string column_word(std::string_view column, Lang lang);
 // The remedy as a sentence about the records, or "".
 std::string remedy_sentence(const RuleResult& result, Lang lang);

@@ -1017,7 +1017,7 @@ class HtmlWriter {
       more.push_back("<b>" + h(word(lang_, "forecast")) + ":</b> " + h(forecast));
     }
     if (r.exempt > 0) {
-      std::string text = "<b>" + h(word(lang_, "exempt")) + "</b> (" + h(rule.exempt_text) + "): " + std::to_string(r.exempt);
+      std::string text = "<b>" + h(word(lang_, "exempt")) + "</b> (" + h(column_word(rule.exempt_text, lang_)) + "): " + std::to_string(r.exempt);
       if (r.exempt_matching > 0) text += ", " + h(word(lang_, "of_which")) + " " + std::to_string(r.exempt_matching) + " " + h(word(lang_, "meet_measure"));
       more.push_back(text);
     }

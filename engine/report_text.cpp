@@ -212,7 +212,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
       out << "    " << w("forecast") << ": " << forecast << "\n";
     }
     if (result.exempt > 0) {
-      out << "    " << w("exempt") << " (" << rule.exempt_text << "): " << result.exempt;
+      out << "    " << w("exempt") << " (" << report::column_word(rule.exempt_text, lang) << "): " << result.exempt;
       if (result.exempt_matching > 0) out << ", " << w("of_which") << " " << result.exempt_matching << " " << w("meet_measure");
       out << "\n";
     }

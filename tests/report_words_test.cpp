@@ -565,6 +565,32 @@ rule GROEI "Twee meer dan bij de nulmeting" {
   EXPECT_EQ(render(check->report, "html", in(Lang::En)).find("<tr><td>toewijzingen</td>"), std::string::npos);
 }
 
+TEST(Words, AnExemptColumnIsNamedInDutch) {
+  const std::string rules = R"(ruleset uitzondering {
+  title "Uitzondering"
+  valid 2026-01-01 to 2026-12-31
+}
+rule NB "Boven de grens, nieuwbouw uitgezonderd" {
+  over allocations
+  exempt new_build
+  per corporation
+  measure share(household_income > €50000)
+  breach when measure > 15%
+}
+)";
+  std::string csv = lets();
+  std::string row = let("N0", "A", "30000.00", 30);
+  row.replace(row.find(",true,false,"), 12, ",true,true,");
+  csv += row;
+  auto check = run_check(rules, csv);
+  ASSERT_NE(check, nullptr);
+  ASSERT_EQ(result_of(check->report, "NB").exempt, 1u);
+  const std::string html = render(check->report, "html", in(Lang::Nl));
+  EXPECT_NE(html.find("<b>Uitgezonderd</b> (nieuwbouw): 1"), std::string::npos);
+  EXPECT_EQ(html.find("(new_build)"), std::string::npos);
+  EXPECT_NE(render(check->report, "html", in(Lang::En)).find("<b>Exempt</b> (new_build): 1"), std::string::npos);
+}
+
 TEST(Words, AGroupsValuesAreWordsAndDatesAsTheReaderWritesThem) {
   using report::group_value_text;
   auto field = [](const std::string& name, const std::string& text) { return GroupField{name, std::nullopt, text}; };
