@@ -427,7 +427,7 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
   }
   if (shown.empty()) return "";
   Frame f;
-  f.left = 126;  // room for a group name of 20 characters (shortened to it below)
+  f.left = 130;  // room for a group name of 19 characters with its ellipsis (shortened to it below)
   f.top = 6;
   f.bottom = 20;
   f.height = f.top + f.bottom + 20.0 * static_cast<double>(shown.size());
@@ -451,7 +451,7 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
     const RuleResult& r = *shown[i];
     const double y = f.top + 20.0 * static_cast<double>(i);
     const double v = to_unit_double(*r.measure, unit);
-    const std::string label = shorten(group_label(r.group, privacy, lang), 19);
+    const std::string label = shorten(group_label(r.group, privacy, lang), 18);
     out += "<text x=\"" + fmt(f.x0() - 5) + "\" y=\"" + fmt(y + 13) + "\" text-anchor=\"end\" fill=\"#1b1f24\">" +
            h(label) + "</text>";
     const double x0 = xx(std::min(0.0, v)), x1 = xx(std::max(0.0, v));

@@ -10,17 +10,17 @@
 namespace toets::report {
 namespace {
 
-TEST(ChartLabels, ABoxIsSixPixelsACharacterAroundItsAnchor) {
-  // "norm 15,00%": 11 characters, 66px; 8px above the baseline, 3px below, 1px of air.
+TEST(ChartLabels, ABoxIsSixAndAHalfPixelsACharacterAroundItsAnchor) {
+  // "norm 15,00%": 11 characters, 71.5px; 8px above the baseline, 3px below, 1px of air.
   const Box end = label_box("norm 15,00%", Spot{316, 60, Anchor::End});
-  EXPECT_DOUBLE_EQ(end.x0, 316 - 66 - 1);
+  EXPECT_DOUBLE_EQ(end.x0, 316 - 71.5 - 1);
   EXPECT_DOUBLE_EQ(end.x1, 316 + 1);
   EXPECT_DOUBLE_EQ(end.y0, 60 - 8 - 1);
   EXPECT_DOUBLE_EQ(end.y1, 60 + 3 + 1);
   const Box middle = label_box("ab", Spot{100, 50, Anchor::Middle});
-  EXPECT_DOUBLE_EQ(middle.x0, 100 - 6 - 1);
+  EXPECT_DOUBLE_EQ(middle.x0, 100 - 6.5 - 1);
   // Characters, not bytes: "€ 5" is 3 characters.
-  EXPECT_DOUBLE_EQ(label_box("\xE2\x82\xAC 5", Spot{0, 20, Anchor::Start}).x1, 18 + 1);
+  EXPECT_DOUBLE_EQ(label_box("\xE2\x82\xAC 5", Spot{0, 20, Anchor::Start}).x1, 19.5 + 1);
 }
 
 TEST(ChartLabels, ALabelKeepsItsPlaceWhenNothingIsInTheWay) {

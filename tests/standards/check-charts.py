@@ -3,7 +3,7 @@
 
 CTest runs it as report_charts over the reports tools/report-samples.sh wrote. In each chart (an
 inline <svg class="plot">) it computes the box of every text from its attributes, in the charts'
-10px font at 6px a character, 8px above the baseline and 3px below it, and of every point
+10px font at 6.5px a character, 8px above the baseline and 3px below it, and of every point
 (<circle>) from its centre and radius, and fails when
   - a line's or the deadline's label (class "halo": threshold, target, deadline) overlaps a point
     or another such label, or
@@ -18,7 +18,7 @@ import os
 import re
 import sys
 
-CHAR_WIDTH, ASCENT, DESCENT = 6.0, 8.0, 3.0
+CHAR_WIDTH, ASCENT, DESCENT = 6.5, 8.0, 3.0
 
 
 def number(attrs, name, default=0.0):
