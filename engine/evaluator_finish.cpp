@@ -288,8 +288,8 @@ void RuleRun::decide_expected_without_records(RuleResult& result, const GroupKey
     if (resolve_thresholds(none, result.group, thresholds, why, unresolved)) {
       decide(would, none, thresholds.empty() ? rule_.thresholds : thresholds);
       if (would.status != Status::Ok && would.threshold) {
-        result.message += ": counted as 0 it would be " + std::string(status_name(would.status)) + " (" +
-                          would.threshold->text + "); check the export and how it spells the name";
+        result.message += ": counted as 0 it would fall short (" + would.threshold->text +
+                          "); check the export and how it spells the name";
       }
     }
     return;

@@ -26,15 +26,16 @@ std::string format_value(const Ratio& value, ValueType unit);
 // A group for people: "Trivire, 2026" (or "all" when the rule has no grouping).
 std::string format_group(const std::vector<GroupField>& group);
 
-// The language of the HTML and Markdown reports, and of the text report when asked for (`--lang`):
-// without it the text report is the English that scripts read. JSON and JUnit are English.
+// The language of the HTML and Markdown reports, and of the text, JSON and JUnit reports' words for
+// people when asked for (`--lang`): without it those are the English that scripts and tools read.
 enum class Lang : std::uint8_t { Nl, En };
 std::optional<Lang> parse_lang(std::string_view text);  // "nl", "en"
 
 struct ReportOptions {
   Lang lang = Lang::Nl;
-  // The text report's language: nullopt (no --lang) keeps the English table scripts read, as it
-  // was; given, the text report speaks it in the words of the other reports (docs/reports.md).
+  // The language asked for with --lang: nullopt keeps the text report's English table scripts read,
+  // and JSON's and JUnit's English; given, the text report and JSON's and JUnit's words for people
+  // (messages, remedies, notes) speak it, in the words of the other reports (docs/reports.md).
   std::optional<Lang> text_lang;
   std::string pseudonym_key;         // not empty: record ids are shown as keyed hashes
   std::uint64_t min_group_size = 5;  // groups with fewer records are indicative, evidence withheld

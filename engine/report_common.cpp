@@ -173,9 +173,9 @@ std::string_view word(Lang lang, std::string_view key) {
       {"meet_measure", {"aan de maatstaf voldoen", "meet the measure"}},
       {"chart_runs", {"Verloop over de metingen", "Over the recorded runs"}},
       {"chart_now", {"Deze meting", "This run"}},
-      {"chart_series", {"Peildata en prognose tot de deadline", "Snapshots and projection to the deadline"}},
+      {"chart_series", {"Peildata en prognose tot de uiterste datum", "Snapshots and projection to the deadline"}},
       {"target", {"doel", "target"}},
-      {"deadline", {"deadline", "deadline"}},
+      {"deadline", {"uiterste datum", "deadline"}},
       {"projection", {"prognose", "projection"}},
       {"needed_path", {"nodig", "needed"}},
       {"signal_line", {"signaal", "signal"}},
@@ -183,8 +183,14 @@ std::string_view word(Lang lang, std::string_view key) {
       // A threshold stated as the norm it keeps: "norm: hoogstens 15,00%", "signaalwaarde: ...".
       {"norm_value", {"norm", "norm"}},
       {"signal_value", {"signaalwaarde", "signal value"}},
+      // A threshold that refers to a value, in words (report_norms.cpp): never a table's name.
+      {"ref_previous", {"de vorige periode", "the previous period"}},
+      {"ref_next", {"de volgende periode", "the next period"}},
+      {"ref_baseline", {"de nulmeting", "the baseline"}},
+      {"ref_agreed", {"de afgesproken waarde", "the agreed value"}},
+      {"agreed_for", {"afgesproken voor {keys}", "agreed for {keys}"}},
       {"legend", {"Legenda", "Legend"}},
-      {"was", {"was", "was"}},
+      {"was", {"voorheen:", "was"}},
       {"new_group", {"nieuw in de rapportage", "newly reported"}},
       {"gone", {"niet meer gerapporteerd", "no longer reported"}},
       {"runs", {"metingen", "runs"}},
@@ -250,7 +256,18 @@ std::string_view word(Lang lang, std::string_view key) {
       {"text_owner", {"trekker", "owner"}},
       {"text_measured", {"gemeten", "measured"}},
       {"text_more_records", {"nog {n}; zie --format json", "{n} more; see --format json"}},
-      {"text_forecasts", {"Prognoses (deadlineregels: een rechte lijn door de peildata)",
+      // JUnit's details (engine/report_junit.cpp): English as tools read it, or --lang's.
+      {"junit_group", {"groep", "group"}},
+      {"junit_status", {"status", "status"}},
+      {"junit_records", {"records", "records"}},
+      {"junit_threshold", {"drempel", "threshold"}},
+      {"junit_remedy", {"nodig", "remedy"}},
+      {"junit_forecast", {"prognose", "forecast"}},
+      {"junit_note", {"toelichting", "note"}},
+      {"junit_not_listed", {"niet getoond", "not listed"}},
+      {"junit_outside", {" (buiten de periode van de regel)", " (outside the rule's period)"}},
+      {"junit_more_groups", {"en nog {groups} groepen", "and {groups} more groups"}},
+      {"text_forecasts", {"Prognoses (regels met een uiterste datum: een rechte lijn door de peildata)",
                           "Forecasts (deadline rules: a straight line through the snapshots)"}},
       {"also", {"ook", "also"}},
       // How a value moved since the previous run, judged by the direction of the rule's norm.
@@ -258,12 +275,105 @@ std::string_view word(Lang lang, std::string_view key) {
       {"fell", {"gedaald", "fell"}},
       {"better_word", {"beter", "better"}},
       {"worse_word", {"slechter", "worse"}},
-      {"arrows_legend", {"â² gestegen, â¼ gedaald sinds de vorige meting; beter of slechter naar de "
+      {"arrows_legend", {"\xE2\x96\xB2 gestegen, \xE2\x96\xBC gedaald sinds de vorige meting; beter of slechter naar de "
                          "richting van de norm (stijgen is slechter bij een bovengrens, beter bij een ondergrens)",
-                         "â² rose, â¼ fell since the previous run; better or worse by the direction "
+                         "\xE2\x96\xB2 rose, \xE2\x96\xBC fell since the previous run; better or worse by the direction "
                          "of the norm (a rise is worse for an upper limit, better for a lower limit)"}},
       {"rejected_in_import",
        {"Afgewezen bij import {id} ({file}, {time})", "Rejected when import {id} was made ({file}, {time})"}},
+      // The engine's notes on a result and on an input, as it writes them in English (the English
+      // side is the pattern they are recognised by; report_messages.cpp fills the {NAME}s in).
+      {"msg_no_data", {"geen {dataset} gegeven (--data {kind}=BESTAND)", "no {dataset} data given (--data {kind}=FILE)"}},
+      {"msg_divisor_no_data", {"deelt door een getal uit de {dataset}: geen {dataset2} gegeven (--data {kind}=BESTAND)",
+                               "divides by a figure of {dataset}: no {dataset2} data given (--data {kind}=FILE)"}},
+      {"msg_no_rows", {"geen enkele regel met {dataset}", "the {dataset} data has no rows"}},
+      {"msg_none_in_scope_of", {"geen {dataset} binnen het bereik ({scope})", "no {dataset} rows in scope ({scope})"}},
+      {"msg_none_in_scope", {"geen {dataset} binnen het bereik", "no {dataset} rows in scope"}},
+      {"msg_none_pass", {"geen {dataset} die door het filter van de regel komen", "no {dataset} records pass the rule's filter"}},
+      {"msg_expected_zero", {"geen records na het filter (een verwachte groep): geteld als 0 (is de export volledig?)",
+                             "no records after the filter (an expected group): counted as 0 (is the export complete?)"}},
+      {"msg_expected_unseen_would",
+       {"geen records na het filter (een verwachte groep), en de gegevens gebruiken deze naam nergens: geteld als 0 "
+        "zou de groep tekortschieten ({threshold}); controleer de export en hoe die de naam schrijft",
+        "no records after the filter (an expected group), and the data never uses this name: counted as 0 it would "
+        "fall short ({threshold}); check the export and how it spells the name"}},
+      {"msg_expected_unseen", {"geen records na het filter (een verwachte groep), en de gegevens gebruiken deze naam nergens",
+                               "no records after the filter (an expected group), and the data never uses this name"}},
+      {"msg_expected_why", {"geen records na het filter (een verwachte groep); {note}",
+                            "no records after the filter (an expected group); {note}"}},
+      {"msg_expected_group", {"geen records na het filter (een verwachte groep)",
+                              "no records after the filter (an expected group)"}},
+      {"msg_after_filter", {"geen records na het filter", "no records after the filter"}},
+      {"msg_all_exempt", {"alle records van deze groep zijn uitgezonderd", "every record of this group is exempt"}},
+      {"msg_no_divisor", {"geen getal uit de {dataset} om door te delen voor deze groep",
+                          "no {dataset} figure to divide by for this group"}},
+      {"msg_divisor", {"de deler: {note}", "the divisor: {note}"}},
+      {"msg_table_unknown", {"parametertabel '{table}' noemt de waarde voor {keys} onbekend ({where}); nodig voor record "
+                             "'{id}' van de {dataset} ({origin})",
+                             "parameter table '{table}' marks the value for {keys} as unknown ({where}); needed for "
+                             "{dataset} record '{id}' ({origin})"}},
+      {"msg_table_lacks_for", {"parametertabel '{table}' heeft geen waarde voor {keys} ({where}); nodig voor record '{id}' "
+                               "van de {dataset} ({origin})",
+                               "parameter table '{table}' has no value for {keys} ({where}); needed for {dataset} record "
+                               "'{id}' ({origin})"}},
+      {"msg_table_lacks", {"parametertabel '{table}' heeft geen waarde voor {keys}",
+                           "parameter table '{table}' has no value for {keys}"}},
+      {"msg_too_big", {"de drempel {text} past voor deze groep niet in 64 bits",
+                       "the threshold {text} does not fit in 64 bits for this group"}},
+      {"msg_no_baseline", {"geen meting op of v\xC3\xB3\xC3\xB3r de nulmeting {date} om mee te vergelijken",
+                           "no measure at or before the baseline {date} to compare with"}},
+      {"msg_before_baseline", {"v\xC3\xB3\xC3\xB3r de nulmeting {date}", "before the baseline {date}"}},
+      {"msg_no_earlier", {"geen eerdere periode om mee te vergelijken", "no earlier period to compare with"}},
+      {"msg_no_later", {"(nog) geen latere periode om mee te vergelijken", "no later period to compare with (yet)"}},
+      {"msg_later_snapshots", {"{n} peildatum/peildata na {date}, de peildatum van de meting, genegeerd",
+                               "{n} snapshot(s) after the as-of date {date} ignored"}},
+      {"msg_one_snapshot", {"maar \xC3\xA9\xC3\xA9n peildatum: geen trend om door te trekken",
+                            "one snapshot only: no trend to project"}},
+      {"note_from_store", {"gelezen uit de database: {imports}", "read from the store: {imports}"}},
+      {"note_unread", {"geen regel van deze regelset leest {dataset}; {path} is genegeerd",
+                       "no rule of this rule set reads {dataset}; {path} was ignored"}},
+      {"note_store_lacks", {"de database {db} heeft geen {dataset} ({command} voegt ze toe)",
+                            "the store {db} has no {dataset} ({command} adds them)"}},
+      {"note_column_unnamed", {"kolom {n} heeft geen naam; genegeerd", "column {n} has no name; ignored"}},
+      {"note_column_unknown_mapped",
+       {"kolom {name} hoort niet bij de {dataset} en de mapping {file} kent haar niet; genegeerd{hint}",
+        "column {name} is not part of {dataset} and the mapping {file} does not map it; ignored{hint}"}},
+      {"note_column_unknown", {"kolom {name} hoort niet bij de {dataset}; genegeerd{hint}",
+                               "column {name} is not part of {dataset}; ignored{hint}"}},
+      {"note_key_unknown_mapped", {"sleutel {name} hoort niet bij de {dataset} en de mapping {file} kent hem niet; genegeerd{hint}",
+                                   "key {name} is not part of {dataset} and the mapping {file} does not map it; ignored{hint}"}},
+      {"note_key_unknown", {"sleutel {name} hoort niet bij de {dataset}; genegeerd{hint}",
+                            "key {name} is not part of {dataset}; ignored{hint}"}},
+      {"note_did_you_mean", {" (bedoelt u {name}?)", " (did you mean {name}?)"}},
+      {"note_csv_comma", {"gelezen als CSV met '{delimiter}' tussen de velden en een decimale komma in bedragen (1.234,56){more}",
+                          "read as CSV with '{delimiter}' between fields and a decimal comma in amounts (1.234,56){more}"}},
+      {"note_csv_point", {"gelezen als CSV met '{delimiter}' tussen de velden en een decimale punt in bedragen (1,234.56){more}",
+                          "read as CSV with '{delimiter}' between fields and a decimal point in amounts (1,234.56){more}"}},
+      {"note_converted", {", omgezet uit Windows-1252", ", converted from Windows-1252"}},
+      {"note_not_utf8", {"geen geldige UTF-8 op regel {line} (byte {byte}): gelezen als Windows-1252",
+                         "not valid UTF-8 at line {line} (byte {byte}): read as Windows-1252"}},
+      {"note_mixed", {"de regels ervoor bevatten UTF-8-tekens, die nu verkeerd gelezen worden: is het bestand een mengsel?",
+                      "the lines before it hold UTF-8 characters, which now read wrongly: is the file a mix?"}},
+      {"note_bom_anyway", {"het bestand begint toch met een UTF-8-bytevolgordemarkering",
+                           "the file starts with a UTF-8 byte-order mark all the same"}},
+      {"note_bom_stated", {"het bestand begint met een UTF-8-bytevolgordemarkering maar is, zoals opgegeven, als "
+                           "Windows-1252 gelezen",
+                           "the file starts with a UTF-8 byte-order mark but was read as Windows-1252, as stated"}},
+      // A group's value (report_messages.cpp): enum values with an underscore, periods, true/false.
+      {"enum_uitstroom_mobw", {"uitstroom MOBW", "uitstroom MOBW"}},
+      {"enum_wonen_eerst", {"Wonen Eerst", "Wonen Eerst"}},
+      {"enum_vitaal_beroep", {"vitaal beroep", "vitaal beroep"}},
+      {"enum_directe_bemiddeling", {"directe bemiddeling", "directe bemiddeling"}},
+      {"enum_vrije_sector", {"vrije sector", "vrije sector"}},
+      {"half_year_of", {"{n}e halfjaar {year}", "{year}-H{n}"}},
+      {"quarter_of", {"{n}e kwartaal {year}", "{year}-Q{n}"}},
+      {"yes", {"ja", "true"}},
+      {"no", {"nee", "false"}},
+      {"rows_word", {"regels", "rows"}},
+      {"row_word", {"regel", "row"}},
+      {"no_rows_word", {"geen regels", "no rows"}},
+      {"scope_municipality", {"gemeente", "municipality"}},
+      {"scope_corporations", {"corporaties", "corporations"}},
   };
   const auto found = kWords.find(key);
   if (found == kWords.end()) return key;
@@ -333,32 +443,6 @@ std::string measure_text(const RuleResult& result, const Privacy& privacy, Lang 
   return text;
 }
 
-std::string_view kept_words(CompareOp kept, Lang lang) {
-  const bool nl = lang == Lang::Nl;
-  switch (kept) {
-    case CompareOp::Le: return nl ? "hoogstens" : "at most";
-    case CompareOp::Lt: return nl ? "minder dan" : "less than";
-    case CompareOp::Ge: return nl ? "minstens" : "at least";
-    case CompareOp::Gt: return nl ? "meer dan" : "more than";
-    case CompareOp::Eq: return nl ? "precies" : "exactly";
-    case CompareOp::Ne: return nl ? "niet" : "not";
-  }
-  return "";
-}
-
-std::string_view norm_words(CompareOp breach_when, Lang lang) {
-  // The opposite of the condition under which the threshold is crossed.
-  switch (breach_when) {
-    case CompareOp::Gt: return kept_words(CompareOp::Le, lang);
-    case CompareOp::Ge: return kept_words(CompareOp::Lt, lang);
-    case CompareOp::Lt: return kept_words(CompareOp::Ge, lang);
-    case CompareOp::Le: return kept_words(CompareOp::Gt, lang);
-    case CompareOp::Eq: return kept_words(CompareOp::Ne, lang);
-    case CompareOp::Ne: return kept_words(CompareOp::Eq, lang);
-  }
-  return "";
-}
-
 std::string_view dataset_record_word(const CompiledRule& rule, bool plural, Lang lang) {
   const bool nl = lang == Lang::Nl;
   if (rule.dataset == nullptr) return nl ? (plural ? "records" : "record") : (plural ? "records" : "record");
@@ -417,222 +501,17 @@ std::string column_word(std::string_view column, Lang lang) {
 
 namespace {
 
-// "planning(corporation, year)" in a threshold's text -> "planning": a table's name, in words.
-std::string table_words(const std::string& text) {
-  const std::size_t op_end = text.find(' ', text.find(' ') + 1);
-  if (op_end == std::string::npos) return "";
-  std::string name = text.substr(op_end + 1);
-  name = name.substr(0, name.find_first_of("( "));
-  for (char& c : name) {
-    if (c == '_') c = ' ';
-  }
-  return name;
-}
+// A time the store recorded in UTC ("2026-11-23T10:15:02Z") in Europe/Amsterdam: the local day,
+// the minute of that day, the second, and whether summer time holds. Nullopt for anything else.
+struct AmsterdamTime {
+  std::int32_t day = 0;
+  int minute = 0;
+  int second = 0;
+  bool summer = false;
+};
 
-std::string threshold_norm(const Threshold& threshold, ValueType unit, const std::vector<GroupField>& group, Lang lang) {
-  const std::string head = std::string(norm_words(threshold.op, lang)) + " " + value_text(threshold.value, unit, lang);
-  // A narrowed override resolves to one value for the group: the norm is that value.
-  if (threshold.ref == ThresholdRef::Constant || threshold.ref == ThresholdRef::Narrowed) return head;
-  if (threshold.is_sum()) return head + " (" + threshold.written + ")";  // "< 1311 (baseline + 101)"
-  const bool nl = lang == Lang::Nl;
-  if (threshold.ref == ThresholdRef::GroupTable) {
-    // The value the agreement's table holds for this group: "(planning voor Trivire, 2026)".
-    const std::string name = table_words(threshold.text);
-    std::string keys;
-    for (const std::uint32_t k : threshold.table_keys) {
-      if (k >= group.size()) continue;
-      const GroupField& f = group[k];
-      keys += (keys.empty() ? "" : ", ") + (f.number ? std::to_string(*f.number) : f.text ? *f.text : "\xE2\x80\x93");
-    }
-    std::string what = name.empty() ? std::string(nl ? "afgesproken waarde" : "agreed value") : name;
-    if (!keys.empty()) what += (nl ? " voor " : " for ") + keys;
-    return head + " (" + what + ")";
-  }
-  // The value was resolved for the group; the engine's text says where it came from:
-  // "measure <= previous (95 at 2025)".
-  const std::string& text = threshold.text;
-  const std::size_t at = text.rfind(" at ");
-  const std::size_t close = text.rfind(')');
-  const std::string period = at != std::string::npos && close != std::string::npos && close > at
-                                 ? text.substr(at + 4, close - at - 4)
-                                 : "";
-  const std::string what = threshold.ref == ThresholdRef::Previous ? (nl ? "vorige periode" : "previous period")
-                           : threshold.ref == ThresholdRef::Next   ? (nl ? "volgende periode" : "next period")
-                                                                   : (nl ? "nulmeting" : "baseline");
-  return head + " (" + what + (period.empty() ? "" : " " + period) + ")";
-}
-
-std::string target_norm(const Target& target, ValueType unit, Lang lang) {
-  // A target states what is wanted: `measure <= 0 by 2028-12-31` is "at most 0 by 31-12-2028".
-  return std::string(kept_words(target.op, lang)) + " " + value_text(target.value, unit, lang) + " " +
-         (lang == Lang::Nl ? "uiterlijk " : "by ") + date_text(target.deadline, lang);
-}
-
-std::string_view threshold_label(Status status, Lang lang) {
-  return word(lang, status == Status::Signal ? "signal_value" : "norm_value");
-}
-
-}  // namespace
-
-std::string norm_text(const RuleResult& result, Lang lang) {
-  const CompiledRule& rule = *result.rule;
-  if (rule.target) return target_norm(*rule.target, rule.measure.unit, lang);
-  if (!result.threshold) return rule_norms_text(rule, lang);
-  const Threshold& t = *result.threshold;
-  return std::string(threshold_label(t.status, lang)) + ": " + threshold_norm(t, rule.measure.unit, result.group, lang);
-}
-
-namespace {
-
-// A threshold as the rule states it, before it is resolved for a group.
-std::string stated_norm(const Threshold& t, const CompiledRule& rule, Lang lang) {
-  const bool nl = lang == Lang::Nl;
-  const std::string op(norm_words(t.op, lang));
-  if (t.is_sum()) return op + " " + t.written;
-  switch (t.ref) {
-    case ThresholdRef::Constant: return op + " " + value_text(t.value, rule.measure.unit, lang);
-    case ThresholdRef::Narrowed:
-      return op + " " + value_text(t.value, rule.measure.unit, lang) +
-             (nl ? " (anders waar een afwijking voor een corporatie of jaar geldt)"
-                 : " (otherwise where an override for a corporation or year holds)");
-    case ThresholdRef::Previous: return op + (nl ? " de vorige periode" : " the previous period");
-    case ThresholdRef::Next: return op + (nl ? " de volgende periode" : " the next period");
-    case ThresholdRef::Baseline:
-      return op + (nl ? " de nulmeting" : " the baseline") + (rule.baseline ? " " + date_text(*rule.baseline, lang) : "");
-    case ThresholdRef::GroupTable: {
-      // "measure < planning(corporation, year)": the table's value per group, in words.
-      std::string keys;
-      for (const std::uint32_t k : t.table_keys) {
-        if (k < rule.group_keys.size()) keys += (keys.empty() ? "" : ", ") + column_word(rule.group_keys[k].label, lang);
-      }
-      std::string text = op + " " + (nl ? "de waarde uit " : "the value of ") + table_words(t.text);
-      if (!keys.empty()) text += (nl ? " per " : " per ") + keys;
-      return text;
-    }
-  }
-  return op;
-}
-
-}  // namespace
-
-std::string rule_norms_text(const CompiledRule& rule, Lang lang) {
-  if (rule.target) return target_norm(*rule.target, rule.measure.unit, lang);
-  // The norm itself, then its signal value: "hoogstens 15,00% (signaalwaarde: hoogstens 7,50%)".
-  std::string norms, signals;
-  for (const Threshold& t : rule.thresholds) {
-    std::string& into = t.status == Status::Signal ? signals : norms;
-    if (!into.empty()) into += " \xC2\xB7 ";
-    into += stated_norm(t, rule, lang);
-  }
-  if (signals.empty()) return norms;
-  const std::string signal = std::string(threshold_label(Status::Signal, lang)) + ": " + signals;
-  return norms.empty() ? signal : norms + " (" + signal + ")";
-}
-
-std::string remedy_sentence(const RuleResult& result, Lang lang) {
-  if (!result.remedy || !result.threshold) return "";
-  const CompiledRule& rule = *result.rule;
-  const bool nl = lang == Lang::Nl;
-  const bool fewer = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
-  const std::int64_t r = *result.remedy;
-  const bool signal = result.threshold->status == Status::Signal;
-  const std::string goal = nl ? (signal ? " om de signaalwaarde te halen" : " om de norm te halen")
-                              : (signal ? " to meet the signal value" : " to meet the norm");
-  const std::string more = nl ? (fewer ? "minder" : "meer") : (fewer ? "fewer" : "more");
-  const std::string records(dataset_record_word(rule, r != 1, lang));
-  std::string text = std::to_string(r) + " ";
-  if (rule.measure.kind == MeasureKind::Net) {
-    // Additions minus removals: "2 meer per saldo" / "2 more on balance".
-    text += more + (nl ? " per saldo" : " on balance");
-  } else if (rule.measure.kind == MeasureKind::Count) {
-    text += nl ? records + " " + more : more + " " + records;  // "2 toewijzingen meer" / "2 more lets"
-  } else {
-    std::int64_t k = 0;
-    if (rule.measure.kind == MeasureKind::Share && result.numerator) k = *result.numerator;
-    else if (result.measure && result.measure->denominator == 1) k = result.measure->numerator;
-    const std::int64_t wanted = fewer ? k - r : k + r;
-    // "1 toewijzing minder die aan de voorwaarde van de regel voldoet (hoogstens 1 van 10)"
-    text += nl ? records + " " + more + (r == 1 ? " die aan de voorwaarde van de regel voldoet ("
-                                                : " die aan de voorwaarde van de regel voldoen (")
-               : more + " " + records + " meeting the rule's condition (";
-    text += std::string(kept_words(fewer ? CompareOp::Le : CompareOp::Ge, lang)) + " " + std::to_string(wanted);
-    if (rule.measure.kind == MeasureKind::Share && result.denominator) {
-      text += (nl ? " van " : " of ") + std::to_string(*result.denominator);
-    }
-    text += ")";
-  }
-  text += goal;
-  if (result.remedy_to_ok && *result.remedy_to_ok != r) {
-    text += "; " + std::to_string(*result.remedy_to_ok) + (nl ? " om te voldoen" : " to be ok");
-  }
-  return text;
-}
-
-namespace {
-
-bool same_group(const std::vector<GroupField>& a, const std::vector<GroupField>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (a[i].name != b[i].name || a[i].number != b[i].number || a[i].text != b[i].text) return false;
-  }
-  return true;
-}
-
-// Whether `national` restates `local`: the same share of the same dataset for the same group,
-// exactly the same measure and the same light. Conservative: anything else stays two findings.
-bool restates(const RuleResult& national, const RuleResult& local) {
-  const CompiledRule& n = *national.rule;
-  const CompiledRule& l = *local.rule;
-  return n.dataset != nullptr && n.dataset == l.dataset && n.measure.kind == MeasureKind::Share &&
-         l.measure.kind == MeasureKind::Share && same_group(national.group, local.group) && national.measure &&
-         local.measure && national.measure->numerator == local.measure->numerator &&
-         national.measure->denominator == local.measure->denominator && national.numerator == local.numerator &&
-         national.denominator == local.denominator && light_of(national.status) == light_of(local.status);
-}
-
-}  // namespace
-
-std::vector<AttentionRow> attention_rows(const CheckReport& report, const std::vector<const RuleResult*>& rows) {
-  const std::string& own = report.ruleset.id;
-  std::vector<AttentionRow> out;
-  std::vector<bool> merged(rows.size(), false);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i]->rule->ruleset_id == own || rows[i]->rule->ruleset_id.empty()) continue;
-    for (std::size_t j = 0; j < rows.size(); ++j) {
-      if (rows[j]->rule->ruleset_id != own || !restates(*rows[i], *rows[j])) continue;
-      merged[i] = true;
-      break;
-    }
-  }
-  for (std::size_t j = 0; j < rows.size(); ++j) {
-    if (merged[j]) continue;
-    AttentionRow row{rows[j], {}};
-    if (rows[j]->rule->ruleset_id == own) {
-      for (std::size_t i = 0; i < rows.size(); ++i) {
-        if (!merged[i] || !restates(*rows[i], *rows[j])) continue;
-        // Each national row goes with the first local row it restates.
-        bool taken = false;
-        for (const auto& earlier : out) {
-          taken = taken || std::find(earlier.also.begin(), earlier.also.end(), rows[i]) != earlier.also.end();
-        }
-        if (!taken) row.also.push_back(rows[i]);
-      }
-    }
-    out.push_back(std::move(row));
-  }
-  return out;
-}
-
-std::string also_text(const AttentionRow& row, Lang lang) {
-  if (row.also.empty()) return "";
-  std::string ids;
-  for (const RuleResult* r : row.also) ids += (ids.empty() ? "" : ", ") + r->rule->id;
-  return "(" + std::string(word(lang, "also")) + " " + ids + ")";
-}
-
-std::string local_time_text(const std::string& utc, Lang lang) {
-  // "2026-11-23T10:15:02Z": anything else is shown as it is.
-  if (utc.size() < 16 || utc[4] != '-' || utc[7] != '-' || utc[10] != 'T' || utc[13] != ':') return utc;
+std::optional<AmsterdamTime> amsterdam_time(const std::string& utc) {
+  if (utc.size() < 16 || utc[4] != '-' || utc[7] != '-' || utc[10] != 'T' || utc[13] != ':') return std::nullopt;
   auto number = [&](std::size_t at, std::size_t n) {
     int v = 0;
     for (std::size_t i = at; i < at + n; ++i) {
@@ -642,7 +521,8 @@ std::string local_time_text(const std::string& utc, Lang lang) {
     return v;
   };
   const int y = number(0, 4), mo = number(5, 2), d = number(8, 2), hh = number(11, 2), mi = number(14, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mi < 0 || mi > 59) return utc;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || hh < 0 || hh > 23 || mi < 0 || mi > 59) return std::nullopt;
+  const int ss = utc.size() >= 19 && utc[16] == ':' ? number(17, 2) : 0;
   const std::int64_t minutes =
       static_cast<std::int64_t>(days_from_civil(y, static_cast<std::uint32_t>(mo), static_cast<std::uint32_t>(d))) * 1440 +
       hh * 60 + mi;
@@ -654,14 +534,34 @@ std::string local_time_text(const std::string& utc, Lang lang) {
   };
   const std::int64_t summer_from = static_cast<std::int64_t>(last_sunday(y, 3)) * 1440 + 60;
   const std::int64_t summer_to = static_cast<std::int64_t>(last_sunday(y, 10)) * 1440 + 60;
-  const bool summer = minutes >= summer_from && minutes < summer_to;
-  const std::int64_t local = minutes + (summer ? 120 : 60);
-  const std::int32_t day = static_cast<std::int32_t>(local >= 0 ? local / 1440 : (local - 1439) / 1440);
-  const int of_day = static_cast<int>(local - static_cast<std::int64_t>(day) * 1440);
+  AmsterdamTime out;
+  out.summer = minutes >= summer_from && minutes < summer_to;
+  const std::int64_t local = minutes + (out.summer ? 120 : 60);
+  out.day = static_cast<std::int32_t>(local >= 0 ? local / 1440 : (local - 1439) / 1440);
+  out.minute = static_cast<int>(local - static_cast<std::int64_t>(out.day) * 1440);
+  out.second = ss < 0 ? 0 : ss;
+  return out;
+}
+
+}  // namespace
+
+std::string local_time_text(const std::string& utc, Lang lang) {
+  // "2026-11-23T10:15:02Z": anything else is shown as it is.
+  const auto local = amsterdam_time(utc);
+  if (!local) return utc;
   char clock[8];
-  std::snprintf(clock, sizeof clock, "%02d:%02d", of_day / 60, of_day % 60);
-  return date_text(day, lang) + " " + clock + " " + (lang == Lang::Nl ? "Nederlandse tijd" : "Amsterdam time") + " (" +
-         (summer ? "CEST" : "CET") + ")";
+  std::snprintf(clock, sizeof clock, "%02d:%02d", local->minute / 60, local->minute % 60);
+  return date_text(local->day, lang) + " " + clock + " " + (lang == Lang::Nl ? "Nederlandse tijd" : "Amsterdam time") +
+         " (" + (local->summer ? "CEST" : "CET") + ")";
+}
+
+std::string local_time_iso(const std::string& utc) {
+  const auto local = amsterdam_time(utc);
+  if (!local) return "";
+  char clock[32];
+  std::snprintf(clock, sizeof clock, "T%02d:%02d:%02d%s", local->minute / 60, local->minute % 60, local->second,
+                local->summer ? "+02:00" : "+01:00");
+  return format_date(local->day) + clock;
 }
 
 ValueChange value_change(const RuleResult& result, const std::optional<Ratio>& previous) {
@@ -801,26 +701,6 @@ std::string escape_markdown(std::string_view text) {
   return out;
 }
 
-std::string message_text(std::string_view message, Lang lang) {
-  std::string text(message);
-  if (lang == Lang::En) return text;
-  static const std::pair<std::string_view, std::string_view> kNl[] = {
-      {"no earlier period to compare with", "geen eerdere periode om mee te vergelijken"},
-      {"no records after the filter", "geen records na het filter"},
-      {"every record of this group is exempt", "alle records van deze groep zijn uitgezonderd"},
-      {"one snapshot only: no trend to project", "maar \xC3\xA9\xC3\xA9n peildatum: geen trend om door te trekken"},
-      {"snapshot(s) after the as-of date", "peildatum(s) na de peildatum van de meting"},
-      {"ignored", "genegeerd"},
-      {"before the baseline", "v\xC3\xB3\xC3\xB3r de nulmeting"},
-  };
-  for (const auto& [en, nl] : kNl) {
-    for (std::size_t at = text.find(en); at != std::string::npos; at = text.find(en, at + nl.size())) {
-      text.replace(at, en.size(), nl);
-    }
-  }
-  return text;
-}
-
 std::string encoding_text(const LoadReport& report, Lang lang) {
   if (report.encoding != "windows-1252") return "";
   return std::string(word(lang, "read_as")) + " Windows-1252 (" +
@@ -832,8 +712,7 @@ std::string group_label(const std::vector<GroupField>& group, const Privacy& pri
   std::string text;
   for (const auto& field : privacy.group(group)) {
     if (!text.empty()) text += ", ";
-    if (field.number) text += std::to_string(*field.number);
-    else if (field.text) text += visible(*field.text);  // a line break in a name stays on its line
+    if (field.number || field.text) text += visible(group_value_text(field, lang));  // a line break in a name stays on its line
     else text += lang == Lang::Nl ? "(geen " + column_word(field.name, lang) + ")" : "(no " + field.name + ")";
   }
   return text;

@@ -51,26 +51,36 @@ std::string_view norm_words(CompareOp breach_when, Lang lang);
 std::string_view kept_words(CompareOp kept, Lang lang);
 // What a rule's dataset holds, for people: "toewijzing(en)" / "let(s)", "woning(en)" / "dwelling(s)".
 std::string_view dataset_record_word(const CompiledRule& rule, bool plural, Lang lang);
+// A dataset as a reader names it: allocations -> "toewijzingen"; English keeps the dataset's name
+// (the name --data takes).
+std::string dataset_word(std::string_view dataset, Lang lang);
 // A canonical column (dsl/schema.cpp) or period key as a reader names it: contract_date ->
-// "ingangsdatum contract"; English keeps the column's own name.
+// "ingangsdatum contract"; English keeps the column's own name, and so does anything that is not
+// a column (an exempt condition written as an expression stays as written).
 std::string column_word(std::string_view column, Lang lang);
 // The remedy as a sentence about the records, or "".
 std::string remedy_sentence(const RuleResult& result, Lang lang);
-// A row of a needs-attention list: a result, and the national rules that restate it (the same
-// share of the same dataset for the same group, the same measure and light, from an imported
-// rule set): shown as one finding "(ook Woningwet-48)", not two.
+// A row of a needs-attention list: a result, and the results that are the same finding (a national
+// and a local rule: the same dataset, group and measure, the same records behind it), shown as
+// one finding "(ook Woningwet-48)", not two. The one that needs more attention leads; a folded
+// result whose light differs says its status: "(ook 1.1.12: signaal)".
 struct AttentionRow {
   const RuleResult* result = nullptr;
   std::vector<const RuleResult*> also;
 };
-// `rows` (in the order to show them) with the restating national rows folded into local ones.
+// `rows` (in the order to show them) with each national-and-local pair folded into one row.
 std::vector<AttentionRow> attention_rows(const CheckReport& report, const std::vector<const RuleResult*>& rows);
-// "(ook Woningwet-48)" / "(also Woningwet-48)", or "".
+// "(ook Woningwet-48)" / "(also Woningwet-48)", "(ook 1.1.12: signaal)", or "".
 std::string also_text(const AttentionRow& row, Lang lang);
+// ": signaal" when a folded result's light differs from the row's, else "".
+std::string also_status(const AttentionRow& row, const RuleResult& also, Lang lang);
 // A time the store recorded in UTC ("2026-11-23T10:15:02Z") as Dutch local time, labelled:
 // "23-11-2026 11:15 Nederlandse tijd (CET)" / "2026-11-23 11:15 Amsterdam time (CET)". Computed
 // from the string with the EU summer-time rule, never from the machine's time zone.
 std::string local_time_text(const std::string& utc, Lang lang);
+// The same instant as RFC 3339 in Europe/Amsterdam, for tools: "2026-11-23T11:15:02+01:00"; "" when
+// `utc` is not such a time.
+std::string local_time_iso(const std::string& utc);
 // How a result's value moved since the previous run, and whether that is better or worse by the
 // direction of its norm: +1 rose, -1 fell, 0 the same or unknown; `better` is nullopt when the
 // norm has no direction (= or !=).
@@ -94,11 +104,16 @@ std::string escape_xml(std::string_view text);
 // breaks flattened, so a hostile title stays one cell of one table row.
 std::string escape_markdown(std::string_view text);
 
-// An engine message in the report's language (the common ones; others stay English).
+// An engine note (a result's message, an input's or a check's note) in the report's language: every
+// note the engine writes has its English as a pattern in the word table (report_messages.cpp).
 std::string message_text(std::string_view message, Lang lang);
 // How an input's text was read, when that is worth saying: "read as Windows-1252 (detected)"
 // ("gelezen als Windows-1252 (herkend)"); "" for UTF-8, the norm, and for a store's table.
 std::string encoding_text(const LoadReport& report, Lang lang);
+// A group's value for people: a date, period or true/false as the reader writes it (01-01-2022,
+// "1e halfjaar 2026", "DAEB: ja"), an enum value as its word ("Wonen Eerst" for wonen_eerst); a
+// missing value is "".
+std::string group_value_text(const GroupField& field, Lang lang);
 // The group label: "Trivire, 2026", or the word for "all" when the rule has no grouping.
 std::string group_label(const std::vector<GroupField>& group, const Privacy& privacy, Lang lang);
 

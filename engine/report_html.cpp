@@ -9,9 +9,11 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "dsl/calendar.hpp"
 #include "dsl/visible_text.hpp"
+#include "engine/chart_labels.hpp"
 #include "engine/report_common.hpp"
 
 namespace toets {
@@ -309,8 +311,9 @@ std::string y_axis(const Frame& f, ValueType unit, Lang lang) {
   return out;
 }
 
-// Horizontal threshold lines of the rule's constant thresholds, labelled at the right.
-std::string threshold_lines(const CompiledRule& rule, const Frame& f, Lang lang) {
+// Horizontal threshold lines of the rule's constant thresholds, labelled at the right where no
+// point in `taken` covers the label (else further left, or below the line: chart_labels.hpp).
+std::string threshold_lines(const CompiledRule& rule, const Frame& f, Lang lang, std::vector<Box>& taken) {
   std::string out;
   for (const Threshold& t : rule.thresholds) {
     if (t.ref != ThresholdRef::Constant) continue;
@@ -320,11 +323,11 @@ std::string threshold_lines(const CompiledRule& rule, const Frame& f, Lang lang)
     out += "<line x1=\"" + fmt(f.x0()) + "\" x2=\"" + fmt(f.x1()) + "\" y1=\"" + fmt(y) + "\" y2=\"" + fmt(y) +
            "\" stroke=\"" + (breach ? "#c62828" : "#c96a00") + "\" stroke-width=\"1.5\"" +
            (breach ? "" : " stroke-dasharray=\"5 3\"") + "/>";
-    out += "<text x=\"" + fmt(f.x1() - 2) + "\" y=\"" + fmt(y - 3) + "\" text-anchor=\"end\" class=\"halo\" fill=\"" +
-           (breach ? "#c62828" : "#b35f00") + "\">" +
-           h(std::string(word(lang, breach ? "breach_line" : "signal_line")) + " " +
-             value_text(t.value, rule.measure.unit, lang)) +
-           "</text>";
+    const std::string label =
+        std::string(word(lang, breach ? "breach_line" : "signal_line")) + " " + value_text(t.value, rule.measure.unit, lang);
+    const Spot at = place_label(label, spots_along(f.x0(), f.x1(), y), taken, Box{f.x0(), 0, f.x1(), f.height - f.bottom});
+    out += "<text x=\"" + fmt(at.x) + "\" y=\"" + fmt(at.y) + "\" text-anchor=\"" + std::string(anchor_name(at.anchor)) +
+           "\" class=\"halo\" fill=\"" + (breach ? "#c62828" : "#b35f00") + "\">" + h(label) + "</text>";
   }
   return out;
 }
@@ -383,8 +386,8 @@ std::string runs_chart(const RuleBlock& block, const ReportHistory& history, con
     out += "<text x=\"" + fmt(xx(i)) + "\" y=\"" + fmt(f.height - 8) + "\" text-anchor=\"middle\">" +
            h(date_text(history.runs[i].as_of, lang)) + "</text>";
   }
-  out += threshold_lines(rule, f, lang);
-  std::string legend;
+  std::string legend, series;
+  std::vector<Box> taken;  // the points: the threshold labels keep clear of them
   for (std::size_t g = 0; g < shown.size(); ++g) {
     const RuleResult& r = *shown[g];
     const auto found = history.results.find(result_key(rule.id, r.group));
@@ -398,16 +401,17 @@ std::string runs_chart(const RuleBlock& block, const ReportHistory& history, con
       if (at == run_index.end() || !p.measure) continue;
       const double x = xx(at->second), y = f.yy(to_unit_double(*p.measure, unit));
       path += (path.empty() ? "M" : " L") + fmt(x) + " " + fmt(y);
+      taken.push_back(point_box(x, y, 3.6 + 0.75));  // the radius and half the stroke
       dots += "<circle cx=\"" + fmt(x) + "\" cy=\"" + fmt(y) + "\" r=\"3.6\" fill=\"" + status_fill(p.status) +
               "\" stroke=\"" + colour + "\" stroke-width=\"1.5\"><title>" +
               h(label + " \xC2\xB7 " + date_text(p.as_of, lang) + ": " + value_text(*p.measure, unit, lang) + " (" +
                 std::string(status_word(p.status, lang)) + ")") +
               "</title></circle>";
     }
-    out += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.6\"/>" + dots;
+    series += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.6\"/>" + dots;
     legend += "<span>" + legend_swatch(colour) + " " + h(label) + "</span>";
   }
-  out += "</svg>";
+  out += threshold_lines(rule, f, lang, taken) + series + "</svg>";
   if (block.results.size() > shown.size()) {
     legend += "<span>+" + std::to_string(block.results.size() - shown.size()) + " " + h(word(lang, "more_groups")) + "</span>";
   }
@@ -424,7 +428,7 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
   }
   if (shown.empty()) return "";
   Frame f;
-  f.left = 112;
+  f.left = 130;  // room for a group name of 19 characters with its ellipsis (shortened to it below)
   f.top = 6;
   f.bottom = 20;
   f.height = f.top + f.bottom + 20.0 * static_cast<double>(shown.size());
@@ -448,7 +452,7 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
     const RuleResult& r = *shown[i];
     const double y = f.top + 20.0 * static_cast<double>(i);
     const double v = to_unit_double(*r.measure, unit);
-    const std::string label = shorten(group_label(r.group, privacy, lang), 19);
+    const std::string label = shorten(group_label(r.group, privacy, lang), 18);
     out += "<text x=\"" + fmt(f.x0() - 5) + "\" y=\"" + fmt(y + 13) + "\" text-anchor=\"end\" fill=\"#1b1f24\">" +
            h(label) + "</text>";
     const double x0 = xx(std::min(0.0, v)), x1 = xx(std::max(0.0, v));
@@ -527,18 +531,13 @@ std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Pri
          "\" stroke=\"#2e7d32\" stroke-width=\"1.5\"/>";
   out += "<line x1=\"" + fmt(dx) + "\" x2=\"" + fmt(dx) + "\" y1=\"" + fmt(f.top) + "\" y2=\"" + fmt(f.height - f.bottom) +
          "\" stroke=\"#1b1f24\" stroke-dasharray=\"2 2\"/>";
-  out += "<text x=\"" + fmt(dx - 3) + "\" y=\"" + fmt(f.top + 9) + "\" text-anchor=\"end\" class=\"halo\" fill=\"#1b1f24\">" +
-         h(std::string(word(lang, "deadline")) + " " + date_text(target.deadline, lang)) + "</text>";
-  out += "<text x=\"" + fmt(f.x0() + 3) + "\" y=\"" + fmt(ty - 3) + "\" class=\"halo\" fill=\"#2e7d32\">" +
-         h(std::string(word(lang, "target")) + " " + std::string(compare_op_text(target.op)) + " " +
-           value_text(target.value, unit, lang)) +
-         "</text>";
   if (as_of < target.deadline && as_of > first) {
     out += "<line x1=\"" + fmt(xx(as_of)) + "\" x2=\"" + fmt(xx(as_of)) + "\" y1=\"" + fmt(f.top) + "\" y2=\"" +
            fmt(f.height - f.bottom) + "\" stroke=\"#c9ced4\"/>";
   }
   std::string legend;
   std::string lines;
+  std::vector<Box> taken;  // the snapshots: the labels keep clear of them
   for (std::size_t g = 0; g < shown.size(); ++g) {
     const RuleResult& r = *shown[g];
     const char* colour = kGroupColours[g % std::size(kGroupColours)];
@@ -547,6 +546,7 @@ std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Pri
     for (const auto& p : r.series) {
       const double x = xx(p.date), y = f.yy(to_unit_double(p.measure, unit));
       path += (path.empty() ? "M" : " L") + fmt(x) + " " + fmt(y);
+      taken.push_back(point_box(x, y, 3.2));
       dots += "<circle cx=\"" + fmt(x) + "\" cy=\"" + fmt(y) + "\" r=\"3.2\" fill=\"" + colour + "\"><title>" +
               h(label + " \xC2\xB7 " + date_text(p.date, lang) + ": " + value_text(p.measure, unit, lang)) +
               "</title></circle>";
@@ -569,6 +569,17 @@ std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Pri
     }
     out += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.8\"/>" + dots;
     legend += "<span>" + legend_swatch(colour) + " " + h(label) + "</span>";
+  }
+  // The deadline's and the target's labels, where no point covers them (chart_labels.hpp).
+  const Box plot{f.x0(), 0, f.x1(), f.height - f.bottom};
+  const std::string deadline_label = std::string(word(lang, "deadline")) + " " + date_text(target.deadline, lang);
+  const Spot d = place_label(deadline_label, spots_beside(dx, f.top + 9, f.height - f.bottom - 4), taken, plot);
+  const std::string target_label = std::string(word(lang, "target")) + ": " + std::string(kept_words(target.op, lang)) +
+                                   " " + value_text(target.value, unit, lang);
+  const Spot t = place_label(target_label, spots_along(f.x0(), dx, ty, Anchor::Start), taken, plot);
+  for (const auto& [at, text, colour] : {std::tuple{d, deadline_label, "#1b1f24"}, std::tuple{t, target_label, "#2e7d32"}}) {
+    out += "<text x=\"" + fmt(at.x) + "\" y=\"" + fmt(at.y) + "\" text-anchor=\"" + std::string(anchor_name(at.anchor)) +
+           "\" class=\"halo\" fill=\"" + colour + "\">" + h(text) + "</text>";
   }
   out += lines + "</svg>";
   legend += "<span>" + legend_swatch("#59636e", true) + " " + h(word(lang, "projection")) + "</span>";
@@ -812,7 +823,7 @@ class HtmlWriter {
         also = " <span class=\"muted\">(" + h(word(lang_, "also")) + " ";
         for (std::size_t i = 0; i < row.also.size(); ++i) {
           also += std::string(i > 0 ? ", " : "") + "<a href=\"#" + anchors_[row.also[i]->rule] + "\">" +
-                  h(row.also[i]->rule->id) + "</a>";
+                  h(row.also[i]->rule->id) + "</a>" + h(also_status(row, *row.also[i], lang_));
         }
         also += ")</span>";
       }
@@ -927,7 +938,7 @@ class HtmlWriter {
             for (std::size_t k = 1; k < r->group.size(); ++k) {
               const auto fields = privacy_.group(r->group);
               const GroupField& f = fields[k];
-              label += (label.empty() ? "" : ", ") + (f.number ? std::to_string(*f.number) : f.text ? visible(*f.text) : "\xE2\x80\x93");
+              label += (label.empty() ? "" : ", ") + (f.number || f.text ? visible(group_value_text(f, lang_)) : "\xE2\x80\x93");
             }
             std::string text = h(label);
             if (r->measure && !privacy_.measure_withheld(*r)) {
@@ -954,8 +965,7 @@ class HtmlWriter {
   std::string first_value(const RuleResult& r) const {
     if (r.group.empty()) return std::string(word(lang_, "all"));
     const GroupField f = privacy_.group({r.group.front()}).front();
-    if (f.number) return std::to_string(*f.number);
-    if (f.text) return visible(*f.text);  // as group_label shows it: a line break stays on its line
+    if (f.number || f.text) return visible(group_value_text(f, lang_));  // as group_label shows it: a line break stays on its line
     return lang_ == Lang::Nl ? "(geen " + column_word(f.name, lang_) + ")" : "(no " + f.name + ")";
   }
 
@@ -1008,7 +1018,7 @@ class HtmlWriter {
       more.push_back("<b>" + h(word(lang_, "forecast")) + ":</b> " + h(forecast));
     }
     if (r.exempt > 0) {
-      std::string text = "<b>" + h(word(lang_, "exempt")) + "</b> (" + h(rule.exempt_text) + "): " + std::to_string(r.exempt);
+      std::string text = "<b>" + h(word(lang_, "exempt")) + "</b> (" + h(column_word(rule.exempt_text, lang_)) + "): " + std::to_string(r.exempt);
       if (r.exempt_matching > 0) text += ", " + h(word(lang_, "of_which")) + " " + std::to_string(r.exempt_matching) + " " + h(word(lang_, "meet_measure"));
       more.push_back(text);
     }
@@ -1042,7 +1052,7 @@ class HtmlWriter {
     std::string out = "<h3>" + h(word(lang_, "inputs")) + "</h3>\n<table class=\"inputs\"><tbody>\n";
     for (const auto& input : report.inputs) {
       const LoadReport& r = input.report;
-      out += "<tr><td>" + h(r.dataset) + "</td><td>" + h(r.file) + "</td><td class=\"num\">" + std::to_string(r.rows_read) + " " +
+      out += "<tr><td>" + h(dataset_word(r.dataset, lang_)) + "</td><td>" + h(r.file) + "</td><td class=\"num\">" + std::to_string(r.rows_read) + " " +
              h(word(lang_, "rows")) + ", " + std::to_string(r.rows_accepted) + " " + h(word(lang_, "accepted")) + ", " +
              (r.rows_rejected > 0 ? "<b>" : "") + std::to_string(r.rows_rejected) + " " + h(word(lang_, "rejected")) +
              (r.rows_rejected > 0 ? "</b>" : "");
@@ -1052,7 +1062,7 @@ class HtmlWriter {
       out += html_rejection_groups(r, privacy_, lang_, report.is_incomplete());
     }
     out += "</tbody></table>\n";
-    for (const auto& note : report.notes) out += "<p class=\"muted small\">" + h(note) + "</p>\n";
+    for (const auto& note : report.notes) out += "<p class=\"muted small\">" + h(message_text(note, lang_)) + "</p>\n";
     return out;
   }
 

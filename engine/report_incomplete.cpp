@@ -14,7 +14,7 @@ namespace toets {
 std::string incompleteness_text(const Incompleteness& reason, Lang lang) {
   using report::fill;
   using report::word;
-  std::string where = reason.dataset + " " + reason.file;
+  std::string where = report::dataset_word(reason.dataset, lang) + " " + reason.file;
   if (reason.import_id) where += " (import " + std::to_string(*reason.import_id) + ")";
   std::string why;
   if (reason.reason == IncompleteReason::TooManyRejected) {
@@ -92,7 +92,7 @@ std::string rejection_fix_text(const RejectionGroup& group, Lang lang) {
 std::string rejection_source_label(const RejectionSource& source, Lang lang) {
   if (!source.import_id) return source.file;
   return source.file + " (" +
-         fill(word(lang, "import_label"), {{"id", std::to_string(*source.import_id)}, {"time", source.imported_at}}) +
+         fill(word(lang, "import_label"), {{"id", std::to_string(*source.import_id)}, {"time", local_time_text(source.imported_at, lang)}}) +
          ")";
 }
 
@@ -211,7 +211,7 @@ std::string html_rejection_groups(const LoadReport& load, const Privacy& privacy
     const std::string summary =
         source.import_id
             ? fill(word(lang, "rejected_in_import"),
-                   {{"id", std::to_string(*source.import_id)}, {"file", source.file}, {"time", source.imported_at}})
+                   {{"id", std::to_string(*source.import_id)}, {"file", source.file}, {"time", local_time_text(source.imported_at, lang)}})
             : std::string(word(lang, "rejected_rows"));
     out += "<tr class=\"more\"><td></td><td colspan=\"2\"><details" + std::string(open ? " open" : "") + "><summary>" +
            h(summary) + " (" + std::to_string(source.rejections->size()) + ")</summary><div class=\"small\">" + list +
@@ -245,7 +245,7 @@ std::string markdown_rejection_groups(const LoadReport& load, const Privacy& pri
   std::string out;
   for (const RejectionSource& source : rejection_sources(load)) {
     std::vector<RejectionGroup> groups = shown_groups(load, source, privacy);
-    const std::string where = load.dataset + " " + rejection_source_label(source, lang);
+    const std::string where = dataset_word(load.dataset, lang) + " " + rejection_source_label(source, lang);
     for (std::size_t g = 0; g < groups.size() && g < kShownGroups; ++g) {
       RejectionGroup& group = groups[g];
       // Minutes carry no record ids: a rejected id and the reason quoting it are not shown.

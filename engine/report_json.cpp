@@ -41,6 +41,12 @@ json value_json(const Ratio& value, ValueType unit) {
 
 json optional_int(const std::optional<std::int64_t>& value) { return value ? json(*value) : json(nullptr); }
 
+json notes_json(const std::vector<std::string>& notes, Lang lang) {
+  json out = json::array();
+  for (const auto& note : notes) out.push_back(report::message_text(note, lang));
+  return out;
+}
+
 json group_json(const std::vector<GroupField>& group) {
   json out = json::object();
   for (const auto& field : group) {
@@ -69,7 +75,9 @@ json history_json(const ResultHistory& history, ValueType unit) {
   return out;
 }
 
-json result_json(const RuleResult& result, const Privacy& privacy, const ReportHistory* history, Evidence evidence) {
+// Its words (measure_text, remedy_text, message) in `lang`: English unless --lang asks otherwise.
+json result_json(const RuleResult& result, const Privacy& privacy, const ReportHistory* history, Evidence evidence,
+                 Lang lang) {
   const CompiledRule& rule = *result.rule;
   const ValueType unit = rule.measure.unit;
   json out;
@@ -83,7 +91,9 @@ json result_json(const RuleResult& result, const Privacy& privacy, const ReportH
   out["status"] = std::string(status_name(result.status));
   const bool withheld = privacy.measure_withheld(result);
   out["measure"] = result.measure && !withheld ? value_json(*result.measure, unit) : json(nullptr);
-  out["measure_text"] = !result.measure ? "" : withheld ? std::string(kWithheld) : format_value(*result.measure, unit);
+  out["measure_text"] = !result.measure ? ""
+                        : withheld      ? std::string(lang == Lang::Nl ? report::word(lang, "withheld") : kWithheld)
+                                        : report::value_text(*result.measure, unit, lang);
   if (privacy.indicative(result)) out["indicative"] = true;
   out["measure_kind"] = std::string(measure_name(rule.measure.kind));
   out["numerator"] = optional_int(result.numerator);
@@ -124,9 +134,13 @@ json result_json(const RuleResult& result, const Privacy& privacy, const ReportH
   if (privacy.evidence_withheld(result)) out["evidence_withheld"] = result.evidence.size();
   out["remedy"] = optional_int(result.remedy);
   out["remedy_to_ok"] = optional_int(result.remedy_to_ok);
-  if (!result.remedy_text.empty()) out["remedy_text"] = result.remedy_text;
+  if (!result.remedy_text.empty()) {
+    // The remedy about the records ("1 fewer let meeting ..."), not the engine's "1 fewer records".
+    const std::string remedy = report::remedy_sentence(result, lang);
+    out["remedy_text"] = remedy.empty() ? result.remedy_text : remedy;
+  }
   if (result.outside_validity) out["outside_validity"] = true;
-  if (!result.message.empty()) out["message"] = privacy.message(result.message);
+  if (!result.message.empty()) out["message"] = report::message_text(privacy.message(result.message), lang);
   if (history != nullptr) {
     const auto found = history->results.find(result_key(rule.id, result.group));
     if (found != history->results.end()) out["history"] = history_json(found->second, unit);
@@ -135,7 +149,10 @@ json result_json(const RuleResult& result, const Privacy& privacy, const ReportH
 }
 
 json run_json(const RunRef& run) {
-  return {{"id", run.id}, {"recorded_at", run.recorded_at}, {"as_of", format_date(run.as_of)}};
+  json out = {{"id", run.id}, {"recorded_at", run.recorded_at}, {"as_of", format_date(run.as_of)}};
+  // The same instant in Dutch local time, for a reader of the JSON; recorded_at stays UTC.
+  if (const std::string local = report::local_time_iso(run.recorded_at); !local.empty()) out["recorded_at_local"] = local;
+  return out;
 }
 
 json changes_json(const ReportHistory& history, const Privacy& privacy) {
@@ -153,7 +170,7 @@ json changes_json(const ReportHistory& history, const Privacy& privacy) {
 }
 
 // A group of rejected rows: every line, and the fix as data (the mapping line to add).
-json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_t> import_id) {
+json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_t> import_id, Lang lang) {
   json out;
   if (import_id) out["import"] = *import_id;
   out["column"] = group.column;
@@ -171,13 +188,13 @@ json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_
                     {"mapping_section", "values " + group.column},
                     {"suggestion", group.suggestion.empty() ? json(nullptr) : json(group.suggestion)},
                     {"canonical_values", group.canonical},
-                    {"text", report::rejection_fix_text(group, Lang::En)}};
+                    {"text", report::rejection_fix_text(group, lang)}};
       break;
   }
   return out;
 }
 
-json input_json(const InputSummary& input, const Privacy& privacy) {
+json input_json(const InputSummary& input, const Privacy& privacy, Lang lang) {
   const LoadReport& r = input.report;
   json rejections = json::array();
   json groups = json::array();
@@ -189,7 +206,7 @@ json input_json(const InputSummary& input, const Privacy& privacy) {
       rejections.push_back(std::move(row));
     }
     for (const RejectionGroup& group : shown_groups(r, source, privacy)) {
-      groups.push_back(rejection_group_json(group, source.import_id));
+      groups.push_back(rejection_group_json(group, source.import_id, lang));
     }
   }
   json out = {{"dataset", r.dataset},
@@ -202,13 +219,14 @@ json input_json(const InputSummary& input, const Privacy& privacy) {
               {"used", input.used},
               {"rejections", rejections},
               {"rejection_groups", groups},
-              {"notes", r.notes}};
+              {"notes", notes_json(r.notes, lang)}};
   if (!r.imports.empty()) {
     json imports = json::array();
     for (const ImportedFile& part : r.imports) {
       imports.push_back({{"import", part.import_id},
                          {"file", part.file},
                          {"imported_at", part.imported_at},
+                         {"imported_at_local", report::local_time_iso(part.imported_at)},
                          {"rows_read", part.rows_read},
                          {"rows_accepted", part.rows_accepted},
                          {"rows_rejected", part.rows_rejected}});
@@ -219,7 +237,7 @@ json input_json(const InputSummary& input, const Privacy& privacy) {
 }
 
 // false, or why the check could not check all of its data (docs/reports.md).
-json incomplete_json(const CheckReport& report) {
+json incomplete_json(const CheckReport& report, Lang lang) {
   if (!report.is_incomplete()) return false;
   json reasons = json::array();
   for (const Incompleteness& reason : report.incomplete) {
@@ -231,7 +249,7 @@ json incomplete_json(const CheckReport& report) {
                        {"rows_rejected", reason.rows_rejected},
                        {"max_rejected", max_rejected_text(reason.max_rejected_ppm)},
                        {"max_rejected_ppm", reason.max_rejected_ppm},
-                       {"message", incompleteness_text(reason, Lang::En)}});
+                       {"message", incompleteness_text(reason, lang)}});
   }
   return {{"reasons", std::move(reasons)}};
 }
@@ -250,16 +268,18 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
                     {"valid_to", rs.valid_to ? json(format_date(*rs.valid_to)) : json(nullptr)}};
   out["as_of"] = format_date(report.as_of);
   json inputs = json::array();
-  for (const auto& input : report.inputs) inputs.push_back(input_json(input, privacy));
+  // The words for people in the language asked for (--lang); English for tools otherwise.
+  const Lang lang = options.text_lang.value_or(Lang::En);
+  for (const auto& input : report.inputs) inputs.push_back(input_json(input, privacy, lang));
   out["inputs"] = std::move(inputs);
   json results = json::array();
-  for (const auto& result : report.results) results.push_back(result_json(result, privacy, history, evidence));
+  for (const auto& result : report.results) results.push_back(result_json(result, privacy, history, evidence, lang));
   out["results"] = std::move(results);
   json summary = json::object();
   for (const auto& [status, count] : report.summary()) summary[std::string(status_name(status))] = count;
-  summary["incomplete"] = incomplete_json(report);
+  summary["incomplete"] = incomplete_json(report, lang);
   out["summary"] = summary;
-  out["notes"] = report.notes;
+  out["notes"] = notes_json(report.notes, lang);
   out["privacy"] = {{"min_group_size", options.min_group_size}, {"pseudonymised", privacy.pseudonymising()}};
   if (history != nullptr) {
     out["run"] = history->current ? run_json(*history->current) : json(nullptr);

@@ -192,7 +192,7 @@ class MarkdownWriter {
     }
     for (const auto& input : report.inputs) {
       const std::string encoding = encoding_text(input.report, lang_);
-      if (!encoding.empty()) out += "_" + md(input.report.dataset + ": " + encoding) + "_\n\n";
+      if (!encoding.empty()) out += "_" + md(dataset_word(input.report.dataset, lang_) + ": " + encoding) + "_\n\n";
     }
     out += "_" + md(word(lang_, "privacy_text")) + "_\n";
     return out;

@@ -159,14 +159,14 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   out << "\n" << w("inputs") << "\n";
   for (const auto& input : report.inputs) {
     const LoadReport& r = input.report;
-    out << "  " << pad(r.dataset, 12) << visible(r.file) << ": " << r.rows_read << " " << w("rows") << ", " << r.rows_accepted
+    out << "  " << pad(report::dataset_word(r.dataset, lang), 16) << visible(r.file) << ": " << r.rows_read << " " << w("rows") << ", " << r.rows_accepted
         << " " << w("accepted") << ", " << r.rows_rejected << " " << w("rejected");
     if (const std::string encoding = report::encoding_text(r, lang); !encoding.empty()) out << ", " << encoding;
     out << (input.used ? "" : " (" + w("text_unused") + ")") << "\n";
     out << report::rejection_groups_text(r, privacy, 10, "  ", lang);
-    for (const auto& note : r.notes) out << "     " << w("text_note") << ": " << visible(note) << "\n";
+    for (const auto& note : r.notes) out << "     " << w("text_note") << ": " << visible(report::message_text(note, lang)) << "\n";
   }
-  for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << visible(note) << "\n";
+  for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << visible(report::message_text(note, lang)) << "\n";
 
   std::vector<ResultLine> lines;
   lines.push_back({w("text_col_rule"), w("text_col_group"), w("text_col_status"), w("text_col_measure"),
@@ -217,7 +217,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
       out << "    " << w("forecast") << ": " << forecast << "\n";
     }
     if (result.exempt > 0) {
-      out << "    " << w("exempt") << " (" << rule.exempt_text << "): " << result.exempt;
+      out << "    " << w("exempt") << " (" << report::column_word(rule.exempt_text, lang) << "): " << result.exempt;
       if (result.exempt_matching > 0) out << ", " << w("of_which") << " " << result.exempt_matching << " " << w("meet_measure");
       out << "\n";
     }

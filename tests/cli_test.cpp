@@ -228,7 +228,7 @@ TEST(Cli, JsonHasTheDocumentedShape) {
       EXPECT_DOUBLE_EQ(result["threshold"]["value"].get<double>(), 0.15);
       EXPECT_EQ(result["remedy"], 1);  // 3 of 23 above would be 13.04% <= 15%
       EXPECT_EQ(result["evidence"], nlohmann::json::array({"A001", "A229", "A230", "A231"}));
-      EXPECT_EQ(result["owner"], "Corporaties");
+      EXPECT_EQ(result["owner"], "Trivire en Woonbron");  // the trekker by name
       EXPECT_EQ(result["source"], "Prestatieafspraken Dordrecht 2026-2027, Bijlage 1 F");
     }
     // Woonkracht10 and HW Wonen let homes in Dordrecht here, but are no parties to the agreement
@@ -268,7 +268,7 @@ TEST(Cli, TextReportTracesBreachesToArticleOwnerAndRecords) {
   const Outcome outcome = run(kCheck + " --as-of 2026-11-23");
   EXPECT_EQ(outcome.exit_code, 1);
   EXPECT_NE(outcome.out.find("F Vrije toewijzingsruimte"), std::string::npos) << outcome.out;
-  EXPECT_NE(outcome.out.find("(Prestatieafspraken Dordrecht 2026-2027, Bijlage 1 F; trekker: Corporaties)"),
+  EXPECT_NE(outcome.out.find("(Prestatieafspraken Dordrecht 2026-2027, Bijlage 1 F; trekker: Trivire en Woonbron)"),
             std::string::npos);
   EXPECT_NE(outcome.out.find("records (4): A001, A229, A230, A231"), std::string::npos) << outcome.out;
   EXPECT_NE(outcome.out.find("Summary:"), std::string::npos);

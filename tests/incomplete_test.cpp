@@ -97,7 +97,7 @@ TEST(Completeness, ADatasetWithoutOneAcceptedRowIsIncompleteWhateverTheLimit) {
   EXPECT_EQ(incompleteness_text(all.incomplete[0], Lang::En),
             "allocations a.csv: no row could be used: all 30 were rejected");
   EXPECT_EQ(incompleteness_text(all.incomplete[0], Lang::Nl),
-            "allocations a.csv: geen enkele regel bruikbaar: alle 30 afgewezen");
+            "toewijzingen a.csv: geen enkele regel bruikbaar: alle 30 afgewezen");  // the dataset in Dutch
 }
 
 TEST(Completeness, DataNoRuleReadsDoesNotCountAndNoDatasetIsNotIncomplete) {

@@ -521,7 +521,7 @@ TEST(Inputs, AFileReadAsWindows1252SaysSoAndUtf8GoesUnsaid) {
             std::string::npos);
   EXPECT_NE(render(check->report, "html", english).find(", read as Windows-1252 (detected)</td>"), std::string::npos);
   EXPECT_NE(
-      render(check->report, "markdown", ReportOptions{}).find("_allocations: gelezen als Windows-1252 (herkend)_"),
+      render(check->report, "markdown", ReportOptions{}).find("_toewijzingen: gelezen als Windows-1252 (herkend)_"),
       std::string::npos);
   EXPECT_NE(render(check->report, "text", ReportOptions{}).find(" rejected, read as Windows-1252 (detected)\n"),
             std::string::npos);

@@ -4,6 +4,7 @@
 // Dutch report names columns in Dutch.
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
@@ -82,6 +83,8 @@ std::string render(const CheckReport& report, const std::string& format, const R
   const std::vector<ReportSection> sections = {ReportSection{&report, history}};
   if (format == "html") write_html_report(sections, out, options);
   else if (format == "markdown") write_markdown_report(sections, out, options);
+  else if (format == "junit") write_junit_report(sections, out, options);
+  else if (format == "json") write_json_report(report, out, options, history);
   else write_text_report(report, out, options);
   return out.str();
 }
@@ -136,10 +139,18 @@ TEST(Words, ATableNormSaysWhatItIsForNotTheTablesName) {
   ASSERT_NE(check, nullptr);
   const RuleResult& plan = result_of(check->report, "PLAN");
   ASSERT_EQ(plan.status, Status::Signal);
-  EXPECT_EQ(report::norm_text(plan, Lang::Nl), "signaalwaarde: minstens 12 (toewijzing planning voor A, 2026)");
-  EXPECT_EQ(report::norm_text(plan, Lang::En), "signal value: at least 12 (toewijzing planning for A, 2026)");
+  // The table's name (toewijzing_planning) is the rule file's, not the agreement's: never shown,
+  // not even with spaces (it would be Dutch in an English report).
+  EXPECT_EQ(report::norm_text(plan, Lang::Nl), "signaalwaarde: minstens 12 (afgesproken voor A, 2026)");
+  EXPECT_EQ(report::norm_text(plan, Lang::En), "signal value: at least 12 (agreed for A, 2026)");
   EXPECT_EQ(report::rule_norms_text(*plan.rule, Lang::Nl),
-            "signaalwaarde: minstens de waarde uit toewijzing planning per corporatie, jaar");
+            "signaalwaarde: minstens de afgesproken waarde per corporatie en jaar");
+  EXPECT_EQ(report::rule_norms_text(*plan.rule, Lang::En), "signal value: at least the agreed value per corporation and year");
+  for (const Lang lang : {Lang::Nl, Lang::En}) {
+    for (const std::string format : {"html", "markdown"}) {
+      EXPECT_EQ(render(check->report, format, in(lang)).find("toewijzing planning"), std::string::npos) << format;
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,6 +289,10 @@ TEST(Words, RecordedTimesAreDutchLocalTimeWithTheSummerTimeRule) {
   EXPECT_EQ(local_time_text("2026-10-25T01:00:00Z", Lang::En), "2026-10-25 02:00 Amsterdam time (CET)");
   EXPECT_EQ(local_time_text("2026-12-31T23:30:00Z", Lang::Nl), "01-01-2027 00:30 Nederlandse tijd (CET)");
   EXPECT_EQ(local_time_text("not a time", Lang::Nl), "not a time");
+  // For tools (JSON's recorded_at_local, JUnit's property): the same instant with its offset.
+  EXPECT_EQ(report::local_time_iso("2026-11-23T10:15:02Z"), "2026-11-23T11:15:02+01:00");
+  EXPECT_EQ(report::local_time_iso("2026-07-01T23:30:59Z"), "2026-07-02T01:30:59+02:00");
+  EXPECT_EQ(report::local_time_iso("not a time"), "");
 
   auto check = run_check(kRules, lets());
   ASSERT_NE(check, nullptr);
@@ -287,6 +302,12 @@ TEST(Words, RecordedTimesAreDutchLocalTimeWithTheSummerTimeRule) {
   EXPECT_EQ(html.find(" UTC"), std::string::npos);
   const std::string md = render(check->report, "markdown", in(Lang::En), &history);
   EXPECT_NE(md.find("recorded 2026-11-23 11:15 Amsterdam time (CET)"), std::string::npos) << md;
+  const auto json = nlohmann::json::parse(render(check->report, "json", ReportOptions{}, &history));
+  EXPECT_EQ(json["run"]["recorded_at"], "2026-11-23T10:15:02Z");
+  EXPECT_EQ(json["run"]["recorded_at_local"], "2026-11-23T11:15:02+01:00");
+  EXPECT_NE(render(check->report, "junit", ReportOptions{}, &history)
+                .find("<property name=\"recorded_at_local\" value=\"2026-11-23T11:15:02+01:00\"/>"),
+            std::string::npos);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -339,6 +360,67 @@ TEST(Words, ALocalRuleThatRestatesANationalOneIsOneFindingInTheAttentionLists) {
   EXPECT_NE(render(check->report, "markdown", in(Lang::Nl)).find("| Woningwet-48 |"), std::string::npos);
 }
 
+TEST(Words, TheSameFindingWithAnotherLightIsOneRowLedByTheWorse) {
+  // Terneuzen 1.1.12 (a signal above 10%) and Woningwet-48 (a breach above the same 10%) measure
+  // Clavis's 2023 lets alike: one finding, led by the breach, saying the other's status.
+  std::string rules = kRestated;
+  rules.replace(rules.find("  breach when measure > 15%"), 27, "  signal when measure > 15%");
+  auto check = run_check(rules, lets());
+  ASSERT_NE(check, nullptr);
+  check->rules->rules[0].ruleset_id = "national";
+  ASSERT_EQ(result_of(check->report, "Woningwet-48").status, Status::Breach);
+  ASSERT_EQ(result_of(check->report, "Dordrecht F").status, Status::Signal);
+  const std::string md = render(check->report, "markdown", in(Lang::Nl));
+  const std::string attention = md.substr(0, md.find("## Regels"));
+  EXPECT_NE(attention.find("| Woningwet-48 | Passend toewijzen (landelijk) (ook Dordrecht F: signaal) |"), std::string::npos)
+      << md;
+  EXPECT_EQ(attention.find("| Dordrecht F |"), std::string::npos) << md;
+  const std::string html = render(check->report, "html", in(Lang::En));
+  EXPECT_NE(html.find("(also <a href=\"#s1-r2\">Dordrecht F</a>: signal)"), std::string::npos);
+}
+
+TEST(Words, CountsAreTheSameFindingOnlyWithTheSameRecords) {
+  // The local EFG rule H and the national NPA-EFG both count Woonbron's 36 E, F and G homes: the
+  // same records, one finding. Two counts that agree by chance (2 and 2 of other records) are two.
+  const std::string rules = R"R(ruleset words {
+  title "Woorden"
+  valid 2026-01-01 to 2026-12-31
+}
+rule NAT "Boven de grens (landelijk)" {
+  over allocations
+  measure count(household_income > €50000)
+  breach when measure > 1
+}
+rule LOK "Boven de grens" {
+  over allocations
+  measure count(household_income > €50000)
+  breach when measure > 1
+}
+rule URG "Urgenten" {
+  over allocations
+  measure count(channel = urgent)
+  breach when measure > 1
+}
+)R";
+  std::string csv = lets();
+  for (int i = 0; i < 2; ++i) {
+    std::string row = let("U" + std::to_string(i), "A", "30000.00", 30);
+    row.replace(row.find(",regulier,"), 10, ",urgent,");
+    csv += row;
+  }
+  auto check = run_check(rules, csv);
+  ASSERT_NE(check, nullptr);
+  check->rules->rules[0].ruleset_id = "national";
+  for (const char* id : {"NAT", "LOK", "URG"}) ASSERT_EQ(result_of(check->report, id).status, Status::Breach) << id;
+  ASSERT_EQ(result_of(check->report, "URG").measure->numerator, 2);
+  ASSERT_EQ(result_of(check->report, "NAT").measure->numerator, 2);
+  const std::string md = render(check->report, "markdown", in(Lang::Nl));
+  const std::string attention = md.substr(0, md.find("## Regels"));
+  EXPECT_NE(attention.find("| LOK | Boven de grens (ook NAT) |"), std::string::npos) << md;
+  EXPECT_EQ(attention.find("| NAT |"), std::string::npos) << md;
+  EXPECT_NE(attention.find("| URG | Urgenten |"), std::string::npos) << md;
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. Dutch column names
 
@@ -362,6 +444,195 @@ TEST(Words, TheDutchReportNamesColumnsInDutch) {
   EXPECT_EQ(html.find("household_income"), std::string::npos);
   const std::string english = render(check->report, "html", in(Lang::En));
   EXPECT_NE(english.find("line 12, household_income"), std::string::npos);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. The engine's notes, the datasets and every format in the language asked for
+
+TEST(Words, TheEnginesNotesSpeakDutch) {
+  using report::message_text;
+  // Each as the engine writes it (engine/evaluator*.cpp, tools/toets.cpp, engine/store.cpp), and
+  // as a Dutch reader should read it.
+  const std::pair<std::string, std::string> notes[] = {
+      {"no later period to compare with (yet)", "(nog) geen latere periode om mee te vergelijken"},
+      {"no records after the filter (an expected group)", "geen records na het filter (een verwachte groep)"},
+      {"no mutations data given (--data mutations=FILE)", "geen mutaties gegeven (--data mutations=BESTAND)"},
+      {"no stock figure to divide by for this group", "geen getal uit de woningvoorraad om door te delen voor deze groep"},
+      {"before the baseline 2022-01-01", "v\xC3\xB3\xC3\xB3r de nulmeting 01-01-2022"},
+      {"no allocations rows in scope (municipality Dordrecht; corporations Trivire, Woonbron)",
+       "geen toewijzingen binnen het bereik (gemeente Dordrecht; corporaties Trivire, Woonbron)"},
+      {"parameter table 'limit' has no value for year 2025, household_size 2 (r.toets:10); needed for allocations "
+       "record 'A076' (a.csv:77)",
+       "parametertabel 'limit' heeft geen waarde voor jaar 2025, huishoudgrootte 2 (r.toets:10); nodig voor record "
+       "'A076' van de toewijzingen (a.csv:77)"},
+      {"1 snapshot(s) after the as-of date 2026-11-23 ignored; one snapshot only: no trend to project",
+       "1 peildatum/peildata na 23-11-2026, de peildatum van de meting, genegeerd; maar \xC3\xA9\xC3\xA9n peildatum: geen "
+       "trend om door te trekken"},
+      {"read from the store: import 3 (exports/stock.csv, 495 rows)",
+       "gelezen uit de database: import 3 (exports/stock.csv, 495 regels)"},
+      {"no rule of this rule set reads projects; p.csv was ignored",
+       "geen regel van deze regelset leest projecten; p.csv is genegeerd"},
+      {"column 'Huur' is not part of allocations; ignored (did you mean 'rent'?)",
+       "kolom 'Huur' hoort niet bij de toewijzingen; genegeerd (bedoelt u 'rent'?)"},
+  };
+  for (const auto& [english, dutch] : notes) {
+    EXPECT_EQ(message_text(english, Lang::Nl), dutch);
+    EXPECT_EQ(message_text(english, Lang::En), english);
+  }
+  // A note the table does not know is shown as it is, never half-translated or lost.
+  EXPECT_EQ(message_text("something new", Lang::Nl), "something new");
+  EXPECT_EQ(report::dataset_word("stock", Lang::Nl), "woningvoorraad");
+  EXPECT_EQ(report::dataset_word("stock", Lang::En), "stock");
+}
+
+TEST(Words, TheArrowLegendIsWellFormedUtf8) {
+  // The legend once held the arrows twice encoded ("â²"): every report showed them broken.
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  const ReportHistory history = history_of(check->report, {{"INK", Ratio{1, 10}}});
+  const std::string nl = render(check->report, "html", in(Lang::Nl), &history);
+  EXPECT_NE(nl.find("\xE2\x96\xB2 gestegen, \xE2\x96\xBC gedaald sinds de vorige meting"), std::string::npos);
+  const std::string en = render(check->report, "html", in(Lang::En), &history);
+  EXPECT_NE(en.find("\xE2\x96\xB2 rose, \xE2\x96\xBC fell since the previous run"), std::string::npos);
+  for (const std::string& html : {nl, en}) {
+    EXPECT_EQ(html.find("\xEF\xBF\xBD"), std::string::npos) << "U+FFFD: a character was broken";
+    EXPECT_EQ(html.find("\xC3\xA2"), std::string::npos) << "mojibake";
+  }
+}
+
+TEST(Words, JunitAndJsonSpeakTheLanguageAskedAndRemediesNameTheRecords) {
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  // Without --lang: English as tools read it, the remedy about lets (not "1 fewer records").
+  const std::string junit = render(check->report, "junit", ReportOptions{});
+  EXPECT_NE(junit.find("message=\"breach: 20.00% (2/10), norm: at most 15.00%\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("remedy: 1 fewer let meeting the rule&#39;s condition (at most 1 of 10) to meet the norm"),
+            std::string::npos)
+      << junit;
+  EXPECT_EQ(junit.find("records would clear"), std::string::npos);
+  const auto json = nlohmann::json::parse(render(check->report, "json", ReportOptions{}));
+  const auto& ink = json["results"][0];
+  ASSERT_EQ(ink["rule"], "INK");
+  EXPECT_EQ(ink["remedy_text"], "1 fewer let meeting the rule's condition (at most 1 of 10) to meet the norm; 2 to be ok");
+  EXPECT_EQ(ink["measure_text"], "20.00%");
+
+  ReportOptions dutch;
+  dutch.text_lang = Lang::Nl;
+  const std::string nl = render(check->report, "junit", dutch);
+  EXPECT_NE(nl.find("<failure type=\"breach\" message=\"overschreden: 20,00% (2/10), norm: hoogstens 15,00%\">"),
+            std::string::npos)
+      << nl;
+  for (const char* expected : {"\ntrekker: Trivire\n", "\ngroep: A\n", "\nstatus: overschreden\n",
+                               "\ngemeten: 20,00% (2/10) (10 records)\n", "\ndrempel: norm: hoogstens 15,00%\n",
+                               "\nnodig: 1 toewijzing minder die aan de voorwaarde van de regel voldoet"}) {
+    EXPECT_NE(nl.find(expected), std::string::npos) << expected << "\n" << nl;
+  }
+  const auto dutch_json = nlohmann::json::parse(render(check->report, "json", dutch));
+  EXPECT_EQ(dutch_json["results"][0]["measure_text"], "20,00%");
+  EXPECT_EQ(dutch_json["results"][0]["remedy_text"],
+            "1 toewijzing minder die aan de voorwaarde van de regel voldoet (hoogstens 1 van 10) om de norm te halen; 2 "
+            "om te voldoen");
+  EXPECT_EQ(dutch_json["results"][0]["status"], "breach") << "keys and values for tools stay as they are";
+}
+
+TEST(Words, DatasetsAndSumsAreNamedInWords) {
+  const std::string rules = R"(ruleset sums {
+  title "Sommen"
+  valid 2026-01-01 to 2026-12-31
+}
+rule GROEI "Twee meer dan bij de nulmeting" {
+  over allocations
+  per year(contract_date)
+  baseline 2026-01-01
+  measure count
+  signal when measure < baseline + 2
+}
+)";
+  auto check = run_check(rules, lets());
+  ASSERT_NE(check, nullptr);
+  const RuleResult& groei = result_of(check->report, "GROEI");
+  ASSERT_EQ(groei.status, Status::Signal) << groei.message;
+  // 10 lets in 2026, the baseline year itself: at least 10 + 2.
+  EXPECT_EQ(report::norm_text(groei, Lang::Nl), "signaalwaarde: minstens 12 (de nulmeting + 2)");
+  EXPECT_EQ(report::norm_text(groei, Lang::En), "signal value: at least 12 (the baseline + 2)");
+  EXPECT_EQ(report::rule_norms_text(*groei.rule, Lang::Nl), "signaalwaarde: minstens de nulmeting + 2");
+  ReportOptions dutch;
+  dutch.text_lang = Lang::Nl;
+  const std::string text = render(check->report, "text", dutch);
+  EXPECT_NE(text.find("\n  toewijzingen    lets.csv: 10 regels gelezen"), std::string::npos) << text;
+  const std::string html = render(check->report, "html", in(Lang::Nl));
+  EXPECT_NE(html.find("<tr><td>toewijzingen</td><td>lets.csv</td>"), std::string::npos);
+  EXPECT_EQ(render(check->report, "html", in(Lang::En)).find("<tr><td>toewijzingen</td>"), std::string::npos);
+}
+
+TEST(Words, AnExemptColumnIsNamedInDutch) {
+  const std::string rules = R"(ruleset uitzondering {
+  title "Uitzondering"
+  valid 2026-01-01 to 2026-12-31
+}
+rule NB "Boven de grens, nieuwbouw uitgezonderd" {
+  over allocations
+  exempt new_build
+  per corporation
+  measure share(household_income > €50000)
+  breach when measure > 15%
+}
+)";
+  std::string csv = lets();
+  std::string row = let("N0", "A", "30000.00", 30);
+  row.replace(row.find(",true,false,"), 12, ",true,true,");
+  csv += row;
+  auto check = run_check(rules, csv);
+  ASSERT_NE(check, nullptr);
+  ASSERT_EQ(result_of(check->report, "NB").exempt, 1u);
+  const std::string html = render(check->report, "html", in(Lang::Nl));
+  EXPECT_NE(html.find("<b>Uitgezonderd</b> (nieuwbouw): 1"), std::string::npos);
+  EXPECT_EQ(html.find("(new_build)"), std::string::npos);
+  EXPECT_NE(render(check->report, "html", in(Lang::En)).find("<b>Exempt</b> (new_build): 1"), std::string::npos);
+}
+
+TEST(Words, AGroupsValuesAreWordsAndDatesAsTheReaderWritesThem) {
+  using report::group_value_text;
+  auto field = [](const std::string& name, const std::string& text) { return GroupField{name, std::nullopt, text}; };
+  EXPECT_EQ(group_value_text(field("snapshot_date", "2022-01-01"), Lang::Nl), "01-01-2022");
+  EXPECT_EQ(group_value_text(field("snapshot_date", "2022-01-01"), Lang::En), "2022-01-01");
+  EXPECT_EQ(group_value_text(field("channel", "wonen_eerst"), Lang::Nl), "Wonen Eerst");
+  EXPECT_EQ(group_value_text(field("channel", "uitstroom_mobw"), Lang::En), "uitstroom MOBW");
+  EXPECT_EQ(group_value_text(field("segment", "vrije_sector"), Lang::Nl), "vrije sector");
+  EXPECT_EQ(group_value_text(field("segment", "sociaal"), Lang::Nl), "sociaal");
+  EXPECT_EQ(group_value_text(field("daeb", "true"), Lang::Nl), "DAEB: ja");
+  EXPECT_EQ(group_value_text(field("contract_date", "2026-H2"), Lang::Nl), "2e halfjaar 2026");
+  EXPECT_EQ(group_value_text(field("contract_date", "2026-Q3"), Lang::Nl), "3e kwartaal 2026");
+  EXPECT_EQ(group_value_text(field("contract_date", "2026-03"), Lang::Nl), "03-2026");
+  EXPECT_EQ(group_value_text(field("contract_date", "2026-Q3"), Lang::En), "2026-Q3");
+  EXPECT_EQ(group_value_text(GroupField{"year", 2026, std::nullopt}, Lang::Nl), "2026");
+
+  // A rule per channel shows the channel's word in every report, not the identifier.
+  const std::string rules = R"(ruleset channels {
+  title "Kanalen"
+  valid 2026-01-01 to 2026-12-31
+}
+rule KANAAL "Per kanaal" {
+  over allocations
+  per channel
+  measure count
+  signal when measure > 5
+}
+)";
+  std::string csv = lets();
+  for (int i = 0; i < 2; ++i) {
+    std::string row = let("W" + std::to_string(i), "A", "30000.00", 30);
+    row.replace(row.find(",regulier,"), 10, ",wonen_eerst,");
+    csv += row;
+  }
+  auto check = run_check(rules, csv);
+  ASSERT_NE(check, nullptr);
+  for (const Lang lang : {Lang::Nl, Lang::En}) {
+    const std::string html = render(check->report, "html", in(lang));
+    EXPECT_NE(html.find("Wonen Eerst"), std::string::npos);
+    EXPECT_EQ(html.find("wonen_eerst"), std::string::npos);
+    EXPECT_EQ(render(check->report, "markdown", in(lang)).find("wonen_eerst"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -330,7 +330,7 @@ TEST_F(Engine, AnExpectedGroupWithoutRecordsCountsZeroAgainstATargetButNeverPass
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->status, Status::NoData);
   EXPECT_FALSE(w->measure.has_value());
-  EXPECT_NE(w->message.find("counted as 0 it would be signal"), std::string::npos) << w->message;
+  EXPECT_NE(w->message.find("counted as 0 it would fall short (measure < 3)"), std::string::npos) << w->message;
 }
 
 TEST_F(Engine, AnExpectedYearThatHasNotBegunIsNoData) {

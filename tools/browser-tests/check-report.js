@@ -13,12 +13,15 @@
 //      cell that holds text is narrower than 40px or has text spilling out of it, and a cell with
 //      a data-label shows it when its table's header row is hidden; at 420, axe-core again;
 //   5. printed (print media, A4): nothing is wider than the A4 text width, and the PDF has A4
-//      pages.
+//      pages;
+//   6. in every chart (svg.plot), as the browser lays it out: no line's or deadline's label
+//      (text.halo) overlaps a point (circle) or another such label, and no text runs out of the
+//      chart.
 //
 // Usage: node check-report.js [--chromium PATH] [--screenshot PNG] [--expect-failures] FILE...
 //   --screenshot PNG    also takes a 1100 x 1750 picture of the first file (docs/report-screenshot.png)
 //   --expect-failures   the self-test: every file must fail each of the kinds of check
-//                       (contrast, overflow, narrow cell, focus); exit 0 only if they all do
+//                       (contrast, overflow, narrow cell, focus, chart); exit 0 only if they all do
 // Exit status: 0 every file passes, 1 a check failed, 2 usage or the browser would not start.
 'use strict';
 
@@ -123,6 +126,34 @@ async function layoutProblems(page) {
   }, MIN_CELL_WIDTH);
 }
 
+// Chart labels as the browser draws them: each text's box (getBBox, in the chart's units) against
+// the points and the other labels, and against the chart's own width.
+async function chartProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const overlap = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    document.querySelectorAll('svg.plot').forEach((svg) => {
+      const name = svg.getAttribute('aria-label') || 'a chart';
+      const width = svg.viewBox.baseVal ? svg.viewBox.baseVal.width : svg.getBBox().width;
+      const labels = [...svg.querySelectorAll('text.halo')].map((t) => ({ text: t.textContent, box: t.getBBox() }));
+      const points = [...svg.querySelectorAll('circle')].map((c) => c.getBBox());
+      labels.forEach((label, i) => {
+        if (points.some((p) => overlap(label.box, p))) problems.push(`chart: ${name}: the label "${label.text}" lies on a point`);
+        labels.slice(i + 1).forEach((other) => {
+          if (overlap(label.box, other.box)) problems.push(`chart: ${name}: "${label.text}" lies on "${other.text}"`);
+        });
+      });
+      svg.querySelectorAll('text').forEach((t) => {
+        const box = t.getBBox();
+        if (box.x < -0.5 || box.x + box.width > width + 0.5) {
+          problems.push(`chart: ${name}: the text "${t.textContent}" runs out of the chart (${box.x.toFixed(1)} to ${(box.x + box.width).toFixed(1)} of 0 to ${width})`);
+        }
+      });
+    });
+    return problems;
+  });
+}
+
 // Tabs through the first focusable elements; each must get a visible outline.
 async function focusProblems(page) {
   const problems = [];
@@ -190,6 +221,7 @@ async function checkFile(browser, file) {
   const scripts = await page.evaluate(() => document.querySelectorAll('script').length);
   if (scripts > 0) problems.push(`script: ${scripts} <script> element(s)`);
 
+  problems.push(...(await chartProblems(page)));
   await page.addScriptTag({ content: axeSource });
   problems.push(...describeViolations(await runAxe(page), 'as loaded'));
   problems.push(...(await focusProblems(page)));
@@ -234,6 +266,7 @@ function kindsFailed(problems) {
     if (p.startsWith('overflow:')) kinds.add('overflow');
     if (p.startsWith('narrow cell:')) kinds.add('narrow cell');
     if (p.startsWith('focus:')) kinds.add('focus');
+    if (p.startsWith('chart:')) kinds.add('chart');
   }
   return kinds;
 }
@@ -268,7 +301,7 @@ async function main() {
       const name = path.basename(file);
       if (options.expectFailures) {
         const kinds = kindsFailed(problems);
-        const missing = ['contrast', 'overflow', 'narrow cell', 'focus'].filter((k) => !kinds.has(k));
+        const missing = ['contrast', 'overflow', 'narrow cell', 'focus', 'chart'].filter((k) => !kinds.has(k));
         if (missing.length > 0) {
           ++failed;
           console.log(`FAIL ${name}: the bad page passed the ${missing.join(', ')} check(s)`);

@@ -7,19 +7,23 @@
 #            focus checks), then check-report.js over every DIR/*.html: axe-core (wcag2a, wcag2aa,
 #            wcag21aa) as loaded and with every <details> open, keyboard focus, no sideways
 #            scrolling or squeezed cells at 1100, 768 and 420 pixels, A4 print; headless Chromium
-#            (Debian's /usr/bin/chromium) driven by puppeteer-core.
+#            (Debian's /usr/bin/chromium) driven by puppeteer-core. It takes the picture of the
+#            example plan's November report (DIR/plan-2026-11-23.nl.html, 1100 x 1750) that the
+#            README shows: into PNG when given, else DIR/report-screenshot.png.
 #   vnu      the Nu Html Checker (npm vnu-jar, run with the machine's Java) over every DIR/*.html:
 #            no error; first it must find the error in a page that uses the CSS property
 #            `paint-order`, which it does not know.
 #
 # Needs `npm ci` in tools/browser-tests (tools/setup.sh does it). Never downloads a browser.
-# Usage: tools/browser-tests/run.sh browser|vnu DIR
+# Usage: tools/browser-tests/run.sh browser|vnu DIR [PNG]
+#   To renew the README's picture: tools/browser-tests/run.sh browser build/report-samples docs/report-screenshot.png
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mode="${1:-}"
 samples="${2:-}"
-[[ -n "$mode" && -d "$samples" ]] || { echo "usage: $0 browser|vnu DIR" >&2; exit 2; }
+shot="${3:-$samples/report-screenshot.png}"
+[[ -n "$mode" && -d "$samples" ]] || { echo "usage: $0 browser|vnu DIR [PNG]" >&2; exit 2; }
 [[ -d "$here/node_modules/puppeteer-core" && -d "$here/node_modules/axe-core" && -d "$here/node_modules/vnu-jar" ]] || {
   echo "browser-tests: the node packages are not installed: cd tools/browser-tests && npm ci --ignore-scripts (tools/setup.sh does it)" >&2
   exit 1
@@ -34,7 +38,14 @@ case "$mode" in
     [[ -x "$chromium" ]] || { echo "browser-tests: $chromium is missing (apt-get install chromium)" >&2; exit 1; }
     start=$(date +%s)
     node "$here/check-report.js" --chromium "$chromium" --expect-failures "$here/canary.html"
-    node "$here/check-report.js" --chromium "$chromium" "${reports[@]}"
+    # The plan's November report first: the README's picture is taken of it in the same run.
+    first="$samples/plan-2026-11-23.nl.html"
+    [[ -f "$first" ]] || { echo "browser-tests: $first is missing (tools/report-samples.sh writes it)" >&2; exit 1; }
+    others=()
+    for report in "${reports[@]}"; do [[ "$report" == "$first" ]] || others+=("$report"); done
+    rm -f "$shot"
+    node "$here/check-report.js" --chromium "$chromium" --screenshot "$shot" "$first" "${others[@]}"
+    [[ -s "$shot" ]] || { echo "browser-tests: FAIL: no screenshot in $shot" >&2; exit 1; }
     echo "browser-tests: ${#reports[@]} reports in $(( $(date +%s) - start ))s"
     ;;
   vnu)
@@ -54,5 +65,5 @@ case "$mode" in
     fi
     echo "browser-tests: the Nu Html Checker finds no error in ${#reports[@]} reports"
     ;;
-  *) echo "usage: $0 browser|vnu DIR" >&2; exit 2 ;;
+  *) echo "usage: $0 browser|vnu DIR [PNG]" >&2; exit 2 ;;
 esac
