@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libboost-dev libsqlite3-dev sqlite3 libspdlog-dev
-          nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev
-          chromium fonts-dejavu-core libxml2-utils python3 python3-jsonschema)
+          nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev libzip-dev libexpat1-dev
+          chromium fonts-dejavu-core libxml2-utils python3 python3-jsonschema
+          python3-openpyxl python3-xlsxwriter)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
