@@ -730,8 +730,17 @@ LoadedDataset read_xlsx_bytes(const DatasetSchema& schema, std::string_view byte
   RecordBuilder builder(schema, forms, result);
   SheetReader reader(name, opened.sheet->name, opened.strings, workbook.date1904);
   reader.load_into(schema, options.mapping, result, builder);
-  archive.parse(opened.sheet->part, reader);
-  reader.finish();
+  try {
+    archive.parse(opened.sheet->part, reader);
+    reader.finish();
+  } catch (const DataFileError& error) {
+    // The sheet read was chosen, not named: say which, and how to name another.
+    if (!options.sheet.empty() || workbook.sheets.size() < 2) throw;
+    std::vector<std::string> names;
+    for (const Sheet& sheet : workbook.sheets) names.push_back(single_quoted(sheet.name));
+    throw DataFileError(std::string(error.what()) + "; this is sheet " + single_quoted(opened.sheet->name) +
+                        ", the first of " + join(names) + ": --sheet NAME reads another");
+  }
   result.data.set_origin(name);
   return result;
 }
