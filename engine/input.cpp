@@ -42,15 +42,15 @@ InputFormat choose_format(const InputSpec& spec, std::string_view bytes) {
   }
   if (bytes.starts_with("PK\x03\x04")) {
     throw DataFileError(spec.path +
-                        ": this is a spreadsheet workbook (.xlsx or .ods), not CSV or JSON; save the sheet as CSV "
-                        "(CSV UTF-8, or CSV with --encoding cp1252) and load that");
+                        ": a ZIP archive that is no Excel workbook (.xlsx): another spreadsheet workbook (.ods?), "
+                        "not CSV or JSON; save the sheet as .xlsx or as CSV and load that");
   }
   if (spec.format != InputFormat::Auto) return spec.format;
   if (extension == "csv" || extension == "txt") return InputFormat::Csv;
   if (extension == "json") return InputFormat::Json;
   if (extension == "jsonl" || extension == "ndjson") return InputFormat::JsonLines;
   if (extension == "xls") {
-    throw DataFileError(spec.path + ": this is an Excel workbook, not CSV or JSON; save the sheet as CSV and load that");
+    throw DataFileError(spec.path + ": this is an old Excel workbook (.xls); save it as .xlsx or CSV and load that");
   }
   std::size_t first = bytes.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   while (first < bytes.size() && (bytes[first] == ' ' || bytes[first] == '\t' || bytes[first] == '\r' ||
