@@ -3,12 +3,18 @@
 // libzip, each refused with a clear error within the reader's limits.
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "dsl/schema.hpp"
 #include "engine/input.hpp"
+#include "engine/plan.hpp"
 #include "engine/xlsx_reader.hpp"
 #include "tests/support/zip_writer.hpp"
 
@@ -96,6 +102,49 @@ TEST(XlsxFixture, EachRejectionNamesItsCell) {
   EXPECT_EQ(loaded.report.rejections[0].record, "X003,Trivire,Dordrecht,,,44600,VHE0003,sociaal,TRUE,,612.345,2,30000,50,regulier,B");
   ASSERT_EQ(loaded.report.notes.size(), 1u);
   EXPECT_EQ(loaded.report.notes[0], "cells right of the header (column Q and beyond) are ignored: their column has no name");
+}
+
+TEST(XlsxFixture, TheFirstSheetIsReadUnlessOneIsNamed) {
+  InputSpec spec;
+  spec.path = kMinimal;
+  try {
+    load_input(allocations(), spec);
+    ADD_FAILURE() << "the first sheet, Toelichting, is no export";
+  } catch (const DataFileError& error) {
+    EXPECT_NE(std::string(error.what()).find("minimal-1904.xlsx:Toelichting!1:1: missing required columns"),
+              std::string::npos)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find("this is sheet 'Toelichting', the first of 'Toelichting', 'Toewijzingen'"),
+              std::string::npos);
+  }
+}
+
+// The command line: --sheet, and --strict naming each rejected row's cell.
+TEST(XlsxFixture, StrictNamesTheCells) {
+  const std::string err = (std::filesystem::temp_directory_path() / ("toets_xlsx_err_" + std::to_string(getpid()))).string();
+  const std::string command = std::string("cd '") + TOETS_SOURCE_DIR + "' && '" + TOETS_BINARY +
+                              "' check rules/dordrecht-2026-2027.toets --data allocations=fixtures/xlsx/minimal-1904.xlsx "
+                              "--sheet allocations=Toewijzingen --strict > /dev/null 2> '" + err + "'";
+  const int status = std::system(command.c_str());
+  std::ifstream in(err);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(err);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+  EXPECT_NE(text.find("    fixtures/xlsx/minimal-1904.xlsx:Toewijzingen!K5: rent '612.345': expected an amount in euros "
+                      "with at most 2 decimals, like 612.35\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("fixtures/xlsx/minimal-1904.xlsx:Toewijzingen!A11: allocation_id 'X001'"), std::string::npos);
+}
+
+TEST(XlsxFixture, APlanImportNamesItsSheet) {
+  std::vector<std::string> errors;
+  const auto plan = parse_plan("store = s.db\noutput = out\n[import allocations]\nfile = export.xlsx\nsheet = Toewijzingen\n"
+                               "[check]\nrules = r.toets\n",
+                               "p.plan", errors);
+  ASSERT_TRUE(plan) << errors.front();
+  ASSERT_EQ(plan->imports.size(), 1u);
+  EXPECT_EQ(plan->imports[0].sheet, "Toewijzingen");
 }
 
 // ---------------------------------------------------------------------------------------------
