@@ -322,9 +322,10 @@ class SheetReader : public XmlHandler {
     } else if (name == "rPh") {
       --in_phonetic_;
     } else if (name == "c") {
-      end_cell();
+      if (in_cell_) end_cell();
     } else if (name == "row") {
-      end_row();
+      if (in_row_) end_row();
+      in_row_ = false;
     }
   }
 
@@ -358,6 +359,8 @@ class SheetReader : public XmlHandler {
   std::string row_name(std::uint32_t row) const { return xlsx::sheet_reference(sheet_) + "!" + std::to_string(row) + ":" + std::to_string(row); }
 
   void start_row(const Attributes& attributes) {
+    if (in_row_) fail_at(row_name(row_), "a row inside another row");
+    in_row_ = true;
     std::uint32_t row = last_row_ + 1;
     if (const auto written = attributes.plain("r")) {
       const auto parsed = xlsx::parse_cell_ref("A" + std::string(*written));
@@ -374,6 +377,9 @@ class SheetReader : public XmlHandler {
   }
 
   void start_cell(const Attributes& attributes) {
+    // Cells in ascending order inside a row: what the header and the records are read by.
+    if (!in_row_) fail_at(xlsx::sheet_reference(sheet_), "a cell outside any row");
+    if (in_cell_) fail_at(cell_name(), "a cell inside another cell");
     std::uint32_t column = next_column_;
     if (const auto written = attributes.plain("r")) {
       const auto parsed = xlsx::parse_cell_ref(*written);
@@ -664,6 +670,7 @@ class SheetReader : public XmlHandler {
   RecordBuilder* builder_ = nullptr;
 
   bool in_data_ = false;
+  bool in_row_ = false;
   bool in_cell_ = false;
   bool in_value_ = false;
   bool has_value_ = false;

@@ -202,6 +202,11 @@ TEST(XlsxStructure, BrokenSheetsAreFileErrorsWithTheirPlace) {
   EXPECT_NE(error_of(workbook_parts(misspelt)).find("missing required column 'social_rent'"), std::string::npos);
   EXPECT_NE(error_of(workbook_parts(misspelt)).find("is 'socail_rent' a misspelling of 'social_rent'?"),
             std::string::npos);
+  EXPECT_EQ(error_of(workbook_parts(kHeader + "<row r=\"2\"><c r=\"A2\"><c r=\"B2\"/></c></row>")),
+            "made.xlsx:Blad1!A2: a cell inside another cell");
+  EXPECT_EQ(error_of(workbook_parts(kHeader + "<row r=\"2\"><row r=\"3\"/></row>")),
+            "made.xlsx:Blad1!2:2: a row inside another row");
+  EXPECT_EQ(error_of(workbook_parts(kHeader + "<c r=\"A2\"><v>1</v></c>")), "made.xlsx:Blad1: a cell outside any row");
   EXPECT_NE(error_of({{"hello.txt", "not a workbook"}}).find("made.xlsx: a ZIP archive without a workbook part"),
             std::string::npos);
 }
