@@ -34,18 +34,19 @@ std::optional<std::uint32_t> DatasetSchema::column_index(std::string_view wanted
 namespace {
 
 // Builders that keep the tables below readable.
-ColumnSchema text(std::string name, bool required) {
-  return ColumnSchema{std::move(name), ValueType::Text, required, false, TextStorage::Dictionary, {}, {}};
+ColumnSchema text(std::string name, bool required, std::string meaning) {
+  return ColumnSchema{std::move(name), ValueType::Text, required, false, TextStorage::Dictionary, {}, {},
+                      std::move(meaning)};
 }
-ColumnSchema id(std::string name, bool required, bool unique) {
-  return ColumnSchema{std::move(name), ValueType::Text, required, unique, TextStorage::Raw, {}, {}};
+ColumnSchema id(std::string name, bool required, bool unique, std::string meaning) {
+  return ColumnSchema{std::move(name), ValueType::Text, required, unique, TextStorage::Raw, {}, {}, std::move(meaning)};
 }
-ColumnSchema typed(std::string name, ValueType type, bool required) {
-  return ColumnSchema{std::move(name), type, required, false, TextStorage::Dictionary, {}, {}};
+ColumnSchema typed(std::string name, ValueType type, bool required, std::string meaning) {
+  return ColumnSchema{std::move(name), type, required, false, TextStorage::Dictionary, {}, {}, std::move(meaning)};
 }
-ColumnSchema enumeration(std::string name, bool required, std::vector<std::string> values) {
+ColumnSchema enumeration(std::string name, bool required, std::vector<std::string> values, std::string meaning) {
   return ColumnSchema{std::move(name), ValueType::Enum, required, false, TextStorage::Dictionary,
-                      std::move(values), {}};
+                      std::move(values), {}, std::move(meaning)};
 }
 
 std::vector<std::string> segments() { return {"sociaal", "middenhuur", "vrije_sector"}; }
@@ -59,74 +60,81 @@ std::vector<DatasetSchema> build_schemas() {
   std::vector<DatasetSchema> all;
 
   DatasetSchema allocations{DatasetKind::Allocations, "allocations", {}, 0, std::nullopt};
+  allocations.meaning = "one row per let (toewijzing) of a rental dwelling";
   allocations.columns = {
-      id("allocation_id", true, true),
-      text("corporation", true),
-      text("municipality", true),
-      text("kern", false),
-      text("neighbourhood", false),
-      typed("contract_date", ValueType::Date, true),
-      id("dwelling_id", true, false),
-      enumeration("segment", true, segments()),
-      typed("daeb", ValueType::Bool, true),
-      typed("new_build", ValueType::Bool, false),
-      typed("rent", ValueType::Money, true),
-      typed("household_size", ValueType::Int, true),
-      typed("household_income", ValueType::Money, true),
-      typed("applicant_age", ValueType::Int, true),
+      id("allocation_id", true, true, "the corporation's id of the let"),
+      text("corporation", true, "e.g. `Trivire`, `Woonbron`, `Clavis`, `Portaal`"),
+      text("municipality", true, "gemeente, e.g. `Dordrecht`"),
+      text("kern", false, "village or town core inside the municipality (Terneuzen counts per kern)"),
+      text("neighbourhood", false, "CBS-buurt"),
+      typed("contract_date", ValueType::Date, true,
+            "start of the tenancy (ingangsdatum huurcontract); decides the year and half-year"),
+      id("dwelling_id", true, false, "verhuureenheid (VHE)"),
+      enumeration("segment", true, segments(), "rent segment at contract start"),
+      typed("daeb", ValueType::Bool, true, "the dwelling is DAEB (social service) property"),
+      typed("new_build", ValueType::Bool, false, "first let of a newly built dwelling"),
+      typed("rent", ValueType::Money, true, "net rent (kale huur) per month at contract start"),
+      typed("household_size", ValueType::Int, true, "persons in the household"),
+      typed("household_income", ValueType::Money, true, "the income tested at allocation (toetsinkomen), per year"),
+      typed("applicant_age", ValueType::Int, true, "age of the main applicant at contract start"),
       enumeration("channel", true,
                   {"regulier", "herstructurering", "urgent", "statushouder", "uitstroom_mobw",
-                   "wonen_eerst", "vitaal_beroep", "starter", "directe_bemiddeling", "overig"}),
-      enumeration("energy_label", false, energy_labels()),
+                   "wonen_eerst", "vitaal_beroep", "starter", "directe_bemiddeling", "overig"},
+                  "how the home was let (toewijzingskanaal)"),
+      enumeration("energy_label", false, energy_labels(), "label of the dwelling at contract start"),
   };
   allocations.columns[11].min_value = 1;  // household_size >= 1
   allocations.columns[13].min_value = 0;  // applicant_age
   all.push_back(std::move(allocations));
 
   DatasetSchema stock{DatasetKind::Stock, "stock", {}, 0, 1};
+  stock.meaning = "one row per dwelling per snapshot date (woningvoorraad)";
   stock.unique_key = {0, 1};  // (dwelling_id, snapshot_date)
   stock.columns = {
-      id("dwelling_id", true, false),
-      typed("snapshot_date", ValueType::Date, true),
-      text("corporation", true),
-      text("municipality", true),
-      text("kern", false),
-      text("neighbourhood", false),
-      enumeration("segment", true, segments()),
-      typed("daeb", ValueType::Bool, true),
-      typed("rent", ValueType::Money, true),
-      enumeration("energy_label", true, energy_labels()),
-      typed("monument", ValueType::Bool, false),
-      typed("zero_step", ValueType::Bool, false),
-      typed("flex", ValueType::Bool, false),
+      id("dwelling_id", true, false, "verhuureenheid (VHE)"),
+      typed("snapshot_date", ValueType::Date, true, "peildatum"),
+      text("corporation", true, ""),
+      text("municipality", true, ""),
+      text("kern", false, ""),
+      text("neighbourhood", false, ""),
+      enumeration("segment", true, segments(), ""),
+      typed("daeb", ValueType::Bool, true, ""),
+      typed("rent", ValueType::Money, true, "net rent (kale huur) per month"),
+      enumeration("energy_label", true, energy_labels(), ""),
+      typed("monument", ValueType::Bool, false, "listed building (labels may legitimately stay E/F/G)"),
+      typed("zero_step", ValueType::Bool, false, "nultredenwoning"),
+      typed("flex", ValueType::Bool, false, "temporary (flex) dwelling"),
   };
   all.push_back(std::move(stock));
 
   DatasetSchema mutations{DatasetKind::Mutations, "mutations", {}, 0, std::nullopt};
+  mutations.meaning = "one row per change to the stock (voorraadmutatie)";
   mutations.columns = {
-      id("mutation_id", true, true),
-      id("dwelling_id", false, false),
-      text("corporation", true),
-      text("municipality", true),
-      text("kern", false),
-      typed("date", ValueType::Date, true),
+      id("mutation_id", true, true, ""),
+      id("dwelling_id", false, false, ""),
+      text("corporation", true, ""),
+      text("municipality", true, ""),
+      text("kern", false, ""),
+      typed("date", ValueType::Date, true, ""),
       enumeration("kind", true,
                   {"nieuwbouw", "aankoop", "verkoop", "sloop", "liberalisatie", "transformatie",
-                   "optoppen"}),
-      enumeration("segment", true, segments()),
+                   "optoppen"},
+                  ""),
+      enumeration("segment", true, segments(), "segment of the dwelling concerned"),
   };
   all.push_back(std::move(mutations));
 
   DatasetSchema projects{DatasetKind::Projects, "projects", {}, 0, std::nullopt};
+  projects.meaning = "one row per new-build project (nieuwbouwproject)";
   projects.columns = {
-      id("project_id", true, true),
-      text("municipality", true),
-      text("name", true),
-      text("developer", true),
-      typed("delivery_year", ValueType::Int, true),
-      typed("total_dwellings", ValueType::Int, true),
-      typed("social_rent", ValueType::Int, true),
-      typed("middle_rent", ValueType::Int, false),
+      id("project_id", true, true, ""),
+      text("municipality", true, ""),
+      text("name", true, ""),
+      text("developer", true, "corporation or market party"),
+      typed("delivery_year", ValueType::Int, true, "year of completion (oplevering)"),
+      typed("total_dwellings", ValueType::Int, true, ""),
+      typed("social_rent", ValueType::Int, true, "dwellings in social rent"),
+      typed("middle_rent", ValueType::Int, false, "dwellings in middle rent"),
   };
   for (std::uint32_t c = 5; c <= 7; ++c) projects.columns[c].min_value = 0;
   all.push_back(std::move(projects));

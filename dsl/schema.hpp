@@ -1,7 +1,8 @@
 #pragma once
-// The canonical datasets (shared/design/data-format.md) as the language sees them: column names,
-// value types, which columns are required, the allowed values of enums. The checker binds rule
-// names against these; the engine's loaders read files into them. Immutable, thread-safe.
+// The canonical datasets as the language sees them: column names, value types, which columns are
+// required, the allowed values of enums, and what each means. The one definition: the checker binds
+// rule names against these, the engine's loaders read files into them, `toets schema` prints them
+// and docs/data-format.md is checked against that (tests/schema_doc_test.cpp). Immutable, thread-safe.
 
 #include <cstdint>
 #include <optional>
@@ -36,6 +37,7 @@ struct ColumnSchema {
   TextStorage text_storage = TextStorage::Dictionary;
   std::vector<std::string> enum_values;    // for Enum, in their natural order
   std::optional<std::int64_t> min_value;   // e.g. household_size >= 1
+  std::string meaning = {};                // for people: `toets schema`, docs/data-format.md
 
   std::optional<std::uint32_t> enum_index(std::string_view value) const;
 };
@@ -51,6 +53,7 @@ struct DatasetSchema {
   // Columns whose values together are unique (stock: dwelling_id, snapshot_date); a repeat is
   // rejected. Empty when no key spans several columns (a single unique column says so itself).
   std::vector<std::uint32_t> unique_key = {};
+  std::string meaning = {};                // "one row per let (toewijzing) of a rental dwelling"
 
   std::optional<std::uint32_t> column_index(std::string_view name) const;
   const ColumnSchema& column(std::uint32_t index) const { return columns[index]; }

@@ -141,7 +141,15 @@ struct Rejection {
   std::string value;
   std::string reason;
   std::string record = {};      // the whole record as read (after decoding), for a rejects file
+  // Where in a workbook (an .xlsx sheet): the cell, "Toewijzingen!M48", or the row, "Toewijzingen!48:48";
+  // `line` is then the sheet's row. Empty for a text file, whose line says where.
+  std::string cell = {};
 };
+
+// Where a rejected row is, as messages show it: a workbook's cell, else the line number.
+inline std::string rejection_place(const Rejection& rejection) {
+  return rejection.cell.empty() ? std::to_string(rejection.line) : rejection.cell;
+}
 
 // One import that a dataset read from the store comes from: its file as it was read when it was
 // imported, with the rows that could not be read then (docs/store.md). They travel with the rows,

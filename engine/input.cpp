@@ -9,6 +9,7 @@
 #include "engine/mapping.hpp"
 #include "engine/memory_limits.hpp"
 #include "engine/rejection_listing.hpp"
+#include "engine/xlsx_reader.hpp"
 
 namespace toets {
 
@@ -30,18 +31,27 @@ std::string extension_of(const std::string& path) {
 }
 
 InputFormat choose_format(const InputSpec& spec, std::string_view bytes) {
+  // A workbook first: by what it is said to be, or by what it holds.
+  const std::string extension = extension_of(spec.path);
+  if (spec.format == InputFormat::Xlsx || (spec.format == InputFormat::Auto && (extension == "xlsx" || extension == "xlsm")) ||
+      looks_like_xlsx(bytes)) {
+    if (bytes.starts_with("\xD0\xCF\x11\xE0")) {
+      throw DataFileError(spec.path + ": an encrypted (password-protected) workbook or an old .xls file, not an .xlsx "
+                                      "workbook; save it without a password as .xlsx and load that");
+    }
+    return InputFormat::Xlsx;
+  }
   if (bytes.starts_with("PK\x03\x04")) {
     throw DataFileError(spec.path +
-                        ": this is a spreadsheet workbook (.xlsx or .ods), not CSV or JSON; save the sheet as CSV "
-                        "(CSV UTF-8, or CSV with --encoding cp1252) and load that");
+                        ": a ZIP archive that is no Excel workbook (.xlsx): another spreadsheet workbook (.ods?), "
+                        "not CSV or JSON; save the sheet as .xlsx or as CSV and load that");
   }
   if (spec.format != InputFormat::Auto) return spec.format;
-  const std::string extension = extension_of(spec.path);
   if (extension == "csv" || extension == "txt") return InputFormat::Csv;
   if (extension == "json") return InputFormat::Json;
   if (extension == "jsonl" || extension == "ndjson") return InputFormat::JsonLines;
   if (extension == "xls") {
-    throw DataFileError(spec.path + ": this is an Excel workbook, not CSV or JSON; save the sheet as CSV and load that");
+    throw DataFileError(spec.path + ": this is an old Excel workbook (.xls); save it as .xlsx or CSV and load that");
   }
   std::size_t first = bytes.starts_with("\xEF\xBB\xBF") ? 3 : 0;
   while (first < bytes.size() && (bytes[first] == ' ' || bytes[first] == '\t' || bytes[first] == '\r' ||
@@ -78,6 +88,7 @@ std::optional<InputFormat> parse_input_format(std::string_view text) {
   if (name == "csv") return InputFormat::Csv;
   if (name == "json") return InputFormat::Json;
   if (name == "jsonl" || name == "ndjson") return InputFormat::JsonLines;
+  if (name == "xlsx") return InputFormat::Xlsx;
   return std::nullopt;
 }
 
@@ -95,6 +106,19 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
   const InputFormat format = choose_format(spec, contents.view());
   const DecimalMark decimal = stated_or(spec.decimal, map != nullptr ? map->decimal : DecimalMark::Auto);
 
+  if (!spec.sheet.empty() && format != InputFormat::Xlsx) {
+    throw DataFileError(spec.path + ": a sheet (" + spec.sheet + ") is named, but this is not an Excel workbook");
+  }
+  if (format == InputFormat::Xlsx) {
+    // A workbook's text is XML's own UTF-8, and its cells are split already: of a mapping's [input]
+    // only the decimal mark applies (to amounts written as text).
+    XlsxOptions options;
+    options.sheet = spec.sheet;
+    options.decimal = decimal;
+    options.mapping = map;
+    options.kept_columns = spec.kept_columns;
+    return read_xlsx_bytes(schema, contents.view(), spec.path, options);
+  }
   if (format == InputFormat::Csv) {
     CsvOptions options;
     options.delimiter = stated_or(spec.delimiter, map != nullptr ? map->delimiter : Delimiter::Auto);
@@ -127,7 +151,8 @@ void write_rejections_csv(const std::vector<const LoadReport*>& reports, std::os
       line.push_back(',');
       append_csv_field(line, spreadsheet_safe(report->file));
       line.push_back(',');
-      line += std::to_string(rejection.line);
+      // A workbook's rows are located by their cell (Toewijzingen!M48), a text file's by line.
+      append_csv_field(line, spreadsheet_safe(rejection_place(rejection)));
       line.push_back(',');
       append_csv_field(line, spreadsheet_safe(rejection.column));
       line.push_back(',');

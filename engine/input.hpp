@@ -10,8 +10,11 @@
 //
 // - The reader: the stated format, else the file's extension (.csv and .txt: CSV; .json: a JSON
 //   array of objects or JSON Lines, told apart by the first character; .jsonl and .ndjson: JSON
-//   Lines), else the content ('[' or '{' first: JSON, else CSV). An Excel workbook is refused with
-//   a message.
+//   Lines; .xlsx and .xlsm: an Excel workbook, xlsx_reader.hpp), else the content (a ZIP archive
+//   holding xl/workbook.xml: a workbook; '[' or '{' first: JSON; else CSV). Other spreadsheets
+//   (.xls, .ods) are refused with a message.
+// - A workbook's sheet: `sheet`, else the first worksheet. Its number cells are numbers whatever
+//   the dialect; `decimal` says how amounts written as text are read (Auto: a comma).
 // - The dialect, setting by setting: what `spec` states, else what the mapping's [input] says,
 //   else the reader's own choice: the delimiter detected from the header line, a decimal comma
 //   when the delimiter is ';' (a decimal point for JSON strings), the encoding detected from the
@@ -35,9 +38,9 @@
 
 namespace toets {
 
-enum class InputFormat : std::uint8_t { Auto, Csv, Json, JsonLines };
+enum class InputFormat : std::uint8_t { Auto, Csv, Json, JsonLines, Xlsx };
 
-// "csv", "json", "jsonl" (or "ndjson"), "auto"; any case. nullopt for anything else.
+// "csv", "json", "jsonl" (or "ndjson"), "xlsx", "auto"; any case. nullopt for anything else.
 std::optional<InputFormat> parse_input_format(std::string_view text);
 
 struct InputSpec {
@@ -47,6 +50,7 @@ struct InputSpec {
   Encoding encoding = Encoding::Auto;
   DecimalMark decimal = DecimalMark::Auto;
   std::string mapping_path;                  // a column mapping file (mapping.hpp); empty: none
+  std::string sheet;                         // a workbook's sheet; empty: the first
   // Per schema column, whether to store its values; empty: every column. Every cell is checked
   // either way (Dataset's `kept`).
   std::vector<bool> kept_columns;

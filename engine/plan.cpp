@@ -216,7 +216,8 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, s
       PlanImport& import = plan.imports.back();
       if (key == "file") import.file = *value;
       else if (key == "mapping") import.mapping = resolve(name, *value);
-      else error(line_number, "unknown key " + quoted_for_message(key) + " in [import]: expected file or mapping");
+      else if (key == "sheet") import.sheet = *value;
+      else error(line_number, "unknown key " + quoted_for_message(key) + " in [import]: expected file, mapping or sheet");
       continue;
     }
     if (section == Section::Check) {
@@ -621,6 +622,7 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
       InputSpec spec;
       spec.path = files[i];
       spec.mapping_path = import.mapping;
+      spec.sheet = import.sheet;
       require_hashable_file(files[i]);
       loaded.push_back(std::make_unique<LoadedDataset>(load_input(*import.schema, spec)));
       hashes.push_back(file_sha256(files[i]));

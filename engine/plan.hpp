@@ -17,7 +17,8 @@
 //   mapping = woonsysteem.mapping
 //
 //   [import stock]
-//   file    = stock.csv
+//   file    = stock.xlsx        # an Excel workbook: its first sheet,
+//   sheet   = Voorraad          # or the one named
 //
 //   [check]
 //   rules   = ../../rules/dordrecht-2026-2027.toets
@@ -52,6 +53,7 @@ struct PlanImport {
   std::string file;      // as written: relative to the exports folder (see import_path)
   std::string mapping;   // resolved against the plan's folder; empty: none
   std::uint32_t line = 0;
+  std::string sheet = {};  // an Excel workbook's sheet; empty: the first
 };
 
 struct PlanCheck {

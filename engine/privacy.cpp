@@ -175,6 +175,7 @@ std::string Privacy::message(std::string_view text) const {
 Rejection Privacy::rejection(const LoadReport& load, const Rejection& rejection) const {
   Rejection out;
   out.line = rejection.line;
+  out.cell = rejection.cell;
   out.column = rejection.column;
   out.reason = rejection.reason;
   // Shown only for a canonical column that is not personal; a whole record, a column the file

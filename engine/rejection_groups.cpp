@@ -79,8 +79,21 @@ std::vector<RejectionGroup> group_rejections(std::string_view dataset, const std
                                               groups.size());
     if (added) groups.push_back(RejectionGroup{rejection.column, rejection.value, rejection.reason, {}, {}, {}, {}});
     groups[found->second].lines.push_back(rejection.line);
+    if (!rejection.cell.empty()) groups[found->second].cells.push_back(rejection.cell);
   }
   for (RejectionGroup& group : groups) {
+    // A workbook's cells go with their lines (rows); one file's rejections all have cells, or none.
+    if (group.cells.size() == group.lines.size()) {
+      std::vector<std::pair<std::uint64_t, std::string>> placed;
+      for (std::size_t i = 0; i < group.lines.size(); ++i) placed.emplace_back(group.lines[i], std::move(group.cells[i]));
+      std::stable_sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (std::size_t i = 0; i < placed.size(); ++i) {
+        group.lines[i] = placed[i].first;
+        group.cells[i] = std::move(placed[i].second);
+      }
+    } else {
+      group.cells.clear();
+    }
     std::sort(group.lines.begin(), group.lines.end());
     add_fix(dataset, group);
   }
@@ -118,7 +131,7 @@ std::vector<RejectionGroup> shown_groups(const LoadReport& load, const Rejection
 std::string example_lines(const RejectionGroup& group, std::size_t shown) {
   std::string text;
   for (std::size_t i = 0; i < group.lines.size() && i < shown; ++i) {
-    text += (i > 0 ? ", " : "") + std::to_string(group.lines[i]);
+    text += (i > 0 ? ", " : "") + (group.cells.empty() ? std::to_string(group.lines[i]) : group.cells[i]);
   }
   if (group.lines.size() > shown) text += ", ...";
   return text;

@@ -33,6 +33,9 @@ struct RejectionGroup {
   Fix fix = Fix::None;
   std::string suggestion;              // MapValue: the nearest canonical value; empty: none is near
   std::vector<std::string> canonical;  // MapValue: the column's canonical values
+  // A workbook's rows: each line's cell ("Toewijzingen!M48"), in the order of `lines`; empty for a
+  // text file.
+  std::vector<std::string> cells = {};
 
   std::size_t rows() const { return lines.size(); }
 };
@@ -61,7 +64,8 @@ std::vector<RejectionSource> rejection_sources(const LoadReport& load);
 // A source's groups as `privacy` lets them be shown.
 std::vector<RejectionGroup> shown_groups(const LoadReport& load, const RejectionSource& source, const Privacy& privacy);
 
-// "12, 15, 19, ..." : the first `shown` lines of a group, and "..." when there are more.
+// "12, 15, 19, ..." : the first `shown` lines of a group (a workbook's: its cells,
+// "Toewijzingen!M12, Toewijzingen!M15"), and "..." when there are more.
 std::string example_lines(const RejectionGroup& group, std::size_t shown = 3);
 
 }  // namespace toets

@@ -223,6 +223,8 @@ std::string_view word(Lang lang, std::string_view key) {
       {"import_label", {"import {id}, {time}", "import {id}, {time}"}},
       {"rows_of_group", {"{rows} rijen (regels {lines})", "{rows} rows (lines {lines})"}},
       {"row_of_group", {"regel {lines}", "line {lines}"}},
+      {"cells_of_group", {"{rows} rijen (cellen {lines})", "{rows} rows (cells {lines})"}},
+      {"cell_of_group", {"cel {lines}", "cell {lines}"}},
       {"fix", {"oplossing", "fix"}},
       {"fix_map_value", {"voeg `{from} = {to}` toe onder `[values {column}]` in de mapping",
                          "add `{from} = {to}` under `[values {column}]` in the mapping"}},

@@ -46,8 +46,11 @@ std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::
 }
 
 std::string rejection_group_text(const RejectionGroup& group, Lang lang) {
-  std::string text = group.rows() == 1 ? fill(word(lang, "row_of_group"), {{"lines", example_lines(group)}})
-                                       : fill(word(lang, "rows_of_group"), {{"rows", std::to_string(group.rows())},
+  // A workbook's rows are named by their cells (Toewijzingen!M48), a text file's by line.
+  const bool cells = !group.cells.empty();
+  std::string text = group.rows() == 1
+                         ? fill(word(lang, cells ? "cell_of_group" : "row_of_group"), {{"lines", example_lines(group)}})
+                         : fill(word(lang, cells ? "cells_of_group" : "rows_of_group"), {{"rows", std::to_string(group.rows())},
                                                                             {"lines", example_lines(group)}});
   if (!group.column.empty()) text += ", " + column_word(group.column, lang);
   if (!group.value.empty()) text += " '" + group.value + "'";

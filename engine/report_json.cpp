@@ -178,6 +178,7 @@ json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_
   out["reason"] = group.reason;
   out["rows"] = group.rows();
   out["lines"] = group.lines;
+  if (!group.cells.empty()) out["cells"] = group.cells;
   switch (group.fix) {
     case RejectionGroup::Fix::None: out["fix"] = nullptr; break;
     case RejectionGroup::Fix::Encoding:
@@ -202,6 +203,7 @@ json input_json(const InputSummary& input, const Privacy& privacy, Lang lang) {
     for (const auto& raw : *source.rejections) {
       const Rejection rej = privacy.rejection(r, raw);
       json row = {{"line", rej.line}, {"column", rej.column}, {"value", rej.value}, {"reason", rej.reason}};
+      if (!rej.cell.empty()) row["cell"] = rej.cell;
       if (source.import_id) row["import"] = *source.import_id;
       rejections.push_back(std::move(row));
     }

@@ -275,8 +275,8 @@ INSTANTIATE_TEST_SUITE_P(
                   "--encoding 'utf-16': expected auto, utf-8 or cp1252"},
         BadOption{"bad_decimal", "--data allocations=fixtures/exports/allocations.canonical.csv --decimal komma",
                   "--decimal 'komma'"},
-        BadOption{"bad_format_in", "--data allocations=fixtures/exports/allocations.canonical.csv --format-in xlsx",
-                  "--format-in 'xlsx'"},
+        BadOption{"bad_format_in", "--data allocations=fixtures/exports/allocations.canonical.csv --format-in ods",
+                  "--format-in 'ods': expected auto, csv, json, jsonl or xlsx"},
         BadOption{"mapping_without_kind", "--data allocations=fixtures/exports/allocations.canonical.csv --mapping x.map",
                   "--mapping 'x.map': expected KIND=FILE"},
         BadOption{"mapping_without_data", "--data allocations=fixtures/exports/allocations.canonical.csv --mapping "

@@ -416,22 +416,32 @@ INSTANTIATE_TEST_SUITE_P(
                     FormatCase{"jsonl_by_extension", "a.jsonl", InputFormat::Auto, jsonl_of(kJson), 1}),
     [](const testing::TestParamInfo<FormatCase>& param_info) { return param_info.param.label; });
 
-TEST(LoadInput, WorkbooksAreRefused) {
+// An .xlsx workbook is read (tests/xlsx_*_test.cpp); other spreadsheets are refused, and a file
+// named .xlsx that is no workbook says so.
+TEST(LoadInput, OtherSpreadsheetsAreRefused) {
   const TempDir dir;
   InputSpec spec;
-  spec.path = dir.write("export.xlsx", std::string("PK\x03\x04", 4) + "rest");
+  spec.path = dir.write("export.ods", std::string("PK\x03\x04", 4) + "rest");
   try {
     load_input(allocations(), spec);
     FAIL() << "expected a DataFileError";
   } catch (const DataFileError& error) {
     EXPECT_NE(std::string(error.what()).find("spreadsheet workbook"), std::string::npos) << error.what();
   }
+  spec.path = dir.write("export.xlsx", std::string("PK\x03\x04", 4) + "rest");
+  try {
+    load_input(allocations(), spec);
+    FAIL() << "expected a DataFileError";
+  } catch (const DataFileError& error) {
+    EXPECT_NE(std::string(error.what()).find("export.xlsx: not a readable workbook"), std::string::npos) << error.what();
+  }
 }
 
 TEST(LoadInput, ParsesOptionNames) {
   EXPECT_EQ(parse_input_format("JSONL"), InputFormat::JsonLines);
   EXPECT_EQ(parse_input_format("ndjson"), InputFormat::JsonLines);
-  EXPECT_EQ(parse_input_format("xlsx"), std::nullopt);
+  EXPECT_EQ(parse_input_format("XLSX"), InputFormat::Xlsx);
+  EXPECT_EQ(parse_input_format("xls"), std::nullopt);
   EXPECT_EQ(parse_delimiter(";"), Delimiter::Semicolon);
   EXPECT_EQ(parse_delimiter("Comma"), Delimiter::Comma);
   EXPECT_EQ(parse_delimiter("tab"), std::nullopt);

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 shift || true
-all_targets=(fuzz_rules fuzz_csv fuzz_json fuzz_mapping fuzz_ruletest fuzz_lsp)
+all_targets=(fuzz_rules fuzz_csv fuzz_json fuzz_mapping fuzz_ruletest fuzz_lsp fuzz_xlsx)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 jobs=${FUZZ_JOBS:-1}
@@ -25,7 +25,7 @@ timeout_per_input=${FUZZ_TIMEOUT:-10}
 
 # What the fuzz build needs beyond tools/setup.sh: clang and its runtime (libFuzzer, sanitizers).
 packages=(clang libclang-rt-14-dev g++ cmake ninja-build pkg-config libboost-dev libsqlite3-dev
-          libspdlog-dev nlohmann-json3-dev libcli11-dev libssl-dev)
+          libspdlog-dev nlohmann-json3-dev libcli11-dev libssl-dev libzip-dev libexpat1-dev)
 packages+=(libtomlplusplus-dev)  # the toets command links the rule-test runner (ruletest/)
 missing=()
 for p in "${packages[@]}"; do

@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config libboost-dev libsqlite3-dev sqlite3 libspdlog-dev
-          nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev libssl-dev
-          chromium fonts-dejavu-core libxml2-utils python3 python3-jsonschema)
+          nlohmann-json3-dev libgtest-dev libgmock-dev libcli11-dev libssl-dev libzip-dev libexpat1-dev
+          chromium fonts-dejavu-core libxml2-utils python3 python3-jsonschema
+          python3-openpyxl python3-xlsxwriter)
 packages+=(libtomlplusplus-dev)  # toets test: the rule-test files are TOML (ruletest/)
 missing=()
 for p in "${packages[@]}"; do

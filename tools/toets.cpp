@@ -41,6 +41,7 @@
 #include "tools/cmd_test.hpp"
 #include "tools/cmd_fmt.hpp"
 #include "tools/version.hpp"
+#include "tools/commands.hpp"
 
 namespace {
 
@@ -105,6 +106,7 @@ struct CheckOptions {
   std::string decimal = "auto";
   std::string encoding = "auto";
   std::vector<std::string> mappings;  // KIND=FILE
+  std::vector<std::string> sheets;    // a workbook's sheet: NAME, or KIND=NAME
   bool strict = false;                // any rejected row: exit 2, nothing checked
   std::string rejects;                // write the rejected rows with their reasons here
   std::string max_rejected = "1%";    // a dataset with a larger rejected share makes the check incomplete
@@ -154,7 +156,7 @@ bool input_specs(const CheckOptions& options, const std::set<std::string>& kinds
   const auto encoding = toets::parse_encoding(options.encoding);
   if (!format || !delimiter || !decimal || !encoding) {
     std::cerr << "toets: error: "
-              << (!format      ? "--format-in '" + options.format_in + "': expected auto, csv, json or jsonl"
+              << (!format      ? "--format-in '" + options.format_in + "': expected auto, csv, json, jsonl or xlsx"
                   : !delimiter ? "--delimiter '" + options.delimiter + "': expected auto, comma (,) or semicolon (;)"
                   : !decimal   ? "--decimal '" + options.decimal + "': expected auto, point (.) or comma (,)"
                                : "--encoding '" + options.encoding + "': expected auto, utf-8 or cp1252")
@@ -245,7 +247,7 @@ bool report_rejections(const toets::CheckReport& report, const CheckOptions& opt
     const toets::Privacy privacy{toets::ReportOptions{}};
     for (std::size_t i = 0; i < shown; ++i) {
       const toets::Rejection rejection = privacy.rejection(*load, load->rejections[i]);
-      std::cerr << "    " << load->file << ":" << rejection.line << ": "
+      std::cerr << "    " << load->file << ":" << toets::rejection_place(rejection) << ": "
                 << (rejection.column.empty() ? "" : rejection.column + " ")
                 << (rejection.value.empty() ? "" : "'" + rejection.value + "': ") << rejection.reason << "\n";
     }
@@ -373,6 +375,7 @@ int run_check(const CheckOptions& options) {
   const std::set<std::string>& seen_kinds = parsed->kinds;
   std::map<std::string, toets::InputSpec> input_dialects;
   if (!input_specs(options, seen_kinds, input_dialects)) return kExitInvalid;
+  if (!toets::cli::apply_sheets(options.sheets, inputs, input_dialects)) return kExitInvalid;
 
   std::unique_ptr<toets::Store> store;
   if (!options.db.empty()) {
@@ -651,6 +654,7 @@ int run_import(const ImportOptions& options) {
   }
   std::map<std::string, toets::InputSpec> input_dialects;
   if (!input_specs(options.input, seen_kinds, input_dialects)) return kExitInvalid;
+  if (!toets::cli::apply_sheets(options.input.sheets, inputs, input_dialects)) return kExitInvalid;
 
   // An existing store is opened first (a wrong --db is found before a long read); a new one only
   // once every file has been read, so that a mistake leaves no empty store behind.
@@ -712,6 +716,7 @@ int run_import(const ImportOptions& options) {
       for (const auto& rejection : outcome.rejections) {
         const toets::Rejection r = toets::loggable_rejection(outcome.kind, rejection);  // no personal values
         rejections.push_back({{"line", r.line}, {"column", r.column}, {"value", r.value}, {"reason", r.reason}});
+        if (!r.cell.empty()) rejections.back()["cell"] = r.cell;
       }
       out.push_back({{"kind", outcome.kind},
                      {"source", outcome.source},
@@ -758,7 +763,7 @@ int run_import(const ImportOptions& options) {
     const std::size_t shown = std::min(outcome.rejections.size(), kShownRejections);
     for (std::size_t i = 0; i < shown; ++i) {
       const toets::Rejection r = toets::loggable_rejection(outcome.kind, outcome.rejections[i]);  // no personal values
-      spdlog::warn("  line {}{}{}: {}", r.line, r.column.empty() ? "" : ", " + r.column,
+      spdlog::warn("  {} {}{}{}: {}", r.cell.empty() ? "line" : "cell", toets::rejection_place(r), r.column.empty() ? "" : ", " + r.column,
                    r.value.empty() ? "" : " '" + r.value + "'", r.reason);
     }
     if (outcome.rejections.size() > shown) {
@@ -963,7 +968,7 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   check->add_flag("--no-record", check_options.no_record, "With --db: open the store read-only and record nothing");
   check->add_option("--format-in", check_options.format_in, "Format of the --data files (default: by extension)")
-      ->type_name("auto|csv|json|jsonl");
+      ->type_name("auto|csv|json|jsonl|xlsx");
   check->add_option("--delimiter", check_options.delimiter, "CSV field delimiter (default: from the header line)")
       ->type_name("auto|comma|semicolon");
   check->add_option("--decimal", check_options.decimal,
@@ -974,6 +979,8 @@ int main(int argc, char** argv) {
       ->type_name("auto|utf-8|cp1252");
   check->add_option("--mapping", check_options.mappings, "Column mapping for one dataset's files (docs/data-input.md)")
       ->type_name("KIND=FILE");
+  check->add_option("--sheet", check_options.sheets, "The sheet of the .xlsx --data files (default: the first)")
+      ->type_name("[KIND=]NAME");
   check->add_flag("--strict", check_options.strict, "Any rejected row: exit 2 and check nothing");
   check->add_option("--rejects", check_options.rejects, "Write the rejected rows with their reasons to FILE (CSV)")
       ->type_name("FILE");
@@ -996,7 +1003,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   import->add_option("--format-in", import_options.input.format_in, "Format of the --data files (default: by extension)")
-      ->type_name("auto|csv|json|jsonl");
+      ->type_name("auto|csv|json|jsonl|xlsx");
   import->add_option("--delimiter", import_options.input.delimiter, "CSV field delimiter (default: from the header line)")
       ->type_name("auto|comma|semicolon");
   import->add_option("--decimal", import_options.input.decimal,
@@ -1008,6 +1015,8 @@ int main(int argc, char** argv) {
   import->add_option("--mapping", import_options.input.mappings,
                      "Column mapping for one dataset's files (docs/data-input.md)")
       ->type_name("KIND=FILE");
+  import->add_option("--sheet", import_options.input.sheets, "The sheet of the .xlsx --data files (default: the first)")
+      ->type_name("[KIND=]NAME");
   import->add_flag("--strict", import_options.input.strict, "Any rejected row: exit 2 and import nothing");
   import->add_option("--rejects", import_options.input.rejects, "Write the rejected rows with their reasons to FILE (CSV)")
       ->type_name("FILE");
@@ -1074,6 +1083,11 @@ int main(int argc, char** argv) {
   CLI::App* validate = app.add_subcommand("validate", "Check a rule file (and its imports) without data");
   validate->add_option("ruleset", validate_path, "Rule file (.toets)")->required();
 
+  toets::cli::SchemaOptions schema_options;
+  CLI::App* schema_cmd = toets::cli::add_schema_command(app, schema_options);
+  toets::cli::MappingOptions mapping_options;
+  CLI::App* mapping_init = nullptr;
+  toets::cli::add_mapping_command(app, mapping_options, mapping_init);
   toets::cli::TestCommandOptions test_options;
   CLI::App* test_cmd = toets::cli::add_test_command(app, test_options);
   CLI::App* lsp_cmd = toets::cli::add_lsp_command(app);
@@ -1142,6 +1156,8 @@ int main(int argc, char** argv) {
     if (test_cmd->parsed()) return toets::cli::run_test_command(test_options);
     if (lsp_cmd->parsed()) return toets::cli::run_lsp_command();
     if (fmt->parsed()) return toets::cli::run_fmt(fmt_options);
+    if (schema_cmd->parsed()) return toets::cli::run_schema(schema_options);
+    if (mapping_init->parsed()) return toets::cli::run_mapping_init(mapping_options);
   } catch (const toets::StoreError& e) {
     std::cerr << "toets: error: " << e.what() << "\n";
     return kExitInvalid;
