@@ -7,6 +7,7 @@
 #include <map>
 
 #include "dsl/calendar.hpp"
+#include "engine/rejection_reason.hpp"
 
 namespace toets {
 
@@ -113,7 +114,9 @@ std::string_view word(Lang lang, std::string_view key) {
   struct Pair {
     std::string_view nl, en;
   };
-  static const std::map<std::string_view, Pair> kWords = {
+  // The sentences of rejection reasons (engine/rejection_reason.cpp) are words of this table too.
+  static const std::map<std::string_view, Pair> kWords = [] {
+    std::map<std::string_view, Pair> words = {
       {"report", {"Stoplichtrapportage", "Traffic-light report"}},
       {"as_of", {"Peildatum", "As of"}},
       {"valid", {"Looptijd", "Valid"}},
@@ -263,7 +266,10 @@ std::string_view word(Lang lang, std::string_view key) {
                          "of the norm (a rise is worse for an upper limit, better for a lower limit)"}},
       {"rejected_in_import",
        {"Afgewezen bij import {id} ({file}, {time})", "Rejected when import {id} was made ({file}, {time})"}},
-  };
+    };
+    for (const ReasonWord& entry : rejection_reason_words()) words.emplace(entry.key, Pair{entry.nl, entry.en});
+    return words;
+  }();
   const auto found = kWords.find(key);
   if (found == kWords.end()) return key;
   return lang == Lang::Nl ? found->second.nl : found->second.en;

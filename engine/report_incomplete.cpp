@@ -51,7 +51,7 @@ std::string rejection_group_text(const RejectionGroup& group, Lang lang) {
                                                                             {"lines", example_lines(group)}});
   if (!group.column.empty()) text += ", " + column_word(group.column, lang);
   if (!group.value.empty()) text += " '" + group.value + "'";
-  return text + ": " + message_text(group.reason, lang);
+  return text + ": " + reason_text(group.why, lang, group.reason);
 }
 
 namespace {
@@ -253,6 +253,7 @@ std::string markdown_rejection_groups(const LoadReport& load, const Privacy& pri
       if (names_records && !group.value.empty()) {
         group.value.clear();
         group.reason = std::string(word(lang, "withheld"));
+        group.why = RejectionReason{};
       }
       std::string line = where + ": " + rejection_group_text(group, lang);
       if (const std::string fix = rejection_fix_text(group, lang); !fix.empty()) {

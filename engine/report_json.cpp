@@ -151,13 +151,23 @@ json changes_json(const ReportHistory& history, const Privacy& privacy) {
   return changes;
 }
 
-// A group of rejected rows: every line, and the fix as data (the mapping line to add).
-json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_t> import_id) {
+// A reason as data: its kind's code and details ({} for a reason kept only as text).
+json reason_details(const RejectionReason& why) {
+  json details = json::object();
+  for (const auto& [name, value] : why.details) details[name] = value;
+  return details;
+}
+
+// A group of rejected rows: every line, and the fix as data (the mapping line to add). The reason
+// is in the report's words: English unless --lang asked for Dutch.
+json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_t> import_id, Lang lang) {
   json out;
   if (import_id) out["import"] = *import_id;
   out["column"] = group.column;
   out["value"] = group.value;
-  out["reason"] = group.reason;
+  out["reason"] = reason_text(group.why, lang, group.reason);
+  out["reason_kind"] = std::string(reason_code(group.why.kind));
+  out["reason_details"] = reason_details(group.why);
   out["rows"] = group.rows();
   out["lines"] = group.lines;
   switch (group.fix) {
@@ -170,25 +180,30 @@ json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_
                     {"mapping_section", "values " + group.column},
                     {"suggestion", group.suggestion.empty() ? json(nullptr) : json(group.suggestion)},
                     {"canonical_values", group.canonical},
-                    {"text", report::rejection_fix_text(group, Lang::En)}};
+                    {"text", report::rejection_fix_text(group, lang)}};
       break;
   }
   return out;
 }
 
-json input_json(const InputSummary& input, const Privacy& privacy) {
+json input_json(const InputSummary& input, const Privacy& privacy, Lang lang) {
   const LoadReport& r = input.report;
   json rejections = json::array();
   json groups = json::array();
   for (const RejectionSource& source : rejection_sources(r)) {
     for (const auto& raw : *source.rejections) {
       const Rejection rej = privacy.rejection(r, raw);
-      json row = {{"line", rej.line}, {"column", rej.column}, {"value", rej.value}, {"reason", rej.reason}};
+      json row = {{"line", rej.line},
+                  {"column", rej.column},
+                  {"value", rej.value},
+                  {"reason", reason_text(rej.why, lang, rej.reason)},
+                  {"reason_kind", std::string(reason_code(rej.why.kind))},
+                  {"reason_details", reason_details(rej.why)}};
       if (source.import_id) row["import"] = *source.import_id;
       rejections.push_back(std::move(row));
     }
     for (const RejectionGroup& group : shown_groups(r, source, privacy)) {
-      groups.push_back(rejection_group_json(group, source.import_id));
+      groups.push_back(rejection_group_json(group, source.import_id, lang));
     }
   }
   json out = {{"dataset", r.dataset},
@@ -218,7 +233,7 @@ json input_json(const InputSummary& input, const Privacy& privacy) {
 }
 
 // false, or why the check could not check all of its data (docs/reports.md).
-json incomplete_json(const CheckReport& report) {
+json incomplete_json(const CheckReport& report, Lang lang) {
   if (!report.is_incomplete()) return false;
   json reasons = json::array();
   for (const Incompleteness& reason : report.incomplete) {
@@ -230,7 +245,7 @@ json incomplete_json(const CheckReport& report) {
                        {"rows_rejected", reason.rows_rejected},
                        {"max_rejected", max_rejected_text(reason.max_rejected_ppm)},
                        {"max_rejected_ppm", reason.max_rejected_ppm},
-                       {"message", incompleteness_text(reason, Lang::En)}});
+                       {"message", incompleteness_text(reason, lang)}});
   }
   return {{"reasons", std::move(reasons)}};
 }
@@ -249,14 +264,16 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
                     {"valid_to", rs.valid_to ? json(format_date(*rs.valid_to)) : json(nullptr)}};
   out["as_of"] = format_date(report.as_of);
   json inputs = json::array();
-  for (const auto& input : report.inputs) inputs.push_back(input_json(input, privacy));
+  // Its sentences (reasons, fixes, messages) in English, as the text report's, unless --lang says.
+  const Lang lang = options.text_lang.value_or(Lang::En);
+  for (const auto& input : report.inputs) inputs.push_back(input_json(input, privacy, lang));
   out["inputs"] = std::move(inputs);
   json results = json::array();
   for (const auto& result : report.results) results.push_back(result_json(result, privacy, history, evidence));
   out["results"] = std::move(results);
   json summary = json::object();
   for (const auto& [status, count] : report.summary()) summary[std::string(status_name(status))] = count;
-  summary["incomplete"] = incomplete_json(report);
+  summary["incomplete"] = incomplete_json(report, lang);
   out["summary"] = summary;
   out["notes"] = report.notes;
   out["privacy"] = {{"min_group_size", options.min_group_size}, {"pseudonymised", privacy.pseudonymising()}};
