@@ -8,6 +8,7 @@
 
 #include "dsl/calendar.hpp"
 #include "engine/encoding.hpp"
+#include "engine/privacy.hpp"
 #include "engine/report.hpp"
 #include "engine/report_common.hpp"
 
@@ -114,7 +115,7 @@ constexpr std::array kWords = {
     ReasonWord{"reason.not_a_boolean.canonical", "verwacht true of false", "expected true or false"},
     ReasonWord{"reason.not_a_boolean.export", "verwacht ja of nee (of true/false, j/n, 1/0)",
                "expected ja or nee (or true/false, j/n, 1/0)"},
-    ReasonWord{"reason.unknown_value", "onbekende {column} {value} (verwacht een van {allowed}{mapped})",
+    ReasonWord{"reason.unknown_value", "onbekende waarde {value} voor {column} (verwacht een van {allowed}{mapped})",
                "unknown {column} {value} (expected one of {allowed}{mapped})"},
     ReasonWord{"reason.unknown_value.mapped", ", of een waarde die de mapping vertaalt",
                ", or a value the mapping translates"},
@@ -145,9 +146,9 @@ constexpr std::array kWords = {
                "nummer schrijft, en de cijfers zijn kwijt (maak de kolom tekst voor het exporteren)",
                "expected an id; this is a number in scientific notation, as a spreadsheet writes a long id, and its "
                "digits are lost (format the column as text before exporting)"},
-    ReasonWord{"reason.duplicate_key", "dubbel {columns} {shown} (eerst op regel {first_line})",
+    ReasonWord{"reason.duplicate_key", "{columns} {shown} komt al voor (eerst op regel {first_line})",
                "duplicate {columns} {shown} (first on line {first_line})"},
-    ReasonWord{"reason.duplicate_key.composite", "dubbel ({columns}) ({shown}) (eerst op regel {first_line})",
+    ReasonWord{"reason.duplicate_key.composite", "({columns}) ({shown}) komt al voor (eerst op regel {first_line})",
                "duplicate ({columns}) ({shown}) (first on line {first_line})"},
     ReasonWord{"reason.second_record_same_key",
                "een tweede record met dezelfde sleutel ({key}) in dit bestand; het eerste blijft staan",
@@ -196,6 +197,15 @@ std::string quoted(std::string_view text) {
   out += text;
   out += '\'';
   return out;
+}
+
+// A value the privacy rules withheld ('(withheld)', privacy.hpp) in the report's words.
+std::string withheld_in(std::string text, Lang lang) {
+  const std::string_view word = report::word(lang, "withheld");
+  for (std::size_t at = text.find(kWithheld); at != std::string::npos; at = text.find(kWithheld, at + word.size())) {
+    text.replace(at, kWithheld.size(), word);
+  }
+  return text;
 }
 
 std::string key_word(std::string_view prefix, std::string_view variant) {
@@ -263,7 +273,7 @@ std::string sentence(const RejectionReason& why, Lang lang) {
       return fill(word(lang, own), {{"expected", w(key_word("reason.not_a_date", why.detail("forms")))}});
     case ReasonKind::UnknownValue:
       return fill(word(lang, own), {{"column", report::column_word(why.detail("column"), lang)},
-                                    {"value", quoted(why.detail("value"))},
+                                    {"value", withheld_in(quoted(why.detail("value")), lang)},
                                     {"allowed", d("allowed")},
                                     {"mapped", why.detail("mapped") == "yes" ? w("reason.unknown_value.mapped") : ""}});
     case ReasonKind::InvalidUtf8: {
@@ -281,7 +291,7 @@ std::string sentence(const RejectionReason& why, Lang lang) {
     case ReasonKind::DuplicateKey:
       return fill(word(lang, why.detail("composite") == "yes" ? "reason.duplicate_key.composite" : own),
                   {{"columns", columns_text(why.detail("columns"), lang)},
-                   {"shown", d("shown")},
+                   {"shown", withheld_in(d("shown"), lang)},
                    {"first_line", d("first_line")}});
     case ReasonKind::WrongFieldCount: {
       std::string text = fill(word(lang, own), {{"expected", d("expected")}, {"found", d("found")}});

@@ -50,7 +50,9 @@ std::string rejection_group_text(const RejectionGroup& group, Lang lang) {
                                        : fill(word(lang, "rows_of_group"), {{"rows", std::to_string(group.rows())},
                                                                             {"lines", example_lines(group)}});
   if (!group.column.empty()) text += ", " + column_word(group.column, lang);
-  if (!group.value.empty()) text += " '" + group.value + "'";
+  if (!group.value.empty()) {
+    text += " '" + (group.value == kWithheld ? std::string(word(lang, "withheld")) : group.value) + "'";
+  }
   return text + ": " + reason_text(group.why, lang, group.reason);
 }
 

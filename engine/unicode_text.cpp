@@ -247,7 +247,7 @@ std::string visible_text(std::string_view text) {
       out += "\\x";
       out.push_back(kHex[byte >> 4]);
       out.push_back(kHex[byte & 0xF]);
-    } else if (c != ' ' && (is_space(c) || is_invisible(c))) {
+    } else if (c != ' ' && (is_space(c) || is_invisible(c) || mark_class(c) != 0)) {
       out += "\\u";
       for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(c >> shift) & 0xF]);
     } else {

@@ -49,9 +49,9 @@ bool is_blank_text(std::string_view text);
 std::string normalise_name(std::string_view text);
 // `text` with every letter case-folded (for comparing, never for showing).
 std::string fold_case(std::string_view text);
-// `text` for a message that must tell spellings apart: white space other than a plain space and
-// invisible characters written as \u00A0, \u200B; control bytes and bytes that are not UTF-8 as
-// \x09, \xE9.
+// `text` for a message that must tell spellings apart: white space other than a plain space,
+// invisible characters and combining marks written as \u00A0, \u200B, \u0301; control bytes and
+// bytes that are not UTF-8 as \x09, \xE9.
 std::string visible_text(std::string_view text);
 
 }  // namespace toets
