@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "dsl/calendar.hpp"
+
 namespace toets {
 
 std::string_view type_name(ValueType type) {
@@ -35,18 +37,35 @@ namespace {
 
 // Builders that keep the tables below readable.
 ColumnSchema text(std::string name, bool required, std::string meaning) {
-  return ColumnSchema{std::move(name), ValueType::Text, required, false, TextStorage::Dictionary, {}, {},
+  return ColumnSchema{std::move(name), ValueType::Text, required, false, TextStorage::Dictionary, {}, {}, {},
                       std::move(meaning)};
 }
 ColumnSchema id(std::string name, bool required, bool unique, std::string meaning) {
-  return ColumnSchema{std::move(name), ValueType::Text, required, unique, TextStorage::Raw, {}, {}, std::move(meaning)};
+  return ColumnSchema{std::move(name), ValueType::Text, required, unique, TextStorage::Raw, {}, {}, {}, std::move(meaning)};
 }
 ColumnSchema typed(std::string name, ValueType type, bool required, std::string meaning) {
-  return ColumnSchema{std::move(name), type, required, false, TextStorage::Dictionary, {}, {}, std::move(meaning)};
+  return ColumnSchema{std::move(name), type, required, false, TextStorage::Dictionary, {}, {}, {}, std::move(meaning)};
 }
 ColumnSchema enumeration(std::string name, bool required, std::vector<std::string> values, std::string meaning) {
   return ColumnSchema{std::move(name), ValueType::Enum, required, false, TextStorage::Dictionary,
-                      std::move(values), {}, std::move(meaning)};
+                      std::move(values), {}, {}, std::move(meaning)};
+}
+
+// What a value can plausibly be (docs/data-input.md, "Plausible values"): wider than any real
+// record, narrow enough to catch a value in the wrong unit (cents for euros, a yearly rent for a
+// monthly one), a typo (a household of 44) or a placeholder (9999-12-31, 0). Dates are fixed, not
+// relative to today or the as-of date, so a file reads the same whatever the day of the check.
+constexpr std::int64_t kEarliestDate = days_from_civil(1900, 1, 1);
+constexpr std::int64_t kLatestDate = days_from_civil(2099, 12, 31);
+constexpr std::int64_t kCentsPerEuro = 100;
+
+void plausible(DatasetSchema& schema, std::string_view column, std::int64_t min, std::int64_t max) {
+  for (ColumnSchema& c : schema.columns) {
+    if (c.name == column) {
+      c.min_value = min;
+      c.max_value = max;
+    }
+  }
 }
 
 std::vector<std::string> segments() { return {"sociaal", "middenhuur", "vrije_sector"}; }
@@ -83,8 +102,11 @@ std::vector<DatasetSchema> build_schemas() {
                   "how the home was let (toewijzingskanaal)"),
       enumeration("energy_label", false, energy_labels(), "label of the dwelling at contract start"),
   };
-  allocations.columns[11].min_value = 1;  // household_size >= 1
-  allocations.columns[13].min_value = 0;  // applicant_age
+  plausible(allocations, "contract_date", kEarliestDate, kLatestDate);
+  plausible(allocations, "rent", 1, 10'000 * kCentsPerEuro);  // a month's net rent: more than nothing
+  plausible(allocations, "household_size", 1, 20);
+  plausible(allocations, "household_income", 0, 1'000'000 * kCentsPerEuro);  // a year's
+  plausible(allocations, "applicant_age", 16, 120);  // a tenancy from 16 (youth contracts)
   all.push_back(std::move(allocations));
 
   DatasetSchema stock{DatasetKind::Stock, "stock", {}, 0, 1};
@@ -105,6 +127,8 @@ std::vector<DatasetSchema> build_schemas() {
       typed("zero_step", ValueType::Bool, false, "nultredenwoning"),
       typed("flex", ValueType::Bool, false, "temporary (flex) dwelling"),
   };
+  plausible(stock, "snapshot_date", kEarliestDate, kLatestDate);
+  plausible(stock, "rent", 0, 10'000 * kCentsPerEuro);  // an empty dwelling may be listed at 0
   all.push_back(std::move(stock));
 
   DatasetSchema mutations{DatasetKind::Mutations, "mutations", {}, 0, std::nullopt};
@@ -122,6 +146,7 @@ std::vector<DatasetSchema> build_schemas() {
                   ""),
       enumeration("segment", true, segments(), "segment of the dwelling concerned"),
   };
+  plausible(mutations, "date", kEarliestDate, kLatestDate);
   all.push_back(std::move(mutations));
 
   DatasetSchema projects{DatasetKind::Projects, "projects", {}, 0, std::nullopt};
@@ -136,7 +161,10 @@ std::vector<DatasetSchema> build_schemas() {
       typed("social_rent", ValueType::Int, true, "dwellings in social rent"),
       typed("middle_rent", ValueType::Int, false, "dwellings in middle rent"),
   };
-  for (std::uint32_t c = 5; c <= 7; ++c) projects.columns[c].min_value = 0;
+  plausible(projects, "delivery_year", 1900, 2099);
+  for (const std::string_view column : {"total_dwellings", "social_rent", "middle_rent"}) {
+    plausible(projects, column, 0, 100'000);
+  }
   all.push_back(std::move(projects));
   return all;
 }

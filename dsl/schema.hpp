@@ -36,7 +36,11 @@ struct ColumnSchema {
   bool unique = false;                     // the record id: duplicates are rejected
   TextStorage text_storage = TextStorage::Dictionary;
   std::vector<std::string> enum_values;    // for Enum, in their natural order
-  std::optional<std::int64_t> min_value;   // e.g. household_size >= 1
+  // The plausible range of a whole number, amount or date, in the column's own units (the number,
+  // cents, days since 1970-01-01); a value outside it is rejected (docs/data-input.md, "Plausible
+  // values"). E.g. household_size 1 to 20.
+  std::optional<std::int64_t> min_value;
+  std::optional<std::int64_t> max_value;
   std::string meaning = {};                // for people: `toets schema`, docs/data-format.md
 
   std::optional<std::uint32_t> enum_index(std::string_view value) const;

@@ -38,6 +38,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "engine/group_keys.hpp"
 #include "engine/mapping.hpp"
 
 namespace toets {
@@ -490,9 +491,14 @@ struct ChunkResult {
   std::optional<std::uint64_t> unterminated_quote_line;
 };
 
-std::string unterminated_quote_reason(std::uint64_t opened_on_line) {
-  return "unterminated quote: the quoted field opened on line " + std::to_string(opened_on_line) +
-         " never closes before the end of the file";
+RejectionReason too_long(ReasonKind kind, std::size_t bytes) {
+  return RejectionReason{kind, {}}
+      .with("bytes", std::to_string(bytes))
+      .with("max", std::to_string(kind == ReasonKind::RecordTooLong ? kMaxRecordBytes : kMaxFieldBytes));
+}
+
+RejectionReason unterminated_quote_reason(std::uint64_t opened_on_line) {
+  return RejectionReason{ReasonKind::UnterminatedQuote, {}}.with("opened_line", std::to_string(opened_on_line));
 }
 
 constexpr std::size_t kPrefetchAhead = 4096;
@@ -604,33 +610,26 @@ class RowReader {
     }
     if (scan.problem == RecordProblem::TextAfterQuote) {
       builder_.reject_record(line_, field_name(scan.problem_field), field_value(scan.problem_field),
-                             "unexpected text after a closing quote (a quote inside a quoted field must be doubled)",
-                             record_text);
+                             RejectionReason{ReasonKind::TextAfterQuote, {}}, record_text);
       return;
     }
     // Limits against pathological input (docs/robustness.md): no value of any column comes near
     // these, so such a record is rejected, not stored.
     if (record_text.size() > kMaxRecordBytes) {
-      builder_.reject_record(line_, "", record_text,
-                             "the record is " + std::to_string(record_text.size()) + " bytes long; at most " +
-                                 std::to_string(kMaxRecordBytes) + " are allowed",
+      builder_.reject_record(line_, "", record_text, too_long(ReasonKind::RecordTooLong, record_text.size()),
                              std::string_view());
       return;
     }
     for (std::size_t f = 0; record_text.size() > kMaxFieldBytes && f < std::min(scan.field_count, expected); ++f) {
       if (fields_[f].text.size() > kMaxFieldBytes) {
         builder_.reject_record(line_, field_name(f), fields_[f].text,
-                               "the field is " + std::to_string(fields_[f].text.size()) + " bytes long; at most " +
-                                   std::to_string(kMaxFieldBytes) + " are allowed",
-                               record_text);
+                               too_long(ReasonKind::FieldTooLong, fields_[f].text.size()), record_text);
         return;
       }
     }
     if (scan.field_count != expected) {
       builder_.reject_record(line_, "", loading::without_line_end(record_text),
-                             "expected " + std::to_string(expected) + " fields, found " +
-                                 std::to_string(scan.field_count) + field_count_hint(scan.field_count, expected),
-                             record_text);
+                             field_count_reason(scan.field_count, expected), record_text);
       return;
     }
     if (scan.any_doubled_quotes) {
@@ -656,12 +655,11 @@ class RowReader {
   }
 
   // More fields than the header in an export: most often a delimiter inside an unquoted value.
-  std::string field_count_hint(std::size_t found, std::size_t expected) const {
-    if (found > expected && layout_.forms.export_forms) {
-      return layout_.delimiter == ';' ? " (is there a ';' in a value that is not between double quotes?)"
-                                      : " (is there a ',' in a value that is not between double quotes?)";
-    }
-    return "";
+  RejectionReason field_count_reason(std::size_t found, std::size_t expected) const {
+    RejectionReason why{ReasonKind::WrongFieldCount, {}};
+    why.with("expected", std::to_string(expected)).with("found", std::to_string(found));
+    if (found > expected && layout_.forms.export_forms) why.with("delimiter", std::string(1, layout_.delimiter));
+    return why;
   }
 
   // The column a field is read into, by its canonical name (the file's name when it maps to none).
@@ -820,7 +818,9 @@ class ChunkedLoad {
     report.rows_rejected += piece.report.rows_rejected + duplicates.size();
     for (Rejection& rejection : piece.report.rejections) rejection.line += next_line_;
     if (result.unterminated_quote_line) {
-      piece.report.rejections.back().reason = unterminated_quote_reason(*result.unterminated_quote_line + next_line_);
+      Rejection& unterminated = piece.report.rejections.back();
+      unterminated.why = unterminated_quote_reason(*result.unterminated_quote_line + next_line_);
+      unterminated.reason = english_reason(unterminated.why);
     }
     if (duplicates.empty()) {
       report.rejections.insert(report.rejections.end(), std::make_move_iterator(piece.report.rejections.begin()),
@@ -929,7 +929,8 @@ class ChunkedLoad {
     }
     loading::DuplicateKey duplicate = loading::describe_duplicate_key(names, values, data.source_line(earlier));
     return Rejection{data.source_line(row), std::move(duplicate.columns), printable(duplicate.values),
-                     std::move(duplicate.reason), std::string(loading::without_line_end(record))};
+                     std::move(duplicate.reason), std::string(loading::without_line_end(record)),
+                     std::move(duplicate.why)};
   }
 
   // Sizes the result from the rows per byte read so far, so its columns grow a few times at most
@@ -1037,6 +1038,7 @@ LoadedDataset read_csv(const DatasetSchema& schema, std::string_view text, const
   } else {
     load.run<','>();
   }
+  normalise_group_keys(result);
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dsl/schema.hpp"
+#include "engine/rejection_reason.hpp"
 
 namespace toets {
 
@@ -139,8 +140,9 @@ struct Rejection {
   std::uint64_t line = 0;       // 1-based physical line in the file where the record starts
   std::string column;           // empty when the whole row is wrong (e.g. wrong field count)
   std::string value;
-  std::string reason;
+  std::string reason;           // in English: reason_text(why, Lang::En), or a text of kind Other
   std::string record = {};      // the whole record as read (after decoding), for a rejects file
+  RejectionReason why = {};     // the reason as data, which reports render in their language
   // Where in a workbook (an .xlsx sheet): the cell, "Toewijzingen!M48", or the row, "Toewijzingen!48:48";
   // `line` is then the sheet's row. Empty for a text file, whose line says where.
   std::string cell = {};

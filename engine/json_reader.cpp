@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/group_keys.hpp"
 #include "engine/mapping.hpp"
 
 namespace toets {
@@ -28,6 +29,7 @@ namespace {
 
 using loading::closest_column;
 using loading::join;
+using loading::printable;
 using loading::single_quoted;
 
 // A character iterator that tells the reader how far the JSON lexer has read.
@@ -124,22 +126,23 @@ class JsonLoader {
 
   bool null() { return scalar(std::string_view(), CellOrigin::Text, "null"); }
   bool boolean(bool value) {
-    return scalar(value ? std::string_view("true") : std::string_view("false"), CellOrigin::JsonBool, "a boolean");
+    return scalar(value ? std::string_view("true") : std::string_view("false"), CellOrigin::JsonBool, "boolean");
   }
   bool number_integer(std::int64_t value) { return integer(value); }
   bool number_unsigned(std::uint64_t value) { return integer(value); }
   bool number_float(double /*value*/, const std::string& text) {
-    return scalar(text, CellOrigin::JsonNumber, "a number");
+    return scalar(text, CellOrigin::JsonNumber, "number");
   }
   bool string(std::string& value) {
     if (value.size() > kMaxFieldBytes && in_record_value() && current_column_ >= 0) {
       record_problem(current_name(), value,
-                     "the field is " + std::to_string(value.size()) + " bytes long; at most " +
-                         std::to_string(kMaxFieldBytes) + " are allowed");
+                     RejectionReason{ReasonKind::FieldTooLong, {}}
+                         .with("bytes", std::to_string(value.size()))
+                         .with("max", std::to_string(kMaxFieldBytes)));
       current_column_ = -1;
       return true;
     }
-    return scalar(trim_blanks(value), CellOrigin::Text, "a string");
+    return scalar(trim_blanks(value), CellOrigin::Text, "string");
   }
   bool binary(nlohmann::json::binary_t& /*value*/) { return scalar(std::string_view(), CellOrigin::Text, "binary"); }
 
@@ -151,7 +154,7 @@ class JsonLoader {
       return true;
     }
     if (depth_ == record_depth_ + 1) {
-      nested_value("an object");
+      nested_value("object");
     }
     return true;
   }
@@ -170,10 +173,10 @@ class JsonLoader {
     if (shape_ == Shape::Array && depth_ == 1) return true;  // the array of records
     if (depth_ == record_depth_) {
       // An array where a record should be: rejected as a whole.
-      not_a_record(position() - 1, "an array");
+      not_a_record(position() - 1, "array");
       return true;
     }
-    if (depth_ == record_depth_ + 1) nested_value("an array");
+    if (depth_ == record_depth_ + 1) nested_value("array");
     return true;
   }
 
@@ -195,9 +198,11 @@ class JsonLoader {
     if (cells_[c].present) {
       record_problem(schema_.columns[c].name, name,
                      key_of_column_[c] == name
-                         ? "the key " + single_quoted(name) + " is given twice in the record"
-                         : "the keys " + single_quoted(key_of_column_[c]) + " and " + single_quoted(name) + " both give " +
-                               schema_.columns[c].name);
+                         ? RejectionReason{ReasonKind::KeyTwice, {}}.with("key", printable(name))
+                         : RejectionReason{ReasonKind::KeysSameColumn, {}}
+                               .with("key", printable(key_of_column_[c]))
+                               .with("other_key", printable(name))
+                               .with("column", schema_.columns[c].name));
       current_column_ = -1;
       return true;
     }
@@ -243,7 +248,7 @@ class JsonLoader {
     if (!nlohmann::json::sax_parse(first, last, this)) {
       const std::string_view read(base_, std::min<std::size_t>(error_position_, text_.size()));
       if (const std::size_t invalid = loading::first_invalid_utf8(read); invalid != std::string_view::npos) {
-        fail(line_at(base_ + invalid), invalid_utf8_reason(read));
+        fail(line_at(base_ + invalid), english_reason(invalid_utf8_problem(read)));
       }
       const char* at = base_ + std::min(error_position_ > 0 ? error_position_ - 1 : 0, text_.size());
       fail(line_at(at), "not valid JSON: " + error_message_);
@@ -252,12 +257,9 @@ class JsonLoader {
 
   // A syntax error on a byte that is not UTF-8 is about the encoding: the parser's own message
   // ("ill-formed UTF-8 byte; last read: ...") quotes the byte raw and says nothing of what to do.
-  std::string invalid_utf8_reason(std::string_view read) const {
-    if (builder_.forms().windows_1252) {
-      return "holds a byte that Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90 or 0x9D)";
-    }
-    return "not valid UTF-8 (JSON is UTF-8, RFC 8259): " +
-           loading::describe_invalid_byte(read, "; is the file Windows-1252? then say --encoding cp1252");
+  RejectionReason invalid_utf8_problem(std::string_view read) const {
+    if (builder_.forms().windows_1252) return {ReasonKind::UndefinedByte, {}};
+    return invalid_utf8_reason(read, "json");
   }
 
   // An indented object (or several) is not JSON Lines: read as lines, every line would be a
@@ -304,10 +306,7 @@ class JsonLoader {
       TrackingIterator first{text.data(), &furthest_};
       TrackingIterator last{text.data() + text.size(), &furthest_};
       if (text.size() > kMaxRecordBytes) {
-        builder_.reject_record(line, "", text.substr(0, 200),
-                               "the record is " + std::to_string(text.size()) + " bytes long; at most " +
-                                   std::to_string(kMaxRecordBytes) + " are allowed",
-                               std::string_view());
+        builder_.reject_record(line, "", text.substr(0, 200), record_too_long(text.size()), std::string_view());
         continue;
       }
       // A line is one row, whatever it holds: exactly one outcome per line, decided once the
@@ -316,13 +315,13 @@ class JsonLoader {
         in_record_ = false;
         const std::string_view read = text.substr(0, std::min<std::size_t>(error_position_, text.size()));
         if (!loading::is_valid_utf8(read)) {
-          builder_.reject_record(line, "", text, invalid_utf8_reason(read), text);
-        } else if (!value_complete_) {
-          builder_.reject_record(line, "", text, "not valid JSON: " + error_message_, text);
+          builder_.reject_record(line, "", text, invalid_utf8_problem(read), text);
         } else {
-          // The line held a whole value and then more: JSON Lines has one value per line.
+          // A line that held a whole value and then more: JSON Lines has one value per line.
           builder_.reject_record(line, "", text,
-                                 "not valid JSON Lines: " + error_message_ + " (one object per line)", text);
+                                 RejectionReason{value_complete_ ? ReasonKind::NotJsonLines : ReasonKind::NotJson, {}}
+                                     .with("message", error_message_),
+                                 text);
         }
       } else if (line_not_a_record_) {
         builder_.reject_record(line, "", std::string_view(), *line_not_a_record_, std::string_view());
@@ -358,9 +357,7 @@ class JsonLoader {
   void finish_record(const char* after_brace) {
     const std::string_view record(record_begin_, static_cast<std::size_t>(after_brace - record_begin_));
     if (record.size() > kMaxRecordBytes) {
-      builder_.reject_record(record_line_, "", record.substr(0, 200),
-                             "the record is " + std::to_string(record.size()) + " bytes long; at most " +
-                                 std::to_string(kMaxRecordBytes) + " are allowed",
+      builder_.reject_record(record_line_, "", record.substr(0, 200), record_too_long(record.size()),
                              std::string_view());
       return;
     }
@@ -379,13 +376,14 @@ class JsonLoader {
   // A value in the array (or a line) that is not an object.
   void not_a_record(const char* at, std::string_view found) {
     const std::uint64_t line = line_at(at);
-    std::string reason = "expected an object (one " + schema_.name + " record), found " + std::string(found);
+    RejectionReason reason =
+        RejectionReason{ReasonKind::NotAnObject, {}}.with("dataset", schema_.name).with("found", std::string(found));
     if (shape_ == Shape::Lines) {
       if (!line_not_a_record_) line_not_a_record_ = std::move(reason);
     } else {
       builder_.reject_record(line, "", std::string_view(), reason, std::string_view());
     }
-    if (found == "an array") {
+    if (found == "array") {
       skipping_ = true;
       skip_until_ = depth_;
     }
@@ -401,13 +399,21 @@ class JsonLoader {
   void nested_value(std::string_view found) {
     if (current_column_ >= 0) {
       record_problem(current_name(), "",
-                     "expected a single value for " + single_quoted(key_name_) + ", found " + std::string(found));
+                     RejectionReason{ReasonKind::NotASingleValue, {}}
+                         .with("key", printable(key_name_))
+                         .with("found", std::string(found)));
     }
     skipping_ = true;
     skip_until_ = depth_;
   }
 
-  void record_problem(std::string column, std::string_view value, std::string reason) {
+  static RejectionReason record_too_long(std::size_t bytes) {
+    return RejectionReason{ReasonKind::RecordTooLong, {}}
+        .with("bytes", std::to_string(bytes))
+        .with("max", std::to_string(kMaxRecordBytes));
+  }
+
+  void record_problem(std::string column, std::string_view value, RejectionReason reason) {
     if (problem_) return;
     problem_ = Problem{std::move(column), std::string(value), std::move(reason)};
   }
@@ -416,7 +422,7 @@ class JsonLoader {
     char digits[24];
     const auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
     (void)error;  // 24 characters hold every 64-bit integer
-    return scalar(std::string_view(digits, static_cast<std::size_t>(end - digits)), CellOrigin::JsonNumber, "a number");
+    return scalar(std::string_view(digits, static_cast<std::size_t>(end - digits)), CellOrigin::JsonNumber, "number");
   }
 
   bool scalar(std::string_view text, CellOrigin origin, std::string_view kind) {
@@ -497,7 +503,7 @@ class JsonLoader {
   struct Problem {
     std::string column;
     std::string value;
-    std::string reason;
+    RejectionReason reason;
   };
 
   struct ViewHash {
@@ -532,7 +538,7 @@ class JsonLoader {
   // JSON Lines: what the current line held, settled when it is parsed to its end.
   bool value_complete_ = false;               // a whole value was read (anything after it is wrong)
   const char* line_record_end_ = nullptr;     // a whole object was read: its end
-  std::optional<std::string> line_not_a_record_;  // a value that is not an object: why it is rejected
+  std::optional<RejectionReason> line_not_a_record_;  // a value that is not an object: why it is rejected
   const char* record_begin_ = nullptr;
   std::uint64_t record_line_ = 0;
   std::int32_t current_column_ = -1;
@@ -568,6 +574,7 @@ LoadedDataset read_json_text(const DatasetSchema& schema, std::string_view text,
   forms.windows_1252 = decoded.windows_1252;
   RecordBuilder builder(schema, forms, result);
   JsonLoader(schema, text, name, options.mapping, result, builder).run();
+  normalise_group_keys(result);
   result.data.set_origin(name);
   return result;
 }

@@ -30,28 +30,19 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/visible_text.hpp"
+#include "engine/cell_values.hpp"
+#include "engine/unicode_text.hpp"
+#include "engine/value_rules.hpp"
 
 namespace toets {
+
+using namespace cell_values;
 
 namespace {
 
 // Values quoted in messages are cut to this many bytes: a runaway quoted field can be megabytes.
 constexpr std::size_t kMaxQuotedBytes = 120;
 
-constexpr std::string_view kEuro = "\xE2\x82\xAC";         // U+20AC
-constexpr std::string_view kNoBreakSpace = "\xC2\xA0";     // U+00A0, after '€' in spreadsheets
-
-bool is_blank(char c) { return c == ' ' || c == '\t'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char fold(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equals_folded(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (fold(a[i]) != fold(b[i])) return false;
-  }
-  return true;
-}
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -179,9 +170,12 @@ DuplicateKey describe_duplicate_key(const std::vector<std::string>& names, const
     key.values += values[i];
     shown += single_quoted(values[i]);
   }
-  const std::string first = " (first on line " + std::to_string(first_line) + ")";
-  key.reason = names.size() == 1 ? "duplicate " + key.columns + " " + shown + first
-                                 : "duplicate (" + key.columns + ") (" + shown + ")" + first;
+  key.why = RejectionReason{ReasonKind::DuplicateKey, {}}
+                .with("columns", key.columns)
+                .with("shown", shown)
+                .with("first_line", std::to_string(first_line))
+                .with("composite", names.size() == 1 ? "no" : "yes");
+  key.reason = english_reason(key.why);
   return key;
 }
 
@@ -395,276 +389,6 @@ using loading::join;
 using loading::printable;
 using loading::single_quoted;
 
-enum class ParseResult : std::uint8_t { Ok, Malformed, TooManyDecimals, OutOfRange, NoSuchDate };
-
-constexpr auto kLargestCents = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
-
-ParseResult parse_int(std::string_view text, std::int64_t& out) {
-  std::int32_t value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (end != text.data() + text.size()) return ParseResult::Malformed;  // also "12abc", "+1", ""
-  if (error == std::errc::result_out_of_range) return ParseResult::OutOfRange;
-  if (error != std::errc()) return ParseResult::Malformed;
-  if (value == kNull32) return ParseResult::OutOfRange;  // reserved for missing
-  out = value;
-  return ParseResult::Ok;
-}
-
-// The whole part of a number from `at`: [0-9]+, or with `group` between thousands:
-// [0-9]{1,3}(G[0-9]{3})+. `group` 0: no groups. Stops at the first other character. kLargest is a
-// template argument so the overflow test divides by a constant (a multiplication), not per digit.
-template <std::uint64_t kLargest>
-ParseResult parse_whole(std::string_view text, char group, std::uint64_t& value, std::size_t& at) {
-  value = 0;
-  bool out_of_range = false;
-  const auto digits = [&]() {
-    const std::size_t begin = at;
-    while (at < text.size() && is_digit(text[at])) {
-      const auto digit = static_cast<std::uint64_t>(text[at] - '0');
-      if (value > (kLargest - digit) / 10) {
-        out_of_range = true;
-      } else {
-        value = value * 10 + digit;
-      }
-      ++at;
-    }
-    return at - begin;
-  };
-  const std::size_t count = digits();
-  if (count == 0) return ParseResult::Malformed;
-  if (group != 0 && at < text.size() && text[at] == group) {
-    if (count > 3) return ParseResult::Malformed;
-    while (at < text.size() && text[at] == group) {
-      ++at;
-      if (digits() != 3) return ParseResult::Malformed;
-    }
-  }
-  return out_of_range ? ParseResult::OutOfRange : ParseResult::Ok;
-}
-
-constexpr std::uint64_t kLargestEuros = kLargestCents / 100;
-constexpr auto kLargestInt = static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max());
-
-// `at` is just past the decimal mark: 1 or 2 digits to the end, into cents.
-ParseResult parse_cents_fraction(std::string_view text, std::size_t at, std::uint64_t& fraction) {
-  const std::size_t begin = at;
-  fraction = 0;
-  while (at < text.size() && is_digit(text[at])) {
-    fraction = fraction * 10 + static_cast<std::uint64_t>(text[at] - '0');
-    ++at;
-    if (at - begin > 2) break;
-  }
-  const std::size_t count = at - begin;
-  if (count == 0) return ParseResult::Malformed;
-  if (count > 2) {
-    while (at < text.size() && is_digit(text[at])) ++at;
-    return at == text.size() ? ParseResult::TooManyDecimals : ParseResult::Malformed;
-  }
-  if (at != text.size()) return ParseResult::Malformed;
-  if (count == 1) fraction *= 10;
-  return ParseResult::Ok;
-}
-
-ParseResult cents_from(bool negative, std::uint64_t euros, std::uint64_t fraction, std::int64_t& out) {
-  if (euros > kLargestEuros) return ParseResult::OutOfRange;
-  const std::uint64_t cents = euros * 100 + fraction;
-  if (cents > kLargestCents) return ParseResult::OutOfRange;
-  // |cents| <= INT64_MAX, so the result never meets kNull64.
-  out = negative ? -static_cast<std::int64_t>(cents) : static_cast<std::int64_t>(cents);
-  return ParseResult::Ok;
-}
-
-// -?[0-9]+(\.[0-9]{1,2})? into exact integer cents. The canonical form, on the hot path of every
-// load: one plain loop, no groups, no sign or currency variants.
-ParseResult parse_money(std::string_view text, std::int64_t& out) {
-  std::size_t at = 0;
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) ++at;
-  const std::size_t whole_begin = at;
-  std::uint64_t euros = 0;
-  bool out_of_range = false;
-  while (at < text.size() && is_digit(text[at])) {
-    const auto digit = static_cast<std::uint64_t>(text[at] - '0');
-    if (euros > (kLargestEuros - digit) / 10) out_of_range = true;
-    euros = euros * 10 + digit;
-    ++at;
-  }
-  if (at == whole_begin) return ParseResult::Malformed;
-  std::uint64_t fraction = 0;
-  if (at < text.size()) {
-    if (text[at] != '.') return ParseResult::Malformed;
-    const ParseResult result = parse_cents_fraction(text, at + 1, fraction);
-    if (result != ParseResult::Ok) return result;
-  }
-  if (out_of_range) return ParseResult::OutOfRange;
-  return cents_from(negative, euros, fraction, out);
-}
-
-std::string_view trim_spaces(std::string_view text) {
-  for (;;) {
-    if (!text.empty() && is_blank(text.front())) {
-      text.remove_prefix(1);
-    } else if (text.starts_with(kNoBreakSpace)) {
-      text.remove_prefix(kNoBreakSpace.size());
-    } else {
-      break;
-    }
-  }
-  for (;;) {
-    if (!text.empty() && is_blank(text.back())) {
-      text.remove_suffix(1);
-    } else if (text.ends_with(kNoBreakSpace)) {
-      text.remove_suffix(kNoBreakSpace.size());
-    } else {
-      break;
-    }
-  }
-  return text;
-}
-
-// An amount as exports write it: an optional '-' and '€' (either order, or '€' after the number),
-// the whole part with optional thousands groups, the decimal mark and 1 or 2 decimals.
-ParseResult parse_money_export(std::string_view text, char decimal, std::int64_t& out) {
-  bool negative = false;
-  bool euro = false;
-  const auto take_minus = [&] {
-    if (!negative && text.starts_with('-')) {
-      negative = true;
-      text = trim_spaces(text.substr(1));
-    }
-  };
-  const auto take_euro = [&] {
-    if (!euro && text.starts_with(kEuro)) {
-      euro = true;
-      text = trim_spaces(text.substr(kEuro.size()));
-    }
-  };
-  take_minus();
-  take_euro();
-  take_minus();
-  if (!euro && text.ends_with(kEuro)) text = trim_spaces(text.substr(0, text.size() - kEuro.size()));
-
-  std::size_t at = 0;
-  std::uint64_t euros = 0;
-  const ParseResult whole = parse_whole<kLargestEuros>(text, decimal == ',' ? '.' : ',', euros, at);
-  if (whole == ParseResult::Malformed) return whole;
-  std::uint64_t fraction = 0;
-  if (at < text.size()) {
-    if (text[at] != decimal) return ParseResult::Malformed;
-    const ParseResult result = parse_cents_fraction(text, at + 1, fraction);
-    if (result != ParseResult::Ok) return result;
-  }
-  if (whole == ParseResult::OutOfRange) return whole;
-  return cents_from(negative, euros, fraction, out);
-}
-
-// A whole number, with optional thousands groups (the mark that is not the decimal one).
-ParseResult parse_int_export(std::string_view text, char decimal, std::int64_t& out) {
-  const bool negative = text.starts_with('-');
-  std::size_t at = negative ? 1 : 0;
-  std::uint64_t value = 0;
-  const ParseResult result =
-      parse_whole<kLargestInt>(text, decimal == ',' ? '.' : ',', value, at);
-  if (result == ParseResult::Malformed || at != text.size()) return ParseResult::Malformed;
-  if (result == ParseResult::OutOfRange) return result;
-  out = negative ? -static_cast<std::int64_t>(value) : static_cast<std::int64_t>(value);
-  return ParseResult::Ok;
-}
-
-// YYYY-MM-DD, a real calendar date, as days since 1970-01-01.
-ParseResult parse_date(std::string_view text, std::int64_t& out) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return ParseResult::Malformed;
-  constexpr std::size_t kDigitPositions[] = {0, 1, 2, 3, 5, 6, 8, 9};
-  for (const std::size_t i : kDigitPositions) {
-    if (!is_digit(text[i])) return ParseResult::Malformed;
-  }
-  const auto digit = [&](std::size_t i) { return static_cast<std::uint32_t>(text[i] - '0'); };
-  const auto year = static_cast<std::int32_t>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3));
-  const std::uint32_t month = digit(5) * 10 + digit(6);
-  const std::uint32_t day = digit(8) * 10 + digit(9);
-  if (!is_valid_date(year, month, day)) return ParseResult::NoSuchDate;
-  out = days_from_civil(year, month, day);
-  return ParseResult::Ok;
-}
-
-// YYYY-MM-DD, or D-M-YYYY with one or two digits for day and month (31-03-2026, 1-3-2026).
-ParseResult parse_date_export(std::string_view text, std::int64_t& out) {
-  if (text.size() == 10 && text[4] == '-') return parse_date(text, out);
-  std::size_t at = 0;
-  const auto number = [&](std::size_t fewest, std::size_t most, std::uint32_t& value) {
-    const std::size_t begin = at;
-    value = 0;
-    while (at < text.size() && is_digit(text[at]) && at - begin < most) {
-      value = value * 10 + static_cast<std::uint32_t>(text[at] - '0');
-      ++at;
-    }
-    return at - begin >= fewest;
-  };
-  std::uint32_t day = 0;
-  std::uint32_t month = 0;
-  std::uint32_t year = 0;
-  if (!number(1, 2, day) || at >= text.size() || text[at++] != '-') return ParseResult::Malformed;
-  if (!number(1, 2, month) || at >= text.size() || text[at++] != '-') return ParseResult::Malformed;
-  if (!number(4, 4, year) || at != text.size()) return ParseResult::Malformed;
-  if (!is_valid_date(static_cast<std::int32_t>(year), month, day)) return ParseResult::NoSuchDate;
-  out = days_from_civil(static_cast<std::int32_t>(year), month, day);
-  return ParseResult::Ok;
-}
-
-ParseResult parse_bool(std::string_view text, std::int64_t& out) {
-  if (text == "true" || text == "1") {
-    out = 1;
-    return ParseResult::Ok;
-  }
-  if (text == "false" || text == "0") {
-    out = 0;
-    return ParseResult::Ok;
-  }
-  return ParseResult::Malformed;
-}
-
-ParseResult parse_bool_export(std::string_view text, std::int64_t& out) {
-  static constexpr std::string_view kTrue[] = {"true", "1", "ja", "j", "yes", "y", "waar"};
-  static constexpr std::string_view kFalse[] = {"false", "0", "nee", "n", "no", "onwaar"};
-  for (const std::string_view word : kTrue) {
-    if (equals_folded(text, word)) {
-      out = 1;
-      return ParseResult::Ok;
-    }
-  }
-  for (const std::string_view word : kFalse) {
-    if (equals_folded(text, word)) {
-      out = 0;
-      return ParseResult::Ok;
-    }
-  }
-  return ParseResult::Malformed;
-}
-
-// An enum value in any case, with ' ' or '-' where the canonical value has '_' ("Vrije sector").
-std::optional<std::uint32_t> enum_index_export(const ColumnSchema& column, std::string_view text) {
-  if (const auto exact = column.enum_index(text)) return exact;
-  const auto same = [](char a, char b) {
-    if (b == '_' && (a == ' ' || a == '-')) return true;
-    return fold(a) == fold(b);
-  };
-  for (std::uint32_t i = 0; i < column.enum_values.size(); ++i) {
-    const std::string& value = column.enum_values[i];
-    if (value.size() == text.size() && std::equal(text.begin(), text.end(), value.begin(), same)) return i;
-  }
-  return std::nullopt;
-}
-
-// 5,99E+14 or 5.99E+14: what a spreadsheet makes of a long numeric id. Its digits are gone.
-bool looks_like_scientific_notation(std::string_view text) {
-  if (text.size() < 6 || !is_digit(text[0]) || (text[1] != ',' && text[1] != '.')) return false;
-  std::size_t at = 2;
-  while (at < text.size() && is_digit(text[at])) ++at;
-  if (at == 2 || at + 2 >= text.size() || (text[at] != 'E' && text[at] != 'e') || text[at + 1] != '+') return false;
-  at += 2;
-  while (at < text.size() && is_digit(text[at])) ++at;
-  return at == text.size();
-}
 
 std::uint64_t mix(std::uint64_t value) {  // splitmix64's finaliser
   value ^= value >> 30;
@@ -678,19 +402,22 @@ std::uint64_t mix(std::uint64_t value) {  // splitmix64's finaliser
 
 std::optional<std::string> loading::canonical_value_problem(const ColumnSchema& column, std::string_view text) {
   std::int64_t number = 0;
+  const auto in_range = [&]() -> std::optional<std::string> {
+    if ((column.min_value && number < *column.min_value) || (column.max_value && number > *column.max_value)) {
+      return english_reason(value_rules::range_problem(column, number));
+    }
+    return std::nullopt;
+  };
   switch (column.type) {
     case ValueType::Int:
       if (parse_int(text, number) != ParseResult::Ok) return "expected a whole number";
-      if (column.min_value && number < *column.min_value) {
-        return "expected a whole number of at least " + std::to_string(*column.min_value);
-      }
-      return std::nullopt;
+      return in_range();
     case ValueType::Money:
       if (parse_money(text, number) != ParseResult::Ok) return "expected an amount in euros like 612.35";
-      return std::nullopt;
+      return in_range();
     case ValueType::Date:
       if (parse_date(text, number) != ParseResult::Ok) return "expected a date YYYY-MM-DD";
-      return std::nullopt;
+      return in_range();
     case ValueType::Bool:
       if (parse_bool(text, number) != ParseResult::Ok) return "expected true or false";
       return std::nullopt;
@@ -765,6 +492,9 @@ struct RecordBuilder::Plan {
   // Dictionary text: the code last seen per small hash of a value's length and three of its
   // bytes. A column of names has few values, and a probe of the dictionary costs ten times this.
   std::array<std::int32_t, 256> recent_codes{};
+  // The plausible range of a number, amount or date (the schema's min_value/max_value).
+  std::int64_t low = std::numeric_limits<std::int64_t>::min();
+  std::int64_t high = std::numeric_limits<std::int64_t>::max();
   std::array<char, 10> last_date{};  // a date column's last date as written (YYYY-MM-DD), and its value
   std::int64_t last_date_value = 0;
 };
@@ -817,6 +547,8 @@ RecordBuilder::RecordBuilder(const DatasetSchema& schema, const ValueForms& form
     plan.data = &out.data.column(c);
     plan.recent_codes.fill(-1);
     plan.fast = fast_kind_of(*plan.schema, forms);
+    if (plan.schema->min_value) plan.low = *plan.schema->min_value;
+    if (plan.schema->max_value) plan.high = *plan.schema->max_value;
     if (plan.fast == FastKind::Enum) plan.enum_lookup = EnumLookup(plan.schema->enum_values);
     plan.raw_text = plan.schema->type == ValueType::Text && plan.schema->text_storage == TextStorage::Raw;
     plan.dictionary_text = plan.schema->type == ValueType::Text && !plan.raw_text;
@@ -866,41 +598,37 @@ void RecordBuilder::start() {
   }
 }
 
-void RecordBuilder::reject_record(std::uint64_t line, std::string column, std::string_view value, std::string reason,
+void RecordBuilder::reject_record(std::uint64_t line, std::string column, std::string_view value, RejectionReason why,
                                   std::string_view record) {
   LoadReport& report = out_.report;
   ++report.rows_read;
   ++report.rows_rejected;
+  std::string reason = english_reason(why);
   report.rejections.push_back(Rejection{line, std::move(column), printable(value), std::move(reason),
-                                        std::string(loading::without_line_end(record))});
+                                        std::string(loading::without_line_end(record)), std::move(why)});
 }
 
-bool RecordBuilder::problem(std::string reason) {
-  problem_ = std::move(reason);
+void RecordBuilder::reject_record(std::uint64_t line, std::string column, std::string_view value, std::string reason,
+                                  std::string_view record) {
+  reject_record(line, std::move(column), value, RejectionReason{ReasonKind::Other, {}}.with("text", std::move(reason)),
+                record);
+}
+
+bool RecordBuilder::problem(RejectionReason why) {
+  problem_ = std::move(why);
   return false;
 }
 
-std::string RecordBuilder::invalid_utf8_reason(std::string_view text) const {
-  if (forms_.windows_1252) {
-    // Converted from Windows-1252: only a byte the code page does not define is left.
-    return "holds a byte that Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90 or 0x9D)";
-  }
+RejectionReason RecordBuilder::invalid_utf8_reason(std::string_view text) const {
+  // Converted from Windows-1252: only a byte the code page does not define is left.
+  if (forms_.windows_1252) return {ReasonKind::UndefinedByte, {}};
   // Read as UTF-8 because that was stated (or is the canonical form): a file with such a byte is
   // read as Windows-1252 when no encoding is stated.
-  return "not valid UTF-8: " +
-         loading::describe_invalid_byte(text, forms_.export_forms
-                                                  ? "; is the file Windows-1252? then say --encoding cp1252, or "
-                                                    "state no encoding to have it detected"
-                                                  : " (is the file Windows-1252 encoded?)");
+  return toets::invalid_utf8_reason(text, forms_.export_forms ? "export" : "canonical");
 }
 
-std::string RecordBuilder::reason_with_file_name(std::size_t c, std::string reason) const {
-  const Plan& plan = plans_[c];
-  if (plan.file_name.empty()) return reason;
-  reason += " (column ";
-  reason += single_quoted(plan.file_name);
-  reason += " in the file)";
-  return reason;
+void RecordBuilder::add_file_name(std::size_t c, RejectionReason& why) const {
+  if (!plans_[c].file_name.empty()) why.with("file_column", printable(plans_[c].file_name));
 }
 
 
@@ -956,11 +684,12 @@ template <FastKind kKind>
   if constexpr (kKind == FastKind::None) {
     return false;
   } else if constexpr (kKind == FastKind::Text) {
-    return record_plain_ || is_plain_ascii(text);
+    // A cell of spaces is missing, not a name: the general path says so.
+    return text.front() != ' ' && (record_plain_ || is_plain_ascii(text));
   } else if constexpr (kKind == FastKind::RawId) {
     // An export's id in scientific notation (5,99E+14) has lost digits: the general path says so.
     if (forms_.export_forms && text.size() >= 6 && (text[1] == ',' || text[1] == '.')) return false;
-    return record_plain_ || is_plain_ascii(text);
+    return text.front() != ' ' && (record_plain_ || is_plain_ascii(text));
   } else if constexpr (kKind == FastKind::Enum) {
     number = plan.enum_lookup.find(text);
     return number >= 0;
@@ -986,7 +715,7 @@ template <FastKind kKind>
     if (digits == end || end - digits > 9 || !is_digit_run(digits, end)) return false;
     const auto magnitude = static_cast<std::int64_t>(digits_value(digits, end));
     number = negative ? -magnitude : magnitude;
-    return !plan.schema->min_value || number >= *plan.schema->min_value;
+    return number >= plan.low && number <= plan.high;
   } else if constexpr (kKind == FastKind::MoneyPoint || kKind == FastKind::MoneyComma) {
     constexpr char kMark = kKind == FastKind::MoneyPoint ? '.' : ',';
     const bool negative = *begin == '-';
@@ -1003,7 +732,7 @@ template <FastKind kKind>
       cents += decimals == 1 ? fraction * 10 : fraction;
     }
     number = negative ? -cents : cents;
-    return true;
+    return number >= plan.low && number <= plan.high;
   } else {
     static_assert(kKind == FastKind::Date);
     // Dates repeat from row to row (every row of a stock snapshot has its date).
@@ -1011,7 +740,7 @@ template <FastKind kKind>
       number = plan.last_date_value;
       return true;
     }
-    if (parse_date(text, number) != ParseResult::Ok) return false;
+    if (parse_date(text, number) != ParseResult::Ok || number < plan.low || number > plan.high) return false;
     std::memcpy(plan.last_date.data(), text.data(), 10);
     plan.last_date_value = number;
     return true;
@@ -1043,7 +772,8 @@ template <typename Run>
 
 // Inlined into validate_cell: it runs for every cell of every row.
 [[gnu::always_inline]] inline bool RecordBuilder::validate_typed(std::size_t c, std::string_view text) {
-  const ColumnSchema& column = *plans_[c].schema;
+  const Plan& plan = plans_[c];
+  const ColumnSchema& column = *plan.schema;
   const CellOrigin origin = cells_[c].origin;
   // JSON numbers and booleans are canonical tokens whatever the dialect.
   const bool export_forms = forms_.export_forms && origin == CellOrigin::Text;
@@ -1052,95 +782,58 @@ template <typename Run>
   switch (column.type) {
     case ValueType::Int: {
       const ParseResult result = export_forms ? parse_int_export(text, decimal, number) : parse_int(text, number);
-      if (result == ParseResult::OutOfRange) {
-        return problem("number out of range (expected a whole number of at most 10 digits)");
-      }
-      if (result != ParseResult::Ok) return problem("expected a whole number");
-      // min_value is in the column's own units; only whole-number columns carry one.
-      if (column.min_value && number < *column.min_value) {
-        return problem("expected a whole number of at least " + std::to_string(*column.min_value));
-      }
-      return true;
+      if (result != ParseResult::Ok) return problem(value_rules::whole_number_problem(result, decimal));
+      return within_range(plan, number);
     }
     case ValueType::Money: {
-      if (!export_forms) {
-        const ParseResult result = parse_money(text, number);
-        if (result == ParseResult::TooManyDecimals) {
-          return problem("expected an amount in euros with at most 2 decimals, like 612.35");
-        }
-        if (result == ParseResult::OutOfRange) return problem("amount out of range");
-        if (result != ParseResult::Ok) return problem("expected an amount in euros like 612.35");
-        return true;
-      }
-      const ParseResult result = parse_money_export(text, decimal, number);
-      if (result == ParseResult::Ok) return true;
-      const bool comma = decimal == ',';
-      if (result == ParseResult::TooManyDecimals) {
-        return problem(comma ? "expected an amount in euros with at most 2 decimals, like 612,35"
-                             : "expected an amount in euros with at most 2 decimals, like 612.35");
-      }
-      if (result == ParseResult::OutOfRange) return problem("amount out of range");
-      std::string reason = comma ? "expected an amount in euros like 1.234,56 or € 612,35 (decimal comma)"
-                                 : "expected an amount in euros like 1,234.56 or € 612.35 (decimal point)";
-      std::int64_t other = 0;
-      if (parse_money_export(text, comma ? '.' : ',', other) == ParseResult::Ok) {
-        reason += comma ? "; it reads as an amount with a decimal point: is the decimal mark a point? "
-                          "(--decimal point)"
-                        : "; it reads as an amount with a decimal comma: is the decimal mark a comma? "
-                          "(--decimal comma)";
-      }
-      return problem(std::move(reason));
+      const ParseResult result = export_forms ? parse_money_export(text, decimal, number) : parse_money(text, number);
+      if (result != ParseResult::Ok) return problem(value_rules::amount_problem(result, text, export_forms, decimal));
+      return within_range(plan, number);
     }
     case ValueType::Date: {
-      if (origin == CellOrigin::JsonNumber) return problem("expected a date as text, like \"2026-03-31\"");
+      if (origin == CellOrigin::JsonNumber) return problem({ReasonKind::DateAsNumber, {}});
       const ParseResult result = export_forms ? parse_date_export(text, number) : parse_date(text, number);
-      const char* expected = export_forms ? "a date like 31-03-2026 or 2026-03-31" : "a date YYYY-MM-DD";
-      if (result == ParseResult::NoSuchDate) return problem(std::string("no such date (expected ") + expected + ")");
-      if (result != ParseResult::Ok) return problem(std::string("expected ") + expected);
-      return true;
+      if (result != ParseResult::Ok) return problem(value_rules::date_problem(result, export_forms));
+      return within_range(plan, number);
     }
     case ValueType::Bool:
-      if (export_forms) {
-        if (parse_bool_export(text, number) != ParseResult::Ok) {
-          return problem("expected ja or nee (or true/false, j/n, 1/0)");
-        }
-      } else if (parse_bool(text, number) != ParseResult::Ok) {
-        return problem("expected true or false");
+      if ((export_forms ? parse_bool_export(text, number) : parse_bool(text, number)) != ParseResult::Ok) {
+        return problem(RejectionReason{ReasonKind::NotABoolean, {}}.with("forms", export_forms ? "export" : "canonical"));
       }
       return true;
     case ValueType::Enum: {
       const auto index = export_forms ? enum_index_export(column, text) : column.enum_index(text);
       if (!index) {
-        std::string reason =
-            "unknown " + column.name + " " + single_quoted(text) + " (expected one of " + join(column.enum_values);
-        if (plans_[c].values != nullptr) reason += ", or a value the mapping translates";
-        reason += ")";
-        return problem(std::move(reason));
+        return problem(RejectionReason{ReasonKind::UnknownValue, {}}
+                           .with("column", column.name)
+                           .with("value", printable(text))
+                           .with("allowed", join(column.enum_values))
+                           .with("mapped", plan.values != nullptr ? "yes" : "no"));
       }
       number = *index;
       return true;
     }
     case ValueType::Text:
       // Text cells are names and ids; a NUL byte is binary data (a corrupt export), never a name.
-      if (text.find('\0') != std::string_view::npos) {
-        return problem("holds a NUL byte (binary data, not text)");
-      }
+      if (text.find('\0') != std::string_view::npos) return problem({ReasonKind::NulByte, {}});
       if (!is_valid_utf8(text)) return problem(invalid_utf8_reason(text));
-      if (plans_[c].raw_text) {
+      if (plan.raw_text) {
         if (origin == CellOrigin::JsonNumber && text.find_first_of(".eE") != std::string_view::npos) {
-          return problem("expected an id as text or a whole number; a number with a fraction or exponent may "
-                         "have lost digits");
+          return problem({ReasonKind::IdWithFraction, {}});
         }
-        if (forms_.export_forms && looks_like_scientific_notation(text)) {
-          return problem("expected an id; this is a number in scientific notation, as a spreadsheet writes a "
-                         "long id, and its digits are lost (format the column as text before exporting)");
-        }
+        if (forms_.export_forms && looks_like_scientific_notation(text)) return problem({ReasonKind::IdScientific, {}});
       }
       return true;
     case ValueType::Fraction:
-      return problem("a percentage cannot be a column");
+      break;
   }
-  return problem("unknown column type");
+  return problem(RejectionReason{ReasonKind::Other, {}}.with("text", "a percentage cannot be a column"));
+}
+
+// A checked number against its column's plausible range (docs/data-input.md).
+inline bool RecordBuilder::within_range(const Plan& plan, std::int64_t value) {
+  if (value >= plan.low && value <= plan.high) return true;
+  return problem(value_rules::range_problem(*plan.schema, value));
 }
 
 // Checks one cell into the scratch row; on a problem says why in problem_ and returns false.
@@ -1153,13 +846,20 @@ template <typename Run>
       cell.text = text;
     }
   }
+  if (!text.empty() && (cell.origin != CellOrigin::Text || !fast_cell(plan, text, cell.number))) {
+    // Spaces of any kind and invisible characters are nothing: such a cell is missing.
+    if (!is_blank_text(text)) {
+      if (!validate_typed(c, text)) return false;
+      if (plan.in_key) [[unlikely]] note_key_cell(c, text);
+      return true;
+    }
+    text = std::string_view();
+    cell.text = text;
+  }
   if (text.empty()) {
-    if (plan.schema->required) return problem("missing required value");
+    if (plan.schema->required) return problem({ReasonKind::MissingValue, {}});
     cell.number = plan.schema->type == ValueType::Money ? kNull64 : kNull32;
     return true;
-  }
-  if (cell.origin != CellOrigin::Text || !fast_cell(plan, text, cell.number)) {
-    if (!validate_typed(c, text)) return false;
   }
   if (plan.in_key) [[unlikely]] note_key_cell(c, text);
   return true;
@@ -1296,7 +996,7 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
       values.emplace_back(cells_[c].text);
     }
     loading::DuplicateKey duplicate = loading::describe_duplicate_key(names, values, out_.data.source_line(*earlier));
-    reject_record(line, std::move(duplicate.columns), duplicate.values, std::move(duplicate.reason), record);
+    reject_record(line, std::move(duplicate.columns), duplicate.values, std::move(duplicate.why), record);
     return false;
   }
   if (failed) {
@@ -1305,7 +1005,8 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
     // An amount, date or number that fails on a byte of another encoding (0x80, the euro sign in
     // Windows-1252) is about the encoding, not the form of the value: say that.
     if (plans_[c].schema->type != ValueType::Text && !is_valid_utf8(value)) problem_ = invalid_utf8_reason(value);
-    reject_record(line, plans_[c].schema->name, value, reason_with_file_name(c, std::move(problem_)), record);
+    add_file_name(c, problem_);
+    reject_record(line, plans_[c].schema->name, value, std::move(problem_), record);
     return false;
   }
   append_row(line);

@@ -105,6 +105,7 @@ struct DuplicateKey {
   std::string columns;
   std::string values;
   std::string reason;
+  RejectionReason why;
 };
 DuplicateKey describe_duplicate_key(const std::vector<std::string>& names, const std::vector<std::string>& values,
                                     std::uint64_t first_line);
@@ -328,6 +329,10 @@ class RecordBuilder {
   void finish_batch(PlainBatch& batch);
   // A record the reader itself could not split into cells (wrong field count, bad quoting, not
   // valid JSON): counted as read and rejected.
+  void reject_record(std::uint64_t line, std::string column, std::string_view value, RejectionReason why,
+                     std::string_view record);
+  // The same with a reason that is only a sentence (kind Other; shown as written in every report
+  // language): prefer a RejectionReason.
   void reject_record(std::uint64_t line, std::string column, std::string_view value, std::string reason,
                      std::string_view record);
 
@@ -344,7 +349,8 @@ class RecordBuilder {
   struct Plan;
   struct Key;
 
-  bool problem(std::string reason);
+  bool problem(RejectionReason why);
+  bool within_range(const Plan& plan, std::int64_t value);
   bool fast_cell(Plan& plan, std::string_view text, std::int64_t& number) const;
   template <FastKind kKind>
   bool fast_cell_as(Plan& plan, std::string_view text, std::int64_t& number) const;
@@ -357,8 +363,8 @@ class RecordBuilder {
   void append_row(std::uint64_t line);
   void append_batch_rows(const PlainBatch& batch, std::size_t first, std::size_t end);
   std::int32_t dictionary_code(Plan& plan, std::string_view text);
-  std::string reason_with_file_name(std::size_t c, std::string reason) const;
-  std::string invalid_utf8_reason(std::string_view text) const;
+  void add_file_name(std::size_t c, RejectionReason& why) const;
+  RejectionReason invalid_utf8_reason(std::string_view text) const;
 
   const DatasetSchema& schema_;
   ValueForms forms_;
@@ -378,7 +384,7 @@ class RecordBuilder {
   };
   std::vector<Cell> cells_;
   std::vector<std::int64_t> batch_numbers_;  // finish_batch's checked values, column-major
-  std::string problem_;
+  RejectionReason problem_;
   bool record_plain_ = false;
 };
 

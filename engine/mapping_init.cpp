@@ -190,7 +190,7 @@ std::vector<std::map<std::string, std::size_t>> count_values(const DatasetSchema
                                                              const std::vector<std::string>& headers) {
   DatasetSchema as_text{schema.kind, schema.name, {}, 0, std::nullopt};
   for (const std::string& header : headers) {
-    as_text.columns.push_back(ColumnSchema{header, ValueType::Text, false, false, TextStorage::Dictionary, {}, {}, ""});
+    as_text.columns.push_back(ColumnSchema{header, ValueType::Text, false, false, TextStorage::Dictionary, {}, {}, {}, ""});
   }
   InputSpec spec;
   spec.path = path;

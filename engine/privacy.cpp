@@ -54,6 +54,14 @@ void replace_quoted(std::string& text, std::string_view value, std::string_view 
   }
 }
 
+// The same in a reason's details: the value itself (`value`), or quoted in a list (`shown`).
+void replace_in_details(RejectionReason& why, std::string_view value, std::string_view with) {
+  for (auto& [name, text] : why.details) {
+    if (name == "value" && text == value) text = std::string(with);
+    if (name == "shown") replace_quoted(text, value, with);
+  }
+}
+
 }  // namespace
 
 bool is_personal_column(std::string_view dataset, std::string_view column) {
@@ -178,6 +186,7 @@ Rejection Privacy::rejection(const LoadReport& load, const Rejection& rejection)
   out.cell = rejection.cell;
   out.column = rejection.column;
   out.reason = rejection.reason;
+  out.why = rejection.why;
   // Shown only for a canonical column that is not personal; a whole record, a column the file
   // names its own way, or several key columns at once are withheld.
   const ColumnSchema* column = canonical_column(load.dataset, rejection.column);
@@ -186,11 +195,13 @@ Rejection Privacy::rejection(const LoadReport& load, const Rejection& rejection)
   if (!showable) {
     out.value = std::string(kWithheld);
     replace_quoted(out.reason, rejection.value, kWithheld);
+    replace_in_details(out.why, rejection.value, kWithheld);
     return out;
   }
   if (column->text_storage == TextStorage::Raw && !key_.empty()) {
     out.value = id(rejection.value);
     replace_quoted(out.reason, rejection.value, out.value);
+    replace_in_details(out.why, rejection.value, out.value);
     return out;
   }
   out.value = rejection.value;

@@ -27,9 +27,8 @@ std::string canonical_form(std::string_view text) {
 
 // The fix the reader of a group can apply, and for a mapping line the value it would map to.
 void add_fix(std::string_view dataset, RejectionGroup& group) {
-  // Reasons are still sentences (engine/load_common.cpp): a byte the reader named as
-  // Windows-1252's is a file stated or taken to be UTF-8 that is not.
-  if (group.reason.rfind("not valid UTF-8", 0) == 0 && group.reason.find("Windows-1252") != std::string::npos) {
+  // A byte the reader named as Windows-1252's is a file stated or taken to be UTF-8 that is not.
+  if (group.why.kind == ReasonKind::InvalidUtf8 && group.why.has("windows_1252")) {
     group.fix = RejectionGroup::Fix::Encoding;
     return;
   }
@@ -77,7 +76,9 @@ std::vector<RejectionGroup> group_rejections(std::string_view dataset, const std
     const auto [found, added] = index.emplace(std::tuple<std::string_view, std::string_view, std::string_view>(
                                                   rejection.column, rejection.value, rejection.reason),
                                               groups.size());
-    if (added) groups.push_back(RejectionGroup{rejection.column, rejection.value, rejection.reason, {}, {}, {}, {}});
+    if (added) {
+      groups.push_back(RejectionGroup{rejection.column, rejection.value, rejection.reason, rejection.why, {}, {}, {}, {}});
+    }
     groups[found->second].lines.push_back(rejection.line);
     if (!rejection.cell.empty()) groups[found->second].cells.push_back(rejection.cell);
   }

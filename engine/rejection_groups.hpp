@@ -28,7 +28,8 @@ struct RejectionGroup {
 
   std::string column;  // canonical; empty when the record as a whole is wrong
   std::string value;   // as shown (withheld, pseudonymised)
-  std::string reason;
+  std::string reason;                // in English (Rejection::reason)
+  RejectionReason why;               // the reason as data, rendered in a report's language
   std::vector<std::uint64_t> lines;  // every line of the group, ascending
   Fix fix = Fix::None;
   std::string suggestion;              // MapValue: the nearest canonical value; empty: none is near

@@ -8,6 +8,7 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/visible_text.hpp"
+#include "engine/rejection_reason.hpp"
 
 namespace toets {
 
@@ -114,7 +115,9 @@ std::string_view word(Lang lang, std::string_view key) {
   struct Pair {
     std::string_view nl, en;
   };
-  static const std::map<std::string_view, Pair> kWords = {
+  // The sentences of rejection reasons (engine/rejection_reason.cpp) are words of this table too.
+  static const std::map<std::string_view, Pair> kWords = [] {
+    std::map<std::string_view, Pair> words = {
       {"report", {"Stoplichtrapportage", "Traffic-light report"}},
       {"as_of", {"Peildatum", "As of"}},
       {"valid", {"Looptijd", "Valid"}},
@@ -376,7 +379,10 @@ std::string_view word(Lang lang, std::string_view key) {
       {"no_rows_word", {"geen regels", "no rows"}},
       {"scope_municipality", {"gemeente", "municipality"}},
       {"scope_corporations", {"corporaties", "corporations"}},
-  };
+      };
+    for (const ReasonWord& entry : rejection_reason_words()) words.emplace(entry.key, Pair{entry.nl, entry.en});
+    return words;
+  }();
   const auto found = kWords.find(key);
   if (found == kWords.end()) return key;
   return lang == Lang::Nl ? found->second.nl : found->second.en;

@@ -53,8 +53,10 @@ std::string rejection_group_text(const RejectionGroup& group, Lang lang) {
                          : fill(word(lang, cells ? "cells_of_group" : "rows_of_group"), {{"rows", std::to_string(group.rows())},
                                                                             {"lines", example_lines(group)}});
   if (!group.column.empty()) text += ", " + column_word(group.column, lang);
-  if (!group.value.empty()) text += " '" + group.value + "'";
-  return text + ": " + message_text(group.reason, lang);
+  if (!group.value.empty()) {
+    text += " '" + (group.value == kWithheld ? std::string(word(lang, "withheld")) : group.value) + "'";
+  }
+  return text + ": " + reason_text(group.why, lang, group.reason);
 }
 
 namespace {
@@ -256,6 +258,7 @@ std::string markdown_rejection_groups(const LoadReport& load, const Privacy& pri
       if (names_records && !group.value.empty()) {
         group.value.clear();
         group.reason = std::string(word(lang, "withheld"));
+        group.why = RejectionReason{};
       }
       std::string line = where + ": " + rejection_group_text(group, lang);
       if (const std::string fix = rejection_fix_text(group, lang); !fix.empty()) {

@@ -169,13 +169,23 @@ json changes_json(const ReportHistory& history, const Privacy& privacy) {
   return changes;
 }
 
-// A group of rejected rows: every line, and the fix as data (the mapping line to add).
+// A reason as data: its kind's code and details ({} for a reason kept only as text).
+json reason_details(const RejectionReason& why) {
+  json details = json::object();
+  for (const auto& [name, value] : why.details) details[name] = value;
+  return details;
+}
+
+// A group of rejected rows: every line, and the fix as data (the mapping line to add). The reason
+// is in the report's words: English unless --lang asked for Dutch.
 json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_t> import_id, Lang lang) {
   json out;
   if (import_id) out["import"] = *import_id;
   out["column"] = group.column;
   out["value"] = group.value;
-  out["reason"] = group.reason;
+  out["reason"] = reason_text(group.why, lang, group.reason);
+  out["reason_kind"] = std::string(reason_code(group.why.kind));
+  out["reason_details"] = reason_details(group.why);
   out["rows"] = group.rows();
   out["lines"] = group.lines;
   if (!group.cells.empty()) out["cells"] = group.cells;
@@ -202,7 +212,12 @@ json input_json(const InputSummary& input, const Privacy& privacy, Lang lang) {
   for (const RejectionSource& source : rejection_sources(r)) {
     for (const auto& raw : *source.rejections) {
       const Rejection rej = privacy.rejection(r, raw);
-      json row = {{"line", rej.line}, {"column", rej.column}, {"value", rej.value}, {"reason", rej.reason}};
+      json row = {{"line", rej.line},
+                  {"column", rej.column},
+                  {"value", rej.value},
+                  {"reason", reason_text(rej.why, lang, rej.reason)},
+                  {"reason_kind", std::string(reason_code(rej.why.kind))},
+                  {"reason_details", reason_details(rej.why)}};
       if (!rej.cell.empty()) row["cell"] = rej.cell;
       if (source.import_id) row["import"] = *source.import_id;
       rejections.push_back(std::move(row));

@@ -1169,9 +1169,9 @@ std::vector<ImportOutcome> Store::import(const std::vector<ImportRequest>& reque
       }
       std::string key_text;
       for (const std::uint32_t c : key) key_text += (key_text.empty() ? "" : ", ") + data.cell_text(c, row);
+      RejectionReason why = RejectionReason{ReasonKind::SecondRecordSameKey, {}}.with("key", key_text);
       duplicates.push_back(Rejection{data.source_line(row), schema.columns[key.front()].name, printable(key_text),
-                                     "a second record with the same key (" + key_text + ") in this file; the first "
-                                     "one is kept"});
+                                     english_reason(why), {}, why});
     }
 
     const std::uint64_t after = count_rows();
@@ -1190,21 +1190,7 @@ std::vector<ImportOutcome> Store::import(const std::vector<ImportRequest>& reque
     std::stable_sort(outcome.rejections.begin(), outcome.rejections.end(),
                      [](const Rejection& a, const Rejection& b) { return a.line < b.line; });
 
-    {
-      Statement reject(db_, path_,
-                       "INSERT INTO import_rejections (import_id, seq, line, column_name, value, reason) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-      std::int64_t seq = 0;
-      for (const Rejection& rejection : outcome.rejections) {
-        reject.bind(1, import_id);
-        reject.bind(2, ++seq);
-        reject.bind(3, static_cast<std::int64_t>(rejection.line));
-        reject.bind(4, std::string_view(rejection.column));
-        reject.bind(5, std::string_view(rejection.value));
-        reject.bind(6, std::string_view(rejection.reason));
-        reject.run();
-      }
-    }
+    save_rejections(import_id, outcome.rejections);
     {
       Statement update(db_, path_,
                        "UPDATE imports SET rows_accepted = ?2, rows_rejected = ?3, rows_new = ?4, rows_replaced = ?5, "

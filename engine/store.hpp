@@ -250,6 +250,9 @@ class Store {
   std::optional<EarlierImport> earlier_import(const std::string& kind, const std::string& sha256, ImportMode mode);
   // Inside load's read transaction: the imports of `kind` whose rejections count, into `report`.
   void attach_imports(const std::string& kind, LoadReport& report);
+  // Inside import's write transaction: an import's rejections into import_rejections, with their
+  // kind and details (engine/store_rejections.cpp).
+  void save_rejections(std::int64_t import_id, const std::vector<Rejection>& rejections);
 
   std::string path_;
   StoreAccess access_;

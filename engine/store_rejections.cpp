@@ -15,15 +15,35 @@ namespace {
 using sqlite::Statement;
 using sqlite::Transaction;
 
+// Whether import_rejections has the reason's kind and details: added to a store of layout 1 by
+// the first import a toets that knows them makes (docs/store.md). A store without them (never
+// imported into since, or opened read-only) gives its reasons as their stored sentences.
+bool has_reason_columns(sqlite3* db, const std::string& file) {
+  Statement info(db, file, "SELECT count(*) FROM pragma_table_info('import_rejections') WHERE name = 'reason_kind'");
+  return info.step() && info.integer(0) > 0;
+}
+
 // An import's rejections, in the order they were stored (by line).
 std::vector<Rejection> stored_rejections(sqlite3* db, const std::string& file, std::int64_t import_id) {
-  Statement statement(
-      db, file, "SELECT line, column_name, value, reason FROM import_rejections WHERE import_id = ?1 ORDER BY seq");
+  const bool kinds = has_reason_columns(db, file);
+  Statement statement(db, file,
+                      kinds ? "SELECT line, column_name, value, reason, reason_kind, reason_details FROM "
+                              "import_rejections WHERE import_id = ?1 ORDER BY seq"
+                            : "SELECT line, column_name, value, reason FROM import_rejections WHERE import_id = ?1 "
+                              "ORDER BY seq");
   statement.bind(1, import_id);
   std::vector<Rejection> rejections;
   while (statement.step()) {
-    rejections.push_back(Rejection{static_cast<std::uint64_t>(statement.integer(0)), statement.string(1),
-                                   statement.string(2), statement.string(3)});
+    Rejection rejection{static_cast<std::uint64_t>(statement.integer(0)), statement.string(1), statement.string(2),
+                        statement.string(3)};
+    // A kind this toets does not know (a newer one wrote it) is shown as its sentence.
+    if (kinds && !statement.is_null(4)) {
+      if (const auto kind = parse_reason_code(statement.text(4))) {
+        rejection.why.kind = *kind;
+        rejection.why.details = parse_reason_details(statement.text(5));
+      }
+    }
+    rejections.push_back(std::move(rejection));
   }
   return rejections;
 }
@@ -75,6 +95,31 @@ void Store::attach_imports(const std::string& kind, LoadReport& report) {
     report.rows_read += part.rows_rejected;
     report.rows_rejected += part.rows_rejected;
     report.imports.push_back(std::move(part));
+  }
+}
+
+void Store::save_rejections(std::int64_t import_id, const std::vector<Rejection>& rejections) {
+  // An additive change to layout 1: two columns NULL in rows written before (and by an older
+  // toets), which read as before.
+  if (!has_reason_columns(db_, path_)) {
+    sqlite::exec(db_, path_,
+                 "ALTER TABLE import_rejections ADD COLUMN reason_kind TEXT; "
+                 "ALTER TABLE import_rejections ADD COLUMN reason_details TEXT;");
+  }
+  Statement reject(db_, path_,
+                   "INSERT INTO import_rejections (import_id, seq, line, column_name, value, reason, reason_kind, "
+                   "reason_details) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  std::int64_t seq = 0;
+  for (const Rejection& rejection : rejections) {
+    reject.bind(1, import_id);
+    reject.bind(2, ++seq);
+    reject.bind(3, static_cast<std::int64_t>(rejection.line));
+    reject.bind(4, std::string_view(rejection.column));
+    reject.bind(5, std::string_view(rejection.value));
+    reject.bind(6, std::string_view(rejection.reason));
+    reject.bind(7, reason_code(rejection.why.kind));
+    reject.bind_copy(8, reason_details_json(rejection.why));
+    reject.run();
   }
 }
 

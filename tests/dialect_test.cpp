@@ -121,22 +121,12 @@ INSTANTIATE_TEST_SUITE_P(
         CellCase{"money_whole", "rent", "612", true, "612.00", 61200},
         CellCase{"money_thousands", "rent", "1.234,56", true, "1234.56", 123456},
         CellCase{"money_thousands_no_decimals", "rent", "1.234", true, "1234.00", 123400},
-        CellCase{"money_millions", "household_income", "€ 1.234.567,89", true, "1234567.89", 123456789},
-        CellCase{"money_ungrouped_large", "household_income", "1234567,89", true, "1234567.89", 123456789},
-        CellCase{"money_minus_before_euro", "rent", "-€ 5,00", true, "-5.00", -500},
-        CellCase{"money_minus_after_euro", "rent", "€ -5,00", true, "-5.00", -500},
+        // The most plausible income (docs/data-input.md): € 1.000.000 a year.
+        CellCase{"money_millions", "household_income", "€ 1.000.000,00", true, "1000000.00", 100000000},
+        CellCase{"money_ungrouped_large", "household_income", "999999,99", true, "999999.99", 99999999},
         CellCase{"money_no_float_error", "rent", "0,29", true, "0.29", 29},
-        CellCase{"money_negative_cents", "rent", "-0,05", true, "-0.05", -5},
         CellCase{"money_leading_zero", "rent", "0612,35", true, "612.35", 61235},
-        // Fifteen digits of euros are the most the fast path reads; sixteen go the general way.
-        CellCase{"money_fifteen_digits", "household_income", "123456789012345,67", true, "123456789012345.67",
-                 12345678901234567},
-        CellCase{"money_sixteen_digits", "household_income", "1234567890123456,78", true, "1234567890123456.78",
-                 123456789012345678},
         CellCase{"money_quoted_with_separator_inside", "rent", "\"€ 1.234,56\"", true, "1234.56", 123456},
-        CellCase{"money_largest", "household_income", "92.233.720.368.547.758,07", true, "92233720368547758.07",
-                 9223372036854775807},
-        CellCase{"int_thousands", "applicant_age", "1.000", true, "1000", 1000},
         CellCase{"int_plain", "household_size", "3", true, "3", 3},
         CellCase{"date_iso", "contract_date", "2026-03-31", true, "2026-03-31", days_from_civil(2026, 3, 31)},
         CellCase{"date_dutch", "contract_date", "31-03-2026", true, "2026-03-31", days_from_civil(2026, 3, 31)},
@@ -161,7 +151,7 @@ INSTANTIATE_TEST_SUITE_P(
         CellCase{"bag_id_leading_zero", "dwelling_id", "0599010000012345", true, "0599010000012345", {}},
         CellCase{"id_with_comma_is_text", "allocation_id", "12,5", true, "12,5", {}},
         CellCase{"text_quoted_semicolon", "neighbourhood", "\"Oud; Centrum\"", true, "Oud; Centrum", {}},
-        CellCase{"text_quoted_newline_crlf", "neighbourhood", "\"Noord\r\nZuid\"", true, "Noord\r\nZuid", {}},
+        CellCase{"text_quoted_newline_crlf", "neighbourhood", "\"Noord\r\nZuid\"", true, "Noord Zuid", {}},
         CellCase{"text_doubled_quotes", "neighbourhood", "\"De \"\"Staart\"\"\"", true, "De \"Staart\"", {}},
         CellCase{"text_comma_unquoted", "neighbourhood", "Oud, Centrum", true, "Oud, Centrum", {}}),
     [](const testing::TestParamInfo<CellCase>& param_info) { return param_info.param.label; });
@@ -182,9 +172,26 @@ INSTANTIATE_TEST_SUITE_P(
                  false,
                  "expected an amount in euros with at most 2 decimals, like 612,35",
                  {}},
-        CellCase{"money_bad_group", "rent", "1.23,45", false, "expected an amount in euros like 1.234,56", {}},
-        CellCase{"money_group_of_four", "rent", "12.3456", false, "expected an amount", {}},
-        CellCase{"money_leading_group_too_long", "rent", "1234.567", false, "expected an amount", {}},
+        CellCase{"money_bad_group", "rent", "1.23,45", false, "inconsistent thousands groups: with a decimal comma", {}},
+        CellCase{"money_group_of_four", "rent", "12.3456", false, "inconsistent thousands groups", {}},
+        CellCase{"money_leading_group_too_long", "rent", "1234.567", false, "inconsistent thousands groups", {}},
+        CellCase{"money_group_after_zero", "rent", "0.001,00", false, "inconsistent thousands groups", {}},
+        CellCase{"money_three_groups_of_two", "rent", "1.23.4", false, "inconsistent thousands groups", {}},
+        // The forms of a negative amount read (the numbers are in tests/value_rules_test.cpp), but no
+        // rent or income is below zero.
+        CellCase{"money_minus_before_euro", "rent", "-€ 5,00", false,
+                 "negative: expected €0.01 to €10000.00 (net rent a month)", {}},
+        CellCase{"money_minus_after_euro", "rent", "€-5", false, "negative: expected €0.01", {}},
+        CellCase{"money_negative_cents", "rent", "-0,05", false, "negative: expected", {}},
+        CellCase{"money_negative_income", "household_income", "-1,00", false,
+                 "negative: expected €0.00 to €1000000.00 (household income a year)", {}},
+        // Fifteen digits of euros are the most the fast path reads; sixteen go the general way. Both
+        // are read, and are far more than an income.
+        CellCase{"money_fifteen_digits", "household_income", "123456789012345,67", false, "implausible: expected", {}},
+        CellCase{"money_sixteen_digits", "household_income", "1234567890123456,78", false, "implausible: expected", {}},
+        CellCase{"money_largest", "household_income", "92.233.720.368.547.758,07", false, "implausible: expected", {}},
+        CellCase{"int_thousands", "applicant_age", "1.000", false, "implausible: expected 16 to 120", {}},
+        CellCase{"int_group_after_zero", "household_size", "0.002", false, "inconsistent thousands groups", {}},
         CellCase{"money_letter", "rent", "€ 6l2,35", false, "expected an amount", {}},
         CellCase{"money_two_euros", "rent", "€ € 612,35", false, "expected an amount", {}},
         CellCase{"money_two_minus", "rent", "--5", false, "expected an amount", {}},
@@ -193,8 +200,8 @@ INSTANTIATE_TEST_SUITE_P(
         CellCase{"money_too_large", "household_income", "92.233.720.368.547.758,08", false, "out of range", {}},
         CellCase{"money_missing", "rent", "", false, "missing required value", {}},
         CellCase{"int_fraction", "household_size", "2,5", false, "expected a whole number", {}},
-        CellCase{"int_bad_group", "applicant_age", "1.00", false, "expected a whole number", {}},
-        CellCase{"int_zero_household", "household_size", "0", false, "at least 1", {}},
+        CellCase{"int_bad_group", "applicant_age", "1.00", false, "inconsistent thousands groups", {}},
+        CellCase{"int_zero_household", "household_size", "0", false, "implausible: expected 1 to 20", {}},
         CellCase{"int_overflow", "household_size", "2.147.483.648", false, "out of range", {}},
         CellCase{"date_no_such_day",
                  "contract_date",
@@ -401,7 +408,8 @@ TEST(Dialect, QuotedSeparatorsAndNewlinesKeepLinesRight) {
   EXPECT_EQ(loaded.data.source_line(0), 2u);
   EXPECT_EQ(loaded.data.source_line(1), 5u);
   EXPECT_EQ(loaded.data.source_line(2), 7u);
-  EXPECT_EQ(loaded.data.cell_text(4, 0), "Oud; \"Centrum\"\r\nNoord\r\nZuid");
+  // Read whole; the line ends inside a name are spaces (engine/group_keys.hpp).
+  EXPECT_EQ(loaded.data.cell_text(4, 0), "Oud; \"Centrum\" Noord Zuid");
   ASSERT_EQ(loaded.report.rejections.size(), 1u);
   const Rejection& rejection = loaded.report.rejections[0];
   EXPECT_EQ(rejection.line, 6u);

@@ -66,7 +66,8 @@ const std::vector<Expected>& csv_rejections() {
       {62, "neighbourhood", "Noord\\x81zijde",
        "holds a byte that Windows-1252 does not define (0x81, 0x8D, 0x8F, 0x90 or 0x9D) (column 'Buurt' in the "
        "file)"},
-      {68, "household_size", "0", "expected a whole number of at least 1 (column 'Aantal personen' in the file)"},
+      {68, "household_size", "0",
+       "implausible: expected 1 to 20 (persons in one household) (column 'Aantal personen' in the file)"},
       {74, "rent", "612,345",
        "expected an amount in euros with at most 2 decimals, like 612,35 (column 'Kale huur (\xE2\x82\xAC)' in the "
        "file)"},

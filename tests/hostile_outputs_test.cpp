@@ -79,9 +79,13 @@ ProcessOutcome check_names(const std::string& format, const std::vector<std::str
 }
 
 // Each hostile name as every report shows it (the escapes of dsl/visible_text.hpp).
+// As the names are shown. A corporation is a group key, and a group key is read as one spelling
+// (engine/group_keys.cpp): its white space (tab, CR, line feed) becomes one space and invisible
+// characters (bidi controls and marks, zero-width) go before any report sees it. What is left of
+// a terminal's controls (ESC, DEL, C1) is shown as an escape.
 const std::vector<std::string> kShownNames = {
-    "Woon\\x1b[2Jbron", "Tri\\x0dvire", "Line\\x0abreak", "Corp \\u202eRLO", "\\u2066Iso", "Corp\\u009b31m",
-    "Del\\x7fete",      "Tab\\x09here", "Mark\\u200fed",  "\xE6\xBC\xA2\xE5\xAD\x97\xE4\xBD\x8F\xE5\xAE\x85"};
+    "Woon\\x1b[2Jbron", "Tri vire", "Line break", "Corp RLO", "Iso", "Corp\\u009b31m",
+    "Del\\x7fete",      "Tab here", "Marked",     "\xE6\xBC\xA2\xE5\xAD\x97\xE4\xBD\x8F\xE5\xAE\x85"};
 
 TEST(HostileOutputs, TheTextReportIsExactlyItsExpected) {
   const ProcessOutcome outcome = check_names("text");
@@ -136,17 +140,16 @@ TEST(HostileOutputs, NoReportFormatCarriesWhatATerminalWouldActOn) {
 
 TEST(HostileOutputs, JsonEscapesTerminalControlsAndKeepsTheValues) {
   const ProcessOutcome outcome = check_names("json");
-  EXPECT_NE(outcome.out.find("\"Corp \\u202eRLO\""), std::string::npos);
   EXPECT_NE(outcome.out.find("\"Corp\\u009b31m\""), std::string::npos);
   EXPECT_NE(outcome.out.find("\"Del\\u007fete\""), std::string::npos);
   EXPECT_NE(outcome.out.find("\"Woon\\u001b[2Jbron\""), std::string::npos);
-  // Read back, the names are what the export holds, byte for byte.
+  // Read back, the names are the export's, as one spelling (no bidi control, white space as one space).
   const auto report = nlohmann::json::parse(outcome.out);
   std::vector<std::string> corporations;
   for (const auto& result : report.at("results")) corporations.push_back(result.at("group").at("corporation"));
-  EXPECT_NE(std::find(corporations.begin(), corporations.end(), "Corp \xE2\x80\xAERLO"), corporations.end());
-  EXPECT_NE(std::find(corporations.begin(), corporations.end(), "Tri\rvire"), corporations.end());
-  EXPECT_NE(std::find(corporations.begin(), corporations.end(), "\xE2\x81\xA6Iso"), corporations.end());
+  EXPECT_NE(std::find(corporations.begin(), corporations.end(), "Corp RLO"), corporations.end());
+  EXPECT_NE(std::find(corporations.begin(), corporations.end(), "Tri vire"), corporations.end());
+  EXPECT_NE(std::find(corporations.begin(), corporations.end(), "Iso"), corporations.end());
 }
 
 TEST(HostileOutputs, TheRejectsCsvHasNoFormulaAndNoControlCharacter) {
@@ -220,8 +223,8 @@ TEST(HostileOutputs, DiffShowsTheNamesEscaped) {
   const auto diff = nlohmann::json::parse(json.out);
   std::vector<std::string> groups;
   for (const auto& change : diff.at("changes")) groups.push_back(change.at("group_text"));
-  EXPECT_NE(std::find(groups.begin(), groups.end(), "Corp \xE2\x80\xAERLO"), groups.end());
-  EXPECT_NE(std::find(groups.begin(), groups.end(), "Line\nbreak"), groups.end());
+  EXPECT_NE(std::find(groups.begin(), groups.end(), "Corp RLO"), groups.end());
+  EXPECT_NE(std::find(groups.begin(), groups.end(), "Line break"), groups.end());
   fs::remove(store);
 }
 

@@ -715,7 +715,11 @@ int run_import(const ImportOptions& options) {
       nlohmann::ordered_json rejections = nlohmann::ordered_json::array();
       for (const auto& rejection : outcome.rejections) {
         const toets::Rejection r = toets::loggable_rejection(outcome.kind, rejection);  // no personal values
-        rejections.push_back({{"line", r.line}, {"column", r.column}, {"value", r.value}, {"reason", r.reason}});
+        rejections.push_back({{"line", r.line},
+                              {"column", r.column},
+                              {"value", r.value},
+                              {"reason", r.reason},
+                              {"reason_kind", std::string(toets::reason_code(r.why.kind))}});
         if (!r.cell.empty()) rejections.back()["cell"] = r.cell;
       }
       out.push_back({{"kind", outcome.kind},
