@@ -62,16 +62,6 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
 
 RuleRun::~RuleRun() = default;
 
-std::shared_ptr<const RecordIdPool> make_record_id_pool(const Dataset& data) {
-  auto pool = std::make_shared<RecordIdPool>();
-  const std::size_t rows = data.row_count();
-  pool->offsets.reserve(rows + 1);
-  for (std::size_t row = 0; row < rows; ++row) {
-    pool->bytes.append(data.record_id(row));
-    pool->offsets.push_back(pool->bytes.size());
-  }
-  return pool;
-}
 
 void RuleRun::plan_key_packing() {
   std::uint32_t shift = 0;

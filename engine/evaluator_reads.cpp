@@ -1,4 +1,5 @@
-// What the rules read: the datasets and, per dataset, the columns (a loader keeps only those).
+// What the rules read: the datasets and, per dataset, the columns (a loader keeps only those);
+// and the copy of a dataset's record ids that the evidence points into.
 
 #include "engine/evaluator_internal.hpp"
 
@@ -27,6 +28,18 @@ std::vector<const DatasetSchema*> datasets_read_by(const CompiledRuleSet& rules)
     if (rule.divisor) add(rule.divisor->dataset);
   }
   return read;
+}
+
+// One copy of a dataset's record ids, for the evidence of every rule over it (engine/evidence.hpp).
+std::shared_ptr<const RecordIdPool> evaluation::make_record_id_pool(const Dataset& data) {
+  auto pool = std::make_shared<RecordIdPool>();
+  const std::size_t rows = data.row_count();
+  pool->offsets.reserve(rows + 1);
+  for (std::size_t row = 0; row < rows; ++row) {
+    pool->bytes.append(data.record_id(row));
+    pool->offsets.push_back(pool->bytes.size());
+  }
+  return pool;
 }
 
 }  // namespace toets
