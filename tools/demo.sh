@@ -9,6 +9,7 @@ tools/setup.sh
 command=(build/toets check rules/dordrecht-2026-2027.toets
          --data allocations=fixtures/dordrecht-2026-2027/allocations.csv
          --data stock=fixtures/dordrecht-2026-2027/stock.csv
+         --data mutations=fixtures/dordrecht-2026-2027/mutations.csv
          --as-of 2026-11-23)
 echo "\$ ${command[*]}" >&2
 status=0
