@@ -21,6 +21,9 @@ std::optional<std::string> output_path_problem(const std::string& path) {
   if (::stat(path.c_str(), &status) == 0) {
     const std::string problem = file_type_problem(status.st_mode);
     if (!problem.empty()) return problem;
+    // The rename that ends the write needs only the folder; a file its owner made read-only
+    // is not replaced behind that back.
+    if (::access(path.c_str(), W_OK) != 0) return describe_errno(errno);
     return std::nullopt;
   }
   if (errno != ENOENT) return describe_errno(errno);
@@ -109,6 +112,10 @@ AtomicFile::~AtomicFile() {
 }
 
 std::unique_ptr<AtomicFile> AtomicFile::create(const std::string& target, std::string& error) {
+  if (::access(target.c_str(), F_OK) == 0 && ::access(target.c_str(), W_OK) != 0) {
+    error = "cannot write: " + describe_errno(errno);
+    return nullptr;
+  }
   // Through a symbolic link to the file it names, so that the rename replaces that file.
   std::error_code ec;
   fs::path real = fs::path(target);

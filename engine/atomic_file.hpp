@@ -25,8 +25,8 @@ namespace toets {
 // What is wrong with `path` as a file to write, said before any work is done, without the path:
 // "it is a directory", "its folder does not exist", "it is a named pipe (FIFO), not a regular
 // file" (a FIFO would hang the write until someone read it), "it is a device, not a regular
-// file", "a loop of symbolic links (...)". nullopt for a regular file or a new file in an
-// existing folder.
+// file", "a loop of symbolic links (...)", "Permission denied" (a read-only file). nullopt for a
+// writable regular file or a new file in an existing folder.
 std::optional<std::string> output_path_problem(const std::string& path);
 
 // A stream buffer over a file descriptor that remembers the first failed write's errno, so the
