@@ -2,6 +2,12 @@
 
 #include "dsl/checker_internal.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "dsl/regular_file.hpp"
+
 namespace toets {
 
 namespace checking {
@@ -27,32 +33,39 @@ void Checker::load(const std::string& path, std::optional<std::string> text,
   }
 
   if (!text) {
-    std::error_code size_error;
-    // Only a regular file: `import "/dev/zero"` read forever, and a FIFO would block (robustness).
-    if (fs::exists(path, size_error) && !fs::is_directory(path, size_error) &&
-        !fs::is_regular_file(path, size_error)) {
-      diagnostics_.error(from, from_offset, "cannot read rule file '" + path + "': not a regular file");
+    // Only a regular file, opened without blocking: `import "/dev/zero"` read forever, and a FIFO
+    // would hang the open (docs/robustness.md). One open, one size.
+    std::string problem;
+    int system_error = 0;
+    std::optional<OpenedFile> file = open_regular_file(path, problem, &system_error);
+    if (!file) {
+      diagnostics_.error(from, from_offset,
+                         "cannot read rule file '" + path + "': " +
+                             (system_error == ENOENT ? std::string("no such file") : problem.substr(problem.find(": ") + 2)));
       return;
     }
-    const auto size = fs::file_size(path, size_error);
-    if (!size_error && size > kMaxRuleFileBytes) {
+    const auto size = static_cast<std::uint64_t>(file->status().st_size);
+    if (size > kMaxRuleFileBytes) {
       diagnostics_.error(from, from_offset,
                          "'" + path + "' is " + std::to_string(size) + " bytes; a rule file may be at most " +
                              std::to_string(kMaxRuleFileBytes));
       return;
     }
-    if (!size_error && !fits_in_rule_set(path, size, from, from_offset)) return;
-    std::ifstream in(path, std::ios::binary);
-    if (!in || fs::is_directory(path, size_error)) {
-      diagnostics_.error(from, from_offset, "cannot read rule file '" + path + "'" +
-                                                (fs::is_directory(path, size_error) ? ": it is a directory"
-                                                 : fs::exists(path, size_error)     ? ""
-                                                                                    : ": no such file"));
-      return;
+    if (!fits_in_rule_set(path, size, from, from_offset)) return;
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    std::size_t got = 0;
+    while (got < bytes.size()) {
+      const ::ssize_t n = ::read(file->fd(), bytes.data() + got, bytes.size() - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        diagnostics_.error(from, from_offset, "cannot read rule file '" + path + "': " + describe_errno(errno));
+        return;
+      }
+      if (n == 0) break;  // it shrank since the open: what is there
+      got += static_cast<std::size_t>(n);
     }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
+    bytes.resize(got);
+    text = std::move(bytes);
   } else if (text->size() <= kMaxRuleFileBytes && !fits_in_rule_set(path, text->size(), from, from_offset)) {
     // (a text over the limit of one file is the parser's to report, with its position)
     return;

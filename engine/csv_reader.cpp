@@ -818,9 +818,15 @@ class ChunkedLoad {
     report.rows_rejected += piece.report.rows_rejected + duplicates.size();
     for (Rejection& rejection : piece.report.rejections) rejection.line += next_line_;
     if (result.unterminated_quote_line) {
-      Rejection& unterminated = piece.report.rejections.back();
-      unterminated.why = unterminated_quote_reason(*result.unterminated_quote_line + next_line_);
-      unterminated.reason = english_reason(unterminated.why);
+      // Everything from the quote to the end of the file would be one value: the rows there are
+      // lost, not rejected. An error for the whole file, where the quote opens.
+      const Rejection& swallowing = piece.report.rejections.back();
+      const std::uint64_t opened = *result.unterminated_quote_line + next_line_;
+      throw DataFileError(*layout_.name + ":" + std::to_string(opened) + ": unterminated quote: the quoted " +
+                          (swallowing.column.empty() ? std::string("field") : "field of column '" + swallowing.column + "'") +
+                          " opened on line " + std::to_string(opened) +
+                          " never closes, so the rest of the file would be one value; close the quote, or double a "
+                          "quote inside a value (\"\")");
     }
     if (duplicates.empty()) {
       report.rejections.insert(report.rejections.end(), std::make_move_iterator(piece.report.rejections.begin()),
@@ -1061,7 +1067,9 @@ LoadedDataset read_csv_bytes(const DatasetSchema& schema, const loading::FileByt
 
 LoadedDataset read_csv_file(const DatasetSchema& schema, const std::string& path, const CsvOptions& options) {
   const loading::FileBytes file = loading::read_whole_file(path);
-  return read_csv_bytes(schema, file, path, options);
+  LoadedDataset loaded = read_csv_bytes(schema, file, path, options);
+  loading::require_unchanged(file, path);
+  return loaded;
 }
 
 }  // namespace toets

@@ -5,10 +5,12 @@
 #include <algorithm>
 
 #include "engine/csv_reader.hpp"
+#include "engine/file_kind.hpp"
 #include "engine/json_reader.hpp"
 #include "engine/mapping.hpp"
 #include "engine/memory_limits.hpp"
 #include "engine/rejection_listing.hpp"
+#include "engine/sha256.hpp"
 #include "engine/xlsx_reader.hpp"
 
 namespace toets {
@@ -92,18 +94,23 @@ std::optional<InputFormat> parse_input_format(std::string_view text) {
   return std::nullopt;
 }
 
-LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
-  // A file that cannot fit is refused before it is read (engine/memory_limits.hpp).
-  const MemoryStage stage("reading " + schema.name + " from " + spec.path);
-  const auto kept = static_cast<double>(std::count(spec.kept_columns.begin(), spec.kept_columns.end(), true));
-  const double kept_share = spec.kept_columns.empty() ? 1.0 : kept / static_cast<double>(spec.kept_columns.size());
-  refuse_data_file_beyond_memory(spec.path, kept_share);
-  std::optional<ColumnMapping> mapping;
-  if (!spec.mapping_path.empty()) mapping = load_mapping(spec.mapping_path, schema);
-  const ColumnMapping* map = mapping ? &*mapping : nullptr;
+namespace {
 
-  const loading::FileBytes contents = loading::read_whole_file(spec.path);
-  const InputFormat format = choose_format(spec, contents.view());
+// The SHA-256 of the bytes read, giving the pages back as it goes (a mapped file stays out of memory).
+std::string hash_of(const loading::FileBytes& contents) {
+  constexpr std::size_t kStep = 4 << 20;
+  const std::string_view bytes = contents.view();
+  Sha256 hash;
+  for (std::size_t at = 0; at < bytes.size(); at += kStep) {
+    const std::size_t size = std::min(kStep, bytes.size() - at);
+    hash.update(bytes.data() + at, size);
+    contents.release_before(bytes.data() + at + size);
+  }
+  return hash.hex();
+}
+
+LoadedDataset load_bytes(const DatasetSchema& schema, const InputSpec& spec, const ColumnMapping* map,
+                         const loading::FileBytes& contents, InputFormat format) {
   const DecimalMark decimal = stated_or(spec.decimal, map != nullptr ? map->decimal : DecimalMark::Auto);
 
   if (!spec.sheet.empty() && format != InputFormat::Xlsx) {
@@ -137,6 +144,30 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec) {
   options.mapping = map;
   options.kept_columns = spec.kept_columns;
   return read_json_text(schema, contents.view(), spec.path, options);
+}
+
+}  // namespace
+
+LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec, std::string* sha256) {
+  // A file that cannot fit is refused before it is read (engine/memory_limits.hpp).
+  const MemoryStage stage("reading " + schema.name + " from " + spec.path);
+  const auto kept = static_cast<double>(std::count(spec.kept_columns.begin(), spec.kept_columns.end(), true));
+  const double kept_share = spec.kept_columns.empty() ? 1.0 : kept / static_cast<double>(spec.kept_columns.size());
+  refuse_data_file_beyond_memory(spec.path, kept_share);
+  std::optional<ColumnMapping> mapping;
+  if (!spec.mapping_path.empty()) mapping = load_mapping(spec.mapping_path, schema);
+  const ColumnMapping* map = mapping ? &*mapping : nullptr;
+
+  // One open, one size: the bytes loaded are the bytes hashed, and a file written to meanwhile
+  // is refused at the end rather than taken for one state of itself.
+  const loading::FileBytes contents = loading::read_whole_file(spec.path);
+  // A workbook is a ZIP archive: what the file is, is asked after it is known not to be one.
+  const InputFormat format = choose_format(spec, contents.view());
+  if (format != InputFormat::Xlsx) refuse_unreadable_kind(contents.view(), spec.path);
+  if (sha256 != nullptr) *sha256 = hash_of(contents);
+  LoadedDataset loaded = load_bytes(schema, spec, map, contents, format);
+  loading::require_unchanged(contents, spec.path);
+  return loaded;
 }
 
 void write_rejections_csv(const std::vector<const LoadReport*>& reports, std::ostream& out) {

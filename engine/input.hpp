@@ -8,6 +8,8 @@
 //   // loaded.data: the accepted rows; loaded.report: rows read = accepted + rejected, the
 //   // rejections (line, column, value, reason, record) and notes.
 //
+// - First what the file is (engine/file_kind.hpp): UTF-16 or UTF-32 text, a gzip or zip archive, an
+//   SQLite database or other binary data is refused with a message saying so.
 // - The reader: the stated format, else the file's extension (.csv and .txt: CSV; .json: a JSON
 //   array of objects or JSON Lines, told apart by the first character; .jsonl and .ndjson: JSON
 //   Lines; .xlsx and .xlsm: an Excel workbook, xlsx_reader.hpp), else the content (a ZIP archive
@@ -56,7 +58,10 @@ struct InputSpec {
   std::vector<bool> kept_columns;
 };
 
-LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec);
+// With `sha256`, also the SHA-256 of exactly the bytes loaded: the file is opened once and its
+// size asked once, and the hash is of those bytes, not of a later state (the store's "already
+// imported" rests on it). A file that changed while it was read is a DataFileError either way.
+LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec, std::string* sha256 = nullptr);
 
 // Writes every rejection of `reports` as CSV (UTF-8, comma-separated, RFC 4180 quoting), one row
 // each, in the order loaded: dataset,file,line,column,value,reason,record — `record` is the whole

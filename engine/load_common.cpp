@@ -67,14 +67,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::string system_reason() { return std::error_code(errno, std::generic_category()).message(); }
 
-// Closes the descriptor however the read ends.
-struct FileDescriptor {
-  int fd = -1;
-  ~FileDescriptor() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +204,8 @@ FileBytes::FileBytes(FileBytes&& other) noexcept
       size_(std::exchange(other.size_, 0)),
       mapped_(std::exchange(other.mapped_, false)),
       mapped_slot_(std::exchange(other.mapped_slot_, -1)),
-      buffer_(std::move(other.buffer_)) {}
+      buffer_(std::move(other.buffer_)),
+      file_(std::exchange(other.file_, std::nullopt)) {}
 
 FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
   if (this != &other) {
@@ -222,6 +215,7 @@ FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
     mapped_ = std::exchange(other.mapped_, false);
     mapped_slot_ = std::exchange(other.mapped_slot_, -1);
     buffer_ = std::move(other.buffer_);
+    file_ = std::exchange(other.file_, std::nullopt);
   }
   return *this;
 }
@@ -230,6 +224,22 @@ FileBytes::~FileBytes() {
   if (!mapped_) return;
   forget_mapped_file(mapped_slot_);
   ::munmap(const_cast<char*>(data_), size_);
+}
+
+bool FileBytes::changed_since_opened() const {
+  if (!file_) return false;
+  struct stat now {};
+  if (::fstat(file_->fd(), &now) != 0) return true;
+  const struct stat& then = file_->status();
+  return now.st_size != then.st_size || now.st_mtim.tv_sec != then.st_mtim.tv_sec ||
+         now.st_mtim.tv_nsec != then.st_mtim.tv_nsec;
+}
+
+void require_unchanged(const FileBytes& file, const std::string& path) {
+  if (file.changed_since_opened()) {
+    throw DataFileError(path + ": the file changed while it was read (is another program still writing it?); "
+                               "nothing of it was used: read it again once it is complete");
+  }
 }
 
 void FileBytes::release_before(const char* until) const {
@@ -310,29 +320,22 @@ void forget_mapped_file(int index) {
   slot.claimed.store(false, std::memory_order_release);
 }
 
-// Whether what a pipe or device gave so far may still be a data file: a line end within the first
-// kMaxRecordBytes, or a JSON array (which may be one long line). A CSV header or a JSON Lines
-// record is never that long.
-bool may_be_data(std::string_view start) {
-  if (start.size() <= kMaxRecordBytes || start.find('\n') != std::string_view::npos) return true;
-  const std::size_t first = start.find_first_not_of(" \t\r\xEF\xBB\xBF");
-  return first != std::string_view::npos && start[first] == '[';
-}
-
 }  // namespace
 
 FileBytes read_whole_file(const std::string& path) {
-  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) throw DataFileError(path + ": cannot open: " + system_reason());
-  struct stat status {};
-  if (::fstat(file.fd, &status) != 0) throw DataFileError(path + ": cannot read: " + system_reason());
-  if (S_ISDIR(status.st_mode)) throw DataFileError(path + ": cannot read: it is a directory");
-
+  // Only a regular file, opened without blocking (a FIFO would hang the open, a device give bytes
+  // forever), and its size asked once: what is read is the file as it was then.
+  std::string problem;
+  std::optional<OpenedFile> opened = open_regular_file(path, problem);
+  if (!opened) throw DataFileError(path + ": " + problem);
+  const struct stat status = opened->status();
   FileBytes contents;
-  if (S_ISREG(status.st_mode)) {
-    if (status.st_size == 0) return contents;
+  contents.file_ = std::move(opened);  // kept open: changed_since_opened() asks it
+  const int fd = contents.file_->fd();
+  if (status.st_size == 0) return contents;
+  {
     const auto size = static_cast<std::size_t>(status.st_size);
-    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, file.fd, 0);
+    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (mapped != MAP_FAILED) {
       ::madvise(mapped, size, MADV_SEQUENTIAL);
       contents.data_ = static_cast<const char*>(mapped);
@@ -343,37 +346,22 @@ FileBytes read_whole_file(const std::string& path) {
     }
   }
 
-  // Read: pipes report no size, and a file that cannot be mapped may still be read.
-  std::size_t capacity = S_ISREG(status.st_mode) ? static_cast<std::size_t>(status.st_size) + 1 : 1 << 16;
-  std::unique_ptr<char[]> bytes(new char[capacity]);
-  std::size_t size = 0;
-  bool checked = false;
-  for (;;) {
-    if (size == capacity) {
-      const std::size_t larger = capacity * 2;
-      std::unique_ptr<char[]> grown(new char[larger]);
-      std::memcpy(grown.get(), bytes.get(), size);
-      bytes = std::move(grown);
-      capacity = larger;
-    }
-    const ::ssize_t got = ::read(file.fd, bytes.get() + size, capacity - size);
-    if (got < 0) {
+  // A file that cannot be mapped is read: the size it had when opened, no more.
+  const auto size = static_cast<std::size_t>(status.st_size);
+  std::unique_ptr<char[]> bytes(new char[size]);
+  std::size_t got = 0;
+  while (got < size) {
+    const ::ssize_t n = ::read(fd, bytes.get() + got, size - got);
+    if (n < 0) {
       if (errno == EINTR) continue;
       throw DataFileError(path + ": cannot read: " + system_reason());
     }
-    if (got == 0) break;
-    size += static_cast<std::size_t>(got);
-    if (!checked && size > kMaxRecordBytes) {
-      checked = true;
-      if (!may_be_data(std::string_view(bytes.get(), size))) {
-        throw DataFileError(path + ":1: no line end in the first " + std::to_string(kMaxRecordBytes) +
-                            " bytes: not a CSV or JSON data file");
-      }
-    }
+    if (n == 0) break;  // it shrank since the open: changed_since_opened() says so
+    got += static_cast<std::size_t>(n);
   }
   contents.buffer_ = std::move(bytes);
   contents.data_ = contents.buffer_.get();
-  contents.size_ = size;
+  contents.size_ = got;
   return contents;
 }
 

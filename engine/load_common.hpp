@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dsl/regular_file.hpp"
 #include "dsl/schema.hpp"
 #include "engine/dataset.hpp"
 #include "engine/encoding.hpp"
@@ -116,9 +117,10 @@ bool looks_like_misspelling(std::string_view a, std::string_view b);
 // The schema column whose name `name` looks like a misspelling of, if any.
 std::optional<std::string> closest_column(const DatasetSchema& schema, std::string_view name);
 
-// A whole file's bytes. A regular file is mapped read-only: no copy, and release_before() gives
-// the pages a reader has passed back to the system, so loading a file costs memory for what is
-// loaded, not for the file. Anything else (a pipe, /dev/stdin) is read into memory.
+// A whole file's bytes, as they were when it was opened: the size fstat gave then, and no more. A
+// regular file is mapped read-only: no copy, and release_before() gives the pages a reader has
+// passed back to the system, so loading a file costs memory for what is loaded, not for the file.
+// Only regular files (dsl/regular_file.hpp): a pipe or device is refused when opened.
 //
 // A mapped file that another process truncates while it is read would end the process with
 // SIGBUS; a handler (installed with the first mapping, where nothing else handles SIGBUS) says
@@ -137,6 +139,10 @@ class FileBytes {
   // Drops the whole pages before `until` (a position in view()) from memory; they stay readable
   // (read again from the file when touched). Nothing for bytes that were read, not mapped.
   void release_before(const char* until) const;
+  // Whether the file was written since it was opened (another size or modification time, asked
+  // of the open descriptor): bytes read then may be part old, part new, and must not be taken
+  // for one state of the file.
+  bool changed_since_opened() const;
 
  private:
   friend FileBytes read_whole_file(const std::string& path);
@@ -145,13 +151,15 @@ class FileBytes {
   bool mapped_ = false;
   int mapped_slot_ = -1;            // the SIGBUS handler's record of the mapping (load_common.cpp)
   std::unique_ptr<char[]> buffer_;  // when read
+  std::optional<OpenedFile> file_;  // kept open to ask whether it changed
 };
 
-// Throws DataFileError ("path: cannot open: reason"). A pipe or device that gives 1 MB
-// (kMaxRecordBytes) without a line end and does not start like a JSON array is refused then
-// ("path:1: no line end in the first 1048576 bytes"): /dev/zero is not a data file, and must not
-// be read forever.
+// Throws DataFileError ("path: cannot open: reason", "path: cannot read: it is a named pipe (FIFO),
+// not a regular file"). Opens the file once and asks its size once.
 FileBytes read_whole_file(const std::string& path);
+// Throws DataFileError when the file changed while it was read (FileBytes::changed_since_opened):
+// what was read may be part old, part new (a half-written last row), and is not one file.
+void require_unchanged(const FileBytes& file, const std::string& path);
 
 // Why `text` is not a canonical value of `column` (data-format.md: 612.35, 2026-03-31, true, an
 // enum value as listed, UTF-8 text), or nullopt when it is one. For the targets of a mapping.

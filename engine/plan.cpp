@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +14,8 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
+#include "dsl/regular_file.hpp"
+#include "engine/atomic_file.hpp"
 #include "engine/check_outcome.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
@@ -480,29 +484,26 @@ std::string read_key_file(const std::string& path, std::string& error) {
   return key;
 }
 
-// Writes `write(out)` to folder/name through a temporary file, so a reader never sees half a report.
+// Why `path` cannot be read as a file named in the plan: "no such file", "it is a named pipe
+// (FIFO), not a regular file", "a loop of symbolic links (...)"; nullopt for a regular file.
+std::optional<std::string> file_problem(const std::string& path) {
+  auto problem = regular_file_problem(path);
+  if (problem && problem->ends_with(std::strerror(ENOENT))) return std::string("no such file");
+  if (problem) problem = problem->substr(problem->find(": ") + 2);
+  return problem;
+}
+
+// Writes `write(out)` to folder/name through a temporary file (engine/atomic_file.hpp), so a
+// reader never sees half a report and a failure leaves no temporary file behind.
 template <typename Write>
 bool write_file(const fs::path& folder, const std::string& name, Write write, std::ostream& log,
                 std::vector<std::string>& files) {
   const fs::path target = folder / name;
-  const fs::path temporary = folder / ("." + name + ".tmp");
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      log << "error: cannot write " << temporary.string() << "\n";
-      return false;
-    }
-    write(out);
-    out.flush();
-    if (!out) {
-      log << "error: writing " << temporary.string() << " failed\n";
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(temporary, target, ec);
-  if (ec) {
-    log << "error: cannot write " << target.string() << ": " << ec.message() << "\n";
+  std::string error;
+  auto file = AtomicFile::create(target.string(), error);
+  if (file) write(file->stream());
+  if (!file || !file->commit(error)) {
+    log << "error: " << target.string() << ": " << error << "\n";
     return false;
   }
   files.push_back(target.string());
@@ -536,20 +537,20 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
   }
   for (std::size_t i = 0; i < plan.imports.size(); ++i) {
     const PlanImport& import = plan.imports[i];
-    if (!fs::is_regular_file(files[i], ec)) {
+    if (const auto problem = file_problem(files[i])) {
       log << plan.file << ":" << import.line << ": error: " << import.schema->name << " export " << files[i]
-          << ": no such file\n";
+          << ": " << *problem << "\n";
       ok = false;
     }
-    if (!import.mapping.empty() && !fs::is_regular_file(import.mapping, ec)) {
-      log << plan.file << ":" << import.line << ": error: mapping " << import.mapping << ": no such file\n";
+    if (const auto problem = import.mapping.empty() ? std::nullopt : file_problem(import.mapping)) {
+      log << plan.file << ":" << import.line << ": error: mapping " << import.mapping << ": " << *problem << "\n";
       ok = false;
     }
   }
   std::vector<Prepared> prepared;
   for (const auto& check : plan.checks) {
-    if (!fs::is_regular_file(check.rules, ec)) {
-      log << plan.file << ":" << check.line << ": error: rule set " << check.rules << ": no such file\n";
+    if (const auto problem = file_problem(check.rules)) {
+      log << plan.file << ":" << check.line << ": error: rule set " << check.rules << ": " << *problem << "\n";
       ok = false;
       continue;
     }
@@ -623,9 +624,9 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
       spec.path = files[i];
       spec.mapping_path = import.mapping;
       spec.sheet = import.sheet;
-      require_hashable_file(files[i]);
-      loaded.push_back(std::make_unique<LoadedDataset>(load_input(*import.schema, spec)));
-      hashes.push_back(file_sha256(files[i]));
+      std::string hash;  // of exactly the bytes loaded
+      loaded.push_back(std::make_unique<LoadedDataset>(load_input(*import.schema, spec, &hash)));
+      hashes.push_back(std::move(hash));
     } catch (const DataFileError& error) {
       log << "error: " << error.what() << "\n";
       ok = false;
@@ -643,6 +644,7 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
     log << plan.file << ": nothing was imported, checked or written\n";
     return outcome;
   }
+  for (const std::string& note : store->notes()) log << "store: " << note << "\n";
 
   // 2. Import (one transaction for every export).
   std::vector<ImportRequest> requests;

@@ -1,5 +1,6 @@
 #include "engine/small_file.hpp"
 
+#include "dsl/regular_file.hpp"
 #include "engine/load_common.hpp"
 
 #include <fcntl.h>
@@ -13,31 +14,17 @@ namespace toets {
 
 std::optional<std::string> read_small_file(const std::string& path, std::size_t limit, const char* what,
                                            std::string& error) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = std::string("cannot open: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat status {};
-  if (::fstat(fd, &status) != 0) {
-    error = std::string("cannot read: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  if (S_ISDIR(status.st_mode)) {
-    error = "cannot read: it is a directory";
-    return std::nullopt;
-  }
+  // Only a regular file, opened without blocking: a FIFO would hang the open, a device never end.
+  std::optional<OpenedFile> file = open_regular_file(path, error);
+  if (!file) return std::nullopt;
+  const int fd = file->fd();
   std::string text;
   char chunk[1 << 16];
   for (;;) {
     const ::ssize_t got = ::read(fd, chunk, sizeof chunk);
     if (got < 0) {
       if (errno == EINTR) continue;
-      error = std::string("cannot read: ") + std::strerror(errno);
+      error = "cannot read: " + describe_errno(errno);
       return std::nullopt;
     }
     if (got == 0) return text;

@@ -1,6 +1,6 @@
-// Small files read whole: column mappings, plans, pseudonym keys. Each has a size limit, and the
-// read stops at it: `--mapping allocations=/dev/zero` or an endless pipe is refused after the limit
-// instead of being read until memory runs out. A pipe that ends (`--mapping x=<(...)`) is read.
+// Small files read whole: column mappings, plans, pseudonym keys. Only regular files, opened
+// without blocking (dsl/regular_file.hpp): a FIFO, `/dev/zero` or a directory is refused at once.
+// Each has a size limit, and the read stops at it (a file still being written may grow).
 #pragma once
 
 #include <cstddef>
@@ -11,7 +11,8 @@
 namespace toets {
 
 // The file's bytes, or nullopt with `error` set to why not, without the path, as the data readers
-// say it: "cannot open: No such file or directory", "cannot read: it is a directory".
+// say it: "cannot open: No such file or directory", "cannot read: it is a directory", "cannot
+// read: it is a named pipe (FIFO), not a regular file".
 // `what` names the kind of file for the size error: "a mapping" gives "a mapping may be at most
 // 1048576 bytes; this file is longer".
 std::optional<std::string> read_small_file(const std::string& path, std::size_t limit, const char* what,

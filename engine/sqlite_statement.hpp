@@ -1,35 +1,102 @@
 #pragma once
 // SQLite's C API as the store uses it, shared by the files that make up the store (store.cpp,
-// store_rejections.cpp): a Statement (a prepared sqlite3_stmt*) and a Transaction (rolled back
-// unless committed), with exec and sqlite_failure. Every failure throws StoreError naming the
-// file and quoting SQLite's message. Internal to the store.
+// store_open.cpp, store_rejections.cpp): a ConnectionGuard (closes an sqlite3*), a Statement (a
+// prepared sqlite3_stmt*) and a Transaction (rolled back unless committed), with exec, probe,
+// pragma_integer and sqlite_failure. Every failure throws StoreError naming the file and quoting
+// SQLite's message (and the system's reason for a full disk or an I/O error). Internal to the store.
 
 #include <sqlite3.h>
+#include <sys/statvfs.h>
 
+#include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "engine/store.hpp"
 
 namespace toets::sqlite {
 
-[[noreturn]] inline void sqlite_failure(sqlite3* db, const std::string& file, std::string_view doing) {
-  std::string message = file + ": " + std::string(doing) + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory");
-  if (db != nullptr && (sqlite3_errcode(db) == SQLITE_BUSY || sqlite3_errcode(db) == SQLITE_LOCKED)) {
-    message += " (another process kept the store locked for " + std::to_string(kBusyTimeoutMs / 1000) + " s)";
+// Whether the file system holding `file` has no room left to speak of (less than 64 KiB).
+inline bool disk_full_at(const std::string& file) {
+  std::string folder = file.substr(0, file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/'));
+  if (folder.empty()) folder = file.find('/') == 0 ? "/" : ".";
+  struct statvfs status {};
+  return ::statvfs(folder.c_str(), &status) == 0 &&
+         static_cast<unsigned long long>(status.f_bavail) * status.f_frsize < 65536;
+}
+
+// The message for SQLite's last error on `db`: what was being done, SQLite's words, and for a full
+// disk or an I/O error the system's reason ("database or disk is full (No space left on device)")
+// instead of the statement, which says nothing to the user.
+inline std::string failure_message(sqlite3* db, const std::string& file, std::string_view doing) {
+  if (db == nullptr) return file + ": " + std::string(doing) + ": out of memory";
+  const int code = sqlite3_errcode(db);
+  std::string message = file + ": ";
+  if (code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN) {
+    message += sqlite3_errmsg(db);
+    // SQLite keeps no errno for a full disk (it is always this one), nor for every I/O error
+    // (growing the -shm file of a WAL store on a full disk); a full disk is then said as such.
+    int system = code == SQLITE_FULL ? ENOSPC : sqlite3_system_errno(db);
+    if (system == 0 && code == SQLITE_IOERR && disk_full_at(file)) system = ENOSPC;
+    if (system != 0) message += " (" + std::string(std::strerror(system)) + ")";
+    return message;
   }
-  throw StoreError(message);
+  message += std::string(doing) + ": " + sqlite3_errmsg(db);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    message += " (another process kept the store locked for " + std::to_string(kBusyTimeoutMs / 1000) + " s)";
+  } else if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    message += "; the file is damaged: restore it from a backup";
+  }
+  return message;
+}
+
+[[noreturn]] inline void sqlite_failure(sqlite3* db, const std::string& file, std::string_view doing) {
+  throw StoreError(failure_message(db, file, doing));
 }
 
 inline void exec(sqlite3* db, const std::string& file, const char* sql) {
-  char* error = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-    std::string message = file + ": " + (error != nullptr ? error : sqlite3_errmsg(db));
-    sqlite3_free(error);
-    throw StoreError(message);
+  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    sqlite_failure(db, file, "cannot run '" + std::string(std::string_view(sql).substr(0, 80)) + "'");
   }
+}
+
+// Closes the connection unless released to its owner. Movable, not copyable.
+struct ConnectionGuard {
+  sqlite3* db = nullptr;
+  ConnectionGuard() = default;
+  ConnectionGuard(ConnectionGuard&& other) noexcept : db(std::exchange(other.db, nullptr)) {}
+  ConnectionGuard& operator=(ConnectionGuard&& other) noexcept {
+    if (this != &other) {
+      close();
+      db = std::exchange(other.db, nullptr);
+    }
+    return *this;
+  }
+  ConnectionGuard(const ConnectionGuard&) = delete;
+  ConnectionGuard& operator=(const ConnectionGuard&) = delete;
+  ~ConnectionGuard() { close(); }
+  void close() {
+    if (db != nullptr) sqlite3_close_v2(db);
+    db = nullptr;
+  }
+  sqlite3* release() { return std::exchange(db, nullptr); }
+};
+
+// Runs a probe query; returns SQLite's extended code (SQLITE_OK when the file reads as a database).
+// The first read of a connection is also when SQLite rolls back a hot journal.
+inline int probe(sqlite3* db) {
+  sqlite3_stmt* statement = nullptr;
+  int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &statement, nullptr);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(statement);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = SQLITE_OK;
+  }
+  sqlite3_finalize(statement);
+  return rc == SQLITE_OK ? SQLITE_OK : sqlite3_extended_errcode(db);
 }
 
 // One prepared statement. Text is bound without a copy: it must stay alive until step().
@@ -109,6 +176,15 @@ class Statement {
   const std::string* file_;
   sqlite3_stmt* stmt_ = nullptr;
 };
+
+inline std::int64_t pragma_integer(sqlite3* db, const std::string& file, const char* sql) {
+  Statement statement(db, file, sql);
+  return statement.step() ? statement.integer(0) : 0;
+}
+
+// PRAGMA quick_check's verdict: "ok", or its first findings and how many there are
+// (engine/store_open.cpp).
+std::string quick_check(sqlite3* db, const std::string& file);
 
 // BEGIN (a read snapshot) or BEGIN IMMEDIATE (the write lock up front, so two writers queue
 // rather than deadlock); rolled back unless committed.

@@ -8,7 +8,6 @@
 #include "engine/store.hpp"
 
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -25,6 +24,7 @@
 #include <utility>
 
 #include "dsl/calendar.hpp"
+#include "dsl/regular_file.hpp"
 #include "engine/load_common.hpp"
 #include "engine/report.hpp"
 #include "engine/sha256.hpp"
@@ -42,32 +42,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using sqlite::ConnectionGuard;
 using sqlite::exec;
+using sqlite::pragma_integer;
+using sqlite::probe;
 using sqlite::sqlite_failure;
 using sqlite::Statement;
 using sqlite::Transaction;
-
-// Closes the connection unless released to its owner. Movable, not copyable.
-struct ConnectionGuard {
-  sqlite3* db = nullptr;
-  ConnectionGuard() = default;
-  ConnectionGuard(ConnectionGuard&& other) noexcept : db(std::exchange(other.db, nullptr)) {}
-  ConnectionGuard& operator=(ConnectionGuard&& other) noexcept {
-    if (this != &other) {
-      close();
-      db = std::exchange(other.db, nullptr);
-    }
-    return *this;
-  }
-  ConnectionGuard(const ConnectionGuard&) = delete;
-  ConnectionGuard& operator=(const ConnectionGuard&) = delete;
-  ~ConnectionGuard() { close(); }
-  void close() {
-    if (db != nullptr) sqlite3_close(db);
-    db = nullptr;
-  }
-  sqlite3* release() { return std::exchange(db, nullptr); }
-};
 
 std::string quote_identifier(std::string_view name) {
   std::string out = "\"";
@@ -556,18 +537,6 @@ class TableReader {
   Sha256 hash_;
 };
 
-// Runs a probe query; returns SQLite's extended code (SQLITE_OK when the file reads as a database).
-int probe(sqlite3* db) {
-  sqlite3_stmt* statement = nullptr;
-  int rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &statement, nullptr);
-  if (rc == SQLITE_OK) {
-    rc = sqlite3_step(statement);
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE) rc = SQLITE_OK;
-  }
-  sqlite3_finalize(statement);
-  return rc == SQLITE_OK ? SQLITE_OK : sqlite3_extended_errcode(db);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The store's layout
 
@@ -697,18 +666,6 @@ CREATE TABLE run_results (
 CREATE INDEX run_results_key ON run_results (rule, group_json, run_id);
 )sql";
 
-std::int64_t pragma_integer(sqlite3* db, const std::string& file, const char* sql) {
-  Statement statement(db, file, sql);
-  return statement.step() ? statement.integer(0) : 0;
-}
-
-std::vector<std::string> table_names(sqlite3* db, const std::string& file) {
-  Statement statement(db, file, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name");
-  std::vector<std::string> names;
-  while (statement.step()) names.push_back(statement.string(0));
-  return names;
-}
-
 // Inside a write transaction: creates the layout in a new (empty) store; adds optional columns a
 // newer engine knows to an older store's kind tables.
 void ensure_layout(sqlite3* db, const std::string& file) {
@@ -824,14 +781,6 @@ std::string ruleset_sha256(const CompiledRuleSet& rules) {
   return hash.hex();
 }
 
-void require_hashable_file(const std::string& path) {
-  std::error_code ignored;
-  if (fs::exists(path, ignored) && !fs::is_directory(path, ignored) && !fs::is_regular_file(path, ignored)) {
-    throw DataFileError(path + ": not a regular file (a pipe or a device); what goes into the store is hashed as well "
-                        "as read, so give it as a file");
-  }
-}
-
 std::string file_sha256(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw StoreError(path + ": cannot open to hash it");
@@ -885,6 +834,8 @@ SqliteLoaded read_sqlite_table(const DatasetSchema& schema, const SqliteTableSpe
   std::error_code ignored;
   if (!fs::exists(spec.file, ignored)) throw DataFileError(spec.file + ": cannot open: no such file");
   if (fs::is_directory(spec.file, ignored)) throw DataFileError(spec.file + ": cannot read: it is a directory");
+  // A FIFO would hang SQLite's open; a device reads as an empty database.
+  if (const auto problem = regular_file_problem(spec.file)) throw DataFileError(spec.file + ": " + *problem);
 
   ConnectionGuard connection;
   if (sqlite3_open_v2(spec.file.c_str(), &connection.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
@@ -932,99 +883,8 @@ SqliteLoaded read_sqlite_table(const DatasetSchema& schema, const SqliteTableSpe
 // ---------------------------------------------------------------------------------------------
 // The store
 
-Store::Store(std::string path, StoreAccess access, sqlite3* db) : path_(std::move(path)), access_(access), db_(db) {}
-
-Store::~Store() { sqlite3_close(db_); }
-
-std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, std::string& error) {
-  std::error_code ignored;
-  const bool exists = fs::exists(path, ignored);
-  if (!exists && access != StoreAccess::Create) {
-    error = path + ": no such store (toets import --db " + path + " creates one)";
-    return nullptr;
-  }
-  if (fs::is_directory(path, ignored)) {
-    error = path + ": is a directory, not a store";
-    return nullptr;
-  }
-  if (exists && !fs::is_regular_file(path, ignored)) {
-    // /dev/null or /dev/zero reads as an empty database: it would pass for an empty store.
-    error = path + ": is not a regular file, not a store";
-    return nullptr;
-  }
-
-  // NOMUTEX: a connection is used by one thread only (see the class comment), so SQLite need not
-  // lock a mutex on every call (a tenth of the time of reading a million rows).
-  const auto connect = [&](int flags) {
-    ConnectionGuard connection;
-    if (sqlite3_open_v2(path.c_str(), &connection.db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-      sqlite_failure(connection.db, path, "cannot open the store");
-    }
-    sqlite3_extended_result_codes(connection.db, 1);
-    sqlite3_busy_timeout(connection.db, kBusyTimeoutMs);
-    return connection;
-  };
-  const int flags = access == StoreAccess::ReadOnly ? SQLITE_OPEN_READONLY
-                    : access == StoreAccess::ReadWrite ? SQLITE_OPEN_READWRITE
-                                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-  ConnectionGuard connection = connect(flags);
-  int rc = probe(connection.db);
-  if (rc == SQLITE_READONLY_ROLLBACK) {
-    // An import was killed: its journal must be rolled back before anyone reads. A read-only
-    // connection cannot; a writable one does so on its first read, leaving the store as it was
-    // before that import. Only when the file may be written.
-    if (::access(path.c_str(), W_OK) != 0) {
-      error = path + ": an interrupted import left " + path + "-journal; the store must be opened once by someone "
-              "who may write it (any toets import or check --db) to roll that import back";
-      return nullptr;
-    }
-    {
-      ConnectionGuard writer = connect(SQLITE_OPEN_READWRITE);
-      if (probe(writer.db) != SQLITE_OK) sqlite_failure(writer.db, path, "cannot roll back an interrupted import");
-    }
-    connection.close();
-    connection = connect(flags);
-    rc = probe(connection.db);
-  }
-  if (rc == SQLITE_NOTADB) {
-    error = path + ": not a toets store (not an SQLite database at all)";
-    return nullptr;
-  }
-  if (rc != SQLITE_OK) sqlite_failure(connection.db, path, "cannot read the store");
-
-  if (access != StoreAccess::ReadOnly && sqlite3_db_readonly(connection.db, "main") == 1) {
-    error = path + ": the store is read-only for this user; a check can read it with --no-record, but cannot "
-            "record a run or import into it";
-    return nullptr;
-  }
-  const std::int64_t application_id = pragma_integer(connection.db, path, "PRAGMA application_id");
-  const std::int64_t version = pragma_integer(connection.db, path, "PRAGMA user_version");
-  if (application_id != kStoreApplicationId) {
-    const std::vector<std::string> tables = table_names(connection.db, path);
-    if (application_id != 0 || !tables.empty()) {
-      std::vector<std::string> shown;
-      for (std::size_t i = 0; i < tables.size() && i < 5; ++i) shown.push_back(tables[i]);
-      error = path + ": not a toets store (an SQLite database" +
-              (tables.empty() ? std::string() : " with tables " + join(shown) + (tables.size() > 5 ? ", ..." : "")) +
-              "); a store is a file of its own";
-      return nullptr;
-    }
-    // An empty database: a new store, laid out by its first write.
-  } else if (version > kStoreSchemaVersion) {
-    error = path + ": written by a newer toets (store layout " + std::to_string(version) + "; this toets " +
-            std::string(engine_version()) + " reads layout " + std::to_string(kStoreSchemaVersion) + ")";
-    return nullptr;
-  }
-  if (access != StoreAccess::ReadOnly) {
-    // Only now that it is known to be a store (or empty): a rollback journal and full syncs (see
-    // docs/store.md for why not WAL). journal_mode is kept in the file; the others per connection.
-    exec(connection.db, path, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-  }
-  return std::unique_ptr<Store>(new Store(path, access, connection.release()));
-}
-
-std::vector<ImportOutcome> Store::import(const std::vector<ImportRequest>& requests, ImportMode mode,
-                                         const std::string& now) {
+std::vector<ImportOutcome> Store::import_transaction(const std::vector<ImportRequest>& requests, ImportMode mode,
+                                                     const std::string& now) {
   if (access_ == StoreAccess::ReadOnly) throw StoreError(path_ + ": opened read-only; cannot import");
   std::vector<ImportOutcome> outcomes;
   Transaction transaction(db_, path_, Transaction::Kind::Write);
@@ -1216,6 +1076,7 @@ std::vector<ImportOutcome> Store::import(const std::vector<ImportRequest>& reque
     }
     outcomes.push_back(std::move(outcome));
   }
+  reserve_room_for_commit();
   transaction.commit();
   return outcomes;
 }
@@ -1237,6 +1098,15 @@ std::map<DatasetKind, StoreDataset> Store::load(const std::vector<const DatasetS
     settings.check_unique = false;
     for (const KindImport& import : imports) settings.expected_rows += import.live_rows;
     TableReader(db_, path_, *schema, schema->name, settings, loaded).run();
+    // The store holds only rows its imports accepted: a row it cannot read back is damage (a page
+    // overwritten, an edit outside toets), an error, never a rejection that quietly drops it.
+    if (!loaded.loaded.report.rejections.empty()) {
+      const Rejection& first = loaded.loaded.report.rejections.front();
+      throw StoreError(path_ + ": the store's " + schema->name + " table holds a row toets never wrote (rowid " +
+                       std::to_string(first.line) + ", " + first.column + ": " + first.reason +
+                       "): the store is damaged or was changed outside toets; PRAGMA quick_check: " +
+                       sqlite::quick_check(db_, path_) + "; restore the store from a backup");
+    }
     attach_imports(schema->name, loaded.loaded.report);  // what the imports could not read travels along
 
     RunInput input;
@@ -1261,8 +1131,8 @@ std::map<DatasetKind, StoreDataset> Store::load(const std::vector<const DatasetS
   return out;
 }
 
-std::int64_t Store::record_run(const CheckReport& report, const std::string& ruleset_hash,
-                               const std::vector<RunInput>& inputs, const std::string& now) {
+std::int64_t Store::record_run_transaction(const CheckReport& report, const std::string& ruleset_hash,
+                                           const std::vector<RunInput>& inputs, const std::string& now) {
   if (access_ == StoreAccess::ReadOnly) throw StoreError(path_ + ": opened read-only; cannot record a run");
   Transaction transaction(db_, path_, Transaction::Kind::Write);
   ensure_layout(db_, path_);
@@ -1380,6 +1250,7 @@ std::int64_t Store::record_run(const CheckReport& report, const std::string& rul
     insert.bind(25, std::string_view(result.message));
     insert.run();
   }
+  reserve_room_for_commit();
   transaction.commit();
   return run_id;
 }

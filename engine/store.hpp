@@ -201,16 +201,28 @@ class Store {
   // Opens (or, with Create, makes) the store at `path`. User mistakes (no such file, not a toets
   // store, written by a newer toets, an interrupted import that a read-only open cannot roll back)
   // return null with `error` set; SQLite failures throw StoreError.
+  // A store whose layout version was reset or is unknown, or that is missing its tables, is
+  // refused ("restore it from a backup"). Opened after a write that did not finish (a journal or
+  // write-ahead log left beside it), the store is first made whole and PRAGMA quick_check run:
+  // what it found is in notes() (and logged as a warning), a damaged store is refused.
+  // A writer (ReadWrite, Create) works in WAL mode from its first write on, so that readers see
+  // the committed state meanwhile; closing it makes the store one file with a rollback journal
+  // again. Opening alone changes nothing in the file.
   static std::unique_ptr<Store> open(const std::string& path, StoreAccess access, std::string& error);
+  // A writer: checkpoints and returns the store to one file (docs/store.md). A store this object
+  // created and never committed to (a first import that failed) is removed.
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   const std::string& path() const { return path_; }
   bool read_only() const { return access_ == StoreAccess::ReadOnly; }
+  // What opening the store found and did after an unfinished write, for the user.
+  const std::vector<std::string>& notes() const { return notes_; }
 
   // Imports every request in one transaction: all of them are stored, or (on any failure or a
-  // kill) none. Merge: a record with a key the store holds replaces it when its values differ, and
+  // kill) none; a failure (a full disk, an I/O error, any exception) is rolled back and the store
+  // left whole, as it was, before the error is thrown on. Merge: a record with a key the store holds replaces it when its values differ, and
   // leaves it as it was (from its earlier import) when they are the same; the last import wins.
   // Content imported before (same kind and sha256) is skipped when importing it again would
   // change nothing: no later import of the kind replaced a record since (merge), or it is still
@@ -228,7 +240,8 @@ class Store {
   // with the rows it rejected (engine/store_rejections.cpp).
   std::vector<ImportRejections> import_rejections(std::optional<std::int64_t> import_id = std::nullopt);
 
-  // Records a check run and every result row in one transaction; returns the run id.
+  // Records a check run and every result row in one transaction (rolled back whole on failure, as
+  // import); returns the run id.
   std::int64_t record_run(const CheckReport& report, const std::string& ruleset_sha256,
                           const std::vector<RunInput>& inputs, const std::string& now);
 
@@ -240,6 +253,29 @@ class Store {
 
  private:
   Store(std::string path, StoreAccess access, sqlite3* db);
+  // The transactions themselves (store.cpp); import and record_run guard them (store_open.cpp).
+  std::vector<ImportOutcome> import_transaction(const std::vector<ImportRequest>& requests, ImportMode mode,
+                                                const std::string& now);
+  std::int64_t record_run_transaction(const CheckReport& report, const std::string& ruleset_sha256,
+                                      const std::vector<RunInput>& inputs, const std::string& now);
+  // Before the first write: WAL mode, when there is room for its files.
+  void start_writing();
+  // Whether importing `requests` would change anything (not every one already imported as is).
+  bool import_would_write(const std::vector<ImportRequest>& requests, ImportMode mode);
+  // Inside a write transaction, just before its commit: reserves on disk the room the store file
+  // will need when the commit is copied into it, so that a full disk fails the transaction (rolled
+  // back) rather than the copy (a store file half updated). Throws StoreError.
+  void reserve_room_for_commit();
+  // After a failed write: rolls back, closes and reopens the connection, so that SQLite restores
+  // the store file from its journal now. Returns the end of the message saying so: ": the store
+  // is as it was", or what is left for the next command.
+  std::string recover_after_failure() noexcept;
+  // Cuts off what reserve_room_for_commit added to the file, after a rollback.
+  void trim_reserved_room() noexcept;
+  // After a commit in WAL mode: copies it into the store file now (a checkpoint).
+  void copy_commit_into_file() noexcept;
+  // Closes the connection; for a writer first back to one file with a rollback journal.
+  void close() noexcept;
   std::vector<RunInfo> query_runs(const std::string& where, const std::vector<std::string>& arguments);
   struct EarlierImport {
     std::int64_t id = 0;
@@ -257,15 +293,17 @@ class Store {
   std::string path_;
   StoreAccess access_;
   sqlite3* db_;
+  bool wal_ = false;        // a writer in WAL mode (engine/store_open.cpp)
+  bool created_ = false;    // the file did not exist before this open
+  bool committed_ = false;  // a write transaction of this object committed
+  std::vector<std::string> notes_;
 };
 
 // The hash of a rule set: every rule file it read (the file and its imports), in load order.
 std::string ruleset_sha256(const CompiledRuleSet& rules);
-// SHA-256 of a file's bytes; throws StoreError when it cannot be read.
+// SHA-256 of a file's bytes; throws StoreError when it cannot be read. (An import hashes the bytes
+// it loaded instead: load_input's `sha256`, engine/input.hpp.)
 std::string file_sha256(const std::string& path);
-// Throws DataFileError for a pipe or a device: what is imported (or recorded with a run) is read,
-// then hashed by file_sha256, which would open a pipe a second time and wait for a writer forever.
-void require_hashable_file(const std::string& path);
 // The current time, UTC, as 2026-11-23T10:15:02Z.
 std::string utc_now();
 // A group as canonical JSON text, in grouping order.

@@ -169,15 +169,28 @@ TEST(CsvChunks, ExportFormsAndSemicolons) {
   expect_same_in_any_chunks(allocations(), text, true);
 }
 
-TEST(CsvChunks, UnterminatedQuoteSwallowsTheRestOfTheFile) {
+// A quote that never closes would make the rest of the file one value: an error at the line where
+// it opens, whatever chunks the file is read in (the quote may open in one chunk and the file end
+// several chunks later).
+TEST(CsvChunks, AnUnterminatedQuoteIsAnErrorAtItsLineInAnyChunks) {
   std::string text = kAllocationsHeader;
   for (int i = 0; i < 5; ++i) text += allocation("A" + std::to_string(i), "Trivire", "Centrum");
   text += allocation("B1", "\"Trivire", "Centrum");
   for (int i = 0; i < 5; ++i) text += allocation("C" + std::to_string(i), "Trivire", "Centrum");
-  const LoadedDataset whole = load(allocations(), text, 1 << 20, 1);
-  EXPECT_EQ(whole.data.row_count(), 5U);
-  EXPECT_EQ(whole.report.rows_rejected, 1U);
-  expect_same_in_any_chunks(allocations(), text);
+  const std::string expected =
+      "chunks.csv:7: unterminated quote: the quoted field of column 'corporation' opened on line 7 never closes, so "
+      "the rest of the file would be one value; close the quote, or double a quote inside a value (\"\")";
+  for (const unsigned threads : {1U, 2U, 3U}) {
+    for (std::size_t size = 1; size < text.size() + 64; size += size < 64 ? 1 : 97) {
+      SCOPED_TRACE("chunks of " + std::to_string(size) + " bytes on " + std::to_string(threads) + " threads");
+      try {
+        load(allocations(), text, size, threads);
+        ADD_FAILURE() << "no error";
+      } catch (const DataFileError& error) {
+        EXPECT_EQ(std::string(error.what()), expected);
+      }
+    }
+  }
 }
 
 // Plain records are finished in batches of 256, column by column (RecordBuilder::finish_batch);

@@ -398,25 +398,6 @@ INSTANTIATE_TEST_SUITE_P(
                                ",,,,,,,,,,,,,,,\n",
                                0,
                                {{2, "allocation_id", "missing required value"}}},
-                    RecordCase{"unterminated_quote_at_end",
-                               valid_row("A1") + row_with("neighbourhood", "\"Oud", "A2"),
-                               1,
-                               {{3, "neighbourhood", "unterminated quote"}},
-                               {2}},
-                    RecordCase{"unterminated_quote_swallows_rest",
-                               valid_row("A1") + "A2,\"Trivire\n" + valid_row("A3") + valid_row("A4"),
-                               1,
-                               {{3, "corporation", "opened on line 3 never closes"}},
-                               {2}},
-                    RecordCase{"unterminated_quote_opened_on_later_line",
-                               valid_row("A1") + "A2,Trivire,Dordrecht,\"x\ny\",\"open\nmore\n",
-                               1,
-                               {{3, "neighbourhood", "quoted field opened on line 4 never closes"}},
-                               {2}},
-                    RecordCase{"unterminated_quote_lone_quote_at_end",
-                               valid_row("A1") + "\"",
-                               1,
-                               {{3, "allocation_id", "unterminated quote"}}},
                     RecordCase{"text_after_closing_quote",
                                row_with("neighbourhood", "\"Oud\"Centrum", "A1") + valid_row("A2"),
                                1,
@@ -504,7 +485,22 @@ INSTANTIATE_TEST_SUITE_P(
                    "test.csv:1: a quoted column name in the header is never closed"},
         HeaderCase{"text_after_quote", "\"allocation_id\"x,corporation\n",
                    "unexpected text after the closing quote"},
-        HeaderCase{"data_without_header", valid_row("A1"), "missing required column"}),
+        HeaderCase{"data_without_header", valid_row("A1"), "missing required column"},
+        // A quote that never closes would make the rest of the file one value (every row after it
+        // lost): an error for the file, at the line where the quote opens.
+        HeaderCase{"unterminated_quote_at_end", kHeader + valid_row("A1") + row_with("neighbourhood", "\"Oud", "A2"),
+                   "test.csv:3: unterminated quote: the quoted field of column 'neighbourhood' opened on line 3 never "
+                   "closes, so the rest of the file would be one value"},
+        HeaderCase{"unterminated_quote_swallows_rest", kHeader + valid_row("A1") + "A2,\"Trivire\n" + valid_row("A3") + valid_row("A4"),
+                   "test.csv:3: unterminated quote: the quoted field of column 'corporation' opened on line 3 never "
+                   "closes"},
+        HeaderCase{"unterminated_quote_opened_on_later_line",
+                   kHeader + valid_row("A1") + "A2,Trivire,Dordrecht,\"x\ny\",\"open\nmore\n",
+                   "test.csv:4: unterminated quote: the quoted field of column 'neighbourhood' opened on line 4 never "
+                   "closes"},
+        HeaderCase{"unterminated_quote_lone_quote_at_end", kHeader + valid_row("A1") + "\"",
+                   "test.csv:3: unterminated quote: the quoted field of column 'allocation_id' opened on line 3 never "
+                   "closes"}),
     [](const testing::TestParamInfo<HeaderCase>& param_info) { return param_info.param.label; });
 
 // ---------------------------------------------------------------------------------------------

@@ -469,8 +469,9 @@ INSTANTIATE_TEST_SUITE_P(
                  "read 0, accepted 0, rejected 0\n"},
         DataCase{"unterminated_quote_runs_to_the_end",
                  [] { return allocations_header() + allocation_row("A1") + "\"A2" + repeat(",x\n", 50000); },
-                 "read 2, accepted 1, rejected 1\n"
-                 "line 3: allocation_id: unterminated quote: the quoted field opened on line 3 never closes before the end of the file\n"}),
+                 "error: generated.csv:3: unterminated quote: the quoted field of column 'allocation_id' opened on "
+                 "line 3 never closes, so the rest of the file would be one value; close the quote, or double a quote "
+                 "inside a value (\"\")\n"}),
     [](const testing::TestParamInfo<DataCase>& info) { return std::string(info.param.name); });
 
 // ---- generated cases: JSON ----

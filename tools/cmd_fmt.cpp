@@ -9,6 +9,7 @@
 
 #include "dsl/format.hpp"
 #include "dsl/parser.hpp"
+#include "engine/atomic_file.hpp"
 #include "engine/small_file.hpp"
 
 namespace toets::cli {
@@ -33,22 +34,13 @@ std::vector<std::string> rule_files(const std::string& path) {
   return files;
 }
 
-// Replaces `path` by `text` through a file beside it, so that a failed write leaves it whole.
-bool replace_file(const std::string& path, const std::string& text) {
-  const fs::path target(path);
-  fs::path temporary = target;
-  temporary += ".fmt-tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return false;
-  }
-  std::error_code error;
-  fs::permissions(temporary, fs::status(target, error).permissions(), error);
-  fs::rename(temporary, target, error);
-  if (error) fs::remove(temporary, error);
-  return !error;
+// Replaces `path` by `text` through a file beside it, so that a failed write leaves it whole
+// (engine/atomic_file.hpp: written, synced, renamed; the reason in `error`).
+bool replace_file(const std::string& path, const std::string& text, std::string& error) {
+  auto file = AtomicFile::create(path, error);
+  if (!file) return false;
+  file->stream() << text;
+  return file->commit(error);
 }
 
 }  // namespace
@@ -108,8 +100,9 @@ int run_fmt(const FmtOptions& options) {
       }
       if (*formatted == source.text()) continue;
       ++unformatted;
-      if (!options.check && !replace_file(file, *formatted)) {
-        std::cerr << "toets: error: " << file << ": cannot write the formatted text; the file is left as it was\n";
+      std::string write_error;
+      if (!options.check && !replace_file(file, *formatted, write_error)) {
+        std::cerr << "toets: error: " << file << ": " << write_error << "; the file is left as it was\n";
         status = kExitInvalid;
         continue;
       }

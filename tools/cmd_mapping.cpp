@@ -1,10 +1,10 @@
 // toets mapping init, and the --sheet option of check and import.
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
 
+#include "engine/atomic_file.hpp"
 #include "engine/load_common.hpp"
 #include "engine/mapping.hpp"
 #include "engine/mapping_init.hpp"
@@ -36,6 +36,12 @@ int run_mapping_init(const MappingOptions& options) {
     std::cerr << "toets: error: --out '" << options.out << "' exists; --force overwrites it\n";
     return 2;
   }
+  if (!options.out.empty()) {
+    if (const auto problem = output_path_problem(options.out)) {  // a FIFO would hang the write
+      std::cerr << "toets: error: --out '" << options.out << "': " << *problem << "\n";
+      return 2;
+    }
+  }
   MappingDraft draft;
   try {
     draft = draft_mapping(*schema, options.file, options.sheet);
@@ -53,11 +59,11 @@ int run_mapping_init(const MappingOptions& options) {
   if (options.out.empty()) {
     std::cout << draft.text;
   } else {
-    std::ofstream file(options.out, std::ios::binary);
-    file << draft.text;
-    file.flush();
-    if (!file) {
-      std::cerr << "toets: error: cannot write '" << options.out << "'\n";
+    // Written whole or not at all, the reason said (engine/atomic_file.hpp).
+    std::string error;
+    auto file = AtomicFile::create(options.out, error);
+    if (!file || (file->stream() << draft.text, !file->commit(error))) {
+      std::cerr << "toets: error: '" << options.out << "': " << error << "\n";
       return 2;
     }
   }

@@ -24,6 +24,7 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
+#include "engine/atomic_file.hpp"
 #include "engine/check_outcome.hpp"
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
@@ -68,6 +69,15 @@ void setup_logging(int verbosity, bool quiet) {
 
 // --all-warnings (a global flag): the warnings about imported rule files too, not one line for them.
 bool all_warnings = false;
+
+// Store::open, saying as a warning what opening found after a write that did not finish.
+std::unique_ptr<toets::Store> open_store(const std::string& path, toets::StoreAccess access, std::string& error) {
+  auto store = toets::Store::open(path, access, error);
+  if (store) {
+    for (const std::string& note : store->notes()) spdlog::warn("{}", note);
+  }
+  return store;
+}
 
 // Loads and checks a rule file; prints diagnostics (errors and warnings) to stderr.
 // `check` shows warnings only with -v (they are about the rules, not this data); `validate`
@@ -202,12 +212,9 @@ toets::LoadedDataset load_data(const toets::DatasetSchema& schema, const std::st
     return std::move(loaded.loaded);
   }
   if (!error.empty()) throw toets::DataFileError(error);
-  if (sha256 != nullptr) toets::require_hashable_file(spec);
   toets::InputSpec input = dialect;
   input.path = spec;
-  toets::LoadedDataset loaded = toets::load_input(schema, input);
-  if (sha256 != nullptr) *sha256 = toets::file_sha256(spec);
-  return loaded;
+  return toets::load_input(schema, input, sha256);  // the hash is of exactly the bytes loaded
 }
 
 // --rejects and --strict, once every input is loaded: false when the check (or import) must not run.
@@ -225,11 +232,11 @@ bool report_rejections(const toets::CheckReport& report, const CheckOptions& opt
     rejected += own_rejected(input.report);
   }
   if (!options.rejects.empty()) {
-    std::ofstream file(options.rejects, std::ios::binary);
-    toets::write_rejections_csv(loads, file);
-    file.flush();
-    if (!file) {
-      std::cerr << "toets: error: cannot write the rejected rows to '" << options.rejects << "'\n";
+    std::string error;
+    auto file = toets::AtomicFile::create(options.rejects, error);  // whole, or not at all
+    if (file) toets::write_rejections_csv(loads, file->stream());
+    if (!file || !file->commit(error)) {
+      std::cerr << "toets: error: --rejects '" << options.rejects << "': " << error << "\n";
       return false;
     }
     spdlog::info("{} rejected row{} written to {}", rejected, rejected == 1 ? "" : "s", options.rejects);
@@ -284,6 +291,20 @@ std::optional<DataSpecs> parse_data_specs(const std::vector<std::string>& specs,
   return inputs;
 }
 
+// --out and --rejects can be written (a regular file, or a new one in an existing folder); false
+// after saying why not. Before any work: a FIFO there would hang the write at the very end.
+bool outputs_writable(const CheckOptions& options) {
+  for (const std::string* target : {&options.out, &options.rejects}) {
+    if (target->empty()) continue;
+    if (const auto problem = toets::output_path_problem(*target)) {
+      std::cerr << "toets: error: " << (target == &options.out ? "--out" : "--rejects") << " '" << *target
+                << "': cannot write: " << *problem << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 int run_check(const CheckOptions& options) {
   const auto max_rejected = toets::parse_max_rejected(options.max_rejected);
   if (!max_rejected) {
@@ -302,20 +323,7 @@ int run_check(const CheckOptions& options) {
   }
   // Where the report and the rejected rows go, before any work: a run recorded in the store and
   // then no report (exit 2) would leave a run nobody saw.
-  for (const std::string* target : {&options.out, &options.rejects}) {
-    std::error_code ignored;
-    if (target->empty()) continue;
-    const std::filesystem::path path(*target);
-    const char* problem = std::filesystem::is_directory(path, ignored) ? "it is a directory"
-                          : !path.parent_path().empty() && !std::filesystem::is_directory(path.parent_path(), ignored)
-                              ? "its folder does not exist"
-                              : nullptr;
-    if (problem != nullptr) {
-      std::cerr << "toets: error: " << (target == &options.out ? "--out" : "--rejects") << " '" << *target
-                << "': cannot write: " << problem << "\n";
-      return kExitInvalid;
-    }
-  }
+  if (!outputs_writable(options)) return kExitInvalid;
   // Nor may they be a file this check reads: '--rejects allocations.csv' replaced the export with
   // its rejections, '--out rules.toets' the rules with the report.
   {
@@ -380,7 +388,7 @@ int run_check(const CheckOptions& options) {
   std::unique_ptr<toets::Store> store;
   if (!options.db.empty()) {
     std::string error;
-    store = toets::Store::open(options.db, options.no_record ? toets::StoreAccess::ReadOnly : toets::StoreAccess::ReadWrite,
+    store = open_store(options.db, options.no_record ? toets::StoreAccess::ReadOnly : toets::StoreAccess::ReadWrite,
                                error);
     if (!store) {
       std::cerr << "toets: error: " << error << "\n";
@@ -500,6 +508,16 @@ int run_check(const CheckOptions& options) {
 
   const toets::MemoryStage evaluating("evaluating the rules");
   report.results = toets::evaluate_rules(*rules, datasets, as_of);
+  // The report's file is made before the run is recorded: a run nobody saw is worse than none.
+  std::unique_ptr<toets::AtomicFile> file;
+  if (!options.out.empty()) {
+    std::string error;
+    file = toets::AtomicFile::create(options.out, error);
+    if (!file) {
+      std::cerr << "toets: error: --out '" << options.out << "': " << error << "\n";
+      return kExitInvalid;
+    }
+  }
   std::optional<toets::ReportHistory> history;
   if (store && !options.no_record && options.select.empty()) {
     const std::int64_t run_id = store->record_run(report, toets::ruleset_sha256(*rules), run_inputs, toets::utc_now());
@@ -507,15 +525,7 @@ int run_check(const CheckOptions& options) {
     history = toets::load_history(*store, run_id);
   }
 
-  std::ofstream file;
-  if (!options.out.empty()) {
-    file.open(options.out, std::ios::binary);
-    if (!file) {
-      std::cerr << "toets: error: cannot write '" << options.out << "'\n";
-      return kExitInvalid;
-    }
-  }
-  std::ostream& out = options.out.empty() ? std::cout : file;
+  std::ostream& out = file ? file->stream() : std::cout;
   const toets::ReportHistory* shown_history = history ? &*history : nullptr;
   const std::vector<toets::ReportSection> sections = {toets::ReportSection{&report, shown_history}};
   const toets::MemoryStage writing("writing the report");
@@ -530,9 +540,14 @@ int run_check(const CheckOptions& options) {
   } else {
     toets::write_text_report(report, out, report_options);
   }
-  out.flush();
-  if (!out) {
-    std::cerr << "toets: error: writing the report failed\n";
+  if (file) {
+    std::string error;
+    if (!file->commit(error)) {
+      std::cerr << "toets: error: --out '" << options.out << "': " << error << "\n";
+      return kExitInvalid;
+    }
+  } else if (const auto problem = toets::StandardOutput::finish()) {
+    std::cerr << "toets: error: cannot write the report to standard output: " << *problem << "\n";
     return kExitInvalid;
   }
 
@@ -655,6 +670,7 @@ int run_import(const ImportOptions& options) {
   std::map<std::string, toets::InputSpec> input_dialects;
   if (!input_specs(options.input, seen_kinds, input_dialects)) return kExitInvalid;
   if (!toets::cli::apply_sheets(options.input.sheets, inputs, input_dialects)) return kExitInvalid;
+  if (!outputs_writable(options.input)) return kExitInvalid;
 
   // An existing store is opened first (a wrong --db is found before a long read); a new one only
   // once every file has been read, so that a mistake leaves no empty store behind.
@@ -662,7 +678,7 @@ int run_import(const ImportOptions& options) {
   std::unique_ptr<toets::Store> store;
   std::error_code ignored;
   if (std::filesystem::exists(options.db, ignored)) {
-    store = toets::Store::open(options.db, toets::StoreAccess::ReadWrite, error);
+    store = open_store(options.db, toets::StoreAccess::ReadWrite, error);
     if (!store) {
       std::cerr << "toets: error: " << error << "\n";
       return kExitInvalid;
@@ -698,7 +714,7 @@ int run_import(const ImportOptions& options) {
     if (!report_rejections(loads, options.input, "nothing was imported")) return kExitInvalid;
   }
   if (!store) {
-    store = toets::Store::open(options.db, toets::StoreAccess::Create, error);
+    store = open_store(options.db, toets::StoreAccess::Create, error);
     if (!store) {
       std::cerr << "toets: error: " << error << "\n";
       return kExitInvalid;
@@ -787,7 +803,7 @@ struct HistoryOptions {
 
 int run_history(const HistoryOptions& options) {
   std::string error;
-  auto store = toets::Store::open(options.db, toets::StoreAccess::ReadOnly, error);
+  auto store = open_store(options.db, toets::StoreAccess::ReadOnly, error);
   if (!store) {
     std::cerr << "toets: error: " << error << "\n";
     return kExitInvalid;
@@ -838,7 +854,7 @@ int run_diff(const DiffOptions& options) {
   }
 
   std::string error;
-  auto store = toets::Store::open(options.db, toets::StoreAccess::ReadOnly, error);
+  auto store = open_store(options.db, toets::StoreAccess::ReadOnly, error);
   if (!store) {
     std::cerr << "toets: error: " << error << "\n";
     return kExitInvalid;
@@ -908,7 +924,7 @@ int run_rejections(const RejectionsOptions& options) {
     }
   }
   std::string error;
-  auto store = toets::Store::open(options.db, toets::StoreAccess::ReadOnly, error);
+  auto store = open_store(options.db, toets::StoreAccess::ReadOnly, error);
   if (!store) {
     std::cerr << "toets: error: " << error << "\n";
     return kExitInvalid;
@@ -925,12 +941,7 @@ int run_rejections(const RejectionsOptions& options) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  // Out of memory: a message and exit 2, never an abort; no control character of a name or a
-  // path reaches the terminal (engine/memory_limits.hpp, engine/output_guard.hpp).
-  toets::install_out_of_memory_handler();
-  const toets::OutputGuard guard_out(std::cout);
-  const toets::OutputGuard guard_err(std::cerr);
+int run_command(int argc, char** argv) {
   CLI::App app{"toets: checks housing-corporation exports against performance agreements"};
   app.require_subcommand(1);
   // -q, -v and --all-warnings are the whole program's, and are taken after the command too
@@ -1178,4 +1189,25 @@ int main(int argc, char** argv) {
     return kExitInvalid;
   }
   return kExitInvalid;
+}
+
+// Standard output is checked like any file: a report that could not be written (a full disk,
+// `> /dev/full`, a closed descriptor) is a failure with the reason, never exit 0.
+int main(int argc, char** argv) {
+  // Out of memory: a message and exit 2, never an abort (engine/memory_limits.hpp).
+  toets::install_out_of_memory_handler();
+  toets::StandardOutput::install();
+  int status = kExitInvalid;
+  {
+    // No control character of a name or a path reaches the terminal (engine/output_guard.hpp);
+    // the guards hand what they hold to the checked standard output when they go.
+    const toets::OutputGuard guard_out(std::cout);
+    const toets::OutputGuard guard_err(std::cerr);
+    status = run_command(argc, argv);
+  }
+  if (const auto problem = toets::StandardOutput::finish()) {
+    std::cerr << "toets: error: cannot write to standard output: " << *problem << "\n";
+    return kExitInvalid;
+  }
+  return status;
 }

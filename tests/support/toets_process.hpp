@@ -34,6 +34,7 @@ struct ProcessOptions {
   bool quiet = true;                                // -q: errors only
   std::optional<std::uint64_t> address_space;       // RLIMIT_AS in bytes
   std::chrono::seconds deadline{120};
+  std::string stdout_path;                          // where stdout goes (/dev/full ...); empty: captured
 };
 
 inline std::string read_whole(const std::filesystem::path& path) {
@@ -50,7 +51,7 @@ inline ProcessOutcome run_toets_process(const std::vector<std::string>& argument
   static int counter = 0;
   const fs::path base = fs::temp_directory_path() /
                         ("toets_process_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
-  const std::string out_path = base.string() + ".out";
+  const std::string out_path = options.stdout_path.empty() ? base.string() + ".out" : options.stdout_path;
   const std::string err_path = base.string() + ".err";
   std::vector<std::string> argv_text = {TOETS_BINARY};
   if (options.quiet) argv_text.emplace_back("-q");
@@ -91,9 +92,11 @@ inline ProcessOutcome run_toets_process(const std::vector<std::string>& argument
   }
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   outcome.term_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  outcome.out = read_whole(out_path);
   outcome.err = read_whole(err_path);
-  fs::remove(out_path);
+  if (options.stdout_path.empty()) {
+    outcome.out = read_whole(out_path);
+    fs::remove(out_path);
+  }
   fs::remove(err_path);
   return outcome;
 }
