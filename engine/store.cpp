@@ -25,6 +25,7 @@
 #include <utility>
 
 #include "dsl/calendar.hpp"
+#include "engine/clock.hpp"
 #include "engine/load_common.hpp"
 #include "engine/report.hpp"
 #include "engine/sha256.hpp"
@@ -846,7 +847,7 @@ std::string file_sha256(const std::string& path) {
 }
 
 std::string utc_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  const std::time_t now = std::chrono::system_clock::to_time_t(current_time());  // SOURCE_DATE_EPOCH pins it
   std::tm parts{};
   gmtime_r(&now, &parts);
   char buffer[32];
