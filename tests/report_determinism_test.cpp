@@ -101,6 +101,18 @@ TEST_F(TwoMachines, ChecksOnFilesWriteTheSameBytes) {
   }
 }
 
+// JSON and JUnit are English for tools: without --lang they are the bytes of --lang en (which is
+// why the goldens keep no `plain` copy of them; docs/reports.md, "Golden reports").
+TEST_F(TwoMachines, JsonAndJunitWithoutLangAreEnglish) {
+  for (const std::string format : {"json", "junit"}) {
+    const auto base = with({"check", kRules, "--as-of", kAsOf, "--format", format}, data_arguments());
+    const RunResult plain = run_toets_in(base, a_.setup);
+    const RunResult english = run_toets_in(with(base, {"--lang", "en"}), b_.setup);
+    ASSERT_FALSE(plain.out.empty()) << plain.err;
+    EXPECT_TRUE(plain.out == english.out) << format << ":\n" << first_difference(plain.out, english.out);
+  }
+}
+
 TEST_F(TwoMachines, StoresImportedAlikeGiveTheSameReports) {
   const auto import = with({"import", "--db", "monitoring.db"}, data_arguments());
   const RunResult imported_a = run_toets_in(import, a_.setup);
