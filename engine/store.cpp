@@ -25,6 +25,7 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/regular_file.hpp"
+#include "engine/clock.hpp"
 #include "engine/load_common.hpp"
 #include "engine/report.hpp"
 #include "engine/sha256.hpp"
@@ -795,7 +796,7 @@ std::string file_sha256(const std::string& path) {
 }
 
 std::string utc_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  const std::time_t now = std::chrono::system_clock::to_time_t(current_time());  // TOETS_NOW pins it
   std::tm parts{};
   gmtime_r(&now, &parts);
   char buffer[32];

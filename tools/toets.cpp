@@ -26,6 +26,7 @@
 #include "dsl/checker.hpp"
 #include "engine/atomic_file.hpp"
 #include "engine/check_outcome.hpp"
+#include "engine/clock.hpp"
 #include "engine/csv_reader.hpp"
 #include "engine/evaluator.hpp"
 #include "engine/input.hpp"
@@ -50,7 +51,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitInvalid = 2;
 
 std::int32_t today() {
-  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+  const auto now = std::chrono::floor<std::chrono::days>(toets::current_time());  // TOETS_NOW pins it
   return static_cast<std::int32_t>(now.time_since_epoch().count());
 }
 
@@ -1158,6 +1159,14 @@ int run_command(int argc, char** argv) {
     check_options.select.pop_back();
   }
   setup_logging(verbosity, quiet);
+  // A TOETS_NOW that is not a time is refused before anything runs, not when a run is
+  // recorded half-way (engine/clock.hpp).
+  try {
+    toets::pinned_time();
+  } catch (const toets::ClockError& e) {
+    std::cerr << "toets: error: " << e.what() << "\n";
+    return kExitInvalid;
+  }
 
   const toets::MemoryStage stage("running toets " + app.get_subcommands().front()->get_name());
   try {
