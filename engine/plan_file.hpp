@@ -51,7 +51,8 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& name, D
 std::optional<Plan> load_plan(const std::string& path, Diagnostics& diagnostics);
 
 // A plan in the format before TOML, rewritten line by line as TOML with the same meaning (comments
-// kept); nullopt when a line is neither a comment, a section nor KEY = VALUE.
+// kept); nullopt when a line is neither a comment, a section nor KEY = VALUE, or when nothing in
+// the text is of the old format (no bare value, [import KIND] or ';' comment).
 std::optional<std::string> old_plan_as_toml(std::string_view text);
 
 }  // namespace toets

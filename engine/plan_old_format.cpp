@@ -110,6 +110,9 @@ std::string typed_value(std::string_view key, const std::string& value) {
 std::optional<std::string> old_plan_as_toml(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::string out;
+  // What only the old format has: a bare value, an [import KIND] section, a ';' comment. A TOML
+  // plan with a mistake in a quoted text has none of them, and is told its TOML mistake instead.
+  bool old = false;
   std::size_t at = 0;
   while (at < text.size()) {
     const std::size_t end = std::min(text.find('\n', at), text.size());
@@ -122,6 +125,7 @@ std::optional<std::string> old_plan_as_toml(std::string_view text) {
       out += std::string(line) + "\n";
     } else if (line.front() == ';') {
       out += "#" + std::string(line.substr(1)) + "\n";
+      old = true;
     } else if (line.starts_with("[[")) {
       out += std::string(line) + "\n";
     } else if (line.front() == '[') {
@@ -135,6 +139,7 @@ std::optional<std::string> old_plan_as_toml(std::string_view text) {
       const std::string_view argument = space == std::string_view::npos ? "" : trim(header.substr(space));
       if (kind == "import" && !argument.empty()) {
         out += "[[import]]" + comment + "\ndataset = " + toml_string(argument) + "\n";
+        old = true;
       } else if (kind == "check" && argument.empty()) {
         out += "[[check]]" + comment + "\n";
       } else {
@@ -145,18 +150,20 @@ std::optional<std::string> old_plan_as_toml(std::string_view text) {
       if (eq == std::string_view::npos) return std::nullopt;
       const std::string_view key = trim(line.substr(0, eq));
       const std::string_view raw = trim(line.substr(eq + 1));
-      const std::string toml_key = is_bare_key(key) ? std::string(key) : toml_string(key);
-      const bool already_toml = !raw.empty() && (raw.front() == '"' || raw.front() == '\'' || raw.front() == '[') &&
-                                is_toml_value(raw);
-      if (already_toml) {
+      const bool quoted_key = !key.empty() && (key.front() == '"' || key.front() == '\'');
+      const std::string toml_key = is_bare_key(key) || quoted_key ? std::string(key) : toml_string(key);
+      const bool quoted = !raw.empty() && (raw.front() == '"' || raw.front() == '\'' || raw.front() == '[');
+      if (quoted && is_toml_value(raw)) {
         out += toml_key + " = " + std::string(raw) + "\n";
         continue;
       }
+      if (!quoted && !is_toml_value(raw)) old = true;  // a bare value: store = monitoring.db
       std::string value, comment;
       if (!split_old_value(raw, value, comment)) return std::nullopt;
       out += toml_key + " = " + typed_value(key, value) + (comment.empty() ? "" : "  " + comment) + "\n";
     }
   }
+  if (!old) return std::nullopt;
   while (out.ends_with("\n\n")) out.pop_back();
   return out;
 }
