@@ -784,11 +784,13 @@ TEST(HostilePlan, ANulByteIsAMistakeNotACutPath) {
 TEST(HostilePlan, AHugeUnknownKeyIsQuotedShort) {
   Diagnostics diagnostics;
   parse_plan(std::string(1 << 20, 'k') + " = 1\n\"\\u001b[2J\" = 2\n", "big.plan", diagnostics);
-  const auto all = diagnostics.sorted();
-  ASSERT_GE(all.size(), 2u);
+  const auto all = diagnostics.sorted();  // the huge key and what the plan lacks on line 1, then line 2
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0].message.rfind("unknown key 'kkkk", 0), 0u);
   EXPECT_LT(all[0].message.size(), 420u);
   EXPECT_LT(format_diagnostic(all[0]).size(), 1000u);  // the line shown is a window around the spot
-  EXPECT_EQ(all[1].message, "unknown key '\\x1B[2J' in the plan");
+  EXPECT_EQ(all[4].message, "unknown key '\\x1B[2J' in the plan");
+  EXPECT_EQ(all[4].line, 2u);
 }
 
 }  // namespace

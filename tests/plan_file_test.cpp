@@ -263,7 +263,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "            ^\n"},
         // TOML's own mistakes, where toml++ finds them.
         BadPlan{"unterminated_quote", "store = \"s\noutput = \"o\"\n[[check]]\nrules = \"r\"\n",
-                "p.plan:1:11: error: not valid TOML: Error while parsing string: encountered end-of-line\n"
+                "p.plan:1:11: error: not valid TOML: Error while parsing string: unescaped control characters other than TAB "
+                "(U+0009) are explicitly prohibited\n"
                 "  store = \"s\n"
                 "            ^\n"},
         BadPlan{"given_twice", "store = \"s\"\nstore = \"t\"\noutput = \"o\"\n[[check]]\nrules = \"r\"\n",

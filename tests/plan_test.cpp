@@ -252,8 +252,15 @@ TEST(PlanRun, PseudonymisedIdsAreStableAcrossRuns) {
   fs::remove_all(dir);
 }
 
+// A report's text with the folder it was written under (the store's path, in the reports) as DIR.
+std::string with_folder_as_dir(std::string text, const fs::path& folder) {
+  const std::string name = folder.string();
+  for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at)) text.replace(at, name.size(), "DIR");
+  return text;
+}
+
 // The example plan in TOML writes the reports its old-format original wrote (as converted): the
-// same files, byte for byte, and the same exit status.
+// same files, byte for byte but for the folder they were written under, and the same exit status.
 TEST(PlanRun, TheTomlPlanWritesWhatTheOldPlanWrote) {
   const auto converted = old_plan_as_toml(read(kSource + "/tests/hostile/plans/old_format_example.plan"));
   ASSERT_TRUE(converted);
@@ -271,7 +278,9 @@ TEST(PlanRun, TheTomlPlanWritesWhatTheOldPlanWrote) {
   for (std::size_t i = 0; i < old_outcome.files.size(); ++i) {
     EXPECT_EQ(fs::path(old_outcome.files[i]).lexically_relative(old_dir),
               fs::path(toml_outcome.files[i]).lexically_relative(toml_dir));
-    EXPECT_EQ(read(old_outcome.files[i]), read(toml_outcome.files[i])) << old_outcome.files[i];
+    EXPECT_EQ(with_folder_as_dir(read(old_outcome.files[i]), old_dir),
+              with_folder_as_dir(read(toml_outcome.files[i]), toml_dir))
+        << old_outcome.files[i];
   }
   fs::remove_all(old_dir);
   fs::remove_all(toml_dir);
