@@ -52,6 +52,7 @@ std::string resolve(const std::string& plan_file, const std::string& path) {
 std::uint32_t offset_in(const SourceFile& source, const toml::source_position& position) {
   if (position.line == 0) return 0;
   const std::string_view line = source.line_text(static_cast<std::uint32_t>(position.line));
+  if (line.data() == nullptr) return static_cast<std::uint32_t>(source.text().size());  // past the last line
   std::size_t byte = 0;
   for (std::uint32_t column = 1; column < position.column && byte < line.size(); ++column) {
     ++byte;
@@ -101,12 +102,15 @@ class PlanReader {
                 [&](const std::string& value) { plan_.fail_on_signal = value == "signal"; });
     read_max_rejected(root.get("max_rejected"));
     for (const toml::table* table : tables_of(root, "import", "dataset = \"allocations\"")) read_import(*table);
-    for (const toml::table* table : tables_of(root, "check", "rules = \"dordrecht-2026-2027.toets\"")) read_check(*table);
+    const auto checks = tables_of(root, "check", "rules = \"dordrecht-2026-2027.toets\"");
+    for (const toml::table* table : checks) read_check(*table);
 
     if (!have_store) error(0, "the plan names no store", "write it as " + example_of("store"));
     if (!have_output) error(0, "the plan names no output folder", "write it as " + example_of("output"));
-    if (root.get("check") == nullptr) {
-      error(0, "the plan has no [[check]]", "add one: [[check]] with " + example_of("rules") + " under it");
+    const toml::node* check = root.get("check");
+    if (check == nullptr || (checks.empty() && check->is_array())) {  // none, or check = []
+      error(check == nullptr ? 0 : offset_of(check->source().begin), "the plan has no [[check]]",
+            "add one: [[check]] with " + example_of("rules") + " under it");
     }
     if (not_shown_ > 0) {
       diagnostics_.error(nullptr, 0, source_.path() + ": " + std::to_string(not_shown_) + " more mistake" +
@@ -273,7 +277,7 @@ class PlanReader {
     if (node == nullptr) return tables;
     if (const auto* table = node->as_table()) {
       tables.push_back(table);
-    } else if (const auto* list = node->as_array(); list != nullptr && list->is_array_of_tables()) {
+    } else if (const auto* list = node->as_array(); list != nullptr && (list->empty() || list->is_array_of_tables())) {
       for (const toml::node& item : *list) tables.push_back(item.as_table());
     } else {
       error(*node, "'" + std::string(key) + "' is a table",

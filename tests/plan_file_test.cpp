@@ -251,6 +251,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "  [[check]]\n"
                 "  ^\n"
                 "  note: write it as rules = \"dordrecht-2026-2027.toets\"\n"},
+        BadPlan{"check_an_empty_list", "store = \"s\"\noutput = \"o\"\ncheck = []\n",
+                "p.plan:3:9: error: the plan has no [[check]]\n"
+                "  check = []\n"
+                "          ^\n"
+                "  note: add one: [[check]] with rules = \"dordrecht-2026-2027.toets\" under it\n"},
         BadPlan{"check_not_a_table", "store = \"s\"\noutput = \"o\"\ncheck = \"r.toets\"\n",
                 "p.plan:3:9: error: 'check' is a table\n"
                 "  check = \"r.toets\"\n"
