@@ -163,6 +163,7 @@ std::string format_diagnostic(const Diagnostic& d) {
     out << "^\n";
   }
   for (const auto& note : d.notes) out << "  note: " << visible(note) << '\n';
+  for (const auto& line : d.listing) out << (line.empty() ? "" : "    ") << visible(line) << '\n';
   return out.str();
 }
 

@@ -54,6 +54,7 @@ struct Diagnostic {
   std::uint32_t line_text_column = 1;  // the column line_text starts at (> 1 when cut)
   std::string message;
   std::vector<std::string> notes;
+  std::vector<std::string> listing;  // lines shown after the notes, indented: e.g. a file rewritten
   std::uint32_t file_order = 0;  // files sort in the order they were first reported
   std::uint32_t sequence = 0;    // keeps the order of equal positions stable
 };

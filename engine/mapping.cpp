@@ -1,12 +1,16 @@
 // Column mapping files: a small INI-like format (docs/data-input.md), parsed line by line. Every
-// mistake is collected with its line, so one run shows them all; nothing of a broken mapping is used.
+// mistake is a diagnostic at its line and column (as the rule files' are), so one run shows them
+// all; nothing of a broken mapping is used.
 
 #include "engine/mapping.hpp"
 
 #include <algorithm>
 #include <map>
+#include <sstream>
 #include <utility>
 
+#include "dsl/diagnostics.hpp"
+#include "dsl/visible_text.hpp"
 #include "engine/small_file.hpp"
 
 namespace toets {
@@ -15,7 +19,6 @@ namespace {
 
 using loading::canonical_value_problem;
 using loading::closest_column;
-using loading::is_valid_utf8;
 using loading::join;
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
@@ -37,26 +40,25 @@ std::string lower(std::string_view text) {
 
 enum class Section : std::uint8_t { None, Input, Columns, Values, Broken };
 
-// One "name = value" line, each side plain (trimmed) or between double quotes ("" for a quote).
+// One "name = value" line, each side plain (trimmed) or between double quotes ("" for a quote),
+// with where each side starts in the file (for the caret of a mistake about it).
 struct Entry {
   std::string name;
   std::string value;
+  std::uint32_t name_at = 0;
+  std::uint32_t value_at = 0;
 };
 
 class MappingParser {
  public:
-  MappingParser(std::string_view text, const std::string& name, const DatasetSchema& schema,
-                std::vector<std::string>& errors)
-      : text_(text), name_(name), schema_(schema), errors_(errors) {
-    mapping_.file = name;
+  MappingParser(const SourceFile& source, const DatasetSchema& schema, Diagnostics& diagnostics)
+      : text_(source.text()), source_(source), name_(source.path()), schema_(schema), diagnostics_(diagnostics) {
+    mapping_.file = source.path();
     mapping_.schema = &schema;
     mapping_.values.resize(schema.columns.size());
   }
 
   std::optional<ColumnMapping> run() {
-    const std::size_t errors_before = errors_.size();
-    errors_before_ = errors_before;
-    if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);
     std::size_t at = 0;
     while (at <= text_.size()) {
       const std::size_t end = std::min(text_.find('\n', at), text_.size());
@@ -65,31 +67,39 @@ class MappingParser {
       at = end + 1;
     }
     if (not_shown_ > 0) {
-      errors_.push_back(name_ + ": " + std::to_string(not_shown_) + " more mistake" + (not_shown_ == 1 ? "" : "s") +
-                        " not shown");
+      diagnostics_.error(nullptr, 0, name_ + ": " + std::to_string(not_shown_) + " more mistake" +
+                                         (not_shown_ == 1 ? "" : "s") + " not shown");
     }
-    if (errors_.size() != errors_before) return std::nullopt;
+    if (errors_ > 0) return std::nullopt;
     return std::move(mapping_);
   }
 
  private:
   // A binary file given as a mapping would make a mistake of every line: the first
   // kMaxMappingErrors are shown, the rest counted.
-  void error(const std::string& message) {
-    if (errors_.size() - errors_before_ >= kMaxMappingErrors) {
+  void error(std::uint32_t offset, const std::string& message) {
+    if (++errors_ > kMaxMappingErrors) {
       ++not_shown_;
       return;
     }
-    errors_.push_back(name_ + ":" + std::to_string(line_) + ": " + message);
+    diagnostics_.error(&source_, offset, message);
+  }
+  // Where `piece` (a view into the mapping's text) starts, or a position `index` bytes into it.
+  std::uint32_t at(std::string_view piece, std::size_t index = 0) const {
+    return static_cast<std::uint32_t>(piece.data() - text_.data() + index);
   }
 
   void parse_line(std::string_view line) {
-    if (!is_valid_utf8(line)) {
-      error("not valid UTF-8 (a mapping file is UTF-8 text)");
-      return;
+    for (std::size_t i = 0; i < line.size();) {
+      const CodePoint code = decode_utf8(line, i);
+      if (code.length == 0) {
+        error(at(line, i), "not valid UTF-8 (a mapping file is UTF-8 text)");
+        return;
+      }
+      i += code.length;
     }
-    if (line.find('\0') != std::string_view::npos) {
-      error("a NUL byte (a mapping file is text)");
+    if (const std::size_t nul = line.find('\0'); nul != std::string_view::npos) {
+      error(at(line, nul), "a NUL byte (a mapping file is text)");
       return;
     }
     line = trim(line);
@@ -102,7 +112,7 @@ class MappingParser {
     if (!parse_entry(line, entry)) return;
     switch (section_) {
       case Section::None:
-        error("an entry before any section; start with [input], [columns] or [values COLUMN]");
+        error(at(line), "an entry before any section; start with [input], [columns] or [values COLUMN]");
         return;
       case Section::Broken:
         return;  // the section header was wrong; its entries would only repeat that
@@ -121,7 +131,7 @@ class MappingParser {
   void parse_section(std::string_view line) {
     section_ = Section::Broken;
     if (line.back() != ']') {
-      error("a section header ends with ']'");
+      error(at(line, line.size()), "a section header ends with ']'");
       return;
     }
     const std::string_view inner = trim(line.substr(1, line.size() - 2));
@@ -130,7 +140,7 @@ class MappingParser {
     const std::string_view argument = space == std::string_view::npos ? std::string_view() : trim(inner.substr(space));
     if (keyword == "input" || keyword == "columns") {
       if (!argument.empty()) {
-        error("[" + keyword + "] takes no column name");
+        error(at(argument), "[" + keyword + "] takes no column name");
         return;
       }
       section_ = keyword == "input" ? Section::Input : Section::Columns;
@@ -138,30 +148,32 @@ class MappingParser {
     }
     if (keyword == "values") {
       if (argument.empty()) {
-        error("[values] needs the column whose values it translates, e.g. [values channel]");
+        error(at(line), "[values] needs the column whose values it translates, e.g. [values channel]");
         return;
       }
       const auto column = schema_.column_index(lower(argument));
       if (!column) {
-        error(unknown_column_message(argument));
+        error(at(argument), unknown_column_message(argument));
         return;
       }
       values_column_ = *column;
       section_ = Section::Values;
       return;
     }
-    error("unknown section " + quoted_for_message(line) + "; expected [input], [columns] or [values COLUMN]");
+    error(at(line), "unknown section " + quoted_for_message(line) + "; expected [input], [columns] or [values COLUMN]");
   }
 
   // Reads one side of an entry from `at`: between double quotes, or plain up to `stop` (0: to the
   // end), trimmed.
-  bool parse_side(std::string_view line, std::size_t& at, char stop, std::string& out, const char* what) {
+  bool parse_side(std::string_view line, std::size_t& at, char stop, std::string& out, std::uint32_t& side_at,
+                  const char* what) {
     while (at < line.size() && is_blank(line[at])) ++at;
+    side_at = this->at(line, at);
     if (at < line.size() && line[at] == '"') {
       ++at;
       for (;;) {
         if (at >= line.size()) {
-          error(std::string("the quoted ") + what + " is never closed");
+          error(side_at, std::string("the quoted ") + what + " is never closed");
           return false;
         }
         if (line[at] == '"') {
@@ -178,7 +190,7 @@ class MappingParser {
       while (at < line.size() && is_blank(line[at])) ++at;
       const bool comment = stop == 0 && at < line.size() && line[at] == '#';
       if (at < line.size() && line[at] != stop && !comment) {
-        error(std::string("unexpected text after the quoted ") + what);
+        error(this->at(line, at), std::string("unexpected text after the quoted ") + what);
         return false;
       }
       return true;
@@ -200,15 +212,16 @@ class MappingParser {
 
   bool parse_entry(std::string_view line, Entry& entry) {
     std::size_t at = 0;
-    if (!parse_side(line, at, '=', entry.name, "name")) return false;
+    if (!parse_side(line, at, '=', entry.name, entry.name_at, "name")) return false;
     if (at >= line.size() || line[at] != '=') {
-      error("expected NAME = VALUE, found " + quoted_for_message(line));
+      error(this->at(line), "expected NAME = VALUE, found " + quoted_for_message(line));
       return false;
     }
+    const std::uint32_t equals_at = this->at(line, at);
     ++at;
-    if (!parse_side(line, at, 0, entry.value, "value")) return false;
+    if (!parse_side(line, at, 0, entry.value, entry.value_at, "value")) return false;
     if (entry.name.empty()) {
-      error("the name before '=' is empty");
+      error(equals_at, "the name before '=' is empty");
       return false;
     }
     return true;
@@ -227,53 +240,54 @@ class MappingParser {
   }
 
   // A name given twice in one section (in any case): the first line it was on, else remembers it.
-  bool repeated(std::map<std::string, std::uint64_t>& seen, const std::string& name, const char* what) {
+  bool repeated(std::map<std::string, std::uint64_t>& seen, const std::string& name, std::uint32_t name_at,
+                const char* what) {
     const auto [found, inserted] = seen.emplace(lower(name), line_);
     if (inserted) return false;
-    error(std::string(what) + " " + quoted_for_message(name) + " is mapped twice (first on line " + std::to_string(found->second) +
+    error(name_at, std::string(what) + " " + quoted_for_message(name) + " is mapped twice (first on line " + std::to_string(found->second) +
           ")");
     return true;
   }
 
   void input_entry(const Entry& entry) {
     const std::string key = lower(entry.name);
-    if (repeated(input_seen_, key, "setting")) return;
+    if (repeated(input_seen_, key, entry.name_at, "setting")) return;
     if (key == "dataset") {
       if (entry.value != schema_.name) {
-        error("this mapping is for " + quoted_for_message(entry.value) + ", but it is given for " + schema_.name);
+        error(entry.value_at, "this mapping is for " + quoted_for_message(entry.value) + ", but it is given for " + schema_.name);
       }
     } else if (key == "delimiter") {
       if (const auto delimiter = parse_delimiter(entry.value)) {
         mapping_.delimiter = *delimiter;
       } else {
-        error("delimiter " + quoted_for_message(entry.value) + ": expected comma, semicolon or auto");
+        error(entry.value_at, "delimiter " + quoted_for_message(entry.value) + ": expected comma, semicolon or auto");
       }
     } else if (key == "decimal") {
       if (const auto decimal = parse_decimal_mark(entry.value)) {
         mapping_.decimal = *decimal;
       } else {
-        error("decimal " + quoted_for_message(entry.value) + ": expected point, comma or auto");
+        error(entry.value_at, "decimal " + quoted_for_message(entry.value) + ": expected point, comma or auto");
       }
     } else if (key == "encoding") {
       if (const auto encoding = parse_encoding(entry.value)) {
         mapping_.encoding = *encoding;
       } else {
-        error("encoding " + quoted_for_message(entry.value) + ": expected utf-8 or cp1252");
+        error(entry.value_at, "encoding " + quoted_for_message(entry.value) + ": expected utf-8 or cp1252");
       }
     } else {
-      error("unknown setting " + quoted_for_message(entry.name) + " in [input]; expected dataset, delimiter, decimal or encoding");
+      error(entry.name_at, "unknown setting " + quoted_for_message(entry.name) + " in [input]; expected dataset, delimiter, decimal or encoding");
     }
   }
 
   void column_entry(const Entry& entry) {
-    if (repeated(columns_seen_, entry.name, "column")) return;
+    if (repeated(columns_seen_, entry.name, entry.name_at, "column")) return;
     if (entry.value == "-") {
       mapping_.columns.emplace(entry.name, std::nullopt);
       return;
     }
     const auto column = schema_.column_index(entry.value);
     if (!column) {
-      error(unknown_column_message(entry.value) + "; write '-' to leave a column out");
+      error(entry.value_at, unknown_column_message(entry.value) + "; write '-' to leave a column out");
       return;
     }
     mapping_.columns.emplace(entry.name, *column);
@@ -281,10 +295,10 @@ class MappingParser {
 
   void value_entry(const Entry& entry) {
     const ColumnSchema& column = schema_.columns[values_column_];
-    if (repeated(values_seen_[values_column_], entry.name, "value")) return;
+    if (repeated(values_seen_[values_column_], entry.name, entry.name_at, "value")) return;
     if (!entry.value.empty()) {
       if (const auto problem = canonical_value_problem(column, entry.value)) {
-        error(quoted_for_message(entry.value) + " is not a value of " + column.name + ": " + *problem);
+        error(entry.value_at, quoted_for_message(entry.value) + " is not a value of " + column.name + ": " + *problem);
         return;
       }
     }
@@ -292,12 +306,13 @@ class MappingParser {
   }
 
   std::string_view text_;
+  const SourceFile& source_;
   const std::string& name_;
   const DatasetSchema& schema_;
-  std::vector<std::string>& errors_;
+  Diagnostics& diagnostics_;
   ColumnMapping mapping_;
   std::uint64_t line_ = 0;
-  std::size_t errors_before_ = 0;
+  std::size_t errors_ = 0;
   std::size_t not_shown_ = 0;
   Section section_ = Section::None;
   std::uint32_t values_column_ = 0;
@@ -326,23 +341,27 @@ MappedName resolve_name(const DatasetSchema& schema, const ColumnMapping* mappin
 }
 
 std::optional<ColumnMapping> parse_mapping(std::string_view text, const std::string& name,
-                                           const DatasetSchema& schema, std::vector<std::string>& errors) {
-  return MappingParser(text, name, schema, errors).run();
+                                           const DatasetSchema& schema, Diagnostics& diagnostics) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  const SourceFile source(name, std::string(text));
+  return MappingParser(source, schema, diagnostics).run();
 }
 
 ColumnMapping load_mapping(const std::string& path, const DatasetSchema& schema) {
   std::string problem;
   const std::optional<std::string> contents = read_small_file(path, kMaxMappingBytes, "a mapping", problem);
   if (!contents) throw DataFileError(path + ": " + problem);
-  std::vector<std::string> errors;
-  std::optional<ColumnMapping> mapping = parse_mapping(*contents, path, schema, errors);
+  Diagnostics diagnostics;
+  std::optional<ColumnMapping> mapping = parse_mapping(*contents, path, schema, diagnostics);
   if (mapping) return std::move(*mapping);
-  std::string message;
-  for (const std::string& error : errors) {
-    if (!message.empty()) message += "\n";
-    message += error;
-  }
-  throw DataFileError(message);
+  // Printed after "toets: error: " (or "error: " in a plan's log): a heading, then each mistake
+  // located with its line and a caret.
+  std::ostringstream message;
+  message << path << ": " << (diagnostics.error_count() == 1 ? "a mistake" : "mistakes") << " in this column mapping:\n";
+  diagnostics.print(message);
+  std::string text = message.str();
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  throw DataFileError(text);
 }
 
 }  // namespace toets

@@ -18,8 +18,9 @@
 //   Urgent medisch = urgent
 //
 // Names and values on the left match the export in any (ASCII) case, after trimming. A mapping is
-// checked against the dataset's schema when it is read: every mistake in it is an error with the
-// mapping's file:line. Immutable once parsed; safe to share between threads.
+// checked against the dataset's schema when it is read: every mistake in it is a diagnostic at the
+// mapping's file:line:col, shown with the line and a caret. Immutable once parsed; safe to share
+// between threads.
 
 #include <cstdint>
 #include <optional>
@@ -28,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dsl/diagnostics.hpp"
 #include "dsl/schema.hpp"
 #include "engine/load_common.hpp"
 
@@ -70,13 +72,15 @@ inline constexpr std::size_t kMaxMappingBytes = 1 << 20;
 // Mistakes listed per mapping; the rest are counted ("FILE: N more mistakes not shown").
 inline constexpr std::size_t kMaxMappingErrors = 100;
 
-// Parses mapping text for `schema`. Every mistake goes to `errors` as "name:line: message", in line
-// order; the mapping is returned only when there is none.
+// Parses mapping text for `schema`. Every mistake goes to `diagnostics`, located in `name`; the
+// first kMaxMappingErrors are kept, the rest counted in one more, unlocated. The mapping is
+// returned only when there is none.
 std::optional<ColumnMapping> parse_mapping(std::string_view text, const std::string& name,
-                                           const DatasetSchema& schema, std::vector<std::string>& errors);
+                                           const DatasetSchema& schema, Diagnostics& diagnostics);
 
-// Reads and parses a mapping file. Throws DataFileError when it cannot be read or has mistakes
-// (the message lists them all, one per line).
+// Reads and parses a mapping file. Throws DataFileError when it cannot be read or has mistakes:
+// "FILE: mistakes in this column mapping:", then each as the diagnostics print it (file:line:col,
+// the line, a caret).
 ColumnMapping load_mapping(const std::string& path, const DatasetSchema& schema);
 
 }  // namespace toets

@@ -2,32 +2,12 @@
 // A plan: one scheduled monitoring run in a file (`toets run PLAN`, docs/reports.md). It names a
 // store, the exports to import with their mappings, the rule sets to run, the as-of date and an
 // output folder; running it imports, checks, records each run and writes the reports into a
-// dated subfolder. A cron line or a CI job is then all a user needs.
+// dated subfolder. A cron line or a CI job is then all a user needs. The file is TOML, read by
+// engine/plan_file.hpp (its format is described there).
 //
-//   # Monitoring Dordrecht, before each meeting
-//   store   = monitoring.db
-//   exports = exports           # where the latest exports are dropped
-//   output  = reports
-//   as_of   = today
-//   formats = html markdown junit json text
-//   max_rejected = 1%           # more rows of an export rejected: the check is incomplete (exit 2)
-//
-//   [import allocations]
-//   file    = allocations.csv   # in the exports folder
-//   mapping = woonsysteem.mapping
-//
-//   [import stock]
-//   file    = stock.xlsx        # an Excel workbook: its first sheet,
-//   sheet   = Voorraad          # or the one named
-//
-//   [check]
-//   rules   = ../../rules/dordrecht-2026-2027.toets
-//
-// Paths are relative to the plan file; an import's file is relative to the exports folder (the
-// plan's folder when the plan names none), so a job can point the same plan at a new drop folder. Every mistake in a plan is reported with plan:line, all of
-// them at once. Running checks everything it can before it writes anything: a missing export,
-// mapping, rule set or key file, a rule set with errors, an export that cannot be read as a whole
-// all stop the run with nothing written (no import, no run recorded, no report).
+// Running checks everything it can before it writes anything: a missing export, mapping, rule set
+// or key file, a rule set with errors, an export that cannot be read as a whole all stop the run
+// with nothing written (no import, no run recorded, no report).
 //
 // Also here: the history of recorded runs that the reports draw their trends and changes from.
 
@@ -52,13 +32,13 @@ struct PlanImport {
   const DatasetSchema* schema = nullptr;
   std::string file;      // as written: relative to the exports folder (see import_path)
   std::string mapping;   // resolved against the plan's folder; empty: none
-  std::uint32_t line = 0;
+  std::uint32_t line = 0;  // of its [[import]] in the plan
   std::string sheet = {};  // an Excel workbook's sheet; empty: the first
 };
 
 struct PlanCheck {
   std::string rules;     // resolved
-  std::uint32_t line = 0;
+  std::uint32_t line = 0;  // of its [[check]] in the plan
 };
 
 struct Plan {
@@ -79,19 +59,9 @@ struct Plan {
   std::vector<PlanCheck> checks;
 };
 
-// Parses plan text; `name` is the plan file (for messages and to resolve relative paths). Every
-// mistake goes to `errors` as "name:line: message"; the plan is returned only when there is none.
-// Does not look at the file system.
-std::optional<Plan> parse_plan(std::string_view text, const std::string& name, std::vector<std::string>& errors);
-// Reads and parses a plan file; a file that cannot be read is one error.
-// A plan file, and a pseudonym key file, may be at most this long; a longer one (or /dev/zero) is
-// refused when the limit is reached.
-inline constexpr std::size_t kMaxPlanBytes = 1 << 20;
+// A pseudonym key file may be at most this long; a longer one (or /dev/zero) is refused when the
+// limit is reached.
 inline constexpr std::size_t kMaxKeyFileBytes = 64 * 1024;
-// Mistakes listed per plan; the rest are counted ("PLAN: N more mistakes not shown").
-inline constexpr std::size_t kMaxPlanErrors = 100;
-
-std::optional<Plan> load_plan(const std::string& path, std::vector<std::string>& errors);
 
 // Where an import's file is: absolute as written, else in `exports_folder`.
 std::string import_path(const PlanImport& import, const std::string& exports_folder);

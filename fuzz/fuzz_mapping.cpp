@@ -26,10 +26,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const toets::DatasetSchema& candidate : toets::dataset_schemas()) {
     if (mapping_text.find("dataset = " + candidate.name) != std::string_view::npos) schema = &candidate;
   }
-  std::vector<std::string> errors;
-  const auto mapping = toets::parse_mapping(mapping_text, "fuzz.map", *schema, errors);
+  toets::Diagnostics diagnostics;
+  const auto mapping = toets::parse_mapping(mapping_text, "fuzz.map", *schema, diagnostics);
   if (!mapping) {
-    if (errors.empty()) std::abort();  // a refused mapping says why
+    if (!diagnostics.has_errors()) std::abort();  // a refused mapping says why
     return 0;
   }
   if (split == std::string_view::npos) return 0;

@@ -285,7 +285,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadOption{"mapping_for_other_dataset",
                   "--data stock=fixtures/dordrecht-2026-2027/stock.csv --mapping stock=fixtures/exports/"
                   "allocations-export.map",
-                  "allocations-export.map:7: this mapping is for 'allocations', but it is given for stock"},
+                  "allocations-export.map:7:11: error: this mapping is for 'allocations', but it is given for stock"},
         BadOption{"missing_mapping", "--data allocations=fixtures/exports/allocations.canonical.csv --mapping "
                                      "allocations=/nonexistent.map",
                   "/nonexistent.map: cannot open"},

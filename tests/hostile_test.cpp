@@ -32,6 +32,7 @@
 #include "engine/json_reader.hpp"
 #include "engine/mapping.hpp"
 #include "engine/plan.hpp"
+#include "engine/plan_file.hpp"
 
 namespace toets {
 namespace {
@@ -71,12 +72,12 @@ std::string rules_outcome(const std::string& path, const std::string* text = nul
   return text_out;
 }
 
-// A plan file as `toets run` reads it: each mistake on a line, or "ok: I imports, C checks".
+// A plan file as `toets run` reads it: its diagnostics as printed, or "ok: I imports, C checks".
 std::string plan_outcome(const std::string& path) {
-  std::vector<std::string> errors;
-  const auto plan = load_plan(path, errors);
+  Diagnostics diagnostics;
+  const auto plan = load_plan(path, diagnostics);
   std::ostringstream out;
-  for (const std::string& error : errors) out << error << "\n";
+  diagnostics.print(out);
   if (plan) out << "ok: " << plan->imports.size() << " imports, " << plan->checks.size() << " checks\n";
   return out.str();
 }
@@ -708,53 +709,89 @@ TEST(HostileEvaluation, MoreGroupsThanTheLimitIsAnError) {
 
 // ---- mapping and plan files made of garbage ----
 
+std::string printed(const Diagnostics& diagnostics) {
+  std::ostringstream out;
+  diagnostics.print(out);
+  return out.str();
+}
+
 // A binary file given as a mapping makes a mistake of nearly every line: 100 are listed, the rest
 // counted, so the message stays readable (it was one line per line of the file).
 TEST(HostileMapping, AMistakeOnEveryLineListsAHundred) {
-  std::vector<std::string> errors;
+  Diagnostics diagnostics;
   const auto mapping = parse_mapping(repeat("[columns]\nnot an entry\n", 5000), "garbage.map",
-                                     *find_dataset("allocations"), errors);
+                                     *find_dataset("allocations"), diagnostics);
   EXPECT_FALSE(mapping.has_value());
-  ASSERT_EQ(errors.size(), kMaxMappingErrors + 1);
-  EXPECT_EQ(errors.front(), "garbage.map:2: expected NAME = VALUE, found 'not an entry'");
-  EXPECT_EQ(errors.back(), "garbage.map: 4900 more mistakes not shown");
+  const auto all = diagnostics.sorted();
+  ASSERT_EQ(all.size(), kMaxMappingErrors + 1);
+  EXPECT_EQ(format_diagnostic(all.front()),
+            "garbage.map:2:1: error: expected NAME = VALUE, found 'not an entry'\n"
+            "  not an entry\n"
+            "  ^\n");
+  EXPECT_EQ(format_diagnostic(all.back()), "toets: error: garbage.map: 4900 more mistakes not shown\n");
 }
 
 // Control characters from the file are shown as \xNN: a raw one would drive the terminal, and a
 // NUL would cut the message short where it is printed.
 TEST(HostileMapping, ControlCharactersAreShownEscaped) {
-  std::vector<std::string> errors;
-  parse_mapping("[input]\n\x1B[31m = 1\n", "ctrl.map", *find_dataset("allocations"), errors);
-  ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "ctrl.map:2: unknown setting '\\x1B[31m' in [input]; expected dataset, delimiter, decimal or encoding");
+  Diagnostics diagnostics;
+  parse_mapping("[input]\n\x1B[31m = 1\n", "ctrl.map", *find_dataset("allocations"), diagnostics);
+  EXPECT_EQ(printed(diagnostics),
+            "ctrl.map:2:1: error: unknown setting '\\x1B[31m' in [input]; expected dataset, delimiter, decimal or encoding\n"
+            "  \\x1b[31m = 1\n"
+            "  ^\n");
 }
 
+// Garbage is not TOML: one error where TOML stops, not one per line.
+TEST(HostilePlan, GarbageIsOneMistake) {
+  Diagnostics diagnostics;
+  EXPECT_FALSE(parse_plan(repeat("garbage\n", 10000), "garbage.plan", diagnostics).has_value());
+  EXPECT_EQ(printed(diagnostics),
+            "garbage.plan:1:8: error: not valid TOML: Error while parsing key-value pair: expected '=', saw '\\n'\n"
+            "  garbage\n"
+            "         ^\n");
+}
+
+// Valid TOML of nothing but unknown keys: 100 are listed, the rest counted.
 TEST(HostilePlan, AMistakeOnEveryLineListsAHundred) {
-  std::vector<std::string> errors;
-  EXPECT_FALSE(parse_plan(repeat("garbage\n", 10000), "garbage.plan", errors).has_value());
-  ASSERT_EQ(errors.size(), kMaxPlanErrors + 1 + 3);
-  EXPECT_EQ(errors.front(), "garbage.plan:1: expected KEY = VALUE");
-  EXPECT_EQ(errors[kMaxPlanErrors], "garbage.plan: 9900 more mistakes not shown");
-  EXPECT_EQ(errors.back(), "garbage.plan: the plan has no [check] section (rules = FILE)");
+  Diagnostics diagnostics;
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += "key" + std::to_string(i) + " = 1\n";
+  EXPECT_FALSE(parse_plan(text, "keys.plan", diagnostics).has_value());
+  const auto all = diagnostics.sorted();
+  ASSERT_EQ(all.size(), kMaxPlanErrors + 1);
+  EXPECT_EQ(all.front().message, "unknown key 'key0' in the plan");
+  EXPECT_EQ(format_diagnostic(all.back()), "toets: error: keys.plan: 9903 more mistakes not shown\n");
 }
 
-// A path with a NUL byte would be cut there by the system: another file, silently.
+// A path with a NUL byte would be cut there by the system: another file, silently. A raw NUL is
+// not TOML; an escaped one is refused in any text.
 TEST(HostilePlan, ANulByteIsAMistakeNotACutPath) {
-  std::vector<std::string> errors;
-  const std::string text = std::string("store = a.db\0.evil\noutput = out\n[check]\nrules = r.toets\n", 56);
-  EXPECT_FALSE(parse_plan(text, "nul.plan", errors).has_value());
-  ASSERT_EQ(errors.size(), 2u);
-  EXPECT_EQ(errors[0], "nul.plan:1: a NUL byte; a plan is text");
-  EXPECT_EQ(errors[1], "nul.plan: the plan names no store (store = FILE)");
+  Diagnostics diagnostics;
+  const std::string text = std::string("store = \"a.db") + '\0' + ".evil\"\noutput = \"out\"\n[[check]]\nrules = \"r.toets\"\n";
+  EXPECT_FALSE(parse_plan(text, "nul.plan", diagnostics).has_value());
+  ASSERT_EQ(diagnostics.error_count(), 1u);
+  EXPECT_EQ(diagnostics.all()[0].line, 1u);
+  EXPECT_EQ(diagnostics.all()[0].column, 14u);
+  EXPECT_EQ(diagnostics.all()[0].message.rfind("not valid TOML: ", 0), 0u);
+  Diagnostics escaped;
+  EXPECT_FALSE(parse_plan("store = \"ok\"\noutput = \"out\"\n[[check]]\nrules = \"r\\u0000.toets\"\n", "nul.plan", escaped));
+  EXPECT_EQ(printed(escaped), "nul.plan:4:9: error: 'rules' holds a NUL character; a plan's text cannot\n"
+                              "  rules = \"r\\u0000.toets\"\n"
+                              "          ^\n");
 }
 
 // Keys and values of any bytes are quoted printably and cut short in the messages.
 TEST(HostilePlan, AHugeUnknownKeyIsQuotedShort) {
-  std::vector<std::string> errors;
-  parse_plan(std::string(1 << 20, 'k') + " = 1\n\xFF\xFE = 2\n", "big.plan", errors);
-  ASSERT_GE(errors.size(), 2u);
-  EXPECT_LT(errors[0].size(), 400u);
-  EXPECT_EQ(errors[1].substr(0, 34), "big.plan:2: unknown key '\\xFF\\xFE'");
+  Diagnostics diagnostics;
+  parse_plan(std::string(1 << 20, 'k') + " = 1\n\"\\u001b[2J\" = 2\n", "big.plan", diagnostics);
+  const auto all = diagnostics.sorted();  // the huge key and what the plan lacks on line 1, then line 2
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0].message.rfind("unknown key 'kkkk", 0), 0u);
+  EXPECT_LT(all[0].message.size(), 420u);
+  EXPECT_LT(format_diagnostic(all[0]).size(), 1000u);  // the line shown is a window around the spot
+  EXPECT_EQ(all[4].message, "unknown key '\\x1B[2J' in the plan");
+  EXPECT_EQ(all[4].line, 2u);
 }
 
 }  // namespace

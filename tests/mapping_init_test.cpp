@@ -85,9 +85,9 @@ TEST(MappingInit, TheMessyExportsHeadersAsTheHandWrittenMappingMapsThem) {
   EXPECT_EQ(draft.values_to_fill, 2u);
 
   // It loads as it is, and reads the export.
-  std::vector<std::string> errors;
-  const auto mapping = parse_mapping(draft.text, "draft.map", allocations(), errors);
-  ASSERT_TRUE(mapping) << errors.front();
+  Diagnostics diagnostics;
+  const auto mapping = parse_mapping(draft.text, "draft.map", allocations(), diagnostics);
+  ASSERT_TRUE(mapping) << diagnostics.error_count();
   const std::string path = (std::filesystem::temp_directory_path() / ("draft_" + std::to_string(getpid()) + ".map")).string();
   std::ofstream(path) << draft.text;
   InputSpec spec;
@@ -128,8 +128,8 @@ TEST(MappingInit, DutchHeadersGuessesAndGaps) {
   EXPECT_NE(text.find("# Required columns no header gives (map a header to each): municipality, applicant_age"),
             std::string::npos);
   EXPECT_NE(text.find("[values channel]\nUrgent medisch = urgent   # 1 row\n"), std::string::npos);
-  std::vector<std::string> errors;
-  EXPECT_TRUE(parse_mapping(text, "draft.map", allocations(), errors)) << (errors.empty() ? "" : errors.front());
+  Diagnostics diagnostics;
+  EXPECT_TRUE(parse_mapping(text, "draft.map", allocations(), diagnostics)) << diagnostics.error_count();
 }
 
 // From a workbook's header, through the command line: written with openpyxl from a CSV with the

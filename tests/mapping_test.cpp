@@ -61,9 +61,9 @@ Onbekend =
 )map";
 
 ColumnMapping parse(const std::string& text) {
-  std::vector<std::string> errors;
-  auto mapping = parse_mapping(text, "x.map", allocations(), errors);
-  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : errors[0]);
+  Diagnostics diagnostics;
+  auto mapping = parse_mapping(text, "x.map", allocations(), diagnostics);
+  EXPECT_FALSE(diagnostics.has_errors()) << diagnostics.error_count();
   return mapping ? std::move(*mapping) : ColumnMapping{};
 }
 
@@ -95,78 +95,147 @@ TEST(Mapping, ResolvesNames) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Mistakes in a mapping file: each one, with its line
+// Mistakes in a mapping file: each one at its line and column, shown as `toets check` shows it
 
 struct MistakeCase {
   std::string label;
   std::string text;
-  std::vector<std::string> errors;  // exactly, in order
+  std::string printed;  // every diagnostic, exactly as printed, in order
 };
 
 std::ostream& operator<<(std::ostream& out, const MistakeCase& c) { return out << c.label; }
 
 class MappingMistakeTest : public testing::TestWithParam<MistakeCase> {};
 
-TEST_P(MappingMistakeTest, ReportsEveryMistakeWithItsLine) {
-  std::vector<std::string> errors;
-  EXPECT_FALSE(parse_mapping(GetParam().text, "m.map", allocations(), errors).has_value());
-  EXPECT_EQ(errors, GetParam().errors);
+TEST_P(MappingMistakeTest, ReportsEveryMistakeWithLineColumnAndCaret) {
+  Diagnostics diagnostics;
+  EXPECT_FALSE(parse_mapping(GetParam().text, "m.map", allocations(), diagnostics).has_value());
+  std::ostringstream out;
+  diagnostics.print(out);
+  EXPECT_EQ(out.str(), GetParam().printed);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     All, MappingMistakeTest,
     testing::Values(
         MistakeCase{"entry_before_section", "Huur = rent\n",
-                    {"m.map:1: an entry before any section; start with [input], [columns] or [values COLUMN]"}},
+                    "m.map:1:1: error: an entry before any section; start with [input], [columns] or [values COLUMN]\n"
+                    "  Huur = rent\n"
+                    "  ^\n"},
         MistakeCase{"unknown_section", "\n[kolommen]\nHuur = rent\n",
-                    {"m.map:2: unknown section '[kolommen]'; expected [input], [columns] or [values COLUMN]"}},
-        MistakeCase{"section_not_closed", "[columns\n", {"m.map:1: a section header ends with ']'"}},
+                    "m.map:2:1: error: unknown section '[kolommen]'; expected [input], [columns] or [values COLUMN]\n"
+                    "  [kolommen]\n"
+                    "  ^\n"},
+        MistakeCase{"section_not_closed", "[columns\n",
+                    "m.map:1:9: error: a section header ends with ']'\n"
+                    "  [columns\n"
+                    "          ^\n"},
         MistakeCase{"values_without_column", "[values]\n",
-                    {"m.map:1: [values] needs the column whose values it translates, e.g. [values channel]"}},
+                    "m.map:1:1: error: [values] needs the column whose values it translates, e.g. [values channel]\n"
+                    "  [values]\n"
+                    "  ^\n"},
         MistakeCase{"values_of_unknown_column", "[values chanel]\nx = urgent\n",
-                    {"m.map:1: 'chanel' is not a column of allocations (did you mean 'channel'?)"}},
-        MistakeCase{"columns_with_argument", "[columns rent]\n", {"m.map:1: [columns] takes no column name"}},
-        MistakeCase{"no_equals", "[columns]\nHuur rent\n", {"m.map:2: expected NAME = VALUE, found 'Huur rent'"}},
-        MistakeCase{"empty_name", "[columns]\n = rent\n", {"m.map:2: the name before '=' is empty"}},
-        MistakeCase{"unclosed_quote", "[columns]\n\"Huur = rent\n", {"m.map:2: the quoted name is never closed"}},
+                    "m.map:1:9: error: 'chanel' is not a column of allocations (did you mean 'channel'?)\n"
+                    "  [values chanel]\n"
+                    "          ^\n"},
+        MistakeCase{"columns_with_argument", "[columns rent]\n",
+                    "m.map:1:10: error: [columns] takes no column name\n"
+                    "  [columns rent]\n"
+                    "           ^\n"},
+        MistakeCase{"no_equals", "[columns]\nHuur rent\n",
+                    "m.map:2:1: error: expected NAME = VALUE, found 'Huur rent'\n"
+                    "  Huur rent\n"
+                    "  ^\n"},
+        MistakeCase{"empty_name", "[columns]\n = rent\n",
+                    "m.map:2:2: error: the name before '=' is empty\n"
+                    "   = rent\n"
+                    "   ^\n"},
+        MistakeCase{"unclosed_quote", "[columns]\n\"Huur = rent\n",
+                    "m.map:2:1: error: the quoted name is never closed\n"
+                    "  \"Huur = rent\n"
+                    "  ^\n"},
         MistakeCase{"text_after_quote", "[columns]\n\"Huur\" x = rent\n",
-                    {"m.map:2: unexpected text after the quoted name"}},
-        MistakeCase{"unknown_target",
-                    "[columns]\nHuur = rnt\nX = kolom\n",
-                    {"m.map:2: 'rnt' is not a column of allocations (did you mean 'rent'?); write '-' to leave a "
-                     "column out",
-                     "m.map:3: 'kolom' is not a column of allocations (its columns: allocation_id, corporation, "
-                     "municipality, kern, neighbourhood, contract_date, dwelling_id, segment, daeb, new_build, rent, "
-                     "household_size, household_income, applicant_age, channel, energy_label); write '-' to leave a "
-                     "column out"}},
+                    "m.map:2:8: error: unexpected text after the quoted name\n"
+                    "  \"Huur\" x = rent\n"
+                    "         ^\n"},
+        MistakeCase{"unknown_target", "[columns]\nHuur = rnt\nX = kolom\n",
+                    "m.map:2:8: error: 'rnt' is not a column of allocations (did you mean 'rent'?); write '-' to leave a column out\n"
+                    "  Huur = rnt\n"
+                    "         ^\n"
+                    "m.map:3:5: error: 'kolom' is not a column of allocations (its columns: allocation_id, corporation, municipality, kern, neighbourhood, contract_date, dwelling_id, segment, daeb, new_build, rent, household_size, household_income, applicant_age, channel, energy_label); write '-' to leave a column out\n"
+                    "  X = kolom\n"
+                    "      ^\n"},
         MistakeCase{"name_twice_any_case", "[columns]\nHuur = rent\n\n# again\nHUUR = rent\n",
-                    {"m.map:5: column 'HUUR' is mapped twice (first on line 2)"}},
+                    "m.map:5:1: error: column 'HUUR' is mapped twice (first on line 2)\n"
+                    "  HUUR = rent\n"
+                    "  ^\n"},
         MistakeCase{"value_not_in_enum", "[values channel]\nSpoed = urgnt\n",
-                    {"m.map:2: 'urgnt' is not a value of channel: expected one of regulier, herstructurering, urgent, "
-                     "statushouder, uitstroom_mobw, wonen_eerst, vitaal_beroep, starter, directe_bemiddeling, overig"}},
+                    "m.map:2:9: error: 'urgnt' is not a value of channel: expected one of regulier, herstructurering, urgent, statushouder, uitstroom_mobw, wonen_eerst, vitaal_beroep, starter, directe_bemiddeling, overig\n"
+                    "  Spoed = urgnt\n"
+                    "          ^\n"},
         MistakeCase{"value_twice", "[values channel]\nSpoed = urgent\nspoed = urgent\n",
-                    {"m.map:3: value 'spoed' is mapped twice (first on line 2)"}},
+                    "m.map:3:1: error: value 'spoed' is mapped twice (first on line 2)\n"
+                    "  spoed = urgent\n"
+                    "  ^\n"},
         MistakeCase{"value_not_canonical_bool", "[values daeb]\nJa = ja\n",
-                    {"m.map:2: 'ja' is not a value of daeb: expected true or false"}},
+                    "m.map:2:6: error: 'ja' is not a value of daeb: expected true or false\n"
+                    "  Ja = ja\n"
+                    "       ^\n"},
         MistakeCase{"value_not_canonical_money", "[values rent]\nonbekend = 0,00\n",
-                    {"m.map:2: '0,00' is not a value of rent: expected an amount in euros like 612.35"}},
+                    "m.map:2:12: error: '0,00' is not a value of rent: expected an amount in euros like 612.35\n"
+                    "  onbekend = 0,00\n"
+                    "             ^\n"},
         MistakeCase{"wrong_dataset", "[input]\ndataset = stock\n",
-                    {"m.map:2: this mapping is for 'stock', but it is given for allocations"}},
+                    "m.map:2:11: error: this mapping is for 'stock', but it is given for allocations\n"
+                    "  dataset = stock\n"
+                    "            ^\n"},
         MistakeCase{"bad_settings", "[input]\ndelimiter = tab\ndecimal = komma\nencoding = utf-16\nsheet = 1\n",
-                    {"m.map:2: delimiter 'tab': expected comma, semicolon or auto",
-                     "m.map:3: decimal 'komma': expected point, comma or auto",
-                     "m.map:4: encoding 'utf-16': expected utf-8 or cp1252",
-                     "m.map:5: unknown setting 'sheet' in [input]; expected dataset, delimiter, decimal or encoding"}},
+                    "m.map:2:13: error: delimiter 'tab': expected comma, semicolon or auto\n"
+                    "  delimiter = tab\n"
+                    "              ^\n"
+                    "m.map:3:11: error: decimal 'komma': expected point, comma or auto\n"
+                    "  decimal = komma\n"
+                    "            ^\n"
+                    "m.map:4:12: error: encoding 'utf-16': expected utf-8 or cp1252\n"
+                    "  encoding = utf-16\n"
+                    "             ^\n"
+                    "m.map:5:1: error: unknown setting 'sheet' in [input]; expected dataset, delimiter, decimal or encoding\n"
+                    "  sheet = 1\n"
+                    "  ^\n"},
         MistakeCase{"invalid_utf8", "[columns]\nHuur\xE9 = rent\n",
-                    {"m.map:2: not valid UTF-8 (a mapping file is UTF-8 text)"}},
-        MistakeCase{"broken_section_hides_its_entries_not_later_ones",
-                    "[kolommen]\na = b\n[columns]\nc = d\n",
-                    {"m.map:1: unknown section '[kolommen]'; expected [input], [columns] or [values COLUMN]",
-                     "m.map:4: 'd' is not a column of allocations (its columns: allocation_id, corporation, "
-                     "municipality, kern, neighbourhood, contract_date, dwelling_id, segment, daeb, new_build, rent, "
-                     "household_size, household_income, applicant_age, channel, energy_label); write '-' to leave a "
-                     "column out"}}),
+                    "m.map:2:5: error: not valid UTF-8 (a mapping file is UTF-8 text)\n"
+                    "  Huur\\xE9 = rent\n"
+                    "      ^\n"},
+        MistakeCase{"nul_byte", std::string("[columns]\nHu\0ur = rent\n", 23),
+                    "m.map:2:3: error: a NUL byte (a mapping file is text)\n"
+                    "  Hu\\x00ur = rent\n"
+                    "    ^\n"},
+        MistakeCase{"broken_section_hides_its_entries_not_later_ones", "[kolommen]\na = b\n[columns]\nc = d\n",
+                    "m.map:1:1: error: unknown section '[kolommen]'; expected [input], [columns] or [values COLUMN]\n"
+                    "  [kolommen]\n"
+                    "  ^\n"
+                    "m.map:4:5: error: 'd' is not a column of allocations (its columns: allocation_id, corporation, municipality, kern, neighbourhood, contract_date, dwelling_id, segment, daeb, new_build, rent, household_size, household_income, applicant_age, channel, energy_label); write '-' to leave a column out\n"
+                    "  c = d\n"
+                    "      ^\n"}),
     [](const testing::TestParamInfo<MistakeCase>& param_info) { return param_info.param.label; });
+
+// load_mapping's error (what `toets check` and `toets run` print after "error: "): a heading, then
+// the mistakes as above.
+TEST(Mapping, LoadingABrokenMappingNamesEveryMistake) {
+  const std::string path = testing::TempDir() + "broken.map";
+  std::ofstream(path, std::ios::binary) << "[columns]\nHuur = rnt\n";
+  try {
+    load_mapping(path, allocations());
+    ADD_FAILURE() << "loaded";
+  } catch (const DataFileError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              path + ": a mistake in this column mapping:\n" + path +
+                  ":2:8: error: 'rnt' is not a column of allocations (did you mean 'rent'?); write '-' to leave a "
+                  "column out\n"
+                  "  Huur = rnt\n"
+                  "         ^");
+  }
+}
 
 TEST(Mapping, TheExampleInTheDocsParses) {
   std::ifstream in(std::string(TOETS_SOURCE_DIR) + "/docs/data-input.md");
@@ -354,7 +423,7 @@ TEST(LoadInput, MappingSettingsApplyUnlessStated) {
   EXPECT_EQ(point.report.rejections[0].column, "rent");
 }
 
-TEST(LoadInput, MappingErrorsAreFileErrorsWithEveryLine) {
+TEST(LoadInput, MappingErrorsAreFileErrorsWithEveryMistakeLocated) {
   const TempDir dir;
   InputSpec spec;
   spec.path = dir.write("export.csv", kExport);
@@ -364,8 +433,17 @@ TEST(LoadInput, MappingErrorsAreFileErrorsWithEveryLine) {
     FAIL() << "expected a DataFileError";
   } catch (const DataFileError& error) {
     const std::string message = error.what();
-    EXPECT_NE(message.find(spec.mapping_path + ":2: 'rnet' is not a column"), std::string::npos) << message;
-    EXPECT_NE(message.find("\n" + spec.mapping_path + ":3: 'x' is not a column"), std::string::npos) << message;
+    const std::string columns = "(its columns: allocation_id, corporation, municipality, kern, neighbourhood, "
+                                "contract_date, dwelling_id, segment, daeb, new_build, rent, household_size, "
+                                "household_income, applicant_age, channel, energy_label)";
+    EXPECT_EQ(message, spec.mapping_path + ": mistakes in this column mapping:\n" +
+                           spec.mapping_path + ":2:8: error: 'rnet' is not a column of allocations " + columns +
+                           "; write '-' to leave a column out\n"
+                           "  Huur = rnet\n"
+                           "         ^\n" +
+                           spec.mapping_path + ":3:9: error: 'x' is not a column of allocations " + columns + "\n"
+                           "  [values x]\n"
+                           "          ^");
   }
 }
 

@@ -1,5 +1,5 @@
-// Plans (`toets run PLAN`, engine/plan.hpp): parsing with every mistake at plan:line, a plan
-// that names a missing file or a broken rule set writes nothing, and the shipped example plan run
+// Plans (`toets run PLAN`, engine/plan.hpp): a plan that names a missing file or a broken rule set
+// writes nothing, the TOML example plan writes what its old-format original wrote, and the shipped example plan run
 // twice over its two sets of exports: what changed between the meetings, the reports in a dated
 // folder, and no personal value in any of them.
 
@@ -18,6 +18,7 @@
 
 #include "dsl/calendar.hpp"
 #include "engine/plan.hpp"
+#include "engine/plan_file.hpp"
 
 namespace toets {
 namespace {
@@ -41,101 +42,11 @@ fs::path temp_dir(const std::string& name) {
   return dir;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Parsing
-
-TEST(PlanParse, TheExamplePlan) {
-  std::vector<std::string> errors;
-  const auto plan = load_plan(kPlan, errors);
-  ASSERT_TRUE(plan) << (errors.empty() ? "" : errors.front());
-  EXPECT_EQ(plan->imports.size(), 3u);
-  EXPECT_EQ(plan->imports[0].schema->name, "allocations");
-  EXPECT_EQ(plan->imports[0].file, "allocations.csv");
-  EXPECT_EQ(fs::path(plan->imports[0].mapping).filename(), "woonsysteem.mapping");
-  EXPECT_EQ(fs::path(plan->exports).filename(), "exports");
-  ASSERT_EQ(plan->checks.size(), 1u);
-  EXPECT_TRUE(fs::exists(plan->checks[0].rules)) << plan->checks[0].rules;
-  EXPECT_FALSE(plan->as_of);  // today
-  EXPECT_EQ(plan->formats.size(), 5u);
-  EXPECT_EQ(plan->lang, Lang::Nl);
-  EXPECT_EQ(plan->min_group_size, 5u);
-}
-
-TEST(PlanParse, PathsAreRelativeToThePlanAndValuesMayBeQuoted) {
-  std::vector<std::string> errors;
-  const auto plan = parse_plan("store = db/m.db   # comment\noutput = \"my reports #1\"\nas_of = 2026-11-23\n"
-                               "exports = /srv/drop\n[import stock]\nfile = stock.csv\n[check]\nrules = r.toets\n",
-                               "/etc/toets/x.plan", errors);
-  ASSERT_TRUE(plan) << errors.front();
-  EXPECT_EQ(plan->store, "/etc/toets/db/m.db");
-  EXPECT_EQ(plan->output, "/etc/toets/my reports #1");
-  EXPECT_EQ(plan->as_of, days_from_civil(2026, 11, 23));
-  EXPECT_EQ(import_path(plan->imports[0], plan->exports), "/srv/drop/stock.csv");
-  EXPECT_EQ(plan->checks[0].rules, "/etc/toets/r.toets");
-}
-
-struct BadPlan {
-  const char* name;
-  const char* text;
-  const char* message;
-};
-
-class PlanRejects : public testing::TestWithParam<BadPlan> {};
-
-TEST_P(PlanRejects, WithPlanLineAndMessage) {
-  std::vector<std::string> errors;
-  EXPECT_FALSE(parse_plan(GetParam().text, "p.plan", errors));
-  std::string all;
-  for (const auto& e : errors) all += e + "\n";
-  EXPECT_NE(all.find(GetParam().message), std::string::npos) << all;
-}
-
-constexpr const char* kOk = "store = s.db\noutput = out\n[check]\nrules = r.toets\n";
-
-INSTANTIATE_TEST_SUITE_P(
-    Mistakes, PlanRejects,
-    testing::Values(
-        BadPlan{"no_store", "output = o\n[check]\nrules = r\n", "p.plan: the plan names no store"},
-        BadPlan{"no_output", "store = s\n[check]\nrules = r\n", "p.plan: the plan names no output folder"},
-        BadPlan{"no_check", "store = s\noutput = o\n", "has no [check] section"},
-        BadPlan{"unknown_key", "store = s\noutput = o\nouput = x\n[check]\nrules = r\n", "p.plan:3: unknown key 'ouput'"},
-        BadPlan{"twice", "store = s\nstore = t\noutput = o\n[check]\nrules = r\n", "p.plan:2: 'store' is given twice"},
-        BadPlan{"bad_date", "store = s\noutput = o\nas_of = 2026-02-30\n[check]\nrules = r\n", "p.plan:3: as_of '2026-02-30'"},
-        BadPlan{"bad_format", "store = s\noutput = o\nformats = html pdf\n[check]\nrules = r\n", "p.plan:3: format 'pdf'"},
-        BadPlan{"bad_lang", "store = s\noutput = o\nlang = de\n[check]\nrules = r\n", "p.plan:3: lang 'de'"},
-        BadPlan{"bad_size", "store = s\noutput = o\nmin_group_size = 0\n[check]\nrules = r\n", "p.plan:3: min_group_size"},
-        BadPlan{"bad_kind", "store = s\noutput = o\n[import alocations]\nfile = a.csv\n[check]\nrules = r\n",
-                "p.plan:3: [import alocations]: expected a kind"},
-        BadPlan{"no_file", "store = s\noutput = o\n[import stock]\nmapping = m\n[check]\nrules = r\n",
-                "p.plan:3: [import stock] names no file"},
-        BadPlan{"no_rules", "store = s\noutput = o\n[check]\n", "p.plan:3: [check] names no rule set"},
-        BadPlan{"bad_section", "store = s\noutput = o\n[rules]\n[check]\nrules = r\n", "p.plan:3: unknown section [rules]"},
-        BadPlan{"no_equals", "store = s\noutput = o\nstore\n[check]\nrules = r\n", "p.plan:3: expected KEY = VALUE"},
-        BadPlan{"quote", "store = \"s\noutput = o\n[check]\nrules = r\n", "p.plan:1: unterminated quote"},
-        BadPlan{"key_in_import", "store = s\noutput = o\n[import stock]\nfile = a\nrules = r\n[check]\nrules = r\n",
-                "p.plan:5: unknown key 'rules' in [import]"},
-        BadPlan{"bad_max_rejected", "store = s\noutput = o\nmax_rejected = 1.5.%\n[check]\nrules = r\n",
-                "p.plan:3: max_rejected '1.5.%': expected a percentage from 0% to 100%"},
-        BadPlan{"max_rejected_above_all", "store = s\noutput = o\nmax_rejected = 120%\n[check]\nrules = r\n",
-                "p.plan:3: max_rejected '120%'"},
-        BadPlan{"replace_twice", "store = s\noutput = o\nmode = replace\n[import stock]\nfile = a\n[import stock]\nfile = b\n[check]\nrules = r\n",
-                "mode = replace with two imports of stock"}),
-    [](const testing::TestParamInfo<BadPlan>& param_info) { return std::string(param_info.param.name); });
-
-TEST(PlanParse, TheRejectedShareLimitIsOnePercentUnlessThePlanSaysOtherwise) {
-  std::vector<std::string> errors;
-  EXPECT_EQ(parse_plan(kOk, "p.plan", errors)->max_rejected_ppm, 10000u);
-  const auto plan = parse_plan("max_rejected = 0.5%   # of any dataset\n" + std::string(kOk), "p.plan", errors);
-  ASSERT_TRUE(plan) << errors.front();
-  EXPECT_EQ(plan->max_rejected_ppm, 5000u);
-  EXPECT_EQ(parse_plan("max_rejected = 0\n" + std::string(kOk), "p.plan", errors)->max_rejected_ppm, 0u);
-}
-
-TEST(PlanParse, EveryMistakeAtOnce) {
-  std::vector<std::string> errors;
-  EXPECT_FALSE(parse_plan("lang = de\nformats = pdf\n[check]\n", "p.plan", errors));
-  EXPECT_GE(errors.size(), 4u);  // lang, format, no rules, no store, no output
-  EXPECT_TRUE(parse_plan(kOk, "p.plan", errors));
+// The diagnostics as `toets run` prints them (the plan files themselves: plan_file_test.cpp).
+std::string printed(const Diagnostics& diagnostics) {
+  std::ostringstream out;
+  diagnostics.print(out);
+  return out.str();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,8 +101,8 @@ class ExamplePlan : public testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new fs::path(temp_dir("example"));
-    std::vector<std::string> errors;
-    plan_ = new Plan(*load_plan(kPlan, errors));
+    Diagnostics diagnostics;
+    plan_ = new Plan(*load_plan(kPlan, diagnostics));
     first_ = run(*plan_, *dir_, "", 6, 30, &first_log_);
     second_ = run(*plan_, *dir_, kSource + "/fixtures/plan/exports-2026-11", 11, 23, &second_log_);
   }
@@ -318,8 +229,8 @@ TEST_F(ExamplePlan, JunitCountsTheBreaches) {
 
 TEST(PlanRun, PseudonymisedIdsAreStableAcrossRuns) {
   const fs::path dir = temp_dir("pseudonyms");
-  std::vector<std::string> errors;
-  const Plan plan = *load_plan(kPlan, errors);
+  Diagnostics diagnostics;
+  const Plan plan = *load_plan(kPlan, diagnostics);
   const std::string key = "the monitoring key of Dordrecht 2026";
   run(plan, dir, "", 6, 30, nullptr, key);
   run(plan, dir, kSource + "/fixtures/plan/exports-2026-11", 11, 23, nullptr, key);
@@ -341,6 +252,40 @@ TEST(PlanRun, PseudonymisedIdsAreStableAcrossRuns) {
   fs::remove_all(dir);
 }
 
+// A report's text with the folder it was written under (the store's path, in the reports) as DIR.
+std::string with_folder_as_dir(std::string text, const fs::path& folder) {
+  const std::string name = folder.string();
+  for (std::size_t at = text.find(name); at != std::string::npos; at = text.find(name, at)) text.replace(at, name.size(), "DIR");
+  return text;
+}
+
+// The example plan in TOML writes the reports its old-format original wrote (as converted): the
+// same files, byte for byte but for the folder they were written under, and the same exit status.
+TEST(PlanRun, TheTomlPlanWritesWhatTheOldPlanWrote) {
+  const auto converted = old_plan_as_toml(read(kSource + "/tests/hostile/plans/old_format_example.plan"));
+  ASSERT_TRUE(converted);
+  Diagnostics diagnostics;
+  const auto from_old = parse_plan(*converted, kPlan, diagnostics);
+  const auto plan = load_plan(kPlan, diagnostics);
+  ASSERT_TRUE(from_old && plan) << printed(diagnostics);
+  const fs::path old_dir = temp_dir("old_format");
+  const fs::path toml_dir = temp_dir("toml_format");
+  const PlanOutcome old_outcome = run(*from_old, old_dir, "", 6, 30);
+  const PlanOutcome toml_outcome = run(*plan, toml_dir, "", 6, 30);
+  EXPECT_EQ(old_outcome.exit_code, toml_outcome.exit_code);
+  ASSERT_EQ(old_outcome.files.size(), 5u);  // html, markdown, junit, json, text
+  ASSERT_EQ(old_outcome.files.size(), toml_outcome.files.size());
+  for (std::size_t i = 0; i < old_outcome.files.size(); ++i) {
+    EXPECT_EQ(fs::path(old_outcome.files[i]).lexically_relative(old_dir),
+              fs::path(toml_outcome.files[i]).lexically_relative(toml_dir));
+    EXPECT_EQ(with_folder_as_dir(read(old_outcome.files[i]), old_dir),
+              with_folder_as_dir(read(toml_outcome.files[i]), toml_dir))
+        << old_outcome.files[i];
+  }
+  fs::remove_all(old_dir);
+  fs::remove_all(toml_dir);
+}
+
 // A plan that names something missing stops before the store or the output is touched.
 struct Missing {
   const char* name;
@@ -357,9 +302,9 @@ TEST_P(PlanFailsFirst, NothingIsWritten) {
   std::string text = GetParam().plan;
   text = std::regex_replace(text, std::regex("RULES"), kSource + "/rules/dordrecht-2026-2027.toets");
   std::ofstream(dir / "p.plan") << text;
-  std::vector<std::string> errors;
-  const auto plan = load_plan((dir / "p.plan").string(), errors);
-  ASSERT_TRUE(plan) << errors.front();
+  Diagnostics diagnostics;
+  const auto plan = load_plan((dir / "p.plan").string(), diagnostics);
+  ASSERT_TRUE(plan) << printed(diagnostics);
   PlanRunOptions options;
   options.today = days_from_civil(2026, 11, 23);
   options.now = "2026-11-23T07:00:00Z";
@@ -376,14 +321,14 @@ TEST_P(PlanFailsFirst, NothingIsWritten) {
 INSTANTIATE_TEST_SUITE_P(
     Plans, PlanFailsFirst,
     testing::Values(
-        Missing{"export", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = stok.csv\n[check]\nrules = RULES\n"},
-        Missing{"mapping", "store = m.db\noutput = out\nexports = exports\n[import allocations]\nfile = allocations.csv\nmapping = nope.mapping\n[check]\nrules = RULES\n"},
-        Missing{"rules", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = stock.csv\n[check]\nrules = missing.toets\n"},
-        Missing{"broken_rules", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = stock.csv\n[check]\nrules = broken.toets\n"},
-        Missing{"second_rules", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = stock.csv\n[check]\nrules = RULES\n[check]\nrules = gone.toets\n"},
-        Missing{"exports_folder", "store = m.db\noutput = out\nexports = drop\n[import stock]\nfile = stock.csv\n[check]\nrules = RULES\n"},
-        Missing{"key", "store = m.db\noutput = out\nexports = exports\npseudonymise = key.txt\n[import stock]\nfile = stock.csv\n[check]\nrules = RULES\n"},
-        Missing{"unreadable_export", "store = m.db\noutput = out\nexports = exports\n[import stock]\nfile = allocations.csv\n[check]\nrules = RULES\n"}),
+        Missing{"export", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'stock'\nfile = 'stok.csv'\n[[check]]\nrules = 'RULES'\n"},
+        Missing{"mapping", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'allocations'\nfile = 'allocations.csv'\nmapping = 'nope.mapping'\n[[check]]\nrules = 'RULES'\n"},
+        Missing{"rules", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'stock'\nfile = 'stock.csv'\n[[check]]\nrules = 'missing.toets'\n"},
+        Missing{"broken_rules", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'stock'\nfile = 'stock.csv'\n[[check]]\nrules = 'broken.toets'\n"},
+        Missing{"second_rules", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'stock'\nfile = 'stock.csv'\n[[check]]\nrules = 'RULES'\n[[check]]\nrules = 'gone.toets'\n"},
+        Missing{"exports_folder", "store = 'm.db'\noutput = 'out'\nexports = 'drop'\n[[import]]\ndataset = 'stock'\nfile = 'stock.csv'\n[[check]]\nrules = 'RULES'\n"},
+        Missing{"key", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\npseudonymise = 'key.txt'\n[[import]]\ndataset = 'stock'\nfile = 'stock.csv'\n[[check]]\nrules = 'RULES'\n"},
+        Missing{"unreadable_export", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'stock'\nfile = 'allocations.csv'\n[[check]]\nrules = 'RULES'\n"}),
     [](const testing::TestParamInfo<Missing>& param_info) { return std::string(param_info.param.name); });
 
 // The command line: `toets run` as a cron job calls it.
@@ -432,12 +377,12 @@ Plan small_plan(const fs::path& dir, const std::string& csv, const std::string& 
   std::ofstream(dir / "drop/lets.csv", std::ios::binary) << csv;
   std::ofstream(dir / "r.toets") << "ruleset r { title \"R\" }\n"
                                     "rule C \"Count\" { over allocations measure count breach when measure > 1000 }\n";
-  std::ofstream(dir / "p.plan") << "store = m.db\noutput = out\nexports = drop\nas_of = 2026-11-23\n"
-                                   "formats = html junit json text markdown\n" << settings
-                                << "[import allocations]\nfile = lets.csv\n[check]\nrules = r.toets\n";
-  std::vector<std::string> errors;
-  const auto plan = load_plan((dir / "p.plan").string(), errors);
-  EXPECT_TRUE(plan) << (errors.empty() ? "" : errors.front());
+  std::ofstream(dir / "p.plan") << "store = \"m.db\"\noutput = \"out\"\nexports = \"drop\"\nas_of = 2026-11-23\n"
+                                   "formats = [\"html\", \"junit\", \"json\", \"text\", \"markdown\"]\n" << settings
+                                << "[[import]]\ndataset = \"allocations\"\nfile = \"lets.csv\"\n[[check]]\nrules = \"r.toets\"\n";
+  Diagnostics diagnostics;
+  const auto plan = load_plan((dir / "p.plan").string(), diagnostics);
+  EXPECT_TRUE(plan) << printed(diagnostics);
   return plan ? *plan : Plan{};
 }
 
@@ -489,7 +434,7 @@ TEST(PlanIncomplete, AnExportNoRowOfWhichCouldBeReadIsExitTwoWithEveryReportSayi
 TEST(PlanIncomplete, TheLimitIsThePlansUnlessTheCommandLineGivesOne) {
   // 2 of 100 rows rejected: 2%.
   const fs::path dir = temp_dir("limit");
-  const Plan plan = small_plan(dir, lets(100, {5, 9}), "max_rejected = 5%\n");
+  const Plan plan = small_plan(dir, lets(100, {5, 9}), "max_rejected = \"5%\"\n");
   std::string log;
   EXPECT_EQ(run_small(plan, log).exit_code, 0) << log;
   EXPECT_EQ(run_small(plan, log, 10000).exit_code, 2) << log;  // --max-rejected 1%

@@ -14,7 +14,7 @@
 
 #include "dsl/schema.hpp"
 #include "engine/input.hpp"
-#include "engine/plan.hpp"
+#include "engine/plan_file.hpp"
 #include "engine/xlsx_reader.hpp"
 #include "tests/support/zip_writer.hpp"
 
@@ -138,11 +138,11 @@ TEST(XlsxFixture, StrictNamesTheCells) {
 }
 
 TEST(XlsxFixture, APlanImportNamesItsSheet) {
-  std::vector<std::string> errors;
-  const auto plan = parse_plan("store = s.db\noutput = out\n[import allocations]\nfile = export.xlsx\nsheet = Toewijzingen\n"
-                               "[check]\nrules = r.toets\n",
-                               "p.plan", errors);
-  ASSERT_TRUE(plan) << errors.front();
+  Diagnostics diagnostics;
+  const auto plan = parse_plan("store = \"s.db\"\noutput = \"out\"\n[[import]]\ndataset = \"allocations\"\n"
+                               "file = \"export.xlsx\"\nsheet = \"Toewijzingen\"\n[[check]]\nrules = \"r.toets\"\n",
+                               "p.plan", diagnostics);
+  ASSERT_TRUE(plan) << diagnostics.error_count();
   ASSERT_EQ(plan->imports.size(), 1u);
   EXPECT_EQ(plan->imports[0].sheet, "Toewijzingen");
 }

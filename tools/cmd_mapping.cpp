@@ -50,10 +50,10 @@ int run_mapping_init(const MappingOptions& options) {
     return 2;
   }
   // What it wrote must load as it is: a draft that would not is a bug here, not the user's to fix.
-  std::vector<std::string> errors;
-  if (!parse_mapping(draft.text, options.out.empty() ? "the draft" : options.out, *schema, errors)) {
+  Diagnostics diagnostics;
+  if (!parse_mapping(draft.text, options.out.empty() ? "the draft" : options.out, *schema, diagnostics)) {
     std::cerr << "toets: internal error: the drafted mapping does not load:\n";
-    for (const std::string& error : errors) std::cerr << "  " << error << "\n";
+    diagnostics.print(std::cerr);
     return 2;
   }
   if (options.out.empty()) {

@@ -33,6 +33,7 @@
 #include "engine/memory_limits.hpp"
 #include "engine/output_guard.hpp"
 #include "engine/plan.hpp"
+#include "engine/plan_file.hpp"
 #include "engine/privacy.hpp"
 #include "engine/rejection_listing.hpp"
 #include "engine/report.hpp"
@@ -581,10 +582,10 @@ struct PlanOptions {
 // toets run PLAN: import, check, record and write the reports a plan names (engine/plan.hpp).
 // What it does goes to stdout, line by line; problems to stderr.
 int run_plan_command(const PlanOptions& options, bool quiet) {
-  std::vector<std::string> errors;
-  const auto plan = toets::load_plan(options.plan, errors);
+  toets::Diagnostics diagnostics;
+  const auto plan = toets::load_plan(options.plan, diagnostics);
   if (!plan) {
-    for (const auto& error : errors) std::cerr << "toets: error: " << error << "\n";
+    diagnostics.print(std::cerr);
     std::cerr << "toets: " << options.plan << ": nothing was imported, checked or written\n";
     return kExitInvalid;
   }
