@@ -4,6 +4,8 @@
   compare.py lines REPORT.json          the engine's answers as canonical lines (stdout)
   compare.py diff NAME_A A NAME_B B     compares two files of canonical lines; exit 1 if they differ
   compare.py statuses REPORT.json...    how many groups of each status every rule found
+  compare.py rule-lines REPORT.json     every share rule's answers as canonical lines (stdout), for
+                                        the generated rules of generate_rules.py
 
 A canonical line is tab-separated: check, group, status, detail.
 - Share checks: group "corporation=X|year=2026" (keys in the rule's order, a missing value
@@ -13,6 +15,9 @@ A canonical line is tab-separated: check, group, status, detail.
   no_data), and one line per snapshot of its series: group "corporation=X|snapshot=DATE", status
   "point", detail "<count>/<records measured>".
 sql/four-checks.sql, four-checks-duckdb.mjs and four_checks_pandas.py print the same lines.
+rule-lines writes one such line per rule and group of every rule, with "numerator/denominator" as
+the detail; the measure the engine reports must be exactly that fraction (as the nearest double,
+which is what JSON can carry), else the line shows the measure too and cannot match.
 """
 
 import json
@@ -52,6 +57,18 @@ def engine_lines(report):
     return lines
 
 
+def share_lines(report):
+    lines = []
+    for result in report["results"]:
+        group = group_text(result["group"])
+        numerator, denominator, measure = result["numerator"], result["denominator"], result["measure"]
+        detail = f"{numerator}/{denominator}"
+        if measure is None or not denominator or measure != numerator / denominator:
+            detail += f"|measure={measure}"
+        lines.append(f"{result['rule']}\t{group}\t{result['status']}\t{detail}")
+    return lines
+
+
 def read_lines(path):
     with open(path, encoding="utf-8") as f:
         return [line.rstrip("\n") for line in f if line.strip()]
@@ -63,7 +80,7 @@ def diff(name_a, path_a, name_b, path_b):
     only_b = sorted((b - a).elements())
     checks = Counter(line.split("\t", 1)[0] for line in a.elements())
     if not only_a and not only_b:
-        per_check = ", ".join(f"{checks[c]} {c}" for c in CHECKS if checks[c])
+        per_check = ", ".join(f"{checks[c]} {c}" for c in CHECKS if checks[c]) or f"{len(checks)} rules"
         print(f"equal: {name_a} and {name_b} agree on all {sum(a.values())} lines ({per_check})")
         return 0
     print(f"DIFFERENT: {len(only_a)} lines only in {name_a}, {len(only_b)} only in {name_b}")
@@ -92,6 +109,11 @@ def main(argv):
         with open(argv[2], encoding="utf-8") as f:
             report = json.load(f)
         sys.stdout.write("".join(line + "\n" for line in sorted(engine_lines(report))))
+        return 0
+    if len(argv) == 3 and argv[1] == "rule-lines":
+        with open(argv[2], encoding="utf-8") as f:
+            report = json.load(f)
+        sys.stdout.write("".join(line + "\n" for line in sorted(share_lines(report))))
         return 0
     if len(argv) == 6 and argv[1] == "diff":
         return diff(argv[2], argv[3], argv[4], argv[5])
