@@ -172,9 +172,9 @@ TEST(HostileQuote, ARunInReplaceModeLeavesTheStoreAsItWas) {
   Folder folder;
   fs::create_directories(folder.file("exports"));
   const std::string plan = folder.file("monitor.plan");
-  write(plan, "store = store.db\nexports = exports\noutput = reports\nmode = replace\nformats = text\n"
-              "[import allocations]\nfile = allocations.csv\n[check]\nrules = " +
-                  (fs::path(TOETS_SOURCE_DIR) / kRules).string() + "\n");
+  write(plan, "store = \"store.db\"\nexports = \"exports\"\noutput = \"reports\"\nmode = \"replace\"\n"
+              "formats = [\"text\"]\n[[import]]\ndataset = \"allocations\"\nfile = \"allocations.csv\"\n[[check]]\n"
+              "rules = \"" + (fs::path(TOETS_SOURCE_DIR) / kRules).string() + "\"\n");
   fs::copy_file(fs::path(TOETS_SOURCE_DIR) / "fixtures/dordrecht-2026-2027/allocations.csv",
                 folder.file("exports/allocations.csv"));
   const Outcome first = testing_support::run_toets_process({"run", plan, "--as-of", "2026-11-23"});
@@ -220,9 +220,9 @@ TEST_P(HostilePath, IsRefusedAtOnceAsWhatItIs) {
   fs::create_symlink(folder.file("loop2"), folder.file("loop"));
   fs::create_symlink(folder.file("loop"), folder.file("loop2"));
   write(folder.file("imports-pipe.toets"), "ruleset r { title \"r\" }\nimport \"pipe\"\n");
-  write(folder.file("exports-pipe.plan"), "store = store.db\nexports = .\noutput = reports\n[import allocations]\n"
-                                          "file = pipe\n[check]\nrules = " +
-                                              (fs::path(TOETS_SOURCE_DIR) / kRules).string() + "\n");
+  write(folder.file("exports-pipe.plan"), "store = \"store.db\"\nexports = \".\"\noutput = \"reports\"\n[[import]]\n"
+                                          "dataset = \"allocations\"\nfile = \"pipe\"\n[[check]]\nrules = \"" +
+                                              (fs::path(TOETS_SOURCE_DIR) / kRules).string() + "\"\n");
   std::vector<std::string> arguments;
   for (const std::string& argument : GetParam().arguments) arguments.push_back(with_folder(argument, base));
   const Outcome outcome = testing_support::run_toets_process(arguments, RunOptions{.deadline = std::chrono::seconds(20)});
