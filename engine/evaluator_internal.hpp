@@ -536,6 +536,12 @@ class RangeRun {
   bool adopt_groups(const RangeRun& grouping);
   void bind(BatchBuffers& buffers) { buffers_ = &buffers; }
   void shrink_groups() { groups_.shrink_to_fit(); }  // after the range: a pass keeps many rules' groups
+  // After the range: the groups (and errors) `other` counted, a rule that counts as this one does.
+  void take_counts(const RangeRun& other) {
+    groups_ = other.groups_;
+    group_errors_ = other.group_errors_;
+    error_ = other.error_;
+  }
   // The second pass for evidence: of the rows in_scope[0..n) (tagged; token as for
   // measure_batch), those that are evidence of their group, into their results.
   void gather_evidence(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token);
@@ -623,6 +629,9 @@ class Pass {
   struct Member {
     RuleRun* run;
     std::size_t grouping;
+    // The member whose groups this one's are: rules that differ only in what they decide (their
+    // thresholds, texts) count the same records into the same groups, so one of them counts.
+    std::size_t counted_by;
   };
   std::vector<Member> members_;                     // in the order a batch evaluates them
   std::vector<std::unique_ptr<RuleRun>> groupings_;  // assign groups, measure nothing

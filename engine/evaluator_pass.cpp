@@ -4,6 +4,7 @@
 
 #include <numeric>
 #include <sstream>
+#include <tuple>
 
 #include "engine/evaluator_internal.hpp"
 
@@ -80,7 +81,7 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
       groupings_.push_back(std::move(grouping));
     }
     run->follow(*groupings_[found->second], std::move(canon));
-    members_.push_back(Member{run, found->second});
+    members_.push_back(Member{run, found->second, 0});
   }
   canon_count_ = numbers.size();
   for (const Member& member : members_) member.run->canon_count_ = canon_count_;
@@ -90,12 +91,18 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
   auto node_of = [](const Member& member, std::uint32_t node) {
     return node == kNoIndex ? kNoIndex : member.run->canon_[node];
   };
-  std::stable_sort(members_.begin(), members_.end(), [&](const Member& a, const Member& b) {
-    const CompiledRule& x = a.run->rule_;
-    const CompiledRule& y = b.run->rule_;
-    return std::tuple(a.grouping, node_of(a, x.filter), node_of(a, x.exempt), node_of(a, x.measure.expr)) <
-           std::tuple(b.grouping, node_of(b, y.filter), node_of(b, y.exempt), node_of(b, y.measure.expr));
-  });
+  auto counting = [&](const Member& m) {
+    const CompiledRule& rule = m.run->rule_;
+    return std::tuple(m.grouping, node_of(m, rule.filter), node_of(m, rule.exempt), node_of(m, rule.measure.expr),
+                      node_of(m, rule.measure.expr2), static_cast<int>(rule.measure.kind));
+  };
+  std::stable_sort(members_.begin(), members_.end(),
+                   [&](const Member& a, const Member& b) { return counting(a) < counting(b); });
+  // What measure_batch reads of a rule is its grouping, filter, exemption and measure: rules equal
+  // in those count alike.
+  for (std::size_t r = 0; r < members_.size(); ++r) {
+    members_[r].counted_by = r > 0 && counting(members_[r]) == counting(members_[r - 1]) ? members_[r - 1].counted_by : r;
+  }
 }
 
 Pass::~Pass() = default;
@@ -119,7 +126,7 @@ void Pass::run_range(std::size_t index, BatchBuffers& buffers) {
       grouping_stopped[g] = !groupings_[g]->range(index).scope_and_group(begin, end, in_scope[g].data(), rows[g], lookups[g]);
     }
     for (std::size_t r = 0; r < members_.size(); ++r) {
-      if (stopped[r]) continue;
+      if (stopped[r] || members_[r].counted_by != r) continue;
       const Member& member = members_[r];
       RangeRun& range = member.run->range(index);
       const std::size_t g = member.grouping;
@@ -129,7 +136,11 @@ void Pass::run_range(std::size_t index, BatchBuffers& buffers) {
                    !range.measure_batch(in_scope[g].data(), rows[g], lookups[g], token);
     }
   }
-  for (const Member& member : members_) member.run->range(index).shrink_groups();
+  for (const Member& member : members_) {
+    RangeRun& range = member.run->range(index);
+    if (&member != &members_[member.counted_by]) range.take_counts(members_[member.counted_by].run->range(index));
+    range.shrink_groups();
+  }
 }
 
 }  // namespace toets::evaluation
