@@ -543,6 +543,7 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
   // The evidence of the groups whose status needs it: a second pass over the rows, each pass's
   // rules cut into one part per core.
   for (std::size_t rule : finish_tasks) runs[rule]->gather_evidence_into(per_rule[rule]);
+  for (const auto& pass : passes) pass->merge_groupings();
   on_cores(passes.size() * cores, [&](std::size_t t, BatchBuffers& buffers) {
     passes[t / cores]->gather_evidence(t % cores, cores, buffers);
   });

@@ -122,11 +122,12 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
   if (n > 0) again.evidence_batch(rows.data(), group.data(), n, evidence_states, result_of_group, results);
 }
 
-void RangeRun::gather_evidence(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token) {
+void RangeRun::gather_evidence(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token,
+                               const std::uint32_t* group_at, std::size_t first,
+                               const std::vector<std::uint32_t>& present) {
   const std::vector<std::uint8_t>& wanted = rule_.evidence_states_;
-  const std::uint32_t* tags = rule_.tags_;
   bool any = false;
-  for (std::size_t i = 0; i < n; ++i) any |= wanted[merged_group[tags[in_scope[i]] >> kStateBits]] != 0;
+  for (std::uint32_t g : present) any |= wanted[g] != 0;
   if (!any) return;
   // As measure_batch selects and measures (the same tokens: values another rule evaluated for the
   // same rows are shared), keeping the rows instead of counting them.
@@ -162,7 +163,7 @@ void RangeRun::gather_evidence(const std::uint32_t* in_scope, std::size_t n, std
     RowState state = kMeasuredTrue;
     if (predicate) state = value[i] == 1 ? kMeasuredTrue : kMeasuredFalse;
     if (net) state = value[i] > 0 ? kMeasuredTrue : value[i] < 0 ? kMeasuredFalse : kNotMeasured;
-    const std::uint32_t g = merged_group[tags[sel[i]] >> kStateBits];
+    const std::uint32_t g = group_at[sel[i] - first];
     if ((wanted[g] >> state & 1u) != 0) (*rule_.evidence_results_)[rule_.result_of_group_[g]].evidence.add_row(sel[i]);
   }
 }
@@ -179,7 +180,17 @@ void Pass::gather_evidence(std::size_t part, std::size_t parts, BatchBuffers& bu
   if (from == to) return;
   buffers.fit(canon_count_);
   const std::size_t count = groupings_.size();
+  // Per grouping and batch: the rows in scope, each row's merged group (the same for every rule
+  // of the grouping: they made their groups in the same order) and the groups present.
   std::vector<std::vector<std::uint32_t>> in_scope(count, std::vector<std::uint32_t>(kBatch));
+  std::vector<std::vector<std::uint32_t>> group_at(count, std::vector<std::uint32_t>(kBatch));
+  std::vector<std::vector<std::uint32_t>> present(count);
+  std::vector<std::vector<std::uint8_t>> seen(count);
+  // Only the groupings of this part's rules: another's may have stopped (too many groups), its
+  // tags and merged groups unfinished.
+  std::vector<std::uint8_t> needed(count, 0);
+  for (std::size_t w = from; w < to; ++w) needed[wanting[w]->grouping] = 1;
+  for (std::size_t g = 0; g < count; ++g) seen[g].assign(needed[g] ? groupings_[g]->groups_.size() : 0, 0);
   std::vector<std::size_t> rows(count, 0);
   for (std::size_t index = 0; index < range_count(); ++index) {
     for (std::size_t w = from; w < to; ++w) wanting[w]->run->range(index).bind(buffers);
@@ -188,20 +199,36 @@ void Pass::gather_evidence(std::size_t part, std::size_t parts, BatchBuffers& bu
       const std::size_t end = std::min(first.end(), begin + kBatch);
       ++buffers.serial;
       for (std::size_t g = 0; g < count; ++g) {
+        if (!needed[g]) continue;
         const std::uint32_t* tags = groupings_[g]->tags_;
+        const std::vector<std::uint32_t>& merged = groupings_[g]->range(index).merged_group;
+        for (std::uint32_t group : present[g]) seen[g][group] = 0;
+        present[g].clear();
         std::size_t n = 0;
         for (std::size_t row = begin; row < end; ++row) {
-          in_scope[g][n] = static_cast<std::uint32_t>(row);
-          n += tags[row] != kOutOfScope;
+          const std::uint32_t tag = tags[row];
+          if (tag == kOutOfScope) continue;
+          const std::uint32_t group = merged[tag >> kStateBits];
+          group_at[g][row - begin] = group;
+          if (!seen[g][group]) {
+            seen[g][group] = 1;
+            present[g].push_back(group);
+          }
+          in_scope[g][n++] = static_cast<std::uint32_t>(row);
         }
         rows[g] = n;
       }
       for (std::size_t w = from; w < to; ++w) {
         const std::size_t g = wanting[w]->grouping;
-        wanting[w]->run->range(index).gather_evidence(in_scope[g].data(), rows[g], static_cast<std::uint32_t>(g + 1));
+        wanting[w]->run->range(index).gather_evidence(in_scope[g].data(), rows[g], static_cast<std::uint32_t>(g + 1),
+                                                      group_at[g].data(), begin, present[g]);
       }
     }
   }
+}
+
+void Pass::merge_groupings() {
+  for (const auto& grouping : groupings_) grouping->merge_ranges();
 }
 
 }  // namespace toets::evaluation

@@ -1,8 +1,11 @@
 #pragma once
-// The evaluator's insides, shared by its files: evaluator.cpp (the per-record passes over batches
-// of rows), evaluator_finish.cpp (merging ranges, groups into results, expected groups, periods,
-// evidence, deadlines) and evaluator_thresholds.cpp (thresholds resolved per group, statuses,
-// remedies). Not for use outside engine/: the entry points are in evaluator.hpp.
+// The evaluator's insides, shared by its files: evaluator.cpp (a rule's steps per batch of rows,
+// evaluate_rules), evaluator_expressions.cpp (expressions over a selection of rows),
+// evaluator_pass.cpp (the rules over one dataset in one pass: shared groupings and values),
+// evaluator_evidence.cpp (evidence, after the statuses), evaluator_finish.cpp (merging ranges,
+// groups into results, expected groups, periods, deadlines) and evaluator_thresholds.cpp
+// (thresholds resolved per group, statuses, remedies). Not for use outside engine/: the entry
+// points are in evaluator.hpp.
 
 #include "engine/evaluator.hpp"
 
@@ -33,8 +36,8 @@ namespace toets::evaluation {
 inline constexpr std::size_t kBatch = 1024;
 inline constexpr std::size_t kMaxKeys = kMaxGroupKeys + 1;  // + the snapshot date of deadline rules
 
-// Row states kept per record for the evidence pass after statuses are known: the low two bits of
-// a row's tag, whose other bits are the row's group.
+// What a row is to a rule, found again for the evidence after the statuses are known
+// (evaluator_evidence.cpp). A row's tag holds its group above the low kStateBits bits.
 enum RowState : std::uint8_t { kNotMeasured = 0, kMeasuredFalse = 1, kMeasuredTrue = 2, kExempt = 3 };
 inline constexpr std::uint32_t kStateBits = 2;
 inline constexpr std::uint32_t kStateMask = (1u << kStateBits) - 1;
@@ -543,8 +546,10 @@ class RangeRun {
     error_ = other.error_;
   }
   // The second pass for evidence: of the rows in_scope[0..n) (tagged; token as for
-  // measure_batch), those that are evidence of their group, into their results.
-  void gather_evidence(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token);
+  // measure_batch), those that are evidence of their group, into their results. group_at[row -
+  // first]: a row's merged group; present: the merged groups of the batch's rows.
+  void gather_evidence(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token, const std::uint32_t* group_at,
+                       std::size_t first, const std::vector<std::uint32_t>& present);
   // The evidence among rows[0..n) (ascending, in scope; group[i] the merged group of rows[i]):
   // rows whose state after filter, exemption and measure is one of wanted[group] (bits by RowState).
   void evidence_batch(const std::uint32_t* rows, const std::uint32_t* group, std::size_t n,
@@ -624,6 +629,8 @@ class Pass {
   // pass over all rows for part `part` of `parts` of those rules (RangeRun::gather_evidence).
   // Parts may run at the same time on different threads.
   void gather_evidence(std::size_t part, std::size_t parts, BatchBuffers& buffers);
+  // Before gather_evidence: the groupings' groups merged over the ranges (as each rule's are).
+  void merge_groupings();
 
  private:
   struct Member {
