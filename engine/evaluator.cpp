@@ -9,6 +9,9 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
     : rule_(rule), data_(data), tables_(tables), as_of_(as_of), divisor_data_(divisor_data) {
   const auto& nodes = rule.pool.nodes;
   text_codes_.assign(nodes.size(), 0);
+  canon_.resize(nodes.size());
+  for (std::uint32_t i = 0; i < canon_.size(); ++i) canon_[i] = i;  // a pass renumbers them (follow)
+  canon_count_ = canon_.size();
   sets_.resize(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const ExprNode& node = nodes[i];
@@ -110,292 +113,9 @@ void RuleRun::run_range(std::size_t index, BatchBuffers& buffers) {
     // Not initialised: every range writes the tag of each of its rows before anything reads it.
     row_tags_.reset(new std::uint32_t[std::max<std::size_t>(rows, 1)]);
     advise_huge_pages(row_tags_.get(), rows * sizeof(std::uint32_t));
+    tags_ = row_tags_.get();
   });
   ranges_[index]->run(buffers);
-}
-
-void RangeRun::report_date_outside_calendar(std::int64_t day, std::uint32_t row) {
-  const Dataset& data = rule_.data_;
-  error_ = "a date outside the years 1 to 9999 (" + std::to_string(day) + " days from 1970-01-01) for " +
-           data.schema().name + " record '" + std::string(data.record_id(row)) + "' (line " +
-           std::to_string(data.source_line(row)) + ")";
-}
-
-void RangeRun::lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys,
-                             std::uint32_t row, std::int64_t& out) {
-  const std::int32_t entry = table.find(keys);
-  if (entry >= 0 && table.table().entries[static_cast<std::size_t>(entry)].value) {
-    out = *table.table().entries[static_cast<std::size_t>(entry)].value;
-    return;
-  }
-  // A figure the table lacks: a clear error naming table, key and record, never a fallback.
-  const Dataset& data = rule_.data_;
-  const ParamTable& t = table.table();
-  std::string key_text;
-  for (std::size_t k = 0; k < node.args.size(); ++k) {
-    if (k > 0) key_text += ", ";
-    key_text += t.key_names[k] + " " + std::to_string(keys[k]);
-  }
-  const std::string where = t.file != nullptr ? t.file->path() + ":" + std::to_string(t.file->line_of(
-                                                                           entry >= 0 ? t.entries[static_cast<std::size_t>(entry)].offset : t.offset))
-                                              : "";
-  // Only this record's group cannot be measured: the other groups of the rule are evaluated.
-  out = kNull64;
-  const std::uint32_t group = rule_.row_tags_[row] >> kStateBits;
-  if (group_errors_.size() <= group) group_errors_.resize(group + 1);
-  if (!group_errors_[group].empty()) return;
-  group_errors_[group] = "parameter table '" + t.name + "' " +
-                         (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
-                                     : "has no value for " + key_text + " (" + where + ")") +
-                         "; needed for " + data.schema().name + " record '" + std::string(data.record_id(row)) +
-                         "' (" + (data.origin().empty() ? "line " : data.origin() + ":") +
-                         std::to_string(data.source_line(row)) + ")";
-}
-
-template <std::size_t Dims>
-bool RangeRun::lookup_dense(const ExprNode& node, const DenseTable& table, const std::int64_t* const* args,
-                            const std::uint32_t* sel, std::size_t n, std::int64_t* out) {
-  // The grid in locals: the compiler cannot keep it in registers across the stores to out[]
-  // when it is read from the table's vectors.
-  std::array<DenseTable::Axis, Dims> axes;
-  for (std::size_t d = 0; d < Dims; ++d) axes[d] = table.axis(d);
-  const std::int64_t* cells = table.cell_values();
-  for (std::size_t i = 0; i < n; ++i) {
-    std::array<std::int64_t, Dims> keys;
-    bool missing_key = false, below = false;
-    std::size_t cell = 0;
-    for (std::size_t d = 0; d < Dims; ++d) {
-      const std::int64_t key = args[d][i];
-      keys[d] = key;
-      missing_key |= key == kNull64;
-      below |= key < axes[d].low;
-      // Unsigned: a key below the grid (or missing) gives a cell that is never read.
-      const std::size_t index = key > axes[d].high ? axes[d].extent - 1
-                                                   : static_cast<std::size_t>(static_cast<std::uint64_t>(key) -
-                                                                              static_cast<std::uint64_t>(axes[d].low));
-      cell = cell * axes[d].extent + index;
-    }
-    if (missing_key) {
-      out[i] = kNull64;
-      continue;
-    }
-    out[i] = below ? kNull64 : cells[cell];
-    if (out[i] == kNull64) lookup_absent(node, table, keys.data(), sel[i], out[i]);
-  }
-  return true;
-}
-
-template <typename Period>
-bool RangeRun::eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out,
-                           Period period) {
-  const MonthTable& months = MonthTable::get();
-  // Date arithmetic in a rule (contract_date + 3000000) can leave the calendar; cutting the
-  // value to 32 bits gave a wrong year silently (robustness): an error instead. Only a day
-  // outside the table's years (or missing) takes the slow way round.
-  auto convert = [&](std::int64_t day, std::size_t i, std::uint32_t row) {
-    if (months.covers(day)) [[likely]] {
-      out[i] = period(months.in_table(day));
-      return true;
-    }
-    if (day == kNull64) {
-      out[i] = kNull64;
-      return true;
-    }
-    constexpr std::int64_t kFirstDay = days_from_civil(1, 1, 1);
-    constexpr std::int64_t kLastDay = days_from_civil(9999, 12, 31);
-    if (day < kFirstDay || day > kLastDay) {
-      report_date_outside_calendar(day, row);
-      return false;
-    }
-    out[i] = period(months.of(static_cast<std::int32_t>(day)));
-    return true;
-  };
-  const ExprNode& arg = rule_.rule_.pool.nodes[node.args[0]];
-  const ColumnData* column = arg.op == NodeOp::Column ? &rule_.data_.column(arg.column) : nullptr;
-  if (column != nullptr && column->type != ValueType::Money && !column->narrow) {
-    // year(contract_date): straight from the column, without its 64-bit copy.
-    const std::int32_t* values = column->values.data();
-    bool ok = true;
-    for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
-      const std::int32_t v = values[row];
-      ok = ok && convert(v == kNull32 ? kNull64 : v, i, row);
-    });
-    return ok;
-  }
-  if (!eval(node.args[0], sel, n)) return false;
-  const std::int64_t* in = buffers_->values[node.args[0]].data();
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!convert(in[i], i, sel[i])) return false;
-  }
-  return true;
-}
-
-bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n) {
-  const ExprNode& node = rule_.rule_.pool.nodes[index];
-  const Dataset& data = rule_.data_;
-  std::int64_t* out = buffers_->values[index].data();
-  switch (node.op) {
-    case NodeOp::Constant:
-      std::fill(out, out + n, node.value);
-      return true;
-    case NodeOp::TextConstant:
-      std::fill(out, out + n, rule_.text_codes_[index]);
-      return true;
-    case NodeOp::Column: {
-      const ColumnData& column = data.column(node.column);
-      if (column.type == ValueType::Money) {
-        const std::int64_t* cents = column.cents.data();
-        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) { out[i] = cents[row]; });
-      } else if (column.narrow) {
-        const std::uint8_t* bytes = column.bytes.data();
-        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
-          const std::uint8_t v = bytes[row];
-          out[i] = v == kNull8 ? kNull64 : v;
-        });
-      } else {
-        const std::int32_t* values = column.values.data();
-        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
-          const std::int32_t v = values[row];
-          out[i] = v == kNull32 ? kNull64 : v;
-        });
-      }
-      return true;
-    }
-    case NodeOp::IsMissing: {
-      const ColumnData& column = data.column(node.column);
-      if (column.text_storage == TextStorage::Raw && column.type == ValueType::Text) {
-        for (std::size_t i = 0; i < n; ++i) out[i] = column.raw_text(sel[i]).empty();
-      } else if (column.type == ValueType::Money) {
-        for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]] == kNull64;
-      } else {
-        for (std::size_t i = 0; i < n; ++i) out[i] = column.value(sel[i]) == kNull32;
-      }
-      return true;
-    }
-    case NodeOp::Year: return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.year; });
-    case NodeOp::HalfOfYear:
-      return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.month <= 6 ? 1 : 2; });
-    case NodeOp::QuarterOfYear:
-      return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return (date.month + 2) / 3; });
-    case NodeOp::MonthOfYear:
-      return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.month; });
-    case NodeOp::Lookup: {
-      std::array<const std::int64_t*, 8> args{};
-      for (std::size_t k = 0; k < node.args.size(); ++k) {
-        if (!eval(node.args[k], sel, n)) return false;
-        args[k] = buffers_->values[node.args[k]].data();
-      }
-      const DenseTable& table = rule_.tables_[node.table];
-      if (table.dense() && table.dimensions() == node.args.size()) {
-        if (node.args.size() == 1) return lookup_dense<1>(node, table, args.data(), sel, n, out);
-        if (node.args.size() == 2) return lookup_dense<2>(node, table, args.data(), sel, n, out);
-      }
-      std::array<std::int64_t, 8> keys{};
-      for (std::size_t i = 0; i < n; ++i) {
-        bool missing_key = false;
-        for (std::size_t k = 0; k < node.args.size(); ++k) {
-          keys[k] = args[k][i];
-          missing_key = missing_key || keys[k] == kNull64;
-        }
-        if (missing_key) {
-          out[i] = kNull64;
-          continue;
-        }
-        out[i] = table.value_or_null(keys.data());
-        if (out[i] == kNull64) lookup_absent(node, table, keys.data(), sel[i], out[i]);
-      }
-      return true;
-    }
-    case NodeOp::Add:
-    case NodeOp::Subtract:
-    case NodeOp::Multiply: {
-      if (!eval(node.args[0], sel, n) || !eval(node.args[1], sel, n)) return false;
-      const std::int64_t* a = buffers_->values[node.args[0]].data();
-      const std::int64_t* b = buffers_->values[node.args[1]].data();
-      for (std::size_t i = 0; i < n; ++i) {
-        if (a[i] == kNull64 || b[i] == kNull64) {
-          out[i] = kNull64;
-          continue;
-        }
-        bool overflow = false;
-        if (node.op == NodeOp::Add) overflow = __builtin_add_overflow(a[i], b[i], &out[i]);
-        else if (node.op == NodeOp::Subtract) overflow = __builtin_sub_overflow(a[i], b[i], &out[i]);
-        else overflow = __builtin_mul_overflow(a[i], b[i], &out[i]);
-        if (overflow || out[i] == kNull64) {
-          error_ = "arithmetic overflow for " + data.schema().name + " record '" +
-                   std::string(data.record_id(sel[i])) + "'";
-          return false;
-        }
-      }
-      return true;
-    }
-    case NodeOp::Negate: {
-      if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* a = buffers_->values[node.args[0]].data();
-      for (std::size_t i = 0; i < n; ++i) out[i] = a[i] == kNull64 ? kNull64 : -a[i];
-      return true;
-    }
-    case NodeOp::Compare: {
-      if (!eval(node.args[0], sel, n) || !eval(node.args[1], sel, n)) return false;
-      const std::int64_t* a = buffers_->values[node.args[0]].data();
-      const std::int64_t* b = buffers_->values[node.args[1]].data();
-      switch (node.compare_op) {
-        case CompareOp::Lt: compare_rows(a, b, out, n, std::less<>{}); break;
-        case CompareOp::Le: compare_rows(a, b, out, n, std::less_equal<>{}); break;
-        case CompareOp::Eq: compare_rows(a, b, out, n, std::equal_to<>{}); break;
-        case CompareOp::Ne: compare_rows(a, b, out, n, std::not_equal_to<>{}); break;
-        case CompareOp::Ge: compare_rows(a, b, out, n, std::greater_equal<>{}); break;
-        case CompareOp::Gt: compare_rows(a, b, out, n, std::greater<>{}); break;
-      }
-      return true;
-    }
-    case NodeOp::InSet: {
-      if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* a = buffers_->values[node.args[0]].data();
-      const MemberSet& members = *rule_.sets_[index];
-      for (std::size_t i = 0; i < n; ++i) out[i] = members.contains(a[i]);
-      return true;
-    }
-    case NodeOp::Indicator: {
-      if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* a = buffers_->values[node.args[0]].data();
-      for (std::size_t i = 0; i < n; ++i) out[i] = a[i] == 1 ? 1 : 0;  // missing counts as not holding
-      return true;
-    }
-    case NodeOp::Not: {
-      if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* a = buffers_->values[node.args[0]].data();
-      for (std::size_t i = 0; i < n; ++i) out[i] = a[i] == 1 ? 0 : 1;  // missing counts as false
-      return true;
-    }
-    case NodeOp::And:
-    case NodeOp::Or: {
-      // Short-circuit per row: the right side only sees the rows the left side did not decide,
-      // so a look-up on the right is never made for a row that does not need it.
-      if (!eval(node.args[0], sel, n)) return false;
-      const std::int64_t* a = buffers_->values[node.args[0]].data();
-      const std::int64_t undecided = node.op == NodeOp::And ? 1 : 0;
-      std::uint32_t* sub = buffers_->selections[index].data();
-      // Both loops without a branch: which rows are undecided is not predictable.
-      std::size_t m = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        sub[m] = sel[i];
-        m += (a[i] == 1) == (undecided == 1);
-      }
-      if (m > 0 && !eval(node.args[1], sub, m)) return false;
-      // b[j] is read for every row but used only for the undecided ones; j < n <= kBatch.
-      const std::int64_t* b = buffers_->values[node.args[1]].data();
-      std::size_t j = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const bool left = a[i] == 1;
-        const bool open = left == (undecided == 1);
-        out[i] = open ? b[j] == 1 : left;
-        j += open;
-      }
-      return true;
-    }
-  }
-  return false;
 }
 
 // A group key's value for a date: its year, half year, quarter or month.
@@ -486,9 +206,9 @@ std::uint32_t RangeRun::group_of_key_values(const GroupKeyValues& key, std::uint
   // A limit against pathological input (docs/robustness.md): every group costs an accumulator
   // and a result, so a rule grouped by a near-unique column must stop with an error, not
   // exhaust memory.
-  if (groups_.size() > before && groups_.size() > kMaxGroups && error_.empty()) {
+  if (groups_.size() > before && groups_.size() > kMaxGroups && group_limit_.empty()) {
     const Dataset& data = rule_.data_;
-    error_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data.schema().name + " record '" +
+    group_limit_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data.schema().name + " record '" +
              std::string(data.record_id(row)) + "', line " + std::to_string(data.source_line(row)) +
              "); group by fewer or coarser keys";
   }
@@ -502,7 +222,7 @@ std::uint32_t RangeRun::group_of_row(std::uint32_t row) {
 }
 
 std::size_t RangeRun::assign_groups(const std::uint32_t* rows, std::size_t n) {
-  std::uint32_t* tags = rule_.row_tags_.get();
+  std::uint32_t* tags = rule_.tags_;
   std::size_t lookups = 0;
   // Exports are usually sorted: the previous row's group is the likeliest.
   std::uint32_t last_group = kNoIndex;
@@ -541,16 +261,18 @@ std::size_t RangeRun::assign_groups(const std::uint32_t* rows, std::size_t n) {
 }
 
 void RangeRun::run(BatchBuffers& buffers) {
-  const CompiledRule& rule = rule_.rule_;
-  buffers.fit(rule.pool.nodes.size());
+  buffers.fit(rule_.canon_count_);
   buffers_ = &buffers;
-  std::uint32_t* in_scope = buffers.in_scope.data();
-  std::uint32_t* filtered = buffers.filtered.data();
-  std::uint32_t* measured = buffers.measured.data();
-  std::uint32_t* exempted = buffers.exempted.data();
-  const MeasureKind kind = rule.measure.kind;
-  const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
-  std::uint32_t* tags = rule_.row_tags_.get();
+  for (std::size_t begin = begin_; begin < end_; begin += kBatch) {
+    std::size_t n = 0, lookups = 0;
+    if (!scope_and_group(begin, std::min(end_, begin + kBatch), buffers.in_scope.data(), n, lookups)) break;
+    if (!measure_batch(buffers.in_scope.data(), n, lookups, 0)) break;
+  }
+}
+
+bool RangeRun::scope_and_group(std::size_t begin, std::size_t end, std::uint32_t* in_scope, std::size_t& n,
+                               std::size_t& lookups) {
+  std::uint32_t* tags = rule_.tags_;
   struct ScopeView {
     const std::int32_t* codes;
     const std::uint8_t* allowed;
@@ -560,136 +282,146 @@ void RangeRun::run(BatchBuffers& buffers) {
   for (std::size_t k = 0; k < scope_count; ++k) {
     scopes[k] = ScopeView{rule_.data_.column(rule_.scopes_[k].column).values.data(), rule_.scopes_[k].allowed.data()};
   }
-
-  for (std::size_t begin = begin_; begin < end_; begin += kBatch) {
-    const std::size_t end = std::min(end_, begin + kBatch);
-    std::size_t n = 0;
-    for (std::size_t row = begin; row < end; ++row) {
-      bool in = true;
-      for (std::size_t k = 0; k < scope_count; ++k) {
-        const std::int32_t code = scopes[k].codes[row];
-        in = in && code >= 0 && scopes[k].allowed[static_cast<std::size_t>(code)];
-      }
-      if (!in) {
-        tags[row] = kOutOfScope;
-        continue;
-      }
-      in_scope[n++] = static_cast<std::uint32_t>(row);
+  n = 0;
+  for (std::size_t row = begin; row < end; ++row) {
+    bool in = true;
+    for (std::size_t k = 0; k < scope_count; ++k) {
+      const std::int32_t code = scopes[k].codes[row];
+      in = in && code >= 0 && scopes[k].allowed[static_cast<std::size_t>(code)];
     }
-    const std::size_t group_lookups = assign_groups(in_scope, n);  // every in-scope group exists, even if the filter empties it
-    if (!error_.empty()) break;  // too many groups
-    if (n == 0) continue;
-
-    std::size_t f = n;
-    const std::uint32_t* sel = in_scope;
-    if (rule.filter != kNoIndex) {
-      if (!eval(rule.filter, in_scope, n)) break;
-      const std::int64_t* keep = buffers_->values[rule.filter].data();
-      f = 0;
-      for (std::size_t i = 0; i < n; ++i) {  // without a branch: the filter's outcome is not predictable
-        filtered[f] = in_scope[i];
-        f += keep[i] == 1;
-      }
-      sel = filtered;
-    }
-    std::size_t m = f;
-    std::size_t x = 0;
-    if (rule.exempt != kNoIndex && f > 0) {
-      if (!eval(rule.exempt, sel, f)) break;
-      const std::int64_t* is_exempt = buffers_->values[rule.exempt].data();
-      m = 0;
-      for (std::size_t i = 0; i < f; ++i) {
-        const bool exempt = is_exempt[i] == 1;
-        exempted[x] = sel[i];
-        measured[m] = sel[i];
-        x += exempt;
-        m += !exempt;
-      }
-      sel = measured;
-      if (x > 0 && predicate) {
-        if (!eval(rule.measure.expr, exempted, x)) break;
-        const std::int64_t* value = buffers_->values[rule.measure.expr].data();
-        for (std::size_t i = 0; i < x; ++i) groups_[tags[exempted[i]] >> kStateBits].exempt_matching += value[i] == 1;
-      }
-      for (std::size_t i = 0; i < x; ++i) {
-        ++groups_[tags[exempted[i]] >> kStateBits].exempt;
-        tags[exempted[i]] |= kExempt;
-      }
-    }
-    if (m == 0) continue;
-
-    if (rule.measure.expr != kNoIndex) {
-      if (!eval(rule.measure.expr, sel, m)) break;
-    }
-    const std::int64_t* value = rule.measure.expr != kNoIndex ? buffers_->values[rule.measure.expr].data() : nullptr;
-    const std::int64_t* whole = nullptr;
-    if (rule.measure.expr2 != kNoIndex) {
-      if (!eval(rule.measure.expr2, sel, m)) break;
-      whole = buffers_->values[rule.measure.expr2].data();
-    }
-    if (predicate && group_lookups * 8 < n) {
-      // Long runs of one group (a stock file sorted by snapshot and corporation): count a run in
-      // registers and add it once; an increment in memory per row waits on the previous row's.
-      for (std::size_t i = 0; i < m;) {
-        const std::uint32_t group = tags[sel[i]] >> kStateBits;
-        std::uint64_t records = 0, matching = 0;
-        for (; i < m && tags[sel[i]] >> kStateBits == group; ++i) {
-          const bool yes = value[i] == 1;
-          ++records;
-          matching += yes;
-          tags[sel[i]] |= yes ? kMeasuredTrue : kMeasuredFalse;
-        }
-        groups_[group].records += records;
-        groups_[group].matching += matching;
-      }
+    if (!in) {
+      tags[row] = kOutOfScope;
       continue;
     }
-    if (predicate) {
-      for (std::size_t i = 0; i < m; ++i) {
-        std::uint32_t& tag = tags[sel[i]];
-        Accumulator& acc = groups_[tag >> kStateBits];
-        const bool yes = value[i] == 1;
-        ++acc.records;
-        acc.matching += yes;
-        tag |= yes ? kMeasuredTrue : kMeasuredFalse;
-      }
-      continue;
-    }
-    const bool net = kind == MeasureKind::Net;
-    for (std::size_t i = 0; i < m; ++i) {
-      std::uint32_t& tag = tags[sel[i]];
-      Accumulator& acc = groups_[tag >> kStateBits];
-      ++acc.records;
-      // A net figure's evidence is the records that move it one way: those that add (true) or
-      // those that take away (false); a record that weighs nothing is none.
-      tag |= !net ? kMeasuredTrue : value[i] > 0 ? kMeasuredTrue : value[i] < 0 ? kMeasuredFalse : kNotMeasured;
-      if (whole != nullptr) {
-        // A ratio counts a record only when both its part and its whole are known.
-        if (value[i] == kNull64 || whole[i] == kNull64) continue;
-        ++acc.present;
-        if (__builtin_add_overflow(acc.sum, value[i], &acc.sum) ||
-            __builtin_add_overflow(acc.whole, whole[i], &acc.whole)) {
-          error_ = "the sum overflows";
-        }
-        acc.sum_low = std::min(acc.sum_low, acc.sum);
-        acc.sum_high = std::max(acc.sum_high, acc.sum);
-        acc.whole_low = std::min(acc.whole_low, acc.whole);
-        acc.whole_high = std::max(acc.whole_high, acc.whole);
-        continue;
-      }
-      if (value != nullptr && value[i] != kNull64) {
-        ++acc.present;
-        if (__builtin_add_overflow(acc.sum, value[i], &acc.sum)) {
-          error_ = "the sum overflows";
-        }
-        acc.sum_low = std::min(acc.sum_low, acc.sum);
-        acc.sum_high = std::max(acc.sum_high, acc.sum);
-        acc.min = std::min(acc.min, value[i]);
-        acc.max = std::max(acc.max, value[i]);
-      }
-    }
-    if (!error_.empty()) break;
+    in_scope[n++] = static_cast<std::uint32_t>(row);
   }
+  lookups = assign_groups(in_scope, n);  // every in-scope group exists, even if the filter empties it
+  if (!group_limit_.empty()) {
+    error_ = group_limit_;
+    return false;
+  }
+  return true;
+}
+
+bool RangeRun::adopt_groups(const RangeRun& grouping) {
+  for (std::size_t g = groups_.size(); g < grouping.groups_.size(); ++g) groups_.emplace_back().key = grouping.groups_[g].key;
+  if (!grouping.group_limit_.empty()) {
+    error_ = grouping.group_limit_;
+    return false;
+  }
+  return true;
+}
+
+bool RangeRun::measure_batch(const std::uint32_t* in_scope, std::size_t n, std::size_t group_lookups,
+                             std::uint32_t token) {
+  if (n == 0) return true;
+  const CompiledRule& rule = rule_.rule_;
+  BatchBuffers& buffers = *buffers_;
+  std::uint32_t* filtered = buffers.filtered.data();
+  std::uint32_t* measured = buffers.measured.data();
+  std::uint32_t* exempted = buffers.exempted.data();
+  const MeasureKind kind = rule.measure.kind;
+  const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
+  const std::uint32_t* tags = rule_.tags_;
+
+  std::size_t f = n;
+  const std::uint32_t* sel = in_scope;
+  if (rule.filter != kNoIndex) {
+    if (!eval(rule.filter, in_scope, n, token)) return false;
+    const std::int64_t* keep = values_of(rule.filter);
+    f = 0;
+    for (std::size_t i = 0; i < n; ++i) {  // without a branch: the filter's outcome is not predictable
+      filtered[f] = in_scope[i];
+      f += keep[i] == 1;
+    }
+    sel = filtered;
+    token = buffers.token(token, rule_.canon_[rule.filter], 3);
+  }
+  std::size_t m = f;
+  std::size_t x = 0;
+  if (rule.exempt != kNoIndex && f > 0) {
+    if (!eval(rule.exempt, sel, f, token)) return false;
+    const std::int64_t* is_exempt = values_of(rule.exempt);
+    m = 0;
+    for (std::size_t i = 0; i < f; ++i) {
+      const bool exempt = is_exempt[i] == 1;
+      exempted[x] = sel[i];
+      measured[m] = sel[i];
+      x += exempt;
+      m += !exempt;
+    }
+    sel = measured;
+    if (x > 0 && predicate) {
+      if (!eval(rule.measure.expr, exempted, x, buffers.token(token, rule_.canon_[rule.exempt], 5))) return false;
+      const std::int64_t* value = values_of(rule.measure.expr);
+      for (std::size_t i = 0; i < x; ++i) groups_[tags[exempted[i]] >> kStateBits].exempt_matching += value[i] == 1;
+    }
+    for (std::size_t i = 0; i < x; ++i) ++groups_[tags[exempted[i]] >> kStateBits].exempt;
+    token = buffers.token(token, rule_.canon_[rule.exempt], 4);
+  }
+  if (m == 0) return true;
+
+  if (rule.measure.expr != kNoIndex) {
+    if (!eval(rule.measure.expr, sel, m, token)) return false;
+  }
+  const std::int64_t* value = rule.measure.expr != kNoIndex ? values_of(rule.measure.expr) : nullptr;
+  const std::int64_t* whole = nullptr;
+  if (rule.measure.expr2 != kNoIndex) {
+    if (!eval(rule.measure.expr2, sel, m, token)) return false;
+    whole = values_of(rule.measure.expr2);
+  }
+  if (predicate && group_lookups * 8 < n) {
+    // Long runs of one group (a stock file sorted by snapshot and corporation): count a run in
+    // registers and add it once; an increment in memory per row waits on the previous row's.
+    for (std::size_t i = 0; i < m;) {
+      const std::uint32_t group = tags[sel[i]] >> kStateBits;
+      std::uint64_t records = 0, matching = 0;
+      for (; i < m && tags[sel[i]] >> kStateBits == group; ++i) {
+        ++records;
+        matching += value[i] == 1;
+      }
+      groups_[group].records += records;
+      groups_[group].matching += matching;
+    }
+    return true;
+  }
+  if (predicate) {
+    for (std::size_t i = 0; i < m; ++i) {
+      Accumulator& acc = groups_[tags[sel[i]] >> kStateBits];
+      ++acc.records;
+      acc.matching += value[i] == 1;
+    }
+    return true;
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    Accumulator& acc = groups_[tags[sel[i]] >> kStateBits];
+    ++acc.records;
+    if (whole != nullptr) {
+      // A ratio counts a record only when both its part and its whole are known.
+      if (value[i] == kNull64 || whole[i] == kNull64) continue;
+      ++acc.present;
+      if (__builtin_add_overflow(acc.sum, value[i], &acc.sum) ||
+          __builtin_add_overflow(acc.whole, whole[i], &acc.whole)) {
+        error_ = "the sum overflows";
+      }
+      acc.sum_low = std::min(acc.sum_low, acc.sum);
+      acc.sum_high = std::max(acc.sum_high, acc.sum);
+      acc.whole_low = std::min(acc.whole_low, acc.whole);
+      acc.whole_high = std::max(acc.whole_high, acc.whole);
+      continue;
+    }
+    if (value != nullptr && value[i] != kNull64) {
+      ++acc.present;
+      if (__builtin_add_overflow(acc.sum, value[i], &acc.sum)) {
+        error_ = "the sum overflows";
+      }
+      acc.sum_low = std::min(acc.sum_low, acc.sum);
+      acc.sum_high = std::max(acc.sum_high, acc.sum);
+      acc.min = std::min(acc.min, value[i]);
+      acc.max = std::max(acc.max, value[i]);
+    }
+  }
+  return error_.empty();
 }
 
 }  // namespace evaluation
@@ -702,18 +434,8 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
   tables.reserve(rules.tables.size());
   for (const auto& table : rules.tables) tables.emplace_back(table);
 
-  // Every rule's rows are cut into ranges, and the ranges of all rules are spread over the cores;
-  // whichever thread finishes a rule's last range merges and finishes that rule. Each rule's
-  // results go into its own slot and are concatenated in rule order, so the output does not
-  // depend on scheduling.
-  struct Task {
-    std::size_t rule;
-    std::size_t range;
-  };
-  std::vector<Task> tasks;
   std::vector<std::vector<RuleResult>> per_rule(rules.rules.size());
   std::vector<std::unique_ptr<RuleRun>> runs(rules.rules.size());
-  std::vector<std::atomic<std::size_t>> ranges_left(rules.rules.size());
   for (std::size_t i = 0; i < rules.rules.size(); ++i) {
     const CompiledRule& rule = rules.rules[i];
     auto it = datasets.find(rule.dataset->kind);
@@ -750,8 +472,6 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
     refuse_unkept(rule, *it->second);
     if (divisor_data != nullptr) refuse_unkept(*rule.divisor, *divisor_data);
     runs[i] = std::make_unique<RuleRun>(rule, *it->second, tables, as_of, options.rows_per_range, divisor_data);
-    ranges_left[i] = runs[i]->range_count();
-    for (std::size_t range = 0; range < runs[i]->range_count(); ++range) tasks.push_back(Task{i, range});
   }
 
   // One copy of each dataset's record ids for the evidence of all its rules, made when the first
@@ -771,24 +491,67 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
     });
   }
 
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    BatchBuffers buffers;
-    for (std::size_t t = next++; t < tasks.size(); t = next++) {
-      const Task task = tasks[t];
-      runs[task.rule]->run_range(task.range, buffers);
-      if (--ranges_left[task.rule] > 0) continue;
-      per_rule[task.rule] = runs[task.rule]->finish(buffers);
-      runs[task.rule].reset();  // its row tags are done with
-      std::stable_sort(per_rule[task.rule].begin(), per_rule[task.rule].end(), less_group);
+  // The rules over one dataset run together, in one pass over its rows (evaluator_pass.cpp); the
+  // ranges of all passes are spread over the cores. Then every rule is finished (groups into
+  // results, evidence) on whichever core is free. Each rule's results go into its own slot and
+  // are concatenated in rule order, so the output does not depend on scheduling.
+  std::vector<std::unique_ptr<Pass>> passes;
+  {
+    std::map<const Dataset*, std::vector<RuleRun*>> by_dataset;
+    std::vector<const Dataset*> order;
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      if (!runs[i]) continue;
+      const Dataset* data = datasets.at(rules.rules[i].dataset->kind);
+      if (by_dataset[data].empty()) order.push_back(data);
+      by_dataset[data].push_back(runs[i].get());
     }
+    for (const Dataset* data : order) {
+      passes.push_back(std::make_unique<Pass>(by_dataset[data], *data, tables, as_of, options.rows_per_range));
+    }
+  }
+  struct RangeTask {
+    Pass* pass;
+    std::size_t range;
   };
+  std::vector<RangeTask> range_tasks;
+  for (const auto& pass : passes) {
+    for (std::size_t range = 0; range < pass->range_count(); ++range) range_tasks.push_back(RangeTask{pass.get(), range});
+  }
+  std::vector<std::size_t> finish_tasks;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (runs[i]) finish_tasks.push_back(i);
+  }
   const unsigned cores = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(tasks.size(), cores));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
+  auto on_cores = [&](std::size_t count, auto&& task) {
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      BatchBuffers buffers;
+      for (std::size_t t = next++; t < count; t = next++) task(t, buffers);
+    };
+    const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(count, cores));
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& thread : pool) thread.join();
+  };
+  on_cores(range_tasks.size(), [&](std::size_t t, BatchBuffers& buffers) {
+    range_tasks[t].pass->run_range(range_tasks[t].range, buffers);
+  });
+  on_cores(finish_tasks.size(), [&](std::size_t t, BatchBuffers& buffers) {
+    per_rule[finish_tasks[t]] = runs[finish_tasks[t]]->finish(buffers);
+  });
+  // The evidence of the groups whose status needs it: a second pass over the rows, each pass's
+  // rules cut into one part per core.
+  for (std::size_t rule : finish_tasks) runs[rule]->gather_evidence_into(per_rule[rule]);
+  for (const auto& pass : passes) pass->merge_groupings();
+  on_cores(passes.size() * cores, [&](std::size_t t, BatchBuffers& buffers) {
+    passes[t / cores]->gather_evidence(t % cores, cores, buffers);
+  });
+  for (std::size_t rule : finish_tasks) {
+    runs[rule].reset();  // its accumulators are done with
+    std::stable_sort(per_rule[rule].begin(), per_rule[rule].end(), less_group);
+  }
+  passes.clear();  // and the groupings' row tags
 
   std::vector<RuleResult> all;
   for (auto& results : per_rule) {

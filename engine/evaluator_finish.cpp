@@ -67,11 +67,15 @@ RuleResult RuleRun::error_result(const std::string& message) const {
 }
 
 std::vector<RuleResult> RuleRun::finish(BatchBuffers& buffers) {
+  evidence_buffers_ = &buffers;
   if (!merge_ranges()) {
-    // Something stopped a range: evaluate again in one pass, which stops where and as it should.
+    // Something stopped a range: evaluate again in one pass, which stops where and as it should;
+    // alone, with tags of its own (a grouping's are shared with the pass's other rules).
     groups_.clear();
     group_errors_.clear();
     ranges_.clear();
+    row_tags_.reset(new std::uint32_t[std::max<std::size_t>(data_.row_count(), 1)]);
+    tags_ = row_tags_.get();
     ranges_.push_back(std::make_unique<RangeRun>(*this, 0, data_.row_count()));
     ranges_.front()->run(buffers);
     merge_ranges();
@@ -478,51 +482,6 @@ RuleResult RuleRun::finish_group(std::uint32_t group) const {
     decide(result, acc, thresholds.empty() ? rule_.thresholds : thresholds);
   }
   return result;
-}
-
-void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
-                               const std::vector<bool>& wants_evidence) const {
-  if (std::none_of(wants_evidence.begin(), wants_evidence.end(), [](bool b) { return b; })) return;
-  // A net figure's records are tagged by the way they move it, as a predicate's by whether they meet it.
-  const bool predicate = rule_.measure.kind == MeasureKind::CountIf || rule_.measure.kind == MeasureKind::Share ||
-                         rule_.measure.kind == MeasureKind::Net;
-  // Per group, the row states that are evidence, one bit per RowState: the pass over the rows
-  // then tests a bit.
-  constexpr std::uint8_t kTrue = 1u << kMeasuredTrue, kFalse = 1u << kMeasuredFalse;
-  std::vector<std::uint8_t> evidence_states(groups_.size(), 0);
-  const std::shared_ptr<const RecordIdPool> pool = id_pool_ ? id_pool_() : make_record_id_pool(data_);
-  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
-    if (!wants_evidence[g]) continue;
-    RuleResult& result = results[result_of_group[g]];
-    result.evidence.use_pool(pool);
-    const Accumulator& acc = groups_[g];
-    if (!predicate) {
-      evidence_states[g] = kTrue | kFalse;
-      result.evidence.reserve(acc.records);
-      continue;
-    }
-    // Too many meeting the predicate: those are the evidence; too few: the ones not meeting it.
-    // A threshold fires when the measure is too high for > and >=; a target is missed when it
-    // is too high for < and <=.
-    bool too_many = true;
-    if (result.threshold) {
-      too_many = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
-    } else if (rule_.target) {
-      too_many = rule_.target->op == CompareOp::Lt || rule_.target->op == CompareOp::Le;
-    }
-    evidence_states[g] = too_many ? kTrue : kFalse;
-    result.evidence.reserve(too_many ? acc.matching : acc.records - acc.matching);
-  }
-  const std::uint32_t* tags = row_tags_.get();
-  for (const auto& range : ranges_) {
-    for (std::size_t row = range->begin(); row < range->end(); ++row) {
-      const std::uint32_t tag = tags[row];
-      if (tag == kOutOfScope) continue;
-      const std::uint32_t g = range->merged_group[tag >> kStateBits];
-      if ((evidence_states[g] >> (tag & kStateMask) & 1u) == 0) continue;
-      results[result_of_group[g]].evidence.add_row(static_cast<std::uint32_t>(row));
-    }
-  }
 }
 
 std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& group_of_result) {

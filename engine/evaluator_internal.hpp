@@ -1,8 +1,11 @@
 #pragma once
-// The evaluator's insides, shared by its files: evaluator.cpp (the per-record passes over batches
-// of rows), evaluator_finish.cpp (merging ranges, groups into results, expected groups, periods,
-// evidence, deadlines) and evaluator_thresholds.cpp (thresholds resolved per group, statuses,
-// remedies). Not for use outside engine/: the entry points are in evaluator.hpp.
+// The evaluator's insides, shared by its files: evaluator.cpp (a rule's steps per batch of rows,
+// evaluate_rules), evaluator_expressions.cpp (expressions over a selection of rows),
+// evaluator_pass.cpp (the rules over one dataset in one pass: shared groupings and values),
+// evaluator_evidence.cpp (evidence, after the statuses), evaluator_finish.cpp (merging ranges,
+// groups into results, expected groups, periods, deadlines) and evaluator_thresholds.cpp
+// (thresholds resolved per group, statuses, remedies). Not for use outside engine/: the entry
+// points are in evaluator.hpp.
 
 #include "engine/evaluator.hpp"
 
@@ -19,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "dsl/calendar.hpp"
@@ -32,8 +36,8 @@ namespace toets::evaluation {
 inline constexpr std::size_t kBatch = 1024;
 inline constexpr std::size_t kMaxKeys = kMaxGroupKeys + 1;  // + the snapshot date of deadline rules
 
-// Row states kept per record for the evidence pass after statuses are known: the low two bits of
-// a row's tag, whose other bits are the row's group.
+// What a row is to a rule, found again for the evidence after the statuses are known
+// (evaluator_evidence.cpp). A row's tag holds its group above the low kStateBits bits.
 enum RowState : std::uint8_t { kNotMeasured = 0, kMeasuredFalse = 1, kMeasuredTrue = 2, kExempt = 3 };
 inline constexpr std::uint32_t kStateBits = 2;
 inline constexpr std::uint32_t kStateMask = (1u << kStateBits) - 1;
@@ -230,10 +234,9 @@ struct Accumulator {
 // look-up hashes a few integers and allocates nothing unless the group is new.
 class GroupTable {
  public:
-  GroupTable() : slots_(64, kNoIndex) {}
-
   // The index of `key`'s group in `groups`, appended when new.
   std::uint32_t find_or_add(const GroupKeyValues& key, std::vector<Accumulator>& groups) {
+    if (slots_.empty()) slots_.assign(64, kNoIndex);  // not before it is used: a pass's rules use their grouping's
     for (std::size_t slot = hash(key) & mask();; slot = (slot + 1) & mask()) {
       const std::uint32_t group = slots_[slot];
       if (group == kNoIndex) {
@@ -270,11 +273,10 @@ class GroupTable {
 // a row's group hashes and compares one number.
 class PackedGroupTable {
  public:
-  PackedGroupTable() : slots_(64, Slot{0, kNoIndex}) {}
-
   // The group of `key`; when it has none yet, add() makes one and returns its index.
   template <typename Add>
   std::uint32_t find_or_add(std::uint64_t key, Add add) {
+    if (slots_.empty()) slots_.assign(64, Slot{0, kNoIndex});
     for (std::size_t slot = hash(key) & mask();; slot = (slot + 1) & mask()) {
       if (slots_[slot].group == kNoIndex) {
         const std::uint32_t group = add();
@@ -363,10 +365,29 @@ struct BatchBuffers {
     if (values.size() < nodes) {
       values.resize(nodes, std::vector<std::int64_t>(kBatch));
       selections.resize(nodes, std::vector<std::uint32_t>(kBatch));
+      memo.resize(nodes, 0);
     }
   }
-  std::vector<std::vector<std::int64_t>> values;       // per node: its value for each selected row
-  std::vector<std::vector<std::uint32_t>> selections;  // per node: the rows the right side of and/or sees
+  // The token of the selection that `how` (1: the undecided rows of an and, 2: of an or; 3: the
+  // rows a filter keeps, 4: those it keeps that are not exempt, 5: the exempt ones) makes of the
+  // selection `parent` with node `node`'s values. The same selection has the same token on this
+  // thread: a node's values for it can be shared by the rules of a pass. Token 0 is shared by none.
+  std::uint32_t token(std::uint32_t parent, std::uint32_t node, std::uint32_t how) {
+    if (parent == 0) return 0;
+    const std::uint64_t key = static_cast<std::uint64_t>(parent) << 35 | static_cast<std::uint64_t>(node) << 3 | how;
+    const auto [at, added] = tokens.try_emplace(key, static_cast<std::uint32_t>(tokens.size() + kFirstDerivedToken));
+    return at->second;
+  }
+  // Tokens below this are the roots: a batch's rows in scope of the pass's groupings.
+  static constexpr std::uint32_t kFirstDerivedToken = 1u << 20;
+
+  std::vector<std::vector<std::int64_t>> values;       // per (canonical) node: its value for each selected row
+  std::vector<std::vector<std::uint32_t>> selections;  // per (canonical) node: the rows the right side of and/or sees
+  // Per (canonical) node: serial << 32 | token of the selection its values are for, 0 for none.
+  std::vector<std::uint64_t> memo;
+  std::uint64_t serial = 0;          // counts batches: a value from an earlier batch is never shared
+  std::size_t absent_lookups = 0;    // look-ups without a value so far (see RangeRun::eval)
+  std::unordered_map<std::uint64_t, std::uint32_t> tokens;
   std::array<std::vector<std::int64_t>, kMaxKeys> keys{
       std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch),
       std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch)};
@@ -378,6 +399,7 @@ struct BatchBuffers {
 };
 
 class RangeRun;
+class Pass;
 
 // Evaluates one rule over one dataset. The rows are cut into ranges that may be evaluated on
 // different threads (run_range), each into its own groups; finish() merges them in range order,
@@ -389,6 +411,14 @@ class RuleRun {
   ~RuleRun();
 
   std::size_t range_count() const { return ranges_.size(); }
+  RangeRun& range(std::size_t index) { return *ranges_[index]; }
+  // Part of a pass (evaluator_pass.cpp): the groups and row tags are those of `grouping`, a run
+  // over the same rows, scope and keys that only assigns groups; `canon` maps this rule's nodes to
+  // the pass's shared node numbering (values of equal nodes are shared between the pass's rules).
+  void follow(RuleRun& grouping, std::vector<std::uint32_t> canon);
+  std::size_t node_count() const { return rule_.pool.nodes.size(); }
+  const std::vector<std::uint32_t>& canon() const { return canon_; }
+  const CompiledRule& rule() const { return rule_; }
   // Evaluates the rows of range `index`; ranges may run at the same time on different threads.
   void run_range(std::size_t index, BatchBuffers& buffers);
   // After every range ran: one result per group.
@@ -396,9 +426,13 @@ class RuleRun {
   // Where evidence ids come from: one pool shared by every rule over the dataset (made when the
   // first rule needs it). Unset: the rule makes its own.
   void share_id_pool(std::function<std::shared_ptr<const RecordIdPool>()> pool) { id_pool_ = std::move(pool); }
+  // Where the pass's second pass puts this rule's evidence: finish()'s results, in that order.
+  void gather_evidence_into(std::vector<RuleResult>& results) { evidence_results_ = &results; }
 
  private:
   friend class RangeRun;
+  friend class Pass;
+class Pass;
 
   static bool equal_ignoring_case(std::string_view a, std::string_view b) {
     auto trim = [](std::string_view s) {
@@ -438,7 +472,7 @@ class RuleRun {
                     std::string& note, std::string& why, Status& status) const;
   std::int64_t series_key_of_date(std::int32_t date) const;
   void collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
-                        const std::vector<bool>& wants_evidence) const;
+                        const std::vector<bool>& wants_evidence);
   std::vector<RuleResult> finish_deadline(std::vector<std::uint32_t>& group_of_result);
   std::vector<GroupField> describe_key(const GroupKeyValues& key, std::size_t count) const;
 
@@ -462,9 +496,23 @@ class RuleRun {
   std::vector<ScopeColumn> scopes_;
 
   std::vector<std::unique_ptr<RangeRun>> ranges_;
-  // Per row: its group within its range << kStateBits | its RowState; written by the ranges.
-  // Allocated by the first range that runs (run_range), freed with the RuleRun.
+  // Per row: its group within its range << kStateBits, or kOutOfScope; written by the ranges.
+  // Allocated by the first range that runs (run_range), freed with the RuleRun. A rule of a pass
+  // reads its grouping's (follow()).
   std::unique_ptr<std::uint32_t[]> row_tags_;
+  std::uint32_t* tags_ = nullptr;
+  RuleRun* grouping_ = nullptr;                   // in a pass: the run that assigns the groups
+  std::vector<std::uint32_t> canon_;              // per node: its number among the pass's nodes
+  std::size_t canon_count_ = 0;                   // how many numbers canon_ uses
+  // In a pass, evidence is gathered by a second pass over the rows for all the pass's rules
+  // (Pass::evidence_range) after finish(): per merged group, the row states that are evidence
+  // (bits by RowState, 0 for none), and where each group's result is.
+  bool defer_evidence_ = false;
+  bool evidence_pending_ = false;
+  std::vector<std::uint8_t> evidence_states_;
+  std::vector<std::uint32_t> result_of_group_;
+  std::vector<RuleResult>* evidence_results_ = nullptr;
+  BatchBuffers* evidence_buffers_ = nullptr;      // finish()'s, for collect_evidence
   std::once_flag row_tags_taken_;
   std::function<std::shared_ptr<const RecordIdPool>()> id_pool_;
   std::vector<Accumulator> groups_;               // merged, in order of first appearance
@@ -479,6 +527,34 @@ class RangeRun {
   RangeRun(const RuleRun& rule, std::size_t begin, std::size_t end) : rule_(rule), begin_(begin), end_(end) {}
 
   void run(BatchBuffers& buffers);
+  // The parts of run() for one batch [begin, end): the rows in scope into in_scope, tagged with
+  // their groups (their number; `lookups` how often a group was looked up); false when the rule
+  // stops (too many groups).
+  bool scope_and_group(std::size_t begin, std::size_t end, std::uint32_t* in_scope, std::size_t& n,
+                       std::size_t& lookups);
+  // Filter, exemption and measure of the rows in_scope[0..n) (tagged), into the groups; token:
+  // in_scope's (0: shared with no other rule). False when the rule stops (an error).
+  bool measure_batch(const std::uint32_t* in_scope, std::size_t n, std::size_t lookups, std::uint32_t token);
+  // In a pass: takes the groups `grouping` has made so far (and its stop at too many groups).
+  bool adopt_groups(const RangeRun& grouping);
+  void bind(BatchBuffers& buffers) { buffers_ = &buffers; }
+  void shrink_groups() { groups_.shrink_to_fit(); }  // after the range: a pass keeps many rules' groups
+  // After the range: the groups (and errors) `other` counted, a rule that counts as this one does.
+  void take_counts(const RangeRun& other) {
+    groups_ = other.groups_;
+    group_errors_ = other.group_errors_;
+    error_ = other.error_;
+  }
+  // The second pass for evidence: of the rows in_scope[0..n) (tagged; token as for
+  // measure_batch), those that are evidence of their group, into their results. group_at[row -
+  // first]: a row's merged group; present: the merged groups of the batch's rows.
+  void gather_evidence(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token, const std::uint32_t* group_at,
+                       std::size_t first, const std::vector<std::uint32_t>& present);
+  // The evidence among rows[0..n) (ascending, in scope; group[i] the merged group of rows[i]):
+  // rows whose state after filter, exemption and measure is one of wanted[group] (bits by RowState).
+  void evidence_batch(const std::uint32_t* rows, const std::uint32_t* group, std::size_t n,
+                      const std::vector<std::uint8_t>& wanted, const std::vector<std::uint32_t>& result_of_group,
+                      std::vector<RuleResult>& results);
   std::size_t begin() const { return begin_; }
   std::size_t end() const { return end_; }
   const std::vector<Accumulator>& groups() const { return groups_; }
@@ -490,7 +566,10 @@ class RangeRun {
 
  private:
   // Evaluates `node` for the rows sel[0..n); results in buffers_->values[node][0..n). False on an error.
-  bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n);
+  // `token`: the selection's (BatchBuffers::token), 0 when no other rule shares it.
+  bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n, std::uint32_t token = 0);
+  bool eval_node(std::uint32_t node, const std::uint32_t* sel, std::size_t n, std::uint32_t token);
+  std::int64_t* values_of(std::uint32_t node) { return buffers_->values[rule_.canon_[node]].data(); }
   // A table's value for keys (none missing) that value_or_null did not find: from find(), or
   // missing, with an error for the record's group that names table, keys and record.
   void lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys, std::uint32_t row,
@@ -501,7 +580,8 @@ class RangeRun {
                     const std::uint32_t* sel, std::size_t n, std::int64_t* out);
   // Year, HalfOfYear, QuarterOfYear, MonthOfYear: `period` of each row's date.
   template <typename Period>
-  bool eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out, Period period);
+  bool eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out, Period period,
+                   std::uint32_t token);
   // Tags the rows rows[0..n) with their groups, adding new groups. Returns how often the group
   // was looked up: at least the number of runs of rows of one group.
   std::size_t assign_groups(const std::uint32_t* rows, std::size_t n);
@@ -529,6 +609,40 @@ class RangeRun {
   std::vector<Accumulator> groups_;
   std::vector<std::string> group_errors_;
   std::string error_;
+  std::string group_limit_;         // the error of too many groups, once crossed
+};
+
+// The rules over one dataset evaluated together, in one pass over its rows (evaluator_pass.cpp).
+// Rules with the same scope and group keys share a grouping: one run that finds each row's group
+// and tags the row, once for all of them. Equal expression nodes of different rules share one
+// number, so a filter, a part of one or a measure that several rules have is evaluated once per
+// batch for the rows they share. What each rule keeps of its own is its groups' accumulators.
+class Pass {
+ public:
+  Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<DenseTable>& tables, std::int32_t as_of,
+       std::size_t rows_per_range);
+  ~Pass();
+  std::size_t range_count() const;
+  // Evaluates range `index` of every rule; ranges may run at the same time on different threads.
+  void run_range(std::size_t index, BatchBuffers& buffers);
+  // After every rule's finish(): the evidence of the rules whose statuses need it, in a second
+  // pass over all rows for part `part` of `parts` of those rules (RangeRun::gather_evidence).
+  // Parts may run at the same time on different threads.
+  void gather_evidence(std::size_t part, std::size_t parts, BatchBuffers& buffers);
+  // Before gather_evidence: the groupings' groups merged over the ranges (as each rule's are).
+  void merge_groupings();
+
+ private:
+  struct Member {
+    RuleRun* run;
+    std::size_t grouping;
+    // The member whose groups this one's are: rules that differ only in what they decide (their
+    // thresholds, texts) count the same records into the same groups, so one of them counts.
+    std::size_t counted_by;
+  };
+  std::vector<Member> members_;                     // in the order a batch evaluates them
+  std::vector<std::unique_ptr<RuleRun>> groupings_;  // assign groups, measure nothing
+  std::size_t canon_count_ = 0;
 };
 
 // The measure of a group as an exact ratio, or nullopt when there is nothing to measure.

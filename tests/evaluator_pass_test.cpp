@@ -1,0 +1,112 @@
+// Rules over one dataset are evaluated together in one pass (engine/evaluator_pass.cpp): shared
+// filters, groupings and measures computed once. Each rule's results must be what it gives alone.
+// Every expected number is worked out by hand in the comment beside it.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/support/engine_fixture.hpp"
+
+namespace toets {
+namespace {
+
+using testing_support::Engine;
+using testing_support::let;
+
+const std::string kHeader =
+    "ruleset t { municipality \"Dordrecht\" }\n"
+    "table limit(year, household_size) : money { 2026 { 1: \xE2\x82\xAC" "51537, 2+: \xE2\x82\xAC" "56910 } }\n";
+
+std::string free_space_rule(const std::string& id, const std::string& filter, const std::string& signal,
+                            const std::string& breach, const std::string& keys = "corporation, year(contract_date)") {
+  return "rule " + id + " \"t\" { over allocations" + (filter.empty() ? "" : " where " + filter) + " per " + keys +
+         "\n  measure share(household_income > limit(year(contract_date), household_size))\n  signal when measure > " +
+         signal + " breach when measure > " + breach + " }\n";
+}
+
+// Corporation X, 2026: sizes and incomes; above the limit (51,537 for 1 person, 56,910 for 2+):
+// x1 (1 person), x3 (2), x7 (3).
+const std::string kLets = let("x1", "X", "2026-02-01", 1, "60000.00") + let("x2", "X", "2026-02-02", 1, "20000.00") +
+                          let("x3", "X", "2026-02-03", 2, "60000.00") + let("x4", "X", "2026-02-04", 2, "20000.00") +
+                          let("x5", "X", "2026-02-05", 3, "20000.00") + let("x6", "X", "2026-02-06", 3, "20000.00") +
+                          let("x7", "X", "2026-02-07", 3, "60000.00") + let("x8", "X", "2026-02-08", 2, "20000.00");
+
+struct Expected {
+  std::string id;
+  std::string rule;
+  Status status;
+  std::int64_t numerator, denominator;
+  std::vector<std::string> evidence;
+};
+
+// Lenient rules first: a rule whose evidence is not needed comes before one with the same filter
+// whose evidence is.
+const std::vector<Expected> kTable = {
+    // size <= 2: x1, x2, x3, x4, x8; above x1, x3: 2/5 = 40%, not above 45%: ok, no evidence.
+    {"S_lenient", free_space_rule("S_lenient", "household_size <= 2", "45%", "60%"), Status::Ok, 2, 5, {}},
+    // The same filter, 40% > 15%: breach, evidence the two above.
+    {"S", free_space_rule("S", "household_size <= 2", "7.5%", "15%"), Status::Breach, 2, 5, {"x1", "x3"}},
+    // size >= 3: x5, x6, x7; above x7: 1/3 = 33.3%, above 30% not 50%: signal.
+    {"L_lenient", free_space_rule("L_lenient", "household_size >= 3", "30%", "50%"), Status::Signal, 1, 3, {"x7"}},
+    // The same, above 15%: breach.
+    {"L", free_space_rule("L", "household_size >= 3", "7.5%", "15%"), Status::Breach, 1, 3, {"x7"}},
+    // No filter: 3/8 = 37.5% > 15%: breach.
+    {"A", free_space_rule("A", "", "7.5%", "15%"), Status::Breach, 3, 8, {"x1", "x3", "x7"}},
+    // size >= 2 written with the same comparison twice (a rule's equal nodes stay apart):
+    // x3..x8, above x3, x7: 2/6 = 33.3% > 15%: breach.
+    {"D", free_space_rule("D", "household_size >= 2 and (channel = urgent or household_size >= 2)", "7.5%", "15%"),
+     Status::Breach, 2, 6, {"x3", "x7"}},
+    // Grouped per corporation only (another grouping), size <= 2 again: 2/5, above 35%: signal.
+    {"S_corp", free_space_rule("S_corp", "household_size <= 2", "35%", "50%", "corporation"), Status::Signal, 2, 5,
+     {"x1", "x3"}},
+};
+
+void expect_result(const RuleResult& result, const Expected& expected, const std::string& how) {
+  SCOPED_TRACE(expected.id + " " + how);
+  EXPECT_EQ(result.rule->id, expected.id);
+  EXPECT_EQ(result.status, expected.status);
+  EXPECT_EQ(result.numerator, expected.numerator);
+  EXPECT_EQ(result.denominator, expected.denominator);
+  EXPECT_EQ(result.evidence, expected.evidence);
+}
+
+TEST_F(Engine, RulesInOnePassGiveWhatEachGivesAlone) {
+  std::string all = kHeader;
+  for (const Expected& expected : kTable) all += expected.rule;
+  for (const std::size_t rows_per_range : {1, 3, 65536}) {
+    for (const unsigned threads : {1u, 2u}) {
+      options_.rows_per_range = rows_per_range;
+      options_.threads = threads;
+      const std::string how = std::to_string(rows_per_range) + " rows per range, " + std::to_string(threads) + " threads";
+      const auto together = run(all, kLets);
+      ASSERT_EQ(together.size(), kTable.size()) << how;
+      for (std::size_t i = 0; i < kTable.size(); ++i) expect_result(together[i], kTable[i], "together, " + how);
+      for (const Expected& expected : kTable) {
+        const auto alone = run(kHeader + expected.rule, kLets);
+        ASSERT_EQ(alone.size(), 1u) << expected.id;
+        expect_result(alone[0], expected, "alone, " + how);
+      }
+    }
+  }
+}
+
+TEST_F(Engine, AMissingTableValueIsAnErrorForEveryRuleThatSharesTheLookUp) {
+  // The table has 2026 only: the 2025 let x0 has no limit. Both rules evaluate the same look-up
+  // for it; each must report its group (X, 2025) as an error, not only the first.
+  const std::string lets = let("x0", "X", "2025-06-01", 2, "20000.00") + kLets;
+  const auto results = run(kHeader + kTable[1].rule + free_space_rule("S2", "household_size <= 2", "50%", "60%"), lets);
+  ASSERT_EQ(results.size(), 4u);  // per rule: (X, 2025) error, (X, 2026)
+  for (std::size_t first : {0u, 2u}) {
+    EXPECT_EQ(results[first].group[1].number, 2025);
+    EXPECT_EQ(results[first].status, Status::Error);
+    EXPECT_NE(results[first].message.find("'x0'"), std::string::npos) << results[first].message;
+  }
+  EXPECT_EQ(results[1].status, Status::Breach);  // S: 2/5
+  EXPECT_EQ(results[3].status, Status::Ok);      // S2: 40% not above 50%
+  EXPECT_EQ(results[3].numerator, 2);
+}
+
+}  // namespace
+}  // namespace toets
