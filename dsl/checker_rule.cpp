@@ -501,7 +501,7 @@ void Checker::check_quotient(const ast::Chain& chain, RuleContext& ctx, bool& me
                        "period is divided by its own snapshot");
     return;
   }
-  RuleContext divisor_ctx{ctx.file, other, divisor.get()};
+  RuleContext divisor_ctx{ctx.file, other, divisor.get(), {}, false};
   bool divisor_ok = false, divisor_unit = false;
   ast::Call plain = call->get();
   plain.qualifier.clear();
@@ -624,7 +624,7 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
     return;
   }
   compiled.dataset = dataset;
-  RuleContext ctx{&source, dataset, &compiled};
+  RuleContext ctx{&source, dataset, &compiled, {}, false};
 
   if (over->filter) {
     Typed filter = require_bool(check_expr(*over->filter, ctx), ctx, "the 'where' condition");

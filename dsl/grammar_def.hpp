@@ -63,7 +63,7 @@ struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
   using base_type = x3::unary_parser<Subject, nest_directive<Subject>>;
   static bool const is_pass_through_unary = true;
   static bool const handles_container = Subject::handles_container;
-  constexpr nest_directive(Subject const& subject) : base_type(subject) {}
+  constexpr nest_directive(Subject const& inner) : base_type(inner) {}
 
   template <typename Iterator, typename Context, typename RContext, typename Attribute>
   bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,

@@ -557,7 +557,7 @@ std::string local_time_text(const std::string& utc, Lang lang) {
   // "2026-11-23T10:15:02Z": anything else is shown as it is.
   const auto local = amsterdam_time(utc);
   if (!local) return utc;
-  char clock[8];
+  char clock[16];  // room for any two ints, which -Wformat-truncation cannot rule out
   std::snprintf(clock, sizeof clock, "%02d:%02d", local->minute / 60, local->minute % 60);
   return date_text(local->day, lang) + " " + clock + " " + (lang == Lang::Nl ? "Nederlandse tijd" : "Amsterdam time") +
          " (" + (local->summer ? "CEST" : "CET") + ")";

@@ -159,7 +159,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "toets: error: /dev/null: cannot read: it is a device, not a regular file\n"},
         CliCase{"run_number_beyond_int64", {"diff", "--db", "/nonexistent.db", "1", "99999999999999999999999"}, 2,
                 "toets: error: '99999999999999999999999' is not a run number (toets history lists them)\n"}),
-    [](const testing::TestParamInfo<CliCase>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<CliCase>& param_info) { return std::string(param_info.param.name); });
 
 // ---- files that never end ----
 

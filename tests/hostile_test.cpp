@@ -192,7 +192,7 @@ TEST_P(HostileFile, HasItsExpectedOutcome) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, HostileFile, testing::ValuesIn(file_cases()),
-                         [](const testing::TestParamInfo<FileCase>& info) { return info.param.name; });
+                         [](const testing::TestParamInfo<FileCase>& param_info) { return param_info.param.name; });
 
 // ---- generated cases: rule files ----
 
@@ -342,7 +342,7 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"rules_20000",
                  [] { return kHeader + repeat("rule A \"a\" { over allocations measure count breach when measure > 1 }\n", 20000); },
                  "generated.toets:3:1: error: duplicate rule id 'A'"}),
-    [](const testing::TestParamInfo<RuleCase>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<RuleCase>& param_info) { return std::string(param_info.param.name); });
 
 // Imports nested 40 deep (each file imports the next): an error at the import that crosses the
 // limit, not a recursion as deep as the chain. And 2000 files each imported twice: read once each.
@@ -473,7 +473,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "error: generated.csv:3: unterminated quote: the quoted field of column 'allocation_id' opened on "
                  "line 3 never closes, so the rest of the file would be one value; close the quote, or double a quote "
                  "inside a value (\"\")\n"}),
-    [](const testing::TestParamInfo<DataCase>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<DataCase>& param_info) { return std::string(param_info.param.name); });
 
 // ---- generated cases: JSON ----
 
@@ -535,7 +535,7 @@ INSTANTIATE_TEST_SUITE_P(
                  "'applicant_age', 'channel' (allocations records must have: allocation_id, corporation, municipality, "
                  "contract_date, dwelling_id, segment, daeb, rent, household_size, household_income, applicant_age, "
                  "channel)\n"}),
-    [](const testing::TestParamInfo<DataCase>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<DataCase>& param_info) { return std::string(param_info.param.name); });
 
 // Counts alone would not show a misread amount: the values of a JSON Lines file read with a
 // decimal comma (JSON numbers keep their point; strings follow the mapping's decimal comma).
@@ -663,7 +663,7 @@ INSTANTIATE_TEST_SUITE_P(
                        "table t(year) : int { 0: 1, 9223372036854775806: 2 }\n"
                        "rule T \"t\" { over allocations measure count(t(year(contract_date)) > 0) breach when measure > 100 }",
                        "error: parameter table 't' has no value for year 2026 (evaluation.toets:2); needed for allocations record 'A1' (allocations.csv:2)"}),
-    [](const testing::TestParamInfo<EvaluationCase>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<EvaluationCase>& param_info) { return std::string(param_info.param.name); });
 
 TEST(HostileEvaluation, CalendarTakesEveryDay) {
   // civil_from_days overflowed (undefined behaviour) near INT32_MAX; now exact over the whole range.

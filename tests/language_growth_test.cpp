@@ -224,7 +224,7 @@ INSTANTIATE_TEST_SUITE_P(
         Snippet{"target_as_signal", "rule R \"t\" { over stock measure count target measure <= 0 by 2028-12-31 as signal }", ""},
         Snippet{"target_as_nonsense", "rule R \"t\" { over stock measure count target measure <= 0 by 2028-12-31 as fine }",
                 "expected 'signal' or 'breach'"}),
-    [](const testing::TestParamInfo<Snippet>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<Snippet>& param_info) { return std::string(param_info.param.name); });
 
 }  // namespace
 }  // namespace toets

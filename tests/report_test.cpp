@@ -191,7 +191,9 @@ TEST(Escaping, ATitleThatIsNotUtf8RendersInEveryFormat) {
   for (const std::string& format : kFormats) {
     std::string out;
     EXPECT_NO_THROW(out = render(check->report, format, {})) << format;
-    if (format != "text") EXPECT_NE(out.find("caf\xEF\xBF\xBD"), std::string::npos) << format;
+    if (format != "text") {
+      EXPECT_NE(out.find("caf\xEF\xBF\xBD"), std::string::npos) << format;
+    }
   }
 }
 

@@ -86,7 +86,9 @@ TEST_P(Grouping, AmountsGroupConsistentlyOrAreRejected) {
   const GroupingCase& c = GetParam();
   std::int64_t cents = -1;
   EXPECT_EQ(cell_values::parse_money_export(c.text, c.decimal, cents), c.result) << c.text;
-  if (c.result == ParseResult::Ok) EXPECT_EQ(cents, c.cents) << c.text;
+  if (c.result == ParseResult::Ok) {
+    EXPECT_EQ(cents, c.cents) << c.text;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -107,7 +109,7 @@ INSTANTIATE_TEST_SUITE_P(
                     GroupingCase{"1234.567,00", ',', ParseResult::BadGrouping, 0},
                     GroupingCase{"1..234,00", ',', ParseResult::BadGrouping, 0},
                     GroupingCase{"1,23,456.00", '.', ParseResult::BadGrouping, 0}),
-    [](const testing::TestParamInfo<GroupingCase>& info) { return "case_" + std::to_string(info.index); });
+    [](const testing::TestParamInfo<GroupingCase>& param_info) { return "case_" + std::to_string(param_info.index); });
 
 TEST(CellValues, AWholeNumberGroupsAsAnAmountDoes) {
   std::int64_t value = 0;

@@ -134,7 +134,9 @@ TEST(Verdict, TheShippedRuleSetsBindTheirParties) {
     EXPECT_EQ(rules->info.corporations, corporations) << name;
     for (const auto& rule : rules->rules) {
       EXPECT_EQ(rule.scope_corporations, corporations) << name << " rule " << rule.id;
-      if (rule.divisor) EXPECT_EQ(rule.divisor->scope_corporations, corporations) << name << " rule " << rule.id;
+      if (rule.divisor) {
+        EXPECT_EQ(rule.divisor->scope_corporations, corporations) << name << " rule " << rule.id;
+      }
     }
   }
 }
@@ -469,7 +471,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "breach when measure > 1 }",
                 "expected a whole number"},
         Snippet{"narrowing_without_override", "param p = 5% for year in {2023}", "only an override can be narrowed"}),
-    [](const testing::TestParamInfo<Snippet>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<Snippet>& param_info) { return std::string(param_info.param.name); });
 
 TEST(Verdict, ANarrowingNamesCorporationOrYear) {
   RuleFiles files("narrowing_key");

@@ -91,7 +91,7 @@ if [ "$install" = 1 ]; then
   fi
 fi
 
-# The same flags as the release preset (CMakePresets.json): Release, CMAKE_CXX_FLAGS -O2.
+# The same flags as the release preset (CMakePresets.json): Release at -O2 (and only -O2).
 if [ -n "$rev" ]; then
   sha=$(git rev-parse --short "$rev^{commit}")
   src=$root/build-bench/src-$sha
@@ -101,13 +101,15 @@ if [ -n "$rev" ]; then
     git archive "$sha" | tar -x -C "$src"
   fi
   log "building $sha (git archive) into $bin (Release)"
-  cmake -S "$src" -B "$bin" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-O2 -DTOETS_BUILD_TESTS=OFF >/dev/null
+  cmake -S "$src" -B "$bin" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS= -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
+    -DTOETS_BUILD_TESTS=OFF >/dev/null
   cmake --build "$bin" --target toets toets-generate toets-bench-phases -j "$(nproc)" >&2
   engine_version="toets $sha (committed)"
 else
   bin=$root/build-bench
   log "building the working tree into $bin (Release)"
-  cmake -S . -B "$bin" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-O2 -DTOETS_BUILD_TESTS=OFF >/dev/null
+  cmake -S . -B "$bin" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS= -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
+    -DTOETS_BUILD_TESTS=OFF >/dev/null
   cmake --build "$bin" --target toets toets-generate toets-bench-phases -j "$(nproc)" >&2
   engine_version="toets $(git rev-parse --short HEAD)$(git diff --quiet -- engine dsl tools/toets.cpp || echo ' + uncommitted engine/dsl changes')"
 fi
