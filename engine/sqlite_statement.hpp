@@ -119,6 +119,10 @@ class Statement {
     check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
   }
   void bind_null(int index) { check(sqlite3_bind_null(stmt_, index)); }
+  // Bytes bound without a copy: they must stay alive until step().
+  void bind_blob(int index, const void* data, std::size_t size) {
+    check(sqlite3_bind_blob64(stmt_, index, data, static_cast<sqlite3_uint64>(size), SQLITE_STATIC));
+  }
   void bind(int index, const std::optional<std::int64_t>& value) {
     if (value) bind(index, *value);
     else bind_null(index);
