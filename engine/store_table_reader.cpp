@@ -500,6 +500,7 @@ SqliteLoaded read_sqlite_table(const DatasetSchema& schema, const SqliteTableSpe
   // A FIFO would hang SQLite's open; a device reads as an empty database.
   if (const auto problem = regular_file_problem(spec.file)) throw DataFileError(spec.file + ": " + *problem);
 
+  sqlite::configure_sqlite();
   ConnectionGuard connection;
   if (sqlite3_open_v2(spec.file.c_str(), &connection.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
