@@ -18,6 +18,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -303,6 +305,29 @@ bool read_column(BlockReader& reader, ColumnData& column, std::uint64_t rows) {
 }
 
 }  // namespace
+
+// An UPDATE, INSERT or DELETE on a kind's rows by anyone but toets's own import (sqlite3, an older
+// toets) drops the kind's blocks, so that a check reads the rows as they now are.
+void drop_edit_triggers(sqlite3* db, const std::string& file, const DatasetSchema& schema) {
+  for (const char* event : {"insert", "update", "delete"}) {
+    const std::string sql = "DROP TRIGGER IF EXISTS " + quote_identifier(schema.name + "_" + event + "_drops_blocks");
+    exec(db, file, sql.c_str());
+  }
+}
+
+void create_edit_triggers(sqlite3* db, const std::string& file, const DatasetSchema& schema) {
+  for (const char* event : {"INSERT", "UPDATE", "DELETE"}) {
+    std::string name = schema.name + "_" + event + "_drops_blocks";
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::string kind_literal = "'";
+    for (const char c : schema.name) kind_literal += c == '\'' ? std::string("''") : std::string(1, c);
+    kind_literal += "'";
+    const std::string sql = "CREATE TRIGGER IF NOT EXISTS " + quote_identifier(name) + " AFTER " + event + " ON " +
+                            quote_identifier(schema.name) + " BEGIN DELETE FROM column_blocks WHERE kind = " +
+                            kind_literal + "; END";
+    exec(db, file, sql.c_str());
+  }
+}
 
 void write_column_blocks(sqlite3* db, const std::string& file, const Dataset& data,
                          const std::vector<std::uint32_t>& rows, const std::vector<std::uint32_t>& lines,

@@ -291,6 +291,7 @@ ImportOutcome Store::import_one(const ImportRequest& request, ImportMode mode, c
   }
 
   const std::uint64_t before = count_rows(db_, path_, schema);
+  drop_edit_triggers(db_, path_, schema);  // this import writes the blocks itself
   if (mode == ImportMode::Replace) exec(db_, path_, ("DELETE FROM " + quote_identifier(schema.name)).c_str());
   outcome.import_id = insert_import_row(db_, path_, request, mode, now);
   RowsWritten rows = write_rows(db_, path_, loaded.data, outcome.import_id);
@@ -317,6 +318,7 @@ ImportOutcome Store::import_one(const ImportRequest& request, ImportMode mode, c
   const bool kind_was_empty = before == 0 || mode == ImportMode::Replace;
   finish_import_row(db_, path_, outcome, loaded.report.notes, kind_was_empty);
   refresh_column_blocks(db_, path_, loaded.data, rows, kind_was_empty);
+  create_edit_triggers(db_, path_, schema);
   return outcome;
 }
 

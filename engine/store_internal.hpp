@@ -76,6 +76,10 @@ CREATE TABLE IF NOT EXISTS column_blocks (
   PRIMARY KEY (kind, part)
 );
 )sql";
+// Triggers that drop a kind's blocks when its rows are changed by anyone but toets's import, which
+// drops them while it writes and creates them again (with the blocks) before it commits.
+void drop_edit_triggers(sqlite3* db, const std::string& file, const DatasetSchema& schema);
+void create_edit_triggers(sqlite3* db, const std::string& file, const DatasetSchema& schema);
 // Inside import's write transaction: replaces the kind's blocks by the rows `rows` of `data`, which
 // must be the kind's rows in the store in rowid order, with `lines` (their rowids, as reading the
 // rows table numbers them), for the state `state`. Writes none (the kind is then read from its
