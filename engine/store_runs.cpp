@@ -42,16 +42,15 @@ using namespace store_internal;
 
 }  // namespace
 
-std::int64_t Store::record_run_transaction(const CheckReport& report, const std::string& ruleset_hash,
-                                           const std::vector<RunInput>& inputs, const std::string& now) {
-  if (access_ == StoreAccess::ReadOnly) throw StoreError(path_ + ": opened read-only; cannot record a run");
-  Transaction transaction(db_, path_, Transaction::Kind::Write);
-  ensure_layout(db_, path_);
+namespace {
 
+// The run's row in `runs`; returns its id.
+std::int64_t insert_run_row(sqlite3* db, const std::string& file, const CheckReport& report,
+                            const std::string& ruleset_hash, const std::string& now) {
   nlohmann::ordered_json summary = nlohmann::ordered_json::object();
   for (const auto& [status, count] : report.summary()) summary[std::string(status_name(status))] = count;
   {
-    Statement insert(db_, path_,
+    Statement insert(db, file,
                      "INSERT INTO runs (recorded_at, as_of, ruleset_id, ruleset_title, ruleset_file, ruleset_sha256, "
                      "engine_version, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     const std::string as_of = format_date(report.as_of);
@@ -66,10 +65,12 @@ std::int64_t Store::record_run_transaction(const CheckReport& report, const std:
     insert.bind(8, std::string_view(summary_text));
     insert.run();
   }
-  const std::int64_t run_id = sqlite3_last_insert_rowid(db_);
+  return sqlite3_last_insert_rowid(db);
+}
 
+void insert_run_inputs(sqlite3* db, const std::string& file, std::int64_t run_id, const std::vector<RunInput>& inputs) {
   {
-    Statement insert(db_, path_,
+    Statement insert(db, file,
                      "INSERT INTO run_inputs (run_id, seq, kind, source, sha256, imports, rows_read, rows_accepted, "
                      "rows_rejected, used) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     std::int64_t seq = 0;
@@ -89,7 +90,78 @@ std::int64_t Store::record_run_transaction(const CheckReport& report, const std:
     }
   }
 
-  Statement insert(db_, path_,
+}
+
+// One result into run_results (as the report has it; measures as exact ratios). Runs the insert
+// here: the text it binds lives in this function.
+void insert_result(Statement& insert, std::int64_t run_id, std::int64_t seq, const RuleResult& result) {
+  const CompiledRule& rule = *result.rule;
+  const ValueType unit = rule.measure.unit;
+  const std::string group = group_json(result.group);
+  const std::string group_text = format_group(result.group);
+  const std::string status(status_name(result.status));
+  const std::string unit_name = value_type_name(unit);
+  const std::string measure_text = result.measure ? format_value(*result.measure, unit) : "";
+  std::string threshold_status;
+  std::string threshold_op;
+  std::optional<Ratio> threshold_value;
+  std::string threshold_text;
+  if (result.threshold) {
+    threshold_status = status_name(result.threshold->status);
+    threshold_op = compare_op_text(result.threshold->op);
+    threshold_value = result.threshold->value;
+    threshold_text = result.threshold->text;
+  } else if (rule.target) {
+    threshold_status = "target";
+    threshold_op = compare_op_text(rule.target->op);
+    threshold_value = rule.target->value;
+    threshold_text = rule.target->text;
+  }
+  nlohmann::json evidence_ids = nlohmann::json::array();
+  for (std::string_view id : result.evidence) evidence_ids.push_back(id);
+  const std::string evidence = json_text(evidence_ids);
+  const std::string dataset = rule.dataset != nullptr ? rule.dataset->name : "";
+
+  insert.bind(1, run_id);
+  insert.bind(2, seq);
+  insert.bind(3, std::string_view(rule.id));
+  insert.bind(4, std::string_view(rule.title));
+  insert.bind(5, std::string_view(rule.ruleset_id));
+  insert.bind(6, std::string_view(dataset));
+  insert.bind(7, std::string_view(group));
+  insert.bind(8, std::string_view(group_text));
+  insert.bind(9, std::string_view(status));
+  insert.bind(10, std::string_view(unit_name));
+  if (result.measure) {
+    insert.bind(11, result.measure->numerator);
+    insert.bind(12, result.measure->denominator);
+  } else {
+    insert.bind_null(11);
+    insert.bind_null(12);
+  }
+  insert.bind(13, std::string_view(measure_text));
+  insert.bind(14, result.numerator);
+  insert.bind(15, result.denominator);
+  insert.bind(16, static_cast<std::int64_t>(result.records));
+  insert.bind(17, std::string_view(threshold_status));
+  insert.bind(18, std::string_view(threshold_op));
+  if (threshold_value) {
+    insert.bind(19, threshold_value->numerator);
+    insert.bind(20, threshold_value->denominator);
+  } else {
+    insert.bind_null(19);
+    insert.bind_null(20);
+  }
+  insert.bind(21, std::string_view(threshold_text));
+  insert.bind(22, static_cast<std::int64_t>(result.evidence.size()));
+  insert.bind(23, std::string_view(evidence));
+  insert.bind(24, std::string_view(result.remedy_text));
+  insert.bind(25, std::string_view(result.message));
+  insert.run();
+}
+
+void insert_run_results(sqlite3* db, const std::string& file, std::int64_t run_id, const CheckReport& report) {
+  Statement insert(db, file,
                    "INSERT INTO run_results (run_id, seq, rule, rule_title, ruleset, dataset, group_json, group_text, "
                    "status, unit, measure_num, measure_den, measure_text, numerator, denominator, records, "
                    "threshold_status, threshold_op, threshold_num, threshold_den, threshold_text, evidence_count, "
@@ -97,70 +169,20 @@ std::int64_t Store::record_run_transaction(const CheckReport& report, const std:
                    "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)");
   std::int64_t seq = 0;
   for (const RuleResult& result : report.results) {
-    const CompiledRule& rule = *result.rule;
-    const ValueType unit = rule.measure.unit;
-    const std::string group = group_json(result.group);
-    const std::string group_text = format_group(result.group);
-    const std::string status(status_name(result.status));
-    const std::string unit_name = value_type_name(unit);
-    const std::string measure_text = result.measure ? format_value(*result.measure, unit) : "";
-    std::string threshold_status;
-    std::string threshold_op;
-    std::optional<Ratio> threshold_value;
-    std::string threshold_text;
-    if (result.threshold) {
-      threshold_status = status_name(result.threshold->status);
-      threshold_op = compare_op_text(result.threshold->op);
-      threshold_value = result.threshold->value;
-      threshold_text = result.threshold->text;
-    } else if (rule.target) {
-      threshold_status = "target";
-      threshold_op = compare_op_text(rule.target->op);
-      threshold_value = rule.target->value;
-      threshold_text = rule.target->text;
-    }
-    nlohmann::json evidence_ids = nlohmann::json::array();
-    for (std::string_view id : result.evidence) evidence_ids.push_back(id);
-    const std::string evidence = json_text(evidence_ids);
-    const std::string dataset = rule.dataset != nullptr ? rule.dataset->name : "";
-
-    insert.bind(1, run_id);
-    insert.bind(2, ++seq);
-    insert.bind(3, std::string_view(rule.id));
-    insert.bind(4, std::string_view(rule.title));
-    insert.bind(5, std::string_view(rule.ruleset_id));
-    insert.bind(6, std::string_view(dataset));
-    insert.bind(7, std::string_view(group));
-    insert.bind(8, std::string_view(group_text));
-    insert.bind(9, std::string_view(status));
-    insert.bind(10, std::string_view(unit_name));
-    if (result.measure) {
-      insert.bind(11, result.measure->numerator);
-      insert.bind(12, result.measure->denominator);
-    } else {
-      insert.bind_null(11);
-      insert.bind_null(12);
-    }
-    insert.bind(13, std::string_view(measure_text));
-    insert.bind(14, result.numerator);
-    insert.bind(15, result.denominator);
-    insert.bind(16, static_cast<std::int64_t>(result.records));
-    insert.bind(17, std::string_view(threshold_status));
-    insert.bind(18, std::string_view(threshold_op));
-    if (threshold_value) {
-      insert.bind(19, threshold_value->numerator);
-      insert.bind(20, threshold_value->denominator);
-    } else {
-      insert.bind_null(19);
-      insert.bind_null(20);
-    }
-    insert.bind(21, std::string_view(threshold_text));
-    insert.bind(22, static_cast<std::int64_t>(result.evidence.size()));
-    insert.bind(23, std::string_view(evidence));
-    insert.bind(24, std::string_view(result.remedy_text));
-    insert.bind(25, std::string_view(result.message));
-    insert.run();
+    insert_result(insert, run_id, ++seq, result);
   }
+}
+
+}  // namespace
+
+std::int64_t Store::record_run_transaction(const CheckReport& report, const std::string& ruleset_hash,
+                                           const std::vector<RunInput>& inputs, const std::string& now) {
+  if (access_ == StoreAccess::ReadOnly) throw StoreError(path_ + ": opened read-only; cannot record a run");
+  Transaction transaction(db_, path_, Transaction::Kind::Write);
+  ensure_layout(db_, path_);
+  const std::int64_t run_id = insert_run_row(db_, path_, report, ruleset_hash, now);
+  insert_run_inputs(db_, path_, run_id, inputs);
+  insert_run_results(db_, path_, run_id, report);
   reserve_room_for_commit();
   transaction.commit();
   return run_id;

@@ -296,6 +296,71 @@ class TableReader {
     }
   }
 
+  // An int cell into `number`: INTEGER, an integral REAL or TEXT digits, within 32 bits and the
+  // column's minimum.
+  std::optional<std::string> validate_int(const Statement& statement, const FieldPlan& plan, int type,
+                                          std::string_view text, std::int64_t& number) {
+    const ColumnSchema& column = *plan.schema;
+    if (type == SQLITE_INTEGER) {
+      number = statement.integer(plan.field);
+    } else if (type == SQLITE_FLOAT) {
+      const double value = statement.real(plan.field);
+      if (value != std::floor(value) || std::fabs(value) > 2147483647.0) return std::string("expected a whole number");
+      number = static_cast<std::int64_t>(value);
+    } else {
+      std::int32_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (end != text.data() + text.size()) return std::string("expected a whole number");
+      if (error == std::errc::result_out_of_range) {
+        return std::string("number out of range (expected a whole number of at most 10 digits)");
+      }
+      if (error != std::errc()) return std::string("expected a whole number");
+      number = value;
+    }
+    if (number <= kNull32 || number > std::numeric_limits<std::int32_t>::max()) {
+      return std::string("number out of range (expected a whole number of at most 10 digits)");
+    }
+    if (column.min_value && number < *column.min_value) {
+      return "expected a whole number of at least " + std::to_string(*column.min_value);
+    }
+    return std::nullopt;
+  }
+
+  // A money cell into cents: NAME_cents INTEGER cents, or euros as INTEGER, REAL (two decimals at
+  // most) or TEXT.
+  std::optional<std::string> validate_money(const Statement& statement, const FieldPlan& plan, int type,
+                                            std::string_view text, std::int64_t& number) {
+    const ColumnSchema& column = *plan.schema;
+    if (plan.cents) {
+      if (type == SQLITE_INTEGER) {
+        number = statement.integer(plan.field);
+        if (number == kNull64) return std::string("amount out of range");
+        return std::nullopt;
+      }
+      return std::string("expected whole cents (an integer) in ") + column.name + "_cents";
+    }
+    if (type == SQLITE_INTEGER) {
+      const std::int64_t euros = statement.integer(plan.field);
+      constexpr std::int64_t kLargest = std::numeric_limits<std::int64_t>::max() / 100 - 1;
+      if (euros > kLargest || euros < -kLargest) return std::string("amount out of range");
+      number = euros * 100;
+      return std::nullopt;
+    }
+    if (type == SQLITE_FLOAT) {
+      const double euros = statement.real(plan.field);
+      // Beyond 2^53 cents a double no longer holds whole cents exactly.
+      if (!std::isfinite(euros) || std::fabs(euros) > 9.0e13) return std::string("amount out of range");
+      const double scaled = euros * 100.0;
+      const double rounded = std::round(scaled);
+      if (std::fabs(scaled - rounded) > 1e-6 * std::max(1.0, std::fabs(scaled))) {
+        return std::string("expected an amount in euros with at most 2 decimals, like 612.35");
+      }
+      number = static_cast<std::int64_t>(rounded);
+      return std::nullopt;
+    }
+    return parse_money_text(text, number);
+  }
+
   // Checks one cell into numbers_/texts_; returns the reason when it is not acceptable.
   std::optional<std::string> validate(const Statement& statement, std::size_t c) {
     FieldPlan& plan = plans_[c];
@@ -322,61 +387,8 @@ class TableReader {
 
     std::int64_t& number = numbers_[c];
     switch (column.type) {
-      case ValueType::Int: {
-        if (type == SQLITE_INTEGER) {
-          number = statement.integer(plan.field);
-        } else if (type == SQLITE_FLOAT) {
-          const double value = statement.real(plan.field);
-          if (value != std::floor(value) || std::fabs(value) > 2147483647.0) return std::string("expected a whole number");
-          number = static_cast<std::int64_t>(value);
-        } else {
-          std::int32_t value = 0;
-          const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-          if (end != text.data() + text.size()) return std::string("expected a whole number");
-          if (error == std::errc::result_out_of_range) {
-            return std::string("number out of range (expected a whole number of at most 10 digits)");
-          }
-          if (error != std::errc()) return std::string("expected a whole number");
-          number = value;
-        }
-        if (number <= kNull32 || number > std::numeric_limits<std::int32_t>::max()) {
-          return std::string("number out of range (expected a whole number of at most 10 digits)");
-        }
-        if (column.min_value && number < *column.min_value) {
-          return "expected a whole number of at least " + std::to_string(*column.min_value);
-        }
-        return std::nullopt;
-      }
-      case ValueType::Money: {
-        if (plan.cents) {
-          if (type == SQLITE_INTEGER) {
-            number = statement.integer(plan.field);
-            if (number == kNull64) return std::string("amount out of range");
-            return std::nullopt;
-          }
-          return std::string("expected whole cents (an integer) in ") + column.name + "_cents";
-        }
-        if (type == SQLITE_INTEGER) {
-          const std::int64_t euros = statement.integer(plan.field);
-          constexpr std::int64_t kLargest = std::numeric_limits<std::int64_t>::max() / 100 - 1;
-          if (euros > kLargest || euros < -kLargest) return std::string("amount out of range");
-          number = euros * 100;
-          return std::nullopt;
-        }
-        if (type == SQLITE_FLOAT) {
-          const double euros = statement.real(plan.field);
-          // Beyond 2^53 cents a double no longer holds whole cents exactly.
-          if (!std::isfinite(euros) || std::fabs(euros) > 9.0e13) return std::string("amount out of range");
-          const double scaled = euros * 100.0;
-          const double rounded = std::round(scaled);
-          if (std::fabs(scaled - rounded) > 1e-6 * std::max(1.0, std::fabs(scaled))) {
-            return std::string("expected an amount in euros with at most 2 decimals, like 612.35");
-          }
-          number = static_cast<std::int64_t>(rounded);
-          return std::nullopt;
-        }
-        return parse_money_text(text, number);
-      }
+      case ValueType::Int: return validate_int(statement, plan, type, text, number);
+      case ValueType::Money: return validate_money(statement, plan, type, text, number);
       case ValueType::Date:
         if (type != SQLITE_TEXT) return std::string("expected a date YYYY-MM-DD (as text)");
         return parse_date_text(text, number);
