@@ -9,8 +9,8 @@
 // rebuild, never a second truth.
 //
 // A block: a 24-byte header (magic "TCB2", byte order mark, storage, row count), then the payload,
-// every array of integers packed (see IntegerPacker): as narrow as its values allow, so that the
-// blocks add a third, not half, to the store's size:
+// every array of integers packed (put_packed): as narrow as its values allow, so that the
+// blocks add a quarter, not half, to the store's size:
 //   cents, values, bytes, lines   the column's values, one per row
 //   dictionary  a code per row, then the value count, each value's length and the text
 //   raw         each row's length, then the text
