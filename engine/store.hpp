@@ -30,6 +30,10 @@ struct sqlite3;
 
 namespace toets {
 
+namespace store_internal {
+struct KindImport;  // engine/store_internal.hpp
+}
+
 // The engine's version (the CMake project version), recorded with every import and run.
 std::string_view engine_version();
 
@@ -253,11 +257,16 @@ class Store {
 
  private:
   Store(std::string path, StoreAccess access, sqlite3* db);
-  // The transactions themselves (store.cpp); import and record_run guard them (store_open.cpp).
+  // The transactions themselves (store_import.cpp, store_runs.cpp); import and record_run guard them (store_open.cpp).
   std::vector<ImportOutcome> import_transaction(const std::vector<ImportRequest>& requests, ImportMode mode,
                                                 const std::string& now);
   std::int64_t record_run_transaction(const CheckReport& report, const std::string& ruleset_sha256,
                                       const std::vector<RunInput>& inputs, const std::string& now);
+  // One request of import_transaction (engine/store_import.cpp).
+  ImportOutcome import_one(const ImportRequest& request, ImportMode mode, const std::string& now);
+  // Inside load's read transaction: a kind's rows, from its column blocks or its rows table.
+  SqliteLoaded read_kind(const DatasetSchema& schema, const std::vector<store_internal::KindImport>& imports,
+                         const std::string& state);
   // Before the first write: WAL mode, when there is room for its files.
   void start_writing();
   // Whether importing `requests` would change anything (not every one already imported as is).

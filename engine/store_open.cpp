@@ -203,6 +203,7 @@ Store::~Store() {
 }
 
 std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, std::string& error) {
+  sqlite::configure_sqlite();
   struct stat status {};
   const bool exists = ::stat(path.c_str(), &status) == 0;
   if (!exists && errno != ENOENT) {
