@@ -90,6 +90,85 @@ CLI::App* add_rejections_command(CLI::App& app, RejectionsOptions& options) {
 // Rejections shown per file on stderr; all of them are kept in the store.
 constexpr std::size_t kShownRejections = 10;
 
+namespace {
+
+// The outcome of each import as JSON (its rejections without a personal value).
+void print_imports_json(const std::vector<ImportOutcome>& outcomes) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& outcome : outcomes) {
+    nlohmann::ordered_json rejections = nlohmann::ordered_json::array();
+    for (const auto& rejection : outcome.rejections) {
+      const Rejection r = loggable_rejection(outcome.kind, rejection);  // no personal values
+      rejections.push_back({{"line", r.line},
+                            {"column", r.column},
+                            {"value", r.value},
+                            {"reason", r.reason},
+                            {"reason_kind", std::string(reason_code(r.why.kind))}});
+      if (!r.cell.empty()) rejections.back()["cell"] = r.cell;
+    }
+    out.push_back({{"kind", outcome.kind},
+                   {"source", outcome.source},
+                   {"sha256", outcome.sha256},
+                   {"import", outcome.import_id},
+                   {"skipped", outcome.skipped},
+                   {"same_content_as", outcome.earlier_import != 0 ? nlohmann::ordered_json(outcome.earlier_import)
+                                                                    : nlohmann::ordered_json(nullptr)},
+                   {"rows_read", outcome.rows_read},
+                   {"rows_stored", outcome.rows_stored},
+                   {"rows_new", outcome.rows_new},
+                   {"rows_replaced", outcome.rows_replaced},
+                   {"rows_unchanged", outcome.rows_unchanged},
+                   {"rows_rejected", outcome.rows_rejected},
+                   {"rejections", rejections}});
+  }
+  std::cout << json_text(out, 2) << "\n";
+}
+
+// The outcome of each import, a line each.
+void print_imports_text(const std::vector<ImportOutcome>& outcomes, bool replace) {
+  for (const auto& outcome : outcomes) {
+    std::cout << outcome.kind << " " << outcome.source << ": ";
+    if (outcome.skipped) {
+      std::cout << "already imported as import " << outcome.import_id << " (" << outcome.earlier_time << ", "
+                << outcome.earlier_source << "); nothing changed\n";
+      continue;
+    }
+    if (outcome.earlier_import != 0) {
+      std::cout << "the same content as import " << outcome.earlier_import
+                << ", whose records later imports have changed; imported again: ";
+    }
+    std::cout << "import " << outcome.import_id << ", " << outcome.rows_read << " rows read, " << outcome.rows_stored
+              << " stored ";
+    if (replace) {
+      std::cout << "(replacing all " << outcome.rows_replaced << " earlier rows)";
+    } else {
+      std::cout << "(" << outcome.rows_new << " new, " << outcome.rows_replaced << " changed, "
+                << outcome.rows_unchanged << " unchanged)";
+    }
+    std::cout << ", " << outcome.rows_rejected << " rejected\n";
+  }
+}
+
+// The rows each import rejected, the first few of each on stderr (all are kept in the store).
+void warn_rejections(const std::vector<ImportOutcome>& outcomes) {
+  for (const auto& outcome : outcomes) {
+    if (outcome.rejections.empty()) continue;
+    spdlog::warn("{}: {} of {} rows rejected and not stored", outcome.source, outcome.rows_rejected, outcome.rows_read);
+    const std::size_t shown = std::min(outcome.rejections.size(), kShownRejections);
+    for (std::size_t i = 0; i < shown; ++i) {
+      const Rejection r = loggable_rejection(outcome.kind, outcome.rejections[i]);  // no personal values
+      spdlog::warn("  {} {}{}{}: {}", r.cell.empty() ? "line" : "cell", rejection_place(r), r.column.empty() ? "" : ", " + r.column,
+                   r.value.empty() ? "" : " '" + r.value + "'", r.reason);
+    }
+    if (outcome.rejections.size() > shown) {
+      spdlog::warn("  ... and {} more (all are in the store's import_rejections table, import {})",
+                   outcome.rejections.size() - shown, outcome.import_id);
+    }
+  }
+}
+
+}  // namespace
+
 int run_import(const ImportOptions& options) {
   const auto parsed = parse_data_specs(options.data, " (import them one after the other)");
   if (!parsed) return kExitInvalid;
@@ -160,72 +239,9 @@ int run_import(const ImportOptions& options) {
   const auto outcomes = store->import(requests, options.replace ? ImportMode::Replace : ImportMode::Merge,
                                       utc_now());
 
-  if (options.format == "json") {
-    nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const auto& outcome : outcomes) {
-      nlohmann::ordered_json rejections = nlohmann::ordered_json::array();
-      for (const auto& rejection : outcome.rejections) {
-        const Rejection r = loggable_rejection(outcome.kind, rejection);  // no personal values
-        rejections.push_back({{"line", r.line},
-                              {"column", r.column},
-                              {"value", r.value},
-                              {"reason", r.reason},
-                              {"reason_kind", std::string(reason_code(r.why.kind))}});
-        if (!r.cell.empty()) rejections.back()["cell"] = r.cell;
-      }
-      out.push_back({{"kind", outcome.kind},
-                     {"source", outcome.source},
-                     {"sha256", outcome.sha256},
-                     {"import", outcome.import_id},
-                     {"skipped", outcome.skipped},
-                     {"same_content_as", outcome.earlier_import != 0 ? nlohmann::ordered_json(outcome.earlier_import)
-                                                                      : nlohmann::ordered_json(nullptr)},
-                     {"rows_read", outcome.rows_read},
-                     {"rows_stored", outcome.rows_stored},
-                     {"rows_new", outcome.rows_new},
-                     {"rows_replaced", outcome.rows_replaced},
-                     {"rows_unchanged", outcome.rows_unchanged},
-                     {"rows_rejected", outcome.rows_rejected},
-                     {"rejections", rejections}});
-    }
-    std::cout << json_text(out, 2) << "\n";
-  } else {
-    for (const auto& outcome : outcomes) {
-      std::cout << outcome.kind << " " << outcome.source << ": ";
-      if (outcome.skipped) {
-        std::cout << "already imported as import " << outcome.import_id << " (" << outcome.earlier_time << ", "
-                  << outcome.earlier_source << "); nothing changed\n";
-        continue;
-      }
-      if (outcome.earlier_import != 0) {
-        std::cout << "the same content as import " << outcome.earlier_import
-                  << ", whose records later imports have changed; imported again: ";
-      }
-      std::cout << "import " << outcome.import_id << ", " << outcome.rows_read << " rows read, " << outcome.rows_stored
-                << " stored ";
-      if (options.replace) {
-        std::cout << "(replacing all " << outcome.rows_replaced << " earlier rows)";
-      } else {
-        std::cout << "(" << outcome.rows_new << " new, " << outcome.rows_replaced << " changed, "
-                  << outcome.rows_unchanged << " unchanged)";
-      }
-      std::cout << ", " << outcome.rows_rejected << " rejected\n";
-    }
-  }
-  for (const auto& outcome : outcomes) {
-    if (outcome.rejections.empty()) continue;
-    spdlog::warn("{}: {} of {} rows rejected and not stored", outcome.source, outcome.rows_rejected, outcome.rows_read);
-    const std::size_t shown = std::min(outcome.rejections.size(), kShownRejections);
-    for (std::size_t i = 0; i < shown; ++i) {
-      const Rejection r = loggable_rejection(outcome.kind, outcome.rejections[i]);  // no personal values
-      spdlog::warn("  {} {}{}{}: {}", r.cell.empty() ? "line" : "cell", rejection_place(r), r.column.empty() ? "" : ", " + r.column,
-                   r.value.empty() ? "" : " '" + r.value + "'", r.reason);
-    }
-    if (outcome.rejections.size() > shown) {
-      spdlog::warn("  ... and {} more (all are in the store's import_rejections table, import {})",
-                   outcome.rejections.size() - shown, outcome.import_id);
-    }
-  }
+  if (options.format == "json") print_imports_json(outcomes);
+  else print_imports_text(outcomes, options.replace);
+  warn_rejections(outcomes);
   return kExitOk;
 }
 

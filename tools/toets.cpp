@@ -39,6 +39,40 @@ void setup_logging(int verbosity, bool quiet) {
   spdlog::set_default_logger(logger);
 }
 
+// CLI11 would only say "a subcommand is required" for a mistyped command; false after saying which.
+bool known_command(CLI::App& app, int argc, char** argv) {
+  std::set<std::string> commands;
+  std::string command_list;
+  for (const CLI::App* command : app.get_subcommands({})) {
+    commands.insert(command->get_name());
+    command_list += (command_list.empty() ? "" : ", ") + command->get_name();
+  }
+  if (argc > 1 && argv[1][0] != '-' && commands.count(argv[1]) == 0) {
+    std::cerr << "toets: error: unknown command '" << argv[1] << "' (expected one of " << command_list
+              << "; see toets --help)\n";
+    return false;
+  }
+  return true;
+}
+
+// An option given an empty value ('--as-of ""', '--out ""', '--db ""') would otherwise read as
+// not given: today's date, the report on stdout. Refused instead; false after saying which.
+bool no_empty_values(CLI::App& app) {
+  for (const CLI::App* command : app.get_subcommands()) {
+    for (const CLI::Option* option : command->get_options()) {
+      if (option->count() == 0 || option->get_items_expected_min() == 0) continue;  // not given, or a flag
+      for (const std::string& value : option->results()) {
+        if (value.empty()) {
+          std::cerr << "toets: error: " << (option->get_name().empty() ? "an argument" : option->get_name())
+                    << ": an empty value; give one, or leave the option out\n";
+          return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int run_command(int argc, char** argv) {
@@ -81,18 +115,7 @@ int run_command(int argc, char** argv) {
   toets::cli::FmtOptions fmt_options;
   CLI::App* fmt = toets::cli::add_fmt_command(app, fmt_options);
 
-  // CLI11 would only say "a subcommand is required" for a mistyped command.
-  std::set<std::string> commands;
-  std::string command_list;
-  for (const CLI::App* command : app.get_subcommands({})) {
-    commands.insert(command->get_name());
-    command_list += (command_list.empty() ? "" : ", ") + command->get_name();
-  }
-  if (argc > 1 && argv[1][0] != '-' && commands.count(argv[1]) == 0) {
-    std::cerr << "toets: error: unknown command '" << argv[1] << "' (expected one of " << command_list
-              << "; see toets --help)\n";
-    return kExitInvalid;
-  }
+  if (!known_command(app, argc, argv)) return kExitInvalid;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -105,20 +128,7 @@ int run_command(int argc, char** argv) {
     app.exit(e);
     return kExitInvalid;
   }
-  // An option given an empty value ('--as-of ""', '--out ""', '--db ""') would otherwise read as
-  // not given: today's date, the report on stdout. Refused instead.
-  for (const CLI::App* command : app.get_subcommands()) {
-    for (const CLI::Option* option : command->get_options()) {
-      if (option->count() == 0 || option->get_items_expected_min() == 0) continue;  // not given, or a flag
-      for (const std::string& value : option->results()) {
-        if (value.empty()) {
-          std::cerr << "toets: error: " << (option->get_name().empty() ? "an argument" : option->get_name())
-                    << ": an empty value; give one, or leave the option out\n";
-          return kExitInvalid;
-        }
-      }
-    }
-  }
+  if (!no_empty_values(app)) return kExitInvalid;
   // `check --select F 2.7 RULES.toets`: --select takes every word up to the next option, the rule
   // file too.
   if (check->parsed() && check_options.ruleset.empty()) {
