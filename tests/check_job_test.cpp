@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
 #include "engine/check_job.hpp"
 #include "tests/support/toets_process.hpp"
