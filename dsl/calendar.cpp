@@ -27,16 +27,9 @@ void append_padded(std::string& out, std::uint32_t value, std::size_t width) {
 }  // namespace
 
 std::optional<std::int32_t> parse_iso_date(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  for (const std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-  }
-  const auto digit = [&](std::size_t i) { return static_cast<std::uint32_t>(text[i] - '0'); };
-  const auto year = static_cast<std::int32_t>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3));
-  const std::uint32_t month = digit(5) * 10 + digit(6);
-  const std::uint32_t day = digit(8) * 10 + digit(9);
-  if (!is_valid_date(year, month, day)) return std::nullopt;
-  return days_from_civil(year, month, day);
+  const auto date = parse_iso_date_shape(text);
+  if (!date || !is_valid_date(date->year, date->month, date->day)) return std::nullopt;
+  return days_from_civil(date->year, date->month, date->day);
 }
 
 std::string format_date(std::int32_t days) {

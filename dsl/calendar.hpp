@@ -53,8 +53,20 @@ constexpr CivilDate civil_from_days(std::int32_t days) {
 // "2026-03-31"
 std::string format_date(std::int32_t days);
 
-// The one strict ISO date parser of rule files, options and plans: exactly YYYY-MM-DD, digits
-// and dashes, a date that exists. "2026-11-2x" and "2026-02-30" are nullopt.
+// The one strict ISO date parser of rule files, options, plans and data: exactly YYYY-MM-DD,
+// digits and dashes, a date that exists. "2026-11-2x" and "2026-02-30" are nullopt.
 std::optional<std::int32_t> parse_iso_date(std::string_view text);
+
+// Its first half, inline for the loaders (a date per cell): the numbers of the shape YYYY-MM-DD,
+// whether or not such a day exists (is_valid_date tells); nullopt for any other shape.
+inline std::optional<CivilDate> parse_iso_date_shape(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  for (const std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const auto digit = [&](std::size_t i) { return static_cast<std::uint32_t>(text[i] - '0'); };
+  return CivilDate{static_cast<std::int32_t>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3)),
+                   digit(5) * 10 + digit(6), digit(8) * 10 + digit(9)};
+}
 
 }  // namespace toets

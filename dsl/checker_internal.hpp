@@ -4,6 +4,7 @@
 // checker_rule.cpp: rules, measures and thresholds). Not for use outside dsl/: the public entry
 // points are in checker.hpp.
 
+#include "dsl/text.hpp"
 #include "dsl/checker.hpp"
 
 #include <boost/variant/apply_visitor.hpp>
@@ -53,14 +54,7 @@ inline std::optional<Ratio> parse_decimal(std::string_view text) {
 }
 
 
-inline std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += separator;
-    out += items[i];
-  }
-  return out;
-}
+using toets::text::join;  // dsl/text.hpp
 
 // Municipality and corporation names match as the evaluator matches them: without regard to
 // case or surrounding spaces.

@@ -167,7 +167,6 @@ std::string format_diagnostic(const Diagnostic& d) {
   return out.str();
 }
 
-namespace {
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -183,7 +182,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   }
   return row[b.size()];
 }
-}  // namespace
 
 std::string closest_name(std::string_view name, const std::vector<std::string>& candidates) {
   std::string best;

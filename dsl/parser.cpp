@@ -1,4 +1,5 @@
 #include "dsl/parser.hpp"
+#include "dsl/utf8.hpp"
 
 #include <boost/spirit/home/x3.hpp>
 
@@ -125,41 +126,6 @@ std::string describe_found(std::string_view text, std::size_t at) {
   }
   if (end == at) end = at + 1;
   return "'" + std::string(text.substr(at, end - at)) + "'";
-}
-
-// The offset of the first byte that is not part of well-formed UTF-8 (Unicode table 3-7), if any.
-std::optional<std::size_t> invalid_utf8(std::string_view text) {
-  std::size_t at = 0;
-  while (at < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[at]);
-    if (lead < 0x80) {
-      ++at;
-      continue;
-    }
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return at;
-    }
-    if (at + length > text.size()) return at;
-    const auto second = static_cast<unsigned char>(text[at + 1]);
-    if (second < low || second > high) return at;
-    for (std::size_t i = 2; i < length; ++i) {
-      if ((static_cast<unsigned char>(text[at + i]) & 0xC0) != 0x80) return at;
-    }
-    at += length;
-  }
-  return std::nullopt;
 }
 
 }  // namespace

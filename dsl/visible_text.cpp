@@ -65,36 +65,6 @@ std::size_t escape_length(std::string_view text, std::size_t at) {
 
 }  // namespace
 
-CodePoint decode_utf8(std::string_view text, std::size_t at) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
-  const unsigned char lead = bytes[at];
-  if (lead < 0x80) return {lead, 1};
-  std::size_t length = 0;
-  char32_t value = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    value = lead & 0x1Fu;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    value = lead & 0x0Fu;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    value = lead & 0x07u;
-  } else {
-    return {};
-  }
-  if (at + length > text.size()) return {};
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((bytes[at + k] & 0xC0) != 0x80) return {};
-    value = (value << 6) | (bytes[at + k] & 0x3Fu);
-  }
-  if ((length == 3 && (value < 0x800 || (value >= 0xD800 && value <= 0xDFFF))) ||
-      (length == 4 && (value < 0x10000 || value > 0x10FFFF))) {
-    return {};
-  }
-  return {value, length};
-}
-
 bool is_escaped_code_point(char32_t c) {
   return (c >= 0x80 && c <= 0x9F) || c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
          (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dsl/utf8.hpp"
+
 namespace toets {
 
 // One value on one line: every control character escaped, tab and line breaks included.
@@ -29,13 +31,7 @@ std::string visible_lines(std::string_view text);
 // Whether visible() would change the text.
 bool needs_escaping(std::string_view text);
 
-// The code point of a well-formed UTF-8 sequence at text[at] and its length in bytes; length 0
-// when the byte there does not start one (ill-formed, overlong, a surrogate, beyond U+10FFFF).
-struct CodePoint {
-  char32_t value = 0;
-  std::size_t length = 0;
-};
-CodePoint decode_utf8(std::string_view text, std::size_t at);
+// decode_utf8: dsl/utf8.hpp.
 // Bidi controls, C1 controls and U+2028/U+2029: the code points above U+007F that are escaped.
 bool is_escaped_code_point(char32_t c);
 

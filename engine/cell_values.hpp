@@ -213,18 +213,12 @@ inline ParseResult parse_int_export(std::string_view text, char decimal, std::in
 }
 
 // YYYY-MM-DD, a real calendar date, as days since 1970-01-01.
+// The shape is dsl/calendar.hpp's (the one ISO date parser); a shape that names no day is told apart.
 inline ParseResult parse_date(std::string_view text, std::int64_t& out) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return ParseResult::Malformed;
-  constexpr std::size_t kDigitPositions[] = {0, 1, 2, 3, 5, 6, 8, 9};
-  for (const std::size_t i : kDigitPositions) {
-    if (!is_digit(text[i])) return ParseResult::Malformed;
-  }
-  const auto digit = [&](std::size_t i) { return static_cast<std::uint32_t>(text[i] - '0'); };
-  const auto year = static_cast<std::int32_t>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3));
-  const std::uint32_t month = digit(5) * 10 + digit(6);
-  const std::uint32_t day = digit(8) * 10 + digit(9);
-  if (!is_valid_date(year, month, day)) return ParseResult::NoSuchDate;
-  out = days_from_civil(year, month, day);
+  const auto date = parse_iso_date_shape(text);
+  if (!date) return ParseResult::Malformed;
+  if (!is_valid_date(date->year, date->month, date->day)) return ParseResult::NoSuchDate;
+  out = days_from_civil(date->year, date->month, date->day);
   return ParseResult::Ok;
 }
 

@@ -17,6 +17,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "dsl/utf8.hpp"
 #include "engine/dataset.hpp"
 #include "engine/load_common.hpp"
 
@@ -24,33 +25,9 @@ namespace toets::loading {
 
 namespace {
 
-// utf8_sequence_length, inline for the scans below.
+// utf8_sequence_length, inline for the scans below (the decoder: dsl/utf8.hpp).
 [[gnu::always_inline]] inline std::size_t sequence_length(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // beyond U+10FFFF
-  } else {
-    return 0;
-  }
-  if (at + length > text.size()) return 0;
-  if (byte(at + 1) < low || byte(at + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) return 0;
-  }
-  return length;
+  return decode_utf8(text, at).length;
 }
 
 // Bit i set when byte i of the 64 bytes at `at` is outside ASCII (its high bit set): 0 for the

@@ -1,5 +1,6 @@
 // load_input: chooses a reader and settles the dialect; the readers do the work.
 
+#include "dsl/text.hpp"
 #include "engine/input.hpp"
 
 #include <algorithm>
@@ -17,13 +18,7 @@ namespace toets {
 
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using toets::text::lower;
 
 std::string extension_of(const std::string& path) {
   const std::size_t slash = path.find_last_of('/');

@@ -8,6 +8,7 @@
 // while the rest of the row is checked. Nothing is allocated per accepted row beyond the columns'
 // growth.
 
+#include "dsl/text.hpp"
 #include "engine/load_common.hpp"
 
 #include <fcntl.h>
@@ -29,6 +30,7 @@
 #include <utility>
 
 #include "dsl/calendar.hpp"
+#include "dsl/diagnostics.hpp"
 #include "dsl/visible_text.hpp"
 #include "engine/cell_values.hpp"
 #include "engine/unicode_text.hpp"
@@ -44,26 +46,7 @@ namespace {
 constexpr std::size_t kMaxQuotedBytes = 120;
 
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = fold(c);
-  return out;
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
+using toets::text::lower;
 
 std::string system_reason() { return std::error_code(errno, std::generic_category()).message(); }
 
@@ -171,14 +154,6 @@ DuplicateKey describe_duplicate_key(const std::vector<std::string>& names, const
   return key;
 }
 
-std::string join(const std::vector<std::string>& values) {
-  std::string out;
-  for (const std::string& value : values) {
-    if (!out.empty()) out += ", ";
-    out += value;
-  }
-  return out;
-}
 
 bool looks_like_misspelling(std::string_view a, std::string_view b) {
   const std::size_t distance = edit_distance(a, b);

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dsl/text.hpp"
 #include "dsl/regular_file.hpp"
 #include "dsl/schema.hpp"
 #include "engine/dataset.hpp"
@@ -111,7 +112,7 @@ struct DuplicateKey {
 DuplicateKey describe_duplicate_key(const std::vector<std::string>& names, const std::vector<std::string>& values,
                                     std::uint64_t first_line);
 // "a, b, c"
-std::string join(const std::vector<std::string>& values);
+using toets::text::join;  // dsl/text.hpp
 // Levenshtein distance small for the length: for "did you mean".
 bool looks_like_misspelling(std::string_view a, std::string_view b);
 // The schema column whose name `name` looks like a misspelling of, if any.

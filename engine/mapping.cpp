@@ -2,6 +2,7 @@
 // mistake is a diagnostic at its line and column (as the rule files' are), so one run shows them
 // all; nothing of a broken mapping is used.
 
+#include "dsl/text.hpp"
 #include "engine/mapping.hpp"
 
 #include <algorithm>
@@ -24,19 +25,8 @@ using loading::join;
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && (is_blank(text.back()) || text.back() == '\r')) text.remove_suffix(1);
-  return text;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using toets::text::lower;
+using toets::text::trim;
 
 enum class Section : std::uint8_t { None, Input, Columns, Values, Broken };
 

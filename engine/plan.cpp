@@ -28,26 +28,6 @@ namespace toets {
 
 namespace fs = std::filesystem;
 
-std::optional<ReportFormat> parse_report_format(std::string_view text) {
-  if (text == "text") return ReportFormat::Text;
-  if (text == "json") return ReportFormat::Json;
-  if (text == "html") return ReportFormat::Html;
-  if (text == "markdown" || text == "md") return ReportFormat::Markdown;
-  if (text == "junit") return ReportFormat::Junit;
-  return std::nullopt;
-}
-
-std::string_view report_format_name(ReportFormat format) {
-  switch (format) {
-    case ReportFormat::Text: return "text";
-    case ReportFormat::Json: return "json";
-    case ReportFormat::Html: return "html";
-    case ReportFormat::Markdown: return "markdown";
-    case ReportFormat::Junit: return "junit";
-  }
-  return "text";
-}
-
 namespace {
 
 std::string file_safe(std::string_view name) {
@@ -192,7 +172,6 @@ namespace {
 
 struct Prepared {
   std::unique_ptr<CompiledRuleSet> rules;
-  std::string hash;
 };
 
 std::string read_key_file(const std::string& path, std::string& error) {
@@ -220,64 +199,32 @@ std::optional<std::string> file_problem(const std::string& path) {
   return problem;
 }
 
-// Writes `write(out)` to folder/name through a temporary file (engine/atomic_file.hpp), so a
-// reader never sees half a report and a failure leaves no temporary file behind.
-template <typename Write>
-bool write_file(const fs::path& folder, const std::string& name, Write write, std::ostream& log,
-                std::vector<std::string>& files) {
-  const fs::path target = folder / name;
-  std::string error;
-  auto file = AtomicFile::create(target.string(), error);
-  if (file) write(file->stream());
-  if (!file || !file->commit(error)) {
-    log << "error: " << target.string() << ": " << error << "\n";
-    return false;
-  }
-  files.push_back(target.string());
-  return true;
-}
-
-}  // namespace
-
-PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options, std::ostream& log) {
-  Plan plan = plan_as_written;
-  if (!options.exports.empty()) plan.exports = options.exports;
-  if (!options.store.empty()) plan.store = options.store;
-  if (!options.output.empty()) plan.output = options.output;
-  std::vector<std::string> files;
-  for (const auto& import : plan.imports) files.push_back(import_path(import, plan.exports));
-  PlanOutcome outcome;
-  outcome.exit_code = 2;
-  const std::int32_t as_of = options.as_of ? *options.as_of : plan.as_of ? *plan.as_of : options.today;
-
+// A plan being run: the plan with the command line's folders, and what has happened so far.
+struct PlanRun {
+  Plan plan;
+  const PlanRunOptions& options;
+  std::vector<std::string> files;  // each import's file
   ReportOptions report_options;
-  report_options.lang = plan.lang;
-  report_options.min_group_size = plan.min_group_size;
-  report_options.fail_on_signal = plan.fail_on_signal;
+  PlanOutcome outcome;
 
-  // 1. Everything that can be checked before anything is written.
+  void error(const std::string& message, const std::string& location = "") {
+    outcome.events.push_back({EventSeverity::Error, message, location});
+  }
+  void progress(const std::string& message) { outcome.events.push_back({EventSeverity::Progress, message}); }
+  std::string at(std::uint32_t line) const { return plan.file + ":" + std::to_string(line); }
+  // The closing line of a plan that stopped before it wrote anything.
+  PlanOutcome nothing_done() {
+    outcome.events.push_back({EventSeverity::Summary, "nothing was imported, checked or written", plan.file});
+    return std::move(outcome);
+  }
+};
+
+// The rule sets, each checked; false after the errors (their diagnostics as details).
+bool prepare_rules(PlanRun& run, std::vector<Prepared>& prepared) {
   bool ok = true;
-  std::error_code ec;
-  if (!plan.imports.empty() && !fs::is_directory(plan.exports, ec)) {
-    log << plan.file << ": error: the exports folder " << plan.exports << " does not exist\n";
-    ok = false;
-  }
-  for (std::size_t i = 0; i < plan.imports.size(); ++i) {
-    const PlanImport& import = plan.imports[i];
-    if (const auto problem = file_problem(files[i])) {
-      log << plan.file << ":" << import.line << ": error: " << import.schema->name << " export " << files[i]
-          << ": " << *problem << "\n";
-      ok = false;
-    }
-    if (const auto problem = import.mapping.empty() ? std::nullopt : file_problem(import.mapping)) {
-      log << plan.file << ":" << import.line << ": error: mapping " << import.mapping << ": " << *problem << "\n";
-      ok = false;
-    }
-  }
-  std::vector<Prepared> prepared;
-  for (const auto& check : plan.checks) {
+  for (const auto& check : run.plan.checks) {
     if (const auto problem = file_problem(check.rules)) {
-      log << plan.file << ":" << check.line << ": error: rule set " << check.rules << ": " << *problem << "\n";
+      run.error("rule set " + check.rules + ": " + *problem, run.at(check.line));
       ok = false;
       continue;
     }
@@ -286,203 +233,247 @@ PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options,
     if (!rules) {
       std::ostringstream text;
       diagnostics.print(text);
-      log << text.str();
-      log << plan.file << ":" << check.line << ": error: rule set " << check.rules << " has "
-          << diagnostics.error_count() << " error" << (diagnostics.error_count() == 1 ? "" : "s") << "\n";
+      std::istringstream lines(text.str());
+      for (std::string line; std::getline(lines, line);) run.outcome.events.push_back({EventSeverity::Detail, line});
+      run.error("rule set " + check.rules + " has " + std::to_string(diagnostics.error_count()) + " error" +
+                    (diagnostics.error_count() == 1 ? "" : "s"),
+                run.at(check.line));
       ok = false;
       continue;
     }
-    Prepared p;
-    p.hash = ruleset_sha256(*rules);
-    p.rules = std::move(rules);
-    prepared.push_back(std::move(p));
+    prepared.push_back(Prepared{std::move(rules)});
   }
-  if (!options.select.empty() && ok) {
+  if (!run.options.select.empty() && ok) {
     // --select: each name a rule of one of the plan's rule sets; a rule set without any is left out.
     std::vector<const CompiledRuleSet*> sets;
     for (const Prepared& p : prepared) sets.push_back(p.rules.get());
-    for (const std::string& problem : selection_problems(sets, options.select)) {
-      log << plan.file << ": error: --select: " << problem << "\n";
+    for (const std::string& problem : selection_problems(sets, run.options.select)) {
+      run.error("--select: " + problem, run.plan.file);
       ok = false;
     }
-    for (Prepared& p : prepared) keep_selected_rules(*p.rules, options.select);
+    for (Prepared& p : prepared) keep_selected_rules(*p.rules, run.options.select);
     std::erase_if(prepared, [](const Prepared& p) { return p.rules->rules.empty(); });
   }
-  if (!plan.pseudonym_key_file.empty()) {
-    std::string error;
-    report_options.pseudonym_key = read_key_file(plan.pseudonym_key_file, error);
-    if (!error.empty()) {
-      log << plan.file << ": error: " << error << "\n";
+  return ok;
+}
+
+// Every file, folder and setting the plan names; false after the errors.
+bool check_before_writing(PlanRun& run, std::vector<Prepared>& prepared) {
+  const Plan& plan = run.plan;
+  bool ok = true;
+  std::error_code ec;
+  if (!plan.imports.empty() && !fs::is_directory(plan.exports, ec)) {
+    run.error("the exports folder " + plan.exports + " does not exist", plan.file);
+    ok = false;
+  }
+  for (std::size_t i = 0; i < plan.imports.size(); ++i) {
+    const PlanImport& import = plan.imports[i];
+    if (const auto problem = file_problem(run.files[i])) {
+      run.error(import.schema->name + " export " + run.files[i] + ": " + *problem, run.at(import.line));
+      ok = false;
+    }
+    if (const auto problem = import.mapping.empty() ? std::nullopt : file_problem(import.mapping)) {
+      run.error("mapping " + import.mapping + ": " + *problem, run.at(import.line));
       ok = false;
     }
   }
-  if (options.lang) report_options.lang = *options.lang;
-  report_options.text_lang = options.lang;  // a text report speaks a language only when asked
-  if (options.min_group_size) report_options.min_group_size = *options.min_group_size;
-  if (!options.pseudonym_key.empty()) report_options.pseudonym_key = options.pseudonym_key;
-  if (options.fail_on_signal) report_options.fail_on_signal = *options.fail_on_signal;
+  ok &= prepare_rules(run, prepared);
+  if (!plan.pseudonym_key_file.empty()) {
+    std::string error;
+    run.report_options.pseudonym_key = read_key_file(plan.pseudonym_key_file, error);
+    if (!error.empty()) {
+      run.error(error, plan.file);
+      ok = false;
+    }
+  }
   const fs::path store_path(plan.store);
   if (!fs::exists(store_path, ec)) {
     const fs::path parent = store_path.parent_path().empty() ? fs::path(".") : store_path.parent_path();
     if (!fs::is_directory(parent, ec)) {
-      log << plan.file << ": error: the store's folder " << parent.string() << " does not exist\n";
+      run.error("the store's folder " + parent.string() + " does not exist", plan.file);
       ok = false;
     }
   } else if (fs::is_directory(store_path, ec)) {
-    log << plan.file << ": error: the store " << plan.store << " is a folder\n";
+    run.error("the store " + plan.store + " is a folder", plan.file);
     ok = false;
   }
   if (fs::exists(plan.output, ec) && !fs::is_directory(plan.output, ec)) {
-    log << plan.file << ": error: the output " << plan.output << " is not a folder\n";
+    run.error("the output " + plan.output + " is not a folder", plan.file);
     ok = false;
   }
-  if (!ok) {
-    log << plan.file << ": nothing was imported, checked or written\n";
-    return outcome;
-  }
+  return ok;
+}
 
-  // The exports, read in full before the store is touched.
-  std::vector<std::unique_ptr<LoadedDataset>> loaded;
-  std::vector<std::string> hashes;
-  for (std::size_t i = 0; i < plan.imports.size(); ++i) {
-    const PlanImport& import = plan.imports[i];
+// The exports, read in full before the store is touched; false after the errors.
+bool read_exports(PlanRun& run, std::vector<std::unique_ptr<LoadedDataset>>& loaded, std::vector<std::string>& hashes) {
+  bool ok = true;
+  for (std::size_t i = 0; i < run.plan.imports.size(); ++i) {
+    const PlanImport& import = run.plan.imports[i];
     try {
       InputSpec spec;
-      spec.path = files[i];
+      spec.path = run.files[i];
       spec.mapping_path = import.mapping;
       spec.sheet = import.sheet;
       std::string hash;  // of exactly the bytes loaded
       loaded.push_back(std::make_unique<LoadedDataset>(load_input(*import.schema, spec, &hash)));
       hashes.push_back(std::move(hash));
     } catch (const DataFileError& error) {
-      log << "error: " << error.what() << "\n";
+      run.error(error.what());
       ok = false;
     }
   }
-  if (!ok) {
-    log << plan.file << ": nothing was imported, checked or written\n";
-    return outcome;
-  }
-  std::string store_error;
-  auto store = Store::open(plan.store, fs::exists(store_path, ec) ? StoreAccess::ReadWrite : StoreAccess::Create,
-                           store_error);
-  if (!store) {
-    log << plan.file << ": error: " << store_error << "\n";
-    log << plan.file << ": nothing was imported, checked or written\n";
-    return outcome;
-  }
-  for (const std::string& note : store->notes()) log << "store: " << note << "\n";
+  return ok;
+}
 
-  // 2. Import (one transaction for every export).
+// One transaction for every export.
+void import_exports(PlanRun& run, Store& store, const std::vector<std::unique_ptr<LoadedDataset>>& loaded,
+                    const std::vector<std::string>& hashes) {
   std::vector<ImportRequest> requests;
-  for (std::size_t i = 0; i < plan.imports.size(); ++i) {
-    requests.push_back(ImportRequest{plan.imports[i].schema, files[i], hashes[i], loaded[i].get()});
+  for (std::size_t i = 0; i < run.plan.imports.size(); ++i) {
+    requests.push_back(ImportRequest{run.plan.imports[i].schema, run.files[i], hashes[i], loaded[i].get()});
   }
-  if (!requests.empty()) {
-    for (const auto& imported : store->import(requests, plan.mode, options.now)) {
-      if (imported.skipped) {
-        log << "import " << imported.kind << " " << imported.source << ": already imported (import "
-            << imported.import_id << ", " << imported.earlier_time << "); nothing to do\n";
-      } else {
-        log << "import " << imported.kind << " " << imported.source << ": " << imported.rows_read << " rows read, "
-            << imported.rows_stored << " stored (" << imported.rows_new << " new, " << imported.rows_replaced
-            << " replaced), " << imported.rows_rejected << " rejected\n";
-      }
-    }
-  }
-
-  // 3. Check every rule set over the store, record the run, gather its history.
-  std::vector<CheckReport> reports(prepared.size());
-  std::vector<ReportHistory> histories(prepared.size());
-  const std::uint32_t max_rejected_ppm = options.max_rejected_ppm.value_or(plan.max_rejected_ppm);
-  int verdict = kExitClear;  // the worst exit status of the checks
-  for (std::size_t c = 0; c < prepared.size(); ++c) {
-    const CompiledRuleSet& rules = *prepared[c].rules;
-    const std::vector<const DatasetSchema*> schemas = datasets_read_by(rules);
-    std::map<DatasetKind, StoreDataset> data = store->load(schemas);
-    DatasetMap datasets;
-    std::vector<RunInput> inputs;
-    CheckReport& report = reports[c];
-    report.ruleset = rules.info;
-    report.as_of = as_of;
-    for (const DatasetSchema* schema : schemas) {
-      const auto found = data.find(schema->kind);
-      if (found == data.end()) continue;
-      datasets[schema->kind] = &found->second.loaded.data;
-      inputs.push_back(found->second.input);
-      // The store's rows carry what their imports rejected (this run's exports among them).
-      report.inputs.push_back(InputSummary{found->second.loaded.report, true});
-    }
-    assess_completeness(report, max_rejected_ppm);
-    report.results = evaluate_rules(rules, datasets, as_of);
-    const auto summary = report.summary();
-    if (options.select.empty()) {
-      const std::int64_t run_id = store->record_run(report, prepared[c].hash, inputs, options.now);
-      outcome.runs.push_back(run_id);
-      histories[c] = load_history(*store, run_id);
-      log << "check " << rules.info.id << ": run " << run_id << " recorded;";
+  if (requests.empty()) return;
+  for (const auto& imported : store.import(requests, run.plan.mode, run.options.now)) {
+    std::ostringstream line;
+    if (imported.skipped) {
+      line << "import " << imported.kind << " " << imported.source << ": already imported (import "
+           << imported.import_id << ", " << imported.earlier_time << "); nothing to do";
     } else {
-      log << "check " << rules.info.id << ": " << rules.rules.size() << " selected rule"
-          << (rules.rules.size() == 1 ? "" : "s") << ", not recorded (--select);";
+      line << "import " << imported.kind << " " << imported.source << ": " << imported.rows_read << " rows read, "
+           << imported.rows_stored << " stored (" << imported.rows_new << " new, " << imported.rows_replaced
+           << " replaced), " << imported.rows_rejected << " rejected";
     }
-    for (const auto& [status, count] : summary) log << " " << count << " " << status_name(status);
-    log << "\n";
-    verdict = std::max(verdict, check_exit_status(report, report_options.fail_on_signal));
-    for (const auto& result : report.results) {
-      if (result.status == Status::Error && !result.outside_validity) {
-        log << "error: rule " << result.rule->id << ": " << Privacy(report_options).message(result.message) << "\n";
-      }
-    }
-    for (const auto& reason : report.incomplete) {
-      log << "error: check " << rules.info.id << " is incomplete: " << incompleteness_text(reason, Lang::En) << "\n";
-    }
+    run.progress(line.str());
   }
+}
 
-  // 4. The reports, into output/AS_OF/.
-  const fs::path folder = fs::path(plan.output) / format_date(as_of);
+// Every rule set checked over the store, its run recorded; the worst exit status of the checks.
+int run_checks(PlanRun& run, Store& store, const std::vector<Prepared>& prepared, std::int32_t as_of,
+               std::vector<CheckJobOutcome>& checks) {
+  int verdict = kExitClear;
+  for (const Prepared& p : prepared) {
+    CheckJob job;
+    job.rules = p.rules.get();
+    job.as_of = as_of;
+    job.store = &store;
+    job.store_name = run.plan.store;
+    job.record = run.options.select.empty();
+    job.now = run.options.now;
+    job.max_rejected_ppm = run.options.max_rejected_ppm.value_or(run.plan.max_rejected_ppm);
+    job.name_ruleset = true;
+    job.say_each_step = false;
+    job.report_options = run.report_options;
+    CheckJobOutcome& check = checks.emplace_back(run_check_job(job));
+    for (Event& event : check.events) run.outcome.events.push_back(std::move(event));
+    const CompiledRuleSet& rules = *p.rules;
+    std::ostringstream line;
+    if (check.run_id != 0) {
+      run.outcome.runs.push_back(check.run_id);
+      line << "check " << rules.info.id << ": run " << check.run_id << " recorded;";
+    } else {
+      line << "check " << rules.info.id << ": " << rules.rules.size() << " selected rule"
+           << (rules.rules.size() == 1 ? "" : "s") << ", not recorded (--select);";
+    }
+    for (const auto& [status, count] : check.report.summary()) line << " " << count << " " << status_name(status);
+    run.progress(line.str());
+    verdict = std::max(verdict, check.exit_status);
+    for (Event& finding : check.findings) run.outcome.events.push_back(std::move(finding));
+  }
+  return verdict;
+}
+
+// The reports, into output/AS_OF/: the rule sets together in HTML, Markdown and JUnit, one file
+// each in JSON and text. False when one could not be written.
+bool write_plan_reports(PlanRun& run, std::int32_t as_of, std::vector<CheckJobOutcome>& checks) {
+  std::error_code ec;
+  const fs::path folder = fs::path(run.plan.output) / format_date(as_of);
   fs::create_directories(folder, ec);
   if (ec) {
-    log << "error: cannot create " << folder.string() << ": " << ec.message() << "\n";
-    return outcome;
+    run.error("cannot create " + folder.string() + ": " + ec.message());
+    return false;
   }
-  outcome.folder = folder.string();
+  run.outcome.folder = folder.string();
   std::vector<ReportSection> sections;
-  for (std::size_t c = 0; c < reports.size(); ++c) sections.push_back(ReportSection{&reports[c], &histories[c]});
+  for (const CheckJobOutcome& check : checks) {
+    sections.push_back(ReportSection{&check.report, check.history ? &*check.history : nullptr});
+  }
+  const auto write_file = [&](const std::string& name, ReportFormat format, const std::vector<ReportSection>& shown) {
+    const fs::path target = folder / name;
+    std::string error;
+    auto file = AtomicFile::create(target.string(), error);  // a reader never sees half a report
+    if (file) write_report(format, shown, file->stream(), run.report_options);
+    if (!file || !file->commit(error)) {
+      run.error(target.string() + ": " + error);
+      return false;
+    }
+    run.outcome.files.push_back(target.string());
+    return true;
+  };
   bool written = true;
-  for (const ReportFormat format : plan.formats) {
-    switch (format) {
-      case ReportFormat::Html:
-        written &= write_file(folder, "report.html", [&](std::ostream& out) { write_html_report(sections, out, report_options); },
-                              log, outcome.files);
-        break;
-      case ReportFormat::Markdown:
-        written &= write_file(folder, "summary.md",
-                              [&](std::ostream& out) { write_markdown_report(sections, out, report_options); }, log,
-                              outcome.files);
-        break;
-      case ReportFormat::Junit:
-        written &= write_file(folder, "junit.xml", [&](std::ostream& out) { write_junit_report(sections, out, report_options); },
-                              log, outcome.files);
-        break;
-      case ReportFormat::Json:
-        for (std::size_t c = 0; c < reports.size(); ++c) {
-          written &= write_file(folder, file_safe(reports[c].ruleset.id) + ".json",
-                                [&](std::ostream& out) { write_json_report(reports[c], out, report_options, &histories[c]); },
-                                log, outcome.files);
-        }
-        break;
-      case ReportFormat::Text:
-        for (std::size_t c = 0; c < reports.size(); ++c) {
-          written &= write_file(folder, file_safe(reports[c].ruleset.id) + ".txt",
-                                [&](std::ostream& out) { write_text_report(reports[c], out, report_options); }, log,
-                                outcome.files);
-        }
-        break;
+  for (const ReportFormat format : run.plan.formats) {
+    if (format == ReportFormat::Html) written &= write_file("report.html", format, sections);
+    else if (format == ReportFormat::Markdown) written &= write_file("summary.md", format, sections);
+    else if (format == ReportFormat::Junit) written &= write_file("junit.xml", format, sections);
+    else {
+      for (const ReportSection& section : sections) {
+        const std::string extension = format == ReportFormat::Json ? ".json" : ".txt";
+        written &= write_file(file_safe(section.report->ruleset.id) + extension, format, {section});
+      }
     }
   }
-  for (const auto& file : outcome.files) log << "wrote " << file << "\n";
-  if (!written) return outcome;
-  outcome.exit_code = verdict;
+  for (const auto& file : run.outcome.files) run.progress("wrote " + file);
+  return written;
+}
+
+}  // namespace
+
+PlanOutcome run_plan(const Plan& plan_as_written, const PlanRunOptions& options) {
+  PlanRun run{plan_as_written, options, {}, {}, {}};
+  Plan& plan = run.plan;
+  if (!options.exports.empty()) plan.exports = options.exports;
+  if (!options.store.empty()) plan.store = options.store;
+  if (!options.output.empty()) plan.output = options.output;
+  for (const auto& import : plan.imports) run.files.push_back(import_path(import, plan.exports));
+  run.outcome.exit_code = 2;
+  const std::int32_t as_of = options.as_of ? *options.as_of : plan.as_of ? *plan.as_of : options.today;
+  run.report_options.lang = plan.lang;
+  run.report_options.min_group_size = plan.min_group_size;
+  run.report_options.fail_on_signal = plan.fail_on_signal;
+
+  // 1. Everything that can be checked before anything is written.
+  std::vector<Prepared> prepared;
+  const bool ok = check_before_writing(run, prepared);
+  if (options.lang) run.report_options.lang = *options.lang;
+  run.report_options.text_lang = options.lang;  // a text report speaks a language only when asked
+  if (options.min_group_size) run.report_options.min_group_size = *options.min_group_size;
+  if (!options.pseudonym_key.empty()) run.report_options.pseudonym_key = options.pseudonym_key;
+  if (options.fail_on_signal) run.report_options.fail_on_signal = *options.fail_on_signal;
+  if (!ok) return run.nothing_done();
+  std::vector<std::unique_ptr<LoadedDataset>> loaded;
+  std::vector<std::string> hashes;
+  if (!read_exports(run, loaded, hashes)) return run.nothing_done();
+  std::error_code ec;
+  std::string store_error;
+  auto store = Store::open(plan.store, fs::exists(plan.store, ec) ? StoreAccess::ReadWrite : StoreAccess::Create,
+                           store_error);
+  if (!store) {
+    run.error(store_error, plan.file);
+    return run.nothing_done();
+  }
+  for (const std::string& note : store->notes()) run.progress("store: " + note);
+
+  // 2. Import; 3. check every rule set over the store, record its run; 4. the reports.
+  import_exports(run, *store, loaded, hashes);
+  std::vector<CheckJobOutcome> checks;
+  checks.reserve(prepared.size());
+  const int verdict = run_checks(run, *store, prepared, as_of, checks);
+  if (write_plan_reports(run, as_of, checks)) run.outcome.exit_code = verdict;
+  return std::move(run.outcome);
+}
+
+PlanOutcome run_plan(const Plan& plan, const PlanRunOptions& options, std::ostream& log) {
+  PlanOutcome outcome = run_plan(plan, options);
+  for (const Event& event : outcome.events) log << event_line(event) << "\n";
   return outcome;
 }
 

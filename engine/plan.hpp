@@ -19,14 +19,13 @@
 #include <vector>
 
 #include "dsl/schema.hpp"
+#include "engine/check_job.hpp"
 #include "engine/report.hpp"
 #include "engine/store.hpp"
 
 namespace toets {
 
-enum class ReportFormat : std::uint8_t { Text, Json, Html, Markdown, Junit };
-std::optional<ReportFormat> parse_report_format(std::string_view text);  // "text", "json", "html", ...
-std::string_view report_format_name(ReportFormat format);
+// ReportFormat, parse_report_format and write_report: engine/check_job.hpp.
 
 struct PlanImport {
   const DatasetSchema* schema = nullptr;
@@ -87,11 +86,16 @@ struct PlanOutcome {
   std::string folder;                     // where the reports went; empty when nothing was written
   std::vector<std::string> files;         // the reports written, in order
   std::vector<std::int64_t> runs;         // the runs recorded
+  // What happened, in order: what was imported, checked and written (Progress), every problem
+  // (Error, Detail, Summary). Nothing personal is ever among them.
+  std::vector<Event> events;
 };
 
-// Runs a plan. Messages for the user (what was imported, what was written, every problem) go to
-// `log`, one per line; nothing personal is ever among them. Throws StoreError when SQLite or the
-// file system fails mid-way (the store's transactions leave it as it was before that step).
+// Runs a plan: imports, then one check job (engine/check_job.hpp) per rule set over the store,
+// then the reports. Throws StoreError when SQLite or the file system fails mid-way (the store's
+// transactions leave it as it was before that step).
+PlanOutcome run_plan(const Plan& plan, const PlanRunOptions& options);
+// The same, with the events also written to `log` as lines (event_line).
 PlanOutcome run_plan(const Plan& plan, const PlanRunOptions& options, std::ostream& log);
 
 // The recorded runs of `run`'s rule set up to and including it (at most `max_runs`, newest kept),

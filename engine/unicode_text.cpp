@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "dsl/utf8.hpp"
+
 namespace toets {
 
 namespace {
@@ -19,38 +21,11 @@ struct Decoded {
   bool valid = false;
 };
 
+// A raw byte (kRawByte + byte) where the text is not UTF-8 (dsl/utf8.hpp decodes).
 Decoded decode_at(std::string_view text, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  if (lead < 0x80) return {lead, 1, true};
-  std::size_t length = 0;
-  std::uint32_t code_point = 0;
-  std::uint32_t least = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    code_point = lead & 0x1F;
-    least = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    code_point = lead & 0x0F;
-    least = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    code_point = lead & 0x07;
-    least = 0x10000;
-  } else {
-    return {kRawByte + lead, 1, false};
-  }
-  if (at + length > text.size()) return {kRawByte + lead, 1, false};
-  for (std::size_t i = 1; i < length; ++i) {
-    const unsigned char next = byte(at + i);
-    if ((next & 0xC0) != 0x80) return {kRawByte + lead, 1, false};
-    code_point = (code_point << 6) | (next & 0x3F);
-  }
-  if (code_point < least || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-    return {kRawByte + lead, 1, false};
-  }
-  return {code_point, length, true};
+  const CodePoint decoded = decode_utf8(text, at);
+  if (decoded.length == 0) return {kRawByte + static_cast<unsigned char>(text[at]), 1, false};
+  return {static_cast<std::uint32_t>(decoded.value), decoded.length, true};
 }
 
 void append(std::string& out, std::uint32_t code_point) {

@@ -1,6 +1,7 @@
 // A test's inline rows into a dataset: the CSV as written, completed with the file's defaults and
 // `repeat` expanded, read by the canonical CSV reader `toets check` uses. Every row the reader
 // rejects is a mistake in the test, reported at its line in the test file.
+#include "dsl/text.hpp"
 #include "ruletest/rule_test_data.hpp"
 
 #include <algorithm>
@@ -16,12 +17,7 @@ namespace {
 
 constexpr std::string_view kRepeatColumn = "repeat";
 
-std::string trim(std::string_view text) {
-  const std::size_t begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return "";
-  const std::size_t end = text.find_last_not_of(" \t\r");
-  return std::string(text.substr(begin, end - begin + 1));
-}
+std::string trim(std::string_view line) { return std::string(toets::text::trim(line, " \t\r")); }
 
 void add_field(std::string& line, bool& first, const std::string& value) {
   if (!first) line += ',';

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "dsl/text.hpp"
 #include "dsl/calendar.hpp"
 #include "dsl/diagnostics.hpp"
 #include "ruletest/rule_test.hpp"
@@ -114,11 +115,7 @@ class Reader {
     }
   }
 
-  static std::string join(const std::vector<std::string>& items) {
-    std::string text;
-    for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-    return text;
-  }
+  static std::string join(const std::vector<std::string>& items) { return toets::text::join(items); }
 
   // The characters a scalar was written with, from its source region (one line): a float's
   // digits exactly as typed ("612.35"), never a binary double's.

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "dsl/text.hpp"
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
 #include "engine/evaluator.hpp"
@@ -16,11 +17,7 @@ namespace toets::ruletest {
 
 namespace {
 
-std::string trim(std::string_view text) {
-  const std::size_t begin = text.find_first_not_of(" \t");
-  if (begin == std::string_view::npos) return "";
-  return std::string(text.substr(begin, text.find_last_not_of(" \t") - begin + 1));
-}
+std::string trim(std::string_view line) { return std::string(toets::text::trim(line, " \t")); }
 
 // "12", "-3", "7.5" as an exact ratio; nullopt for anything else (at most 18 digits).
 std::optional<Ratio> parse_decimal(std::string_view text) {
