@@ -357,9 +357,9 @@ TEST(HostileDisk, AReportThatDoesNotFitLeavesNoHalfFile) {
   // toets run: its reports go to a folder on the full disk, its store elsewhere.
   Folder work;
   const std::string plan = work.file("p.plan");
-  write(plan, "store = store.db\noutput = reports\nexports = " + std::string(TOETS_SOURCE_DIR) +
-                  "/fixtures/dordrecht-2026-2027\nformats = html json\n[import allocations]\nfile = allocations.csv\n"
-                  "[check]\nrules = " + std::string(TOETS_SOURCE_DIR) + "/" + kRules + "\n");
+  write(plan, "store = \"store.db\"\noutput = \"reports\"\nexports = \"" + std::string(TOETS_SOURCE_DIR) +
+                  "/fixtures/dordrecht-2026-2027\"\nformats = [\"html\", \"json\"]\n[[import]]\ndataset = \"allocations\"\n"
+                  "file = \"allocations.csv\"\n[[check]]\nrules = \"" + std::string(TOETS_SOURCE_DIR) + "/" + kRules + "\"\n");
   fs::create_directories(disk->file("reports/2026-11-23"));
   const Outcome run = testing_support::run_toets_process({"run", plan, "--as-of", "2026-11-23", "--output", disk->file("reports")});
   EXPECT_EQ(run.exit_code, 2);
