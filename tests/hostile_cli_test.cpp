@@ -35,7 +35,7 @@ using Outcome = testing_support::ProcessOutcome;
 
 // Runs `toets -q ARGUMENTS` (no shell) in the source directory; kills it after `deadline`.
 Outcome run_toets(const std::vector<std::string>& arguments, std::chrono::seconds deadline = std::chrono::seconds(60)) {
-  return testing_support::run_toets_process(arguments, {.deadline = deadline});
+  return testing_support::run_toets_process(arguments, testing_support::options_with(deadline));
 }
 
 const std::string kRules = "rules/dordrecht-2026-2027.toets";

@@ -225,7 +225,7 @@ TEST_P(HostilePath, IsRefusedAtOnceAsWhatItIs) {
                                               (fs::path(TOETS_SOURCE_DIR) / kRules).string() + "\"\n");
   std::vector<std::string> arguments;
   for (const std::string& argument : GetParam().arguments) arguments.push_back(with_folder(argument, base));
-  const Outcome outcome = testing_support::run_toets_process(arguments, RunOptions{.deadline = std::chrono::seconds(20)});
+  const Outcome outcome = testing_support::run_toets_process(arguments, testing_support::options_with(std::chrono::seconds(20)));
   EXPECT_EQ(outcome.exit_code, 2) << outcome.err;
   EXPECT_EQ(outcome.err, with_folder(GetParam().err, base));
   EXPECT_EQ(outcome.out, "");
@@ -289,14 +289,14 @@ INSTANTIATE_TEST_SUITE_P(
         PathCase{"store_loop_import", {"import", "--db", "DIR/loop", "--data", kAllocations},
                  "toets: error: DIR/loop: cannot open the store: a loop of symbolic links (Too many levels of symbolic "
                  "links)\n"}),
-    [](const testing::TestParamInfo<PathCase>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<PathCase>& param_info) { return std::string(param_info.param.name); });
 
 // ---------------------------------------------------------------------------------------------
 // Standard output that cannot be written
 
 // `toets ... > /dev/full`: every write fails (ENOSPC); once exit 0 as if the report was out.
 TEST(HostileStdout, OutputToAFullDeviceIsAFailureWithTheReason) {
-  const RunOptions to_full{.quiet = true, .deadline = std::chrono::seconds(60), .stdout_path = "/dev/full"};
+  const RunOptions to_full = testing_support::options_with(std::chrono::seconds(60), true, "/dev/full");
   const Outcome check = testing_support::run_toets_process({"check", kRules, "--data", kAllocations, "--as-of", "2026-11-23"}, to_full);
   EXPECT_EQ(check.exit_code, 2);
   EXPECT_EQ(check.err, "toets: error: cannot write the report to standard output: No space left on device\n");

@@ -432,7 +432,7 @@ INSTANTIATE_TEST_SUITE_P(
         Tampering{"two_tables_dropped", "DROP TABLE run_results; DROP TABLE meta",
                   "a toets store (layout 1) without its tables meta, run_results: it was changed outside toets or is "
                   "damaged" + kBackup}),
-    [](const testing::TestParamInfo<Tampering>& info) { return std::string(info.param.name); });
+    [](const testing::TestParamInfo<Tampering>& param_info) { return std::string(param_info.param.name); });
 
 // A row the store cannot read back as toets wrote it was once a rejected row, silently left out
 // of the check. Now an error naming it, with PRAGMA quick_check's verdict.
@@ -513,7 +513,7 @@ TEST(HostileStoreRecovery, AHotJournalIsRolledBackCheckedAndSaid) {
   // A cache of two pages: the deletion spills into the store file before the commit that never comes.
   write_and_die(db, "PRAGMA cache_size = 2; BEGIN IMMEDIATE; DELETE FROM allocations; DELETE FROM imports;");
   ASSERT_GT(fs::file_size(db + "-journal"), 0u);
-  const Outcome outcome = testing_support::run_toets_process({"history", "--db", db, "--imports", "--format", "json"}, RunOptions{.quiet = false, .deadline = std::chrono::seconds(60)});
+  const Outcome outcome = testing_support::run_toets_process({"history", "--db", db, "--imports", "--format", "json"}, testing_support::options_with(std::chrono::seconds(60), false));
   EXPECT_EQ(outcome.exit_code, 0);
   EXPECT_EQ(outcome.err, "toets: warning: " + db + ": the last write to it did not finish (it left " + db +
                              "-journal) and was rolled back; PRAGMA quick_check finds the store intact\n");
@@ -532,7 +532,7 @@ TEST(HostileStoreRecovery, AWriteAheadLogOfAKilledWriterIsJoinedCheckedAndSaid) 
                     "PRAGMA cache_size = 2; BEGIN IMMEDIATE; DELETE FROM allocations;");
   ASSERT_GT(fs::file_size(db + "-wal"), 0u);
   const Outcome outcome =
-      testing_support::run_toets_process({"import", "--db", db, "--data", "stock=" + kFixtures + "stock.csv"}, RunOptions{.quiet = false, .deadline = std::chrono::seconds(60)});
+      testing_support::run_toets_process({"import", "--db", db, "--data", "stock=" + kFixtures + "stock.csv"}, testing_support::options_with(std::chrono::seconds(60), false));
   EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
   EXPECT_EQ(outcome.err, "toets: warning: " + db + ": the last writer did not close it (it left " + db +
                              "-wal); its committed writes are now in " + db +

@@ -19,6 +19,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace toets::testing_support {
@@ -36,6 +37,17 @@ struct ProcessOptions {
   std::chrono::seconds deadline{120};
   std::string stdout_path;                          // where stdout goes (/dev/full ...); empty: captured
 };
+
+// Options with a deadline (and whether -q is passed, where stdout goes), spelled without
+// designated initializers: the dev preset's -Wmissing-field-initializers flags those that leave a
+// member out.
+inline ProcessOptions options_with(std::chrono::seconds deadline, bool quiet = true, std::string stdout_path = {}) {
+  ProcessOptions options;
+  options.deadline = deadline;
+  options.quiet = quiet;
+  options.stdout_path = std::move(stdout_path);
+  return options;
+}
 
 inline std::string read_whole(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
