@@ -166,9 +166,11 @@ bool AtomicFile::commit(std::string& error) {
 // StandardOutput
 
 namespace {
+// Never destroyed: std::cout writes through it until the very end of the process (the standard
+// streams are flushed after every static object is gone), so it must outlive them all.
 DescriptorBuffer& standard_output_buffer() {
-  static DescriptorBuffer buffer(STDOUT_FILENO);
-  return buffer;
+  static DescriptorBuffer* const buffer = new DescriptorBuffer(STDOUT_FILENO);
+  return *buffer;
 }
 }  // namespace
 
