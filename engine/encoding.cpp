@@ -270,3 +270,22 @@ DecodedText decode_text(std::string_view raw, Encoding encoding, const std::stri
 }
 
 }  // namespace toets::loading
+
+namespace toets {
+
+RejectionReason invalid_utf8_reason(std::string_view text, std::string_view advice) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  RejectionReason why{ReasonKind::InvalidUtf8, {}};
+  const std::size_t at = loading::first_invalid_utf8(text);
+  if (at == std::string_view::npos) return why;
+  const char byte = text[at];
+  const auto value = static_cast<unsigned char>(byte);
+  why.with("byte", std::string{'0', 'x', kHex[value >> 4], kHex[value & 0xF]});
+  // What the byte is in Windows-1252, unless the code page leaves it undefined.
+  const std::string character = loading::windows_1252_to_utf8(std::string_view(&byte, 1));
+  if (loading::is_valid_utf8(character)) why.with("windows_1252", character);
+  if (!advice.empty()) why.with("advice", std::string(advice));
+  return why;
+}
+
+}  // namespace toets

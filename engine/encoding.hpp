@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/rejection_reason.hpp"
+
 namespace toets {
 
 struct LoadReport;
@@ -59,4 +61,8 @@ DecodedText decode_text(std::string_view raw, Encoding encoding, const std::stri
                         LoadReport& report, const std::function<void(const char*)>& release = nullptr);
 
 }  // namespace loading
+
+// The byte of `text` that is not UTF-8 as invalid_utf8's details (byte, windows_1252).
+RejectionReason invalid_utf8_reason(std::string_view text, std::string_view advice);
+
 }  // namespace toets

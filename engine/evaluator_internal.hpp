@@ -26,7 +26,6 @@
 #include <vector>
 
 #include "dsl/calendar.hpp"
-#include "engine/report.hpp"
 
 namespace toets::evaluation {
 

@@ -5,12 +5,12 @@
 
 #include <algorithm>
 
+#include "dsl/visible_text.hpp"
 #include "engine/csv_reader.hpp"
 #include "engine/file_kind.hpp"
 #include "engine/json_reader.hpp"
 #include "engine/mapping.hpp"
 #include "engine/memory_limits.hpp"
-#include "engine/rejection_listing.hpp"
 #include "engine/sha256.hpp"
 #include "engine/xlsx_reader.hpp"
 
@@ -163,6 +163,14 @@ LoadedDataset load_input(const DatasetSchema& schema, const InputSpec& spec, std
   LoadedDataset loaded = load_bytes(schema, spec, map, contents, format);
   loading::require_unchanged(contents, spec.path);
   return loaded;
+}
+
+std::string spreadsheet_safe(std::string_view cell) {
+  std::string shown = visible_lines(cell);  // a line break or tab inside a quoted cell is data
+  if (!shown.empty() && std::string_view("=+-@\t\r\n").find(shown.front()) != std::string_view::npos) {
+    shown.insert(shown.begin(), '\'');
+  }
+  return shown;
 }
 
 void write_rejections_csv(const std::vector<const LoadReport*>& reports, std::ostream& out) {

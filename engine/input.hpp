@@ -71,4 +71,10 @@ void write_rejections_csv(const std::vector<const LoadReport*>& reports, std::os
 // a comma, a quote or a line break (RFC 4180).
 void append_csv_field(std::string& line, std::string_view text);
 
+// A CSV cell a spreadsheet reads as text, never as a formula: a `'` before a cell that starts
+// with =, +, -, @, a tab or a line break (the OWASP advice on CSV injection). Control and bidi
+// characters but tab and line feed are shown as escapes (dsl/visible_text.hpp), so that the file
+// shown on a terminal is text too.
+std::string spreadsheet_safe(std::string_view cell);
+
 }  // namespace toets

@@ -22,6 +22,7 @@
 
 #include "engine/group_keys.hpp"
 #include "engine/mapping.hpp"
+#include "engine/reason_text.hpp"
 
 namespace toets {
 

@@ -33,6 +33,7 @@
 #include "dsl/diagnostics.hpp"
 #include "dsl/visible_text.hpp"
 #include "engine/cell_values.hpp"
+#include "engine/reason_text.hpp"
 #include "engine/unicode_text.hpp"
 #include "engine/value_rules.hpp"
 

@@ -9,7 +9,7 @@
 #include "engine/encoding.hpp"
 #include "engine/export_names.hpp"
 #include "engine/input.hpp"
-#include "engine/rejection_groups.hpp"
+#include "engine/value_rules.hpp"  // nearest_canonical_value
 #include "engine/xlsx_reader.hpp"
 
 namespace toets {

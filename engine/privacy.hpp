@@ -72,7 +72,6 @@ class Privacy {
   std::uint64_t min_group_size_;
 };
 
-// Shown instead of a withheld value.
-inline constexpr std::string_view kWithheld = "(withheld)";
+// Shown instead of a withheld value: kWithheld (rejection_reason.hpp).
 
 }  // namespace toets

@@ -4,26 +4,11 @@
 #include <map>
 #include <tuple>
 
-#include "dsl/diagnostics.hpp"
 #include "dsl/schema.hpp"
 
 namespace toets {
 
 namespace {
-
-// An export's value as canonical values are written: lower case, '_' for a space or '-'.
-std::string canonical_form(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    if (c == ' ' || c == '-')
-      out += '_';
-    else if (c >= 'A' && c <= 'Z')
-      out += static_cast<char>(c - 'A' + 'a');
-    else
-      out += c;
-  }
-  return out;
-}
 
 // The fix the reader of a group can apply, and for a mapping line the value it would map to.
 void add_fix(std::string_view dataset, RejectionGroup& group) {
@@ -51,23 +36,6 @@ void add_fix(std::string_view dataset, RejectionGroup& group) {
 }
 
 }  // namespace
-
-std::string nearest_canonical_value(std::string_view value, const std::vector<std::string>& canonical) {
-  const std::string whole = canonical_form(value);
-  if (std::string best = closest_name(whole, canonical); !best.empty()) return best;
-  // "Sociale huur" is no typo of "sociaal", but its first word is.
-  std::size_t at = 0;
-  while (at < whole.size()) {
-    const std::size_t end = std::min(whole.find('_', at), whole.size());
-    if (end > at) {
-      if (std::string best = closest_name(std::string_view(whole).substr(at, end - at), canonical); !best.empty()) {
-        return best;
-      }
-    }
-    at = end + 1;
-  }
-  return "";
-}
 
 std::vector<RejectionGroup> group_rejections(std::string_view dataset, const std::vector<Rejection>& rejections) {
   std::map<std::tuple<std::string_view, std::string_view, std::string_view>, std::size_t> index;

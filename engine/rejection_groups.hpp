@@ -16,6 +16,7 @@
 
 #include "engine/dataset.hpp"
 #include "engine/privacy.hpp"
+#include "engine/value_rules.hpp"  // nearest_canonical_value
 
 namespace toets {
 
@@ -44,10 +45,6 @@ struct RejectionGroup {
 // The groups of a `dataset`'s rejections (as they may be shown), most rows first, then by
 // column, value and reason: the same rejections give the same groups in the same order.
 std::vector<RejectionGroup> group_rejections(std::string_view dataset, const std::vector<Rejection>& rejections);
-
-// The canonical value of `column` nearest to an export's `value` (through the did-you-mean
-// helper: the whole value, then each of its words), or "" when none is near.
-std::string nearest_canonical_value(std::string_view value, const std::vector<std::string>& canonical);
 
 // Where a dataset's rejections come from: the file it was read from, or, read from the store, each
 // import whose rows count (docs/store.md). Only sources with rejected rows are listed.

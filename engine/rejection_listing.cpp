@@ -16,14 +16,6 @@ std::optional<ListingFormat> parse_listing_format(std::string_view text) {
   return std::nullopt;
 }
 
-std::string spreadsheet_safe(std::string_view cell) {
-  std::string shown = visible_lines(cell);  // a line break or tab inside a quoted cell is data
-  if (!shown.empty() && std::string_view("=+-@\t\r\n").find(shown.front()) != std::string_view::npos) {
-    shown.insert(shown.begin(), '\'');
-  }
-  return shown;
-}
-
 namespace {
 
 // The rejections of an import as the reports show them: personal values withheld.

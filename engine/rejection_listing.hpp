@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/input.hpp"  // spreadsheet_safe
 #include "engine/store.hpp"
 
 namespace toets {
@@ -22,11 +23,5 @@ std::optional<ListingFormat> parse_listing_format(std::string_view text);  // "t
 // then a row per group with every line of it: import, dataset, file, imported_at, rows_read,
 // rows_accepted, rows_rejected, rows, column, value, reason, lines, fix.
 void write_import_rejections(const std::vector<ImportRejections>& imports, ListingFormat format, std::ostream& out);
-
-// A CSV cell a spreadsheet reads as text, never as a formula: a `'` before a cell that starts
-// with =, +, -, @, a tab or a line break (the OWASP advice on CSV injection). Control and bidi
-// characters but tab and line feed are shown as escapes (dsl/visible_text.hpp), so that the file
-// shown on a terminal is text too.
-std::string spreadsheet_safe(std::string_view cell);
 
 }  // namespace toets

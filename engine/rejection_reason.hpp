@@ -1,8 +1,8 @@
 #pragma once
 // Why a row was rejected, as data: a kind (what was wrong) and its details (the limits, the
 // example, the line a quote opened on...), rendered into a sentence in the report's language
-// from the reports' word table (report_common.cpp; the sentences of the kinds are the
-// "reason.*" words of rejection_reason.cpp). The readers make them; every report renders them.
+// by reason_text.hpp from the one word table (words.hpp; the sentences of the kinds are the
+// "reason.*" words of reason_text.cpp). The readers make them; every report renders them.
 //
 //   reject(RejectionReason{ReasonKind::OutOfRange}.with("min", "1").with("max", "20") ...)
 //   reason_text(why, Lang::Nl)   // "onaannemelijk: verwacht 1 tot en met 20 (personen in ...)"
@@ -17,15 +17,12 @@
 
 #include <cstdint>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace toets {
-
-enum class Lang : std::uint8_t;  // engine/report.hpp
 
 // The codes (reason_code) are stable: the JSON report and the store carry them.
 enum class ReasonKind : std::uint8_t {
@@ -82,27 +79,13 @@ struct RejectionReason {
   friend bool operator==(const RejectionReason&, const RejectionReason&) = default;
 };
 
-// The sentence of a reason in `lang`. A reason of kind Other has no sentence of its own: the
-// `stored` text (the English one kept with it) is shown, with the few engine messages the
-// reports translate.
-std::string reason_text(const RejectionReason& why, Lang lang, std::string_view stored = {});
-
-// reason_text in English, as Rejection::reason keeps it (kind Other: its `text` detail).
-std::string english_reason(const RejectionReason& why);
 // The reason's details as a JSON object's text ({"min": "1", ...}), and back. A text that does
 // not parse gives no details.
 std::string reason_details_json(const RejectionReason& why);
 std::vector<std::pair<std::string, std::string>> parse_reason_details(std::string_view json_text);
 
-// The byte of `text` that is not UTF-8 as invalid_utf8's details (byte, windows_1252).
-RejectionReason invalid_utf8_reason(std::string_view text, std::string_view advice);
-
-// The words of the kinds, for the reports' one word table (report_common.cpp).
-struct ReasonWord {
-  std::string_view key;
-  std::string_view nl;
-  std::string_view en;
-};
-std::span<const ReasonWord> rejection_reason_words();
+// What the privacy rules put in place of a personal value (privacy.hpp); a reason's sentence
+// says it in the report's words.
+inline constexpr std::string_view kWithheld = "(withheld)";
 
 }  // namespace toets

@@ -18,18 +18,11 @@
 #include <vector>
 
 #include "engine/result.hpp"
+#include "engine/words.hpp"
 
 namespace toets {
 
-// A measure or threshold for people: 16.16%, €612.35, 42, 2026-03-31.
-std::string format_value(const Ratio& value, ValueType unit);
-// A group for people: "Trivire, 2026" (or "all" when the rule has no grouping).
-std::string format_group(const std::vector<GroupField>& group);
-
-// The language of the HTML and Markdown reports, and of the text, JSON and JUnit reports' words for
-// people when asked for (`--lang`): without it those are the English that scripts and tools read.
-enum class Lang : std::uint8_t { Nl, En };
-std::optional<Lang> parse_lang(std::string_view text);  // "nl", "en"
+// Values and groups in their canonical English form: format_value, format_group (result.hpp).
 
 struct ReportOptions {
   Lang lang = Lang::Nl;

@@ -11,7 +11,9 @@
 
 #include "engine/privacy.hpp"
 #include "engine/rejection_groups.hpp"
+#include "engine/reason_text.hpp"
 #include "engine/report.hpp"
+#include "engine/words.hpp"
 
 namespace toets::report {
 
@@ -26,16 +28,12 @@ bool needs_attention(Status status);  // signal, breach, at_risk, error
 // The same, for a result inside its rule's period (one outside it decides nothing).
 bool needs_attention(const RuleResult& result);
 
-// Words of a report language.
+// Words of a report language (the word table and the rest: words.hpp).
 std::string_view status_word(Status status, Lang lang);  // "overschreden" / "breach", ...
 std::string_view movement_word(Movement movement, Lang lang);
-// A dictionary of the fixed texts of the reports: word(lang, "as_of") -> "Peildatum".
-std::string_view word(Lang lang, std::string_view key);
 
-// Numbers for readers: Dutch uses a decimal comma and groups thousands in amounts (€ 51.537,00).
-std::string localise_number(std::string text, Lang lang);
+// Numbers for readers (localise_number and date_text: words.hpp).
 std::string value_text(const Ratio& value, ValueType unit, Lang lang);
-std::string date_text(std::int32_t days, Lang lang);  // 23-11-2026 / 2026-11-23
 double to_unit_double(const Ratio& value, ValueType unit);  // shares in %, money in euros
 std::string number_text(double value, int decimals, Lang lang);
 
@@ -51,13 +49,6 @@ std::string_view norm_words(CompareOp breach_when, Lang lang);
 std::string_view kept_words(CompareOp kept, Lang lang);
 // What a rule's dataset holds, for people: "toewijzing(en)" / "let(s)", "woning(en)" / "dwelling(s)".
 std::string_view dataset_record_word(const CompiledRule& rule, bool plural, Lang lang);
-// A dataset as a reader names it: allocations -> "toewijzingen"; English keeps the dataset's name
-// (the name --data takes).
-std::string dataset_word(std::string_view dataset, Lang lang);
-// A canonical column (dsl/schema.cpp) or period key as a reader names it: contract_date ->
-// "ingangsdatum contract"; English keeps the column's own name, and so does anything that is not
-// a column (an exempt condition written as an expression stays as written).
-std::string column_word(std::string_view column, Lang lang);
 // The remedy as a sentence about the records, or "".
 std::string remedy_sentence(const RuleResult& result, Lang lang);
 // A row of a needs-attention list: a result, and the results that are the same finding (a national
@@ -104,21 +95,11 @@ std::string escape_xml(std::string_view text);
 // breaks flattened, so a hostile title stays one cell of one table row.
 std::string escape_markdown(std::string_view text);
 
-// An engine note (a result's message, an input's or a check's note) in the report's language: every
-// note the engine writes has its English as a pattern in the word table (report_messages.cpp).
-std::string message_text(std::string_view message, Lang lang);
 // How an input's text was read, when that is worth saying: "read as Windows-1252 (detected)"
 // ("gelezen als Windows-1252 (herkend)"); "" for UTF-8, the norm, and for a store's table.
 std::string encoding_text(const LoadReport& report, Lang lang);
-// A group's value for people: a date, period or true/false as the reader writes it (01-01-2022,
-// "1e halfjaar 2026", "DAEB: ja"), an enum value as its word ("Wonen Eerst" for wonen_eerst); a
-// missing value is "".
-std::string group_value_text(const GroupField& field, Lang lang);
 // The group label: "Trivire, 2026", or the word for "all" when the rule has no grouping.
 std::string group_label(const std::vector<GroupField>& group, const Privacy& privacy, Lang lang);
-
-// A word-table text with its {NAME} places filled in.
-std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string>> values);
 
 // ---------------------------------------------------------------------------------------------
 // Incomplete checks and rejected rows (report_incomplete.cpp)

@@ -34,17 +34,6 @@ std::string incompleteness_text(const Incompleteness& reason, Lang lang) {
 
 namespace report {
 
-std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string>> values) {
-  std::string out(pattern);
-  for (const auto& [name, value] : values) {
-    const std::string key = "{" + std::string(name) + "}";
-    for (std::size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + value.size())) {
-      out.replace(at, key.size(), value);
-    }
-  }
-  return out;
-}
-
 std::string rejection_group_text(const RejectionGroup& group, Lang lang) {
   // A workbook's rows are named by their cells (Toewijzingen!M48), a text file's by line.
   const bool cells = !group.cells.empty();

@@ -1,4 +1,4 @@
-// The engine's words in the report's language (report_common.hpp): its notes on a result
+// The engine's words in the report's language (words.hpp): its notes on a result
 // (RuleResult::message) and on an input or a check (LoadReport and CheckReport notes), written in
 // English, and the values it puts in a group's label (dates, periods, enum values, true/false). The
 // English of each note is its pattern in the word table (keys "msg_..." and "note_..."), so the
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "dsl/calendar.hpp"
-#include "engine/report_common.hpp"
+#include "engine/words.hpp"
 
 namespace toets {
 namespace report {

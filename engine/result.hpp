@@ -103,4 +103,9 @@ struct CheckReport {
   bool is_incomplete() const { return !incomplete.empty(); }
 };
 
+// A measure or threshold for people: 16.16%, €612.35, 42, 2026-03-31.
+std::string format_value(const Ratio& value, ValueType unit);
+// A group for people: "Trivire, 2026" (or "all" when the rule has no grouping).
+std::string format_group(const std::vector<GroupField>& group);
+
 }  // namespace toets

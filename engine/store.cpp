@@ -28,7 +28,7 @@
 #include "dsl/calendar.hpp"
 #include "dsl/regular_file.hpp"
 #include "engine/load_common.hpp"
-#include "engine/report.hpp"
+#include "engine/reason_text.hpp"
 #include "engine/sha256.hpp"
 #include "engine/sqlite_statement.hpp"
 #include "engine/store_internal.hpp"

@@ -8,7 +8,6 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/visible_text.hpp"
-#include "engine/report.hpp"
 #include "engine/store.hpp"
 #include "engine/text_table.hpp"
 

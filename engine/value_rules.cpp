@@ -2,9 +2,11 @@
 
 #include "engine/value_rules.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "dsl/calendar.hpp"
+#include "dsl/diagnostics.hpp"
 
 namespace toets::value_rules {
 
@@ -82,3 +84,42 @@ RejectionReason range_problem(const ColumnSchema& column, std::int64_t value) {
 }
 
 }  // namespace toets::value_rules
+
+namespace toets {
+
+namespace {
+
+// An export's value as canonical values are written: lower case, '_' for a space or '-'.
+std::string canonical_form(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == ' ' || c == '-')
+      out += '_';
+    else if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c - 'A' + 'a');
+    else
+      out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string nearest_canonical_value(std::string_view value, const std::vector<std::string>& canonical) {
+  const std::string whole = canonical_form(value);
+  if (std::string best = closest_name(whole, canonical); !best.empty()) return best;
+  // "Sociale huur" is no typo of "sociaal", but its first word is.
+  std::size_t at = 0;
+  while (at < whole.size()) {
+    const std::size_t end = std::min(whole.find('_', at), whole.size());
+    if (end > at) {
+      if (std::string best = closest_name(std::string_view(whole).substr(at, end - at), canonical); !best.empty()) {
+        return best;
+      }
+    }
+    at = end + 1;
+  }
+  return "";
+}
+
+}  // namespace toets

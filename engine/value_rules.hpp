@@ -5,7 +5,9 @@
 // it rejects: nothing here is on the path of a valid cell.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "dsl/schema.hpp"
 #include "engine/cell_values.hpp"
@@ -28,3 +30,11 @@ RejectionReason range_problem(const ColumnSchema& column, std::int64_t value);
 std::string limit_text(const ColumnSchema& column, std::int64_t value);
 
 }  // namespace toets::value_rules
+
+namespace toets {
+
+// The canonical value of `column` nearest to an export's `value` (through the did-you-mean
+// helper: the whole value, then each of its words), or "" when none is near.
+std::string nearest_canonical_value(std::string_view value, const std::vector<std::string>& canonical);
+
+}  // namespace toets
