@@ -97,7 +97,7 @@ class Diagnostics {
 std::string format_diagnostic(const Diagnostic& diagnostic);
 
 // Levenshtein distance: insertions, deletions and substitutions of bytes (the one behind every
-// "did you mean", here and in engine/load_common.cpp).
+// "did you mean", here and in engine/input/load_common.cpp).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 // The candidate closest to `name` by edit distance, if close enough to be a likely typo.
 std::string closest_name(std::string_view name, const std::vector<std::string>& candidates);

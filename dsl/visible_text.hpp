@@ -12,7 +12,7 @@
 //
 // A backslash is shown as it is: the escapes make text harmless, they are not a reversible
 // encoding (JSON output, which must be reversible, has its own escaping: json_text in
-// engine/output_guard.hpp). Used by the diagnostics here and by every writer in engine/.
+// engine/base/output_guard.hpp). Used by the diagnostics here and by every writer in engine/.
 
 #include <cstddef>
 #include <cstdint>

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/csv_reader.hpp"
+#include "engine/input/csv_reader.hpp"
 
 namespace {
 

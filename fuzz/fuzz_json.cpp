@@ -10,7 +10,7 @@
 #include <span>
 #include <string_view>
 
-#include "engine/json_reader.hpp"
+#include "engine/input/json_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/csv_reader.hpp"
-#include "engine/json_reader.hpp"
-#include "engine/mapping.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/input/json_reader.hpp"
+#include "engine/input/mapping.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

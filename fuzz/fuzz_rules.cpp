@@ -15,9 +15,9 @@
 
 #include "dsl/checker.hpp"
 #include "dsl/format.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/report.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/report/report.hpp"
 
 namespace {
 

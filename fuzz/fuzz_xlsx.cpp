@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/xlsx_reader.hpp"
+#include "engine/input/xlsx_reader.hpp"
 #include "tests/support/zip_writer.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -8,8 +8,8 @@
 #include <charconv>
 
 #include "dsl/diagnostics.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/input.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/input/input.hpp"
 
 namespace toets::ruletest {
 

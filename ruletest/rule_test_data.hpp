@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/load_common.hpp"
+#include "engine/input/load_common.hpp"
 #include "ruletest/rule_test.hpp"
 
 namespace toets::ruletest {

@@ -8,8 +8,8 @@
 #include "dsl/text.hpp"
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/report.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/report/report.hpp"
 #include "ruletest/rule_test.hpp"
 #include "ruletest/rule_test_data.hpp"
 

@@ -1,11 +1,11 @@
-// Where a chart's labels go (engine/chart_labels.hpp): clear of the points and of each other,
+// Where a chart's labels go (engine/report/chart_labels.hpp): clear of the points and of each other,
 // inside the plot, and where they always were when nothing is in the way.
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "engine/chart_labels.hpp"
+#include "engine/report/chart_labels.hpp"
 
 namespace toets::report {
 namespace {

@@ -1,4 +1,4 @@
-// The check job (engine/check_job.hpp) that `toets check` and `toets run` share: what it reports
+// The check job (engine/run/check_job.hpp) that `toets check` and `toets run` share: what it reports
 // back as events rather than printing, --strict without a personal value, the one report dispatch,
 // and the one strict date parser on both commands.
 
@@ -12,7 +12,7 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
-#include "engine/check_job.hpp"
+#include "engine/run/check_job.hpp"
 #include "tests/support/toets_process.hpp"
 
 namespace toets {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/csv_reader.hpp"
+#include "engine/input/csv_reader.hpp"
 
 namespace toets {
 namespace {
@@ -93,7 +93,7 @@ TEST(CsvChunks, QuotedFieldsWithLineEndsDelimitersAndQuotes) {
   }
   const LoadedDataset whole = load(allocations(), text, 1 << 20, 1);
   ASSERT_EQ(whole.data.row_count(), 24U);
-  // The field is read whole; a line end inside a name is a space (engine/group_keys.hpp).
+  // The field is read whole; a line end inside a name is a space (engine/input/group_keys.hpp).
   EXPECT_EQ(whole.data.cell_text(1, 0), "Woonstichting \"De Hoven\", afdeling 0");
   // Each Q record spans three lines (a line end and a CRLF inside quotes): Q0 lines 2-4, P0 line 5.
   EXPECT_EQ(whole.data.source_line(2), 6U);

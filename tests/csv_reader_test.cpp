@@ -2,7 +2,7 @@
 // promises the rest of the engine relies on (read = accepted + rejected; a rejected row leaves
 // every column unchanged). Wrong input is tested at least as often as right input.
 
-#include "engine/csv_reader.hpp"
+#include "engine/input/csv_reader.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -19,7 +19,7 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/schema.hpp"
-#include "engine/dataset.hpp"
+#include "engine/data/dataset.hpp"
 
 namespace toets {
 namespace {
@@ -172,7 +172,7 @@ INSTANTIATE_TEST_SUITE_P(
         CellCase{"text_dictionary", "kern", "Wielwijk", true, "Wielwijk", 0},
         CellCase{"text_quoted_comma", "neighbourhood", "\"Oud, Centrum\"", true, "Oud, Centrum", {}},
         CellCase{"text_doubled_quotes", "neighbourhood", "\"De \"\"Staart\"\"\"", true, "De \"Staart\"", {}},
-        // A name's spaces are tidied (one spelling per name: engine/group_keys.hpp); an id's are kept.
+        // A name's spaces are tidied (one spelling per name: engine/input/group_keys.hpp); an id's are kept.
         CellCase{"text_quoted_spaces_tidied", "neighbourhood", "\"  Zuid  \"", true, "Zuid", {}},
         CellCase{"raw_id_quoted_keeps_spaces", "dwelling_id", "\"  VHE 7  \"", true, "  VHE 7  ", {}},
         CellCase{"text_spaces_around_quotes", "neighbourhood", "  \"Noord\" \t", true, "Noord", {}},

@@ -15,8 +15,8 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/schema.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/dataset.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/data/dataset.hpp"
 
 namespace toets {
 namespace {
@@ -408,7 +408,7 @@ TEST(Dialect, QuotedSeparatorsAndNewlinesKeepLinesRight) {
   EXPECT_EQ(loaded.data.source_line(0), 2u);
   EXPECT_EQ(loaded.data.source_line(1), 5u);
   EXPECT_EQ(loaded.data.source_line(2), 7u);
-  // Read whole; the line ends inside a name are spaces (engine/group_keys.hpp).
+  // Read whole; the line ends inside a name are spaces (engine/input/group_keys.hpp).
   EXPECT_EQ(loaded.data.cell_text(4, 0), "Oud; \"Centrum\" Noord Zuid");
   ASSERT_EQ(loaded.report.rejections.size(), 1u);
   const Rejection& rejection = loaded.report.rejections[0];

@@ -1,4 +1,4 @@
-// Rules over one dataset are evaluated together in one pass (engine/evaluator_pass.cpp): shared
+// Rules over one dataset are evaluated together in one pass (engine/eval/evaluator_pass.cpp): shared
 // filters, groupings and measures computed once. Each rule's results must be what it gives alone.
 // Every expected number is worked out by hand in the comment beside it.
 

@@ -8,9 +8,9 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/report.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/report/report.hpp"
 #include "tests/support/engine_fixture.hpp"
 
 namespace toets {

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "dsl/schema.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/input.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/input/input.hpp"
 
 namespace toets {
 namespace {

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/load_common.hpp"
-#include "engine/sha256.hpp"
+#include "engine/input/load_common.hpp"
+#include "engine/base/sha256.hpp"
 #include "tests/support/toets_process.hpp"
 
 namespace toets {

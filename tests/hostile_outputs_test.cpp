@@ -80,7 +80,7 @@ ProcessOutcome check_names(const std::string& format, const std::vector<std::str
 
 // Each hostile name as every report shows it (the escapes of dsl/visible_text.hpp).
 // As the names are shown. A corporation is a group key, and a group key is read as one spelling
-// (engine/group_keys.cpp): its white space (tab, CR, line feed) becomes one space and invisible
+// (engine/input/group_keys.cpp): its white space (tab, CR, line feed) becomes one space and invisible
 // characters (bidi controls and marks, zero-width) go before any report sees it. What is left of
 // a terminal's controls (ESC, DEL, C1) is shown as an escape.
 const std::vector<std::string> kShownNames = {

@@ -31,7 +31,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/sha256.hpp"
+#include "engine/base/sha256.hpp"
 #include "tests/support/toets_process.hpp"
 
 namespace toets {

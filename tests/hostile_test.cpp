@@ -26,13 +26,13 @@
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
 #include "dsl/parser.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/input.hpp"
-#include "engine/json_reader.hpp"
-#include "engine/mapping.hpp"
-#include "engine/plan.hpp"
-#include "engine/plan_file.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/input/input.hpp"
+#include "engine/input/json_reader.hpp"
+#include "engine/input/mapping.hpp"
+#include "engine/run/plan.hpp"
+#include "engine/run/plan_file.hpp"
 
 namespace toets {
 namespace {

@@ -1,7 +1,7 @@
-// A check that could not check its data (engine/check_outcome.hpp): the limit on the rejected
+// A check that could not check its data (engine/data/check_outcome.hpp): the limit on the rejected
 // share, a dataset without one accepted row, the exit status, and every report format saying so
 // first and never giving the all-clear. Rejected rows in groups with their fix
-// (engine/rejection_groups.hpp). Expected counts are worked out by hand from the data written here.
+// (engine/report/rejection_groups.hpp). Expected counts are worked out by hand from the data written here.
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -13,12 +13,12 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
-#include "engine/check_outcome.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/rejection_groups.hpp"
-#include "engine/report.hpp"
-#include "engine/report_common.hpp"
+#include "engine/data/check_outcome.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/report/rejection_groups.hpp"
+#include "engine/report/report.hpp"
+#include "engine/report/report_common.hpp"
 
 namespace toets {
 namespace {

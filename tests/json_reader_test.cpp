@@ -2,7 +2,7 @@
 // records that are not objects, nested values, repeated keys, syntax errors; lines of records.
 // Wrong input is tested as often as right input.
 
-#include "engine/json_reader.hpp"
+#include "engine/input/json_reader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/schema.hpp"
-#include "engine/dataset.hpp"
+#include "engine/data/dataset.hpp"
 
 namespace toets {
 namespace {

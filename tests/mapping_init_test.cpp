@@ -1,4 +1,4 @@
-// toets mapping init (engine/mapping_init.cpp): the Dutch names it knows are the schema's columns and
+// toets mapping init (engine/input/mapping_init.cpp): the Dutch names it knows are the schema's columns and
 // values; a draft for the messy export of fixtures/exports matches its headers as the hand-written
 // mapping beside it does, lists the values to fill in with counts made independently (Python's csv
 // module over the export), and loads as it is; the same from a workbook's header.
@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "dsl/schema.hpp"
-#include "engine/export_names.hpp"
-#include "engine/input.hpp"
-#include "engine/mapping.hpp"
-#include "engine/mapping_init.hpp"
+#include "engine/input/export_names.hpp"
+#include "engine/input/input.hpp"
+#include "engine/input/mapping.hpp"
+#include "engine/input/mapping_init.hpp"
 
 namespace toets {
 namespace {

@@ -1,7 +1,7 @@
 // Column mappings (parsing, every mistake with its line, applying them to CSV and JSON) and
 // load_input (choosing the reader, settling the dialect, the rejects file).
 
-#include "engine/mapping.hpp"
+#include "engine/input/mapping.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "dsl/schema.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/input.hpp"
-#include "engine/json_reader.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/input/input.hpp"
+#include "engine/input/json_reader.hpp"
 
 namespace toets {
 namespace {

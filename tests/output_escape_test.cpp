@@ -1,6 +1,6 @@
-// How text is shown (dsl/visible_text.hpp), laid out in tables (engine/text_table.hpp), written as
-// JSON and passed to a terminal (engine/output_guard.hpp), and what reading a file takes in memory
-// (engine/memory_limits.hpp). Expected strings are written out by hand from the code points.
+// How text is shown (dsl/visible_text.hpp), laid out in tables (engine/base/text_table.hpp), written as
+// JSON and passed to a terminal (engine/base/output_guard.hpp), and what reading a file takes in memory
+// (engine/input/memory_limits.hpp). Expected strings are written out by hand from the code points.
 
 #include <gtest/gtest.h>
 
@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "dsl/visible_text.hpp"
-#include "engine/memory_limits.hpp"
-#include "engine/output_guard.hpp"
-#include "engine/rejection_listing.hpp"
-#include "engine/text_table.hpp"
+#include "engine/input/memory_limits.hpp"
+#include "engine/base/output_guard.hpp"
+#include "engine/run/rejection_listing.hpp"
+#include "engine/base/text_table.hpp"
 
 namespace toets {
 namespace {

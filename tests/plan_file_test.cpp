@@ -1,4 +1,4 @@
-// Plan files (engine/plan_file.hpp): TOML into a Plan, every mistake a diagnostic at
+// Plan files (engine/run/plan_file.hpp): TOML into a Plan, every mistake a diagnostic at
 // plan:line:col with the line and a caret, exactly as `toets run` prints it; the format before TOML
 // refused with its TOML equivalent.
 
@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "dsl/calendar.hpp"
-#include "engine/plan_file.hpp"
+#include "engine/run/plan_file.hpp"
 
 namespace toets {
 namespace {

@@ -1,4 +1,4 @@
-// Plans (`toets run PLAN`, engine/plan.hpp): a plan that names a missing file or a broken rule set
+// Plans (`toets run PLAN`, engine/run/plan.hpp): a plan that names a missing file or a broken rule set
 // writes nothing, the TOML example plan writes what its old-format original wrote, and the shipped example plan run
 // twice over its two sets of exports: what changed between the meetings, the reports in a dated
 // folder, and no personal value in any of them.
@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "dsl/calendar.hpp"
-#include "engine/plan.hpp"
-#include "engine/plan_file.hpp"
+#include "engine/run/plan.hpp"
+#include "engine/run/plan_file.hpp"
 
 namespace toets {
 namespace {

@@ -1,4 +1,4 @@
-// Rejection reasons are data (engine/rejection_reason.hpp): a kind and its details, said in the
+// Rejection reasons are data (engine/data/rejection_reason.hpp): a kind and its details, said in the
 // report's language from the word table, carried by the JSON report, kept by the store (and read
 // back from a store written before the kinds existed).
 
@@ -12,14 +12,14 @@
 #include <vector>
 
 #include "tests/support/report_check.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/privacy.hpp"
-#include "engine/rejection_groups.hpp"
-#include "engine/rejection_reason.hpp"
-#include "engine/report.hpp"
-#include "engine/report_common.hpp"
-#include "engine/sha256.hpp"
-#include "engine/store.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/report/privacy.hpp"
+#include "engine/report/rejection_groups.hpp"
+#include "engine/data/rejection_reason.hpp"
+#include "engine/report/report.hpp"
+#include "engine/report/report_common.hpp"
+#include "engine/base/sha256.hpp"
+#include "engine/store/store.hpp"
 
 namespace toets {
 namespace {

@@ -18,12 +18,12 @@
 #include "tests/support/report_check.hpp"
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/plan.hpp"
-#include "engine/privacy.hpp"
-#include "engine/report.hpp"
-#include "engine/report_common.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/run/plan.hpp"
+#include "engine/report/privacy.hpp"
+#include "engine/report/report.hpp"
+#include "engine/report/report_common.hpp"
 
 namespace toets {
 namespace {

@@ -16,10 +16,10 @@
 #include "tests/support/report_check.hpp"
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/report.hpp"
-#include "engine/report_common.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/report/report.hpp"
+#include "engine/report/report_common.hpp"
 
 namespace toets {
 namespace {
@@ -451,7 +451,7 @@ TEST(Words, TheDutchReportNamesColumnsInDutch) {
 
 TEST(Words, TheEnginesNotesSpeakDutch) {
   using report::message_text;
-  // Each as the engine writes it (engine/evaluator*.cpp, tools/toets.cpp, engine/store.cpp), and
+  // Each as the engine writes it (engine/evaluator*.cpp, tools/toets.cpp, engine/store/store.cpp), and
   // as a Dutch reader should read it.
   const std::pair<std::string, std::string> notes[] = {
       {"no later period to compare with (yet)", "(nog) geen latere periode om mee te vergelijken"},

@@ -16,11 +16,11 @@
 #include <sstream>
 #include <string>
 
-#include "engine/check_outcome.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/rejection_listing.hpp"
-#include "engine/sha256.hpp"
-#include "engine/store.hpp"
+#include "engine/data/check_outcome.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/run/rejection_listing.hpp"
+#include "engine/base/sha256.hpp"
+#include "engine/store/store.hpp"
 
 namespace toets {
 namespace {

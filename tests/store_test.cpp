@@ -25,11 +25,11 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/report.hpp"
-#include "engine/sha256.hpp"
-#include "engine/store.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/report/report.hpp"
+#include "engine/base/sha256.hpp"
+#include "engine/store/store.hpp"
 
 namespace {
 

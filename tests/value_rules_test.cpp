@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "dsl/calendar.hpp"
-#include "engine/cell_values.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/group_keys.hpp"
-#include "engine/input.hpp"
-#include "engine/unicode_text.hpp"
+#include "engine/data/cell_values.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/input/group_keys.hpp"
+#include "engine/input/input.hpp"
+#include "engine/base/unicode_text.hpp"
 
 namespace toets {
 namespace {

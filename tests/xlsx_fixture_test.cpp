@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "dsl/schema.hpp"
-#include "engine/input.hpp"
-#include "engine/plan_file.hpp"
-#include "engine/xlsx_reader.hpp"
+#include "engine/input/input.hpp"
+#include "engine/run/plan_file.hpp"
+#include "engine/input/xlsx_reader.hpp"
 #include "tests/support/zip_writer.hpp"
 
 namespace toets {

@@ -18,10 +18,10 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/schema.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/input.hpp"
-#include "engine/xlsx_reader.hpp"
-#include "engine/xlsx_values.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/input/input.hpp"
+#include "engine/input/xlsx_reader.hpp"
+#include "engine/input/xlsx_values.hpp"
 #include "tests/support/zip_writer.hpp"
 
 namespace toets {

@@ -1,4 +1,4 @@
-// toets check (the check job: engine/check_job.hpp) and toets validate: the arguments checked,
+// toets check (the check job: engine/run/check_job.hpp) and toets validate: the arguments checked,
 // the rules read, the job's events and findings shown, the exit status.
 
 #include <spdlog/spdlog.h>
@@ -7,12 +7,12 @@
 #include <iostream>
 
 #include "dsl/calendar.hpp"
-#include "engine/check_outcome.hpp"
-#include "engine/atomic_file.hpp"
-#include "engine/memory_limits.hpp"
-#include "engine/output_guard.hpp"
-#include "engine/report.hpp"
-#include "engine/rule_selection.hpp"
+#include "engine/data/check_outcome.hpp"
+#include "engine/base/atomic_file.hpp"
+#include "engine/input/memory_limits.hpp"
+#include "engine/base/output_guard.hpp"
+#include "engine/report/report.hpp"
+#include "engine/eval/rule_selection.hpp"
 #include "tools/commands.hpp"
 
 namespace toets::cli {

@@ -9,12 +9,12 @@
 #include <iostream>
 
 #include "dsl/checker.hpp"
-#include "engine/atomic_file.hpp"
-#include "engine/clock.hpp"
-#include "engine/memory_limits.hpp"
-#include "engine/output_guard.hpp"
-#include "engine/plan.hpp"
-#include "engine/small_file.hpp"
+#include "engine/base/atomic_file.hpp"
+#include "engine/base/clock.hpp"
+#include "engine/input/memory_limits.hpp"
+#include "engine/base/output_guard.hpp"
+#include "engine/run/plan.hpp"
+#include "engine/input/small_file.hpp"
 #include "tools/commands.hpp"
 
 namespace toets::cli {

@@ -9,8 +9,8 @@
 
 #include "dsl/format.hpp"
 #include "dsl/parser.hpp"
-#include "engine/atomic_file.hpp"
-#include "engine/small_file.hpp"
+#include "engine/base/atomic_file.hpp"
+#include "engine/input/small_file.hpp"
 
 namespace toets::cli {
 
@@ -35,7 +35,7 @@ std::vector<std::string> rule_files(const std::string& path) {
 }
 
 // Replaces `path` by `text` through a file beside it, so that a failed write leaves it whole
-// (engine/atomic_file.hpp: written, synced, renamed; the reason in `error`).
+// (engine/base/atomic_file.hpp: written, synced, renamed; the reason in `error`).
 bool replace_file(const std::string& path, const std::string& text, std::string& error) {
   auto file = AtomicFile::create(path, error);
   if (!file) return false;

@@ -4,10 +4,10 @@
 #include <iostream>
 #include <set>
 
-#include "engine/atomic_file.hpp"
-#include "engine/load_common.hpp"
-#include "engine/mapping.hpp"
-#include "engine/mapping_init.hpp"
+#include "engine/base/atomic_file.hpp"
+#include "engine/input/load_common.hpp"
+#include "engine/input/mapping.hpp"
+#include "engine/input/mapping_init.hpp"
 #include "tools/commands.hpp"
 
 namespace toets::cli {
@@ -59,7 +59,7 @@ int run_mapping_init(const MappingOptions& options) {
   if (options.out.empty()) {
     std::cout << draft.text;
   } else {
-    // Written whole or not at all, the reason said (engine/atomic_file.hpp).
+    // Written whole or not at all, the reason said (engine/base/atomic_file.hpp).
     std::string error;
     auto file = AtomicFile::create(options.out, error);
     if (!file || (file->stream() << draft.text, !file->commit(error))) {

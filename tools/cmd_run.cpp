@@ -1,12 +1,12 @@
 // toets run PLAN: the plan read, the command line's settings over it, its events shown
-// (engine/plan.hpp does the work).
+// (engine/run/plan.hpp does the work).
 
 #include <iostream>
 
 #include "dsl/calendar.hpp"
-#include "engine/check_outcome.hpp"
-#include "engine/plan.hpp"
-#include "engine/plan_file.hpp"
+#include "engine/data/check_outcome.hpp"
+#include "engine/run/plan.hpp"
+#include "engine/run/plan_file.hpp"
 #include "tools/commands.hpp"
 
 namespace toets::cli {
@@ -41,7 +41,7 @@ CLI::App* add_run_command(CLI::App& app, PlanOptions& options) {
   return run_cmd;
 }
 
-// toets run PLAN: import, check, record and write the reports a plan names (engine/plan.hpp).
+// toets run PLAN: import, check, record and write the reports a plan names (engine/run/plan.hpp).
 // What it does goes to stdout, line by line; problems to stderr.
 int run_plan_command(const PlanOptions& options, bool quiet) {
   Diagnostics diagnostics;

@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <iostream>
 
-#include "engine/memory_limits.hpp"
-#include "engine/output_guard.hpp"
-#include "engine/privacy.hpp"
-#include "engine/rejection_listing.hpp"
-#include "engine/report.hpp"
+#include "engine/input/memory_limits.hpp"
+#include "engine/base/output_guard.hpp"
+#include "engine/report/privacy.hpp"
+#include "engine/run/rejection_listing.hpp"
+#include "engine/report/report.hpp"
 #include "tools/commands.hpp"
 
 namespace toets::cli {

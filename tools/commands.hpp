@@ -15,9 +15,9 @@
 
 #include "dsl/program.hpp"
 #include "dsl/schema.hpp"
-#include "engine/check_job.hpp"
-#include "engine/input.hpp"
-#include "engine/store.hpp"
+#include "engine/run/check_job.hpp"
+#include "engine/input/input.hpp"
+#include "engine/store/store.hpp"
 
 namespace toets::cli {
 
@@ -49,7 +49,7 @@ std::optional<std::string> pseudonym_key(const std::string& key_file);
 // A number given on the command line for a run or an import: a whole number above 0.
 std::optional<std::int64_t> parse_run_id(const std::string& text);
 
-// toets check RULES --data KIND=FILE ... (tools/cmd_check.cpp; the work: engine/check_job.hpp).
+// toets check RULES --data KIND=FILE ... (tools/cmd_check.cpp; the work: engine/run/check_job.hpp).
 struct CheckOptions {
   std::string ruleset;
   std::vector<std::string> data;
@@ -132,7 +132,7 @@ int run_diff(const DiffOptions& options);
 CLI::App* add_rejections_command(CLI::App& app, RejectionsOptions& options);
 int run_rejections(const RejectionsOptions& options);
 
-// toets run PLAN (tools/cmd_run.cpp; the work: engine/plan.hpp).
+// toets run PLAN (tools/cmd_run.cpp; the work: engine/run/plan.hpp).
 struct PlanOptions {
   std::string plan;
   std::string as_of;
@@ -159,7 +159,7 @@ CLI::App* add_schema_command(CLI::App& app, SchemaOptions& options);
 int run_schema(const SchemaOptions& options);
 
 // toets mapping init FILE --dataset KIND [-o OUT] [--sheet NAME]: a mapping from an export's header
-// (engine/mapping_init.hpp).
+// (engine/input/mapping_init.hpp).
 struct MappingOptions {
   std::string file;
   std::string dataset;

@@ -13,11 +13,11 @@
 #include <set>
 #include <string>
 
-#include "engine/atomic_file.hpp"
-#include "engine/clock.hpp"
-#include "engine/memory_limits.hpp"
-#include "engine/output_guard.hpp"
-#include "engine/store.hpp"
+#include "engine/base/atomic_file.hpp"
+#include "engine/base/clock.hpp"
+#include "engine/input/memory_limits.hpp"
+#include "engine/base/output_guard.hpp"
+#include "engine/store/store.hpp"
 #include "tools/cmd_fmt.hpp"
 #include "tools/cmd_lsp.hpp"
 #include "tools/cmd_test.hpp"
@@ -142,7 +142,7 @@ int run_command(int argc, char** argv) {
   }
   setup_logging(verbosity, quiet);
   // A TOETS_NOW that is not a time is refused before anything runs, not when a run is
-  // recorded half-way (engine/clock.hpp).
+  // recorded half-way (engine/base/clock.hpp).
   try {
     toets::pinned_time();
   } catch (const toets::ClockError& e) {
@@ -187,12 +187,12 @@ int run_command(int argc, char** argv) {
 // Standard output is checked like any file: a report that could not be written (a full disk,
 // `> /dev/full`, a closed descriptor) is a failure with the reason, never exit 0.
 int main(int argc, char** argv) {
-  // Out of memory: a message and exit 2, never an abort (engine/memory_limits.hpp).
+  // Out of memory: a message and exit 2, never an abort (engine/input/memory_limits.hpp).
   toets::install_out_of_memory_handler();
   toets::StandardOutput::install();
   int status = kExitInvalid;
   {
-    // No control character of a name or a path reaches the terminal (engine/output_guard.hpp);
+    // No control character of a name or a path reaches the terminal (engine/base/output_guard.hpp);
     // the guards hand what they hold to the checked standard output when they go.
     const toets::OutputGuard guard_out(std::cout);
     const toets::OutputGuard guard_err(std::cerr);

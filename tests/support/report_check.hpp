@@ -10,9 +10,9 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
-#include "engine/csv_reader.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/result.hpp"
+#include "engine/input/csv_reader.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/data/result.hpp"
 
 namespace toets::testing_support {
 

@@ -21,9 +21,9 @@
 
 #include "dsl/calendar.hpp"
 #include "dsl/checker.hpp"
-#include "engine/evaluator.hpp"
-#include "engine/input.hpp"
-#include "engine/report.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/input/input.hpp"
+#include "engine/report/report.hpp"
 
 namespace {
 

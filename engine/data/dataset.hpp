@@ -1,0 +1,236 @@
+#pragma once
+// A dataset in memory, column by column, as the engine evaluates it. Loaders fill it; the
+// evaluator reads it by column index (bound once by the checker), so the hot loop never touches
+// a name or a string. Not thread-safe for writing; safe to read from several threads.
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/schema.hpp"
+#include "engine/data/rejection_reason.hpp"
+
+namespace toets {
+
+// Missing values (empty optional cells) are stored as these sentinels.
+inline constexpr std::int32_t kNull32 = std::numeric_limits<std::int32_t>::min();
+inline constexpr std::int64_t kNull64 = std::numeric_limits<std::int64_t>::min();
+inline constexpr std::uint8_t kNull8 = 0xFF;
+// Line numbers are kept in 32 bits (a file of more lines is refused by the loaders).
+inline constexpr std::uint64_t kMaxLine = std::numeric_limits<std::uint32_t>::max();
+
+// Asks the kernel to back [data, data + bytes) with 2 MB pages where it can: call on a big buffer
+// just allocated and not yet written. A national load writes some 200 MB of fresh columns and
+// indexes; in 2 MB pages that takes a third fewer page faults and a few per cent less time
+// (docs/performance.md). Nothing for small buffers, nothing where the system does not allow it.
+void advise_huge_pages(const void* data, std::size_t bytes);
+
+// A fast hash of short text (names, ids): eight bytes at a time, each word mixed by a multiply.
+// Not for keys an adversary chooses to collide: a collision costs a comparison, never a result.
+inline std::uint64_t hash_text(std::string_view text) {
+  constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+  std::uint64_t h = text.size() * kMultiplier;
+  const char* at = text.data();
+  std::size_t left = text.size();
+  while (left >= 8) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, at, 8);
+    h = (h ^ word) * kMultiplier;
+    h ^= h >> 29;
+    at += 8;
+    left -= 8;
+  }
+  if (left > 0) {
+    std::uint64_t word = 0;
+    for (std::size_t i = 0; i < left; ++i) word |= static_cast<std::uint64_t>(static_cast<unsigned char>(at[i])) << (8 * i);
+    h = (h ^ word) * kMultiplier;
+  }
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ULL;
+  return h ^ (h >> 32);
+}
+
+// Byte equality of two short texts (names, enum values), inline: a call to memcmp costs more than
+// comparing a dozen bytes.
+inline bool same_bytes(const char* a, const char* b, std::size_t size) {
+  for (; size >= 8; size -= 8, a += 8, b += 8) {
+    std::uint64_t x = 0;
+    std::uint64_t y = 0;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+  }
+  for (std::size_t i = 0; i < size; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+inline bool same_text(const std::string& stored, std::string_view text) {
+  return stored.size() == text.size() && same_bytes(stored.data(), text.data(), text.size());
+}
+
+// Text values of one column, each distinct value stored once; codes are dense from 0 in order
+// of first appearance. find and intern look up a string_view without building a std::string;
+// only a new value is copied. An open-addressing table of (hash tag, code) slots, not a
+// std::unordered_map: interning is on the hot path of every load (a million rows, eight text
+// columns each), and a node-based map costs a pointer chase and a full string hash per cell.
+class TextDictionary {
+ public:
+  std::int32_t intern(std::string_view value);
+  std::int32_t find(std::string_view value) const;  // -1 when absent
+  const std::string& value(std::int32_t code) const { return values_[static_cast<std::size_t>(code)]; }
+  std::size_t size() const { return values_.size(); }
+  // Forgets every value, keeping the table's capacity (a loader reuses one per chunk).
+  void clear();
+
+ private:
+  struct Slot {
+    std::uint32_t tag = 0;            // the hash's high half
+    std::int32_t code_plus_one = 0;   // 0: empty
+  };
+  std::size_t slot_of(std::string_view value, std::uint64_t hash) const;
+  void grow();
+
+  std::vector<std::string> values_;
+  std::vector<Slot> slots_;  // a power of two in size, at most half full
+};
+
+// One column. Money lives in `cents`; booleans and enums (narrow) in `bytes`, one byte a row
+// (kNull8 for missing); every other type in `values` (see ValueType for the encoding); Raw text
+// (ids) in `raw` with `raw_offsets` (rows + 1 entries). Narrow columns keep a national dataset
+// within the size of its files (docs/performance.md): a stock snapshot has six of them.
+struct ColumnData {
+  ValueType type = ValueType::Text;
+  TextStorage text_storage = TextStorage::Dictionary;
+  bool narrow = false;
+  // False when the loader was told no one reads the column (Dataset's `kept`): its cells were
+  // checked like any other, but not stored, and the column holds no rows.
+  bool kept = true;
+  std::vector<std::int64_t> cents;
+  std::vector<std::int32_t> values;
+  std::vector<std::uint8_t> bytes;
+  TextDictionary dictionary;
+  std::string raw;
+  std::vector<std::uint64_t> raw_offsets{0};
+
+  std::string_view raw_text(std::size_t row) const {
+    return std::string_view(raw).substr(raw_offsets[row], raw_offsets[row + 1] - raw_offsets[row]);
+  }
+  // The value of a column kept in `values` or `bytes` (kNull32 for missing).
+  std::int32_t value(std::size_t row) const {
+    if (!narrow) return values[row];
+    const std::uint8_t byte = bytes[row];
+    return byte == kNull8 ? kNull32 : byte;
+  }
+  void push_value(std::int32_t value) {
+    if (narrow) {
+      bytes.push_back(value == kNull32 ? kNull8 : static_cast<std::uint8_t>(value));
+    } else {
+      values.push_back(value);
+    }
+  }
+};
+
+// Why one input row was not accepted: where, which column, the value, what was expected.
+struct Rejection {
+  std::uint64_t line = 0;       // 1-based physical line in the file where the record starts
+  std::string column;           // empty when the whole row is wrong (e.g. wrong field count)
+  std::string value;
+  std::string reason;           // in English: reason_text(why, Lang::En), or a text of kind Other
+  std::string record = {};      // the whole record as read (after decoding), for a rejects file
+  RejectionReason why = {};     // the reason as data, which reports render in their language
+  // Where in a workbook (an .xlsx sheet): the cell, "Toewijzingen!M48", or the row, "Toewijzingen!48:48";
+  // `line` is then the sheet's row. Empty for a text file, whose line says where.
+  std::string cell = {};
+};
+
+// Where a rejected row is, as messages show it: a workbook's cell, else the line number.
+inline std::string rejection_place(const Rejection& rejection) {
+  return rejection.cell.empty() ? std::to_string(rejection.line) : rejection.cell;
+}
+
+// One import that a dataset read from the store comes from: its file as it was read when it was
+// imported, with the rows that could not be read then (docs/store.md). They travel with the rows,
+// so that a check from the store says what its imports could not read, as a check of the files does.
+struct ImportedFile {
+  std::int64_t import_id = 0;
+  std::string file;                 // the source as the import named it
+  std::string imported_at;          // UTC, 2026-11-23T10:15:02Z
+  std::uint64_t rows_read = 0;
+  std::uint64_t rows_accepted = 0;
+  std::uint64_t rows_rejected = 0;  // rows_read == rows_accepted + rows_rejected
+  std::vector<Rejection> rejections;
+};
+
+struct LoadReport {
+  std::string dataset;          // "allocations"
+  std::string file;
+  std::uint64_t rows_read = 0;
+  std::uint64_t rows_accepted = 0;
+  std::uint64_t rows_rejected = 0;  // rows_read == rows_accepted + rows_rejected, always
+  std::vector<Rejection> rejections;
+  std::vector<std::string> notes;   // e.g. a column the schema does not know, ignored
+  // Read from the store: the imports whose rejections count (Store::load). Their rows rejected are
+  // in rows_rejected (and rows_read), their rejections here, not in `rejections`, which holds
+  // only what reading the store's table itself rejected. Empty for a file.
+  std::vector<ImportedFile> imports;
+  // What the file's text was read as: "utf-8" or "windows-1252"; empty when it was not read from
+  // a file's bytes (a store's table holds text already).
+  std::string encoding;
+  bool encoding_detected = false;  // chosen from the file's bytes; false: stated (or JSON's own)
+};
+
+class Dataset {
+ public:
+  // `kept`, when not empty, says per schema column whether its values are stored; a column left
+  // out is still read and checked by the loaders, so the rows accepted and rejected are the same,
+  // but costs neither time to store nor memory (toets check keeps what its rules read). The id
+  // column and the columns of unique keys are always kept: rows are named and keys checked by them.
+  explicit Dataset(const DatasetSchema& schema, const std::vector<bool>& kept = {});
+
+  const DatasetSchema& schema() const { return *schema_; }
+  std::size_t row_count() const { return rows_; }
+  // Where the rows came from (a file's path, or the store's import), for messages: "file:line".
+  const std::string& origin() const { return origin_; }
+  void set_origin(std::string origin) { origin_ = std::move(origin); }
+  const ColumnData& column(std::uint32_t index) const { return columns_[index]; }
+  ColumnData& column(std::uint32_t index) { return columns_[index]; }
+  // The file line each row came from, for evidence and error messages.
+  std::uint64_t source_line(std::size_t row) const { return lines_[row]; }
+  // The record id (the schema's id column) as text.
+  std::string_view record_id(std::size_t row) const { return columns_[schema_->id_column].raw_text(row); }
+  // A cell rendered as text for reports ("" for missing). Throws std::logic_error for a column
+  // that was not kept.
+  std::string cell_text(std::uint32_t column, std::size_t row) const;
+
+  // Appends an accepted row; loaders push each column's value first, then call this.
+  // `line` is at most kMaxLine (loaders refuse longer files).
+  void commit_row(std::uint64_t line) {
+    lines_.push_back(static_cast<std::uint32_t>(std::min(line, kMaxLine)));
+    ++rows_;
+  }
+  // Room for `rows` rows without growing; raw text (ids) at the bytes per row of `like`, a
+  // part of the same file read already, when given.
+  void reserve(std::size_t rows, const Dataset* like = nullptr);
+  std::size_t capacity() const { return lines_.capacity(); }
+  // Removes every row, keeping the columns' capacity (a loader reuses one per chunk of a file).
+  void clear();
+  // Appends every row of `piece` (the same schema, read from a later part of the same file):
+  // dictionary text re-coded into this dataset's dictionaries, lines moved by `line_offset`.
+  void append(const Dataset& piece, std::uint64_t line_offset);
+  // Keeps, of the rows from `first` on, those whose keep[row - first] is true, in order.
+  void keep_rows(std::size_t first, const std::vector<bool>& keep);
+
+ private:
+  const DatasetSchema* schema_;
+  std::vector<ColumnData> columns_;
+  std::vector<std::uint32_t> lines_;
+  std::string origin_;
+  std::size_t rows_ = 0;
+};
+
+}  // namespace toets

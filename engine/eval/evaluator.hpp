@@ -1,0 +1,42 @@
+#pragma once
+// Runs a compiled rule set over loaded datasets. Column-wise over batches of rows with selection
+// vectors: names were bound to column indices by the checker, text constants are bound to
+// dictionary codes once per run, and the per-record loop allocates nothing. Deterministic: the
+// same input gives the same results in the same order. Reentrant (no shared mutable state).
+
+#include <map>
+#include <vector>
+
+#include "dsl/program.hpp"
+#include "engine/data/dataset.hpp"
+#include "engine/data/result.hpp"
+
+namespace toets {
+
+using DatasetMap = std::map<DatasetKind, const Dataset*>;
+
+// A rule with more groups than this stops with an Error result naming the record where the limit
+// was crossed (a limit against pathological input: each group costs memory).
+inline constexpr std::size_t kMaxGroups = 1'000'000;
+
+// How evaluate_rules spreads its work over the cores; the results never depend on it.
+struct EvaluateOptions {
+  std::size_t rows_per_range = 65536;  // each rule's rows are cut into ranges of this many
+  unsigned threads = 0;                // 0: one per hardware thread
+};
+
+// Per column of `schema`, whether a rule of `rules` over that dataset reads it: in its filter,
+// exemption, measure, groups, snapshot series or municipality scope. A loader need keep no others
+// (InputSpec::kept_columns); evaluate_rules refuses (std::logic_error) a dataset missing one.
+std::vector<bool> columns_read_by(const CompiledRuleSet& rules, const DatasetSchema& schema);
+
+// The datasets the rules read, a divisor's (`measure count / stock.count(daeb)`) included, in the
+// order rules first read them.
+std::vector<const DatasetSchema*> datasets_read_by(const CompiledRuleSet& rules);
+
+// Every rule of `rules`, in order; a rule whose dataset is absent is NotEvaluated with the reason;
+// a rule that hits a missing parameter value is Error with the table, the key and the record.
+std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets,
+                                       std::int32_t as_of, const EvaluateOptions& options = {});
+
+}  // namespace toets

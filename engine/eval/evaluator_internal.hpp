@@ -1,0 +1,674 @@
+#pragma once
+// The evaluator's insides, shared by its files: evaluator.cpp (a rule's steps per batch of rows,
+// evaluate_rules), evaluator_expressions.cpp (expressions over a selection of rows),
+// evaluator_pass.cpp (the rules over one dataset in one pass: shared groupings and values),
+// evaluator_evidence.cpp (evidence, after the statuses), evaluator_finish.cpp (merging ranges,
+// groups into results, expected groups, periods, deadlines) and evaluator_thresholds.cpp
+// (thresholds resolved per group, statuses, remedies). Not for use outside engine/: the entry
+// points are in evaluator.hpp.
+
+#include "engine/eval/evaluator.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "dsl/calendar.hpp"
+
+namespace toets::evaluation {
+
+
+// Rows are evaluated in batches of this many: big enough to amortise the per-node dispatch,
+// small enough that every node's buffer stays in cache.
+inline constexpr std::size_t kBatch = 1024;
+inline constexpr std::size_t kMaxKeys = kMaxGroupKeys + 1;  // + the snapshot date of deadline rules
+
+// What a row is to a rule, found again for the evidence after the statuses are known
+// (evaluator_evidence.cpp). A row's tag holds its group above the low kStateBits bits.
+enum RowState : std::uint8_t { kNotMeasured = 0, kMeasuredFalse = 1, kMeasuredTrue = 2, kExempt = 3 };
+inline constexpr std::uint32_t kStateBits = 2;
+inline constexpr std::uint32_t kStateMask = (1u << kStateBits) - 1;
+inline constexpr std::uint32_t kOutOfScope = 0xFFFFFFFFu;  // the tag of a row of another municipality
+
+// A copy of the dataset's record ids for evidence (engine/data/evidence.hpp).
+std::shared_ptr<const RecordIdPool> make_record_id_pool(const Dataset& data);
+
+inline Int128 floor_div(Int128 a, Int128 b) {  // b > 0
+  Int128 q = a / b;
+  if ((a % b != 0) && (a < 0)) --q;
+  return q;
+}
+inline Int128 ceil_div(Int128 a, Int128 b) { return -floor_div(-a, b); }
+
+// A parameter table laid out as a dense grid, so a look-up is a few multiplications. Keys below
+// the smallest bound are absent; keys above the largest finite bound fall in one extra cell that
+// only open ranges ("2+") cover.
+class DenseTable {
+ public:
+  explicit DenseTable(const ParamTable& table) : table_(&table) {
+    const std::size_t dims = table.key_names.size();
+    low_.assign(dims, std::numeric_limits<std::int64_t>::max());
+    high_.assign(dims, std::numeric_limits<std::int64_t>::min());
+    for (const auto& entry : table.entries) {
+      for (std::size_t d = 0; d < dims; ++d) {
+        low_[d] = std::min(low_[d], entry.keys[d].low);
+        high_[d] = std::max(high_[d], entry.keys[d].low);
+        if (entry.keys[d].high != std::numeric_limits<std::int64_t>::max()) {
+          high_[d] = std::max(high_[d], entry.keys[d].high);
+        }
+      }
+    }
+    std::size_t cells = 1;
+    extent_.resize(dims);
+    for (std::size_t d = 0; d < dims && !table.entries.empty(); ++d) {
+      // In 128 bits: keys may span the whole int64 range (table t(year) { 0: 1, 9223372036854775806: 2 }).
+      const Int128 extent = static_cast<Int128>(high_[d]) - low_[d] + 2;
+      if (extent > 100000 || cells > 1000000 / static_cast<std::size_t>(extent)) {
+        dense_ = false;
+        return;
+      }
+      extent_[d] = static_cast<std::size_t>(extent);
+      cells *= extent_[d];
+    }
+    if (table.entries.empty()) {
+      dense_ = false;
+      return;
+    }
+    cell_entry_.assign(cells, -1);
+    for (std::size_t e = 0; e < table.entries.size(); ++e) fill(e, 0, 0);
+    // The values themselves, so the common look-up reads one cell; absent and unknown are kNull64.
+    cell_value_.assign(cells, kNull64);
+    for (std::size_t cell = 0; cell < cells; ++cell) {
+      if (cell_entry_[cell] < 0) continue;
+      const auto& value = table.entries[static_cast<std::size_t>(cell_entry_[cell])].value;
+      if (value) cell_value_[cell] = *value;
+    }
+  }
+
+  // The entry covering these keys, or -1.
+  std::int32_t find(const std::int64_t* keys) const {
+    if (!dense_) return scan(keys);
+    std::size_t cell = 0;
+    if (!cell_of(keys, cell)) return -1;
+    return cell_entry_[cell];
+  }
+  // The value for these keys, or kNull64 when absent or unknown (or, rarely, when the value is
+  // kNull64 itself): then find() tells which.
+  std::int64_t value_or_null(const std::int64_t* keys) const {
+    std::size_t cell = 0;
+    if (!dense_ || !cell_of(keys, cell)) return kNull64;
+    return cell_value_[cell];
+  }
+  const ParamTable& table() const { return *table_; }
+
+  // The grid, for a look-up loop that keeps it in registers (see RangeRun::lookup_dense).
+  struct Axis {
+    std::int64_t low, high;
+    std::size_t extent;
+  };
+  bool dense() const { return dense_; }
+  std::size_t dimensions() const { return extent_.size(); }
+  Axis axis(std::size_t d) const { return Axis{low_[d], high_[d], extent_[d]}; }
+  const std::int64_t* cell_values() const { return cell_value_.data(); }
+
+ private:
+  bool cell_of(const std::int64_t* keys, std::size_t& cell) const {
+    for (std::size_t d = 0; d < extent_.size(); ++d) {
+      const std::int64_t key = keys[d];
+      if (key < low_[d]) return false;
+      const std::size_t index = key > high_[d] ? extent_[d] - 1 : static_cast<std::size_t>(key - low_[d]);
+      cell = cell * extent_[d] + index;
+    }
+    return true;
+  }
+  void fill(std::size_t entry, std::size_t dim, std::size_t cell) {
+    if (dim == extent_.size()) {
+      cell_entry_[cell] = static_cast<std::int32_t>(entry);
+      return;
+    }
+    const KeyRange& range = table_->entries[entry].keys[dim];
+    const std::int64_t last = range.high == std::numeric_limits<std::int64_t>::max() ? high_[dim] + 1 : range.high;
+    for (std::int64_t key = range.low; key <= last; ++key) {
+      fill(entry, dim + 1, cell * extent_[dim] + static_cast<std::size_t>(key - low_[dim]));
+    }
+  }
+  std::int32_t scan(const std::int64_t* keys) const {
+    for (std::size_t e = 0; e < table_->entries.size(); ++e) {
+      bool match = true;
+      for (std::size_t d = 0; d < table_->key_names.size() && match; ++d) {
+        match = keys[d] >= table_->entries[e].keys[d].low && keys[d] <= table_->entries[e].keys[d].high;
+      }
+      if (match) return static_cast<std::int32_t>(e);
+    }
+    return -1;
+  }
+
+  const ParamTable* table_;
+  bool dense_ = true;
+  std::vector<std::int64_t> low_, high_;
+  std::vector<std::size_t> extent_;
+  std::vector<std::int32_t> cell_entry_;
+  std::vector<std::int64_t> cell_value_;
+};
+
+// Year and month of a day number from a table for the years every housing file holds, the
+// calendar arithmetic outside them: year(contract_date) is in almost every rule, often twice.
+struct YearMonth {
+  std::int32_t year;
+  std::uint32_t month;
+};
+class MonthTable {
+ public:
+  static const MonthTable& get() {
+    static const MonthTable table;
+    return table;
+  }
+  YearMonth of(std::int32_t day) const {
+    const auto index = static_cast<std::uint32_t>(day) - static_cast<std::uint32_t>(kFirst);
+    if (index >= months_.size()) {
+      const CivilDate date = civil_from_days(day);
+      return {date.year, date.month};
+    }
+    const std::uint16_t packed = months_[index];
+    return {kFirstYear + (packed >> 4), packed & 15u};
+  }
+  // Whether `day` is in the table (kNull64 is not): one comparison.
+  bool covers(std::int64_t day) const {
+    return static_cast<std::uint64_t>(day) - static_cast<std::uint64_t>(std::int64_t{kFirst}) < months_.size();
+  }
+  // of() for a day the table covers.
+  YearMonth in_table(std::int64_t day) const {
+    const std::uint16_t packed = months_[static_cast<std::size_t>(day - kFirst)];
+    return {kFirstYear + (packed >> 4), packed & 15u};
+  }
+
+ private:
+  MonthTable() : months_(static_cast<std::size_t>(kEnd - kFirst)) {
+    for (std::int32_t day = kFirst; day < kEnd; ++day) {
+      const CivilDate date = civil_from_days(day);
+      months_[static_cast<std::size_t>(day - kFirst)] =
+          static_cast<std::uint16_t>(static_cast<std::uint32_t>(date.year - kFirstYear) << 4 | date.month);
+    }
+  }
+  static constexpr std::int32_t kFirstYear = 1900;
+  static constexpr std::int32_t kFirst = days_from_civil(kFirstYear, 1, 1);
+  static constexpr std::int32_t kEnd = days_from_civil(kFirstYear + 256, 1, 1);  // year - 1900 in 8 bits
+  std::vector<std::uint16_t> months_;
+};
+
+struct GroupKeyValues {
+  std::array<std::int64_t, kMaxKeys> values{};
+  bool operator==(const GroupKeyValues& other) const { return values == other.values; }
+};
+
+struct Accumulator {
+  GroupKeyValues key;
+  std::uint64_t records = 0;
+  std::uint64_t matching = 0;        // predicate true (count(p), share(p))
+  std::uint64_t exempt = 0;
+  std::uint64_t exempt_matching = 0;
+  std::uint64_t present = 0;         // non-missing values (sum, avg, min, max)
+  std::int64_t sum = 0;
+  std::int64_t whole = 0;            // Ratio's denominator sum
+  std::int64_t min = std::numeric_limits<std::int64_t>::max();
+  std::int64_t max = std::numeric_limits<std::int64_t>::min();
+  // The lowest and highest running sum (and whole) within one row range: whether the running
+  // sum over all rows leaves 64 bits depends on them, not only on the range's total.
+  std::int64_t sum_low = 0, sum_high = 0, whole_low = 0, whole_high = 0;
+};
+
+// Group key -> index into a vector of accumulators: open addressing over group indices, so a
+// look-up hashes a few integers and allocates nothing unless the group is new.
+class GroupTable {
+ public:
+  // The index of `key`'s group in `groups`, appended when new.
+  std::uint32_t find_or_add(const GroupKeyValues& key, std::vector<Accumulator>& groups) {
+    if (slots_.empty()) slots_.assign(64, kNoIndex);  // not before it is used: a pass's rules use their grouping's
+    for (std::size_t slot = hash(key) & mask();; slot = (slot + 1) & mask()) {
+      const std::uint32_t group = slots_[slot];
+      if (group == kNoIndex) {
+        const auto added = static_cast<std::uint32_t>(groups.size());
+        groups.emplace_back().key = key;
+        slots_[slot] = added;
+        if (2 * groups.size() > slots_.size()) grow(groups);
+        return added;
+      }
+      if (groups[group].key == key) return group;
+    }
+  }
+
+ private:
+  std::size_t mask() const { return slots_.size() - 1; }
+  static std::size_t hash(const GroupKeyValues& key) {
+    std::uint64_t h = 0;
+    for (std::int64_t v : key.values) h = (h ^ static_cast<std::uint64_t>(v)) * 0x9e3779b97f4a7c15ull;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+  void grow(const std::vector<Accumulator>& groups) {
+    slots_.assign(slots_.size() * 2, kNoIndex);
+    for (std::uint32_t group = 0; group < groups.size(); ++group) {
+      std::size_t slot = hash(groups[group].key) & mask();
+      while (slots_[slot] != kNoIndex) slot = (slot + 1) & mask();
+      slots_[slot] = group;
+    }
+  }
+
+  std::vector<std::uint32_t> slots_;  // a power of two, at most half full
+};
+
+// A group key packed into one number (see KeyPacking) -> group index, open addressing: finding
+// a row's group hashes and compares one number.
+class PackedGroupTable {
+ public:
+  // The group of `key`; when it has none yet, add() makes one and returns its index.
+  template <typename Add>
+  std::uint32_t find_or_add(std::uint64_t key, Add add) {
+    if (slots_.empty()) slots_.assign(64, Slot{0, kNoIndex});
+    for (std::size_t slot = hash(key) & mask();; slot = (slot + 1) & mask()) {
+      if (slots_[slot].group == kNoIndex) {
+        const std::uint32_t group = add();
+        slots_[slot] = Slot{key, group};
+        if (2 * ++count_ > slots_.size()) grow();
+        return group;
+      }
+      if (slots_[slot].key == key) return slots_[slot].group;
+    }
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t key;
+    std::uint32_t group;
+  };
+  std::size_t mask() const { return slots_.size() - 1; }
+  static std::size_t hash(std::uint64_t key) {
+    key *= 0x9e3779b97f4a7c15ull;
+    return static_cast<std::size_t>(key ^ (key >> 32));
+  }
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2, Slot{0, kNoIndex});
+    old.swap(slots_);
+    for (const Slot& entry : old) {
+      if (entry.group == kNoIndex) continue;
+      std::size_t slot = hash(entry.key) & mask();
+      while (slots_[slot].group != kNoIndex) slot = (slot + 1) & mask();
+      slots_[slot] = entry;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two, at most half full
+  std::size_t count_ = 0;
+};
+
+// How a group key's values pack into a field of the 64-bit packed key: values low..low+span-1
+// as 1..span, the missing value as 0; a value outside the span makes the row's key unpackable.
+struct KeyPacking {
+  std::int64_t low = 0;
+  std::uint64_t span = 0;
+  std::uint32_t shift = 0;
+};
+inline constexpr std::uint64_t kUnpacked = 1ull << 63;  // packed keys use at most the 63 bits below
+
+// The members of an `in` set as found in one dataset: a flag per value over the members' span
+// when it is small (dictionary codes, enum indices, small numbers), else a sorted list.
+class MemberSet {
+ public:
+  explicit MemberSet(std::vector<std::int64_t> members) : sorted_(std::move(members)) {
+    std::sort(sorted_.begin(), sorted_.end());
+    if (sorted_.empty() || static_cast<Int128>(sorted_.back()) - sorted_.front() >= 4096) return;
+    low_ = sorted_.front();
+    flags_.assign(static_cast<std::size_t>(sorted_.back() - low_) + 1, 0);
+    for (std::int64_t member : sorted_) flags_[static_cast<std::size_t>(member - low_)] = 1;
+  }
+  bool contains(std::int64_t value) const {  // the missing value kNull64 is never a member
+    if (flags_.empty()) return value != kNull64 && std::binary_search(sorted_.begin(), sorted_.end(), value);
+    const std::uint64_t offset = static_cast<std::uint64_t>(value) - static_cast<std::uint64_t>(low_);
+    return offset < flags_.size() && flags_[offset] != 0;
+  }
+
+ private:
+  std::vector<std::int64_t> sorted_;
+  std::int64_t low_ = 0;
+  std::vector<std::uint8_t> flags_;
+};
+
+// Calls body(i, row) for each selected row i < n. Selections are always ascending, so when the
+// last is n - 1 rows after the first they are consecutive (no filter, no municipality) and the
+// row is counted instead of read: column reads are then sequential and the compiler vectorises.
+template <typename Body>
+inline void for_each_selected(const std::uint32_t* sel, std::size_t n, Body&& body) {
+  if (n > 0 && sel[n - 1] - sel[0] == n - 1) {
+    const std::uint32_t first = sel[0];
+    for (std::size_t i = 0; i < n; ++i) body(i, static_cast<std::uint32_t>(first + i));
+  } else {
+    for (std::size_t i = 0; i < n; ++i) body(i, sel[i]);
+  }
+}
+
+// Per-thread buffers for evaluating batches of rows, reused from range to range and rule to rule.
+struct BatchBuffers {
+  // Makes room for a rule of `nodes` expression nodes.
+  void fit(std::size_t nodes) {
+    if (values.size() < nodes) {
+      values.resize(nodes, std::vector<std::int64_t>(kBatch));
+      selections.resize(nodes, std::vector<std::uint32_t>(kBatch));
+      memo.resize(nodes, 0);
+    }
+  }
+  // The token of the selection that `how` (1: the undecided rows of an and, 2: of an or; 3: the
+  // rows a filter keeps, 4: those it keeps that are not exempt, 5: the exempt ones) makes of the
+  // selection `parent` with node `node`'s values. The same selection has the same token on this
+  // thread: a node's values for it can be shared by the rules of a pass. Token 0 is shared by none.
+  std::uint32_t token(std::uint32_t parent, std::uint32_t node, std::uint32_t how) {
+    if (parent == 0) return 0;
+    const std::uint64_t key = static_cast<std::uint64_t>(parent) << 35 | static_cast<std::uint64_t>(node) << 3 | how;
+    const auto [at, added] = tokens.try_emplace(key, static_cast<std::uint32_t>(tokens.size() + kFirstDerivedToken));
+    return at->second;
+  }
+  // Tokens below this are the roots: a batch's rows in scope of the pass's groupings.
+  static constexpr std::uint32_t kFirstDerivedToken = 1u << 20;
+
+  std::vector<std::vector<std::int64_t>> values;       // per (canonical) node: its value for each selected row
+  std::vector<std::vector<std::uint32_t>> selections;  // per (canonical) node: the rows the right side of and/or sees
+  // Per (canonical) node: serial << 32 | token of the selection its values are for, 0 for none.
+  std::vector<std::uint64_t> memo;
+  std::uint64_t serial = 0;          // counts batches: a value from an earlier batch is never shared
+  std::size_t absent_lookups = 0;    // look-ups without a value so far (see RangeRun::eval)
+  std::unordered_map<std::uint64_t, std::uint32_t> tokens;
+  std::array<std::vector<std::int64_t>, kMaxKeys> keys{
+      std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch),
+      std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch)};
+  std::vector<std::uint64_t> packed_keys = std::vector<std::uint64_t>(kBatch);
+  std::vector<std::uint32_t> in_scope = std::vector<std::uint32_t>(kBatch);
+  std::vector<std::uint32_t> filtered = std::vector<std::uint32_t>(kBatch);
+  std::vector<std::uint32_t> measured = std::vector<std::uint32_t>(kBatch);
+  std::vector<std::uint32_t> exempted = std::vector<std::uint32_t>(kBatch);
+};
+
+class RangeRun;
+class Pass;
+
+// Evaluates one rule over one dataset. The rows are cut into ranges that may be evaluated on
+// different threads (run_range), each into its own groups; finish() merges them in range order,
+// so the groups, results and evidence are those of one pass over all rows in order.
+class RuleRun {
+ public:
+  RuleRun(const CompiledRule& rule, const Dataset& data, const std::vector<DenseTable>& tables,
+          std::int32_t as_of, std::size_t rows_per_range, const Dataset* divisor_data = nullptr);
+  ~RuleRun();
+
+  std::size_t range_count() const { return ranges_.size(); }
+  RangeRun& range(std::size_t index) { return *ranges_[index]; }
+  // Part of a pass (evaluator_pass.cpp): the groups and row tags are those of `grouping`, a run
+  // over the same rows, scope and keys that only assigns groups; `canon` maps this rule's nodes to
+  // the pass's shared node numbering (values of equal nodes are shared between the pass's rules).
+  void follow(RuleRun& grouping, std::vector<std::uint32_t> canon);
+  std::size_t node_count() const { return rule_.pool.nodes.size(); }
+  const std::vector<std::uint32_t>& canon() const { return canon_; }
+  const CompiledRule& rule() const { return rule_; }
+  // Evaluates the rows of range `index`; ranges may run at the same time on different threads.
+  void run_range(std::size_t index, BatchBuffers& buffers);
+  // After every range ran: one result per group.
+  std::vector<RuleResult> finish(BatchBuffers& buffers);
+  // Where evidence ids come from: one pool shared by every rule over the dataset (made when the
+  // first rule needs it). Unset: the rule makes its own.
+  void share_id_pool(std::function<std::shared_ptr<const RecordIdPool>()> pool) { id_pool_ = std::move(pool); }
+  // Where the pass's second pass puts this rule's evidence: finish()'s results, in that order.
+  void gather_evidence_into(std::vector<RuleResult>& results) { evidence_results_ = &results; }
+
+ private:
+  friend class RangeRun;
+  friend class Pass;
+class Pass;
+
+  static bool equal_ignoring_case(std::string_view a, std::string_view b) {
+    auto trim = [](std::string_view s) {
+      while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+      while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+      return s;
+    };
+    a = trim(a);
+    b = trim(b);
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+  }
+
+  void plan_key_packing();
+  // Folds the ranges' groups into groups_ in range order; false when a range stopped with an
+  // error or the merged groups cross a limit a single pass could have stopped at earlier.
+  bool merge_ranges();
+  RuleResult error_result(const std::string& message) const;
+  RuleResult finish_group(std::uint32_t group) const;
+  std::vector<RuleResult> finish_groups(std::vector<std::uint32_t>& group_of_result);
+  bool outside_period(const GroupKeyValues& key, std::size_t count) const;
+  bool outside_own_period(const GroupKeyValues& key, std::size_t count) const;
+  bool outside(const GroupKeyValues& key, std::size_t count, std::optional<std::int32_t> valid_from,
+               std::optional<std::int32_t> valid_to) const;
+  void add_expected_groups(std::vector<RuleResult>& results, std::vector<std::uint32_t>& group_of_result) const;
+  void decide_expected_without_records(RuleResult& result, const GroupKeyValues& key, bool names_seen) const;
+  void decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const;
+  // The rule's thresholds with baseline/previous/table values filled in for one group; false (and
+  // `why`, `status`) when a value is not there.
+  // `self` is the group's accumulator and `fields` its key as shown (an expected group without
+  // records has no accumulator of its own: an empty one, and the expected values as fields).
+  bool resolve_thresholds(const Accumulator& self, const std::vector<GroupField>& fields, std::vector<Threshold>& out,
+                          std::string& why, Status& status) const;
+  // One term of a threshold for one group: its value and a note on where it came from.
+  bool resolve_term(const Accumulator& self, const std::vector<GroupField>& fields, ThresholdTerm& term,
+                    std::string& note, std::string& why, Status& status) const;
+  std::int64_t series_key_of_date(std::int32_t date) const;
+  void collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
+                        const std::vector<bool>& wants_evidence);
+  std::vector<RuleResult> finish_deadline(std::vector<std::uint32_t>& group_of_result);
+  std::vector<GroupField> describe_key(const GroupKeyValues& key, std::size_t count) const;
+
+  const CompiledRule& rule_;
+  const Dataset& data_;
+  const std::vector<DenseTable>& tables_;
+  std::int32_t as_of_;
+  const Dataset* divisor_data_;                    // the divisor's dataset (rule_.divisor), else null
+  std::map<std::string, Ratio> divisor_values_;    // the divisor's figure per group (format_group)
+  std::vector<GroupKey> keys_;
+  bool packs_keys_ = false;                      // whether the keys' spans fit in one packed key
+  std::array<KeyPacking, kMaxKeys> packing_{};
+  std::vector<std::int64_t> text_codes_;          // per node: a TextConstant's dictionary code
+  std::vector<std::unique_ptr<MemberSet>> sets_;  // per node: an InSet's members
+  // The rule's scope (municipality, corporations): per scope column, whether each dictionary
+  // code is in scope. A row is in scope when every column says so.
+  struct ScopeColumn {
+    std::uint32_t column = kNoIndex;
+    std::vector<std::uint8_t> allowed;  // by dictionary code
+  };
+  std::vector<ScopeColumn> scopes_;
+
+  std::vector<std::unique_ptr<RangeRun>> ranges_;
+  // Per row: its group within its range << kStateBits, or kOutOfScope; written by the ranges.
+  // Allocated by the first range that runs (run_range), freed with the RuleRun. A rule of a pass
+  // reads its grouping's (follow()).
+  std::unique_ptr<std::uint32_t[]> row_tags_;
+  std::uint32_t* tags_ = nullptr;
+  RuleRun* grouping_ = nullptr;                   // in a pass: the run that assigns the groups
+  std::vector<std::uint32_t> canon_;              // per node: its number among the pass's nodes
+  std::size_t canon_count_ = 0;                   // how many numbers canon_ uses
+  // In a pass, evidence is gathered by a second pass over the rows for all the pass's rules
+  // (Pass::evidence_range) after finish(): per merged group, the row states that are evidence
+  // (bits by RowState, 0 for none), and where each group's result is.
+  bool defer_evidence_ = false;
+  bool evidence_pending_ = false;
+  std::vector<std::uint8_t> evidence_states_;
+  std::vector<std::uint32_t> result_of_group_;
+  std::vector<RuleResult>* evidence_results_ = nullptr;
+  BatchBuffers* evidence_buffers_ = nullptr;      // finish()'s, for collect_evidence
+  std::once_flag row_tags_taken_;
+  std::function<std::shared_ptr<const RecordIdPool>()> id_pool_;
+  std::vector<Accumulator> groups_;               // merged, in order of first appearance
+  std::vector<std::string> group_errors_;         // per merged group: the first value it could not have
+  std::string error_;
+};
+
+// The evaluation of one range of rows of a rule: expression buffers, its own groups and the
+// tags of its rows.
+class RangeRun {
+ public:
+  RangeRun(const RuleRun& rule, std::size_t begin, std::size_t end) : rule_(rule), begin_(begin), end_(end) {}
+
+  void run(BatchBuffers& buffers);
+  // The parts of run() for one batch [begin, end): the rows in scope into in_scope, tagged with
+  // their groups (their number; `lookups` how often a group was looked up); false when the rule
+  // stops (too many groups).
+  bool scope_and_group(std::size_t begin, std::size_t end, std::uint32_t* in_scope, std::size_t& n,
+                       std::size_t& lookups);
+  // Filter, exemption and measure of the rows in_scope[0..n) (tagged), into the groups; token:
+  // in_scope's (0: shared with no other rule). False when the rule stops (an error).
+  bool measure_batch(const std::uint32_t* in_scope, std::size_t n, std::size_t lookups, std::uint32_t token);
+  // In a pass: takes the groups `grouping` has made so far (and its stop at too many groups).
+  bool adopt_groups(const RangeRun& grouping);
+  void bind(BatchBuffers& buffers) { buffers_ = &buffers; }
+  void shrink_groups() { groups_.shrink_to_fit(); }  // after the range: a pass keeps many rules' groups
+  // After the range: the groups (and errors) `other` counted, a rule that counts as this one does.
+  void take_counts(const RangeRun& other) {
+    groups_ = other.groups_;
+    group_errors_ = other.group_errors_;
+    error_ = other.error_;
+  }
+  // The second pass for evidence: of the rows in_scope[0..n) (tagged; token as for
+  // measure_batch), those that are evidence of their group, into their results. group_at[row -
+  // first]: a row's merged group; present: the merged groups of the batch's rows.
+  void gather_evidence(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token, const std::uint32_t* group_at,
+                       std::size_t first, const std::vector<std::uint32_t>& present);
+  // The evidence among rows[0..n) (ascending, in scope; group[i] the merged group of rows[i]):
+  // rows whose state after filter, exemption and measure is one of wanted[group] (bits by RowState).
+  void evidence_batch(const std::uint32_t* rows, const std::uint32_t* group, std::size_t n,
+                      const std::vector<std::uint8_t>& wanted, const std::vector<std::uint32_t>& result_of_group,
+                      std::vector<RuleResult>& results);
+  std::size_t begin() const { return begin_; }
+  std::size_t end() const { return end_; }
+  const std::vector<Accumulator>& groups() const { return groups_; }
+  const std::string& error() const { return error_; }
+  // Per group of this range (or shorter: the rest have none), the first look-up it could not make.
+  const std::vector<std::string>& group_errors() const { return group_errors_; }
+  // This range's group index -> the merged group index, filled by RuleRun::merge_ranges.
+  std::vector<std::uint32_t> merged_group;
+
+ private:
+  // Evaluates `node` for the rows sel[0..n); results in buffers_->values[node][0..n). False on an error.
+  // `token`: the selection's (BatchBuffers::token), 0 when no other rule shares it.
+  bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n, std::uint32_t token = 0);
+  bool eval_node(std::uint32_t node, const std::uint32_t* sel, std::size_t n, std::uint32_t token);
+  std::int64_t* values_of(std::uint32_t node) { return buffers_->values[rule_.canon_[node]].data(); }
+  // A table's value for keys (none missing) that value_or_null did not find: from find(), or
+  // missing, with an error for the record's group that names table, keys and record.
+  void lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys, std::uint32_t row,
+                     std::int64_t& out);
+  // Lookup in a dense table of Dims keys, args[d][0..n) its keys.
+  template <std::size_t Dims>
+  bool lookup_dense(const ExprNode& node, const DenseTable& table, const std::int64_t* const* args,
+                    const std::uint32_t* sel, std::size_t n, std::int64_t* out);
+  // Year, HalfOfYear, QuarterOfYear, MonthOfYear: `period` of each row's date.
+  template <typename Period>
+  bool eval_period(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out, Period period,
+                   std::uint32_t token);
+  // Tags the rows rows[0..n) with their groups, adding new groups. Returns how often the group
+  // was looked up: at least the number of runs of rows of one group.
+  std::size_t assign_groups(const std::uint32_t* rows, std::size_t n);
+  std::int64_t key_value(const GroupKey& key, std::uint32_t row) const;
+  void key_values(const GroupKey& key, const std::uint32_t* rows, std::size_t n, std::int64_t* out) const;
+  // The packed keys of the rows rows[0..n) (kUnpacked set where a value does not pack).
+  void pack_keys(const std::uint32_t* rows, std::size_t n, std::uint64_t* packed) const;
+  // The group of these key values (of `row`, for messages), added when new.
+  std::uint32_t group_of_key_values(const GroupKeyValues& key, std::uint32_t row);
+  // The group of `row` by its key values, added when new.
+  std::uint32_t group_of_row(std::uint32_t row);
+  void report_date_outside_calendar(std::int64_t day, std::uint32_t row);
+  template <typename Compare>
+  static void compare_rows(const std::int64_t* a, const std::int64_t* b, std::int64_t* out, std::size_t n,
+                           Compare compare) {
+    // A comparison with a missing value is false.
+    for (std::size_t i = 0; i < n; ++i) out[i] = (a[i] != kNull64) & (b[i] != kNull64) & compare(a[i], b[i]);
+  }
+
+  const RuleRun& rule_;
+  std::size_t begin_, end_;
+  BatchBuffers* buffers_ = nullptr;  // while run() runs
+  GroupTable group_index_;          // every group, by its key values
+  PackedGroupTable packed_index_;   // the groups whose keys pack, by packed key
+  std::vector<Accumulator> groups_;
+  std::vector<std::string> group_errors_;
+  std::string error_;
+  std::string group_limit_;         // the error of too many groups, once crossed
+};
+
+// The rules over one dataset evaluated together, in one pass over its rows (evaluator_pass.cpp).
+// Rules with the same scope and group keys share a grouping: one run that finds each row's group
+// and tags the row, once for all of them. Equal expression nodes of different rules share one
+// number, so a filter, a part of one or a measure that several rules have is evaluated once per
+// batch for the rows they share. What each rule keeps of its own is its groups' accumulators.
+class Pass {
+ public:
+  Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<DenseTable>& tables, std::int32_t as_of,
+       std::size_t rows_per_range);
+  ~Pass();
+  std::size_t range_count() const;
+  // Evaluates range `index` of every rule; ranges may run at the same time on different threads.
+  void run_range(std::size_t index, BatchBuffers& buffers);
+  // After every rule's finish(): the evidence of the rules whose statuses need it, in a second
+  // pass over all rows for part `part` of `parts` of those rules (RangeRun::gather_evidence).
+  // Parts may run at the same time on different threads.
+  void gather_evidence(std::size_t part, std::size_t parts, BatchBuffers& buffers);
+  // Before gather_evidence: the groupings' groups merged over the ranges (as each rule's are).
+  void merge_groupings();
+
+ private:
+  struct Member {
+    RuleRun* run;
+    std::size_t grouping;
+    // The member whose groups this one's are: rules that differ only in what they decide (their
+    // thresholds, texts) count the same records into the same groups, so one of them counts.
+    std::size_t counted_by;
+  };
+  std::vector<Member> members_;                     // in the order a batch evaluates them
+  std::vector<std::unique_ptr<RuleRun>> groupings_;  // assign groups, measure nothing
+  std::size_t canon_count_ = 0;
+};
+
+// The measure of a group as an exact ratio, or nullopt when there is nothing to measure.
+std::optional<Ratio> measure_of(const Accumulator& acc, MeasureKind kind);
+// A group key's value for a date: its year, half year, quarter or month.
+std::int64_t period_key(GroupKeyKind kind, YearMonth date);
+// How many records would have to change for `threshold` to stop holding (count and share
+// measures; k of n meet the predicate).
+std::optional<std::int64_t> records_to_clear(const Threshold& threshold, std::int64_t k, std::int64_t n, bool share);
+// Results in group order: missing values last.
+bool less_group(const RuleResult& a, const RuleResult& b);
+
+// Calls `read(column)` for each column `rule` reads (a column may come more than once).
+template <typename Read>
+inline void for_each_column_read(const CompiledRule& rule, Read&& read) {
+  for (const ExprNode& node : rule.pool.nodes) {
+    if (node.column != kNoIndex) read(node.column);
+  }
+  for (const GroupKey& key : rule.group_keys) read(key.column);  // a year's key is its date column
+  if (rule.target) read(*rule.dataset->snapshot_column);
+  if (!rule.scope_municipality.empty()) {
+    if (const auto municipality = rule.dataset->column_index("municipality")) read(*municipality);
+  }
+  if (!rule.scope_corporations.empty()) {
+    if (const auto corporation = rule.dataset->column_index("corporation")) read(*corporation);
+  }
+}
+
+
+}  // namespace toets::evaluation

@@ -1,0 +1,226 @@
+// The evaluator: thresholds resolved per group (baseline, previous, next, tables, narrowed overrides, sums), statuses and remedies.
+
+#include "engine/eval/evaluator_internal.hpp"
+
+namespace toets::evaluation {
+
+std::int64_t RuleRun::series_key_of_date(std::int32_t date) const {
+  const GroupKey& key = keys_.back();
+  const CivilDate civil = civil_from_days(date);
+  switch (key.kind) {
+    case GroupKeyKind::Year: return civil.year;
+    case GroupKeyKind::HalfYear: return civil.year * 10 + (civil.month <= 6 ? 1 : 2);
+    case GroupKeyKind::Quarter: return civil.year * 10 + (civil.month + 2) / 3;
+    case GroupKeyKind::Month: return civil.year * 100 + civil.month;
+    case GroupKeyKind::Column: break;
+  }
+  return date;
+}
+
+bool RuleRun::resolve_thresholds(const Accumulator& self, const std::vector<GroupField>& fields,
+                                 std::vector<Threshold>& out, std::string& why, Status& status) const {
+  out = rule_.thresholds;
+  for (Threshold& threshold : out) {
+    if (threshold.ref == ThresholdRef::Constant) continue;
+    // The threshold's own term, then the constants written beside it, then any further terms.
+    std::vector<std::string> notes;
+    std::string note;
+    if (!resolve_term(self, fields, threshold, note, why, status)) return false;
+    notes.push_back(std::move(note));
+    Ratio total = threshold.value;
+    bool fits = true;
+    auto accumulate = [&](const Ratio& value, int sign) {
+      const auto sum = add(total, value, sign);
+      fits = fits && sum.has_value();
+      if (sum) total = *sum;
+    };
+    if (threshold.offset.numerator != 0) accumulate(threshold.offset, 1);
+    for (ThresholdTerm& term : threshold.more) {
+      std::string more_note;
+      if (!resolve_term(self, fields, term, more_note, why, status)) return false;
+      accumulate(term.value, term.sign);
+      notes.push_back(std::move(more_note));
+    }
+    if (!fits) {
+      why = "the threshold " + threshold.text + " does not fit in 64 bits for this group";
+      status = Status::Error;
+      return false;
+    }
+    threshold.value = total;
+    std::string joined;
+    for (const std::string& n : notes) joined += (joined.empty() ? "" : "; ") + n;
+    threshold.text += " (" + joined + ")";
+  }
+  return true;
+}
+
+bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField>& fields, ThresholdTerm& term,
+                           std::string& note, std::string& why, Status& status) const {
+  const std::size_t series = keys_.empty() ? 0 : keys_.size() - 1;
+  // The other groups of the same series (same keys but the last), for baseline, previous, next.
+  auto same_series = [&](const Accumulator& other) {
+    for (std::size_t k = 0; k < series; ++k) {
+      if (other.key.values[k] != self.key.values[k]) return false;
+    }
+    return true;
+  };
+  switch (term.ref) {
+    case ThresholdRef::Constant: note = format_value(term.value, rule_.measure.unit); return true;
+    case ThresholdRef::Narrowed: {
+      // The overrides narrowed to corporations or years: the last one that names this group's wins.
+      std::optional<std::string> corporation;
+      if (term.corporation_key != kNoIndex) corporation = fields[term.corporation_key].text;
+      std::optional<std::int64_t> year;
+      if (term.year_key != kNoIndex && self.key.values[term.year_key] != kNull64) {
+        const std::int64_t v = self.key.values[term.year_key];
+        switch (keys_[term.year_key].kind) {
+          case GroupKeyKind::Year: year = v; break;
+          case GroupKeyKind::HalfYear:
+          case GroupKeyKind::Quarter: year = v / 10; break;
+          case GroupKeyKind::Month: year = v / 100; break;
+          case GroupKeyKind::Column: year = civil_from_days(static_cast<std::int32_t>(v)).year; break;
+        }
+      }
+      const NarrowedValue* applied = nullptr;
+      for (const NarrowedValue& narrowed : term.narrowed) {
+        const bool corporation_matches =
+            narrowed.corporations.empty() ||
+            (corporation && std::any_of(narrowed.corporations.begin(), narrowed.corporations.end(),
+                                        [&](const std::string& name) { return equal_ignoring_case(name, *corporation); }));
+        const bool year_matches = narrowed.years.empty() ||
+                                  (year && std::find(narrowed.years.begin(), narrowed.years.end(), *year) !=
+                                               narrowed.years.end());
+        if (corporation_matches && year_matches) applied = &narrowed;
+      }
+      if (applied != nullptr) term.value = applied->value;
+      note = applied != nullptr ? "override " + applied->text : format_value(term.value, rule_.measure.unit);
+      return true;
+    }
+    case ThresholdRef::GroupTable: {
+      const ParamTable& table = tables_[term.table].table();
+      std::string key_text;
+      std::int32_t found = -1;
+      for (std::size_t e = 0; e < table.entries.size() && found < 0; ++e) {
+        bool match = true;
+        for (std::size_t k = 0; k < term.table_keys.size() && match; ++k) {
+          const GroupField& field = fields[term.table_keys[k]];
+          const KeyRange& range = table.entries[e].keys[k];
+          if (range.text) match = field.text && *field.text == *range.text;
+          else match = field.number && *field.number >= range.low && *field.number <= range.high;
+        }
+        if (match) found = static_cast<std::int32_t>(e);
+      }
+      for (std::size_t k = 0; k < term.table_keys.size(); ++k) {
+        const GroupField& field = fields[term.table_keys[k]];
+        key_text += (k > 0 ? ", " : "") + table.key_names[k] + " " +
+                    (field.text ? "'" + *field.text + "'" : field.number ? std::to_string(*field.number) : "(missing)");
+      }
+      if (found < 0 || !table.entries[static_cast<std::size_t>(found)].value) {
+        why = "parameter table '" + table.name + "' has no value for " + key_text;
+        status = Status::Error;
+        return false;
+      }
+      const std::int64_t v = *table.entries[static_cast<std::size_t>(found)].value;
+      term.value = table.type == ValueType::Fraction ? Ratio{v, 1000000} : Ratio{v, 1};
+      note = format_value(term.value, rule_.measure.unit) + " for " + key_text;
+      return true;
+    }
+    case ThresholdRef::Baseline:
+    case ThresholdRef::Previous:
+    case ThresholdRef::Next: break;
+  }
+  // Baseline: the latest period at or before the baseline date; previous: the latest period
+  // before this one; next: the earliest period after this one.
+  const std::int64_t own = self.key.values[series];
+  if (term.ref == ThresholdRef::Baseline && own != kNull64 && own < series_key_of_date(*rule_.baseline)) {
+    why = "before the baseline " + format_date(*rule_.baseline);
+    status = Status::NoData;
+    return false;
+  }
+  const Accumulator* reference = nullptr;
+  for (const Accumulator& other : groups_) {
+    const std::int64_t at = other.key.values[series];
+    if (!same_series(other) || at == kNull64 || !measure_of(other, rule_.measure.kind)) continue;
+    if (term.ref == ThresholdRef::Next) {
+      if (own == kNull64 || at <= own) continue;
+      if (reference == nullptr || at < reference->key.values[series]) reference = &other;
+      continue;
+    }
+    // The baseline period may be this very group (it equals itself); the previous one never is.
+    const std::int64_t limit = term.ref == ThresholdRef::Baseline ? series_key_of_date(*rule_.baseline) : own - 1;
+    if (at > limit) continue;
+    if (reference == nullptr || at > reference->key.values[series]) reference = &other;
+  }
+  if (reference == nullptr) {
+    why = term.ref == ThresholdRef::Baseline ? "no measure at or before the baseline " + format_date(*rule_.baseline) +
+                                                   " to compare with"
+          : term.ref == ThresholdRef::Previous ? "no earlier period to compare with"
+                                               : "no later period to compare with (yet)";
+    status = Status::NoData;
+    return false;
+  }
+  term.value = *measure_of(*reference, rule_.measure.kind);
+  const std::vector<GroupField> at = describe_key(reference->key, keys_.size());
+  const GroupField& period = at.back();
+  note = format_value(term.value, rule_.measure.unit) + " at " +
+         (period.text ? *period.text : period.number ? std::to_string(*period.number) : "?");
+  return true;
+}
+
+void RuleRun::decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const {
+  if (!result.measure) {
+    result.status = Status::NoData;
+    if (acc.records == 0) {
+      result.message = acc.exempt > 0 ? "every record of this group is exempt" : "no records after the filter";
+    }
+    return;
+  }
+  result.status = Status::Ok;
+  for (const Threshold& threshold : thresholds) {  // breach first
+    if (holds(compare(*result.measure, threshold.value), threshold.op)) {
+      result.status = threshold.status;
+      result.threshold = threshold;
+      break;
+    }
+  }
+  if (!result.threshold && !thresholds.empty()) {
+    result.threshold = thresholds.back();  // ok: held to the strictest (signal if any)
+  }
+
+  const MeasureKind kind = rule_.measure.kind;
+  const bool countable = (kind == MeasureKind::Count || kind == MeasureKind::CountIf || kind == MeasureKind::Share ||
+                          kind == MeasureKind::Net) &&
+                         !rule_.divisor;  // a quotient of two datasets: how many to change is not one number
+  if (!countable || (result.status != Status::Signal && result.status != Status::Breach)) return;
+  const bool share = kind == MeasureKind::Share;
+  const std::int64_t k = kind == MeasureKind::Count ? static_cast<std::int64_t>(acc.records)
+                         : kind == MeasureKind::Net ? acc.sum
+                                                    : static_cast<std::int64_t>(acc.matching);
+  const std::int64_t n = static_cast<std::int64_t>(acc.records);
+  result.remedy = records_to_clear(*result.threshold, k, n, share);
+  std::int64_t to_ok = 0;
+  for (const Threshold& threshold : thresholds) {
+    if (holds(compare(*result.measure, threshold.value), threshold.op)) {
+      to_ok = std::max(to_ok, records_to_clear(threshold, k, n, share).value_or(0));
+    }
+  }
+  result.remedy_to_ok = to_ok;
+  const bool fewer = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
+  const std::string status(status_name(result.status));
+  if (kind == MeasureKind::Count) {
+    result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") + " records would clear the " +
+                         status + " threshold";
+  } else if (kind == MeasureKind::Net) {
+    result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") +
+                         " on balance (additions minus removals) would clear the " + status + " threshold";
+  } else {
+    const std::int64_t wanted = fewer ? k - *result.remedy : k + *result.remedy;
+    result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") +
+                         " records meeting the condition (" + (fewer ? "at most " : "at least ") +
+                         std::to_string(wanted) + (share ? " of " + std::to_string(n) : "") + ") would clear the " +
+                         status + " threshold";
+  }
+  if (to_ok != *result.remedy) result.remedy_text += "; " + std::to_string(to_ok) + " to be ok";
+}
+
+}  // namespace toets::evaluation

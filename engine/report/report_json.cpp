@@ -1,0 +1,367 @@
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+#include "dsl/calendar.hpp"
+#include "engine/data/check_outcome.hpp"
+#include "engine/base/output_guard.hpp"
+#include "engine/report/privacy.hpp"
+#include "engine/report/rejection_groups.hpp"
+#include "engine/report/report.hpp"
+#include "engine/report/report_common.hpp"
+
+namespace toets {
+
+namespace {
+
+using nlohmann::json;
+
+// Evidence arrays are most of a report (hundreds of thousands of record ids). write_json_report
+// does not build them as JSON values: each result holds this placeholder, and the ids are written
+// into the dumped text in its place. The placeholder dumps as "\u0001evidence", which no other
+// "evidence" member can hold (only results have one).
+const std::string kEvidencePlaceholder = "\x01" "evidence";
+constexpr std::string_view kDumpedPlaceholder = "\"evidence\": \"\\u0001evidence\"";
+
+enum class Evidence { AsValues, AsPlaceholder };
+
+// Shares as fractions (0.075), money in euros, counts as integers, dates as text.
+json value_json(const Ratio& value, ValueType unit) {
+  if (unit == ValueType::Money) {
+    if (value.denominator == 1) {
+      // Integral cents: exact decimal euros without binary noise.
+      return json::parse(format_value(value, unit).substr(3));
+    }
+    return to_double(value) / 100.0;
+  }
+  if (unit == ValueType::Date && value.denominator == 1) return format_date(static_cast<std::int32_t>(value.numerator));
+  if (unit != ValueType::Fraction && value.denominator == 1) return value.numerator;
+  return to_double(value);
+}
+
+json optional_int(const std::optional<std::int64_t>& value) { return value ? json(*value) : json(nullptr); }
+
+json notes_json(const std::vector<std::string>& notes, Lang lang) {
+  json out = json::array();
+  for (const auto& note : notes) out.push_back(report::message_text(note, lang));
+  return out;
+}
+
+json group_json(const std::vector<GroupField>& group) {
+  json out = json::object();
+  for (const auto& field : group) {
+    if (field.number) out[field.name] = *field.number;
+    else if (field.text) out[field.name] = *field.text;
+    else out[field.name] = nullptr;
+  }
+  return out;
+}
+
+json history_json(const ResultHistory& history, ValueType unit) {
+  json points = json::array();
+  for (const auto& point : history.points) {
+    points.push_back({{"run", point.run_id},
+                      {"as_of", format_date(point.as_of)},
+                      {"status", std::string(status_name(point.status))},
+                      {"measure", point.measure ? value_json(*point.measure, unit) : json(nullptr)}});
+  }
+  json out;
+  out["since"] = history.status_since ? json(format_date(*history.status_since)) : json(nullptr);
+  out["runs_with_this_status"] = history.streak;
+  out["previous_status"] =
+      history.previous_status ? json(std::string(status_name(*history.previous_status))) : json(nullptr);
+  out["movement"] = history.movement ? json(std::string(movement_name(*history.movement))) : json(nullptr);
+  out["points"] = std::move(points);
+  return out;
+}
+
+// Its words (measure_text, remedy_text, message) in `lang`: English unless --lang asks otherwise.
+json result_json(const RuleResult& result, const Privacy& privacy, const ReportHistory* history, Evidence evidence,
+                 Lang lang) {
+  const CompiledRule& rule = *result.rule;
+  const ValueType unit = rule.measure.unit;
+  json out;
+  out["rule"] = rule.id;
+  out["title"] = rule.title;
+  out["source"] = rule.source;
+  out["owner"] = rule.owner;
+  out["ruleset"] = rule.ruleset_id;
+  out["dataset"] = rule.dataset->name;
+  out["group"] = group_json(privacy.group(result.group));
+  out["status"] = std::string(status_name(result.status));
+  const bool withheld = privacy.measure_withheld(result);
+  out["measure"] = result.measure && !withheld ? value_json(*result.measure, unit) : json(nullptr);
+  out["measure_text"] = !result.measure ? ""
+                        : withheld      ? std::string(lang == Lang::Nl ? report::word(lang, "withheld") : kWithheld)
+                                        : report::value_text(*result.measure, unit, lang);
+  if (privacy.indicative(result)) out["indicative"] = true;
+  out["measure_kind"] = std::string(measure_name(rule.measure.kind));
+  out["numerator"] = optional_int(result.numerator);
+  out["denominator"] = optional_int(result.denominator);
+  out["records"] = result.records;
+  if (rule.exempt != kNoIndex) {
+    out["exempt"] = result.exempt;
+    out["exempt_matching"] = result.exempt_matching;
+  }
+  if (result.threshold) {
+    out["threshold"] = {{"status", std::string(status_name(result.threshold->status))},
+                        {"op", std::string(compare_op_text(result.threshold->op))},
+                        {"value", value_json(result.threshold->value, unit)},
+                        {"text", result.threshold->text}};
+  } else {
+    out["threshold"] = nullptr;
+  }
+  if (rule.target) {
+    out["target"] = {{"op", std::string(compare_op_text(rule.target->op))},
+                     {"value", value_json(rule.target->value, unit)},
+                     {"deadline", format_date(rule.target->deadline)},
+                     {"text", rule.target->text}};
+    json series = json::array();
+    for (const auto& point : result.series) {
+      series.push_back({{"snapshot", format_date(point.date)},
+                        {"measure", value_json(point.measure, unit)},
+                        {"records", point.records}});
+    }
+    out["series"] = std::move(series);
+    if (result.projection) {
+      out["projection"] = {{"value_at_deadline", result.projection->value_at_deadline},
+                           {"rate_per_year", result.projection->rate_per_year},
+                           {"needed_per_year", result.projection->needed_per_year},
+                           {"points", result.projection->points}};
+    }
+  }
+  out["evidence"] = evidence == Evidence::AsValues ? json(privacy.evidence(result)) : json(kEvidencePlaceholder);
+  if (privacy.evidence_withheld(result)) out["evidence_withheld"] = result.evidence.size();
+  out["remedy"] = optional_int(result.remedy);
+  out["remedy_to_ok"] = optional_int(result.remedy_to_ok);
+  if (!result.remedy_text.empty()) {
+    // The remedy about the records ("1 fewer let meeting ..."), not the engine's "1 fewer records".
+    const std::string remedy = report::remedy_sentence(result, lang);
+    out["remedy_text"] = remedy.empty() ? result.remedy_text : remedy;
+  }
+  if (result.outside_validity) out["outside_validity"] = true;
+  if (!result.message.empty()) out["message"] = report::message_text(privacy.message(result.message), lang);
+  if (history != nullptr) {
+    const auto found = history->results.find(result_key(rule.id, result.group));
+    if (found != history->results.end()) out["history"] = history_json(found->second, unit);
+  }
+  return out;
+}
+
+json run_json(const RunRef& run) {
+  json out = {{"id", run.id}, {"recorded_at", run.recorded_at}, {"as_of", format_date(run.as_of)}};
+  // The same instant in Dutch local time, for a reader of the JSON; recorded_at stays UTC.
+  if (const std::string local = report::local_time_iso(run.recorded_at); !local.empty()) out["recorded_at_local"] = local;
+  return out;
+}
+
+json changes_json(const ReportHistory& history, const Privacy& privacy) {
+  json changes = json::array();
+  for (const auto& change : history.changes) {
+    changes.push_back({{"movement", std::string(movement_name(change.movement))},
+                       {"rule", change.rule},
+                       {"group", group_json(privacy.group(change.group))},
+                       {"from", change.from ? json(std::string(status_name(*change.from))) : json(nullptr)},
+                       {"to", change.to ? json(std::string(status_name(*change.to))) : json(nullptr)},
+                       {"from_measure", change.from_measure},
+                       {"to_measure", change.to_measure}});
+  }
+  return changes;
+}
+
+// A reason as data: its kind's code and details ({} for a reason kept only as text).
+json reason_details(const RejectionReason& why) {
+  json details = json::object();
+  for (const auto& [name, value] : why.details) details[name] = value;
+  return details;
+}
+
+// A group of rejected rows: every line, and the fix as data (the mapping line to add). The reason
+// is in the report's words: English unless --lang asked for Dutch.
+json rejection_group_json(const RejectionGroup& group, std::optional<std::int64_t> import_id, Lang lang) {
+  json out;
+  if (import_id) out["import"] = *import_id;
+  out["column"] = group.column;
+  out["value"] = group.value;
+  out["reason"] = reason_text(group.why, lang, group.reason);
+  out["reason_kind"] = std::string(reason_code(group.why.kind));
+  out["reason_details"] = reason_details(group.why);
+  out["rows"] = group.rows();
+  out["lines"] = group.lines;
+  if (!group.cells.empty()) out["cells"] = group.cells;
+  switch (group.fix) {
+    case RejectionGroup::Fix::None: out["fix"] = nullptr; break;
+    case RejectionGroup::Fix::Encoding:
+      out["fix"] = {{"kind", "encoding"}, {"mapping_section", "input"}, {"mapping_line", "encoding = cp1252"}};
+      break;
+    case RejectionGroup::Fix::MapValue:
+      out["fix"] = {{"kind", "map_value"},
+                    {"mapping_section", "values " + group.column},
+                    {"suggestion", group.suggestion.empty() ? json(nullptr) : json(group.suggestion)},
+                    {"canonical_values", group.canonical},
+                    {"text", report::rejection_fix_text(group, lang)}};
+      break;
+  }
+  return out;
+}
+
+json input_json(const InputSummary& input, const Privacy& privacy, Lang lang) {
+  const LoadReport& r = input.report;
+  json rejections = json::array();
+  json groups = json::array();
+  for (const RejectionSource& source : rejection_sources(r)) {
+    for (const auto& raw : *source.rejections) {
+      const Rejection rej = privacy.rejection(r, raw);
+      json row = {{"line", rej.line},
+                  {"column", rej.column},
+                  {"value", rej.value},
+                  {"reason", reason_text(rej.why, lang, rej.reason)},
+                  {"reason_kind", std::string(reason_code(rej.why.kind))},
+                  {"reason_details", reason_details(rej.why)}};
+      if (!rej.cell.empty()) row["cell"] = rej.cell;
+      if (source.import_id) row["import"] = *source.import_id;
+      rejections.push_back(std::move(row));
+    }
+    for (const RejectionGroup& group : shown_groups(r, source, privacy)) {
+      groups.push_back(rejection_group_json(group, source.import_id, lang));
+    }
+  }
+  json out = {{"dataset", r.dataset},
+              {"file", r.file},
+              {"encoding", r.encoding.empty() ? json(nullptr) : json(r.encoding)},
+              {"encoding_detected", r.encoding_detected},
+              {"rows_read", r.rows_read},
+              {"rows_accepted", r.rows_accepted},
+              {"rows_rejected", r.rows_rejected},
+              {"used", input.used},
+              {"rejections", rejections},
+              {"rejection_groups", groups},
+              {"notes", notes_json(r.notes, lang)}};
+  if (!r.imports.empty()) {
+    json imports = json::array();
+    for (const ImportedFile& part : r.imports) {
+      imports.push_back({{"import", part.import_id},
+                         {"file", part.file},
+                         {"imported_at", part.imported_at},
+                         {"imported_at_local", report::local_time_iso(part.imported_at)},
+                         {"rows_read", part.rows_read},
+                         {"rows_accepted", part.rows_accepted},
+                         {"rows_rejected", part.rows_rejected}});
+    }
+    out["imports"] = std::move(imports);
+  }
+  return out;
+}
+
+// false, or why the check could not check all of its data (docs/reports.md).
+json incomplete_json(const CheckReport& report, Lang lang) {
+  if (!report.is_incomplete()) return false;
+  json reasons = json::array();
+  for (const Incompleteness& reason : report.incomplete) {
+    reasons.push_back({{"dataset", reason.dataset},
+                       {"file", reason.file},
+                       {"import", reason.import_id ? json(*reason.import_id) : json(nullptr)},
+                       {"reason", std::string(incomplete_reason_name(reason.reason))},
+                       {"rows_read", reason.rows_read},
+                       {"rows_rejected", reason.rows_rejected},
+                       {"max_rejected", max_rejected_text(reason.max_rejected_ppm)},
+                       {"max_rejected_ppm", reason.max_rejected_ppm},
+                       {"message", incompleteness_text(reason, lang)}});
+  }
+  return {{"reasons", std::move(reasons)}};
+}
+
+json report_json(const CheckReport& report, const Privacy& privacy, const ReportOptions& options,
+                 const ReportHistory* history, Evidence evidence) {
+  json out;
+  out["version"] = std::string(kJsonReportVersion);
+  const RuleSetInfo& rs = report.ruleset;
+  out["ruleset"] = {{"id", rs.id},
+                    {"title", rs.title},
+                    {"file", rs.file},
+                    {"municipality", rs.municipality},
+                    {"source", rs.source},
+                    {"valid_from", rs.valid_from ? json(format_date(*rs.valid_from)) : json(nullptr)},
+                    {"valid_to", rs.valid_to ? json(format_date(*rs.valid_to)) : json(nullptr)}};
+  out["as_of"] = format_date(report.as_of);
+  json inputs = json::array();
+  // The words for people in the language asked for (--lang); English for tools otherwise.
+  const Lang lang = options.text_lang.value_or(Lang::En);
+  for (const auto& input : report.inputs) inputs.push_back(input_json(input, privacy, lang));
+  out["inputs"] = std::move(inputs);
+  json results = json::array();
+  for (const auto& result : report.results) results.push_back(result_json(result, privacy, history, evidence, lang));
+  out["results"] = std::move(results);
+  json summary = json::object();
+  for (const auto& [status, count] : report.summary()) summary[std::string(status_name(status))] = count;
+  summary["incomplete"] = incomplete_json(report, lang);
+  out["summary"] = summary;
+  out["notes"] = notes_json(report.notes, lang);
+  out["privacy"] = {{"min_group_size", options.min_group_size}, {"pseudonymised", privacy.pseudonymising()}};
+  if (history != nullptr) {
+    out["run"] = history->current ? run_json(*history->current) : json(nullptr);
+    out["previous_run"] = history->previous ? run_json(*history->previous) : json(nullptr);
+    out["changes"] = changes_json(*history, privacy);
+  }
+  return out;
+}
+
+// A rule file or an export may hold bytes that are not UTF-8: shown as U+FFFD, never an exception.
+// Bidi and C1 controls are written as \u escapes (engine/base/output_guard.hpp).
+std::string dump(const json& value, int indent) { return json_text(value, indent); }
+
+// Writes `ids` as nlohmann::json::dump(2) would write the array whose member line is indented by
+// `indent` spaces; `buffer` is reused from array to array.
+void write_evidence(std::ostream& out, const std::vector<std::string>& ids, std::size_t indent, std::string& buffer) {
+  if (ids.empty()) {
+    out << "[]";
+    return;
+  }
+  const std::string separator = ",\n" + std::string(indent + 2, ' ');
+  buffer = '[';
+  buffer.append(separator, 1);  // no comma before the first
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) buffer += separator;
+    const std::string& id = ids[i];
+    // Plain printable ASCII needs no escaping; anything else is left to nlohmann::json.
+    const bool plain = std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+    if (plain) {
+      buffer += '"';
+      buffer += id;
+      buffer += '"';
+    } else {
+      buffer += dump(json(id), -1);
+    }
+  }
+  buffer += '\n';
+  buffer.append(indent, ' ');
+  buffer += ']';
+  out << buffer;
+}
+
+}  // namespace
+
+nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& options, const ReportHistory* history) {
+  return report_json(report, Privacy(options), options, history, Evidence::AsValues);
+}
+
+void write_json_report(const CheckReport& report, std::ostream& out, const ReportOptions& options,
+                       const ReportHistory* history) {
+  const Privacy privacy(options);
+  const std::string text = dump(report_json(report, privacy, options, history, Evidence::AsPlaceholder), 2);
+  // The placeholders come in the order of the results.
+  std::string buffer;
+  std::size_t from = 0;
+  for (const auto& result : report.results) {
+    const std::size_t at = text.find(kDumpedPlaceholder, from);
+    const std::size_t line = text.rfind('\n', at) + 1;
+    out.write(text.data() + from, static_cast<std::streamsize>(at - from));
+    out << "\"evidence\": ";
+    write_evidence(out, privacy.evidence(result), at - line, buffer);
+    from = at + kDumpedPlaceholder.size();
+  }
+  out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+  out << '\n';
+}
+
+}  // namespace toets
