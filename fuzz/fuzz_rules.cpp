@@ -13,8 +13,8 @@
 #include <sstream>
 #include <string>
 
-#include "dsl/checker.hpp"
-#include "dsl/format.hpp"
+#include "dsl/check/checker.hpp"
+#include "dsl/syntax/format.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/report/report.hpp"

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "dsl/checker.hpp"
-#include "dsl/parser.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/check/checker.hpp"
+#include "dsl/syntax/parser.hpp"
+#include "dsl/program/schema.hpp"
 #include "lsp/jsonrpc.hpp"
 #include "lsp/symbols.hpp"
 #include "lsp/text.hpp"

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "dsl/checker.hpp"
-#include "dsl/parser.hpp"
+#include "dsl/check/checker.hpp"
+#include "dsl/syntax/parser.hpp"
 
 namespace toets::lsp {
 

@@ -1,7 +1,7 @@
 #pragma once
 // What a rule file and its imports declare, for hover and go-to-definition: parameters (and their
 // overrides), tables and rules, each with its file, the offset of its name and its source text.
-// Built from the syntax tree (dsl/parser.hpp) of the document and, recursively, of the files it
+// Built from the syntax tree (dsl/syntax/parser.hpp) of the document and, recursively, of the files it
 // imports, read from the editor's buffers where open, else from disk. Internal to lsp/.
 
 #include <cstdint>

@@ -21,8 +21,8 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/program.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/program/program.hpp"
+#include "dsl/program/schema.hpp"
 
 namespace toets::ruletest {
 

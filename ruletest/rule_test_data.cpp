@@ -1,13 +1,13 @@
 // A test's inline rows into a dataset: the CSV as written, completed with the file's defaults and
 // `repeat` expanded, read by the canonical CSV reader `toets check` uses. Every row the reader
 // rejects is a mistake in the test, reported at its line in the test file.
-#include "dsl/text.hpp"
+#include "dsl/source/text.hpp"
 #include "ruletest/rule_test_data.hpp"
 
 #include <algorithm>
 #include <charconv>
 
-#include "dsl/diagnostics.hpp"
+#include "dsl/source/diagnostics.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/input/input.hpp"
 

@@ -7,9 +7,9 @@
 #include <set>
 #include <sstream>
 
-#include "dsl/text.hpp"
-#include "dsl/calendar.hpp"
-#include "dsl/diagnostics.hpp"
+#include "dsl/source/text.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/source/diagnostics.hpp"
 #include "ruletest/rule_test.hpp"
 
 namespace toets::ruletest {

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <sstream>
 
-#include "dsl/text.hpp"
-#include "dsl/calendar.hpp"
-#include "dsl/checker.hpp"
+#include "dsl/source/text.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/check/checker.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/report/report.hpp"
 #include "ruletest/rule_test.hpp"

@@ -7,8 +7,8 @@
 
 #include <sstream>
 
-#include "dsl/checker.hpp"
-#include "dsl/number_hints.hpp"
+#include "dsl/check/checker.hpp"
+#include "dsl/syntax/number_hints.hpp"
 
 namespace toets {
 namespace {

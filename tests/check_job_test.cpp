@@ -10,8 +10,8 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "dsl/calendar.hpp"
-#include "dsl/checker.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/check/checker.hpp"
 #include "engine/run/check_job.hpp"
 #include "tests/support/toets_process.hpp"
 

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "dsl/checker.hpp"
+#include "dsl/check/checker.hpp"
 
 namespace toets {
 namespace {

@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "dsl/calendar.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/data/dataset.hpp"
 

@@ -6,8 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "dsl/calendar.hpp"
-#include "dsl/checker.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/check/checker.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/report/report.hpp"

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/schema.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/input/input.hpp"
 

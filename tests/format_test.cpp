@@ -1,4 +1,4 @@
-// `toets fmt` (dsl/format.hpp): the canonical layout, on hand-written cases with their expected
+// `toets fmt` (dsl/syntax/format.hpp): the canonical layout, on hand-written cases with their expected
 // text, and on every shipped rule file and hand-messed copies of it. Each check that the rules are
 // unchanged parses both texts and compares their syntax trees (without positions), and the
 // comments are compared one by one: the formatter's own safety check is not trusted here.
@@ -9,10 +9,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "dsl/ast_text.hpp"
-#include "dsl/format.hpp"
-#include "dsl/lexer.hpp"
-#include "dsl/parser.hpp"
+#include "dsl/syntax/ast_text.hpp"
+#include "dsl/syntax/format.hpp"
+#include "dsl/syntax/lexer.hpp"
+#include "dsl/syntax/parser.hpp"
 
 namespace toets {
 namespace {

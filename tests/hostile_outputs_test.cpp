@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "dsl/parser.hpp"
-#include "dsl/visible_text.hpp"
+#include "dsl/syntax/parser.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "support/toets_process.hpp"
 
 namespace toets {
@@ -78,7 +78,7 @@ ProcessOutcome check_names(const std::string& format, const std::vector<std::str
   return run_toets_process(arguments);
 }
 
-// Each hostile name as every report shows it (the escapes of dsl/visible_text.hpp).
+// Each hostile name as every report shows it (the escapes of dsl/source/visible_text.hpp).
 // As the names are shown. A corporation is a group key, and a group key is read as one spelling
 // (engine/input/group_keys.cpp): its white space (tab, CR, line feed) becomes one space and invisible
 // characters (bidi controls and marks, zero-width) go before any report sees it. What is left of

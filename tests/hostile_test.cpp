@@ -23,9 +23,9 @@
 #include <string>
 #include <vector>
 
-#include "dsl/calendar.hpp"
-#include "dsl/checker.hpp"
-#include "dsl/parser.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/check/checker.hpp"
+#include "dsl/syntax/parser.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/input/input.hpp"

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "dsl/calendar.hpp"
-#include "dsl/checker.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/check/checker.hpp"
 #include "engine/data/check_outcome.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/eval/evaluator.hpp"

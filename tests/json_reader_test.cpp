@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "dsl/calendar.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/data/dataset.hpp"
 
 namespace toets {

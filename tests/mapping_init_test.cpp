@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/schema.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/input/export_names.hpp"
 #include "engine/input/input.hpp"
 #include "engine/input/mapping.hpp"

@@ -1,4 +1,4 @@
-// How text is shown (dsl/visible_text.hpp), laid out in tables (engine/base/text_table.hpp), written as
+// How text is shown (dsl/source/visible_text.hpp), laid out in tables (engine/base/text_table.hpp), written as
 // JSON and passed to a terminal (engine/base/output_guard.hpp), and what reading a file takes in memory
 // (engine/input/memory_limits.hpp). Expected strings are written out by hand from the code points.
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/visible_text.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/input/memory_limits.hpp"
 #include "engine/base/output_guard.hpp"
 #include "engine/run/rejection_listing.hpp"

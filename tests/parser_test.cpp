@@ -1,4 +1,4 @@
-// The X3 parser (dsl/parser.hpp, dsl/grammar_def.hpp), table-driven: rule text -> its syntax tree
+// The X3 parser (dsl/syntax/parser.hpp, dsl/syntax/grammar_def.hpp), table-driven: rule text -> its syntax tree
 // as dsl/ast_text prints it, or -> the syntax errors it gives, "line:col: message". Every
 // construct of docs/language.md and the main mistakes. The expected trees and messages were
 // written by hand from docs/language.md (its "Grammar" section) and the rule names the grammar
@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "dsl/ast_text.hpp"
-#include "dsl/parser.hpp"
+#include "dsl/syntax/ast_text.hpp"
+#include "dsl/syntax/parser.hpp"
 
 namespace toets {
 namespace {

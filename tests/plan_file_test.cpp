@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/run/plan_file.hpp"
 
 namespace toets {

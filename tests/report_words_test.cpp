@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "tests/support/report_check.hpp"
-#include "dsl/calendar.hpp"
-#include "dsl/checker.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/check/checker.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/report/report.hpp"

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "dsl/checker.hpp"
+#include "dsl/check/checker.hpp"
 #include "ruletest/rule_test.hpp"
 
 namespace fs = std::filesystem;

@@ -1,5 +1,5 @@
 // docs/data-format.md says what the code's schema says: its tables are `toets schema --markdown`
-// (generated from dsl/schema.cpp), so a column added, renamed or retyped in code without the page
+// (generated from dsl/program/schema.cpp), so a column added, renamed or retyped in code without the page
 // fails here. To update the page: paste that command's output between its markers.
 
 #include <gtest/gtest.h>

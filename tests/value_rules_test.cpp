@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/data/cell_values.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/input/group_keys.hpp"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/schema.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/input/input.hpp"
 #include "engine/run/plan_file.hpp"
 #include "engine/input/xlsx_reader.hpp"

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "dsl/calendar.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/input/input.hpp"
 #include "engine/input/xlsx_reader.hpp"

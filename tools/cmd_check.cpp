@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/data/check_outcome.hpp"
 #include "engine/base/atomic_file.hpp"
 #include "engine/input/memory_limits.hpp"

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "dsl/checker.hpp"
+#include "dsl/check/checker.hpp"
 #include "engine/base/atomic_file.hpp"
 #include "engine/base/clock.hpp"
 #include "engine/input/memory_limits.hpp"

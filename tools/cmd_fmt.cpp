@@ -7,8 +7,8 @@
 #include <iterator>
 #include <sstream>
 
-#include "dsl/format.hpp"
-#include "dsl/parser.hpp"
+#include "dsl/syntax/format.hpp"
+#include "dsl/syntax/parser.hpp"
 #include "engine/base/atomic_file.hpp"
 #include "engine/input/small_file.hpp"
 

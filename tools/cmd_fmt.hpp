@@ -1,5 +1,5 @@
 #pragma once
-// `toets fmt [--check] FILE...`: rule files in the canonical layout (dsl/format.hpp).
+// `toets fmt [--check] FILE...`: rule files in the canonical layout (dsl/syntax/format.hpp).
 
 #include <CLI/CLI.hpp>
 

@@ -3,7 +3,7 @@
 
 #include <iostream>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/data/check_outcome.hpp"
 #include "engine/run/plan.hpp"
 #include "engine/run/plan_file.hpp"

@@ -1,4 +1,4 @@
-// toets schema: the canonical datasets as the code defines them (dsl/schema.cpp), as a listing for
+// toets schema: the canonical datasets as the code defines them (dsl/program/schema.cpp), as a listing for
 // a terminal or as the Markdown tables of docs/data-format.md (tests/schema_doc_test.cpp keeps the
 // document and this output the same).
 
@@ -6,7 +6,7 @@
 #include <iostream>
 #include <string>
 
-#include "dsl/schema.hpp"
+#include "dsl/program/schema.hpp"
 #include "tools/commands.hpp"
 
 namespace toets::cli {

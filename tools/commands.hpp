@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "dsl/program.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/program/program.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/run/check_job.hpp"
 #include "engine/input/input.hpp"
 #include "engine/store/store.hpp"
@@ -150,7 +150,7 @@ struct PlanOptions {
 CLI::App* add_run_command(CLI::App& app, PlanOptions& options);
 int run_plan_command(const PlanOptions& options, bool quiet);
 
-// toets schema [KIND] [--markdown]: the canonical datasets from the schema in code (dsl/schema.cpp).
+// toets schema [KIND] [--markdown]: the canonical datasets from the schema in code (dsl/program/schema.cpp).
 struct SchemaOptions {
   std::string kind;       // empty: every dataset
   bool markdown = false;  // the tables of docs/data-format.md

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "dsl/regular_file.hpp"
+#include "dsl/source/regular_file.hpp"
 
 namespace toets {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <utility>
 
-#include "dsl/visible_text.hpp"
+#include "dsl/source/visible_text.hpp"
 
 namespace toets {
 

@@ -1,7 +1,7 @@
 #pragma once
 // The last line of defence between Toets and a terminal, a log or a JSON reader: whatever a name,
 // a path or a value holds, no control character, bidi override or byte that is not UTF-8 leaves
-// the process as it is (dsl/visible_text.hpp says how each is shown).
+// the process as it is (dsl/source/visible_text.hpp says how each is shown).
 //
 // - OutputGuard: everything written to a stream (std::cout, std::cerr) passes visible_lines():
 //   line feeds and tabs, the structure of the text, are kept; the rest is shown as escapes.

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
-#include "dsl/visible_text.hpp"
+#include "dsl/source/visible_text.hpp"
 
 namespace toets {
 

@@ -1,6 +1,6 @@
 #pragma once
 // Rows of cells as aligned columns for a terminal: the text report's results, `toets history`,
-// `toets diff`. Every cell is shown with visible() (dsl/visible_text.hpp) and measured in the
+// `toets diff`. Every cell is shown with visible() (dsl/source/visible_text.hpp) and measured in the
 // columns a terminal gives it (a wide CJK character two, a combining mark none, an escape as many
 // as it is long), so the columns stay aligned whatever a name holds: no control character or line
 // break can reach the terminal or break a row. A cell wider than the cap continues on the lines

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "dsl/utf8.hpp"
+#include "dsl/source/utf8.hpp"
 
 namespace toets {
 
@@ -21,7 +21,7 @@ struct Decoded {
   bool valid = false;
 };
 
-// A raw byte (kRawByte + byte) where the text is not UTF-8 (dsl/utf8.hpp decodes).
+// A raw byte (kRawByte + byte) where the text is not UTF-8 (dsl/source/utf8.hpp decodes).
 Decoded decode_at(std::string_view text, std::size_t at) {
   const CodePoint decoded = decode_utf8(text, at);
   if (decoded.length == 0) return {kRawByte + static_cast<unsigned char>(text[at]), 1, false};

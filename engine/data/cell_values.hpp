@@ -11,8 +11,8 @@
 #include <optional>
 #include <string_view>
 
-#include "dsl/calendar.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/data/dataset.hpp"
 
 namespace toets::cell_values {
@@ -213,7 +213,7 @@ inline ParseResult parse_int_export(std::string_view text, char decimal, std::in
 }
 
 // YYYY-MM-DD, a real calendar date, as days since 1970-01-01.
-// The shape is dsl/calendar.hpp's (the one ISO date parser); a shape that names no day is told apart.
+// The shape is dsl/source/calendar.hpp's (the one ISO date parser); a shape that names no day is told apart.
 inline ParseResult parse_date(std::string_view text, std::int64_t& out) {
   const auto date = parse_iso_date_shape(text);
   if (!date) return ParseResult::Malformed;

@@ -8,7 +8,7 @@
 
 #include <sys/mman.h>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 
 namespace toets {
 

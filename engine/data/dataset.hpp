@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/schema.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/data/rejection_reason.hpp"
 
 namespace toets {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/program.hpp"
+#include "dsl/program/program.hpp"
 #include "engine/data/dataset.hpp"
 #include "engine/data/evidence.hpp"
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <string>
 
-#include "dsl/calendar.hpp"
-#include "dsl/diagnostics.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/source/diagnostics.hpp"
 
 namespace toets::value_rules {
 

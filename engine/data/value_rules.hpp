@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/schema.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/data/cell_values.hpp"
 #include "engine/data/rejection_reason.hpp"
 

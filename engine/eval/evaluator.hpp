@@ -7,7 +7,7 @@
 #include <map>
 #include <vector>
 
-#include "dsl/program.hpp"
+#include "dsl/program/program.hpp"
 #include "engine/data/dataset.hpp"
 #include "engine/data/result.hpp"
 

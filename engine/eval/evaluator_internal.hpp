@@ -25,7 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 
 namespace toets::evaluation {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "dsl/diagnostics.hpp"
+#include "dsl/source/diagnostics.hpp"
 
 namespace toets {
 

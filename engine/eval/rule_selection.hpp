@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/program.hpp"
+#include "dsl/program/program.hpp"
 
 namespace toets {
 

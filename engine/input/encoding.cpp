@@ -17,7 +17,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "dsl/utf8.hpp"
+#include "dsl/source/utf8.hpp"
 #include "engine/data/dataset.hpp"
 #include "engine/input/load_common.hpp"
 
@@ -25,7 +25,7 @@ namespace toets::loading {
 
 namespace {
 
-// utf8_sequence_length, inline for the scans below (the decoder: dsl/utf8.hpp).
+// utf8_sequence_length, inline for the scans below (the decoder: dsl/source/utf8.hpp).
 [[gnu::always_inline]] inline std::size_t sequence_length(std::string_view text, std::size_t at) {
   return decode_utf8(text, at).length;
 }

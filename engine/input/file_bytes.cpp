@@ -1,7 +1,7 @@
 // Reading a data file whole: mapped where it can be, one open and one size, a file changed while
 // it is read found out (the readers' FileBytes; engine/input/load_common.hpp declares it).
 
-#include "dsl/text.hpp"
+#include "dsl/source/text.hpp"
 #include "engine/input/load_common.hpp"
 #include <fcntl.h>
 #include <signal.h>
@@ -19,9 +19,9 @@
 #include <mutex>
 #include <system_error>
 #include <utility>
-#include "dsl/calendar.hpp"
-#include "dsl/diagnostics.hpp"
-#include "dsl/visible_text.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/source/diagnostics.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/data/cell_values.hpp"
 #include "engine/base/unicode_text.hpp"
 #include "engine/data/value_rules.hpp"

@@ -1,7 +1,7 @@
 #pragma once
 // Names that look the same are one name. After a file is read, each text column that is grouped
 // and compared (corporation, municipality, kern, neighbourhood, developer, name: the dictionary
-// columns of dsl/schema.cpp) is brought to one spelling per name:
+// columns of dsl/program/schema.cpp) is brought to one spelling per name:
 //
 // - every value in the form unicode_text.hpp's normalise_name gives: white space runs (a
 //   no-break space, U+3000, a tab ...) one space, trimmed; zero-width and other invisible

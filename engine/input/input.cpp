@@ -1,11 +1,11 @@
 // load_input: chooses a reader and settles the dialect; the readers do the work.
 
-#include "dsl/text.hpp"
+#include "dsl/source/text.hpp"
 #include "engine/input/input.hpp"
 
 #include <algorithm>
 
-#include "dsl/visible_text.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/input/file_kind.hpp"
 #include "engine/input/json_reader.hpp"

@@ -73,7 +73,7 @@ void append_csv_field(std::string& line, std::string_view text);
 
 // A CSV cell a spreadsheet reads as text, never as a formula: a `'` before a cell that starts
 // with =, +, -, @, a tab or a line break (the OWASP advice on CSV injection). Control and bidi
-// characters but tab and line feed are shown as escapes (dsl/visible_text.hpp), so that the file
+// characters but tab and line feed are shown as escapes (dsl/source/visible_text.hpp), so that the file
 // shown on a terminal is text too.
 std::string spreadsheet_safe(std::string_view cell);
 

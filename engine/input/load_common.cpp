@@ -8,7 +8,7 @@
 // while the rest of the row is checked. Nothing is allocated per accepted row beyond the columns'
 // growth.
 
-#include "dsl/text.hpp"
+#include "dsl/source/text.hpp"
 #include "engine/input/load_common.hpp"
 
 #include <fcntl.h>
@@ -29,9 +29,9 @@
 #include <system_error>
 #include <utility>
 
-#include "dsl/calendar.hpp"
-#include "dsl/diagnostics.hpp"
-#include "dsl/visible_text.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/source/diagnostics.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/data/cell_values.hpp"
 #include "engine/words/reason_text.hpp"
 #include "engine/base/unicode_text.hpp"
@@ -98,7 +98,7 @@ bool CaseFoldEqual::operator()(std::string_view a, std::string_view b) const { r
 namespace loading {
 
 std::string printable(std::string_view text) {
-  // Shown as visible() shows it (dsl/visible_text.hpp), cut after kMaxQuotedBytes of shown text.
+  // Shown as visible() shows it (dsl/source/visible_text.hpp), cut after kMaxQuotedBytes of shown text.
   std::size_t at = 0;
   std::size_t shown = 0;
   while (at < text.size() && shown < kMaxQuotedBytes) {

@@ -17,9 +17,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dsl/text.hpp"
-#include "dsl/regular_file.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/source/text.hpp"
+#include "dsl/source/regular_file.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/data/dataset.hpp"
 #include "engine/input/encoding.hpp"
 
@@ -92,7 +92,7 @@ using ValueMap = std::unordered_map<std::string, std::string, CaseFoldHash, Case
 // In their own namespace: other parts of the engine keep private helpers of the same names.
 namespace loading {
 
-// A value as it may appear in a message: shown with visible() (dsl/visible_text.hpp: control and
+// A value as it may appear in a message: shown with visible() (dsl/source/visible_text.hpp: control and
 // bidi characters as \x1b and \u202e, ill-formed UTF-8 bytes as \xE9), long values cut.
 std::string printable(std::string_view text);
 // printable() between single quotes.
@@ -112,7 +112,7 @@ struct DuplicateKey {
 DuplicateKey describe_duplicate_key(const std::vector<std::string>& names, const std::vector<std::string>& values,
                                     std::uint64_t first_line);
 // "a, b, c"
-using toets::text::join;  // dsl/text.hpp
+using toets::text::join;  // dsl/source/text.hpp
 // Levenshtein distance small for the length: for "did you mean".
 bool looks_like_misspelling(std::string_view a, std::string_view b);
 // The schema column whose name `name` looks like a misspelling of, if any.
@@ -121,7 +121,7 @@ std::optional<std::string> closest_column(const DatasetSchema& schema, std::stri
 // A whole file's bytes, as they were when it was opened: the size fstat gave then, and no more. A
 // regular file is mapped read-only: no copy, and release_before() gives the pages a reader has
 // passed back to the system, so loading a file costs memory for what is loaded, not for the file.
-// Only regular files (dsl/regular_file.hpp): a pipe or device is refused when opened.
+// Only regular files (dsl/source/regular_file.hpp): a pipe or device is refused when opened.
 //
 // A mapped file that another process truncates while it is read would end the process with
 // SIGBUS; a handler (installed with the first mapping, where nothing else handles SIGBUS) says

@@ -2,7 +2,7 @@
 // mistake is a diagnostic at its line and column (as the rule files' are), so one run shows them
 // all; nothing of a broken mapping is used.
 
-#include "dsl/text.hpp"
+#include "dsl/source/text.hpp"
 #include "engine/input/mapping.hpp"
 
 #include <algorithm>
@@ -10,8 +10,8 @@
 #include <sstream>
 #include <utility>
 
-#include "dsl/diagnostics.hpp"
-#include "dsl/visible_text.hpp"
+#include "dsl/source/diagnostics.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/input/small_file.hpp"
 
 namespace toets {

@@ -29,8 +29,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "dsl/diagnostics.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/source/diagnostics.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/input/load_common.hpp"
 
 namespace toets {

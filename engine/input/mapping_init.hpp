@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "dsl/schema.hpp"
+#include "dsl/program/schema.hpp"
 
 namespace toets {
 

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <thread>
 
-#include "dsl/visible_text.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/input/load_common.hpp"
 
 namespace toets {

@@ -1,6 +1,6 @@
 #include "engine/input/small_file.hpp"
 
-#include "dsl/regular_file.hpp"
+#include "dsl/source/regular_file.hpp"
 #include "engine/input/load_common.hpp"
 
 #include <fcntl.h>

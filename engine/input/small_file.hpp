@@ -1,5 +1,5 @@
 // Small files read whole: column mappings, plans, pseudonym keys. Only regular files, opened
-// without blocking (dsl/regular_file.hpp): a FIFO, `/dev/zero` or a directory is refused at once.
+// without blocking (dsl/source/regular_file.hpp): a FIFO, `/dev/zero` or a directory is refused at once.
 // Each has a size limit, and the read stops at it (a file still being written may grow).
 #pragma once
 

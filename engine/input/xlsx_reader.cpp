@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <utility>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/input/input.hpp"
 #include "engine/input/mapping.hpp"
 #include "engine/input/xlsx_values.hpp"

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 
 namespace toets::xlsx {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <tuple>
 
-#include "dsl/schema.hpp"
+#include "dsl/program/schema.hpp"
 
 namespace toets {
 

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <map>
 
-#include "dsl/calendar.hpp"
-#include "dsl/visible_text.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/source/visible_text.hpp"
 
 namespace toets {
 
@@ -279,7 +279,7 @@ namespace {
 
 // Copies well-formed UTF-8 (no overlongs, surrogates or noncharacters U+FFFE/U+FFFF) and replaces
 // any other byte with U+FFFD; control characters but tab and line feed, and bidi controls, are
-// shown as escapes (dsl/visible_text.hpp: \x1b, \u202e), so that a name can neither act on a
+// shown as escapes (dsl/source/visible_text.hpp: \x1b, \u202e), so that a name can neither act on a
 // terminal nor reorder the text around it. Calls `ascii` for each ASCII byte.
 template <typename Ascii>
 std::string clean_utf8(std::string_view text, Ascii ascii) {

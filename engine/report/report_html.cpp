@@ -11,8 +11,8 @@
 #include <set>
 #include <tuple>
 
-#include "dsl/calendar.hpp"
-#include "dsl/visible_text.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/report/chart_labels.hpp"
 #include "engine/report/report_common.hpp"
 #include "engine/report/report_html_parts.hpp"

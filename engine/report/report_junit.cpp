@@ -8,7 +8,7 @@
 // the messages and details for people speak it; test names, types and properties stay as tools
 // read them). The details' remedy is the sentence about the records in either language.
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/report/report_common.hpp"
 
 namespace toets {

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <map>
 
-#include "dsl/visible_text.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/report/report_common.hpp"
 
 namespace toets {
@@ -208,7 +208,7 @@ class MarkdownWriter {
 void write_markdown_report(const std::vector<ReportSection>& sections, std::ostream& out, const ReportOptions& options) {
   MarkdownWriter writer(options);
   // Values are escaped where they are written (escape_markdown); the whole text once more, so that
-  // nothing a name holds reaches a terminal that shows the file (dsl/visible_text.hpp).
+  // nothing a name holds reaches a terminal that shows the file (dsl/source/visible_text.hpp).
   out << visible_lines(writer.document(sections));
 }
 

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/report/report_common.hpp"
 
 namespace toets {

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "dsl/calendar.hpp"
-#include "dsl/visible_text.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/report/privacy.hpp"
 #include "engine/report/report.hpp"
 #include "engine/report/report_common.hpp"

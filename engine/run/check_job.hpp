@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/program.hpp"
-#include "dsl/schema.hpp"
+#include "dsl/program/program.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/input/input.hpp"
 #include "engine/input/load_common.hpp"
 #include "engine/report/report.hpp"

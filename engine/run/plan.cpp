@@ -12,9 +12,9 @@
 #include <set>
 #include <sstream>
 
-#include "dsl/calendar.hpp"
-#include "dsl/checker.hpp"
-#include "dsl/regular_file.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/check/checker.hpp"
+#include "dsl/source/regular_file.hpp"
 #include "engine/base/atomic_file.hpp"
 #include "engine/data/check_outcome.hpp"
 #include "engine/eval/evaluator.hpp"

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/schema.hpp"
+#include "dsl/program/schema.hpp"
 #include "engine/run/check_job.hpp"
 #include "engine/report/report.hpp"
 #include "engine/store/store.hpp"

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <set>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/data/check_outcome.hpp"
 #include "engine/input/small_file.hpp"
 

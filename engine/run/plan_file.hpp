@@ -34,7 +34,7 @@
 #include <string>
 #include <string_view>
 
-#include "dsl/diagnostics.hpp"
+#include "dsl/source/diagnostics.hpp"
 #include "engine/run/plan.hpp"
 
 namespace toets {

@@ -3,7 +3,7 @@
 #include <iterator>
 #include <sstream>
 
-#include "dsl/visible_text.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/input/input.hpp"
 #include "engine/report/report.hpp"
 #include "engine/report/report_common.hpp"
@@ -96,7 +96,7 @@ void write_import_rejections(const std::vector<ImportRejections>& imports, Listi
     return;
   }
   // Values are escaped where they are written; the whole text once more, so that nothing in a
-  // file name or a value can act on the terminal (dsl/visible_text.hpp).
+  // file name or a value can act on the terminal (dsl/source/visible_text.hpp).
   std::ostringstream text;
   write_text(imports, text);
   out << visible_lines(text.str());

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dsl/program.hpp"
+#include "dsl/program/program.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/data/result.hpp"
 

@@ -6,8 +6,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "dsl/calendar.hpp"
-#include "dsl/visible_text.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/source/visible_text.hpp"
 #include "engine/store/store.hpp"
 #include "engine/base/text_table.hpp"
 

@@ -26,7 +26,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "dsl/regular_file.hpp"
+#include "dsl/source/regular_file.hpp"
 #include "engine/store/sqlite_statement.hpp"
 #include "engine/store/store.hpp"
 

@@ -18,8 +18,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "dsl/calendar.hpp"
-#include "dsl/regular_file.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/source/regular_file.hpp"
 #include "engine/input/load_common.hpp"
 #include "engine/data/result.hpp"
 #include "engine/base/sha256.hpp"

@@ -5,7 +5,7 @@
 
 #include <array>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 
 namespace toets {
 

@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/words/words.hpp"
 
 namespace toets {

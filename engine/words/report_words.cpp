@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <map>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/words/reason_text.hpp"
 
 namespace toets {
@@ -336,7 +336,7 @@ std::string date_text(std::int32_t days, Lang lang) {
 
 std::string column_word(std::string_view column, Lang lang) {
   if (lang == Lang::En) return std::string(column);
-  // Every canonical column of dsl/schema.cpp, as a Dutch reader of the agreements names it.
+  // Every canonical column of dsl/program/schema.cpp, as a Dutch reader of the agreements names it.
   static const std::map<std::string_view, std::string_view> kNl = {
       {"allocation_id", "toewijzingsnummer"},
       {"corporation", "corporatie"},

@@ -35,7 +35,7 @@ std::string date_text(std::int32_t days, Lang lang);  // 23-11-2026 / 2026-11-23
 // A dataset as a reader names it: allocations -> "toewijzingen"; English keeps the dataset's name
 // (the name --data takes).
 std::string dataset_word(std::string_view dataset, Lang lang);
-// A canonical column (dsl/schema.cpp) or period key as a reader names it: contract_date ->
+// A canonical column (dsl/program/schema.cpp) or period key as a reader names it: contract_date ->
 // "ingangsdatum contract"; English keeps the column's own name, and so does anything that is not
 // a column (an exempt condition written as an expression stays as written).
 std::string column_word(std::string_view column, Lang lang);

@@ -181,7 +181,7 @@ def main():
         return 2
     source, samples = sys.argv[1], sys.argv[2]
     literals, tables = agreement_words(source)
-    schema = open(os.path.join(source, "dsl", "schema.cpp"), encoding="utf-8").read()
+    schema = open(os.path.join(source, "dsl", "program", "schema.cpp"), encoding="utf-8").read()
     columns = sorted(set(re.findall(r'"([a-z]+_[a-z_]+)"', schema)))
     failed = 0
     checked = {"nl": 0, "en": 0}

@@ -19,8 +19,8 @@
 #include <thread>
 #include <vector>
 
-#include "dsl/calendar.hpp"
-#include "dsl/checker.hpp"
+#include "dsl/source/calendar.hpp"
+#include "dsl/check/checker.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/input/input.hpp"
 #include "engine/report/report.hpp"
