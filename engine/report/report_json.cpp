@@ -2,7 +2,7 @@
 #include <string>
 #include <string_view>
 
-#include "dsl/calendar.hpp"
+#include "dsl/source/calendar.hpp"
 #include "engine/data/check_outcome.hpp"
 #include "engine/base/output_guard.hpp"
 #include "engine/report/privacy.hpp"
@@ -22,6 +22,11 @@ using nlohmann::json;
 // "evidence" member can hold (only results have one).
 const std::string kEvidencePlaceholder = "\x01" "evidence";
 constexpr std::string_view kDumpedPlaceholder = "\"evidence\": \"\\u0001evidence\"";
+// Nor is the results array built whole (thousands of rules times their groups, some kilobytes
+// each as a JSON tree): the report holds this placeholder, and each result is built, dumped and
+// written in its place, one at a time, so the memory is that of one result.
+const std::string kResultsPlaceholder = "\x01" "results";
+constexpr std::string_view kDumpedResultsPlaceholder = "\"results\": \"\\u0001results\"";
 
 enum class Evidence { AsValues, AsPlaceholder };
 
@@ -289,9 +294,13 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
   const Lang lang = options.text_lang.value_or(Lang::En);
   for (const auto& input : report.inputs) inputs.push_back(input_json(input, privacy, lang));
   out["inputs"] = std::move(inputs);
-  json results = json::array();
-  for (const auto& result : report.results) results.push_back(result_json(result, privacy, history, evidence, lang));
-  out["results"] = std::move(results);
+  if (evidence == Evidence::AsValues) {
+    json results = json::array();
+    for (const auto& result : report.results) results.push_back(result_json(result, privacy, history, evidence, lang));
+    out["results"] = std::move(results);
+  } else {
+    out["results"] = kResultsPlaceholder;  // written result by result by write_json_report
+  }
   json summary = json::object();
   for (const auto& [status, count] : report.summary()) summary[std::string(status_name(status))] = count;
   summary["incomplete"] = incomplete_json(report, lang);
@@ -339,6 +348,41 @@ void write_evidence(std::ostream& out, const std::vector<std::string>& ids, std:
   out << buffer;
 }
 
+// Writes the results array as dump(2) writes the report's "results" member (the array one level
+// in, each result two): every result built, dumped and written on its own, its evidence spliced
+// into its placeholder. `text` and `buffer` are reused from result to result.
+void write_results(std::ostream& out, const CheckReport& report, const Privacy& privacy,
+                   const ReportHistory* history, Lang lang) {
+  if (report.results.empty()) {
+    out << "[]";
+    return;
+  }
+  constexpr std::string_view kItemIndent = "\n    ";
+  std::string text;
+  std::string buffer;
+  out << '[';
+  bool first = true;
+  for (const auto& result : report.results) {
+    out << (first ? "" : ",") << kItemIndent;
+    first = false;
+    // One level deeper than its own dump: every line after the first moves in by four.
+    const std::string own = dump(result_json(result, privacy, history, Evidence::AsPlaceholder, lang), 2);
+    text.clear();
+    for (const char c : own) {
+      if (c == '\n') text.append(kItemIndent);
+      else text += c;
+    }
+    const std::size_t at = text.find(kDumpedPlaceholder);
+    const std::size_t line = text.rfind('\n', at) + 1;
+    out.write(text.data(), static_cast<std::streamsize>(at));
+    out << "\"evidence\": ";
+    write_evidence(out, privacy.evidence(result), at - line, buffer);
+    const std::size_t rest = at + kDumpedPlaceholder.size();
+    out.write(text.data() + rest, static_cast<std::streamsize>(text.size() - rest));
+  }
+  out << "\n  ]";
+}
+
 }  // namespace
 
 nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& options, const ReportHistory* history) {
@@ -348,19 +392,14 @@ nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& op
 void write_json_report(const CheckReport& report, std::ostream& out, const ReportOptions& options,
                        const ReportHistory* history) {
   const Privacy privacy(options);
+  const Lang lang = options.text_lang.value_or(Lang::En);
   const std::string text = dump(report_json(report, privacy, options, history, Evidence::AsPlaceholder), 2);
-  // The placeholders come in the order of the results.
-  std::string buffer;
-  std::size_t from = 0;
-  for (const auto& result : report.results) {
-    const std::size_t at = text.find(kDumpedPlaceholder, from);
-    const std::size_t line = text.rfind('\n', at) + 1;
-    out.write(text.data() + from, static_cast<std::streamsize>(at - from));
-    out << "\"evidence\": ";
-    write_evidence(out, privacy.evidence(result), at - line, buffer);
-    from = at + kDumpedPlaceholder.size();
-  }
-  out.write(text.data() + from, static_cast<std::streamsize>(text.size() - from));
+  const std::size_t results_at = text.find(kDumpedResultsPlaceholder);
+  out.write(text.data(), static_cast<std::streamsize>(results_at));
+  out << "\"results\": ";
+  write_results(out, report, privacy, history, lang);
+  const std::size_t rest = results_at + kDumpedResultsPlaceholder.size();
+  out.write(text.data() + rest, static_cast<std::streamsize>(text.size() - rest));
   out << '\n';
 }
 
