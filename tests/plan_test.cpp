@@ -252,6 +252,52 @@ TEST(PlanRun, PseudonymisedIdsAreStableAcrossRuns) {
   fs::remove_all(dir);
 }
 
+// A plan imports a table of an SQLite database as `toets import --data KIND=sqlite:FILE:TABLE`
+// does, FILE where the exports are: the allocations the example plan stored, read back from its
+// store's table, check as the export they came from. A mapping for such a table is refused.
+TEST(PlanRun, ImportsATableOfAnSqliteDatabaseAsItsExport) {
+  const fs::path dir = temp_dir("sqlite_import");
+  Diagnostics diagnostics;
+  const Plan example = *load_plan(kPlan, diagnostics);
+  fs::create_directories(dir / "a");
+  const PlanOutcome from_csv = run(example, dir / "a", "", 6, 30);
+  ASSERT_FALSE(from_csv.folder.empty());
+  const auto run_text = [&](const std::string& name, const std::string& extra) {
+    fs::create_directories(dir / name);
+    std::ofstream(dir / name / "p.plan")
+        << "store = 'm.db'\noutput = 'out'\nformats = ['json']\nexports = '" << (dir / "a").string()
+        << "'\n[[import]]\ndataset = 'allocations'\nfile = 'sqlite:monitoring.db:allocations'\n" << extra
+        << "[[import]]\ndataset = 'stock'\nfile = '" << kSource << "/fixtures/plan/exports/stock.csv'\n"
+        << "[[import]]\ndataset = 'mutations'\nfile = '" << kSource << "/fixtures/plan/exports/mutations.csv'\n"
+        << "[[check]]\nrules = '" << kSource << "/rules/dordrecht-2026-2027.toets'\n";
+    Diagnostics plan_diagnostics;
+    const auto plan = load_plan((dir / name / "p.plan").string(), plan_diagnostics);
+    EXPECT_TRUE(plan) << printed(plan_diagnostics);
+    PlanRunOptions options;
+    options.as_of = days_from_civil(2026, 6, 30);
+    options.now = "2026-06-30T07:00:00Z";
+    std::ostringstream log;
+    PlanOutcome outcome = run_plan(*plan, options, log);
+    return std::pair{std::move(outcome), log.str()};
+  };
+  const auto [from_table, log] = run_text("b", "");
+  EXPECT_EQ(from_table.exit_code, from_csv.exit_code) << log;
+  ASSERT_FALSE(from_table.folder.empty()) << log;
+  const auto expected = nlohmann::json::parse(read(fs::path(from_csv.folder) / "dordrecht_2026_2027.json"));
+  const auto got = nlohmann::json::parse(read(fs::path(from_table.folder) / "dordrecht_2026_2027.json"));
+  ASSERT_FALSE(expected["results"].empty());
+  EXPECT_EQ(got["results"], expected["results"]);
+  EXPECT_EQ(got["inputs"][0]["rows_read"], expected["inputs"][0]["rows_read"]);
+
+  const auto [with_mapping, refused] =
+      run_text("c", "mapping = '" + kSource + "/fixtures/plan/woonsysteem.mapping'\n");
+  EXPECT_EQ(with_mapping.exit_code, 2);
+  EXPECT_TRUE(with_mapping.folder.empty());
+  EXPECT_NE(refused.find("a mapping applies to export files, not to an SQLite table"), std::string::npos) << refused;
+  EXPECT_FALSE(fs::exists(dir / "c" / "m.db"));
+  fs::remove_all(dir);
+}
+
 // A report's text with the folder it was written under (the store's path, in the reports) as DIR.
 std::string with_folder_as_dir(std::string text, const fs::path& folder) {
   const std::string name = folder.string();
@@ -328,6 +374,8 @@ INSTANTIATE_TEST_SUITE_P(
         Missing{"second_rules", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'stock'\nfile = 'stock.csv'\n[[check]]\nrules = 'RULES'\n[[check]]\nrules = 'gone.toets'\n"},
         Missing{"exports_folder", "store = 'm.db'\noutput = 'out'\nexports = 'drop'\n[[import]]\ndataset = 'stock'\nfile = 'stock.csv'\n[[check]]\nrules = 'RULES'\n"},
         Missing{"key", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\npseudonymise = 'key.txt'\n[[import]]\ndataset = 'stock'\nfile = 'stock.csv'\n[[check]]\nrules = 'RULES'\n"},
+        Missing{"sqlite_database", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'stock'\nfile = 'sqlite:nope.db:stock'\n[[check]]\nrules = 'RULES'\n"},
+        Missing{"sqlite_spec", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'stock'\nfile = 'sqlite:nope.db'\n[[check]]\nrules = 'RULES'\n"},
         Missing{"unreadable_export", "store = 'm.db'\noutput = 'out'\nexports = 'exports'\n[[import]]\ndataset = 'stock'\nfile = 'allocations.csv'\n[[check]]\nrules = 'RULES'\n"}),
     [](const testing::TestParamInfo<Missing>& param_info) { return std::string(param_info.param.name); });
 

@@ -63,6 +63,17 @@ std::string event_line(const Event& event) {
 LoadedDataset load_check_input(const CheckInput& input, std::string* sha256) {
   std::string error;
   if (auto table = parse_sqlite_spec(input.spec, error)) {
+    // A table's columns are named as the canonical format's; a mapping or sheet meant for it
+    // would be ignored, so it is refused rather than dropped.
+    if (!input.dialect.mapping_path.empty()) {
+      throw DataFileError(input.spec + ": a mapping applies to export files, not to an SQLite table (" +
+                          input.dialect.mapping_path + "); name the table's columns as docs/data-format.md does, "
+                          "or select them under those names in a view");
+    }
+    if (!input.dialect.sheet.empty()) {
+      throw DataFileError(input.spec + ": a sheet applies to a workbook, not to an SQLite table ('" +
+                          input.dialect.sheet + "')");
+    }
     SqliteReadOptions options;
     options.content_hash = sha256 != nullptr;
     SqliteLoaded loaded = read_sqlite_table(*input.schema, *table, options);

@@ -23,6 +23,8 @@
 #include "engine/report/report_common.hpp"
 #include "engine/eval/rule_selection.hpp"
 #include "engine/input/small_file.hpp"
+#include "engine/run/check_job.hpp"
+#include "engine/store/store.hpp"
 
 namespace toets {
 
@@ -39,9 +41,18 @@ std::string file_safe(std::string_view name) {
 }  // namespace
 
 std::string import_path(const PlanImport& import, const std::string& exports_folder) {
-  const fs::path p(import.file);
-  if (p.is_absolute()) return p.lexically_normal().string();
-  return (fs::path(exports_folder) / p).lexically_normal().string();
+  const auto in_exports = [&](const std::string& file) {
+    const fs::path p(file);
+    if (p.is_absolute()) return p.lexically_normal().string();
+    return (fs::path(exports_folder) / p).lexically_normal().string();
+  };
+  // A table of an SQLite database (as `--data KIND=sqlite:FILE:TABLE`): its FILE lies where the
+  // exports do. A malformed spec is left as written for the plan's check to name.
+  std::string malformed;
+  if (const auto table = parse_sqlite_spec(import.file, malformed)) {
+    return "sqlite:" + in_exports(table->file) + ":" + table->table;
+  }
+  return in_exports(import.file);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,7 +279,12 @@ bool check_before_writing(PlanRun& run, std::vector<Prepared>& prepared) {
   }
   for (std::size_t i = 0; i < plan.imports.size(); ++i) {
     const PlanImport& import = plan.imports[i];
-    if (const auto problem = file_problem(run.files[i])) {
+    std::string malformed;
+    const auto table = parse_sqlite_spec(run.files[i], malformed);
+    if (!malformed.empty()) {
+      run.error(import.schema->name + " export " + import.file + ": " + malformed, run.at(import.line));
+      ok = false;
+    } else if (const auto problem = file_problem(table ? table->file : run.files[i])) {
       run.error(import.schema->name + " export " + run.files[i] + ": " + *problem, run.at(import.line));
       ok = false;
     }
@@ -310,12 +326,14 @@ bool read_exports(PlanRun& run, std::vector<std::unique_ptr<LoadedDataset>>& loa
   for (std::size_t i = 0; i < run.plan.imports.size(); ++i) {
     const PlanImport& import = run.plan.imports[i];
     try {
-      InputSpec spec;
-      spec.path = run.files[i];
-      spec.mapping_path = import.mapping;
-      spec.sheet = import.sheet;
+      // The reader `toets import --data` uses: a file, or a table of an SQLite database.
+      CheckInput input;
+      input.schema = import.schema;
+      input.spec = run.files[i];
+      input.dialect.mapping_path = import.mapping;
+      input.dialect.sheet = import.sheet;
       std::string hash;  // of exactly the bytes loaded
-      loaded.push_back(std::make_unique<LoadedDataset>(load_input(*import.schema, spec, &hash)));
+      loaded.push_back(std::make_unique<LoadedDataset>(load_check_input(input, &hash)));
       hashes.push_back(std::move(hash));
     } catch (const DataFileError& error) {
       run.error(error.what());
