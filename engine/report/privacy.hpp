@@ -52,6 +52,20 @@ class Privacy {
   std::string withheld_reason(const RuleResult& result, bool dutch) const;
   // The ids to show: pseudonymised when a key is set; empty when withheld.
   std::vector<std::string> evidence(const RuleResult& result) const;
+  // The same ids one at a time, `emit(std::string_view)` each, without a string per id unless
+  // pseudonymised: a report of many rules lists millions (the JSON report).
+  template <typename Emit>
+  void for_each_evidence(const RuleResult& result, Emit&& emit) const {
+    if (result.evidence.empty() || evidence_withheld(result)) return;
+    for (const std::string_view raw : result.evidence) {
+      if (key_.empty()) {
+        emit(raw);
+      } else {
+        const std::string shown = id(raw);
+        emit(std::string_view(shown));
+      }
+    }
+  }
   // The measure aggregates a personal column over an indicative group: show no value.
   bool measure_withheld(const RuleResult& result) const;
   // A record id as it may be shown.

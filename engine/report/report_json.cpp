@@ -319,19 +319,17 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
 // Bidi and C1 controls are written as \u escapes (engine/base/output_guard.hpp).
 std::string dump(const json& value, int indent) { return json_text(value, indent); }
 
-// Writes `ids` as nlohmann::json::dump(2) would write the array whose member line is indented by
-// `indent` spaces; `buffer` is reused from array to array.
-void write_evidence(std::ostream& out, const std::vector<std::string>& ids, std::size_t indent, std::string& buffer) {
-  if (ids.empty()) {
-    out << "[]";
-    return;
-  }
+// Writes the ids of a result's evidence as they may be shown, as nlohmann::json::dump(2) would
+// write the array whose member line is indented by `indent` spaces; `buffer` is reused from array
+// to array.
+void write_evidence(std::ostream& out, const Privacy& privacy, const RuleResult& result, std::size_t indent,
+                    std::string& buffer) {
   const std::string separator = ",\n" + std::string(indent + 2, ' ');
   buffer = '[';
-  buffer.append(separator, 1);  // no comma before the first
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) buffer += separator;
-    const std::string& id = ids[i];
+  bool first = true;
+  privacy.for_each_evidence(result, [&](std::string_view id) {
+    buffer.append(separator, first ? 1 : 0, std::string::npos);  // no comma before the first
+    first = false;
     // Plain printable ASCII needs no escaping; anything else is left to nlohmann::json.
     const bool plain = std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
     if (plain) {
@@ -339,8 +337,12 @@ void write_evidence(std::ostream& out, const std::vector<std::string>& ids, std:
       buffer += id;
       buffer += '"';
     } else {
-      buffer += dump(json(id), -1);
+      buffer += dump(json(std::string(id)), -1);
     }
+  });
+  if (first) {
+    out << "[]";
+    return;
   }
   buffer += '\n';
   buffer.append(indent, ' ');
@@ -376,7 +378,7 @@ void write_results(std::ostream& out, const CheckReport& report, const Privacy& 
     const std::size_t line = text.rfind('\n', at) + 1;
     out.write(text.data(), static_cast<std::streamsize>(at));
     out << "\"evidence\": ";
-    write_evidence(out, privacy.evidence(result), at - line, buffer);
+    write_evidence(out, privacy, result, at - line, buffer);
     const std::size_t rest = at + kDumpedPlaceholder.size();
     out.write(text.data() + rest, static_cast<std::streamsize>(text.size() - rest));
   }
