@@ -262,10 +262,9 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   out << "\n";
 }
 
-void write_report_text(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
-  // Without a language asked for: the English table that scripts read, unchanged.
-  if (options.text_lang) return write_worded_text_report(report, out, options, *options.text_lang);
-  const Privacy privacy(options);
+// The English table's heading (the rule set, the date, whether the check is complete) and what
+// each input file gave.
+void write_heading_and_inputs(const CheckReport& report, const Privacy& privacy, std::ostream& out) {
   const RuleSetInfo& rs = report.ruleset;
   out << "Toets check: " << (rs.title.empty() ? rs.id : rs.title) << " (" << rs.id << ")\n";
   out << "  rules " << visible(rs.file) << ", as of " << format_date(report.as_of);
@@ -292,6 +291,34 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
     for (const auto& note : r.notes) out << "     note: " << visible(note) << "\n";
   }
   for (const auto& note : report.notes) out << "  note: " << visible(note) << "\n";
+}
+
+// Forecasts: every deadline group with a projection, on track or not.
+void write_forecasts(const CheckReport& report, const Privacy& privacy, std::ostream& out) {
+  bool forecast_header = false;
+  for (const auto& result : report.results) {
+    if (!result.projection || !result.rule->target) continue;
+    if (!forecast_header) {
+      out << "\nForecasts (deadline rules: straight line through the snapshots)\n";
+      forecast_header = true;
+    }
+    const Projection& p = *result.projection;
+    const Target& t = *result.rule->target;
+    char buffer[200];
+    std::snprintf(buffer, sizeof buffer, "achieved %+.1f a year, needed %+.1f a year, projected %.1f at %s",
+                  p.rate_per_year, p.needed_per_year, p.value_at_deadline, format_date(t.deadline).c_str());
+    out << "  " << result.rule->id << "  " << visible(format_group(privacy.group(result.group))) << ": "
+        << status_name(result.status) << "; " << buffer << " (target " << compare_op_text(t.op) << " "
+        << format_value(t.value, result.rule->measure.unit) << ", " << p.points << " snapshot"
+        << (p.points == 1 ? "" : "s") << ")\n";
+  }
+}
+
+void write_report_text(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
+  // Without a language asked for: the English table that scripts read, unchanged.
+  if (options.text_lang) return write_worded_text_report(report, out, options, *options.text_lang);
+  const Privacy privacy(options);
+  write_heading_and_inputs(report, privacy, out);
 
   // The table: one line per rule and group.
   std::vector<ResultLine> lines;
@@ -366,24 +393,7 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
     }
   }
 
-  // Forecasts: every deadline group with a projection, on track or not.
-  bool forecast_header = false;
-  for (const auto& result : report.results) {
-    if (!result.projection || !result.rule->target) continue;
-    if (!forecast_header) {
-      out << "\nForecasts (deadline rules: straight line through the snapshots)\n";
-      forecast_header = true;
-    }
-    const Projection& p = *result.projection;
-    const Target& t = *result.rule->target;
-    char buffer[200];
-    std::snprintf(buffer, sizeof buffer, "achieved %+.1f a year, needed %+.1f a year, projected %.1f at %s",
-                  p.rate_per_year, p.needed_per_year, p.value_at_deadline, format_date(t.deadline).c_str());
-    out << "  " << result.rule->id << "  " << visible(format_group(privacy.group(result.group))) << ": "
-        << status_name(result.status) << "; " << buffer << " (target " << compare_op_text(t.op) << " "
-        << format_value(t.value, result.rule->measure.unit) << ", " << p.points << " snapshot"
-        << (p.points == 1 ? "" : "s") << ")\n";
-  }
+  write_forecasts(report, privacy, out);
 
   out << "\nSummary: ";
   bool first = true;
