@@ -139,11 +139,10 @@ std::optional<Lang> parse_lang(std::string_view text) {
 
 namespace {
 
-// The text report in a language asked for (--lang): the same layout, in the words of the word
-// table (report_common.cpp), with norms stated as norms and remedies about the records.
-void write_worded_text_report(const CheckReport& report, std::ostream& out, const ReportOptions& options, Lang lang) {
+// The worded report's heading (the rule set, the date, whether the check is complete) and what each
+// input file gave.
+void write_worded_heading_and_inputs(const CheckReport& report, const Privacy& privacy, std::ostream& out, Lang lang) {
   using report::word;
-  const Privacy privacy(options);
   const RuleSetInfo& rs = report.ruleset;
   auto w = [&](std::string_view key) { return std::string(word(lang, key)); };
   out << w("text_title") << ": " << (rs.title.empty() ? rs.id : rs.title) << " (" << rs.id << ")\n";
@@ -167,6 +166,31 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
     for (const auto& note : r.notes) out << "     " << w("text_note") << ": " << visible(report::message_text(note, lang)) << "\n";
   }
   for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << visible(report::message_text(note, lang)) << "\n";
+}
+
+// The worded report's forecasts: every deadline group with a projection, on track or not.
+void write_worded_forecasts(const CheckReport& report, const Privacy& privacy, std::ostream& out, Lang lang) {
+  auto w = [&](std::string_view key) { return std::string(report::word(lang, key)); };
+  bool forecast_header = false;
+  for (const auto& result : report.results) {
+    if (!result.projection || !result.rule->target) continue;
+    if (!forecast_header) {
+      out << "\n" << w("text_forecasts") << "\n";
+      forecast_header = true;
+    }
+    out << "  " << result.rule->id << "  " << report::group_label(result.group, privacy, lang) << ": "
+        << report::status_word(result.status, lang) << "; " << report::forecast_sentence(result, lang) << " ("
+        << report::norm_text(result, lang) << ")\n";
+  }
+}
+
+// The text report in a language asked for (--lang): the same layout, in the words of the word
+// table (report_common.cpp), with norms stated as norms and remedies about the records.
+void write_worded_text_report(const CheckReport& report, std::ostream& out, const ReportOptions& options, Lang lang) {
+  using report::word;
+  const Privacy privacy(options);
+  auto w = [&](std::string_view key) { return std::string(word(lang, key)); };
+  write_worded_heading_and_inputs(report, privacy, out, lang);
 
   std::vector<ResultLine> lines;
   lines.push_back({w("text_col_rule"), w("text_col_group"), w("text_col_status"), w("text_col_measure"),
@@ -241,17 +265,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
     }
   }
 
-  bool forecast_header = false;
-  for (const auto& result : report.results) {
-    if (!result.projection || !result.rule->target) continue;
-    if (!forecast_header) {
-      out << "\n" << w("text_forecasts") << "\n";
-      forecast_header = true;
-    }
-    out << "  " << result.rule->id << "  " << report::group_label(result.group, privacy, lang) << ": "
-        << report::status_word(result.status, lang) << "; " << report::forecast_sentence(result, lang) << " ("
-        << report::norm_text(result, lang) << ")\n";
-  }
+  write_worded_forecasts(report, privacy, out, lang);
 
   out << "\n" << w("summary") << ": ";
   bool first = true;
