@@ -470,6 +470,9 @@ class Pass;
   // One term of a threshold for one group: its value and a note on where it came from.
   bool resolve_term(const Accumulator& self, const std::vector<GroupField>& fields, ThresholdTerm& term,
                     std::string& note, std::string& why, Status& status) const;
+  // The narrowed override of `term` that holds for this group (null: none).
+  const NarrowedValue* narrowed_for_group(const Accumulator& self, const std::vector<GroupField>& fields,
+                                          const ThresholdTerm& term) const;
   std::int64_t series_key_of_date(std::int32_t date) const;
   void collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
                         const std::vector<bool>& wants_evidence);
