@@ -370,7 +370,17 @@ bool RangeRun::measure_batch(const std::uint32_t* in_scope, std::size_t n, std::
     if (!eval(rule.measure.expr2, sel, m, token)) return false;
     whole = values_of(rule.measure.expr2);
   }
-  if (predicate && group_lookups * 8 < n) {
+  return accumulate_batch(sel, m, value, whole, predicate && group_lookups * 8 < n);
+}
+
+// Adds the measured records `sel` (m of them; `value`, `whole`: their measure's values) to their
+// groups. `runs_of_groups`: a predicate measure over long runs of one group, counted a run at a time.
+bool RangeRun::accumulate_batch(const std::uint32_t* sel, std::size_t m, const std::int64_t* value,
+                                const std::int64_t* whole, bool runs_of_groups) {
+  const MeasureKind kind = rule_.rule_.measure.kind;
+  const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
+  const std::uint32_t* tags = rule_.tags_;
+  if (runs_of_groups) {
     // Long runs of one group (a stock file sorted by snapshot and corporation): count a run in
     // registers and add it once; an increment in memory per row waits on the previous row's.
     for (std::size_t i = 0; i < m;) {

@@ -538,6 +538,8 @@ class RangeRun {
   // Filter, exemption and measure of the rows in_scope[0..n) (tagged), into the groups; token:
   // in_scope's (0: shared with no other rule). False when the rule stops (an error).
   bool measure_batch(const std::uint32_t* in_scope, std::size_t n, std::size_t lookups, std::uint32_t token);
+  bool accumulate_batch(const std::uint32_t* sel, std::size_t m, const std::int64_t* value, const std::int64_t* whole,
+                        bool runs_of_groups);
   // In a pass: takes the groups `grouping` has made so far (and its stop at too many groups).
   bool adopt_groups(const RangeRun& grouping);
   void bind(BatchBuffers& buffers) { buffers_ = &buffers; }
