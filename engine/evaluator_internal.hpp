@@ -574,6 +574,13 @@ class RangeRun {
   // `token`: the selection's (BatchBuffers::token), 0 when no other rule shares it.
   bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n, std::uint32_t token = 0);
   bool eval_node(std::uint32_t node, const std::uint32_t* sel, std::size_t n, std::uint32_t token);
+  // eval_node's cases that are more than a line.
+  bool read_column(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out);
+  bool read_missing(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out);
+  bool eval_lookup(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out,
+                   std::uint32_t token);
+  bool eval_and_or(std::uint32_t index, const ExprNode& node, const std::uint32_t* sel, std::size_t n,
+                   std::int64_t* out, std::uint32_t token);
   std::int64_t* values_of(std::uint32_t node) { return buffers_->values[rule_.canon_[node]].data(); }
   // A table's value for keys (none missing) that value_or_null did not find: from find(), or
   // missing, with an error for the record's group that names table, keys and record.
