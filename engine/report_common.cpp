@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <map>
 
 #include "dsl/calendar.hpp"
@@ -111,13 +112,15 @@ std::string_view movement_word(Movement movement, Lang lang) {
   return "";
 }
 
-std::string_view word(Lang lang, std::string_view key) {
-  struct Pair {
-    std::string_view nl, en;
-  };
-  // The sentences of rejection reasons (engine/rejection_reason.cpp) are words of this table too.
-  static const std::map<std::string_view, Pair> kWords = [] {
-    std::map<std::string_view, Pair> words = {
+namespace {
+
+struct WordPair {
+  std::string_view nl, en;
+};
+
+// The report's words by key, in Dutch and English (word() reads them; of a key given twice, the
+// first counts).
+constexpr std::pair<std::string_view, WordPair> kWordList[] = {
       {"report", {"Stoplichtrapportage", "Traffic-light report"}},
       {"as_of", {"Peildatum", "As of"}},
       {"valid", {"Looptijd", "Valid"}},
@@ -380,7 +383,14 @@ std::string_view word(Lang lang, std::string_view key) {
       {"scope_municipality", {"gemeente", "municipality"}},
       {"scope_corporations", {"corporaties", "corporations"}},
       };
-    for (const ReasonWord& entry : rejection_reason_words()) words.emplace(entry.key, Pair{entry.nl, entry.en});
+
+}  // namespace
+
+std::string_view word(Lang lang, std::string_view key) {
+  // The sentences of rejection reasons (engine/rejection_reason.cpp) are words of this table too.
+  static const std::map<std::string_view, WordPair> kWords = [] {
+    std::map<std::string_view, WordPair> words(std::begin(kWordList), std::end(kWordList));
+    for (const ReasonWord& entry : rejection_reason_words()) words.emplace(entry.key, WordPair{entry.nl, entry.en});
     return words;
   }();
   const auto found = kWords.find(key);
