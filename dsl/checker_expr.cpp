@@ -198,8 +198,6 @@ bool Checker::has_arity(const ast::Call& call, std::size_t n, RuleContext& ctx) 
 // year(date), half_year(date), quarter(date), month(date): a whole number.
 Typed Checker::check_date_part_call(const ast::Call& call, RuleContext& ctx) {
   const std::string& fn = call.function.text;
-  Typed t;
-  t.offset = call.offset;
   if (!has_arity(call, 1, ctx)) return Typed{};
   Typed arg = check_expr(call.args[0], ctx);
   if (arg.unresolved) return unknown_name(arg, ctx);
@@ -216,6 +214,8 @@ Typed Checker::check_date_part_call(const ast::Call& call, RuleContext& ctx) {
   node.type = ValueType::Int;
   node.args = {arg.node};
   node.offset = call.offset;
+  Typed t;
+  t.offset = call.offset;
   t.ok = true;
   t.type = ValueType::Int;
   t.node = add_node(ctx, node);
@@ -225,8 +225,6 @@ Typed Checker::check_date_part_call(const ast::Call& call, RuleContext& ctx) {
 // missing(column), present(column): whether a record has a value there.
 Typed Checker::check_presence_call(const ast::Call& call, RuleContext& ctx) {
   const std::string& fn = call.function.text;
-  Typed t;
-  t.offset = call.offset;
   if (!has_arity(call, 1, ctx)) return Typed{};
   const auto* name = boost::get<ast::Name>(&unwrap(call.args[0]));
   const auto column = name != nullptr ? ctx.dataset->column_index(name->text) : std::nullopt;
@@ -253,6 +251,8 @@ Typed Checker::check_presence_call(const ast::Call& call, RuleContext& ctx) {
     negate.offset = call.offset;
     index = add_node(ctx, negate);
   }
+  Typed t;
+  t.offset = call.offset;
   t.ok = true;
   t.type = ValueType::Bool;
   t.node = index;
@@ -262,8 +262,6 @@ Typed Checker::check_presence_call(const ast::Call& call, RuleContext& ctx) {
 // table(key, ...): a parameter table looked up with whole-number keys.
 Typed Checker::check_table_call(const ast::Call& call, std::uint32_t table_index, RuleContext& ctx) {
   const std::string& fn = call.function.text;
-  Typed t;
-  t.offset = call.offset;
   const ParamTable& table = out_.tables[table_index];
   if (!has_arity(call, table.key_names.size(), ctx)) return Typed{};
   if (std::find(table.text_keys.begin(), table.text_keys.end(), true) != table.text_keys.end()) {
@@ -308,6 +306,8 @@ Typed Checker::check_table_call(const ast::Call& call, std::uint32_t table_index
     const ExprNode& date = ctx.rule->pool.nodes[key.args.at(0)];
     note_year_lookup(table_index, ctx.file, call.offset, k, ctx.dataset, date.op == NodeOp::Column ? date.column : kNoIndex);
   }
+  Typed t;
+  t.offset = call.offset;
   t.ok = true;
   t.type = table.type;
   t.node = add_node(ctx, node);
