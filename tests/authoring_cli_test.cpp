@@ -17,48 +17,27 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/result_lines.hpp"
+#include "tests/support/scratch_folder.hpp"
+#include "tests/support/toets_process.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = toets::testing_support::ProcessOutcome;
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string read(const fs::path& path) { return toets::testing_support::read_whole(path); }
 
 void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // Runs `toets ARGUMENTS` through the shell in the source folder (`stdin_file`, if given, as stdin).
 Outcome run(const std::string& arguments, const std::string& stdin_file = "") {
-  static int counter = 0;
-  const fs::path base = fs::temp_directory_path() / ("toets_authoring_" + std::to_string(getpid()) + "_" +
-                                                     std::to_string(++counter));
-  const std::string command = std::string("cd '") + TOETS_SOURCE_DIR + "' && '" + TOETS_BINARY + "' " + arguments +
-                              (stdin_file.empty() ? " < /dev/null" : " < '" + stdin_file + "'") + " > '" +
-                              base.string() + ".out' 2> '" + base.string() + ".err'";
-  const int status = std::system(command.c_str());
-  Outcome outcome;
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  outcome.out = read(base.string() + ".out");
-  outcome.err = read(base.string() + ".err");
-  return outcome;
+  return toets::testing_support::run_toets_shell(arguments, stdin_file);
 }
 
 // A folder of its own for each test.
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("toets_authoring_" + std::to_string(getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return toets::testing_support::scratch_folder("authoring_" + name); }
 
 const std::string kMessy =
     "ruleset  m {title \"m\"}\n\n\n\n"
@@ -214,28 +193,7 @@ const std::string kFixture = "fixtures/dordrecht-2026-2027";
 const std::string kCheck = "check rules/dordrecht-2026-2027.toets --data allocations=" + kFixture +
                            "/allocations.csv --data stock=" + kFixture + "/stock.csv --as-of 2026-11-23";
 
-// The report's results as "rule|group|status|detail", the format of the fixture's expected files.
-std::vector<std::string> result_lines(const std::string& json_text) {
-  const auto report = nlohmann::json::parse(json_text);
-  std::vector<std::string> lines;
-  for (const auto& result : report["results"]) {
-    std::string group;
-    for (const auto& [key, value] : result["group"].items()) {
-      if (!group.empty()) group += ", ";
-      group += value.is_string() ? value.get<std::string>() : value.dump();
-    }
-    std::string detail;
-    if (!result["numerator"].is_null() && result["denominator"] != 0) {
-      detail = result["numerator"].dump() + "/" + result["denominator"].dump();
-    } else if (result.contains("target") && !result["measure"].is_null()) {
-      detail = result["measure"].dump();
-    }
-    lines.push_back(result["rule"].get<std::string>() + "|" + group + "|" + result["status"].get<std::string>() + "|" +
-                    detail + (result.value("outside_validity", false) ? "|outside" : ""));
-  }
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
+using toets::testing_support::result_lines;
 
 TEST(Select, CheckRunsOnlyTheNamedRules) {
   // The expected lines of those two rules, from the fixture's reviewed SQL output.

@@ -14,6 +14,7 @@
 #include "dsl/check/checker.hpp"
 #include "engine/run/check_job.hpp"
 #include "tests/support/toets_process.hpp"
+#include "tests/support/scratch_folder.hpp"
 
 namespace toets {
 namespace {
@@ -68,8 +69,7 @@ TEST(CheckJob, EvaluatesAndWritesTheReportItWasAskedFor) {
 // --strict stops before anything is evaluated; the rows are listed by line and column, and a
 // personal value (an income) never reaches an event.
 TEST(CheckJob, StrictStopsAndNamesNoPersonalValue) {
-  const fs::path dir = fs::temp_directory_path() / ("toets_check_job_" + std::to_string(getpid()));
-  fs::create_directories(dir);
+  const fs::path dir = testing_support::scratch_folder("check_job");
   std::ifstream in(kAllocations);
   std::string header, row;
   std::getline(in, header);

@@ -16,66 +16,23 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/result_lines.hpp"
+#include "tests/support/scratch_folder.hpp"
+#include "tests/support/toets_process.hpp"
+
 namespace {
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = toets::testing_support::ProcessOutcome;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string read_file(const std::string& path) { return toets::testing_support::read_whole(path); }
 
-Outcome run(const std::string& arguments) {
-  // CTest runs test processes in parallel: name the output files after this process.
-  static int counter = 0;
-  const auto dir = std::filesystem::temp_directory_path();
-  const std::string out =
-      (dir / ("toets_cli_" + std::to_string(getpid()) + "_" + std::to_string(++counter))).string();
-  const std::string err = out + ".err";
-  const std::string command = std::string("cd '") + TOETS_SOURCE_DIR + "' && '" + TOETS_BINARY + "' " + arguments +
-                              " > '" + out + "' 2> '" + err + "'";
-  const int status = std::system(command.c_str());
-  Outcome outcome;
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  outcome.out = read_file(out);
-  outcome.err = read_file(err);
-  return outcome;
-}
+Outcome run(const std::string& arguments) { return toets::testing_support::run_toets_shell(arguments); }
 
 const std::string kFixture = "fixtures/dordrecht-2026-2027";
 const std::string kCheck = "check rules/dordrecht-2026-2027.toets --data allocations=" + kFixture +
                            "/allocations.csv --data stock=" + kFixture + "/stock.csv";
 
-// The engine's results as "rule|group|status|detail" lines, the format of expected.sql.
-std::vector<std::string> result_lines(const std::string& json_text) {
-  const auto report = nlohmann::json::parse(json_text);
-  std::vector<std::string> lines;
-  for (const auto& result : report["results"]) {
-    std::string group;
-    for (const auto& [key, value] : result["group"].items()) {
-      if (!group.empty()) group += ", ";
-      group += value.is_string() ? value.get<std::string>() : value.dump();
-    }
-    std::string detail;
-    if (!result["numerator"].is_null() && result["denominator"] != 0) {
-      detail = result["numerator"].dump() + "/" + result["denominator"].dump();
-    } else if (result.contains("target") && !result["measure"].is_null()) {
-      detail = result["measure"].dump();
-    }
-    // A group outside its rule's effective period is reported but decides nothing: marked.
-    const bool outside = result.value("outside_validity", false);
-    lines.push_back(result["rule"].get<std::string>() + "|" + group + "|" + result["status"].get<std::string>() + "|" +
-                    detail + (outside ? "|outside" : ""));
-  }
-  std::sort(lines.begin(), lines.end());
-  return lines;
-}
+using toets::testing_support::result_lines;
 
 std::vector<std::string> sorted_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -292,8 +249,7 @@ TEST(Cli, OnlyAllocationsGivenLeavesStockRulesNotEvaluated) {
 }
 
 TEST(Cli, DataNoRuleReadsIsNotedAndIgnored) {
-  const std::string dir = (std::filesystem::temp_directory_path() / ("toets_cli_unused_" + std::to_string(getpid()))).string();
-  std::filesystem::create_directories(dir);
+  const std::string dir = toets::testing_support::scratch_folder("cli_unused").string();
   std::ofstream(dir + "/rules.toets") << "ruleset r { }\nrule X \"t\" { over stock measure count breach when measure > 1000 }\n";
   const Outcome outcome = run("check " + dir + "/rules.toets --data stock=" + kFixture + "/stock.csv --data allocations=" +
                               kFixture + "/allocations.csv --format json");
@@ -307,9 +263,7 @@ TEST(Cli, DataNoRuleReadsIsNotedAndIgnored) {
 // as a Dutch export (';', decimal commas, "€ 612,35", a neighbourhood "Café Noord") in UTF-8 and
 // in Windows-1252 (€ the byte 0x80, é 0xE9), give the canonical file's results, both of them.
 TEST(Cli, Windows1252ExportChecksAsItsUtf8Twin) {
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("toets_cli_encoding_" + std::to_string(getpid()))).string();
-  std::filesystem::create_directories(dir);
+  const std::string dir = toets::testing_support::scratch_folder("cli_encoding").string();
   std::string utf8;
   std::istringstream canonical(read_file(std::string(TOETS_SOURCE_DIR) + "/" + kFixture + "/allocations.csv"));
   bool header = true;
@@ -367,8 +321,7 @@ TEST(Cli, Windows1252ExportChecksAsItsUtf8Twin) {
 }
 
 TEST(Cli, FailOnSignalCountsSignals) {
-  const std::string dir = (std::filesystem::temp_directory_path() / ("toets_cli_signal_" + std::to_string(getpid()))).string();
-  std::filesystem::create_directories(dir);
+  const std::string dir = toets::testing_support::scratch_folder("cli_signal").string();
   std::ofstream(dir + "/rules.toets") << "ruleset r { }\nrule X \"t\" { over stock measure count signal when measure > 1 }\n";
   EXPECT_EQ(run("check " + dir + "/rules.toets --data stock=" + kFixture + "/stock.csv").exit_code, 0);
   EXPECT_EQ(run("check " + dir + "/rules.toets --data stock=" + kFixture + "/stock.csv --fail-on signal").exit_code, 1);
@@ -454,8 +407,7 @@ TEST(Cli, OfTwoUnreadableDataFilesTheFirstGivenIsReported) {
 }
 
 TEST(Cli, MissingParameterYearIsExitTwoNamingTableAndYear) {
-  const std::string dir = (std::filesystem::temp_directory_path() / ("toets_cli_2027_" + std::to_string(getpid()))).string();
-  std::filesystem::create_directories(dir);
+  const std::string dir = toets::testing_support::scratch_folder("cli_2027").string();
   std::ofstream(dir + "/allocations.csv")
       << "allocation_id,corporation,municipality,contract_date,dwelling_id,segment,daeb,rent,household_size,"
          "household_income,applicant_age,channel\n"
@@ -484,8 +436,7 @@ std::string let_row(int id, const std::string& kern, const std::string& segment,
 class CliIncomplete : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = (std::filesystem::temp_directory_path() / ("toets_cli_incomplete_" + std::to_string(getpid()))).string();
-    std::filesystem::create_directories(dir_);
+    dir_ = toets::testing_support::scratch_folder("cli_incomplete").string();
     // Nothing in these lets is breached: a complete check of them exits 0.
     std::ofstream(dir_ + "/rules.toets") << "ruleset r { title \"R\" }\n"
                                             "rule C \"Count\" { over allocations measure count breach when measure > 1000 }\n";

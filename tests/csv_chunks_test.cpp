@@ -1,5 +1,5 @@
 // The CSV reader reads a file in chunks on several threads and joins them in file order
-// (csv_reader.cpp, ChunkedLoad). Whatever the chunk size and the number of threads, the result
+// (csv_chunked_load.cpp, ChunkedLoad). Whatever the chunk size and the number of threads, the result
 // must be the one a single pass gives: the same rows and values, the same lines, the same
 // rejections in the same order, the same counts. These tests make chunks tiny (down to one byte)
 // so that chunk boundaries fall inside quoted fields, on blank lines, between a CR and its LF,

@@ -18,6 +18,8 @@
 #include "dsl/program/schema.hpp"
 #include "engine/input/csv_reader.hpp"
 #include "engine/input/input.hpp"
+#include "tests/support/scratch_folder.hpp"
+#include "tests/support/toets_process.hpp"
 
 namespace toets {
 namespace {
@@ -153,38 +155,13 @@ TEST(ExportFixture, JsonCountsRejectionsAndRows) {
 // ---------------------------------------------------------------------------------------------
 // The command line on the same files
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = testing_support::ProcessOutcome;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string read_file(const std::string& path) { return testing_support::read_whole(path); }
 
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("toets_export_" + std::to_string(getpid()) + "_" + name)).string();
-}
+std::string temp_path(const std::string& name) { return testing_support::scratch_path("export_" + name).string(); }
 
-Outcome run(const std::string& arguments) {
-  static int counter = 0;
-  const std::string out = temp_path(std::to_string(++counter));
-  const std::string err = out + ".err";
-  const std::string command = std::string("cd '") + TOETS_SOURCE_DIR + "' && '" + TOETS_BINARY + "' " + arguments +
-                              " > '" + out + "' 2> '" + err + "'";
-  const int status = std::system(command.c_str());
-  Outcome outcome;
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  outcome.out = read_file(out);
-  outcome.err = read_file(err);
-  std::filesystem::remove(out);
-  std::filesystem::remove(err);
-  return outcome;
-}
+Outcome run(const std::string& arguments) { return testing_support::run_toets_shell(arguments); }
 
 const std::string kRules = "check rules/dordrecht-2026-2027.toets --as-of 2026-11-23 ";
 const std::string kExportCsv =

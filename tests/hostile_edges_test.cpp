@@ -22,6 +22,7 @@
 
 #include "engine/input/load_common.hpp"
 #include "engine/base/sha256.hpp"
+#include "tests/support/scratch_folder.hpp"
 #include "tests/support/toets_process.hpp"
 
 namespace toets {
@@ -46,22 +47,7 @@ std::string row(const std::string& id, const std::string& corporation = "Trivire
 }
 
 // A fresh folder under the system's temporary folder, removed with this object.
-class Folder {
- public:
-  Folder() {
-    static int count = 0;
-    path_ = fs::temp_directory_path() / ("toets_edges_" + std::to_string(getpid()) + "_" + std::to_string(++count));
-    fs::create_directories(path_);
-  }
-  ~Folder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using Folder = testing_support::TempFolder;
 
 void write(const std::string& path, const std::string& text, std::ios::openmode mode = std::ios::trunc) {
   std::ofstream(path, std::ios::binary | mode) << text;

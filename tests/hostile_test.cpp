@@ -33,6 +33,7 @@
 #include "engine/input/mapping.hpp"
 #include "engine/run/plan.hpp"
 #include "engine/run/plan_file.hpp"
+#include "tests/support/scratch_folder.hpp"
 
 namespace toets {
 namespace {
@@ -347,8 +348,7 @@ INSTANTIATE_TEST_SUITE_P(
 // Imports nested 40 deep (each file imports the next): an error at the import that crosses the
 // limit, not a recursion as deep as the chain. And 2000 files each imported twice: read once each.
 TEST(HostileRules, ImportChainsAndFans) {
-  const fs::path dir = fs::temp_directory_path() / ("toets_imports_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const fs::path dir = testing_support::scratch_folder("imports");
   for (int i = 0; i < 40; ++i) {
     std::ofstream(dir / ("chain" + std::to_string(i) + ".toets"))
         << (i == 0 ? kHeader : "") << "import \"chain" << i + 1 << ".toets\"\n";

@@ -18,6 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/scratch_folder.hpp"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -198,12 +200,7 @@ json at(const std::string& uri, std::pair<int, int> position, int plus = 0) {
               {"position", {{"line", position.first}, {"character", position.second + plus}}}};
 }
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("toets_lsp_" + std::to_string(getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return toets::testing_support::scratch_folder("lsp_" + name); }
 
 const fs::path kRules = fs::path(TOETS_SOURCE_DIR) / "rules";
 

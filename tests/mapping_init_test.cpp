@@ -18,6 +18,8 @@
 #include "engine/input/input.hpp"
 #include "engine/input/mapping.hpp"
 #include "engine/input/mapping_init.hpp"
+#include "tests/support/scratch_folder.hpp"
+#include "tests/support/toets_process.hpp"
 
 namespace toets {
 namespace {
@@ -135,24 +137,21 @@ TEST(MappingInit, DutchHeadersGuessesAndGaps) {
 // From a workbook's header, through the command line: written with openpyxl from a CSV with the
 // export's Dutch headers.
 TEST(MappingInit, FromAWorkbookOnTheCommandLine) {
-  const auto dir = std::filesystem::temp_directory_path() / ("toets_init_" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
+  const auto dir = testing_support::scratch_folder("init");
   std::ofstream(dir / "export.csv") << "Toewijzingsnummer,Ingangsdatum contract,Segment,Toewijzingsreden\n"
                                        "A1,2026-02-01,Sociale huur,Vergunninghouder\nA2,2026-02-02,Sociale huur,regulier\n";
   const std::string write = "/usr/bin/python3 '" + kSource + "/tests/xlsx/write_workbook.py' --sheet Toewijzingen '" +
                             (dir / "export.csv").string() + "' '" + (dir / "export.xlsx").string() + "'";
   ASSERT_EQ(std::system(write.c_str()), 0) << write;
   const std::string out = (dir / "draft.map").string();
-  const std::string command = std::string("'") + TOETS_BINARY + "' mapping init '" + (dir / "export.xlsx").string() +
-                              "' --dataset allocations -o '" + out + "' 2> '" + (dir / "err").string() + "'";
-  const int status = std::system(command.c_str());
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-  std::ifstream in(out);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::ifstream err_in(dir / "err");
-  const std::string err((std::istreambuf_iterator<char>(err_in)), std::istreambuf_iterator<char>());
+  const std::string arguments =
+      "mapping init '" + (dir / "export.xlsx").string() + "' --dataset allocations -o '" + out + "'";
+  const auto first = testing_support::run_toets_shell(arguments);
+  EXPECT_EQ(first.exit_code, 0);
+  const std::string text = testing_support::read_whole(out);
+  const std::string& err = first.err;
   // Again: -o refuses to overwrite without --force.
-  const int again = std::system(command.c_str());
+  const int again = testing_support::run_toets_shell(arguments).exit_code;
   std::filesystem::remove_all(dir);
   EXPECT_NE(text.find("(sheet 'Toewijzingen')"), std::string::npos) << text;
   EXPECT_NE(text.find("\nToewijzingsnummer = allocation_id\n"), std::string::npos);
@@ -162,7 +161,7 @@ TEST(MappingInit, FromAWorkbookOnTheCommandLine) {
   EXPECT_NE(err.find("4 headers: 4 mapped, 0 to check (commented), 0 unmatched; required columns not found: "),
             std::string::npos)
       << err;
-  EXPECT_TRUE(WIFEXITED(again) && WEXITSTATUS(again) == 2);
+  EXPECT_EQ(again, 2);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "engine/input/csv_reader.hpp"
 #include "engine/input/input.hpp"
 #include "engine/input/json_reader.hpp"
+#include "tests/support/scratch_folder.hpp"
 
 namespace toets {
 namespace {
@@ -383,24 +384,8 @@ TEST(Mapping, AppliesToJsonKeys) {
 // ---------------------------------------------------------------------------------------------
 // load_input
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("toets_mapping_test_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string write(const std::string& name, const std::string& contents) const {
-    const std::string file = (path_ / name).string();
-    std::ofstream(file, std::ios::binary) << contents;
-    return file;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+// A fresh folder per test, removed at the end.
+using TempDir = testing_support::TempFolder;
 
 TEST(LoadInput, MappingSettingsApplyUnlessStated) {
   const TempDir dir;

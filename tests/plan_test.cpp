@@ -19,6 +19,8 @@
 #include "dsl/source/calendar.hpp"
 #include "engine/run/plan.hpp"
 #include "engine/run/plan_file.hpp"
+#include "tests/support/scratch_folder.hpp"
+#include "tests/support/toets_process.hpp"
 
 namespace toets {
 namespace {
@@ -28,19 +30,11 @@ namespace fs = std::filesystem;
 const std::string kSource = TOETS_SOURCE_DIR;
 const std::string kPlan = kSource + "/fixtures/plan/dordrecht.plan";
 
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing_support::run_toets_shell;
 
-fs::path temp_dir(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("toets_plan_" + name + "_" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+std::string read(const fs::path& path) { return testing_support::read_whole(path); }
+
+fs::path temp_dir(const std::string& name) { return testing_support::scratch_folder("plan_" + name); }
 
 // The diagnostics as `toets run` prints them (the plan files themselves: plan_file_test.cpp).
 std::string printed(const Diagnostics& diagnostics) {
@@ -382,20 +376,16 @@ INSTANTIATE_TEST_SUITE_P(
 // The command line: `toets run` as a cron job calls it.
 TEST(PlanCli, RunPrintsWhatItDidAndExitsAsCheck) {
   const fs::path dir = temp_dir("cli");
-  const std::string command = "cd '" + kSource + "' && '" + TOETS_BINARY + "' run fixtures/plan/dordrecht.plan --as-of 2026-06-30 --store '" +
-                              (dir / "m.db").string() + "' --output '" + (dir / "out").string() + "' > '" +
-                              (dir / "stdout").string() + "' 2> '" + (dir / "stderr").string() + "'";
-  const int status = std::system(command.c_str());
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 1) << read(dir / "stderr");
-  const std::string out = read(dir / "stdout");
+  const auto run = run_toets_shell("run fixtures/plan/dordrecht.plan --as-of 2026-06-30 --store '" +
+                                   (dir / "m.db").string() + "' --output '" + (dir / "out").string() + "'");
+  ASSERT_NE(run.exit_code, -1);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  const std::string& out = run.out;
   EXPECT_NE(out.find("check dordrecht_2026_2027: run 1 recorded"), std::string::npos) << out;
   EXPECT_NE(out.find("/out/2026-06-30/report.html"), std::string::npos) << out;
-  const std::string missing = "cd '" + kSource + "' && '" + TOETS_BINARY + "' run fixtures/plan/nope.plan 2> '" +
-                              (dir / "stderr2").string() + "'";
-  const int status2 = std::system(missing.c_str());
-  EXPECT_EQ(WEXITSTATUS(status2), 2);
-  EXPECT_NE(read(dir / "stderr2").find("fixtures/plan/nope.plan: cannot open: No such file or directory"), std::string::npos);
+  const auto missing = run_toets_shell("run fixtures/plan/nope.plan");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("fixtures/plan/nope.plan: cannot open: No such file or directory"), std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -495,19 +485,19 @@ TEST(PlanIncomplete, TheLimitIsThePlansUnlessTheCommandLineGivesOne) {
 
 TEST(PlanCli, MaxRejectedOverridesThePlan) {
   const fs::path dir = temp_dir("cli_limit");
+  std::string stderr_text;
   const auto toets_run = [&](const std::string& arguments) {
-    const std::string command = "cd '" + kSource + "' && '" + TOETS_BINARY + "' run fixtures/plan/dordrecht.plan --store '" +
-                                (dir / "m.db").string() + "' --output '" + (dir / "out").string() + "' " + arguments +
-                                " > /dev/null 2> '" + (dir / "stderr").string() + "'";
-    const int status = std::system(command.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const auto run = run_toets_shell("run fixtures/plan/dordrecht.plan --store '" + (dir / "m.db").string() +
+                                     "' --output '" + (dir / "out").string() + "' " + arguments);
+    stderr_text = run.err;
+    return run.exit_code;
   };
   EXPECT_EQ(toets_run("--as-of 2026-06-30 --max-rejected 0"), 1);  // nothing rejected in June
   // November's export rejects 1 of its 129 rows: within 1%, above 0.
-  EXPECT_EQ(toets_run("--as-of 2026-11-23 --exports fixtures/plan/exports-2026-11"), 1) << read(dir / "stderr");
+  EXPECT_EQ(toets_run("--as-of 2026-11-23 --exports fixtures/plan/exports-2026-11"), 1) << stderr_text;
   EXPECT_EQ(toets_run("--as-of 2026-11-23 --exports fixtures/plan/exports-2026-11 --max-rejected 0"), 2);
-  EXPECT_NE(read(dir / "stderr").find("1 of 129 rows rejected (0.78%), more than the limit of 0%"), std::string::npos)
-      << read(dir / "stderr");
+  EXPECT_NE(stderr_text.find("1 of 129 rows rejected (0.78%), more than the limit of 0%"), std::string::npos)
+      << stderr_text;
   fs::remove_all(dir);
 }
 
@@ -525,10 +515,9 @@ TEST(PlanCli, LogsNeverPrintPersonalValues) {
        {"-vv import --db " + (dir / "s.db").string() + data,
         "-vv check rules/dordrecht-2026-2027.toets --as-of 2026-11-23" + data,
         "-vv check rules/dordrecht-2026-2027.toets --as-of 2026-11-23 --format html" + data}) {
-    const std::string full = "cd '" + kSource + "' && '" + TOETS_BINARY + "' " + command + " > '" +
-                             (dir / "out").string() + "' 2> '" + (dir / "err").string() + "'";
-    ASSERT_NE(std::system(full.c_str()), -1);
-    const std::string both = read(dir / "out") + read(dir / "err");
+    const auto run = run_toets_shell(command);
+    ASSERT_NE(run.exit_code, -1);
+    const std::string both = run.out + run.err;
     const bool html = command.find("html") != std::string::npos;
     // The column is named (in Dutch in the HTML report; the warnings about national.toets that
     // quoted its source line are summed up in one line now).

@@ -20,6 +20,7 @@
 #include "engine/report/report_common.hpp"
 #include "engine/base/sha256.hpp"
 #include "engine/store/store.hpp"
+#include "tests/support/scratch_folder.hpp"
 
 namespace toets {
 namespace {
@@ -237,9 +238,7 @@ class StoreReasons : public testing::Test {
  protected:
   void SetUp() override {
     const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("toets_reasons_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing_support::scratch_folder(std::string("reasons_") + info->name());
   }
   void TearDown() override { fs::remove_all(dir_); }
 

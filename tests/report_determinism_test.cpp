@@ -13,15 +13,16 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/toets_run.hpp"
+#include "tests/support/text_difference.hpp"
+#include "tests/support/toets_process.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using toets::testing_support::first_difference;
-using toets::testing_support::run_toets_in;
-using toets::testing_support::RunResult;
-using toets::testing_support::RunSetup;
+using toets::testing_support::ProcessOptions;
+using toets::testing_support::run_toets_process;
+using RunResult = toets::testing_support::ProcessOutcome;
 
 const std::string kSource = TOETS_SOURCE_DIR;
 const std::string kFixture = kSource + "/fixtures/dordrecht-2026-2027";
@@ -49,7 +50,7 @@ std::vector<std::string> data_arguments() {
 // Two ways of running toets that must not matter: the working directory, the order of the
 // environment, the time zone, the locale and unrelated variables.
 struct Machine {
-  RunSetup setup;
+  ProcessOptions setup;
   std::string name;
 };
 
@@ -92,8 +93,8 @@ std::string label(const Variant& v) { return v.format + (v.lang.empty() ? "" : "
 TEST_F(TwoMachines, ChecksOnFilesWriteTheSameBytes) {
   for (const Variant& v : kVariants) {
     const auto arguments = with(with({"check", kRules}, data_arguments()), variant_arguments(v));
-    const RunResult a = run_toets_in(arguments, a_.setup);
-    const RunResult b = run_toets_in(arguments, b_.setup);
+    const RunResult a = run_toets_process(arguments, a_.setup);
+    const RunResult b = run_toets_process(arguments, b_.setup);
     ASSERT_TRUE(a.exit_code >= 0 && a.exit_code <= 2) << a.err;
     EXPECT_EQ(a.exit_code, b.exit_code) << label(v);
     ASSERT_FALSE(a.out.empty()) << label(v);
@@ -106,8 +107,8 @@ TEST_F(TwoMachines, ChecksOnFilesWriteTheSameBytes) {
 TEST_F(TwoMachines, JsonAndJunitWithoutLangAreEnglish) {
   for (const std::string format : {"json", "junit"}) {
     const auto base = with({"check", kRules, "--as-of", kAsOf, "--format", format}, data_arguments());
-    const RunResult plain = run_toets_in(base, a_.setup);
-    const RunResult english = run_toets_in(with(base, {"--lang", "en"}), b_.setup);
+    const RunResult plain = run_toets_process(base, a_.setup);
+    const RunResult english = run_toets_process(with(base, {"--lang", "en"}), b_.setup);
     ASSERT_FALSE(plain.out.empty()) << plain.err;
     EXPECT_TRUE(plain.out == english.out) << format << ":\n" << first_difference(plain.out, english.out);
   }
@@ -115,8 +116,8 @@ TEST_F(TwoMachines, JsonAndJunitWithoutLangAreEnglish) {
 
 TEST_F(TwoMachines, StoresImportedAlikeGiveTheSameReports) {
   const auto import = with({"import", "--db", "monitoring.db"}, data_arguments());
-  const RunResult imported_a = run_toets_in(import, a_.setup);
-  const RunResult imported_b = run_toets_in(import, b_.setup);
+  const RunResult imported_a = run_toets_process(import, a_.setup);
+  const RunResult imported_b = run_toets_process(import, b_.setup);
   ASSERT_EQ(imported_a.exit_code, 0) << imported_a.err;
   ASSERT_EQ(imported_b.exit_code, 0) << imported_b.err;
   EXPECT_EQ(imported_a.out, imported_b.out);
@@ -125,8 +126,8 @@ TEST_F(TwoMachines, StoresImportedAlikeGiveTheSameReports) {
   // the same runs, so each report's history, "since" and changes are the same in both.
   for (const Variant& v : kVariants) {
     const auto arguments = with({"check", kRules, "--db", "monitoring.db"}, variant_arguments(v));
-    const RunResult a = run_toets_in(arguments, a_.setup);
-    const RunResult b = run_toets_in(arguments, b_.setup);
+    const RunResult a = run_toets_process(arguments, a_.setup);
+    const RunResult b = run_toets_process(arguments, b_.setup);
     ASSERT_TRUE(a.exit_code >= 0 && a.exit_code <= 2) << a.err;
     EXPECT_EQ(a.exit_code, b.exit_code) << label(v);
     EXPECT_TRUE(a.out == b.out) << label(v) << ":\n" << first_difference(a.out, b.out);
@@ -153,8 +154,8 @@ TEST_F(TwoMachines, StoresImportedAlikeGiveTheSameReports) {
 // Without --as-of, the check is made for the day the pinned instant falls on in UTC.
 TEST_F(TwoMachines, ThePinnedClockIsTheDefaultAsOfDate) {
   const auto arguments = with({"check", kRules, "--format", "json"}, data_arguments());
-  const RunResult a = run_toets_in(arguments, a_.setup);
-  const RunResult b = run_toets_in(arguments, b_.setup);
+  const RunResult a = run_toets_process(arguments, a_.setup);
+  const RunResult b = run_toets_process(arguments, b_.setup);
   ASSERT_TRUE(a.exit_code >= 0 && a.exit_code <= 2) << a.err;
   EXPECT_EQ(nlohmann::json::parse(a.out).value("as_of", ""), "2026-11-23");
   EXPECT_TRUE(a.out == b.out) << first_difference(a.out, b.out);
@@ -162,18 +163,18 @@ TEST_F(TwoMachines, ThePinnedClockIsTheDefaultAsOfDate) {
 
 TEST_F(TwoMachines, AClockThatIsNoTimeIsRefused) {
   for (const std::string value : {"", "yesterday", "-1", "1.5", "1795476600 ", "253402300800", "99999999999999"}) {
-    RunSetup setup = a_.setup;
+    ProcessOptions setup = a_.setup;
     setup.environment = {"TOETS_NOW=" + value};
-    const RunResult result = run_toets_in(with({"check", kRules, "--format", "json"}, data_arguments()), setup);
+    const RunResult result = run_toets_process(with({"check", kRules, "--format", "json"}, data_arguments()), setup);
     EXPECT_EQ(result.exit_code, 2) << "'" << value << "'";
     EXPECT_TRUE(result.out.empty()) << "'" << value << "'";
     EXPECT_NE(result.err.find("TOETS_NOW must be whole seconds since 1970-01-01 UTC"), std::string::npos)
         << result.err;
   }
   // The last second with a four-digit year is a time.
-  RunSetup setup = a_.setup;
+  ProcessOptions setup = a_.setup;
   setup.environment = {"TOETS_NOW=253402300799"};
-  const RunResult last = run_toets_in(with({"check", kRules, "--as-of", kAsOf, "--format", "json"}, data_arguments()), setup);
+  const RunResult last = run_toets_process(with({"check", kRules, "--as-of", kAsOf, "--format", "json"}, data_arguments()), setup);
   EXPECT_TRUE(last.exit_code >= 0 && last.exit_code <= 2) << last.err;
 }
 

@@ -22,15 +22,16 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/toets_run.hpp"
+#include "tests/support/text_difference.hpp"
+#include "tests/support/toets_process.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using toets::testing_support::first_difference;
-using toets::testing_support::run_toets_in;
-using toets::testing_support::RunSetup;
-using toets::testing_support::whole_file;
+using toets::testing_support::ProcessOptions;
+using toets::testing_support::run_toets_process;
+using toets::testing_support::read_whole;
 
 // 2026-11-23T23:30:00Z: any fixed instant; one where the date in UTC and in Amsterdam differ.
 constexpr const char* kPinnedEpoch = "TOETS_NOW=1795476600";
@@ -73,7 +74,7 @@ std::vector<GoldenReport> golden_reports() {
     GoldenReport base;
     base.fixture = folder.filename().string();
     std::vector<std::string> dates;
-    std::istringstream in(whole_file(folder / "golden.txt"));
+    std::istringstream in(read_whole(folder / "golden.txt"));
     for (std::string line; std::getline(in, line);) {
       std::istringstream words(line);
       std::string key, value;
@@ -125,9 +126,9 @@ class ReportGolden : public testing::TestWithParam<GoldenReport> {};
 
 TEST_P(ReportGolden, MatchesItsGoldenFile) {
   const GoldenReport& r = GetParam();
-  RunSetup setup;
+  ProcessOptions setup;
   setup.environment = {kPinnedEpoch, "LC_ALL=C", "TZ=UTC"};
-  const auto result = run_toets_in(check_arguments(r), setup);
+  const auto result = run_toets_process(check_arguments(r), setup);
   // 1: a breach; 2: a group in error (a value a table lacks), as some fixtures expect. The
   // report is written in each case.
   ASSERT_TRUE(result.exit_code >= 0 && result.exit_code <= 2) << result.err;
@@ -142,7 +143,7 @@ TEST_P(ReportGolden, MatchesItsGoldenFile) {
   }
   ASSERT_TRUE(fs::exists(golden)) << golden.string()
                                   << " does not exist: tools/update-goldens.sh writes it (then review it)";
-  const std::string expected = whole_file(golden);
+  const std::string expected = read_whole(golden);
   EXPECT_TRUE(expected == result.out)
       << golden.string() << " differs from the report (tools/update-goldens.sh renews the goldens when the "
       << "change is meant; review `git diff tests/golden`):\n"

@@ -15,6 +15,8 @@
 
 #include "dsl/check/checker.hpp"
 #include "ruletest/rule_test.hpp"
+#include "tests/support/scratch_folder.hpp"
+#include "tests/support/toets_process.hpp"
 
 namespace fs = std::filesystem;
 using namespace toets;
@@ -22,12 +24,7 @@ using namespace toets::ruletest;
 
 namespace {
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string read_file(const fs::path& path) { return testing_support::read_whole(path); }
 
 void write_file(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -35,18 +32,9 @@ void write_file(const fs::path& path, const std::string& text) {
 }
 
 // A fresh folder per test, with a copy of the shipped rules when asked.
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("toets_ruletest_" + std::to_string(getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return testing_support::scratch_folder("ruletest_" + name); }
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = testing_support::ProcessOutcome;
 
 Outcome run_paths(const std::vector<std::string>& paths) {
   std::ostringstream out, err;
@@ -57,17 +45,7 @@ Outcome run_paths(const std::vector<std::string>& paths) {
   return run;
 }
 
-Outcome run_cli(const std::string& arguments) {
-  const fs::path out = fs::temp_directory_path() / ("toets_ruletest_cli_" + std::to_string(getpid()));
-  const std::string command = std::string("cd '") + TOETS_SOURCE_DIR + "' && '" + TOETS_BINARY + "' " + arguments +
-                              " > '" + out.string() + "' 2> '" + out.string() + ".err'";
-  const int status = std::system(command.c_str());
-  Outcome run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = read_file(out);
-  run.err = read_file(out.string() + ".err");
-  return run;
-}
+Outcome run_cli(const std::string& arguments) { return testing_support::run_toets_shell(arguments); }
 
 // A small rule set: a share with a signal and a breach, per corporation and year.
 const std::string kRules = R"(ruleset t {

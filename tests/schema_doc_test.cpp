@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/toets_process.hpp"
+
 namespace {
 
 std::string read_file(const std::string& path) {
@@ -22,12 +24,10 @@ std::string read_file(const std::string& path) {
   return buffer.str();
 }
 
+// The exit status and what was printed (standard output, then standard error).
 std::pair<int, std::string> toets(const std::string& arguments) {
-  const std::string out = (std::filesystem::temp_directory_path() / ("toets_schema_" + std::to_string(getpid()))).string();
-  const int status = std::system((std::string("'") + TOETS_BINARY + "' " + arguments + " > '" + out + "' 2>&1").c_str());
-  std::string text = read_file(out);
-  std::filesystem::remove(out);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, text};
+  const auto run = toets::testing_support::run_toets_shell(arguments);
+  return {run.exit_code, run.out + run.err};
 }
 
 TEST(SchemaDoc, DataFormatPageIsTheSchemaCommandsOutput) {

@@ -21,6 +21,8 @@
 #include "engine/run/rejection_listing.hpp"
 #include "engine/base/sha256.hpp"
 #include "engine/store/store.hpp"
+#include "tests/support/toets_process.hpp"
+#include "tests/support/scratch_folder.hpp"
 
 namespace toets {
 namespace {
@@ -31,32 +33,14 @@ class StoreRejections : public testing::Test {
  protected:
   void SetUp() override {
     const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("toets_store_rejections_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing_support::scratch_folder(std::string("store_rejections_") + info->name());
   }
   void TearDown() override { fs::remove_all(dir_); }
 
   std::string file(const std::string& name) const { return (dir_ / name).string(); }
 
-  struct Outcome {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-  };
-  Outcome toets(const std::string& arguments) const {
-    const std::string base = file("toets_output");
-    const std::string command = "cd '" + std::string(TOETS_SOURCE_DIR) + "' && '" + TOETS_BINARY + "' " + arguments +
-                                " > '" + base + ".out' 2> '" + base + ".err'";
-    const int status = std::system(command.c_str());
-    return Outcome{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read(base + ".out"), read(base + ".err")};
-  }
-  static std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-  }
+  using Outcome = testing_support::ProcessOutcome;
+  static Outcome toets(const std::string& arguments) { return testing_support::run_toets_shell(arguments); }
 
   fs::path dir_;
 };

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "support/scratch_folder.hpp"
 #include "support/toets_process.hpp"
 
 namespace {
@@ -52,22 +53,7 @@ std::vector<Fixture> golden_fixtures() {
   return out;
 }
 
-class TempFolder {
- public:
-  TempFolder() : path_(fs::temp_directory_path() / ("toets_source_" + std::to_string(::getpid()) + "_" +
-                                                     std::to_string(++counter_))) {
-    fs::create_directories(path_);
-  }
-  ~TempFolder() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  static inline int counter_ = 0;
-  fs::path path_;
-};
+using toets::testing_support::TempFolder;
 
 std::string data_path(const Fixture& fixture, const std::string& spec) {
   const std::size_t eq = spec.find('=');

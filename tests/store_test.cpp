@@ -30,6 +30,8 @@
 #include "engine/report/report.hpp"
 #include "engine/base/sha256.hpp"
 #include "engine/store/store.hpp"
+#include "tests/support/scratch_folder.hpp"
+#include "tests/support/toets_process.hpp"
 
 namespace {
 
@@ -39,33 +41,9 @@ namespace fs = std::filesystem;
 // Helpers
 
 // A fresh folder per test, removed at the end (CTest runs tests in parallel processes).
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "_" + info->name();
-    std::replace(name.begin(), name.end(), '/', '_');
-    path_ = fs::temp_directory_path() / ("toets_store_" + std::to_string(getpid()) + "_" + name);
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  std::string path_string() const { return path_.string(); }
+using TempDir = toets::testing_support::TempFolder;
 
- private:
-  fs::path path_;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string read_file(const std::string& path) { return toets::testing_support::read_whole(path); }
 
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary);
@@ -74,29 +52,10 @@ void write_file(const std::string& path, const std::string& text) {
 
 std::string source_path(const std::string& relative) { return std::string(TOETS_SOURCE_DIR) + "/" + relative; }
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Outcome = toets::testing_support::ProcessOutcome;
 
 // Runs the built toets from the source folder with `arguments` (shell words).
-Outcome toets(const std::string& arguments) {
-  static int counter = 0;
-  const std::string base =
-      (fs::temp_directory_path() / ("toets_store_cli_" + std::to_string(getpid()) + "_" + std::to_string(++counter)))
-          .string();
-  const std::string command = std::string("cd '") + TOETS_SOURCE_DIR + "' && '" + TOETS_BINARY + "' " + arguments +
-                              " > '" + base + ".out' 2> '" + base + ".err'";
-  const int status = std::system(command.c_str());
-  Outcome outcome;
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  outcome.out = read_file(base + ".out");
-  outcome.err = read_file(base + ".err");
-  fs::remove(base + ".out");
-  fs::remove(base + ".err");
-  return outcome;
-}
+Outcome toets(const std::string& arguments) { return toets::testing_support::run_toets_shell(arguments); }
 
 // A small SQLite helper for tests: runs SQL, fails the test on an error.
 class Db {
@@ -500,7 +459,7 @@ TEST(StoreOpen, WrongFilesAreUserErrorsAndStayUntouched) {
   EXPECT_EQ(read_file(other), other_before);
   EXPECT_EQ(read_file(other)[18], 2);
 
-  EXPECT_EQ(toets::Store::open(dir.path_string(), toets::StoreAccess::Create, error), nullptr);
+  EXPECT_EQ(toets::Store::open(dir.path().string(), toets::StoreAccess::Create, error), nullptr);
 }
 
 TEST(StoreOpen, AStoreOfANewerLayoutIsRefused) {

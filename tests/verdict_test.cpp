@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tests/support/engine_fixture.hpp"
+#include "tests/support/scratch_folder.hpp"
 
 namespace toets {
 namespace {
@@ -20,22 +21,7 @@ using testing_support::Engine;
 using testing_support::let;
 
 // A folder of rule files for one test, removed again afterwards.
-class RuleFiles {
- public:
-  explicit RuleFiles(const std::string& name)
-      : dir_(std::filesystem::temp_directory_path() / ("toets_verdict_" + name + "_" + std::to_string(::getpid()))) {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  ~RuleFiles() { std::filesystem::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
-  }
-
- private:
-  std::filesystem::path dir_;
-};
+using RuleFiles = testing_support::TempFolder;
 
 // A national file: no municipality, a free-space parameter, a count rule and a share rule.
 const std::string kNational =

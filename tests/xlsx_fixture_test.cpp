@@ -16,6 +16,7 @@
 #include "engine/input/input.hpp"
 #include "engine/run/plan_file.hpp"
 #include "engine/input/xlsx_reader.hpp"
+#include "tests/support/toets_process.hpp"
 #include "tests/support/zip_writer.hpp"
 
 namespace toets {
@@ -121,15 +122,11 @@ TEST(XlsxFixture, TheFirstSheetIsReadUnlessOneIsNamed) {
 
 // The command line: --sheet, and --strict naming each rejected row's cell.
 TEST(XlsxFixture, StrictNamesTheCells) {
-  const std::string err = (std::filesystem::temp_directory_path() / ("toets_xlsx_err_" + std::to_string(getpid()))).string();
-  const std::string command = std::string("cd '") + TOETS_SOURCE_DIR + "' && '" + TOETS_BINARY +
-                              "' check rules/dordrecht-2026-2027.toets --data allocations=fixtures/xlsx/minimal-1904.xlsx "
-                              "--sheet allocations=Toewijzingen --strict > /dev/null 2> '" + err + "'";
-  const int status = std::system(command.c_str());
-  std::ifstream in(err);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::filesystem::remove(err);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+  const auto run = testing_support::run_toets_shell(
+      "check rules/dordrecht-2026-2027.toets --data allocations=fixtures/xlsx/minimal-1904.xlsx "
+      "--sheet allocations=Toewijzingen --strict");
+  const std::string& text = run.err;
+  EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(text.find("    fixtures/xlsx/minimal-1904.xlsx:Toewijzingen!K5: rent '612.345': expected an amount in euros "
                       "with at most 2 decimals, like 612.35\n"),
             std::string::npos)

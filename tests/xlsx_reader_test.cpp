@@ -22,6 +22,8 @@
 #include "engine/input/input.hpp"
 #include "engine/input/xlsx_reader.hpp"
 #include "engine/input/xlsx_values.hpp"
+#include "tests/support/scratch_folder.hpp"
+#include "tests/support/toets_process.hpp"
 #include "tests/support/zip_writer.hpp"
 
 namespace toets {
@@ -114,22 +116,12 @@ TEST(XlsxValues, OoxmlEscapes) {
 // ---------------------------------------------------------------------------------------------
 // Workbooks written by third parties, compared with the CSV they were written from
 
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    path = std::filesystem::temp_directory_path() / ("toets_xlsx_" + std::to_string(getpid()));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
+using TempDir = testing_support::TempFolder;
 
 // Runs tests/xlsx/write_workbook.py (Debian's python3 with python3-openpyxl or python3-xlsxwriter).
 std::string write_workbook(const TempDir& dir, const std::string& csv, const std::string& options,
                            const std::string& name) {
-  const std::string out = (dir.path / name).string();
+  const std::string out = (dir.path() / name).string();
   const std::string command = "/usr/bin/python3 '" + kSource + "/tests/xlsx/write_workbook.py' " + options + " '" +
                               kSource + "/" + csv + "' '" + out + "' 2>&1";
   const int status = std::system(command.c_str());
@@ -240,14 +232,10 @@ TEST(XlsxThirdParty, CheckOnAWorkbookGivesTheResultsOfItsCsv) {
   const std::string fixture = "fixtures/dordrecht-2026-2027/";
   const std::string workbook = write_workbook(dir, fixture + "allocations.csv", "--writer xlsxwriter", "a.xlsx");
   const auto run = [&](const std::string& allocations) {
-    const std::string out = (dir.path / "report.json").string();
-    const std::string command = "cd '" + kSource + "' && '" + TOETS_BINARY +
-                                "' check rules/dordrecht-2026-2027.toets --as-of 2026-11-23 --format json --data "
-                                "allocations='" + allocations + "' --data stock=" + fixture +
-                                "stock.csv --data mutations=" + fixture + "mutations.csv > '" + out + "' 2>/dev/null";
-    const int status = std::system(command.c_str());
-    std::ifstream in(out);
-    return std::make_pair(WEXITSTATUS(status), nlohmann::json::parse(in));
+    const auto run = testing_support::run_toets_shell(
+        "check rules/dordrecht-2026-2027.toets --as-of 2026-11-23 --format json --data allocations='" + allocations +
+        "' --data stock=" + fixture + "stock.csv --data mutations=" + fixture + "mutations.csv");
+    return std::make_pair(run.exit_code, nlohmann::json::parse(run.out));
   };
   const auto [csv_status, from_csv] = run(fixture + "allocations.csv");
   const auto [workbook_status, from_workbook] = run(workbook);

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -74,48 +75,52 @@ bool no_empty_values(CLI::App& app) {
   return true;
 }
 
-}  // namespace
-
-int run_command(int argc, char** argv) {
-  CLI::App app{"toets: checks housing-corporation exports against performance agreements"};
-  app.require_subcommand(1);
-  // -q, -v and --all-warnings are the whole program's, and are taken after the command too
-  // (`toets validate RULES -q`): every subcommand passes what it does not know to the app.
-  app.fallthrough();
-  app.set_version_flag("--version", toets::cli::version_text(), "Print the version (and git commit) and exit");
-  int verbosity = 0;
-  bool quiet = false;
-  app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debug)");
-  app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
-  app.add_flag("--all-warnings", toets::cli::all_warnings,
-               "Show the warnings about imported rule files too (else one line sums them up)");
-
-  // Each command registers its options (tools/cmd_*.cpp) and runs from its options struct.
+// Every command's options and its subcommand, registered on the app (tools/cmd_*.cpp).
+struct Commands {
   toets::cli::CheckOptions check_options;
-  CLI::App* check = toets::cli::add_check_command(app, check_options);
+  CLI::App* check = nullptr;
   toets::cli::ImportOptions import_options;
-  CLI::App* import = toets::cli::add_import_command(app, import_options);
+  CLI::App* import = nullptr;
   toets::cli::HistoryOptions history_options;
-  CLI::App* history = toets::cli::add_history_command(app, history_options);
+  CLI::App* history = nullptr;
   toets::cli::DiffOptions diff_options;
-  CLI::App* diff = toets::cli::add_diff_command(app, diff_options);
+  CLI::App* diff = nullptr;
   toets::cli::RejectionsOptions rejections_options;
-  CLI::App* rejections = toets::cli::add_rejections_command(app, rejections_options);
+  CLI::App* rejections = nullptr;
   toets::cli::PlanOptions plan_options;
-  CLI::App* run_cmd = toets::cli::add_run_command(app, plan_options);
+  CLI::App* run_cmd = nullptr;
   std::string validate_path;
-  CLI::App* validate = toets::cli::add_validate_command(app, validate_path);
+  CLI::App* validate = nullptr;
   toets::cli::SchemaOptions schema_options;
-  CLI::App* schema_cmd = toets::cli::add_schema_command(app, schema_options);
+  CLI::App* schema_cmd = nullptr;
   toets::cli::MappingOptions mapping_options;
   CLI::App* mapping_init = nullptr;
-  toets::cli::add_mapping_command(app, mapping_options, mapping_init);
   toets::cli::TestCommandOptions test_options;
-  CLI::App* test_cmd = toets::cli::add_test_command(app, test_options);
-  CLI::App* lsp_cmd = toets::cli::add_lsp_command(app);
+  CLI::App* test_cmd = nullptr;
+  CLI::App* lsp_cmd = nullptr;
   toets::cli::FmtOptions fmt_options;
-  CLI::App* fmt = toets::cli::add_fmt_command(app, fmt_options);
+  CLI::App* fmt = nullptr;
+};
 
+// Each command registers its options (tools/cmd_*.cpp) and runs from its options struct.
+void add_commands(CLI::App& app, Commands& c) {
+  c.check = toets::cli::add_check_command(app, c.check_options);
+  c.import = toets::cli::add_import_command(app, c.import_options);
+  c.history = toets::cli::add_history_command(app, c.history_options);
+  c.diff = toets::cli::add_diff_command(app, c.diff_options);
+  c.rejections = toets::cli::add_rejections_command(app, c.rejections_options);
+  c.run_cmd = toets::cli::add_run_command(app, c.plan_options);
+  c.validate = toets::cli::add_validate_command(app, c.validate_path);
+  c.schema_cmd = toets::cli::add_schema_command(app, c.schema_options);
+  toets::cli::add_mapping_command(app, c.mapping_options, c.mapping_init);
+  c.test_cmd = toets::cli::add_test_command(app, c.test_options);
+  c.lsp_cmd = toets::cli::add_lsp_command(app);
+  c.fmt = toets::cli::add_fmt_command(app, c.fmt_options);
+}
+
+// Parses the command line into `c`; the exit status when the run ends here (help, the version, or
+// an invalid command line), nullopt when the command is to run.
+std::optional<int> parse_command_line(CLI::App& app, Commands& c, int argc, char** argv) {
   if (!known_command(app, argc, argv)) return kExitInvalid;
   try {
     app.parse(argc, argv);
@@ -132,7 +137,8 @@ int run_command(int argc, char** argv) {
   if (!no_empty_values(app)) return kExitInvalid;
   // `check --select F 2.7 RULES.toets`: --select takes every word up to the next option, the rule
   // file too.
-  if (check->parsed() && check_options.ruleset.empty()) {
+  toets::cli::CheckOptions& check_options = c.check_options;
+  if (c.check->parsed() && check_options.ruleset.empty()) {
     if (check_options.select.empty() || !check_options.select.back().ends_with(".toets")) {
       std::cerr << "toets: error: check: the ruleset is required: toets check RULES.toets --data KIND=FILE ...\n";
       return kExitInvalid;
@@ -140,30 +146,24 @@ int run_command(int argc, char** argv) {
     check_options.ruleset = check_options.select.back();
     check_options.select.pop_back();
   }
-  setup_logging(verbosity, quiet);
-  // A TOETS_NOW that is not a time is refused before anything runs, not when a run is
-  // recorded half-way (engine/base/clock.hpp).
-  try {
-    toets::pinned_time();
-  } catch (const toets::ClockError& e) {
-    std::cerr << "toets: error: " << e.what() << "\n";
-    return kExitInvalid;
-  }
+  return std::nullopt;
+}
 
-  const toets::MemoryStage stage("running toets " + app.get_subcommands().front()->get_name());
+// Runs the command parsed; its failures that no command catches become a message and exit 2.
+int run_parsed_command(Commands& c, bool quiet) {
   try {
-    if (check->parsed()) return toets::cli::run_check(check_options);
-    if (validate->parsed()) return toets::cli::run_validate(validate_path);
-    if (import->parsed()) return toets::cli::run_import(import_options);
-    if (history->parsed()) return toets::cli::run_history(history_options);
-    if (diff->parsed()) return toets::cli::run_diff(diff_options);
-    if (rejections->parsed()) return toets::cli::run_rejections(rejections_options);
-    if (run_cmd->parsed()) return toets::cli::run_plan_command(plan_options, quiet);
-    if (test_cmd->parsed()) return toets::cli::run_test_command(test_options);
-    if (lsp_cmd->parsed()) return toets::cli::run_lsp_command();
-    if (fmt->parsed()) return toets::cli::run_fmt(fmt_options);
-    if (schema_cmd->parsed()) return toets::cli::run_schema(schema_options);
-    if (mapping_init->parsed()) return toets::cli::run_mapping_init(mapping_options);
+    if (c.check->parsed()) return toets::cli::run_check(c.check_options);
+    if (c.validate->parsed()) return toets::cli::run_validate(c.validate_path);
+    if (c.import->parsed()) return toets::cli::run_import(c.import_options);
+    if (c.history->parsed()) return toets::cli::run_history(c.history_options);
+    if (c.diff->parsed()) return toets::cli::run_diff(c.diff_options);
+    if (c.rejections->parsed()) return toets::cli::run_rejections(c.rejections_options);
+    if (c.run_cmd->parsed()) return toets::cli::run_plan_command(c.plan_options, quiet);
+    if (c.test_cmd->parsed()) return toets::cli::run_test_command(c.test_options);
+    if (c.lsp_cmd->parsed()) return toets::cli::run_lsp_command();
+    if (c.fmt->parsed()) return toets::cli::run_fmt(c.fmt_options);
+    if (c.schema_cmd->parsed()) return toets::cli::run_schema(c.schema_options);
+    if (c.mapping_init->parsed()) return toets::cli::run_mapping_init(c.mapping_options);
   } catch (const toets::StoreError& e) {
     std::cerr << "toets: error: " << e.what() << "\n";
     return kExitInvalid;
@@ -180,6 +180,39 @@ int run_command(int argc, char** argv) {
     return kExitInvalid;
   }
   return kExitInvalid;
+}
+
+}  // namespace
+
+int run_command(int argc, char** argv) {
+  CLI::App app{"toets: checks housing-corporation exports against performance agreements"};
+  app.require_subcommand(1);
+  // -q, -v and --all-warnings are the whole program's, and are taken after the command too
+  // (`toets validate RULES -q`): every subcommand passes what it does not know to the app.
+  app.fallthrough();
+  app.set_version_flag("--version", toets::cli::version_text(), "Print the version (and git commit) and exit");
+  int verbosity = 0;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbosity, "More log output on stderr (-vv for debug)");
+  app.add_flag("-q,--quiet", quiet, "Only errors on stderr");
+  app.add_flag("--all-warnings", toets::cli::all_warnings,
+               "Show the warnings about imported rule files too (else one line sums them up)");
+  Commands commands;
+  add_commands(app, commands);
+
+  if (const std::optional<int> status = parse_command_line(app, commands, argc, argv)) return *status;
+  setup_logging(verbosity, quiet);
+  // A TOETS_NOW that is not a time is refused before anything runs, not when a run is
+  // recorded half-way (engine/base/clock.hpp).
+  try {
+    toets::pinned_time();
+  } catch (const toets::ClockError& e) {
+    std::cerr << "toets: error: " << e.what() << "\n";
+    return kExitInvalid;
+  }
+
+  const toets::MemoryStage stage("running toets " + app.get_subcommands().front()->get_name());
+  return run_parsed_command(commands, quiet);
 }
 
 // Standard output is checked like any file: a report that could not be written (a full disk,

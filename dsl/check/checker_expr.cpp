@@ -183,10 +183,139 @@ Typed Checker::require_bool(Typed typed, RuleContext& ctx, std::string_view what
   return typed;
 }
 
-Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
+// Whether `call` has `n` arguments; if not, an error that says so (or names the decimal comma
+// that split a number in two).
+bool Checker::has_arity(const ast::Call& call, std::size_t n, RuleContext& ctx) {
   const std::string& fn = call.function.text;
+  if (call.args.size() == n) return true;
+  if (dutch_number_in_arguments(*ctx.file, call.args)) return false;
+  diagnostics_.error(ctx.file, call.offset,
+                     fn + "() takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") + ", not " +
+                         std::to_string(call.args.size()));
+  return false;
+}
+
+// year(date), half_year(date), quarter(date), month(date): a whole number.
+Typed Checker::check_date_part_call(const ast::Call& call, RuleContext& ctx) {
+  const std::string& fn = call.function.text;
+  if (!has_arity(call, 1, ctx)) return Typed{};
+  Typed arg = check_expr(call.args[0], ctx);
+  if (arg.unresolved) return unknown_name(arg, ctx);
+  if (!arg.ok) return Typed{};
+  if (arg.type != ValueType::Date) {
+    diagnostics_.error(ctx.file, arg.offset, fn + "() needs a date, but this is " + std::string(type_name(arg.type)));
+    return Typed{};
+  }
+  ExprNode node;
+  node.op = fn == "year" ? NodeOp::Year
+            : fn == "half_year" ? NodeOp::HalfOfYear
+            : fn == "quarter" ? NodeOp::QuarterOfYear
+                              : NodeOp::MonthOfYear;
+  node.type = ValueType::Int;
+  node.args = {arg.node};
+  node.offset = call.offset;
   Typed t;
   t.offset = call.offset;
+  t.ok = true;
+  t.type = ValueType::Int;
+  t.node = add_node(ctx, node);
+  return t;
+}
+
+// missing(column), present(column): whether a record has a value there.
+Typed Checker::check_presence_call(const ast::Call& call, RuleContext& ctx) {
+  const std::string& fn = call.function.text;
+  if (!has_arity(call, 1, ctx)) return Typed{};
+  const auto* name = boost::get<ast::Name>(&unwrap(call.args[0]));
+  const auto column = name != nullptr ? ctx.dataset->column_index(name->text) : std::nullopt;
+  if (!column) {
+    auto& d = diagnostics_.error(ctx.file, offset_of(call.args[0]), fn + "() takes a column of " + ctx.dataset->name);
+    if (name != nullptr) {
+      std::vector<std::string> columns;
+      for (const auto& c : ctx.dataset->columns) columns.push_back(c.name);
+      if (auto hint = did_you_mean(name->text, columns); !hint.empty()) d.notes.push_back(hint);
+    }
+    return Typed{};
+  }
+  ExprNode node;
+  node.op = NodeOp::IsMissing;
+  node.type = ValueType::Bool;
+  node.column = *column;
+  node.offset = call.offset;
+  std::uint32_t index = add_node(ctx, node);
+  if (fn == "present") {
+    ExprNode negate;
+    negate.op = NodeOp::Not;
+    negate.type = ValueType::Bool;
+    negate.args = {index};
+    negate.offset = call.offset;
+    index = add_node(ctx, negate);
+  }
+  Typed t;
+  t.offset = call.offset;
+  t.ok = true;
+  t.type = ValueType::Bool;
+  t.node = index;
+  return t;
+}
+
+// table(key, ...): a parameter table looked up with whole-number keys.
+Typed Checker::check_table_call(const ast::Call& call, std::uint32_t table_index, RuleContext& ctx) {
+  const std::string& fn = call.function.text;
+  const ParamTable& table = out_.tables[table_index];
+  if (!has_arity(call, table.key_names.size(), ctx)) return Typed{};
+  if (std::find(table.text_keys.begin(), table.text_keys.end(), true) != table.text_keys.end()) {
+    diagnostics_.error(ctx.file, call.offset,
+                       "'" + fn + "' is keyed by text; it can only be a threshold looked up by the rule's groups");
+    return Typed{};
+  }
+  ExprNode node;
+  node.op = NodeOp::Lookup;
+  node.type = table.type;
+  node.table = table_index;
+  node.offset = call.offset;
+  bool ok = true;
+  for (std::size_t i = 0; i < call.args.size(); ++i) {
+    Typed arg = check_expr(call.args[i], ctx);
+    if (arg.unresolved) {
+      unknown_name(arg, ctx);
+      ok = false;
+      continue;
+    }
+    if (!arg.ok) {
+      ok = false;
+      continue;
+    }
+    if (arg.type != ValueType::Int) {
+      diagnostics_.error(ctx.file, arg.offset,
+                         "key '" + table.key_names[i] + "' of " + fn + " is a whole number, but this is " +
+                             std::string(type_name(arg.type)));
+      ok = false;
+      continue;
+    }
+    node.args.push_back(arg.node);
+  }
+  if (!ok) return Typed{};
+  if (table.type == ValueType::Fraction) {
+    diagnostics_.error(ctx.file, call.offset, "'" + fn + "' holds percentages; they can only be thresholds");
+    return Typed{};
+  }
+  for (std::uint32_t k = 0; k < node.args.size(); ++k) {
+    const ExprNode& key = ctx.rule->pool.nodes[node.args[k]];
+    if (key.op != NodeOp::Year) continue;
+    const ExprNode& date = ctx.rule->pool.nodes[key.args.at(0)];
+    note_year_lookup(table_index, ctx.file, call.offset, k, ctx.dataset, date.op == NodeOp::Column ? date.column : kNoIndex);
+  }
+  Typed t;
+  t.offset = call.offset;
+  t.ok = true;
+  t.type = table.type;
+  t.node = add_node(ctx, node);
+  return t;
+}
+
+Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
+  const std::string& fn = call.function.text;
   if (!call.qualifier.empty()) {
     diagnostics_.error(ctx.file, call.offset,
                        "'" + call.qualifier.front().text + "." + fn +
@@ -194,119 +323,9 @@ Typed Checker::check_call(const ast::Call& call, RuleContext& ctx) {
                            "measure count(...) / stock.count(daeb)");
     return Typed{};
   }
-  auto arity = [&](std::size_t n) {
-    if (call.args.size() == n) return true;
-    if (dutch_number_in_arguments(*ctx.file, call.args)) return false;
-    diagnostics_.error(ctx.file, call.offset,
-                       fn + "() takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") + ", not " +
-                           std::to_string(call.args.size()));
-    return false;
-  };
-
-  if (fn == "year" || fn == "half_year" || fn == "quarter" || fn == "month") {
-    if (!arity(1)) return Typed{};
-    Typed arg = check_expr(call.args[0], ctx);
-    if (arg.unresolved) return unknown_name(arg, ctx);
-    if (!arg.ok) return Typed{};
-    if (arg.type != ValueType::Date) {
-      diagnostics_.error(ctx.file, arg.offset, fn + "() needs a date, but this is " + std::string(type_name(arg.type)));
-      return Typed{};
-    }
-    ExprNode node;
-    node.op = fn == "year" ? NodeOp::Year
-              : fn == "half_year" ? NodeOp::HalfOfYear
-              : fn == "quarter" ? NodeOp::QuarterOfYear
-                                : NodeOp::MonthOfYear;
-    node.type = ValueType::Int;
-    node.args = {arg.node};
-    node.offset = call.offset;
-    t.ok = true;
-    t.type = ValueType::Int;
-    t.node = add_node(ctx, node);
-    return t;
-  }
-  if (fn == "missing" || fn == "present") {
-    if (!arity(1)) return Typed{};
-    const auto* name = boost::get<ast::Name>(&unwrap(call.args[0]));
-    const auto column = name != nullptr ? ctx.dataset->column_index(name->text) : std::nullopt;
-    if (!column) {
-      auto& d = diagnostics_.error(ctx.file, offset_of(call.args[0]), fn + "() takes a column of " + ctx.dataset->name);
-      if (name != nullptr) {
-        std::vector<std::string> columns;
-        for (const auto& c : ctx.dataset->columns) columns.push_back(c.name);
-        if (auto hint = did_you_mean(name->text, columns); !hint.empty()) d.notes.push_back(hint);
-      }
-      return Typed{};
-    }
-    ExprNode node;
-    node.op = NodeOp::IsMissing;
-    node.type = ValueType::Bool;
-    node.column = *column;
-    node.offset = call.offset;
-    std::uint32_t index = add_node(ctx, node);
-    if (fn == "present") {
-      ExprNode negate;
-      negate.op = NodeOp::Not;
-      negate.type = ValueType::Bool;
-      negate.args = {index};
-      negate.offset = call.offset;
-      index = add_node(ctx, negate);
-    }
-    t.ok = true;
-    t.type = ValueType::Bool;
-    t.node = index;
-    return t;
-  }
-  if (auto it = tables_.find(fn); it != tables_.end()) {
-    const ParamTable& table = out_.tables[it->second];
-    if (!arity(table.key_names.size())) return Typed{};
-    if (std::find(table.text_keys.begin(), table.text_keys.end(), true) != table.text_keys.end()) {
-      diagnostics_.error(ctx.file, call.offset,
-                         "'" + fn + "' is keyed by text; it can only be a threshold looked up by the rule's groups");
-      return Typed{};
-    }
-    ExprNode node;
-    node.op = NodeOp::Lookup;
-    node.type = table.type;
-    node.table = it->second;
-    node.offset = call.offset;
-    bool ok = true;
-    for (std::size_t i = 0; i < call.args.size(); ++i) {
-      Typed arg = check_expr(call.args[i], ctx);
-      if (arg.unresolved) {
-        unknown_name(arg, ctx);
-        ok = false;
-        continue;
-      }
-      if (!arg.ok) {
-        ok = false;
-        continue;
-      }
-      if (arg.type != ValueType::Int) {
-        diagnostics_.error(ctx.file, arg.offset,
-                           "key '" + table.key_names[i] + "' of " + fn + " is a whole number, but this is " +
-                               std::string(type_name(arg.type)));
-        ok = false;
-        continue;
-      }
-      node.args.push_back(arg.node);
-    }
-    if (!ok) return Typed{};
-    if (table.type == ValueType::Fraction) {
-      diagnostics_.error(ctx.file, call.offset, "'" + fn + "' holds percentages; they can only be thresholds");
-      return Typed{};
-    }
-    for (std::uint32_t k = 0; k < node.args.size(); ++k) {
-      const ExprNode& key = ctx.rule->pool.nodes[node.args[k]];
-      if (key.op != NodeOp::Year) continue;
-      const ExprNode& date = ctx.rule->pool.nodes[key.args.at(0)];
-      note_year_lookup(it->second, ctx.file, call.offset, k, ctx.dataset, date.op == NodeOp::Column ? date.column : kNoIndex);
-    }
-    t.ok = true;
-    t.type = table.type;
-    t.node = add_node(ctx, node);
-    return t;
-  }
+  if (fn == "year" || fn == "half_year" || fn == "quarter" || fn == "month") return check_date_part_call(call, ctx);
+  if (fn == "missing" || fn == "present") return check_presence_call(call, ctx);
+  if (auto it = tables_.find(fn); it != tables_.end()) return check_table_call(call, it->second, ctx);
   if (std::find(measure_functions().begin(), measure_functions().end(), fn) != measure_functions().end()) {
     diagnostics_.error(ctx.file, call.offset, fn + "() is a measure; it can only follow 'measure'");
     return Typed{};

@@ -253,10 +253,42 @@ class Checker {
     std::vector<std::uint32_t> depth;  // per node of rule->pool: the longest path to a leaf
     bool too_big = false;              // kMaxExpressionNodes or kMaxExpressionDepth reported
   };
+  // check_rule's steps, in its order (checker_rule_clauses.cpp).
+  struct RuleClauses {
+    const ast::OverClause* over = nullptr;
+    const ast::ExprClause* measure = nullptr;
+    const ast::ExprClause* exempt = nullptr;
+    const ast::PerClause* per = nullptr;
+    const ast::TargetClause* target = nullptr;
+    const ast::ValidClause* own_period = nullptr;
+    std::vector<const ast::ExpectClause*> expects;
+    std::vector<const ast::ThresholdClause*> thresholds;
+  };
+  void note_rule_id(const SourceFile& source, const ast::Rule& rule);
+  // The rule's names, scope and the period of its file, before its clauses are read.
+  CompiledRule rule_frame(const SourceFile& source, const ast::Rule& rule, const RuleSetInfo& info);
+  // Each clause found (a second of a kind is an error); source, owner, note and baseline are
+  // stored in `compiled` straight away.
+  RuleClauses gather_clauses(const SourceFile& source, const ast::Rule& rule, CompiledRule& compiled);
+  void settle_period(const SourceFile& source, const ast::ValidClause* own_period, CompiledRule& compiled);
+  // The dataset of the `over` clause; null (after an error) when there is none or it is unknown.
+  const DatasetSchema* rule_dataset(const SourceFile& source, const ast::Rule& rule, const ast::OverClause* over);
+  // The `per` keys into ctx.rule's group keys; returns each as written.
+  std::vector<std::string> check_group_keys(const ast::PerClause& per, RuleContext& ctx);
+  std::optional<GroupKey> check_group_key(const ast::Operand& key, RuleContext& ctx);
+  void check_rule_measure(const ast::Rule& rule, const ast::ExprClause* measure, RuleContext& ctx, bool& measure_ok,
+                          bool& unit_known);
+  // The `target` clause, or the error for a rule with neither thresholds nor a target.
+  void check_target(const ast::Rule& rule, const RuleClauses& clauses, bool measure_ok, RuleContext& ctx);
+
   struct ExprVisitor;
   Typed check_expr(const ast::Operand& operand, RuleContext& ctx);
   Typed check_name(const ast::Name& name, RuleContext& ctx);
   Typed check_call(const ast::Call& call, RuleContext& ctx);
+  bool has_arity(const ast::Call& call, std::size_t n, RuleContext& ctx);
+  Typed check_date_part_call(const ast::Call& call, RuleContext& ctx);
+  Typed check_presence_call(const ast::Call& call, RuleContext& ctx);
+  Typed check_table_call(const ast::Call& call, std::uint32_t table_index, RuleContext& ctx);
   Typed check_chain(const ast::Chain& chain, RuleContext& ctx);
   Typed check_unary(const ast::Unary& unary, RuleContext& ctx);
   Typed check_comparison(Typed left, const ast::Operation& operation, RuleContext& ctx);

@@ -2,7 +2,7 @@
 // A cell's text read as a value: whole numbers, amounts in exact integer cents (never through
 // binary floating point), dates as days since 1970-01-01, booleans, enum values; in the canonical
 // forms of data-format.md and in the forms exports write (docs/data-input.md, "Values"). Inline:
-// RecordBuilder (load_common.cpp) reads every cell of every load through these.
+// RecordBuilder (record_builder.cpp) reads every cell of every load through these.
 
 #include <algorithm>
 #include <charconv>

@@ -1,7 +1,7 @@
 #pragma once
 // Why a cell's value is not accepted, as a RejectionReason (rejection_reason.hpp): the reasons of
 // the cell readers (engine/data/cell_values.hpp) and the plausible ranges of the schema
-// (ColumnSchema::min_value/max_value). RecordBuilder (load_common.cpp) asks these only for a cell
+// (ColumnSchema::min_value/max_value). RecordBuilder (record_builder.cpp) asks these only for a cell
 // it rejects: nothing here is on the path of a valid cell.
 
 #include <cstdint>

@@ -370,7 +370,17 @@ bool RangeRun::measure_batch(const std::uint32_t* in_scope, std::size_t n, std::
     if (!eval(rule.measure.expr2, sel, m, token)) return false;
     whole = values_of(rule.measure.expr2);
   }
-  if (predicate && group_lookups * 8 < n) {
+  return accumulate_batch(sel, m, value, whole, predicate && group_lookups * 8 < n);
+}
+
+// Adds the measured records `sel` (m of them; `value`, `whole`: their measure's values) to their
+// groups. `runs_of_groups`: a predicate measure over long runs of one group, counted a run at a time.
+bool RangeRun::accumulate_batch(const std::uint32_t* sel, std::size_t m, const std::int64_t* value,
+                                const std::int64_t* whole, bool runs_of_groups) {
+  const MeasureKind kind = rule_.rule_.measure.kind;
+  const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
+  const std::uint32_t* tags = rule_.tags_;
+  if (runs_of_groups) {
     // Long runs of one group (a stock file sorted by snapshot and corporation): count a run in
     // registers and add it once; an increment in memory per row waits on the previous row's.
     for (std::size_t i = 0; i < m;) {
@@ -428,6 +438,67 @@ bool RangeRun::measure_batch(const std::uint32_t* in_scope, std::size_t n, std::
 
 using namespace evaluation;
 
+namespace {
+
+// One copy of each dataset's record ids for the evidence of all its rules, made when the first
+// rule over it needs one.
+struct SharedPool {
+  std::once_flag made;
+  std::shared_ptr<const RecordIdPool> pool;
+};
+
+void share_record_id_pools(const CompiledRuleSet& rules, const DatasetMap& datasets,
+                           const std::vector<std::unique_ptr<RuleRun>>& runs,
+                           std::map<const Dataset*, SharedPool>& pools) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!runs[i]) continue;
+    const Dataset* data = datasets.at(rules.rules[i].dataset->kind);
+    SharedPool* shared = &pools[data];
+    runs[i]->share_id_pool([shared, data] {
+      std::call_once(shared->made, [&] { shared->pool = make_record_id_pool(*data); });
+      return shared->pool;
+    });
+  }
+}
+
+// A pass over each dataset's rows for all the rules over it, in the order of their first rules.
+std::vector<std::unique_ptr<Pass>> make_passes(const CompiledRuleSet& rules, const DatasetMap& datasets,
+                                               const std::vector<std::unique_ptr<RuleRun>>& runs,
+                                               const std::vector<DenseTable>& tables, std::int32_t as_of,
+                                               const EvaluateOptions& options) {
+  std::vector<std::unique_ptr<Pass>> passes;
+  std::map<const Dataset*, std::vector<RuleRun*>> by_dataset;
+  std::vector<const Dataset*> order;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!runs[i]) continue;
+    const Dataset* data = datasets.at(rules.rules[i].dataset->kind);
+    if (by_dataset[data].empty()) order.push_back(data);
+    by_dataset[data].push_back(runs[i].get());
+  }
+  for (const Dataset* data : order) {
+    passes.push_back(std::make_unique<Pass>(by_dataset[data], *data, tables, as_of, options.rows_per_range));
+  }
+  return passes;
+}
+
+// Runs task(t, buffers) for every t below `count` on up to `cores` threads (this one included),
+// each thread with buffers of its own.
+template <typename Task>
+void run_on_cores(std::size_t count, unsigned cores, Task& task) {
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    BatchBuffers buffers;
+    for (std::size_t t = next++; t < count; t = next++) task(t, buffers);
+  };
+  const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(count, cores));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& thread : pool) thread.join();
+}
+
+}  // namespace
+
 std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const DatasetMap& datasets, std::int32_t as_of,
                                        const EvaluateOptions& options) {
   std::vector<DenseTable> tables;
@@ -474,41 +545,14 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
     runs[i] = std::make_unique<RuleRun>(rule, *it->second, tables, as_of, options.rows_per_range, divisor_data);
   }
 
-  // One copy of each dataset's record ids for the evidence of all its rules, made when the first
-  // rule over it needs one.
-  struct SharedPool {
-    std::once_flag made;
-    std::shared_ptr<const RecordIdPool> pool;
-  };
   std::map<const Dataset*, SharedPool> pools;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    if (!runs[i]) continue;
-    const Dataset* data = datasets.at(rules.rules[i].dataset->kind);
-    SharedPool* shared = &pools[data];
-    runs[i]->share_id_pool([shared, data] {
-      std::call_once(shared->made, [&] { shared->pool = make_record_id_pool(*data); });
-      return shared->pool;
-    });
-  }
+  share_record_id_pools(rules, datasets, runs, pools);
 
   // The rules over one dataset run together, in one pass over its rows (evaluator_pass.cpp); the
   // ranges of all passes are spread over the cores. Then every rule is finished (groups into
   // results, evidence) on whichever core is free. Each rule's results go into its own slot and
   // are concatenated in rule order, so the output does not depend on scheduling.
-  std::vector<std::unique_ptr<Pass>> passes;
-  {
-    std::map<const Dataset*, std::vector<RuleRun*>> by_dataset;
-    std::vector<const Dataset*> order;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      if (!runs[i]) continue;
-      const Dataset* data = datasets.at(rules.rules[i].dataset->kind);
-      if (by_dataset[data].empty()) order.push_back(data);
-      by_dataset[data].push_back(runs[i].get());
-    }
-    for (const Dataset* data : order) {
-      passes.push_back(std::make_unique<Pass>(by_dataset[data], *data, tables, as_of, options.rows_per_range));
-    }
-  }
+  std::vector<std::unique_ptr<Pass>> passes = make_passes(rules, datasets, runs, tables, as_of, options);
   struct RangeTask {
     Pass* pass;
     std::size_t range;
@@ -522,18 +566,7 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
     if (runs[i]) finish_tasks.push_back(i);
   }
   const unsigned cores = options.threads > 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  auto on_cores = [&](std::size_t count, auto&& task) {
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-      BatchBuffers buffers;
-      for (std::size_t t = next++; t < count; t = next++) task(t, buffers);
-    };
-    const std::size_t threads = std::max<std::size_t>(1, std::min<std::size_t>(count, cores));
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& thread : pool) thread.join();
-  };
+  auto on_cores = [&](std::size_t count, auto&& task) { run_on_cores(count, cores, task); };
   on_cores(range_tasks.size(), [&](std::size_t t, BatchBuffers& buffers) {
     range_tasks[t].pass->run_range(range_tasks[t].range, buffers);
   });

@@ -137,6 +137,102 @@ bool RangeRun::eval(std::uint32_t index, const std::uint32_t* sel, std::size_t n
   return ok;
 }
 
+// A column's values of the selected rows, missing as kNull64.
+bool RangeRun::read_column(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out) {
+  const Dataset& data = rule_.data_;
+  const ColumnData& column = data.column(node.column);
+  if (column.type == ValueType::Money) {
+    const std::int64_t* cents = column.cents.data();
+    for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) { out[i] = cents[row]; });
+  } else if (column.narrow) {
+    const std::uint8_t* bytes = column.bytes.data();
+    for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
+      const std::uint8_t v = bytes[row];
+      out[i] = v == kNull8 ? kNull64 : v;
+    });
+  } else {
+    const std::int32_t* values = column.values.data();
+    for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
+      const std::int32_t v = values[row];
+      out[i] = v == kNull32 ? kNull64 : v;
+    });
+  }
+  return true;
+}
+
+// missing(column): 1 where the selected row has no value.
+bool RangeRun::read_missing(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out) {
+  const Dataset& data = rule_.data_;
+  const ColumnData& column = data.column(node.column);
+  if (column.text_storage == TextStorage::Raw && column.type == ValueType::Text) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = column.raw_text(sel[i]).empty();
+  } else if (column.type == ValueType::Money) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]] == kNull64;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) out[i] = column.value(sel[i]) == kNull32;
+  }
+  return true;
+}
+
+// A parameter table looked up with the values of its key expressions.
+bool RangeRun::eval_lookup(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out,
+                           std::uint32_t token) {
+  std::array<const std::int64_t*, 8> args{};
+  for (std::size_t k = 0; k < node.args.size(); ++k) {
+    if (!eval(node.args[k], sel, n, token)) return false;
+    args[k] = values_of(node.args[k]);
+  }
+  const DenseTable& table = rule_.tables_[node.table];
+  if (table.dense() && table.dimensions() == node.args.size()) {
+    if (node.args.size() == 1) return lookup_dense<1>(node, table, args.data(), sel, n, out);
+    if (node.args.size() == 2) return lookup_dense<2>(node, table, args.data(), sel, n, out);
+  }
+  std::array<std::int64_t, 8> keys{};
+  for (std::size_t i = 0; i < n; ++i) {
+    bool missing_key = false;
+    for (std::size_t k = 0; k < node.args.size(); ++k) {
+      keys[k] = args[k][i];
+      missing_key = missing_key || keys[k] == kNull64;
+    }
+    if (missing_key) {
+      out[i] = kNull64;
+      continue;
+    }
+    out[i] = table.value_or_null(keys.data());
+    if (out[i] == kNull64) lookup_absent(node, table, keys.data(), sel[i], out[i]);
+  }
+  return true;
+}
+
+// and, or (node `index`).
+bool RangeRun::eval_and_or(std::uint32_t index, const ExprNode& node, const std::uint32_t* sel, std::size_t n,
+                           std::int64_t* out, std::uint32_t token) {
+  // Short-circuit per row: the right side only sees the rows the left side did not decide,
+  // so a look-up on the right is never made for a row that does not need it.
+  if (!eval(node.args[0], sel, n, token)) return false;
+  const std::int64_t* a = values_of(node.args[0]);
+  const std::int64_t undecided = node.op == NodeOp::And ? 1 : 0;
+  std::uint32_t* sub = buffers_->selections[rule_.canon_[index]].data();
+  // Both loops without a branch: which rows are undecided is not predictable.
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    sub[m] = sel[i];
+    m += (a[i] == 1) == (undecided == 1);
+  }
+  if (m > 0 && !eval(node.args[1], sub, m, buffers_->token(token, rule_.canon_[node.args[0]], node.op == NodeOp::And ? 1 : 2)))
+    return false;
+  // b[j] is read for every row but used only for the undecided ones; j < n <= kBatch.
+  const std::int64_t* b = values_of(node.args[1]);
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool left = a[i] == 1;
+    const bool open = left == (undecided == 1);
+    out[i] = open ? b[j] == 1 : left;
+    j += open;
+  }
+  return true;
+}
+
 bool RangeRun::eval_node(std::uint32_t index, const std::uint32_t* sel, std::size_t n, std::uint32_t token) {
   const ExprNode& node = rule_.rule_.pool.nodes[index];
   const Dataset& data = rule_.data_;
@@ -148,37 +244,8 @@ bool RangeRun::eval_node(std::uint32_t index, const std::uint32_t* sel, std::siz
     case NodeOp::TextConstant:
       std::fill(out, out + n, rule_.text_codes_[index]);
       return true;
-    case NodeOp::Column: {
-      const ColumnData& column = data.column(node.column);
-      if (column.type == ValueType::Money) {
-        const std::int64_t* cents = column.cents.data();
-        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) { out[i] = cents[row]; });
-      } else if (column.narrow) {
-        const std::uint8_t* bytes = column.bytes.data();
-        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
-          const std::uint8_t v = bytes[row];
-          out[i] = v == kNull8 ? kNull64 : v;
-        });
-      } else {
-        const std::int32_t* values = column.values.data();
-        for_each_selected(sel, n, [&](std::size_t i, std::uint32_t row) {
-          const std::int32_t v = values[row];
-          out[i] = v == kNull32 ? kNull64 : v;
-        });
-      }
-      return true;
-    }
-    case NodeOp::IsMissing: {
-      const ColumnData& column = data.column(node.column);
-      if (column.text_storage == TextStorage::Raw && column.type == ValueType::Text) {
-        for (std::size_t i = 0; i < n; ++i) out[i] = column.raw_text(sel[i]).empty();
-      } else if (column.type == ValueType::Money) {
-        for (std::size_t i = 0; i < n; ++i) out[i] = column.cents[sel[i]] == kNull64;
-      } else {
-        for (std::size_t i = 0; i < n; ++i) out[i] = column.value(sel[i]) == kNull32;
-      }
-      return true;
-    }
+    case NodeOp::Column: return read_column(node, sel, n, out);
+    case NodeOp::IsMissing: return read_missing(node, sel, n, out);
     case NodeOp::Year: return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.year; }, token);
     case NodeOp::HalfOfYear:
       return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.month <= 6 ? 1 : 2; }, token);
@@ -186,33 +253,7 @@ bool RangeRun::eval_node(std::uint32_t index, const std::uint32_t* sel, std::siz
       return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return (date.month + 2) / 3; }, token);
     case NodeOp::MonthOfYear:
       return eval_period(node, sel, n, out, [](YearMonth date) -> std::int64_t { return date.month; }, token);
-    case NodeOp::Lookup: {
-      std::array<const std::int64_t*, 8> args{};
-      for (std::size_t k = 0; k < node.args.size(); ++k) {
-        if (!eval(node.args[k], sel, n, token)) return false;
-        args[k] = values_of(node.args[k]);
-      }
-      const DenseTable& table = rule_.tables_[node.table];
-      if (table.dense() && table.dimensions() == node.args.size()) {
-        if (node.args.size() == 1) return lookup_dense<1>(node, table, args.data(), sel, n, out);
-        if (node.args.size() == 2) return lookup_dense<2>(node, table, args.data(), sel, n, out);
-      }
-      std::array<std::int64_t, 8> keys{};
-      for (std::size_t i = 0; i < n; ++i) {
-        bool missing_key = false;
-        for (std::size_t k = 0; k < node.args.size(); ++k) {
-          keys[k] = args[k][i];
-          missing_key = missing_key || keys[k] == kNull64;
-        }
-        if (missing_key) {
-          out[i] = kNull64;
-          continue;
-        }
-        out[i] = table.value_or_null(keys.data());
-        if (out[i] == kNull64) lookup_absent(node, table, keys.data(), sel[i], out[i]);
-      }
-      return true;
-    }
+    case NodeOp::Lookup: return eval_lookup(node, sel, n, out, token);
     case NodeOp::Add:
     case NodeOp::Subtract:
     case NodeOp::Multiply: {
@@ -276,32 +317,7 @@ bool RangeRun::eval_node(std::uint32_t index, const std::uint32_t* sel, std::siz
       return true;
     }
     case NodeOp::And:
-    case NodeOp::Or: {
-      // Short-circuit per row: the right side only sees the rows the left side did not decide,
-      // so a look-up on the right is never made for a row that does not need it.
-      if (!eval(node.args[0], sel, n, token)) return false;
-      const std::int64_t* a = values_of(node.args[0]);
-      const std::int64_t undecided = node.op == NodeOp::And ? 1 : 0;
-      std::uint32_t* sub = buffers_->selections[rule_.canon_[index]].data();
-      // Both loops without a branch: which rows are undecided is not predictable.
-      std::size_t m = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        sub[m] = sel[i];
-        m += (a[i] == 1) == (undecided == 1);
-      }
-      if (m > 0 && !eval(node.args[1], sub, m, buffers_->token(token, rule_.canon_[node.args[0]], node.op == NodeOp::And ? 1 : 2)))
-        return false;
-      // b[j] is read for every row but used only for the undecided ones; j < n <= kBatch.
-      const std::int64_t* b = values_of(node.args[1]);
-      std::size_t j = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const bool left = a[i] == 1;
-        const bool open = left == (undecided == 1);
-        out[i] = open ? b[j] == 1 : left;
-        j += open;
-      }
-      return true;
-    }
+    case NodeOp::Or: return eval_and_or(index, node, sel, n, out, token);
   }
   return false;
 }

@@ -484,6 +484,42 @@ RuleResult RuleRun::finish_group(std::uint32_t group) const {
   return result;
 }
 
+namespace {
+
+// Least-squares line through (date, measure) of the snapshots so far (`series`, not empty), to
+// the target's deadline; the rate needed from the latest snapshot to reach the target in time.
+Projection project_to_deadline(const std::vector<SeriesPoint>& series, const Target& target) {
+  Projection projection;
+  projection.points = static_cast<std::uint32_t>(series.size());
+  const double current = to_double(series.back().measure);
+  const double goal = to_double(target.value);
+  const double latest_date = series.back().date;
+  const double years_left = (target.deadline - latest_date) / 365.25;
+  projection.needed_per_year = years_left > 0 ? (goal - current) / years_left : 0;
+  if (series.size() >= 2) {
+    double mean_x = 0, mean_y = 0;
+    for (const auto& p : series) {
+      mean_x += p.date;
+      mean_y += to_double(p.measure);
+    }
+    mean_x /= static_cast<double>(series.size());
+    mean_y /= static_cast<double>(series.size());
+    double sxx = 0, sxy = 0;
+    for (const auto& p : series) {
+      sxx += (p.date - mean_x) * (p.date - mean_x);
+      sxy += (p.date - mean_x) * (to_double(p.measure) - mean_y);
+    }
+    const double slope = sxx > 0 ? sxy / sxx : 0;
+    projection.rate_per_year = slope * 365.25;
+    projection.value_at_deadline = mean_y + slope * (target.deadline - mean_x);
+  } else {
+    projection.value_at_deadline = current;
+  }
+  return projection;
+}
+
+}  // namespace
+
 std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& group_of_result) {
   const std::size_t outer_keys = keys_.size() - 1;
   const Target& target = *rule_.target;
@@ -552,33 +588,8 @@ std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& gro
     }
     const bool met = holds(compare(*result.measure, target.value), target.op);
 
-    // Least-squares line through (date, measure) of the snapshots so far.
-    Projection projection;
-    projection.points = static_cast<std::uint32_t>(result.series.size());
-    const double current = to_double(*result.measure);
     const double goal = to_double(target.value);
-    const double latest_date = result.series.back().date;
-    const double years_left = (target.deadline - latest_date) / 365.25;
-    projection.needed_per_year = years_left > 0 ? (goal - current) / years_left : 0;
-    if (result.series.size() >= 2) {
-      double mean_x = 0, mean_y = 0;
-      for (const auto& p : result.series) {
-        mean_x += p.date;
-        mean_y += to_double(p.measure);
-      }
-      mean_x /= static_cast<double>(result.series.size());
-      mean_y /= static_cast<double>(result.series.size());
-      double sxx = 0, sxy = 0;
-      for (const auto& p : result.series) {
-        sxx += (p.date - mean_x) * (p.date - mean_x);
-        sxy += (p.date - mean_x) * (to_double(p.measure) - mean_y);
-      }
-      const double slope = sxx > 0 ? sxy / sxx : 0;
-      projection.rate_per_year = slope * 365.25;
-      projection.value_at_deadline = mean_y + slope * (target.deadline - mean_x);
-    } else {
-      projection.value_at_deadline = current;
-    }
+    const Projection projection = project_to_deadline(result.series, target);
     result.projection = projection;
 
     if (as_of_ > target.deadline) {

@@ -469,6 +469,9 @@ class Pass;
   // One term of a threshold for one group: its value and a note on where it came from.
   bool resolve_term(const Accumulator& self, const std::vector<GroupField>& fields, ThresholdTerm& term,
                     std::string& note, std::string& why, Status& status) const;
+  // The narrowed override of `term` that holds for this group (null: none).
+  const NarrowedValue* narrowed_for_group(const Accumulator& self, const std::vector<GroupField>& fields,
+                                          const ThresholdTerm& term) const;
   std::int64_t series_key_of_date(std::int32_t date) const;
   void collect_evidence(std::vector<RuleResult>& results, const std::vector<std::uint32_t>& result_of_group,
                         const std::vector<bool>& wants_evidence);
@@ -534,6 +537,8 @@ class RangeRun {
   // Filter, exemption and measure of the rows in_scope[0..n) (tagged), into the groups; token:
   // in_scope's (0: shared with no other rule). False when the rule stops (an error).
   bool measure_batch(const std::uint32_t* in_scope, std::size_t n, std::size_t lookups, std::uint32_t token);
+  bool accumulate_batch(const std::uint32_t* sel, std::size_t m, const std::int64_t* value, const std::int64_t* whole,
+                        bool runs_of_groups);
   // In a pass: takes the groups `grouping` has made so far (and its stop at too many groups).
   bool adopt_groups(const RangeRun& grouping);
   void bind(BatchBuffers& buffers) { buffers_ = &buffers; }
@@ -568,6 +573,13 @@ class RangeRun {
   // `token`: the selection's (BatchBuffers::token), 0 when no other rule shares it.
   bool eval(std::uint32_t node, const std::uint32_t* sel, std::size_t n, std::uint32_t token = 0);
   bool eval_node(std::uint32_t node, const std::uint32_t* sel, std::size_t n, std::uint32_t token);
+  // eval_node's cases that are more than a line.
+  bool read_column(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out);
+  bool read_missing(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out);
+  bool eval_lookup(const ExprNode& node, const std::uint32_t* sel, std::size_t n, std::int64_t* out,
+                   std::uint32_t token);
+  bool eval_and_or(std::uint32_t index, const ExprNode& node, const std::uint32_t* sel, std::size_t n,
+                   std::int64_t* out, std::uint32_t token);
   std::int64_t* values_of(std::uint32_t node) { return buffers_->values[rule_.canon_[node]].data(); }
   // A table's value for keys (none missing) that value_or_null did not find: from find(), or
   // missing, with an error for the record's group that names table, keys and record.

@@ -54,6 +54,37 @@ bool RuleRun::resolve_thresholds(const Accumulator& self, const std::vector<Grou
   return true;
 }
 
+// The overrides narrowed to corporations or years: the last one that names this group's wins
+// (null: none does).
+const NarrowedValue* RuleRun::narrowed_for_group(const Accumulator& self, const std::vector<GroupField>& fields,
+                                                 const ThresholdTerm& term) const {
+  std::optional<std::string> corporation;
+  if (term.corporation_key != kNoIndex) corporation = fields[term.corporation_key].text;
+  std::optional<std::int64_t> year;
+  if (term.year_key != kNoIndex && self.key.values[term.year_key] != kNull64) {
+    const std::int64_t v = self.key.values[term.year_key];
+    switch (keys_[term.year_key].kind) {
+      case GroupKeyKind::Year: year = v; break;
+      case GroupKeyKind::HalfYear:
+      case GroupKeyKind::Quarter: year = v / 10; break;
+      case GroupKeyKind::Month: year = v / 100; break;
+      case GroupKeyKind::Column: year = civil_from_days(static_cast<std::int32_t>(v)).year; break;
+    }
+  }
+  const NarrowedValue* applied = nullptr;
+  for (const NarrowedValue& narrowed : term.narrowed) {
+    const bool corporation_matches =
+        narrowed.corporations.empty() ||
+        (corporation && std::any_of(narrowed.corporations.begin(), narrowed.corporations.end(),
+                                    [&](const std::string& name) { return equal_ignoring_case(name, *corporation); }));
+    const bool year_matches = narrowed.years.empty() ||
+                              (year && std::find(narrowed.years.begin(), narrowed.years.end(), *year) !=
+                                           narrowed.years.end());
+    if (corporation_matches && year_matches) applied = &narrowed;
+  }
+  return applied;
+}
+
 bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField>& fields, ThresholdTerm& term,
                            std::string& note, std::string& why, Status& status) const {
   const std::size_t series = keys_.empty() ? 0 : keys_.size() - 1;
@@ -67,31 +98,7 @@ bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField
   switch (term.ref) {
     case ThresholdRef::Constant: note = format_value(term.value, rule_.measure.unit); return true;
     case ThresholdRef::Narrowed: {
-      // The overrides narrowed to corporations or years: the last one that names this group's wins.
-      std::optional<std::string> corporation;
-      if (term.corporation_key != kNoIndex) corporation = fields[term.corporation_key].text;
-      std::optional<std::int64_t> year;
-      if (term.year_key != kNoIndex && self.key.values[term.year_key] != kNull64) {
-        const std::int64_t v = self.key.values[term.year_key];
-        switch (keys_[term.year_key].kind) {
-          case GroupKeyKind::Year: year = v; break;
-          case GroupKeyKind::HalfYear:
-          case GroupKeyKind::Quarter: year = v / 10; break;
-          case GroupKeyKind::Month: year = v / 100; break;
-          case GroupKeyKind::Column: year = civil_from_days(static_cast<std::int32_t>(v)).year; break;
-        }
-      }
-      const NarrowedValue* applied = nullptr;
-      for (const NarrowedValue& narrowed : term.narrowed) {
-        const bool corporation_matches =
-            narrowed.corporations.empty() ||
-            (corporation && std::any_of(narrowed.corporations.begin(), narrowed.corporations.end(),
-                                        [&](const std::string& name) { return equal_ignoring_case(name, *corporation); }));
-        const bool year_matches = narrowed.years.empty() ||
-                                  (year && std::find(narrowed.years.begin(), narrowed.years.end(), *year) !=
-                                               narrowed.years.end());
-        if (corporation_matches && year_matches) applied = &narrowed;
-      }
+      const NarrowedValue* applied = narrowed_for_group(self, fields, term);
       if (applied != nullptr) term.value = applied->value;
       note = applied != nullptr ? "override " + applied->text : format_value(term.value, rule_.measure.unit);
       return true;

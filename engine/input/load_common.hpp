@@ -150,7 +150,7 @@ class FileBytes {
   const char* data_ = nullptr;
   std::size_t size_ = 0;
   bool mapped_ = false;
-  int mapped_slot_ = -1;            // the SIGBUS handler's record of the mapping (load_common.cpp)
+  int mapped_slot_ = -1;            // the SIGBUS handler's record of the mapping (file_bytes.cpp)
   std::unique_ptr<char[]> buffer_;  // when read
   std::optional<OpenedFile> file_;  // kept open to ask whether it changed
 };
@@ -299,7 +299,7 @@ struct PlainBatch {
   std::array<std::string_view, kRows> records{};
 };
 
-// The cells RecordBuilder's fast path can accept, per column (load_common.cpp).
+// The cells RecordBuilder's fast path can accept, per column (record_builder.cpp).
 enum class FastKind : std::uint8_t { None, Text, RawId, Enum, Bool, Int, MoneyPoint, MoneyComma, Date };
 
 // Validates one record at a time into a scratch row and appends it to `out.data` only when every

@@ -209,14 +209,13 @@ std::vector<std::map<std::string, std::size_t>> count_values(const DatasetSchema
 
 constexpr std::size_t kMaxValuesListed = 100;
 
-}  // namespace
-
-MappingDraft draft_mapping(const DatasetSchema& schema, const std::string& path, const std::string& sheet) {
-  const ExportHeader header = read_export_header(path, sheet);
-  MappingDraft draft;
+// Each header's match; a column matched exactly or by containment is taken (`taken`) and
+// remembers its header (`header_of_column`, -1: none).
+std::vector<Match> match_headers(const DatasetSchema& schema, const ExportHeader& header, std::vector<bool>& taken,
+                                 std::vector<std::int32_t>& header_of_column) {
   std::vector<Match> matches(header.names.size());
-  std::vector<bool> taken(schema.columns.size(), false);
-  std::vector<std::int32_t> header_of_column(schema.columns.size(), -1);
+  taken.assign(schema.columns.size(), false);
+  header_of_column.assign(schema.columns.size(), -1);
   // Exact names first, so that a later "Toetsinkomen" wins over an earlier "Toetsinkomen partner".
   for (const bool exact_pass : {true, false}) {
     for (std::size_t h = 0; h < header.names.size(); ++h) {
@@ -231,8 +230,12 @@ MappingDraft draft_mapping(const DatasetSchema& schema, const std::string& path,
       }
     }
   }
+  return matches;
+}
 
-  std::string& out = draft.text;
+// The comments at the top and the [input] section.
+void write_input_section(const DatasetSchema& schema, const std::string& path, const ExportHeader& header,
+                         std::string& out) {
   out += "# Column mapping for " + schema.name + " exports like " + path;
   if (!header.sheet.empty()) out += " (sheet '" + header.sheet + "')";
   out += ", drafted by `toets mapping init`.\n"
@@ -243,7 +246,12 @@ MappingDraft draft_mapping(const DatasetSchema& schema, const std::string& path,
     out += std::string("delimiter = ") + (header.delimiter == ';' ? "semicolon" : "comma") + "\n";
     out += std::string("encoding = ") + (header.windows_1252 ? "cp1252" : "utf-8") + "\n";
   }
+}
 
+// The [columns] section: a line per header, and the schema's columns no header gives.
+void write_columns_section(const DatasetSchema& schema, const ExportHeader& header, const std::vector<Match>& matches,
+                           const std::vector<bool>& taken, MappingDraft& draft) {
+  std::string& out = draft.text;
   out += "\n# Export header = canonical column; '-' leaves a column out quietly.\n[columns]\n";
   for (std::size_t h = 0; h < header.names.size(); ++h) {
     const std::string& name = header.names[h];
@@ -282,6 +290,56 @@ MappingDraft draft_mapping(const DatasetSchema& schema, const std::string& path,
     out += "# Required columns no header gives (map a header to each): " + loading::join(draft.missing_required) + "\n";
   }
   if (!optional_missing.empty()) out += "# Optional columns no header gives: " + loading::join(optional_missing) + "\n";
+}
+
+// A [values COLUMN] section: the values of an enum column as the export has them (`counts`: value
+// to rows), those that do not already read as the column's own.
+void write_values_section(const ColumnSchema& column, const std::string& export_header,
+                          const std::map<std::string, std::size_t>& counts, MappingDraft& draft) {
+  std::string& out = draft.text;
+  std::vector<std::pair<std::string, std::size_t>> values;
+  for (const auto& [value, rows] : counts) {
+    if (!reads_as_canonical(column, value)) values.emplace_back(value, rows);
+  }
+  if (values.empty()) return;
+  std::stable_sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  out += "\n# Values of '" + export_header + "' that are not " + column.name +
+         " values; the values are: " + loading::join(column.enum_values) + ".\n[values " + column.name + "]\n";
+  for (std::size_t i = 0; i < values.size() && i < kMaxValuesListed; ++i) {
+    const auto& [value, rows] = values[i];
+    const std::string normalized = normalized_name(value);
+    std::optional<std::string_view> known;
+    for (const ExportValueName& entry : export_value_names()) {
+      if (entry.column == column.name && entry.name == normalized) known = entry.canonical;
+    }
+    if (known && !known->empty()) {
+      out += entry_side(value) + " = " + std::string(*known) + "   # " + rows_text(rows) + "\n";
+      continue;
+    }
+    ++draft.values_to_fill;
+    if (known) {
+      out += "# " + entry_side(value) + " =   # " + rows_text(rows) + "; nothing after '=' leaves the value missing\n";
+      continue;
+    }
+    const std::string nearest = nearest_canonical_value(value, column.enum_values);
+    out += "# " + entry_side(value) + " = " + nearest + "   # " + rows_text(rows) +
+           (nearest.empty() ? "; which value is it?" : "; the nearest value, check it") + "\n";
+  }
+  if (values.size() > kMaxValuesListed) {
+    out += "# ... and " + std::to_string(values.size() - kMaxValuesListed) + " more values not listed\n";
+  }
+}
+
+}  // namespace
+
+MappingDraft draft_mapping(const DatasetSchema& schema, const std::string& path, const std::string& sheet) {
+  const ExportHeader header = read_export_header(path, sheet);
+  MappingDraft draft;
+  std::vector<bool> taken;
+  std::vector<std::int32_t> header_of_column;
+  const std::vector<Match> matches = match_headers(schema, header, taken, header_of_column);
+  write_input_section(schema, path, header, draft.text);
+  write_columns_section(schema, header, matches, taken, draft);
 
   // The values of the enum columns found, as the export has them.
   std::vector<std::uint32_t> enum_columns;
@@ -294,38 +352,7 @@ MappingDraft draft_mapping(const DatasetSchema& schema, const std::string& path,
   if (enum_columns.empty()) return draft;
   const auto counts = count_values(schema, path, header.sheet, enum_headers);
   for (std::size_t k = 0; k < enum_columns.size(); ++k) {
-    const ColumnSchema& column = schema.columns[enum_columns[k]];
-    std::vector<std::pair<std::string, std::size_t>> values;
-    for (const auto& [value, rows] : counts[k]) {
-      if (!reads_as_canonical(column, value)) values.emplace_back(value, rows);
-    }
-    if (values.empty()) continue;
-    std::stable_sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-    out += "\n# Values of '" + enum_headers[k] + "' that are not " + column.name +
-           " values; the values are: " + loading::join(column.enum_values) + ".\n[values " + column.name + "]\n";
-    for (std::size_t i = 0; i < values.size() && i < kMaxValuesListed; ++i) {
-      const auto& [value, rows] = values[i];
-      const std::string normalized = normalized_name(value);
-      std::optional<std::string_view> known;
-      for (const ExportValueName& entry : export_value_names()) {
-        if (entry.column == column.name && entry.name == normalized) known = entry.canonical;
-      }
-      if (known && !known->empty()) {
-        out += entry_side(value) + " = " + std::string(*known) + "   # " + rows_text(rows) + "\n";
-        continue;
-      }
-      ++draft.values_to_fill;
-      if (known) {
-        out += "# " + entry_side(value) + " =   # " + rows_text(rows) + "; nothing after '=' leaves the value missing\n";
-        continue;
-      }
-      const std::string nearest = nearest_canonical_value(value, column.enum_values);
-      out += "# " + entry_side(value) + " = " + nearest + "   # " + rows_text(rows) +
-             (nearest.empty() ? "; which value is it?" : "; the nearest value, check it") + "\n";
-    }
-    if (values.size() > kMaxValuesListed) {
-      out += "# ... and " + std::to_string(values.size() - kMaxValuesListed) + " more values not listed\n";
-    }
+    write_values_section(schema.columns[enum_columns[k]], enum_headers[k], counts[k], draft);
   }
   return draft;
 }

@@ -272,6 +272,70 @@ std::string bars_chart(const RuleBlock& block, const Privacy& privacy, Lang lang
   return out + "<div class=\"legend\">" + legend + "</div>";
 }
 
+namespace {
+
+// The years along the bottom of a chart over days [t0, t1] (`xx`: a day's x), a tick a year or
+// fewer when there are many.
+template <typename DayX>
+std::string year_ticks(const Frame& f, std::int32_t first, std::int32_t last, double t0, double t1, const DayX& xx) {
+  std::string out;
+  const CivilDate a = civil_from_days(first), b = civil_from_days(last);
+  const int years = b.year - a.year + 1;
+  const int every = years <= 6 ? 1 : (years + 5) / 6;
+  for (int y = a.year + 1; y <= b.year + 1; ++y) {
+    const double day = days_from_civil(y, 1, 1);
+    if (day < t0 || day > t1 || (y - a.year) % every != 0) continue;
+    out += "<line x1=\"" + fmt(xx(day)) + "\" x2=\"" + fmt(xx(day)) + "\" y1=\"" + fmt(f.height - f.bottom) + "\" y2=\"" +
+           fmt(f.height - f.bottom + 3) + "\" stroke=\"#9aa3ad\"/><text x=\"" + fmt(xx(day)) + "\" y=\"" +
+           fmt(f.height - 8) + "\" text-anchor=\"middle\">" + std::to_string(y) + "</text>";
+  }
+  return out;
+}
+
+// One group of a deadline chart: its snapshots (a path and dots, each dot a box the labels keep
+// clear of), and the lines drawn over them (its projection, the path it needs).
+struct SeriesLines {
+  std::string path;
+  std::string dots;
+  std::string lines;
+  std::vector<Box> taken;
+};
+
+template <typename DayX>
+SeriesLines series_lines(const RuleResult& r, const char* colour, const std::string& label, const Frame& f,
+                         const DayX& xx, ValueType unit, const Target& target, const std::string& clip, Lang lang) {
+  SeriesLines drawn;
+  const double ty = f.yy(to_unit_double(target.value, unit));
+  const double dx = xx(target.deadline);
+  for (const auto& p : r.series) {
+    const double x = xx(p.date), y = f.yy(to_unit_double(p.measure, unit));
+    drawn.path += (drawn.path.empty() ? "M" : " L") + fmt(x) + " " + fmt(y);
+    drawn.taken.push_back(point_box(x, y, 3.2));
+    drawn.dots += "<circle cx=\"" + fmt(x) + "\" cy=\"" + fmt(y) + "\" r=\"3.2\" fill=\"" + colour + "\"><title>" +
+                  h(label + " \xC2\xB7 " + date_text(p.date, lang) + ": " + value_text(p.measure, unit, lang)) +
+                  "</title></circle>";
+  }
+  if (r.projection && r.projection->points >= 2) {
+    // The fitted line, from the first snapshot to the deadline.
+    const Projection& p = *r.projection;
+    auto fitted = [&](double day) { return p.value_at_deadline + p.rate_per_year * (day - target.deadline) / 365.25; };
+    const double s = r.series.front().date;
+    drawn.lines += "<line x1=\"" + fmt(xx(s)) + "\" y1=\"" + fmt(f.yy(fitted(s))) + "\" x2=\"" + fmt(dx) + "\" y2=\"" +
+                   fmt(f.yy(p.value_at_deadline)) + "\" stroke=\"" + colour +
+                   "\" stroke-width=\"1.3\" stroke-dasharray=\"5 3\" clip-path=\"url(#" + clip + ")\"/>";
+  }
+  if (r.status == Status::AtRisk) {
+    // What it would take: from the latest snapshot straight to the target at the deadline.
+    const auto& latest = r.series.back();
+    drawn.lines += "<line x1=\"" + fmt(xx(latest.date)) + "\" y1=\"" + fmt(f.yy(to_unit_double(latest.measure, unit))) +
+                   "\" x2=\"" + fmt(dx) + "\" y2=\"" + fmt(ty) +
+                   "\" stroke=\"#2e7d32\" stroke-width=\"1.3\" stroke-dasharray=\"1.5 2.5\" clip-path=\"url(#" + clip + ")\"/>";
+  }
+  return drawn;
+}
+
+}  // namespace
+
 // A deadline rule: the snapshots, the straight-line projection to the deadline, the path needed.
 std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Privacy& privacy, Lang lang) {
   const CompiledRule& rule = *block.rule;
@@ -303,17 +367,7 @@ std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Pri
   out += "<defs><clipPath id=\"" + clip + "\"><rect x=\"" + fmt(f.x0()) + "\" y=\"" + fmt(f.top) + "\" width=\"" +
          fmt(f.x1() - f.x0()) + "\" height=\"" + fmt(f.height - f.top - f.bottom) + "\"/></clipPath></defs>";
   out += y_axis(f, unit, lang);
-  // Years along the bottom.
-  const CivilDate a = civil_from_days(first), b = civil_from_days(last);
-  const int years = b.year - a.year + 1;
-  const int every = years <= 6 ? 1 : (years + 5) / 6;
-  for (int y = a.year + 1; y <= b.year + 1; ++y) {
-    const double day = days_from_civil(y, 1, 1);
-    if (day < t0 || day > t1 || (y - a.year) % every != 0) continue;
-    out += "<line x1=\"" + fmt(xx(day)) + "\" x2=\"" + fmt(xx(day)) + "\" y1=\"" + fmt(f.height - f.bottom) + "\" y2=\"" +
-           fmt(f.height - f.bottom + 3) + "\" stroke=\"#9aa3ad\"/><text x=\"" + fmt(xx(day)) + "\" y=\"" +
-           fmt(f.height - 8) + "\" text-anchor=\"middle\">" + std::to_string(y) + "</text>";
-  }
+  out += year_ticks(f, first, last, t0, t1, xx);
   // Target and deadline.
   const double ty = f.yy(to_unit_double(target.value, unit));
   const double dx = xx(target.deadline);
@@ -332,32 +386,10 @@ std::string deadline_chart(const RuleBlock& block, std::int32_t as_of, const Pri
     const RuleResult& r = *shown[g];
     const char* colour = kGroupColours[g % std::size(kGroupColours)];
     const std::string label = group_label(r.group, privacy, lang);
-    std::string path, dots;
-    for (const auto& p : r.series) {
-      const double x = xx(p.date), y = f.yy(to_unit_double(p.measure, unit));
-      path += (path.empty() ? "M" : " L") + fmt(x) + " " + fmt(y);
-      taken.push_back(point_box(x, y, 3.2));
-      dots += "<circle cx=\"" + fmt(x) + "\" cy=\"" + fmt(y) + "\" r=\"3.2\" fill=\"" + colour + "\"><title>" +
-              h(label + " \xC2\xB7 " + date_text(p.date, lang) + ": " + value_text(p.measure, unit, lang)) +
-              "</title></circle>";
-    }
-    if (r.projection && r.projection->points >= 2) {
-      // The fitted line, from the first snapshot to the deadline.
-      const Projection& p = *r.projection;
-      auto fitted = [&](double day) { return p.value_at_deadline + p.rate_per_year * (day - target.deadline) / 365.25; };
-      const double s = r.series.front().date;
-      lines += "<line x1=\"" + fmt(xx(s)) + "\" y1=\"" + fmt(f.yy(fitted(s))) + "\" x2=\"" + fmt(dx) + "\" y2=\"" +
-               fmt(f.yy(p.value_at_deadline)) + "\" stroke=\"" + colour +
-               "\" stroke-width=\"1.3\" stroke-dasharray=\"5 3\" clip-path=\"url(#" + clip + ")\"/>";
-    }
-    if (r.status == Status::AtRisk) {
-      // What it would take: from the latest snapshot straight to the target at the deadline.
-      const auto& latest = r.series.back();
-      lines += "<line x1=\"" + fmt(xx(latest.date)) + "\" y1=\"" + fmt(f.yy(to_unit_double(latest.measure, unit))) +
-               "\" x2=\"" + fmt(dx) + "\" y2=\"" + fmt(ty) +
-               "\" stroke=\"#2e7d32\" stroke-width=\"1.3\" stroke-dasharray=\"1.5 2.5\" clip-path=\"url(#" + clip + ")\"/>";
-    }
-    out += "<path d=\"" + path + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.8\"/>" + dots;
+    const SeriesLines drawn = series_lines(r, colour, label, f, xx, unit, target, clip, lang);
+    taken.insert(taken.end(), drawn.taken.begin(), drawn.taken.end());
+    lines += drawn.lines;
+    out += "<path d=\"" + drawn.path + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"1.8\"/>" + drawn.dots;
     legend += "<span>" + legend_swatch(colour) + " " + h(label) + "</span>";
   }
   // The deadline's and the target's labels, where no point covers them (chart_labels.hpp).

@@ -66,7 +66,8 @@ class MarkdownWriter {
 
   std::string group(const std::vector<GroupField>& g) const { return group_label(g, privacy_, lang_); }
 
-  std::string section(const ReportSection& s) {
+  // The title, the date and run, and the count of each status at a glance.
+  std::string heading(const ReportSection& s) {
     const CheckReport& report = *s.report;
     const RuleSetInfo& rs = report.ruleset;
     std::string out = "# " + md(std::string(word(lang_, "report"))) + ": " + md(rs.title.empty() ? rs.id : rs.title) + "\n\n";
@@ -91,8 +92,13 @@ class MarkdownWriter {
                 std::to_string(found->second) + " " + std::string(status_word(status, lang_));
     }
     out += "**" + glance + "**\n\n";
+    return out;
+  }
 
-    // Needs attention.
+  // Needs attention: a table of the groups to act on, the worst first.
+  std::string attention_section(const ReportSection& s) {
+    const CheckReport& report = *s.report;
+    std::string out;
     std::vector<const RuleResult*> rows;
     for (const auto& r : report.results) {
       if (needs_attention(r)) rows.push_back(&r);
@@ -122,8 +128,12 @@ class MarkdownWriter {
       }
       out += "\n";
     }
+    return out;
+  }
 
-    // Changes.
+  // Changes since the previous run (only with a store's history).
+  std::string changes_section(const ReportSection& s) {
+    std::string out;
     if (s.history != nullptr && s.history->current) {
       out += "## " + md(word(lang_, "changes"));
       if (s.history->previous) out += " (" + md(date_text(s.history->previous->as_of, lang_)) + ")";
@@ -147,8 +157,13 @@ class MarkdownWriter {
         out += "\n";
       }
     }
+    return out;
+  }
 
-    // Forecasts.
+  // Forecasts: the deadline groups with a projection.
+  std::string forecasts_section(const ReportSection& s) {
+    const CheckReport& report = *s.report;
+    std::string out;
     std::string forecasts;
     for (const auto& r : report.results) {
       if (!r.projection || !r.rule->target) continue;
@@ -162,8 +177,13 @@ class MarkdownWriter {
              md(word(lang_, "measured")) + " | " + md(word(lang_, "norm")) + " | " + md(word(lang_, "forecast")) + " |\n";
       out += "|---|---|---|---|---|---|\n" + forecasts + "\n";
     }
+    return out;
+  }
 
-    // Every rule in one line.
+  // Every rule in one line, its groups' lights after it.
+  std::string rules_section(const ReportSection& s) {
+    const CheckReport& report = *s.report;
+    std::string out;
     out += "## " + md(word(lang_, "rules")) + "\n\n";
     out += "| " + md(word(lang_, "article")) + " | " + md(word(lang_, "rule")) + " | " + md(word(lang_, "owner")) + " | " +
            md(word(lang_, "status")) + " |\n|---|---|---|---|\n";
@@ -182,6 +202,13 @@ class MarkdownWriter {
              " | " + md(lights) + " |\n";
     }
     out += "\n";
+    return out;
+  }
+
+  // The rejected rows, the encodings read, and what the report withholds.
+  std::string closing_notes(const ReportSection& s) {
+    const CheckReport& report = *s.report;
+    std::string out;
     std::uint64_t rejected = 0;
     for (const auto& input : report.inputs) rejected += input.report.rows_rejected;
     if (rejected > 0) {
@@ -196,6 +223,11 @@ class MarkdownWriter {
     }
     out += "_" + md(word(lang_, "privacy_text")) + "_\n";
     return out;
+  }
+
+  std::string section(const ReportSection& s) {
+    return heading(s) + attention_section(s) + changes_section(s) + forecasts_section(s) + rules_section(s) +
+           closing_notes(s);
   }
 
   const ReportOptions& options_;

@@ -72,11 +72,10 @@ std::string measure_text(const RuleResult& result, const Privacy& privacy) {
 
 namespace {
 
-// The text report in a language asked for (--lang): the same layout, in the words of the word
-// table (report_common.cpp), with norms stated as norms and remedies about the records.
-void write_worded_text_report(const CheckReport& report, std::ostream& out, const ReportOptions& options, Lang lang) {
+// The worded report's heading (the rule set, the date, whether the check is complete) and what each
+// input file gave.
+void write_worded_heading_and_inputs(const CheckReport& report, const Privacy& privacy, std::ostream& out, Lang lang) {
   using report::word;
-  const Privacy privacy(options);
   const RuleSetInfo& rs = report.ruleset;
   auto w = [&](std::string_view key) { return std::string(word(lang, key)); };
   out << w("text_title") << ": " << (rs.title.empty() ? rs.id : rs.title) << " (" << rs.id << ")\n";
@@ -100,6 +99,31 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
     for (const auto& note : r.notes) out << "     " << w("text_note") << ": " << visible(report::message_text(note, lang)) << "\n";
   }
   for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << visible(report::message_text(note, lang)) << "\n";
+}
+
+// The worded report's forecasts: every deadline group with a projection, on track or not.
+void write_worded_forecasts(const CheckReport& report, const Privacy& privacy, std::ostream& out, Lang lang) {
+  auto w = [&](std::string_view key) { return std::string(report::word(lang, key)); };
+  bool forecast_header = false;
+  for (const auto& result : report.results) {
+    if (!result.projection || !result.rule->target) continue;
+    if (!forecast_header) {
+      out << "\n" << w("text_forecasts") << "\n";
+      forecast_header = true;
+    }
+    out << "  " << result.rule->id << "  " << report::group_label(result.group, privacy, lang) << ": "
+        << report::status_word(result.status, lang) << "; " << report::forecast_sentence(result, lang) << " ("
+        << report::norm_text(result, lang) << ")\n";
+  }
+}
+
+// The text report in a language asked for (--lang): the same layout, in the words of the word
+// table (report_common.cpp), with norms stated as norms and remedies about the records.
+void write_worded_text_report(const CheckReport& report, std::ostream& out, const ReportOptions& options, Lang lang) {
+  using report::word;
+  const Privacy privacy(options);
+  auto w = [&](std::string_view key) { return std::string(word(lang, key)); };
+  write_worded_heading_and_inputs(report, privacy, out, lang);
 
   std::vector<ResultLine> lines;
   lines.push_back({w("text_col_rule"), w("text_col_group"), w("text_col_status"), w("text_col_measure"),
@@ -174,17 +198,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
     }
   }
 
-  bool forecast_header = false;
-  for (const auto& result : report.results) {
-    if (!result.projection || !result.rule->target) continue;
-    if (!forecast_header) {
-      out << "\n" << w("text_forecasts") << "\n";
-      forecast_header = true;
-    }
-    out << "  " << result.rule->id << "  " << report::group_label(result.group, privacy, lang) << ": "
-        << report::status_word(result.status, lang) << "; " << report::forecast_sentence(result, lang) << " ("
-        << report::norm_text(result, lang) << ")\n";
-  }
+  write_worded_forecasts(report, privacy, out, lang);
 
   out << "\n" << w("summary") << ": ";
   bool first = true;
@@ -195,10 +209,9 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   out << "\n";
 }
 
-void write_report_text(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
-  // Without a language asked for: the English table that scripts read, unchanged.
-  if (options.text_lang) return write_worded_text_report(report, out, options, *options.text_lang);
-  const Privacy privacy(options);
+// The English table's heading (the rule set, the date, whether the check is complete) and what
+// each input file gave.
+void write_heading_and_inputs(const CheckReport& report, const Privacy& privacy, std::ostream& out) {
   const RuleSetInfo& rs = report.ruleset;
   out << "Toets check: " << (rs.title.empty() ? rs.id : rs.title) << " (" << rs.id << ")\n";
   out << "  rules " << visible(rs.file) << ", as of " << format_date(report.as_of);
@@ -225,6 +238,34 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
     for (const auto& note : r.notes) out << "     note: " << visible(note) << "\n";
   }
   for (const auto& note : report.notes) out << "  note: " << visible(note) << "\n";
+}
+
+// Forecasts: every deadline group with a projection, on track or not.
+void write_forecasts(const CheckReport& report, const Privacy& privacy, std::ostream& out) {
+  bool forecast_header = false;
+  for (const auto& result : report.results) {
+    if (!result.projection || !result.rule->target) continue;
+    if (!forecast_header) {
+      out << "\nForecasts (deadline rules: straight line through the snapshots)\n";
+      forecast_header = true;
+    }
+    const Projection& p = *result.projection;
+    const Target& t = *result.rule->target;
+    char buffer[200];
+    std::snprintf(buffer, sizeof buffer, "achieved %+.1f a year, needed %+.1f a year, projected %.1f at %s",
+                  p.rate_per_year, p.needed_per_year, p.value_at_deadline, format_date(t.deadline).c_str());
+    out << "  " << result.rule->id << "  " << visible(format_group(privacy.group(result.group))) << ": "
+        << status_name(result.status) << "; " << buffer << " (target " << compare_op_text(t.op) << " "
+        << format_value(t.value, result.rule->measure.unit) << ", " << p.points << " snapshot"
+        << (p.points == 1 ? "" : "s") << ")\n";
+  }
+}
+
+void write_report_text(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
+  // Without a language asked for: the English table that scripts read, unchanged.
+  if (options.text_lang) return write_worded_text_report(report, out, options, *options.text_lang);
+  const Privacy privacy(options);
+  write_heading_and_inputs(report, privacy, out);
 
   // The table: one line per rule and group.
   std::vector<ResultLine> lines;
@@ -299,24 +340,7 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
     }
   }
 
-  // Forecasts: every deadline group with a projection, on track or not.
-  bool forecast_header = false;
-  for (const auto& result : report.results) {
-    if (!result.projection || !result.rule->target) continue;
-    if (!forecast_header) {
-      out << "\nForecasts (deadline rules: straight line through the snapshots)\n";
-      forecast_header = true;
-    }
-    const Projection& p = *result.projection;
-    const Target& t = *result.rule->target;
-    char buffer[200];
-    std::snprintf(buffer, sizeof buffer, "achieved %+.1f a year, needed %+.1f a year, projected %.1f at %s",
-                  p.rate_per_year, p.needed_per_year, p.value_at_deadline, format_date(t.deadline).c_str());
-    out << "  " << result.rule->id << "  " << visible(format_group(privacy.group(result.group))) << ": "
-        << status_name(result.status) << "; " << buffer << " (target " << compare_op_text(t.op) << " "
-        << format_value(t.value, result.rule->measure.unit) << ", " << p.points << " snapshot"
-        << (p.points == 1 ? "" : "s") << ")\n";
-  }
+  write_forecasts(report, privacy, out);
 
   out << "\nSummary: ";
   bool first = true;

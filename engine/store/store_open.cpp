@@ -202,28 +202,87 @@ Store::~Store() {
   if (created_ && !committed_) remove_if_never_written(path_);
 }
 
-std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, std::string& error) {
-  sqlite::configure_sqlite();
+namespace {
+
+// Why `path` cannot be opened as a store with `access` ("" when it can), from what stat says of
+// it; `exists` tells whether there is a file.
+std::string path_problem(const std::string& path, StoreAccess access, bool& exists) {
   struct stat status {};
-  const bool exists = ::stat(path.c_str(), &status) == 0;
+  exists = ::stat(path.c_str(), &status) == 0;
   if (!exists && errno != ENOENT) {
-    error = path + ": cannot open the store: " + describe_errno(errno);  // a symbolic link loop, a permission
-    return nullptr;
+    return path + ": cannot open the store: " + describe_errno(errno);  // a symbolic link loop, a permission
   }
   if (!exists && access != StoreAccess::Create) {
-    error = path + ": no such store (toets import --db " + path + " creates one)";
-    return nullptr;
+    return path + ": no such store (toets import --db " + path + " creates one)";
   }
   if (exists && S_ISDIR(status.st_mode)) {
-    error = path + ": is a directory, not a store";
-    return nullptr;
+    return path + ": is a directory, not a store";
   }
   if (exists && !S_ISREG(status.st_mode)) {
     // /dev/null or /dev/zero reads as an empty database: it would pass for an empty store; a FIFO
     // would hang the open.
-    error = path + ": is not a regular file, not a store";
-    return nullptr;
+    return path + ": is not a regular file, not a store";
   }
+  return "";
+}
+
+// The connection's first read said SQLITE_READONLY_ROLLBACK. An import was killed: its journal
+// must be rolled back before anyone reads. A read-only connection cannot; a writable one does so
+// on its first read, leaving the store as it was before that import. Only when the file may be
+// written: otherwise false, with `error`. `connection` is opened again and `rc` is its first read.
+bool roll_back_killed_import(ConnectionGuard& connection, const std::string& path, int flags, int& rc,
+                             std::string& error) {
+  if (::access(path.c_str(), W_OK) != 0) {
+    error = path + ": an interrupted import left " + path + "-journal; the store must be opened once by someone "
+            "who may write it (any toets import or check --db) to roll that import back";
+    return false;
+  }
+  {
+    ConnectionGuard writer = connect(path, SQLITE_OPEN_READWRITE);
+    if (probe(writer.db) != SQLITE_OK) sqlite_failure(writer.db, path, "cannot roll back an interrupted import");
+  }
+  connection.close();
+  connection = connect(path, flags);
+  rc = probe(connection.db);
+  return true;
+}
+
+// After a write that did not finish: a journal SQLite has just rolled back (a writable
+// connection does so on its first read), or a write-ahead log nobody else holds (a writer that
+// was killed), whose committed part is now copied into the .db. What was recovered, in words;
+// "" when nothing was.
+std::string recover_unfinished_write(sqlite3* db, const std::string& path, StoreAccess access, bool journal_before,
+                                     bool wal_before, bool rolled_back) {
+  std::string recovered;
+  if (journal_before && (rolled_back || size_of(path + "-journal") <= 0)) {
+    recovered = "the last write to it did not finish (it left " + path + "-journal) and was rolled back";
+  } else if (wal_before && access != StoreAccess::ReadOnly) {
+    sqlite3_busy_timeout(db, 0);
+    if (try_journal_mode(db, "delete")) {
+      recovered = "the last writer did not close it (it left " + path + "-wal); its committed writes are now in " +
+                  path;
+    }
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  }
+  return recovered;
+}
+
+// A writer's settings, only once the file is known to be a store (or empty). WAL while this writer
+// works (the top of this file); full syncs; no checkpoints inside a commit (the close makes one,
+// after reserve_room_for_commit has made room for it). Waits, like any writer, for a reader in the
+// middle of a read to finish. Whether the store is in WAL mode (someone left it so).
+bool set_up_writer(sqlite3* db, const std::string& path) {
+  exec(db, path, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;");
+  return pragma_text(db, path, "PRAGMA journal_mode") == "wal";
+}
+
+}  // namespace
+
+std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, std::string& error) {
+  sqlite::configure_sqlite();
+  bool exists = false;
+  error = path_problem(path, access, exists);
+  if (!error.empty()) return nullptr;
   // Signs of a write that did not finish, looked at before SQLite opens the file and acts on them.
   const bool journal_before = size_of(path + "-journal") > 0;
   const bool wal_before = size_of(path + "-wal") > 0;
@@ -244,21 +303,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, 
   int rc = probe(connection.db);
   bool rolled_back = false;
   if (rc == SQLITE_READONLY_ROLLBACK) {
-    // An import was killed: its journal must be rolled back before anyone reads. A read-only
-    // connection cannot; a writable one does so on its first read, leaving the store as it was
-    // before that import. Only when the file may be written.
-    if (::access(path.c_str(), W_OK) != 0) {
-      error = path + ": an interrupted import left " + path + "-journal; the store must be opened once by someone "
-              "who may write it (any toets import or check --db) to roll that import back";
-      return nullptr;
-    }
-    {
-      ConnectionGuard writer = connect(path, SQLITE_OPEN_READWRITE);
-      if (probe(writer.db) != SQLITE_OK) sqlite_failure(writer.db, path, "cannot roll back an interrupted import");
-    }
-    connection.close();
-    connection = connect(path, flags);
-    rc = probe(connection.db);
+    if (!roll_back_killed_import(connection, path, flags, rc, error)) return nullptr;
     rolled_back = true;
   }
   if (rc == SQLITE_NOTADB) {
@@ -275,20 +320,8 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, 
   error = layout_problem(connection.db, path);
   if (!error.empty()) return nullptr;
 
-  // After a write that did not finish: a journal SQLite has just rolled back (a writable
-  // connection does so on its first read), or a write-ahead log nobody else holds (a writer that
-  // was killed), whose committed part is now copied into the .db.
-  std::string recovered;
-  if (journal_before && (rolled_back || size_of(path + "-journal") <= 0)) {
-    recovered = "the last write to it did not finish (it left " + path + "-journal) and was rolled back";
-  } else if (wal_before && access != StoreAccess::ReadOnly) {
-    sqlite3_busy_timeout(connection.db, 0);
-    if (try_journal_mode(connection.db, "delete")) {
-      recovered = "the last writer did not close it (it left " + path + "-wal); its committed writes are now in " +
-                  path;
-    }
-    sqlite3_busy_timeout(connection.db, kBusyTimeoutMs);
-  }
+  const std::string recovered =
+      recover_unfinished_write(connection.db, path, access, journal_before, wal_before, rolled_back);
   std::vector<std::string> notes;
   if (!recovered.empty()) {
     const std::string verdict = sqlite::quick_check(connection.db, path);
@@ -300,15 +333,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreAccess access, 
     notes.push_back(path + ": " + recovered + "; PRAGMA quick_check finds the store intact");
   }
 
-  bool wal = false;
-  if (access != StoreAccess::ReadOnly) {
-    // Only now that it is known to be a store (or empty). WAL while this writer works (the top of
-    // this file); full syncs; no checkpoints inside a commit (the close makes one, after
-    // reserve_room_for_commit has made room for it). Waits, like any writer, for a reader in the
-    // middle of a read to finish.
-    exec(connection.db, path, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;");
-    wal = pragma_text(connection.db, path, "PRAGMA journal_mode") == "wal";  // someone left it so
-  }
+  const bool wal = access != StoreAccess::ReadOnly && set_up_writer(connection.db, path);
   auto store = std::unique_ptr<Store>(new Store(path, access, connection.release()));
   store->wal_ = wal;
   store->created_ = !exists;

@@ -5,6 +5,7 @@
 #include "engine/words/words.hpp"
 
 #include <cstdio>
+#include <iterator>
 #include <map>
 
 #include "dsl/source/calendar.hpp"
@@ -20,13 +21,15 @@ std::optional<Lang> parse_lang(std::string_view text) {
 
 namespace report {
 
-std::string_view word(Lang lang, std::string_view key) {
-  struct Pair {
-    std::string_view nl, en;
-  };
-  // The sentences of rejection reasons (engine/data/rejection_reason.cpp) are words of this table too.
-  static const std::map<std::string_view, Pair> kWords = [] {
-    std::map<std::string_view, Pair> words = {
+namespace {
+
+struct WordPair {
+  std::string_view nl, en;
+};
+
+// The report's words by key, in Dutch and English (word() reads them; of a key given twice, the
+// first counts).
+constexpr std::pair<std::string_view, WordPair> kWordList[] = {
       {"report", {"Stoplichtrapportage", "Traffic-light report"}},
       {"as_of", {"Peildatum", "As of"}},
       {"valid", {"Looptijd", "Valid"}},
@@ -289,7 +292,14 @@ std::string_view word(Lang lang, std::string_view key) {
       {"scope_municipality", {"gemeente", "municipality"}},
       {"scope_corporations", {"corporaties", "corporations"}},
       };
-    for (const ReasonWord& entry : rejection_reason_words()) words.emplace(entry.key, Pair{entry.nl, entry.en});
+
+}  // namespace
+
+std::string_view word(Lang lang, std::string_view key) {
+  // The sentences of rejection reasons (engine/data/rejection_reason.cpp) are words of this table too.
+  static const std::map<std::string_view, WordPair> kWords = [] {
+    std::map<std::string_view, WordPair> words(std::begin(kWordList), std::end(kWordList));
+    for (const ReasonWord& entry : rejection_reason_words()) words.emplace(entry.key, WordPair{entry.nl, entry.en});
     return words;
   }();
   const auto found = kWords.find(key);

@@ -1,7 +1,12 @@
 #pragma once
-// The toets binary as a separate process, as a user runs it: in the source directory, stdin from
-// /dev/null, stdout and stderr collected, killed at a deadline (a hang is a failure, not a stuck
-// suite), optionally under an address-space limit (what `ulimit -v` and `prlimit --as` set).
+// The toets binary as a separate process: the one helper every test that runs the binary uses.
+//
+// run_toets_process runs it as a user does: in the source directory (or a directory of the test's
+// choosing), stdin from /dev/null, stdout and stderr collected, killed at a deadline (a hang is a
+// failure, not a stuck suite), optionally under an address-space limit (what `ulimit -v` and
+// `prlimit --as` set) or with an environment of the test's choosing and nothing inherited (the
+// golden and determinism tests). run_toets_shell runs a command line written for the shell (its
+// arguments quoted, globbed or redirected as a user types them) the same way.
 
 #include <gtest/gtest.h>
 
@@ -12,6 +17,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -36,6 +42,9 @@ struct ProcessOptions {
   std::optional<std::uint64_t> address_space;       // RLIMIT_AS in bytes
   std::chrono::seconds deadline{120};
   std::string stdout_path;                          // where stdout goes (/dev/full ...); empty: captured
+  std::filesystem::path directory = TOETS_SOURCE_DIR;  // the working directory
+  // NAME=VALUE, in this order, and nothing else; unset: the test's own environment is inherited.
+  std::optional<std::vector<std::string>> environment;
 };
 
 // Options with a deadline (and whether -q is passed, where stdout goes), spelled without
@@ -73,6 +82,11 @@ inline ProcessOutcome run_toets_process(const std::vector<std::string>& argument
   argv.push_back(nullptr);
   rlimit limit{};
   if (options.address_space) limit.rlim_cur = limit.rlim_max = *options.address_space;
+  const std::string directory = options.directory.string();
+  std::vector<std::string> env_text = options.environment.value_or(std::vector<std::string>{});
+  std::vector<char*> envp;
+  for (std::string& entry : env_text) envp.push_back(entry.data());
+  envp.push_back(nullptr);
 
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -80,10 +94,14 @@ inline ProcessOutcome run_toets_process(const std::vector<std::string>& argument
     const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (in < 0 || out < 0 || err < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0 ||
-        ::chdir(TOETS_SOURCE_DIR) != 0 || (options.address_space && ::setrlimit(RLIMIT_AS, &limit) != 0)) {
+        ::chdir(directory.c_str()) != 0 || (options.address_space && ::setrlimit(RLIMIT_AS, &limit) != 0)) {
       ::_exit(127);
     }
-    ::execv(TOETS_BINARY, argv.data());
+    if (options.environment) {
+      ::execve(TOETS_BINARY, argv.data(), envp.data());
+    } else {
+      ::execv(TOETS_BINARY, argv.data());
+    }
     ::_exit(127);
   }
   ProcessOutcome outcome;
@@ -109,6 +127,30 @@ inline ProcessOutcome run_toets_process(const std::vector<std::string>& argument
     outcome.out = read_whole(out_path);
     fs::remove(out_path);
   }
+  fs::remove(err_path);
+  return outcome;
+}
+
+// Runs `toets ARGUMENTS` through the shell in the source directory, ARGUMENTS as typed at a shell
+// prompt (quotes, globs and redirections are the shell's); stdin from `stdin_file`, or /dev/null.
+// No -q and no deadline: these are the CLI tests' command lines as a user types them.
+inline ProcessOutcome run_toets_shell(const std::string& arguments, const std::string& stdin_file = "") {
+  namespace fs = std::filesystem;
+  static int counter = 0;
+  const fs::path base =
+      fs::temp_directory_path() / ("toets_shell_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
+  const std::string out_path = base.string() + ".out";
+  const std::string err_path = base.string() + ".err";
+  const std::string command = std::string("cd '") + TOETS_SOURCE_DIR + "' && '" + TOETS_BINARY + "' " + arguments +
+                              " < '" + (stdin_file.empty() ? std::string("/dev/null") : stdin_file) + "' > '" +
+                              out_path + "' 2> '" + err_path + "'";
+  const int status = std::system(command.c_str());
+  ProcessOutcome outcome;
+  outcome.exit_code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  outcome.term_signal = status != -1 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  outcome.out = read_whole(out_path);
+  outcome.err = read_whole(err_path);
+  fs::remove(out_path);
   fs::remove(err_path);
   return outcome;
 }

@@ -97,7 +97,8 @@ ENGINE_FILES = {
         reason_text.cpp reason_text.hpp report_messages.cpp report_words.cpp words.hpp
     """,
     "input": """
-        csv_reader.cpp csv_reader.hpp file_bytes.cpp encoding.cpp encoding.hpp export_names.cpp export_names.hpp
+        csv_reader.cpp csv_reader.hpp csv_header.cpp csv_header.hpp csv_chunked_load.cpp csv_chunked_load.hpp
+        csv_record_scan.hpp record_builder.cpp file_bytes.cpp encoding.cpp encoding.hpp export_names.cpp export_names.hpp
         file_kind.cpp file_kind.hpp group_keys.cpp group_keys.hpp input.cpp input.hpp
         json_reader.cpp json_reader.hpp load_common.cpp load_common.hpp mapping.cpp mapping.hpp
         mapping_init.cpp mapping_init.hpp memory_limits.cpp memory_limits.hpp small_file.cpp small_file.hpp
@@ -167,7 +168,7 @@ DSL_FILES = {
     """,
     "check": """
         checker.cpp checker.hpp checker_expr.cpp checker_internal.hpp checker_params.cpp checker_rule.cpp
-        checker_years.cpp
+        checker_rule_clauses.cpp checker_years.cpp
     """,
 }
 
