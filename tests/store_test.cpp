@@ -691,6 +691,56 @@ TEST(StoreImport, AKeyTwiceInOneFileIsRejectedNotOverwritten) {
             (std::vector<std::string>{"V1|2026-01-01|60000|E", "V1|2026-07-01|60000|D"}));
 }
 
+// A key repeated in a dataset the reader did not check (two files' rows put together): into an
+// empty kind, where the import finds repeated keys itself and inserts many rows a statement, and
+// into a kind holding rows, where the upsert finds them, the first row stays and each later one is
+// rejected with its line. The stored rows are worked out by hand from the rows below.
+TEST(StoreImport, ARepeatedKeyIsFoundTheSameIntoAnEmptyOrAFilledKind) {
+  const auto repeated = [] {
+    toets::LoadedDataset first =
+        parse_csv("allocations",
+                  kAllocationsHeader + allocation_row("A1", "T", "1.00") + allocation_row("A2", "T", "2.00"), "a.csv");
+    const toets::LoadedDataset second = parse_csv(
+        "allocations", kAllocationsHeader + allocation_row("A3", "T", "3.00") + allocation_row("A1", "T", "9.00"), "b.csv");
+    const toets::LoadedDataset third = parse_csv(
+        "allocations", kAllocationsHeader + allocation_row("A2", "T", "2.00") + allocation_row("A1", "T", "8.00"), "c.csv");
+    first.data.append(second.data, 2);  // lines 4 and 5
+    first.data.append(third.data, 4);   // lines 6 and 7
+    first.report.rows_read = first.report.rows_accepted = 6;
+    return first;
+  };
+  for (const bool filled : {false, true}) {
+    SCOPED_TRACE(filled ? "into a filled kind" : "into an empty kind");
+    TempDir dir;
+    const std::string path = dir.file("store.db");
+    auto store = open_store(path, toets::StoreAccess::Create);
+    if (filled) import_text(*store, "allocations", kAllocationsHeader + allocation_row("Z9", "T", "5.00"), "z.csv");
+    toets::LoadedDataset loaded = repeated();
+    ASSERT_EQ(loaded.data.row_count(), 6u);
+    std::vector<toets::ImportRequest> requests{
+        toets::ImportRequest{&schema_of("allocations"), "ab.csv", "h-ab", &loaded}};
+    const auto outcome = store->import(requests, toets::ImportMode::Merge, "2026-11-23T10:00:00Z");
+    EXPECT_EQ(outcome[0].rows_stored, 3u);
+    EXPECT_EQ(outcome[0].rows_new, 3u);
+    ASSERT_EQ(outcome[0].rejections.size(), 3u);
+    EXPECT_EQ(outcome[0].rejections[0].line, 5u);
+    EXPECT_EQ(outcome[0].rejections[1].line, 6u);
+    EXPECT_EQ(outcome[0].rejections[2].line, 7u);
+    EXPECT_NE(outcome[0].rejections[0].reason.find("same key (A1)"), std::string::npos) << outcome[0].rejections[0].reason;
+    EXPECT_NE(outcome[0].rejections[1].reason.find("same key (A2)"), std::string::npos) << outcome[0].rejections[1].reason;
+    const std::string import = filled ? "2" : "1";
+    std::vector<std::string> expected{"A1|100|" + import, "A2|200|" + import, "A3|300|" + import};
+    if (filled) expected.push_back("Z9|500|1");
+    EXPECT_EQ(stored_allocations(path), expected);
+    Db db(path, SQLITE_OPEN_READONLY);
+    // The rows in file order (rowid), with their lines, and the import_id index made again.
+    EXPECT_EQ(db.rows("SELECT allocation_id, source_line FROM allocations WHERE import_id = " + import + " ORDER BY rowid"),
+              (std::vector<std::string>{"A1|2", "A2|3", "A3|4"}));
+    EXPECT_EQ(db.value("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'allocations_import'"), "1");
+    EXPECT_EQ(db.value("PRAGMA foreign_key_check"), "");
+  }
+}
+
 // Several files in one import: when one fails half-way, none of them is stored.
 TEST(StoreImport, OneTransactionForAllFiles) {
   TempDir dir;

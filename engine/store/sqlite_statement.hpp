@@ -155,6 +155,8 @@ class Statement {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  // Ready to run again, keeping the bindings: for a caller that binds every parameter each time.
+  void rewind() { sqlite3_reset(stmt_); }
 
   int columns() const { return sqlite3_column_count(stmt_); }
   std::string name(int column) const {

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -79,10 +80,11 @@ std::string holder_sql(const DatasetSchema& schema, const std::vector<std::uint3
 }
 
 // Binds a cell as the store keeps it; text without a copy (it lives in the dataset or the schema,
-// dates in a buffer per column), so a row costs no allocation.
+// dates in a buffer per parameter, as a statement of many rows binds a column many times), so a
+// row costs no allocation.
 class CellBinder {
  public:
-  explicit CellBinder(const Dataset& data) : data_(data), dates_(data.schema().columns.size()) {}
+  CellBinder(const Dataset& data, std::size_t parameters) : data_(data), dates_(parameters + 1) {}
 
   void bind(Statement& statement, int slot, std::uint32_t index, std::size_t row) {
     const ColumnSchema& column = data_.schema().columns[index];
@@ -107,7 +109,7 @@ class CellBinder {
     switch (column.type) {
       case ValueType::Text: statement.bind(slot, std::string_view(cells.dictionary.value(value))); break;
       case ValueType::Enum: statement.bind(slot, std::string_view(column.enum_values[static_cast<std::size_t>(value)])); break;
-      case ValueType::Date: statement.bind(slot, date_text(value, dates_[index])); break;
+      case ValueType::Date: statement.bind(slot, date_text(value, dates_[static_cast<std::size_t>(slot)])); break;
       default: statement.bind(slot, std::int64_t{value}); break;
     }
   }
@@ -126,6 +128,15 @@ struct RowsWritten {
   std::vector<std::uint32_t> inserted_rowids;  // the kind's rows when it was empty before
 };
 
+// The rejection of a row whose key an earlier row of the same file has.
+Rejection second_record(const Dataset& data, const std::vector<std::uint32_t>& key, std::size_t row) {
+  std::string key_text;
+  for (const std::uint32_t c : key) key_text += (key_text.empty() ? "" : ", ") + data.cell_text(c, row);
+  RejectionReason why = RejectionReason{ReasonKind::SecondRecordSameKey, {}}.with("key", key_text);
+  return Rejection{data.source_line(row), data.schema().columns[key.front()].name, printable(key_text),
+                   english_reason(why), {}, why};
+}
+
 // Upserts every row. When the upsert changes nothing, the key is looked up: held by this very
 // import, it is a duplicate in the file itself, and the first one stays while the later is rejected.
 RowsWritten write_rows(sqlite3* db, const std::string& file, const Dataset& data, std::int64_t import_id) {
@@ -133,7 +144,7 @@ RowsWritten write_rows(sqlite3* db, const std::string& file, const Dataset& data
   const std::vector<std::uint32_t> key = record_key(schema);
   Statement insert(db, file, upsert_sql(schema, key));
   Statement holder(db, file, holder_sql(schema, key));
-  CellBinder cells(data);
+  CellBinder cells(data, schema.columns.size() + 2);
   const auto column_count = static_cast<std::uint32_t>(schema.columns.size());
   RowsWritten out;
   const bool track_rowids = data.row_count() <= kMaxLine;
@@ -164,14 +175,183 @@ RowsWritten write_rows(sqlite3* db, const std::string& file, const Dataset& data
       ++out.unchanged;
       continue;
     }
-    std::string key_text;
-    for (const std::uint32_t c : key) key_text += (key_text.empty() ? "" : ", ") + data.cell_text(c, row);
-    RejectionReason why = RejectionReason{ReasonKind::SecondRecordSameKey, {}}.with("key", key_text);
-    out.duplicates.push_back(Rejection{data.source_line(row), schema.columns[key.front()].name, printable(key_text),
-                                       english_reason(why), {}, why});
+    out.duplicates.push_back(second_record(data, key, row));
   }
   return out;
 }
+
+// The record keys of a file's rows, compared as the rows table's key compares them: text by its
+// bytes, other cells by value, and a NULL equal to nothing (a key column may let one through, and
+// SQLite's key then lets it be). A cell's code in the dataset stands for exactly one stored value
+// (a dictionary or enum code, a date's day number, cents), so codes are compared, not text.
+class RecordKeys {
+ public:
+  RecordKeys(const Dataset& data, std::vector<std::uint32_t> key) : data_(data), key_(std::move(key)) {}
+
+  // Rows whose key an earlier row has: what the upsert finds held by this very import already.
+  std::vector<bool> later_duplicates() const {
+    const std::size_t rows = data_.row_count();
+    std::vector<bool> duplicate(rows, false);
+    std::size_t slots = 16;
+    while (slots < 2 * rows) slots *= 2;
+    std::vector<std::uint32_t> table(slots, 0);  // row + 1 of the first row with a key; 0 free
+    for (std::size_t row = 0; row < rows; ++row) {
+      if (has_null(row)) continue;
+      for (std::size_t slot = hash(row) & (slots - 1);; slot = (slot + 1) & (slots - 1)) {
+        if (table[slot] == 0) {
+          table[slot] = static_cast<std::uint32_t>(row + 1);
+          break;
+        }
+        if (same(table[slot] - 1, row)) {
+          duplicate[row] = true;
+          break;
+        }
+      }
+    }
+    return duplicate;
+  }
+
+ private:
+  bool raw(std::uint32_t c) const {
+    const ColumnSchema& column = data_.schema().columns[c];
+    return column.type == ValueType::Text && column.text_storage == TextStorage::Raw;
+  }
+  bool has_null(std::size_t row) const {
+    for (const std::uint32_t c : key_) {
+      const ColumnData& cells = data_.column(c);
+      if (cells.type == ValueType::Money ? cells.cents[row] == kNull64
+          : raw(c)                       ? cells.raw_text(row).empty()
+                                         : cells.value(row) == kNull32) {
+        return true;
+      }
+    }
+    return false;
+  }
+  std::size_t hash(std::size_t row) const {
+    std::size_t out = 0;
+    for (const std::uint32_t c : key_) {
+      const ColumnData& cells = data_.column(c);
+      const std::size_t cell = cells.type == ValueType::Money ? std::hash<std::int64_t>{}(cells.cents[row])
+                               : raw(c) ? std::hash<std::string_view>{}(cells.raw_text(row))
+                                        : std::hash<std::int32_t>{}(cells.value(row));
+      out = (out ^ cell) * 0x9E3779B97F4A7C15ULL;
+    }
+    return out ^ (out >> 29);
+  }
+  bool same(std::size_t a, std::size_t b) const {
+    for (const std::uint32_t c : key_) {
+      const ColumnData& cells = data_.column(c);
+      const bool equal = cells.type == ValueType::Money ? cells.cents[a] == cells.cents[b]
+                         : raw(c)                       ? cells.raw_text(a) == cells.raw_text(b)
+                                                        : cells.value(a) == cells.value(b);
+      if (!equal) return false;
+    }
+    return true;
+  }
+
+  const Dataset& data_;
+  std::vector<std::uint32_t> key_;
+};
+
+// Rows per INSERT into an empty kind: one statement's start and end (cursors, a statement
+// journal) cost as much as a row's insert, and this many rows share them.
+constexpr std::size_t kRowsPerInsert = 64;
+
+// Into an empty kind: every row goes in but the later ones of a key the file repeats, which are
+// found here (the first stays, as the upsert keeps it). The rows go in many to an INSERT; a plain
+// INSERT, so that a key the store would still find twice fails the import instead of passing.
+RowsWritten write_new_rows(sqlite3* db, const std::string& file, const Dataset& data, std::int64_t import_id) {
+  const DatasetSchema& schema = data.schema();
+  const std::vector<std::uint32_t> key = record_key(schema);
+  const std::vector<bool> duplicate = RecordKeys(data, key).later_duplicates();
+  RowsWritten out;
+  std::vector<std::uint32_t> rows;
+  rows.reserve(data.row_count());
+  for (std::size_t row = 0; row < data.row_count(); ++row) {
+    if (duplicate[row]) out.duplicates.push_back(second_record(data, key, row));
+    else rows.push_back(static_cast<std::uint32_t>(row));
+  }
+
+  const auto column_count = static_cast<std::uint32_t>(schema.columns.size());
+  const std::size_t per_row = column_count + 2;  // and import_id, source_line
+  const auto parameter_limit = static_cast<std::size_t>(std::max(sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1), 1));
+  const std::size_t per_insert = std::clamp<std::size_t>(parameter_limit / per_row, 1, kRowsPerInsert);
+  const auto insert_sql = [&](std::size_t count) {
+    // OR FAIL: a row that breaks a constraint stops the statement (and so the import, which is
+    // rolled back whole) without undoing the statement's earlier rows, which spares SQLite a
+    // statement journal: a copy of every page each statement touches (3x the store's size).
+    std::string sql = "INSERT OR FAIL INTO " + quote_identifier(schema.name) + " (";
+    for (const ColumnSchema& column : schema.columns) sql += quote_identifier(stored_name(column)) + ", ";
+    sql += "import_id, source_line) VALUES ";
+    std::size_t parameter = 0;
+    for (std::size_t r = 0; r < count; ++r) {
+      sql += r == 0 ? "(" : ", (";
+      for (std::size_t c = 0; c < per_row; ++c) sql += (c == 0 ? "?" : ", ?") + std::to_string(++parameter);
+      sql += ")";
+    }
+    return sql;
+  };
+  std::optional<Statement> full;
+  std::optional<Statement> last;
+  CellBinder cells(data, per_insert * per_row);
+  const bool track_rowids = data.row_count() <= kMaxLine;
+  if (track_rowids) {
+    out.inserted_rows.reserve(rows.size());
+    out.inserted_rowids.reserve(rows.size());
+  }
+  for (std::size_t start = 0; start < rows.size(); start += per_insert) {
+    const std::size_t count = std::min(per_insert, rows.size() - start);
+    std::optional<Statement>& insert = count == per_insert ? full : last;
+    if (!insert) insert.emplace(db, file, insert_sql(count));
+    for (std::size_t r = 0; r < count; ++r) {
+      const std::size_t row = rows[start + r];
+      const int base = static_cast<int>(r * per_row);
+      for (std::uint32_t c = 0; c < column_count; ++c) cells.bind(*insert, base + static_cast<int>(c + 1), c, row);
+      insert->bind(base + static_cast<int>(column_count + 1), import_id);
+      insert->bind(base + static_cast<int>(column_count + 2), static_cast<std::int64_t>(data.source_line(row)));
+    }
+    insert->step();
+    insert->rewind();  // every parameter is bound again before the next step
+    if (static_cast<std::size_t>(sqlite3_changes(db)) != count) {
+      throw StoreError(file + ": the store took " + std::to_string(sqlite3_changes(db)) + " of " +
+                       std::to_string(count) + " new " + schema.name + " rows");
+    }
+    // The kind was empty: its rowids are given in order, one more than the last each.
+    const auto first_rowid = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db)) - count + 1;
+    out.written += count;
+    if (!track_rowids) continue;
+    for (std::size_t r = 0; r < count; ++r) {
+      out.inserted_rows.push_back(rows[start + r]);
+      out.inserted_rowids.push_back(static_cast<std::uint32_t>(std::min<std::uint64_t>(first_rowid + r, kMaxLine)));
+    }
+  }
+  return out;
+}
+
+// The indexes of a kind's table besides its key, dropped while rows go into the empty kind and
+// made again after: one sort of the rows instead of an index insert per row.
+class IndexesSetAside {
+ public:
+  IndexesSetAside(sqlite3* db, const std::string& file, const std::string& table) : db_(db), file_(file) {
+    Statement indexes(db, file, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL");
+    indexes.bind(1, std::string_view(table));
+    std::vector<std::string> names;
+    while (indexes.step()) {
+      names.push_back(indexes.string(0));
+      definitions_.push_back(indexes.string(1));
+    }
+    indexes.reset();
+    for (const std::string& name : names) exec(db, file, ("DROP INDEX " + quote_identifier(name)).c_str());
+  }
+  void restore() {
+    for (const std::string& definition : definitions_) exec(db_, file_, definition.c_str());
+  }
+
+ private:
+  sqlite3* db_;
+  const std::string& file_;
+  std::vector<std::string> definitions_;
+};
 
 std::uint64_t count_rows(sqlite3* db, const std::string& file, const DatasetSchema& schema) {
   Statement count(db, file, "SELECT count(*) FROM " + quote_identifier(schema.name));
@@ -295,7 +475,14 @@ ImportOutcome Store::import_one(const ImportRequest& request, ImportMode mode, c
   drop_edit_triggers(db_, path_, schema);  // this import writes the blocks itself
   if (mode == ImportMode::Replace) exec(db_, path_, ("DELETE FROM " + quote_identifier(schema.name)).c_str());
   outcome.import_id = insert_import_row(db_, path_, request, mode, now);
-  RowsWritten rows = write_rows(db_, path_, loaded.data, outcome.import_id);
+  RowsWritten rows;
+  if (before == 0 || mode == ImportMode::Replace) {
+    IndexesSetAside indexes(db_, path_, schema.name);
+    rows = write_new_rows(db_, path_, loaded.data, outcome.import_id);
+    indexes.restore();
+  } else {
+    rows = write_rows(db_, path_, loaded.data, outcome.import_id);
+  }
 
   outcome.rows_stored = rows.written + rows.unchanged;
   outcome.rows_unchanged = rows.unchanged;
@@ -330,6 +517,14 @@ std::vector<ImportOutcome> Store::import_transaction(const std::vector<ImportReq
   // A page cache of 64 MiB instead of 2: the key index's pages stay in memory while a million rows
   // go in, instead of being written to the -wal again and again.
   exec(db_, path_, "PRAGMA cache_size = -65536");
+  // Every row's import_id is the id its import has just given itself in this transaction, so
+  // SQLite need not look it up in imports for each row (a fifth of an import's time): foreign keys
+  // are off for the transaction (the pragma is ignored inside one) and on again after it.
+  exec(db_, path_, "PRAGMA foreign_keys = OFF");
+  struct ForeignKeysBackOn {
+    sqlite3* db;
+    ~ForeignKeysBackOn() { sqlite3_exec(db, "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr); }
+  } foreign_keys_back_on{db_};
   Transaction transaction(db_, path_, Transaction::Kind::Write);
   ensure_layout(db_, path_);
   for (const ImportRequest& request : requests) outcomes.push_back(import_one(request, mode, now));
