@@ -25,6 +25,9 @@ namespace toets {
 std::string format_value(const Ratio& value, ValueType unit);
 // A group for people: "Trivire, 2026" (or "all" when the rule has no grouping).
 std::string format_group(const std::vector<GroupField>& group);
+// The remedy in the engine's own English words ("2 fewer records would clear the breach
+// threshold; 3 to be ok"), for the plain text report and the store; "" when there is none.
+std::string remedy_summary(const RuleResult& result);
 
 // The language of the HTML and Markdown reports, and of the text, JSON and JUnit reports' words for
 // people when asked for (`--lang`): without it those are the English that scripts and tools read.
