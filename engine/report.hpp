@@ -32,6 +32,9 @@ std::string remedy_summary(const RuleResult& result);
 // The language of the HTML and Markdown reports, and of the text, JSON and JUnit reports' words for
 // people when asked for (`--lang`): without it those are the English that scripts and tools read.
 enum class Lang : std::uint8_t { Nl, En };
+// A result's note in `lang`, from the word table's text of each code (result_note_words.cpp);
+// "" when there is none.
+std::string note_text(const ResultNote& note, Lang lang);
 std::optional<Lang> parse_lang(std::string_view text);  // "nl", "en"
 
 struct ReportOptions {

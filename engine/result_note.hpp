@@ -13,8 +13,6 @@
 
 namespace toets {
 
-enum class Lang : std::uint8_t;  // engine/report.hpp
-
 // One kind of note; the word table's key of each is in result_note_words.cpp.
 enum class NoteCode : std::uint8_t {
   NoData,               // no `dataset` data given
@@ -82,9 +80,6 @@ struct ResultNote {
   bool empty() const { return parts.empty(); }
   void add(NoteCode code, NoteArgs args = {}) { parts.push_back({code, std::move(args)}); }
 };
-
-// The note in `lang` (the word table's text for each part), "" when there is none.
-std::string note_text(const ResultNote& note, Lang lang);
 
 // The note as the store keeps it (result_note_json.cpp): {"parts": [{"code": "no_data", "dataset":
 // "stock"}], "of_divisor": true}, codes by stable name, only the arguments a part has.
