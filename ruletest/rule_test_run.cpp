@@ -141,8 +141,8 @@ std::string describe(const RuleResult& result) {
     text += threshold_shown(result);
   }
   if (result.outside_validity) text += ", outside the rule's period";
-  if ((result.status == Status::Error || result.status == Status::NotEvaluated) && !result.message.empty()) {
-    text += ": " + result.message;
+  if ((result.status == Status::Error || result.status == Status::NotEvaluated) && !result.note.empty()) {
+    text += ": " + note_text(result.note, Lang::En);
   }
   return text;
 }
@@ -205,8 +205,9 @@ void compare_one(const Expectation& expected, const RuleResult& result, const st
     std::sort(got.begin(), got.end());
     if (want != got) found.push_back("evidence: expected " + ids_text(want) + ", got " + ids_text(got));
   }
-  if (expected.message && result.message.find(*expected.message) == std::string::npos) {
-    found.push_back("message: expected it to contain '" + *expected.message + "', got '" + result.message + "'");
+  if (const std::string message = note_text(result.note, Lang::En);
+      expected.message && message.find(*expected.message) == std::string::npos) {
+    found.push_back("message: expected it to contain '" + *expected.message + "', got '" + message + "'");
   }
   if (expected.outside_period != result.outside_validity) {
     found.push_back(expected.outside_period ? "expected the group outside the rule's period, it is inside"

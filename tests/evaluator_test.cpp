@@ -141,9 +141,9 @@ TEST_F(Engine, MissingParameterYearIsAnErrorNamingTableYearAndRecord) {
   const auto results = run(kFreeSpace, let("late", "X", "2027-01-05", 1, "1000.00"));
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].status, Status::Error);
-  EXPECT_NE(results[0].message.find("parameter table 'limit' has no value for year 2027, household_size 1"), std::string::npos)
-      << results[0].message;
-  EXPECT_NE(results[0].message.find("'late' (allocations.csv:2)"), std::string::npos) << results[0].message;
+  EXPECT_NE(note_text(results[0].note, Lang::En).find("parameter table 'limit' has no value for year 2027, household_size 1"), std::string::npos)
+      << note_text(results[0].note, Lang::En);
+  EXPECT_NE(note_text(results[0].note, Lang::En).find("'late' (allocations.csv:2)"), std::string::npos) << note_text(results[0].note, Lang::En);
 }
 
 TEST_F(Engine, UnknownTableValueIsAnErrorOnlyWhenNeeded) {
@@ -159,8 +159,8 @@ TEST_F(Engine, UnknownTableValueIsAnErrorOnlyWhenNeeded) {
   results = run(rules, let("a", "X", "2024-01-01", 1, "50.00") + let("b", "X", "2024-06-01", 2, "50.00"));
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].status, Status::Error);
-  EXPECT_NE(results[0].message.find("marks the value for year 2024, household_size 2 as unknown"), std::string::npos)
-      << results[0].message;
+  EXPECT_NE(note_text(results[0].note, Lang::En).find("marks the value for year 2024, household_size 2 as unknown"), std::string::npos)
+      << note_text(results[0].note, Lang::En);
 }
 
 TEST_F(Engine, ComparisonWithAMissingValueIsFalse) {
@@ -217,7 +217,7 @@ TEST_F(Engine, RuleWithoutItsDatasetIsNotEvaluated) {
                            let("a", "X", "2026-01-01", 1, "1.00"));
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].status, Status::NotEvaluated);
-  EXPECT_NE(results[0].message.find("no stock data given"), std::string::npos);
+  EXPECT_NE(note_text(results[0].note, Lang::En).find("no stock data given"), std::string::npos);
 }
 
 const std::string kEfg =
@@ -316,7 +316,7 @@ TEST_F(Engine, SnapshotsAfterTheAsOfDateAreIgnored) {
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].measure->numerator, 5);
   EXPECT_EQ(results[0].status, Status::AtRisk);
-  EXPECT_NE(results[0].message.find("after the as-of date"), std::string::npos);
+  EXPECT_NE(note_text(results[0].note, Lang::En).find("after the as-of date"), std::string::npos);
 }
 
 TEST_F(Engine, BaselineAndPreviousCompareEachPeriodWithAnother) {
@@ -360,8 +360,8 @@ TEST_F(Engine, ThresholdPerGroupFromATextKeyedTable) {
   EXPECT_EQ(results[1].status, Status::Breach);
   EXPECT_EQ(results[1].remedy, 1);
   EXPECT_EQ(results[2].status, Status::Error);
-  EXPECT_NE(results[2].message.find("parameter table 'cap' has no value for corporation 'W'"), std::string::npos)
-      << results[2].message;
+  EXPECT_NE(note_text(results[2].note, Lang::En).find("parameter table 'cap' has no value for corporation 'W'"), std::string::npos)
+      << note_text(results[2].note, Lang::En);
 }
 
 TEST_F(Engine, RatioOfSumsAndGroupsPerRecordId) {
@@ -465,7 +465,7 @@ TEST_F(Engine, SumOverflowingAcrossRangesIsAnError) {
     const auto results = run(rules, data);
     ASSERT_EQ(results.size(), 1u);
     EXPECT_EQ(results[0].status, Status::Error) << rows_per_range;
-    EXPECT_EQ(results[0].message, "the sum overflows");
+    EXPECT_EQ(note_text(results[0].note, Lang::En), "the sum overflows");
   }
 }
 

@@ -634,7 +634,7 @@ TEST_P(HostileEvaluationCase, EndsInAResult) {
   DatasetMap datasets{{DatasetKind::Allocations, &allocations.data}};
   const auto results = evaluate_rules(*rules, datasets, 20780);
   ASSERT_FALSE(results.empty());
-  EXPECT_EQ(std::string(status_name(results[0].status)) + ": " + results[0].message, c.expected);
+  EXPECT_EQ(std::string(status_name(results[0].status)) + ": " + note_text(results[0].note, Lang::En), c.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -703,7 +703,7 @@ TEST(HostileEvaluation, MoreGroupsThanTheLimitIsAnError) {
   const auto results = evaluate_rules(*rules, datasets, 20780);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].status, Status::Error);
-  EXPECT_EQ(results[0].message,
+  EXPECT_EQ(note_text(results[0].note, Lang::En),
             "more than 1000000 groups (at projects record 'P1000000', line 1000002); group by fewer or coarser keys");
 }
 

@@ -254,9 +254,9 @@ TEST_F(Engine, AValueMarkedUnknownStopsOnlyTheGroupOfItsRecord) {
   const RuleResult* error = find(results, "R", "X, 2025");
   ASSERT_NE(error, nullptr);
   EXPECT_EQ(error->status, Status::Error);
-  EXPECT_NE(error->message.find("'limit' marks the value for year 2025, household_size 2 as unknown"), std::string::npos)
-      << error->message;
-  EXPECT_NE(error->message.find("record 'x1' (allocations.csv:2)"), std::string::npos) << error->message;
+  EXPECT_NE(note_text(error->note, Lang::En).find("'limit' marks the value for year 2025, household_size 2 as unknown"), std::string::npos)
+      << note_text(error->note, Lang::En);
+  EXPECT_NE(note_text(error->note, Lang::En).find("record 'x1' (allocations.csv:2)"), std::string::npos) << note_text(error->note, Lang::En);
   EXPECT_EQ(find(results, "R", "Y, 2025")->status, Status::Breach);
   EXPECT_EQ(find(results, "R", "X, 2026")->status, Status::Breach);
 }
@@ -318,7 +318,7 @@ TEST_F(Engine, AnExpectedGroupWithoutRecordsCountsZeroAgainstATargetButNeverPass
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->status, Status::NoData);
   EXPECT_FALSE(w->measure.has_value());
-  EXPECT_NE(w->message.find("counted as 0 it would fall short (measure < 3)"), std::string::npos) << w->message;
+  EXPECT_NE(note_text(w->note, Lang::En).find("counted as 0 it would fall short (measure < 3)"), std::string::npos) << note_text(w->note, Lang::En);
 }
 
 TEST_F(Engine, AnExpectedYearThatHasNotBegunIsNoData) {

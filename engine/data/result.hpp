@@ -1,6 +1,7 @@
 #pragma once
 // What a check produces: per rule and group, the measured value, the status, the threshold that
-// decided it, the records behind it and the remedy. Plain data for the reports (text, JSON).
+// decided it, the records behind it and the remedy. Plain data for the reports (text, JSON): codes
+// and numbers, never sentences; the reports put them into words.
 
 #include <cstdint>
 #include <map>
@@ -11,6 +12,7 @@
 #include "dsl/program/program.hpp"
 #include "engine/data/dataset.hpp"
 #include "engine/data/evidence.hpp"
+#include "engine/data/result_note.hpp"
 
 namespace toets {
 
@@ -49,13 +51,13 @@ struct RuleResult {
                                               // resolved for baseline/previous/per-group tables)
   EvidenceIds evidence;                        // record ids on the wrong side (signal/breach/at_risk)
   std::optional<std::int64_t> remedy;         // records to change to leave the deciding threshold
-  std::optional<std::int64_t> remedy_to_ok;   // records to change to be ok
-  std::string remedy_text;
+  std::optional<std::int64_t> remedy_to_ok;   // records to change to be ok (the direction and
+                                              // status are the deciding threshold's)
   // Deadline rules
   std::vector<SeriesPoint> series;
   std::optional<Projection> projection;
   bool outside_validity = false;              // the group's period lies outside the rule set's validity
-  std::string message;                        // why not evaluated / the error / a note
+  ResultNote note;                            // why not evaluated / the error / a remark, as codes
 };
 
 struct InputSummary {

@@ -206,11 +206,14 @@ std::uint32_t RangeRun::group_of_key_values(const GroupKeyValues& key, std::uint
   // A limit against pathological input (docs/robustness.md): every group costs an accumulator
   // and a result, so a rule grouped by a near-unique column must stop with an error, not
   // exhaust memory.
-  if (groups_.size() > before && groups_.size() > kMaxGroups && group_limit_.empty()) {
+  if (groups_.size() > before && groups_.size() > kMaxGroups && !group_limit_) {
     const Dataset& data = rule_.data_;
-    group_limit_ = "more than " + std::to_string(kMaxGroups) + " groups (at " + data.schema().name + " record '" +
-             std::string(data.record_id(row)) + "', line " + std::to_string(data.source_line(row)) +
-             "); group by fewer or coarser keys";
+    NoteArgs args;
+    args.count = static_cast<std::int64_t>(kMaxGroups);
+    args.dataset = data.schema().name;
+    args.record_id = std::string(data.record_id(row));
+    args.line = data.source_line(row);
+    group_limit_ = NotePart{NoteCode::TooManyGroups, std::move(args)};
   }
   return group;
 }
@@ -296,7 +299,7 @@ bool RangeRun::scope_and_group(std::size_t begin, std::size_t end, std::uint32_t
     in_scope[n++] = static_cast<std::uint32_t>(row);
   }
   lookups = assign_groups(in_scope, n);  // every in-scope group exists, even if the filter empties it
-  if (!group_limit_.empty()) {
+  if (group_limit_) {
     error_ = group_limit_;
     return false;
   }
@@ -305,7 +308,7 @@ bool RangeRun::scope_and_group(std::size_t begin, std::size_t end, std::uint32_t
 
 bool RangeRun::adopt_groups(const RangeRun& grouping) {
   for (std::size_t g = groups_.size(); g < grouping.groups_.size(); ++g) groups_.emplace_back().key = grouping.groups_[g].key;
-  if (!grouping.group_limit_.empty()) {
+  if (grouping.group_limit_) {
     error_ = grouping.group_limit_;
     return false;
   }
@@ -412,7 +415,7 @@ bool RangeRun::accumulate_batch(const std::uint32_t* sel, std::size_t m, const s
       ++acc.present;
       if (__builtin_add_overflow(acc.sum, value[i], &acc.sum) ||
           __builtin_add_overflow(acc.whole, whole[i], &acc.whole)) {
-        error_ = "the sum overflows";
+        error_ = NotePart{NoteCode::SumOverflows, {}};
       }
       acc.sum_low = std::min(acc.sum_low, acc.sum);
       acc.sum_high = std::max(acc.sum_high, acc.sum);
@@ -423,7 +426,7 @@ bool RangeRun::accumulate_batch(const std::uint32_t* sel, std::size_t m, const s
     if (value != nullptr && value[i] != kNull64) {
       ++acc.present;
       if (__builtin_add_overflow(acc.sum, value[i], &acc.sum)) {
-        error_ = "the sum overflows";
+        error_ = NotePart{NoteCode::SumOverflows, {}};
       }
       acc.sum_low = std::min(acc.sum_low, acc.sum);
       acc.sum_high = std::max(acc.sum_high, acc.sum);
@@ -431,7 +434,7 @@ bool RangeRun::accumulate_batch(const std::uint32_t* sel, std::size_t m, const s
       acc.max = std::max(acc.max, value[i]);
     }
   }
-  return error_.empty();
+  return !error_;
 }
 
 }  // namespace evaluation
@@ -514,7 +517,7 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
       RuleResult result;
       result.rule = &rule;
       result.status = Status::NotEvaluated;
-      result.message = "no " + rule.dataset->name + " data given (--data " + rule.dataset->name + "=FILE)";
+      result.note.add(NoteCode::NoData, dataset_args(rule.dataset->name));
       per_rule[i].push_back(std::move(result));
       continue;
     }
@@ -525,8 +528,7 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
         RuleResult result;
         result.rule = &rule;
         result.status = Status::NotEvaluated;
-        result.message = "divides by a figure of " + rule.divisor->dataset->name + ": no " + rule.divisor->dataset->name +
-                         " data given (--data " + rule.divisor->dataset->name + "=FILE)";
+        result.note.add(NoteCode::DivisorNoData, dataset_args(rule.divisor->dataset->name));
         per_rule[i].push_back(std::move(result));
         continue;
       }

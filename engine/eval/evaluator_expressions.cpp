@@ -9,9 +9,12 @@ namespace toets::evaluation {
 
 void RangeRun::report_date_outside_calendar(std::int64_t day, std::uint32_t row) {
   const Dataset& data = rule_.data_;
-  error_ = "a date outside the years 1 to 9999 (" + std::to_string(day) + " days from 1970-01-01) for " +
-           data.schema().name + " record '" + std::string(data.record_id(row)) + "' (line " +
-           std::to_string(data.source_line(row)) + ")";
+  NoteArgs args;
+  args.count = day;
+  args.dataset = data.schema().name;
+  args.record_id = std::string(data.record_id(row));
+  args.line = data.source_line(row);
+  error_ = NotePart{NoteCode::DateOutsideCalendar, std::move(args)};
 }
 
 void RangeRun::lookup_absent(const ExprNode& node, const DenseTable& table, const std::int64_t* keys,
@@ -25,25 +28,24 @@ void RangeRun::lookup_absent(const ExprNode& node, const DenseTable& table, cons
   // A figure the table lacks: a clear error naming table, key and record, never a fallback.
   const Dataset& data = rule_.data_;
   const ParamTable& t = table.table();
-  std::string key_text;
-  for (std::size_t k = 0; k < node.args.size(); ++k) {
-    if (k > 0) key_text += ", ";
-    key_text += t.key_names[k] + " " + std::to_string(keys[k]);
-  }
-  const std::string where = t.file != nullptr ? t.file->path() + ":" + std::to_string(t.file->line_of(
-                                                                           entry >= 0 ? t.entries[static_cast<std::size_t>(entry)].offset : t.offset))
-                                              : "";
   // Only this record's group cannot be measured: the other groups of the rule are evaluated.
   out = kNull64;
   const std::uint32_t group = rule_.tags_[row] >> kStateBits;
   if (group_errors_.size() <= group) group_errors_.resize(group + 1);
-  if (!group_errors_[group].empty()) return;
-  group_errors_[group] = "parameter table '" + t.name + "' " +
-                         (entry >= 0 ? "marks the value for " + key_text + " as unknown (" + where + ")"
-                                     : "has no value for " + key_text + " (" + where + ")") +
-                         "; needed for " + data.schema().name + " record '" + std::string(data.record_id(row)) +
-                         "' (" + (data.origin().empty() ? "line " : data.origin() + ":") +
-                         std::to_string(data.source_line(row)) + ")";
+  if (group_errors_[group]) return;
+  NoteArgs args;
+  args.table = t.name;
+  for (std::size_t k = 0; k < node.args.size(); ++k) args.keys.emplace_back(t.key_names[k], std::to_string(keys[k]));
+  if (t.file != nullptr) {
+    args.where = t.file->path() + ":" +
+                 std::to_string(t.file->line_of(entry >= 0 ? t.entries[static_cast<std::size_t>(entry)].offset : t.offset));
+  }
+  args.dataset = data.schema().name;
+  args.record_id = std::string(data.record_id(row));
+  args.origin = data.origin();
+  args.line = data.source_line(row);
+  group_errors_[group] = std::make_shared<const NotePart>(
+      NotePart{entry >= 0 ? NoteCode::TableUnknown : NoteCode::TableLacksFor, std::move(args)});
 }
 
 template <std::size_t Dims>
@@ -270,8 +272,10 @@ bool RangeRun::eval_node(std::uint32_t index, const std::uint32_t* sel, std::siz
         else if (node.op == NodeOp::Subtract) overflow = __builtin_sub_overflow(a[i], b[i], &out[i]);
         else overflow = __builtin_mul_overflow(a[i], b[i], &out[i]);
         if (overflow || out[i] == kNull64) {
-          error_ = "arithmetic overflow for " + data.schema().name + " record '" +
-                   std::string(data.record_id(sel[i])) + "'";
+          NoteArgs args;
+          args.dataset = data.schema().name;
+          args.record_id = std::string(data.record_id(sel[i]));
+          error_ = NotePart{NoteCode::ArithmeticOverflow, std::move(args)};
           return false;
         }
       }

@@ -26,7 +26,7 @@ bool RuleRun::merge_ranges() {
   for (const auto& range : ranges_) {
     // An error in one pass in row order could have come earlier or read otherwise (the group
     // limit and an overflowing sum are crossed at other rows): the caller makes that pass.
-    if (!range->error().empty()) return false;
+    if (range->error()) return false;
     range->merged_group.resize(range->groups().size());
     for (std::size_t local = 0; local < range->groups().size(); ++local) {
       const Accumulator& part = range->groups()[local];
@@ -48,9 +48,9 @@ bool RuleRun::merge_ranges() {
       acc.min = std::min(acc.min, part.min);
       acc.max = std::max(acc.max, part.max);
       // The first record in file order that lacked a value: ranges merge in row order.
-      if (local < range->group_errors().size() && !range->group_errors()[local].empty()) {
+      if (local < range->group_errors().size() && range->group_errors()[local]) {
         if (group_errors_.size() <= g) group_errors_.resize(g + 1);
-        if (group_errors_[g].empty()) group_errors_[g] = range->group_errors()[local];
+        if (!group_errors_[g]) group_errors_[g] = range->group_errors()[local];
       }
     }
   }
@@ -58,11 +58,11 @@ bool RuleRun::merge_ranges() {
   return true;
 }
 
-RuleResult RuleRun::error_result(const std::string& message) const {
+RuleResult RuleRun::error_result(const ResultNote& note) const {
   RuleResult result;
   result.rule = &rule_;
   result.status = Status::Error;
-  result.message = message;
+  result.note = note;
   return result;
 }
 
@@ -80,13 +80,13 @@ std::vector<RuleResult> RuleRun::finish(BatchBuffers& buffers) {
     ranges_.front()->run(buffers);
     merge_ranges();
   }
-  if (!error_.empty()) return {error_result(error_)};
+  if (error_) return {error_result(ResultNote{{*error_}, false})};
   if (rule_.divisor && divisor_data_ != nullptr) {
     // The divisor's figures per group: the same groups over the other dataset, in one pass here.
     RuleRun divisor(*rule_.divisor, *divisor_data_, tables_, as_of_, divisor_data_->row_count() + 1);
     for (std::size_t range = 0; range < divisor.range_count(); ++range) divisor.run_range(range, buffers);
     for (const RuleResult& result : divisor.finish(buffers)) {
-      if (result.status == Status::Error) return {error_result("the divisor: " + result.message)};
+      if (result.status == Status::Error) return {error_result(ResultNote{result.note.parts, true})};
       if (result.measure) divisor_values_[format_group(result.group)] = *result.measure;
     }
   }
@@ -97,18 +97,11 @@ std::vector<RuleResult> RuleRun::finish(BatchBuffers& buffers) {
     RuleResult empty;
     empty.rule = &rule_;
     empty.status = Status::NoData;
-    const std::string& name = data_.schema().name;
-    std::string scope;
-    if (!rule_.scope_municipality.empty()) scope = "municipality " + rule_.scope_municipality;
-    if (!rule_.scope_corporations.empty()) {
-      scope += (scope.empty() ? "" : "; ") + std::string("corporations ");
-      for (std::size_t i = 0; i < rule_.scope_corporations.size(); ++i) {
-        scope += (i > 0 ? ", " : "") + rule_.scope_corporations[i];
-      }
-    }
-    empty.message = data_.row_count() == 0 ? "the " + name + " data has no rows"
-                    : groups_.empty()      ? "no " + name + " rows in scope" + (scope.empty() ? "" : " (" + scope + ")")
-                                           : "no " + name + " records pass the rule's filter";
+    NoteArgs args = dataset_args(data_.schema().name);
+    args.municipality = rule_.scope_municipality;
+    args.corporations = rule_.scope_corporations;
+    empty.note.add(data_.row_count() == 0 ? NoteCode::NoRows : groups_.empty() ? NoteCode::NoneInScope : NoteCode::NonePass,
+                   std::move(args));
     empty.outside_validity = rule_.never_valid;
     results.push_back(std::move(empty));
   }
@@ -275,7 +268,7 @@ void RuleRun::decide_expected_without_records(RuleResult& result, const GroupKey
                          (rule_.valid_from && as_of_ < *rule_.valid_from);
   if (!zero_is_the_measure || in_series || not_begun) {
     result.status = Status::NoData;
-    result.message = "no records after the filter (an expected group)";
+    result.note.add(NoteCode::ExpectedGroup);
     return;
   }
   if (!names_seen) {
@@ -285,29 +278,31 @@ void RuleRun::decide_expected_without_records(RuleResult& result, const GroupKey
     RuleResult would = result;
     would.measure = Ratio{0, 1};
     std::vector<Threshold> thresholds;
-    std::string why;
+    NotePart why;
     Status unresolved = Status::NoData;
     result.status = Status::NoData;
-    result.message = "no records after the filter (an expected group), and the data never uses this name";
+    NotePart unseen{NoteCode::ExpectedUnseen, {}};
     if (resolve_thresholds(none, result.group, thresholds, why, unresolved)) {
       decide(would, none, thresholds.empty() ? rule_.thresholds : thresholds);
       if (would.status != Status::Ok && would.threshold) {
-        result.message += ": counted as 0 it would fall short (" + would.threshold->text +
-                          "); check the export and how it spells the name";
+        unseen.code = NoteCode::ExpectedUnseenWould;
+        unseen.args.threshold = would.threshold->text;
       }
     }
+    result.note.parts.push_back(std::move(unseen));
     return;
   }
   Accumulator none;
   none.key = key;
   result.measure = Ratio{0, 1};
   std::vector<Threshold> thresholds;
-  std::string why;
+  NotePart why;
   Status unresolved = Status::NoData;
   if (!resolve_thresholds(none, result.group, thresholds, why, unresolved)) {
     result.measure.reset();
     result.status = Status::NoData;
-    result.message = "no records after the filter (an expected group); " + why;
+    result.note.add(NoteCode::ExpectedGroup);
+    result.note.parts.push_back(std::move(why));
     return;
   }
   decide(result, none, thresholds.empty() ? rule_.thresholds : thresholds);
@@ -317,10 +312,10 @@ void RuleRun::decide_expected_without_records(RuleResult& result, const GroupKey
     result.measure.reset();
     result.threshold.reset();
     result.status = Status::NoData;
-    result.message = "no records after the filter (an expected group)";
+    result.note.add(NoteCode::ExpectedGroup);
     return;
   }
-  result.message = "no records after the filter (an expected group): counted as 0 (is the export complete?)";
+  result.note.add(NoteCode::ExpectedZero);
 }
 
 // One result per group that has records after the filter (or an error), in order of first
@@ -331,7 +326,7 @@ std::vector<RuleResult> RuleRun::finish_groups(std::vector<std::uint32_t>& group
   std::vector<std::uint32_t> result_of_group(groups_.size(), kNoIndex);
   std::vector<bool> wants_evidence(groups_.size(), false);
   for (std::uint32_t g = 0; g < groups_.size(); ++g) {
-    if (groups_[g].records + groups_[g].exempt == 0 && group_errors_[g].empty()) continue;
+    if (groups_[g].records + groups_[g].exempt == 0 && !group_errors_[g]) continue;
     if (outside_own_period(groups_[g].key, keys_.size())) continue;  // not the law's years
     RuleResult result = finish_group(g);
     wants_evidence[g] = result.status == Status::Signal || result.status == Status::Breach;
@@ -448,36 +443,36 @@ RuleResult RuleRun::finish_group(std::uint32_t group) const {
     result.denominator = acc.whole;
   }
   result.outside_validity = outside_period(acc.key, keys_.size());
-  if (rule_.divisor && result.measure && group_errors_[group].empty()) {
+  if (rule_.divisor && result.measure && !group_errors_[group]) {
     // count / other.count for the same group: no figure to divide by is no measure.
     const auto divisor = divisor_values_.find(format_group(result.group));
     const std::int64_t count = result.measure->numerator;
     if (divisor == divisor_values_.end() || divisor->second.numerator <= 0) {
       result.measure.reset();
       result.status = Status::NoData;
-      result.message = "no " + rule_.divisor->dataset->name + " figure to divide by for this group";
+      result.note.add(NoteCode::NoDivisor, dataset_args(rule_.divisor->dataset->name));
       return result;
     }
     result.numerator = count;
     result.denominator = divisor->second.numerator;
     result.measure = Ratio{count, divisor->second.numerator};
   }
-  if (!group_errors_[group].empty()) {
+  if (group_errors_[group]) {
     // A value the rule needs is missing for a record of this group: its measure cannot be
     // trusted. Outside the rule's period it decides nothing: a note, not an error.
     result.measure.reset();
     result.numerator.reset();
     result.denominator.reset();
     result.status = result.outside_validity ? Status::NotEvaluated : Status::Error;
-    result.message = group_errors_[group];
+    result.note.parts.push_back(*group_errors_[group]);
     return result;
   }
   std::vector<Threshold> thresholds;
-  std::string why;
+  NotePart why;
   Status unresolved = Status::NoData;
   if (result.measure && !resolve_thresholds(acc, result.group, thresholds, why, unresolved)) {
     result.status = unresolved;
-    result.message = why;
+    result.note.parts.push_back(std::move(why));
   } else {
     decide(result, acc, thresholds.empty() ? rule_.thresholds : thresholds);
   }
@@ -538,7 +533,7 @@ std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& gro
     });
     // Reported only when some snapshot has records after the filter (or could not be measured).
     const bool has_records = std::any_of(members.begin(), members.end(), [&](std::uint32_t g) {
-      return groups_[g].records + groups_[g].exempt > 0 || !group_errors_[g].empty();
+      return groups_[g].records + groups_[g].exempt > 0 || group_errors_[g];
     });
     if (!has_records || outside_own_period(groups_[members.front()].key, outer_keys)) continue;
     RuleResult result;
@@ -547,11 +542,11 @@ std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& gro
     result.outside_validity = outside_period(groups_[members.front()].key, outer_keys);
     group_of_result.push_back(members.front());
     const auto failed = std::find_if(members.begin(), members.end(), [&](std::uint32_t g) {
-      return !group_errors_[g].empty() && groups_[g].key.values[outer_keys] <= as_of_;
+      return group_errors_[g] && groups_[g].key.values[outer_keys] <= as_of_;
     });
     if (failed != members.end()) {
       result.status = result.outside_validity ? Status::NotEvaluated : Status::Error;
-      result.message = group_errors_[*failed];
+      result.note.parts.push_back(*group_errors_[*failed]);
       results.push_back(std::move(result));
       continue;
     }
@@ -570,7 +565,10 @@ std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& gro
       latest = g;
     }
     if (later > 0) {
-      result.message = std::to_string(later) + " snapshot(s) after the as-of date " + format_date(as_of_) + " ignored";
+      NoteArgs args;
+      args.count = static_cast<std::int64_t>(later);
+      args.date = as_of_;
+      result.note.add(NoteCode::LaterSnapshots, std::move(args));
     }
     if (latest == kNoIndex) {
       result.status = Status::NoData;
@@ -598,8 +596,7 @@ std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& gro
       result.status = Status::OnTrack;
     } else if (result.series.size() < 2) {
       result.status = Status::AtRisk;
-      if (!result.message.empty()) result.message += "; ";
-      result.message += "one snapshot only: no trend to project";
+      result.note.add(NoteCode::OneSnapshot);
     } else {
       // Compare the projection exactly enough: round to 1e-9 to keep results deterministic.
       const double projected = std::round(projection.value_at_deadline * 1e9) / 1e9;

@@ -29,6 +29,8 @@
 
 namespace toets::evaluation {
 
+// A group's error (a value a record of it lacks), or none: a pointer, as most groups have none.
+using GroupError = std::shared_ptr<const NotePart>;
 
 // Rows are evaluated in batches of this many: big enough to amortise the per-node dispatch,
 // small enough that every node's buffer stays in cache.
@@ -450,7 +452,7 @@ class Pass;
   // Folds the ranges' groups into groups_ in range order; false when a range stopped with an
   // error or the merged groups cross a limit a single pass could have stopped at earlier.
   bool merge_ranges();
-  RuleResult error_result(const std::string& message) const;
+  RuleResult error_result(const ResultNote& note) const;
   RuleResult finish_group(std::uint32_t group) const;
   std::vector<RuleResult> finish_groups(std::vector<std::uint32_t>& group_of_result);
   bool outside_period(const GroupKeyValues& key, std::size_t count) const;
@@ -465,10 +467,10 @@ class Pass;
   // `self` is the group's accumulator and `fields` its key as shown (an expected group without
   // records has no accumulator of its own: an empty one, and the expected values as fields).
   bool resolve_thresholds(const Accumulator& self, const std::vector<GroupField>& fields, std::vector<Threshold>& out,
-                          std::string& why, Status& status) const;
+                          NotePart& why, Status& status) const;
   // One term of a threshold for one group: its value and a note on where it came from.
   bool resolve_term(const Accumulator& self, const std::vector<GroupField>& fields, ThresholdTerm& term,
-                    std::string& note, std::string& why, Status& status) const;
+                    std::string& note, NotePart& why, Status& status) const;
   // The narrowed override of `term` that holds for this group (null: none).
   const NarrowedValue* narrowed_for_group(const Accumulator& self, const std::vector<GroupField>& fields,
                                           const ThresholdTerm& term) const;
@@ -518,8 +520,8 @@ class Pass;
   std::once_flag row_tags_taken_;
   std::function<std::shared_ptr<const RecordIdPool>()> id_pool_;
   std::vector<Accumulator> groups_;               // merged, in order of first appearance
-  std::vector<std::string> group_errors_;         // per merged group: the first value it could not have
-  std::string error_;
+  std::vector<GroupError> group_errors_;          // per merged group: the first value it could not have
+  std::optional<NotePart> error_;
 };
 
 // The evaluation of one range of rows of a rule: expression buffers, its own groups and the
@@ -562,9 +564,9 @@ class RangeRun {
   std::size_t begin() const { return begin_; }
   std::size_t end() const { return end_; }
   const std::vector<Accumulator>& groups() const { return groups_; }
-  const std::string& error() const { return error_; }
+  const std::optional<NotePart>& error() const { return error_; }
   // Per group of this range (or shorter: the rest have none), the first look-up it could not make.
-  const std::vector<std::string>& group_errors() const { return group_errors_; }
+  const std::vector<GroupError>& group_errors() const { return group_errors_; }
   // This range's group index -> the merged group index, filled by RuleRun::merge_ranges.
   std::vector<std::uint32_t> merged_group;
 
@@ -618,9 +620,9 @@ class RangeRun {
   GroupTable group_index_;          // every group, by its key values
   PackedGroupTable packed_index_;   // the groups whose keys pack, by packed key
   std::vector<Accumulator> groups_;
-  std::vector<std::string> group_errors_;
-  std::string error_;
-  std::string group_limit_;         // the error of too many groups, once crossed
+  std::vector<GroupError> group_errors_;
+  std::optional<NotePart> error_;
+  std::optional<NotePart> group_limit_;  // the error of too many groups, once crossed
 };
 
 // The rules over one dataset evaluated together, in one pass over its rows (evaluator_pass.cpp).

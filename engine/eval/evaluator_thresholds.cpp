@@ -18,7 +18,7 @@ std::int64_t RuleRun::series_key_of_date(std::int32_t date) const {
 }
 
 bool RuleRun::resolve_thresholds(const Accumulator& self, const std::vector<GroupField>& fields,
-                                 std::vector<Threshold>& out, std::string& why, Status& status) const {
+                                 std::vector<Threshold>& out, NotePart& why, Status& status) const {
   out = rule_.thresholds;
   for (Threshold& threshold : out) {
     if (threshold.ref == ThresholdRef::Constant) continue;
@@ -42,7 +42,8 @@ bool RuleRun::resolve_thresholds(const Accumulator& self, const std::vector<Grou
       notes.push_back(std::move(more_note));
     }
     if (!fits) {
-      why = "the threshold " + threshold.text + " does not fit in 64 bits for this group";
+      why = NotePart{NoteCode::ThresholdTooBig, {}};
+      why.args.threshold = threshold.text;
       status = Status::Error;
       return false;
     }
@@ -86,7 +87,7 @@ const NarrowedValue* RuleRun::narrowed_for_group(const Accumulator& self, const 
 }
 
 bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField>& fields, ThresholdTerm& term,
-                           std::string& note, std::string& why, Status& status) const {
+                           std::string& note, NotePart& why, Status& status) const {
   const std::size_t series = keys_.empty() ? 0 : keys_.size() - 1;
   // The other groups of the same series (same keys but the last), for baseline, previous, next.
   auto same_series = [&](const Accumulator& other) {
@@ -106,6 +107,7 @@ bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField
     case ThresholdRef::GroupTable: {
       const ParamTable& table = tables_[term.table].table();
       std::string key_text;
+      std::vector<std::pair<std::string, std::string>> keys;
       std::int32_t found = -1;
       for (std::size_t e = 0; e < table.entries.size() && found < 0; ++e) {
         bool match = true;
@@ -119,11 +121,15 @@ bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField
       }
       for (std::size_t k = 0; k < term.table_keys.size(); ++k) {
         const GroupField& field = fields[term.table_keys[k]];
-        key_text += (k > 0 ? ", " : "") + table.key_names[k] + " " +
-                    (field.text ? "'" + *field.text + "'" : field.number ? std::to_string(*field.number) : "(missing)");
+        keys.emplace_back(table.key_names[k], field.text     ? "'" + *field.text + "'"
+                                              : field.number ? std::to_string(*field.number)
+                                                             : "(missing)");
+        key_text += (k > 0 ? ", " : "") + keys.back().first + " " + keys.back().second;
       }
       if (found < 0 || !table.entries[static_cast<std::size_t>(found)].value) {
-        why = "parameter table '" + table.name + "' has no value for " + key_text;
+        why = NotePart{NoteCode::TableLacks, {}};
+        why.args.table = table.name;
+        why.args.keys = std::move(keys);
         status = Status::Error;
         return false;
       }
@@ -140,7 +146,8 @@ bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField
   // before this one; next: the earliest period after this one.
   const std::int64_t own = self.key.values[series];
   if (term.ref == ThresholdRef::Baseline && own != kNull64 && own < series_key_of_date(*rule_.baseline)) {
-    why = "before the baseline " + format_date(*rule_.baseline);
+    why = NotePart{NoteCode::BeforeBaseline, {}};
+    why.args.date = *rule_.baseline;
     status = Status::NoData;
     return false;
   }
@@ -159,10 +166,11 @@ bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField
     if (reference == nullptr || at > reference->key.values[series]) reference = &other;
   }
   if (reference == nullptr) {
-    why = term.ref == ThresholdRef::Baseline ? "no measure at or before the baseline " + format_date(*rule_.baseline) +
-                                                   " to compare with"
-          : term.ref == ThresholdRef::Previous ? "no earlier period to compare with"
-                                               : "no later period to compare with (yet)";
+    why = NotePart{term.ref == ThresholdRef::Baseline   ? NoteCode::NoBaseline
+                   : term.ref == ThresholdRef::Previous ? NoteCode::NoEarlier
+                                                        : NoteCode::NoLater,
+                   {}};
+    if (term.ref == ThresholdRef::Baseline) why.args.date = *rule_.baseline;
     status = Status::NoData;
     return false;
   }
@@ -178,7 +186,7 @@ void RuleRun::decide(RuleResult& result, const Accumulator& acc, const std::vect
   if (!result.measure) {
     result.status = Status::NoData;
     if (acc.records == 0) {
-      result.message = acc.exempt > 0 ? "every record of this group is exempt" : "no records after the filter";
+      result.note.add(acc.exempt > 0 ? NoteCode::AllExempt : NoteCode::AfterFilter);
     }
     return;
   }
@@ -212,22 +220,6 @@ void RuleRun::decide(RuleResult& result, const Accumulator& acc, const std::vect
     }
   }
   result.remedy_to_ok = to_ok;
-  const bool fewer = result.threshold->op == CompareOp::Gt || result.threshold->op == CompareOp::Ge;
-  const std::string status(status_name(result.status));
-  if (kind == MeasureKind::Count) {
-    result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") + " records would clear the " +
-                         status + " threshold";
-  } else if (kind == MeasureKind::Net) {
-    result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") +
-                         " on balance (additions minus removals) would clear the " + status + " threshold";
-  } else {
-    const std::int64_t wanted = fewer ? k - *result.remedy : k + *result.remedy;
-    result.remedy_text = std::to_string(*result.remedy) + (fewer ? " fewer" : " more") +
-                         " records meeting the condition (" + (fewer ? "at most " : "at least ") +
-                         std::to_string(wanted) + (share ? " of " + std::to_string(n) : "") + ") would clear the " +
-                         status + " threshold";
-  }
-  if (to_ok != *result.remedy) result.remedy_text += "; " + std::to_string(to_ok) + " to be ok";
 }
 
 }  // namespace toets::evaluation

@@ -163,19 +163,18 @@ std::vector<GroupField> Privacy::group(const std::vector<GroupField>& fields) co
   return out;
 }
 
-std::string Privacy::message(std::string_view text) const {
-  std::string out(text);
-  if (key_.empty()) return out;
-  // The evaluator names records as: <dataset> record 'ID'
-  static constexpr std::string_view kMarker = "record '";
-  std::size_t at = 0;
-  while ((at = out.find(kMarker, at)) != std::string::npos) {
-    const std::size_t begin = at + kMarker.size();
-    const std::size_t end = out.find('\'', begin);
-    if (end == std::string::npos) break;
-    const std::string hashed = id(std::string_view(out).substr(begin, end - begin));
-    out.replace(begin, end - begin, hashed);
-    at = begin + hashed.size() + 1;
+ResultNote Privacy::note(const ResultNote& note) const {
+  if (key_.empty()) return note;
+  ResultNote out = note;
+  for (NotePart& part : out.parts) {
+    switch (part.code) {
+      case NoteCode::TableUnknown:
+      case NoteCode::TableLacksFor:
+      case NoteCode::ArithmeticOverflow:
+      case NoteCode::DateOutsideCalendar:
+      case NoteCode::TooManyGroups: part.args.record_id = id(part.args.record_id); break;
+      default: break;
+    }
   }
   return out;
 }

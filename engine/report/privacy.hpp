@@ -72,8 +72,8 @@ class Privacy {
   std::string id(std::string_view raw) const;
   // Group fields with record-id values (per project_id) pseudonymised.
   std::vector<GroupField> group(const std::vector<GroupField>& fields) const;
-  // An engine message with "record 'ID'" ids pseudonymised.
-  std::string message(std::string_view text) const;
+  // A result's note with the ids of the records it names pseudonymised.
+  ResultNote note(const ResultNote& note) const;
   // A rejection as it may be shown: the value only for a non-personal canonical column (ids
   // pseudonymised), never the whole record; values withheld are also taken out of the reason.
   Rejection rejection(const LoadReport& load, const Rejection& rejection) const;

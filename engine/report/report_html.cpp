@@ -517,7 +517,7 @@ class HtmlWriter {
       if (r.exempt_matching > 0) text += ", " + h(word(lang_, "of_which")) + " " + std::to_string(r.exempt_matching) + " " + h(word(lang_, "meet_measure"));
       more.push_back(text);
     }
-    if (!r.message.empty()) more.push_back(h(word(lang_, "message")) + ": " + h(message_text(privacy_.message(r.message), lang_)));
+    if (!r.note.empty()) more.push_back(h(word(lang_, "message")) + ": " + h(note_text(privacy_.note(r.note), lang_)));
     if (!r.evidence.empty()) {
       if (privacy_.evidence_withheld(r)) {
         more.push_back("<b>" + h(word(lang_, "evidence")) + " (" + std::to_string(r.evidence.size()) + "):</b> " +

@@ -139,13 +139,10 @@ json result_json(const RuleResult& result, const Privacy& privacy, const ReportH
   if (privacy.evidence_withheld(result)) out["evidence_withheld"] = result.evidence.size();
   out["remedy"] = optional_int(result.remedy);
   out["remedy_to_ok"] = optional_int(result.remedy_to_ok);
-  if (!result.remedy_text.empty()) {
-    // The remedy about the records ("1 fewer let meeting ..."), not the engine's "1 fewer records".
-    const std::string remedy = report::remedy_sentence(result, lang);
-    out["remedy_text"] = remedy.empty() ? result.remedy_text : remedy;
-  }
+  // The remedy about the records ("1 fewer let meeting ..."), not the engine's "1 fewer records".
+  if (const std::string remedy = report::remedy_sentence(result, lang); !remedy.empty()) out["remedy_text"] = remedy;
   if (result.outside_validity) out["outside_validity"] = true;
-  if (!result.message.empty()) out["message"] = report::message_text(privacy.message(result.message), lang);
+  if (!result.note.empty()) out["message"] = note_text(privacy.note(result.note), lang);
   if (history != nullptr) {
     const auto found = history->results.find(result_key(rule.id, result.group));
     if (found != history->results.end()) out["history"] = history_json(found->second, unit);

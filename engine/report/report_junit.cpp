@@ -51,12 +51,9 @@ std::string details(const RuleResult& r, const Privacy& privacy, Lang lang) {
   text += label("text_measured") + measure_text(r, privacy, lang) + " (" + std::to_string(r.records) + " " +
           std::string(word(lang, "junit_records")) + ")\n";
   if (r.threshold || rule.target) text += label("junit_threshold") + norm_text(r, lang) + "\n";
-  if (!r.remedy_text.empty()) {
-    const std::string remedy = remedy_sentence(r, lang);
-    text += label("junit_remedy") + (remedy.empty() ? r.remedy_text : remedy) + "\n";
-  }
+  if (const std::string remedy = remedy_sentence(r, lang); !remedy.empty()) text += label("junit_remedy") + remedy + "\n";
   if (const std::string forecast = forecast_sentence(r, lang); !forecast.empty()) text += label("junit_forecast") + forecast + "\n";
-  if (!r.message.empty()) text += label("junit_note") + message_text(privacy.message(r.message), lang) + "\n";
+  if (!r.note.empty()) text += label("junit_note") + note_text(privacy.note(r.note), lang) + "\n";
   if (privacy.evidence_withheld(r)) {
     text += std::string(word(lang, "junit_records")) + " (" + std::to_string(r.evidence.size()) + "): " +
             std::string(word(lang, "junit_not_listed")) + " (" + privacy.withheld_reason(r, lang == Lang::Nl) + ")\n";
@@ -145,13 +142,13 @@ void write_junit_report(const std::vector<ReportSection>& sections, std::ostream
           break;
         case Outcome::Error:
           ++e;
-          cases += ">\n      <error type=\"error\" message=\"" + x(message_text(privacy.message(r.message), lang)) + "\">" + x(details(r, privacy, lang)) +
+          cases += ">\n      <error type=\"error\" message=\"" + x(note_text(privacy.note(r.note), lang)) + "\">" + x(details(r, privacy, lang)) +
                    "</error>\n    </testcase>\n";
           break;
         case Outcome::Skipped:
           ++s;
           cases += ">\n      <skipped message=\"" + x(status_text(r.status, lang) + (r.outside_validity ? std::string(word(lang, "junit_outside")) : "") +
-                                              (r.message.empty() ? "" : ": " + message_text(privacy.message(r.message), lang))) +
+                                              (r.note.empty() ? "" : ": " + note_text(privacy.note(r.note), lang))) +
                    "\"/>\n    </testcase>\n";
           break;
       }

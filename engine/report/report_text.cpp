@@ -181,7 +181,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
     if (const std::string remedy = report::remedy_sentence(result, lang); !remedy.empty()) {
       out << "    " << w("remedy") << ": " << remedy << "\n";
     }
-    if (!result.message.empty()) out << "    " << report::message_text(privacy.message(result.message), lang) << "\n";
+    if (!result.note.empty()) out << "    " << note_text(privacy.note(result.note), lang) << "\n";
     if (privacy.evidence_withheld(result)) {
       out << "    " << w("evidence") << " (" << result.evidence.size() << "): " << w("not_shown") << " ("
           << privacy.withheld_reason(result, lang == Lang::Nl) << ")\n";
@@ -325,8 +325,8 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
       if (result.exempt_matching > 0) out << ", of which " << result.exempt_matching << " meet the measure";
       out << "\n";
     }
-    if (!result.remedy_text.empty()) out << "    remedy: " << result.remedy_text << "\n";
-    if (!result.message.empty()) out << "    " << privacy.message(result.message) << "\n";
+    if (const std::string remedy = remedy_summary(result); !remedy.empty()) out << "    remedy: " << remedy << "\n";
+    if (!result.note.empty()) out << "    " << note_text(privacy.note(result.note), Lang::En) << "\n";
     if (privacy.evidence_withheld(result)) {
       out << "    records (" << result.evidence.size() << "): not listed (" << privacy.withheld_reason(result, false)
           << ")\n";

@@ -229,7 +229,7 @@ void add_findings(const CheckJob& job, CheckJobOutcome& outcome) {
   const Privacy privacy(job.report_options);  // a pseudonymised report's ids stay so in the log
   for (const auto& result : outcome.report.results) {
     if (result.status == Status::Error && !result.outside_validity) {
-      outcome.findings.push_back({EventSeverity::Error, "rule " + result.rule->id + ": " + privacy.message(result.message)});
+      outcome.findings.push_back({EventSeverity::Error, "rule " + result.rule->id + ": " + note_text(privacy.note(result.note), Lang::En)});
     }
   }
   for (const auto& reason : outcome.report.incomplete) {

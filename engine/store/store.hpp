@@ -184,8 +184,11 @@ struct StoredResult {
   std::string threshold_text;
   std::uint64_t evidence_count = 0;
   std::vector<std::string> evidence;
-  std::string remedy_text;
+  std::string remedy_text;           // the remedy and the note in the engine's English, as recorded
   std::string message;
+  ResultNote note;                   // the note as data (empty for a run an older toets recorded)
+  std::optional<std::int64_t> remedy;
+  std::optional<std::int64_t> remedy_to_ok;
 };
 
 // An import with the rows it rejected, in the order of their lines (toets rejections).

@@ -34,6 +34,7 @@ std::string stored_name(const ColumnSchema& column);               // money as N
 void ensure_layout(sqlite3* db, const std::string& file);
 bool has_layout(sqlite3* db, const std::string& file);
 bool has_table(sqlite3* db, const std::string& file, std::string_view table);
+bool has_column(sqlite3* db, const std::string& file, std::string_view table, std::string_view column);
 
 // The imports of one kind, oldest first.
 struct KindImport {

@@ -225,6 +225,9 @@ CREATE TABLE run_results (
   evidence TEXT NOT NULL,
   remedy_text TEXT NOT NULL,
   message TEXT NOT NULL,
+  note_json TEXT,
+  remedy INTEGER,
+  remedy_to_ok INTEGER,
   PRIMARY KEY (run_id, seq)
 );
 CREATE INDEX run_results_key ON run_results (rule, group_json, run_id);
@@ -247,6 +250,13 @@ void ensure_layout(sqlite3* db, const std::string& file) {
   }
   // Added beside layout 1 (docs/store.md, *Column blocks*): an older toets ignores the table.
   exec(db, file, kColumnBlocksDdl);
+  // A result's note and remedy as data, added beside layout 1 too: an older toets neither reads
+  // nor writes them (NULL in the results of the runs it records).
+  for (const char* column : {"note_json TEXT", "remedy INTEGER", "remedy_to_ok INTEGER"}) {
+    const std::string name(column, std::string_view(column).find(' '));
+    if (has_column(db, file, "run_results", name)) continue;
+    exec(db, file, ("ALTER TABLE run_results ADD COLUMN " + std::string(column)).c_str());
+  }
   for (const DatasetSchema& schema : dataset_schemas()) {
     Statement info(db, file, "SELECT name FROM pragma_table_info(?1)");
     info.bind(1, std::string_view(schema.name));
@@ -272,6 +282,13 @@ bool has_table(sqlite3* db, const std::string& file, std::string_view table) {
   Statement find(db, file, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
   find.bind(1, table);
   return find.step();
+}
+
+bool has_column(sqlite3* db, const std::string& file, std::string_view table, std::string_view column) {
+  Statement info(db, file, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
+  info.bind(1, table);
+  info.bind(2, column);
+  return info.step();
 }
 
 bool has_layout(sqlite3* db, const std::string& file) {

@@ -22,6 +22,7 @@
 #include "dsl/source/regular_file.hpp"
 #include "engine/input/load_common.hpp"
 #include "engine/data/result.hpp"
+#include "engine/words/words.hpp"
 #include "engine/base/sha256.hpp"
 #include "engine/store/sqlite_statement.hpp"
 #include "engine/store/store_internal.hpp"
@@ -155,8 +156,13 @@ void insert_result(Statement& insert, std::int64_t run_id, std::int64_t seq, con
   insert.bind(21, std::string_view(threshold_text));
   insert.bind(22, static_cast<std::int64_t>(result.evidence.size()));
   insert.bind(23, std::string_view(evidence));
-  insert.bind(24, std::string_view(result.remedy_text));
-  insert.bind(25, std::string_view(result.message));
+  insert.bind_copy(24, remedy_summary(result));
+  insert.bind_copy(25, note_text(result.note, Lang::En));
+  // The same note and remedy as data, for a reader that puts them in words of its own.
+  if (result.note.empty()) insert.bind_null(26);
+  else insert.bind_copy(26, note_to_json(result.note));
+  insert.bind(27, result.remedy);
+  insert.bind(28, result.remedy_to_ok);
   insert.run();
 }
 
@@ -165,8 +171,8 @@ void insert_run_results(sqlite3* db, const std::string& file, std::int64_t run_i
                    "INSERT INTO run_results (run_id, seq, rule, rule_title, ruleset, dataset, group_json, group_text, "
                    "status, unit, measure_num, measure_den, measure_text, numerator, denominator, records, "
                    "threshold_status, threshold_op, threshold_num, threshold_den, threshold_text, evidence_count, "
-                   "evidence, remedy_text, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-                   "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)");
+                   "evidence, remedy_text, message, note_json, remedy, remedy_to_ok) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                   "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)");
   std::int64_t seq = 0;
   for (const RuleResult& result : report.results) {
     insert_result(insert, run_id, ++seq, result);
@@ -256,11 +262,15 @@ std::vector<StoredResult> Store::results(std::int64_t run_id) {
   std::vector<StoredResult> out;
   Transaction snapshot(db_, path_, Transaction::Kind::Read);
   if (!has_layout(db_, path_)) return out;
+  // A store no toets of results-as-data has written to has no note_json, remedy, remedy_to_ok.
+  const bool as_data = has_column(db_, path_, "run_results", "note_json");
   Statement statement(db_, path_,
-                      "SELECT seq, rule, rule_title, ruleset, dataset, group_json, group_text, status, unit, "
-                      "measure_num, measure_den, measure_text, numerator, denominator, records, threshold_status, "
-                      "threshold_op, threshold_num, threshold_den, threshold_text, evidence_count, evidence, "
-                      "remedy_text, message FROM run_results WHERE run_id = ?1 ORDER BY seq");
+                      std::string("SELECT seq, rule, rule_title, ruleset, dataset, group_json, group_text, status, unit, "
+                                  "measure_num, measure_den, measure_text, numerator, denominator, records, "
+                                  "threshold_status, threshold_op, threshold_num, threshold_den, threshold_text, "
+                                  "evidence_count, evidence, remedy_text, message") +
+                          (as_data ? ", note_json, remedy, remedy_to_ok" : "") +
+                          " FROM run_results WHERE run_id = ?1 ORDER BY seq");
   statement.bind(1, run_id);
   while (statement.step()) {
     StoredResult result;
@@ -286,6 +296,15 @@ std::vector<StoredResult> Store::results(std::int64_t run_id) {
     result.evidence = parse_text_list(statement.text(21));
     result.remedy_text = statement.string(22);
     result.message = statement.string(23);
+    if (as_data) {
+      // The note as data when the run recorded it (NULL: none, or a run an older toets recorded,
+      // whose message is its only form).
+      if (const std::string note = statement.string(24); !note.empty()) {
+        if (auto parsed = note_from_json(note)) result.note = std::move(*parsed);
+      }
+      result.remedy = statement.optional_integer(25);
+      result.remedy_to_ok = statement.optional_integer(26);
+    }
     out.push_back(std::move(result));
   }
   snapshot.commit();

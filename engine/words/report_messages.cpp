@@ -1,9 +1,10 @@
-// The engine's words in the report's language (words.hpp): its notes on a result
-// (RuleResult::message) and on an input or a check (LoadReport and CheckReport notes), written in
-// English, and the values it puts in a group's label (dates, periods, enum values, true/false). The
-// English of each note is its pattern in the word table (keys "msg_..." and "note_..."), so the
-// words stay in the one table: a note is matched against the English, and the places it filled
-// ({dataset}, {date}, {keys}, ...) go into the Dutch, themselves in Dutch where they are words.
+// The engine's words in the report's language (words.hpp): its notes on an input or a
+// check (LoadReport and CheckReport notes), written in English, and the values it puts in a
+// group's label (dates, periods, enum values, true/false). The English of each note is its pattern
+// in the word table (keys "note_..."), so the words stay in the one table: a note is matched
+// against the English, and the places it filled ({dataset}, {imports}, ...) go into the Dutch,
+// themselves in Dutch where they are words. A result's note is data, not text, and needs no
+// matching (result_note_words.cpp).
 
 #include <cctype>
 #include <optional>
@@ -29,16 +30,10 @@ namespace {
 // Every note the engine writes, most specific first (a pattern that is the start of another
 // comes after it).
 constexpr std::string_view kMessageKeys[] = {
-    "msg_divisor_no_data", "msg_no_data",          "msg_no_rows",         "msg_none_in_scope_of",
-    "msg_none_in_scope",   "msg_none_pass",        "msg_expected_zero", "msg_expected_unseen_would", "msg_expected_unseen",
-    "msg_expected_why",    "msg_expected_group",  "msg_after_filter",
-    "msg_all_exempt",      "msg_no_divisor",       "msg_divisor",         "msg_table_unknown",
-    "msg_table_lacks_for", "msg_table_lacks",      "msg_too_big",         "msg_no_baseline",
-    "msg_before_baseline", "msg_no_earlier",       "msg_no_later",        "msg_later_snapshots",
-    "msg_one_snapshot",    "note_from_store",      "note_unread",         "note_store_lacks",
-    "note_column_unnamed", "note_column_unknown_mapped", "note_column_unknown", "note_key_unknown_mapped",
-    "note_key_unknown",    "note_csv_comma",       "note_csv_point",      "note_not_utf8",
-    "note_mixed",          "note_bom_anyway",      "note_bom_stated",
+    "note_from_store",  "note_unread",         "note_store_lacks",           "note_column_unnamed",
+    "note_column_unknown_mapped", "note_column_unknown", "note_key_unknown_mapped", "note_key_unknown",
+    "note_csv_comma",   "note_csv_point",      "note_not_utf8",              "note_mixed",
+    "note_bom_anyway",  "note_bom_stated",
 };
 
 using Places = std::vector<std::pair<std::string, std::string>>;
@@ -80,33 +75,9 @@ std::string replace_all(std::string text, std::string_view from, std::string_vie
   return text;
 }
 
-// A filled-in place in the report's language: a dataset, a date, column names, row counts.
+// A filled-in place in the report's language: a dataset, file names, row counts.
 std::string place_text(const std::string& name, const std::string& value, Lang lang) {
-  if (name == "dataset" || name == "dataset2") return dataset_word(value, lang);
-  if (name == "date") {
-    const auto days = parse_iso_date(value);
-    return days ? date_text(*days, lang) : value;
-  }
-  if (name == "keys") {
-    // "year 2024, household_size 2": each key is a column or a period.
-    std::string out;
-    std::size_t from = 0;
-    while (from <= value.size()) {
-      std::size_t comma = value.find(", ", from);
-      if (comma == std::string::npos) comma = value.size();
-      const std::string part = value.substr(from, comma - from);
-      const std::size_t space = part.find(' ');
-      out += (out.empty() ? "" : ", ") +
-             (space == std::string::npos ? part : column_word(part.substr(0, space), lang) + part.substr(space));
-      from = comma + 2;
-    }
-    return out;
-  }
-  if (name == "scope") {
-    return replace_all(replace_all(value, "municipality ", std::string(word(lang, "scope_municipality")) + " "),
-                       "corporations ", std::string(word(lang, "scope_corporations")) + " ");
-  }
-  if (name == "origin") return value.rfind("line ", 0) == 0 ? std::string(word(lang, "line")) + value.substr(4) : value;
+  if (name == "dataset") return dataset_word(value, lang);
   if (name == "imports") {
     if (value == "no rows") return std::string(word(lang, "no_rows_word"));
     return replace_all(replace_all(value, " rows)", " " + std::string(word(lang, "rows_word")) + ")"), " row)",
@@ -117,7 +88,6 @@ std::string place_text(const std::string& name, const std::string& value, Lang l
     return places ? fill(word(lang, "note_did_you_mean"), {{"name", (*places)[0].second}}) : value;
   }
   if (name == "more") return replace_all(value, word(Lang::En, "note_converted"), word(lang, "note_converted"));
-  if (name == "note") return message_text(value, lang);
   return value;
 }
 
@@ -165,7 +135,7 @@ std::string group_value_text(const GroupField& field, Lang lang) {
 std::string message_text(std::string_view message, Lang lang) {
   if (lang == Lang::En) return std::string(message);
   if (auto whole = one_message(message, lang)) return *whole;
-  // Notes joined with "; " (a result's note and its projection's): each on its own.
+  // Notes joined with "; ": each on its own.
   std::string out;
   std::size_t from = 0;
   while (from <= message.size()) {

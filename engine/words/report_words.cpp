@@ -198,8 +198,9 @@ constexpr std::pair<std::string_view, WordPair> kWordList[] = {
                          "of the norm (a rise is worse for an upper limit, better for a lower limit)"}},
       {"rejected_in_import",
        {"Afgewezen bij import {id} ({file}, {time})", "Rejected when import {id} was made ({file}, {time})"}},
-      // The engine's notes on a result and on an input, as it writes them in English (the English
-      // side is the pattern they are recognised by; report_messages.cpp fills the {NAME}s in).
+      // A result's note, one text per code (result_note_words.cpp fills the {NAME}s in), and the
+      // engine's notes on an input, as it writes them in English (the English side is the pattern
+      // they are recognised by; report_messages.cpp fills the {NAME}s in).
       {"msg_no_data", {"geen {dataset} gegeven (--data {kind}=BESTAND)", "no {dataset} data given (--data {kind}=FILE)"}},
       {"msg_divisor_no_data", {"deelt door een getal uit de {dataset}: geen {dataset2} gegeven (--data {kind}=BESTAND)",
                                "divides by a figure of {dataset}: no {dataset2} data given (--data {kind}=FILE)"}},
@@ -216,8 +217,6 @@ constexpr std::pair<std::string_view, WordPair> kWordList[] = {
         "fall short ({threshold}); check the export and how it spells the name"}},
       {"msg_expected_unseen", {"geen records na het filter (een verwachte groep), en de gegevens gebruiken deze naam nergens",
                                "no records after the filter (an expected group), and the data never uses this name"}},
-      {"msg_expected_why", {"geen records na het filter (een verwachte groep); {note}",
-                            "no records after the filter (an expected group); {note}"}},
       {"msg_expected_group", {"geen records na het filter (een verwachte groep)",
                               "no records after the filter (an expected group)"}},
       {"msg_after_filter", {"geen records na het filter", "no records after the filter"}},
@@ -246,6 +245,14 @@ constexpr std::pair<std::string_view, WordPair> kWordList[] = {
                                "{n} snapshot(s) after the as-of date {date} ignored"}},
       {"msg_one_snapshot", {"maar \xC3\xA9\xC3\xA9n peildatum: geen trend om door te trekken",
                             "one snapshot only: no trend to project"}},
+      // Errors that stop a rule, shown in English in both languages as they always were ({kind}:
+      // the dataset's own name).
+      {"msg_sum_overflows", {"the sum overflows", "the sum overflows"}},
+      {"msg_arithmetic_overflow", {"arithmetic overflow for {kind} record '{id}'", "arithmetic overflow for {kind} record '{id}'"}},
+      {"msg_date_outside", {"a date outside the years 1 to 9999 ({days} days from 1970-01-01) for {kind} record '{id}' (line {line})",
+                            "a date outside the years 1 to 9999 ({days} days from 1970-01-01) for {kind} record '{id}' (line {line})"}},
+      {"msg_too_many_groups", {"more than {n} groups (at {kind} record '{id}', line {line}); group by fewer or coarser keys",
+                               "more than {n} groups (at {kind} record '{id}', line {line}); group by fewer or coarser keys"}},
       {"note_from_store", {"gelezen uit de database: {imports}", "read from the store: {imports}"}},
       {"note_unread", {"geen regel van deze regelset leest {dataset}; {path} is genegeerd",
                        "no rule of this rule set reads {dataset}; {path} was ignored"}},

@@ -21,6 +21,13 @@ namespace toets {
 enum class Lang : std::uint8_t { Nl, En };
 std::optional<Lang> parse_lang(std::string_view text);  // "nl", "en"
 
+// A result's note in `lang`, from the word table's text of each code (result_note_words.cpp);
+// "" when there is none.
+std::string note_text(const ResultNote& note, Lang lang);
+// The remedy in the engine's own English words ("2 fewer records would clear the breach
+// threshold; 3 to be ok"), for the plain text report and the store; "" when there is none.
+std::string remedy_summary(const RuleResult& result);
+
 namespace report {
 
 // A dictionary of the fixed texts of the reports: word(lang, "as_of") -> "Peildatum".

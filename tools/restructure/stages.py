@@ -92,9 +92,10 @@ ENGINE_FILES = {
     "data": """
         cell_values.hpp check_outcome.cpp check_outcome.hpp dataset.cpp dataset.hpp evidence.hpp
         rejection_reason.cpp rejection_reason.hpp result.cpp result.hpp value_rules.cpp value_rules.hpp
+        result_note.hpp result_note_json.cpp
     """,
     "words": """
-        reason_text.cpp reason_text.hpp report_messages.cpp report_words.cpp words.hpp
+        reason_text.cpp reason_text.hpp report_messages.cpp report_words.cpp words.hpp result_note_words.cpp
     """,
     "input": """
         csv_reader.cpp csv_reader.hpp csv_header.cpp csv_header.hpp csv_chunked_load.cpp csv_chunked_load.hpp
