@@ -157,6 +157,9 @@ struct ThresholdTerm {
   std::vector<NarrowedValue> narrowed;    // Narrowed: the overrides, the last that matches wins
   std::uint32_t corporation_key = kNoIndex;  // Narrowed: the group key that holds the corporation
   std::uint32_t year_key = kNoIndex;         // Narrowed: the group key (a period) that gives the year
+  // Baseline/Previous/Next, once resolved for a group: the period whose value it took ("2025",
+  // "2026-H1", a snapshot's date "2021-01-01"); empty before, and for the other references.
+  std::string resolved_period;
 };
 
 // `signal when measure < baseline + 101`: the first reference (or the constant) is the threshold's
@@ -169,6 +172,9 @@ struct Threshold : ThresholdTerm {
   std::vector<ThresholdTerm> more;   // further references, each added with its sign
   std::string text;                  // "measure > 15%", "measure < baseline + 101"; notes appended when resolved
   std::string written;               // the right-hand side as written: "15%", "baseline + 101"
+  // Resolved for a group: the period of the last of its terms that took a period's value (the
+  // reports say "(baseline 01-01-2021)" from it; `text` keeps the engine's English).
+  std::string resolved_at;
   // A sum rather than one term: its value is the sum of references and constants.
   bool is_sum() const { return offset.numerator != 0 || !more.empty(); }
 };

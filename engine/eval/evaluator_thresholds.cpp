@@ -27,6 +27,7 @@ bool RuleRun::resolve_thresholds(const Accumulator& self, const std::vector<Grou
     std::string note;
     if (!resolve_term(self, fields, threshold, note, why, status)) return false;
     notes.push_back(std::move(note));
+    threshold.resolved_at = threshold.resolved_period;
     Ratio total = threshold.value;
     bool fits = true;
     auto accumulate = [&](const Ratio& value, int sign) {
@@ -40,6 +41,7 @@ bool RuleRun::resolve_thresholds(const Accumulator& self, const std::vector<Grou
       if (!resolve_term(self, fields, term, more_note, why, status)) return false;
       accumulate(term.value, term.sign);
       notes.push_back(std::move(more_note));
+      if (!term.resolved_period.empty()) threshold.resolved_at = term.resolved_period;
     }
     if (!fits) {
       why = NotePart{NoteCode::ThresholdTooBig, {}};
@@ -177,8 +179,8 @@ bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField
   term.value = *measure_of(*reference, rule_.measure.kind);
   const std::vector<GroupField> at = describe_key(reference->key, keys_.size());
   const GroupField& period = at.back();
-  note = format_value(term.value, rule_.measure.unit) + " at " +
-         (period.text ? *period.text : period.number ? std::to_string(*period.number) : "?");
+  term.resolved_period = period.text ? *period.text : period.number ? std::to_string(*period.number) : "?";
+  note = format_value(term.value, rule_.measure.unit) + " at " + term.resolved_period;
   return true;
 }
 

@@ -89,14 +89,8 @@ std::string threshold_norm(const Threshold& threshold, ValueType unit, const std
     if (keys.empty()) return head + " (" + reference_words(ThresholdRef::GroupTable, lang) + ")";
     return head + " (" + fill(word(lang, "agreed_for"), {{"keys", keys}}) + ")";
   }
-  // The value was resolved for the group; the engine's text says where it came from:
-  // "measure <= previous (95 at 2025)".
-  const std::string& text = threshold.text;
-  const std::size_t at = text.rfind(" at ");
-  const std::size_t close = text.rfind(')');
-  const std::string period = at != std::string::npos && close != std::string::npos && close > at
-                                 ? text.substr(at + 4, close - at - 4)
-                                 : "";
+  // The value was resolved for the group from a period's: the evaluator says which.
+  const std::string& period = threshold.resolved_at;
   // The period is a year, or a snapshot's date: a date as the reader writes it.
   const auto day = parse_iso_date(period);
   return head + " (" + reference_words(threshold.ref, lang) + (period.empty() ? "" : " ") +
