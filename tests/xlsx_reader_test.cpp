@@ -232,10 +232,10 @@ TEST(XlsxThirdParty, CheckOnAWorkbookGivesTheResultsOfItsCsv) {
   const std::string fixture = "fixtures/dordrecht-2026-2027/";
   const std::string workbook = write_workbook(dir, fixture + "allocations.csv", "--writer xlsxwriter", "a.xlsx");
   const auto run = [&](const std::string& allocations) {
-    const auto run = testing_support::run_toets_shell(
+    const auto checked = testing_support::run_toets_shell(
         "check rules/dordrecht-2026-2027.toets --as-of 2026-11-23 --format json --data allocations='" + allocations +
         "' --data stock=" + fixture + "stock.csv --data mutations=" + fixture + "mutations.csv");
-    return std::make_pair(run.exit_code, nlohmann::json::parse(run.out));
+    return std::make_pair(checked.exit_code, nlohmann::json::parse(checked.out));
   };
   const auto [csv_status, from_csv] = run(fixture + "allocations.csv");
   const auto [workbook_status, from_workbook] = run(workbook);
