@@ -32,9 +32,7 @@
 namespace toets::store_internal {
 
 namespace {
-
-using sqlite::exec;
-using sqlite::Statement;
+using namespace store_internal;
 
 constexpr std::uint32_t kByteOrderMark = 0x01020304;
 constexpr std::size_t kHeaderBytes = 24;

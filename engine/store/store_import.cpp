@@ -32,15 +32,6 @@
 namespace toets {
 
 namespace {
-using sqlite::ConnectionGuard;
-using sqlite::exec;
-using sqlite::pragma_integer;
-using sqlite::probe;
-using sqlite::sqlite_failure;
-using sqlite::Statement;
-using sqlite::Transaction;
-using loading::printable;
-using loading::single_quoted;
 using namespace store_internal;
 
 // The upsert of a kind's rows on its record key. A record the store holds with other values is

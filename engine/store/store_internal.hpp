@@ -12,10 +12,23 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/input/load_common.hpp"
 #include "engine/store/sqlite_statement.hpp"
 #include "engine/store/store.hpp"
 
 namespace toets::store_internal {
+
+// The SQLite helpers and message quoting every store file uses, by their short names: a store file
+// says `using namespace store_internal;`.
+using loading::printable;
+using loading::single_quoted;
+using sqlite::ConnectionGuard;
+using sqlite::exec;
+using sqlite::pragma_integer;
+using sqlite::probe;
+using sqlite::sqlite_failure;
+using sqlite::Statement;
+using sqlite::Transaction;
 
 std::string quote_identifier(std::string_view name);
 std::string join(const std::vector<std::string>& values, std::string_view separator = ", ");

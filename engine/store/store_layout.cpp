@@ -31,15 +31,6 @@
 namespace toets {
 
 namespace {
-using sqlite::ConnectionGuard;
-using sqlite::exec;
-using sqlite::pragma_integer;
-using sqlite::probe;
-using sqlite::sqlite_failure;
-using sqlite::Statement;
-using sqlite::Transaction;
-using loading::printable;
-using loading::single_quoted;
 using namespace store_internal;
 
 }  // namespace

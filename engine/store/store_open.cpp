@@ -29,19 +29,15 @@
 #include "dsl/source/regular_file.hpp"
 #include "engine/store/sqlite_statement.hpp"
 #include "engine/store/store.hpp"
+#include "engine/store/store_internal.hpp"
 
 namespace toets {
 
 namespace {
+using namespace store_internal;
 
 namespace fs = std::filesystem;
 
-using sqlite::ConnectionGuard;
-using sqlite::exec;
-using sqlite::pragma_integer;
-using sqlite::probe;
-using sqlite::sqlite_failure;
-using sqlite::Statement;
 
 // The tables every store of layout 1 has from its first write on (the kind tables are made again
 // by a writer when missing).

@@ -7,13 +7,12 @@
 
 #include "engine/store/sqlite_statement.hpp"
 #include "engine/store/store.hpp"
+#include "engine/store/store_internal.hpp"
 
 namespace toets {
 
 namespace {
-
-using sqlite::Statement;
-using sqlite::Transaction;
+using namespace store_internal;
 
 // Whether import_rejections has the reason's kind and details: added to a store of layout 1 by
 // the first import a toets that knows them makes (docs/store.md). A store without them (never
