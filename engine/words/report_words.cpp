@@ -4,6 +4,7 @@
 
 #include "engine/words/words.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iterator>
 #include <map>
@@ -314,15 +315,25 @@ std::string_view word(Lang lang, std::string_view key) {
   return lang == Lang::Nl ? found->second.nl : found->second.en;
 }
 
-std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string>> values) {
-  std::string out(pattern);
-  for (const auto& [name, value] : values) {
-    const std::string key = "{" + std::string(name) + "}";
-    for (std::size_t at = out.find(key); at != std::string::npos; at = out.find(key, at + value.size())) {
-      out.replace(at, key.size(), value);
-    }
+std::string fill(std::string_view pattern, const Places& places) {
+  std::string out;
+  std::size_t from = 0;
+  while (from < pattern.size()) {
+    const std::size_t open = pattern.find('{', from);
+    const std::size_t close = open == std::string_view::npos ? open : pattern.find('}', open);
+    if (close == std::string_view::npos) break;
+    out += pattern.substr(from, open - from);
+    const std::string_view name = pattern.substr(open + 1, close - open - 1);
+    const auto place = std::find_if(places.begin(), places.end(), [&](const auto& p) { return p.first == name; });
+    out += place != places.end() ? std::string_view(place->second) : pattern.substr(open, close - open + 1);
+    from = close + 1;
   }
+  if (from < pattern.size()) out += pattern.substr(from);
   return out;
+}
+
+std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string>> values) {
+  return fill(pattern, Places(values));
 }
 
 std::string localise_number(std::string text, Lang lang) {

@@ -11,32 +11,8 @@ namespace toets {
 namespace {
 
 using report::word;
-using Places = std::vector<std::pair<std::string_view, std::string>>;
-
-// The word-table text of `key` with each {NAME} replaced by its place, in one pass: a value is
-// never searched again (a record id that reads "{origin}" stays as it is).
-std::string fill_places(std::string_view pattern, const Places& places) {
-  std::string out;
-  std::size_t from = 0;
-  while (from < pattern.size()) {
-    const std::size_t open = pattern.find('{', from);
-    const std::size_t close = open == std::string_view::npos ? open : pattern.find('}', open);
-    if (close == std::string_view::npos) break;
-    out += pattern.substr(from, open - from);
-    const std::string_view name = pattern.substr(open + 1, close - open - 1);
-    bool found = false;
-    for (const auto& [place, value] : places) {
-      if (place != name) continue;
-      out += value;
-      found = true;
-      break;
-    }
-    if (!found) out += pattern.substr(open, close - open + 1);
-    from = close + 1;
-  }
-  if (from < pattern.size()) out += pattern.substr(from);
-  return out;
-}
+using report::fill;
+using report::Places;
 
 std::string keys_text(const NoteArgs& args, Lang lang) {
   std::string out;
@@ -62,7 +38,7 @@ std::string scope_text(const NoteArgs& args, Lang lang) {
 
 std::string part_text(const NotePart& part, Lang lang) {
   const NoteArgs& a = part.args;
-  const auto text = [&](std::string_view key, const Places& places = {}) { return fill_places(word(lang, key), places); };
+  const auto text = [&](std::string_view key, const Places& places = {}) { return fill(word(lang, key), places); };
   const std::string dataset = report::dataset_word(a.dataset, lang);
   const std::string date = report::date_text(a.date, lang);
   switch (part.code) {
@@ -120,7 +96,7 @@ std::string part_text(const NotePart& part, Lang lang) {
 std::string note_text(const ResultNote& note, Lang lang) {
   std::string out;
   for (const NotePart& part : note.parts) out += (out.empty() ? "" : "; ") + part_text(part, lang);
-  if (note.of_divisor && !out.empty()) return fill_places(word(lang, "msg_divisor"), {{"note", out}});
+  if (note.of_divisor && !out.empty()) return fill(word(lang, "msg_divisor"), {{"note", out}});
   return out;
 }
 

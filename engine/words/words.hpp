@@ -33,6 +33,9 @@ namespace report {
 // A dictionary of the fixed texts of the reports: word(lang, "as_of") -> "Peildatum".
 std::string_view word(Lang lang, std::string_view key);
 // A word-table text with its {NAME} places filled in.
+// One pass: a value put in is never searched again (a record id that reads "{origin}" stays as it is).
+using Places = std::vector<std::pair<std::string_view, std::string>>;
+std::string fill(std::string_view pattern, const Places& places);
 std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string>> values);
 
 // Numbers for readers: Dutch uses a decimal comma and groups thousands in amounts (€ 51.537,00).

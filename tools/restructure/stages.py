@@ -232,13 +232,17 @@ def check_table(tree):
 
 
 def flat_files(repo, tree):
-    flat = [p for p in git(repo, "ls-files", tree.root).splitlines() if p.count("/") == 1]
-    return [p for p in flat if os.path.basename(p) != "CMakeLists.txt"]
+    """The files directly in the tree's folder (not in a stage folder), CMakeLists.txt aside."""
+    folder = os.path.join(repo, tree.root)
+    return sorted(f"{tree.root}/{name}" for name in os.listdir(folder)
+                  if os.path.isfile(os.path.join(folder, name)) and name != "CMakeLists.txt")
 
 
 def move_files(repo, tree):
     stage_of = tree.stage_of_file()
-    flat = flat_files(repo, tree)
+    # What git tracks, as `git mv` moves only that; an untracked file shows at the layering check.
+    flat = [p for p in git(repo, "ls-files", tree.root).splitlines()
+            if p.count("/") == 1 and os.path.basename(p) != "CMakeLists.txt"]
     unknown = sorted(os.path.basename(p) for p in flat if os.path.basename(p) not in stage_of)
     if unknown:
         print(f"stages: files of {tree.root}/ that the table does not name (add each to a stage):", file=sys.stderr)
@@ -358,7 +362,9 @@ def main():
     if only_check:
         args = args[1:]
     repo = args[0] if args else "."
-    if not os.path.isdir(os.path.join(repo, "engine")) or not os.path.exists(os.path.join(repo, ".git")):
+    # Checking reads the folders only (a source tree without .git too); restructuring uses git mv.
+    if not os.path.isdir(os.path.join(repo, "engine")) or \
+            not only_check and not os.path.exists(os.path.join(repo, ".git")):
         print(f"stages: {repo} is not the repository (no engine/ or .git)", file=sys.stderr)
         return 2
     violated = False
