@@ -172,11 +172,17 @@ struct Threshold : ThresholdTerm {
   std::vector<ThresholdTerm> more;   // further references, each added with its sign
   std::string text;                  // "measure > 15%", "measure < baseline + 101"; notes appended when resolved
   std::string written;               // the right-hand side as written: "15%", "baseline + 101"
-  // Resolved for a group: the period of the last of its terms that took a period's value (the
-  // reports say "(baseline 01-01-2021)" from it; `text` keeps the engine's English).
-  std::string resolved_at;
   // A sum rather than one term: its value is the sum of references and constants.
   bool is_sum() const { return offset.numerator != 0 || !more.empty(); }
+  // Resolved for a group: the period of the last of its terms that took a period's value (the
+  // reports say "(the baseline 2021-01-01)" from it; `text` keeps the engine's English); "" if none.
+  const std::string& resolved_at() const {
+    const std::string* period = &resolved_period;
+    for (const ThresholdTerm& term : more) {
+      if (!term.resolved_period.empty()) period = &term.resolved_period;
+    }
+    return *period;
+  }
 };
 
 // `expect corporation in {"Trivire", "Woonbron"}`: these values of group key `key` are reported

@@ -27,7 +27,6 @@ bool RuleRun::resolve_thresholds(const Accumulator& self, const std::vector<Grou
     std::string note;
     if (!resolve_term(self, fields, threshold, note, why, status)) return false;
     notes.push_back(std::move(note));
-    threshold.resolved_at = threshold.resolved_period;
     Ratio total = threshold.value;
     bool fits = true;
     auto accumulate = [&](const Ratio& value, int sign) {
@@ -41,7 +40,6 @@ bool RuleRun::resolve_thresholds(const Accumulator& self, const std::vector<Grou
       if (!resolve_term(self, fields, term, more_note, why, status)) return false;
       accumulate(term.value, term.sign);
       notes.push_back(std::move(more_note));
-      if (!term.resolved_period.empty()) threshold.resolved_at = term.resolved_period;
     }
     if (!fits) {
       why = NotePart{NoteCode::ThresholdTooBig, {}};

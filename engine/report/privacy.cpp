@@ -128,9 +128,7 @@ std::string Privacy::withheld_reason(const RuleResult& result, bool dutch) const
 
 std::vector<std::string> Privacy::evidence(const RuleResult& result) const {
   std::vector<std::string> shown;
-  if (indicative(result) || groups_by_personal(result)) return shown;
-  shown.reserve(result.evidence.size());
-  for (const auto& raw : result.evidence) shown.push_back(id(raw));
+  for_each_evidence(result, [&](std::string_view id) { shown.emplace_back(id); });
   return shown;
 }
 

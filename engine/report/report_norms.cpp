@@ -90,7 +90,7 @@ std::string threshold_norm(const Threshold& threshold, ValueType unit, const std
     return head + " (" + fill(word(lang, "agreed_for"), {{"keys", keys}}) + ")";
   }
   // The value was resolved for the group from a period's: the evaluator says which.
-  const std::string& period = threshold.resolved_at;
+  const std::string& period = threshold.resolved_at();
   // The period is a year, or a snapshot's date: a date as the reader writes it.
   const auto day = parse_iso_date(period);
   return head + " (" + reference_words(threshold.ref, lang) + (period.empty() ? "" : " ") +
