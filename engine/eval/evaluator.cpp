@@ -479,7 +479,8 @@ std::vector<std::unique_ptr<Pass>> make_passes(const CompiledRuleSet& rules, con
     by_dataset[data].push_back(runs[i].get());
   }
   for (const Dataset* data : order) {
-    passes.push_back(std::make_unique<Pass>(by_dataset[data], *data, tables, as_of, options.rows_per_range));
+    passes.push_back(std::make_unique<Pass>(by_dataset[data], *data, tables, as_of, options.rows_per_range,
+                                            options.split_filters));
   }
   return passes;
 }
@@ -555,6 +556,12 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
   // results, evidence) on whichever core is free. Each rule's results go into its own slot and
   // are concatenated in rule order, so the output does not depend on scheduling.
   std::vector<std::unique_ptr<Pass>> passes = make_passes(rules, datasets, runs, tables, as_of, options);
+  if (options.stats != nullptr) {
+    for (const auto& pass : passes) {
+      options.stats->split_rules += pass->split_rules();
+      options.stats->fine_counts += pass->fine_counts();
+    }
+  }
   struct RangeTask {
     Pass* pass;
     std::size_t range;

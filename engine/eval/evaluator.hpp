@@ -20,9 +20,20 @@ using DatasetMap = std::map<DatasetKind, const Dataset*>;
 inline constexpr std::size_t kMaxGroups = 1'000'000;
 
 // How evaluate_rules spreads its work over the cores; the results never depend on it.
+// What evaluate_rules did, for tests and the benchmark's phases.
+struct EvaluateStats {
+  std::size_t split_rules = 0;  // rules counted through a fine count (split_filters)
+  std::size_t fine_counts = 0;  // the fine counts they shared
+};
+
 struct EvaluateOptions {
   std::size_t rows_per_range = 65536;  // each rule's rows are cut into ranges of this many
   unsigned threads = 0;                // 0: one per hardware thread
+  // Rules over the same rows that differ only in a condition on a column of few values (200
+  // rules, each for its own household sizes) counted once per value and summed per rule
+  // (evaluator_split.cpp). Off: each rule counts its own rows (the tests compare the two).
+  bool split_filters = true;
+  EvaluateStats* stats = nullptr;  // when set, filled in
 };
 
 // Per column of `schema`, whether a rule of `rules` over that dataset reads it: in its filter,

@@ -122,6 +122,40 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
   if (n > 0) again.evidence_batch(rows.data(), group.data(), n, evidence_states, result_of_group, results);
 }
 
+bool RangeRun::measured_rows(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token,
+                             const std::uint32_t*& sel, std::size_t& m, const std::int64_t*& value) {
+  // As measure_batch selects and measures (the same tokens: values another rule evaluated for the
+  // same rows are shared), keeping the rows instead of counting them.
+  const CompiledRule& rule = rule_.rule_;
+  BatchBuffers& buffers = *buffers_;
+  sel = in_scope;
+  m = n;
+  value = nullptr;
+  auto keep = [&](std::uint32_t node, bool keep_when, std::uint32_t* out, std::uint32_t how) {
+    if (!eval(node, sel, m, token)) return false;
+    const std::int64_t* kept = values_of(node);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      out[k] = sel[i];
+      k += (kept[i] == 1) == keep_when;
+    }
+    sel = out;
+    m = k;
+    token = buffers.token(token, rule_.canon_[node], how);
+    return true;
+  };
+  if (rule.filter != kNoIndex && !keep(rule.filter, true, buffers.filtered.data(), 3)) return false;
+  if (rule.exempt != kNoIndex && m > 0 && !keep(rule.exempt, false, buffers.measured.data(), 4)) return false;
+  if (m == 0) return true;
+  const MeasureKind kind = rule.measure.kind;
+  if ((kind == MeasureKind::CountIf || kind == MeasureKind::Share || kind == MeasureKind::Net) &&
+      rule.measure.expr != kNoIndex) {
+    if (!eval(rule.measure.expr, sel, m, token)) return false;
+    value = values_of(rule.measure.expr);
+  }
+  return true;
+}
+
 void RangeRun::gather_evidence(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token,
                                const std::uint32_t* group_at, std::size_t first,
                                const std::vector<std::uint32_t>& present) {
@@ -129,39 +163,15 @@ void RangeRun::gather_evidence(const std::uint32_t* in_scope, std::size_t n, std
   bool any = false;
   for (std::uint32_t g : present) any |= wanted[g] != 0;
   if (!any) return;
-  // As measure_batch selects and measures (the same tokens: values another rule evaluated for the
-  // same rows are shared), keeping the rows instead of counting them.
-  const CompiledRule& rule = rule_.rule_;
-  BatchBuffers& buffers = *buffers_;
-  const std::uint32_t* sel = in_scope;
-  std::size_t m = n;
-  auto keep = [&](std::uint32_t node, bool keep_when, std::uint32_t* out, std::uint32_t how) {
-    if (!eval(node, sel, m, token)) return false;
-    const std::int64_t* value = values_of(node);
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < m; ++i) {
-      out[k] = sel[i];
-      k += (value[i] == 1) == keep_when;
-    }
-    sel = out;
-    m = k;
-    token = buffers.token(token, rule_.canon_[node], how);
-    return true;
-  };
-  if (rule.filter != kNoIndex && !keep(rule.filter, true, buffers.filtered.data(), 3)) return;
-  if (rule.exempt != kNoIndex && m > 0 && !keep(rule.exempt, false, buffers.measured.data(), 4)) return;
-  if (m == 0) return;
-  const MeasureKind kind = rule.measure.kind;
-  const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
-  const bool net = kind == MeasureKind::Net;
+  const std::uint32_t* sel = nullptr;
+  std::size_t m = 0;
   const std::int64_t* value = nullptr;
-  if ((predicate || net) && rule.measure.expr != kNoIndex) {
-    if (!eval(rule.measure.expr, sel, m, token)) return;
-    value = values_of(rule.measure.expr);
-  }
+  if (!measured_rows(in_scope, n, token, sel, m, value)) return;
+  const MeasureKind kind = rule_.rule_.measure.kind;
+  const bool net = kind == MeasureKind::Net;
   for (std::size_t i = 0; i < m; ++i) {
     RowState state = kMeasuredTrue;
-    if (predicate) state = value[i] == 1 ? kMeasuredTrue : kMeasuredFalse;
+    if (value != nullptr && !net) state = value[i] == 1 ? kMeasuredTrue : kMeasuredFalse;
     if (net) state = value[i] > 0 ? kMeasuredTrue : value[i] < 0 ? kMeasuredFalse : kNotMeasured;
     const std::uint32_t g = group_at[sel[i] - first];
     if ((wanted[g] >> state & 1u) != 0) (*rule_.evidence_results_)[rule_.result_of_group_[g]].evidence.add_row(sel[i]);
@@ -178,6 +188,17 @@ void Pass::gather_evidence(std::size_t part, std::size_t parts, BatchBuffers& bu
   }
   const std::size_t from = wanting.size() * part / parts, to = wanting.size() * (part + 1) / parts;
   if (from == to) return;
+  // Split rules take theirs from their fine count's states (evaluator_split.cpp); the others
+  // evaluate their rows again.
+  std::vector<FineEvidence> fines = plan_split_evidence({wanting.begin() + static_cast<std::ptrdiff_t>(from),
+                                                         wanting.begin() + static_cast<std::ptrdiff_t>(to)});
+  std::vector<const Member*> alone;
+  for (std::size_t w = from; w < to; ++w) {
+    const bool split = std::any_of(fines.begin(), fines.end(), [&](const FineEvidence& fine) {
+      return std::find(fine.rules.begin(), fine.rules.end(), wanting[w]->run) != fine.rules.end();
+    });
+    if (!split) alone.push_back(wanting[w]);
+  }
   buffers.fit(canon_count_);
   const std::size_t count = groupings_.size();
   // Per grouping and batch: the rows in scope, each row's merged group (the same for every rule
@@ -189,11 +210,13 @@ void Pass::gather_evidence(std::size_t part, std::size_t parts, BatchBuffers& bu
   // Only the groupings of this part's rules: another's may have stopped (too many groups), its
   // tags and merged groups unfinished.
   std::vector<std::uint8_t> needed(count, 0);
-  for (std::size_t w = from; w < to; ++w) needed[wanting[w]->grouping] = 1;
+  for (const Member* member : alone) needed[member->grouping] = 1;
+  for (const FineEvidence& fine : fines) needed[fine.fine->grouping] = 1;
   for (std::size_t g = 0; g < count; ++g) seen[g].assign(needed[g] ? groupings_[g]->groups_.size() : 0, 0);
   std::vector<std::size_t> rows(count, 0);
   for (std::size_t index = 0; index < range_count(); ++index) {
-    for (std::size_t w = from; w < to; ++w) wanting[w]->run->range(index).bind(buffers);
+    for (const Member* member : alone) member->run->range(index).bind(buffers);
+    for (const FineEvidence& fine : fines) fine.scratch->bind(buffers);
     const RangeRun& first = groupings_.front()->range(index);
     for (std::size_t begin = first.begin(); begin < first.end(); begin += kBatch) {
       const std::size_t end = std::min(first.end(), begin + kBatch);
@@ -218,17 +241,23 @@ void Pass::gather_evidence(std::size_t part, std::size_t parts, BatchBuffers& bu
         }
         rows[g] = n;
       }
-      for (std::size_t w = from; w < to; ++w) {
-        const std::size_t g = wanting[w]->grouping;
-        wanting[w]->run->range(index).gather_evidence(in_scope[g].data(), rows[g], static_cast<std::uint32_t>(g + 1),
-                                                      group_at[g].data(), begin, present[g]);
+      for (const Member* member : alone) {
+        const std::size_t g = member->grouping;
+        member->run->range(index).gather_evidence(in_scope[g].data(), rows[g], static_cast<std::uint32_t>(g + 1),
+                                                  group_at[g].data(), begin, present[g]);
+      }
+      for (const FineEvidence& fine : fines) {
+        const std::size_t g = fine.fine->grouping;
+        split_evidence_batch(fine, in_scope[g].data(), rows[g], static_cast<std::uint32_t>(g + 1),
+                             group_at[g].data(), begin);
       }
     }
   }
 }
 
 void Pass::merge_groupings() {
-  for (const auto& grouping : groupings_) grouping->merge_ranges();
+  grouping_merged_.clear();
+  for (const auto& grouping : groupings_) grouping_merged_.push_back(grouping->merge_ranges());
 }
 
 }  // namespace toets::evaluation

@@ -544,6 +544,18 @@ class RangeRun {
   // In a pass: takes the groups `grouping` has made so far (and its stop at too many groups).
   bool adopt_groups(const RangeRun& grouping);
   void bind(BatchBuffers& buffers) { buffers_ = &buffers; }
+  // Whether `node` is 1 for each of rows[0..n) (n <= kBatch; bound to buffers fit for the rule).
+  // False on an error (split rules ask only conditions that cannot have one).
+  bool holds(std::uint32_t node, const std::uint32_t* rows, std::size_t n, std::uint8_t* out);
+  // Adds a part's counts (records, matching, exempt) to group `group`: a split rule's groups
+  // are sums of its fine count's groups (evaluator_split.cpp).
+  void add_counts(std::uint32_t group, const Accumulator& part) {
+    Accumulator& acc = groups_[group];
+    acc.records += part.records;
+    acc.matching += part.matching;
+    acc.exempt += part.exempt;
+    acc.exempt_matching += part.exempt_matching;
+  }
   void shrink_groups() { groups_.shrink_to_fit(); }  // after the range: a pass keeps many rules' groups
   // After the range: the groups (and errors) `other` counted, a rule that counts as this one does.
   void take_counts(const RangeRun& other) {
@@ -556,6 +568,11 @@ class RangeRun {
   // first]: a row's merged group; present: the merged groups of the batch's rows.
   void gather_evidence(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token, const std::uint32_t* group_at,
                        std::size_t first, const std::vector<std::uint32_t>& present);
+  // The rows of in_scope[0..n) (tagged; token as for measure_batch) that the rule measures, after
+  // its filter and exemption: sel[0..m), with its measure's values for them when it is a
+  // predicate or a net figure (else null). False on an error.
+  bool measured_rows(const std::uint32_t* in_scope, std::size_t n, std::uint32_t token, const std::uint32_t*& sel,
+                     std::size_t& m, const std::int64_t*& value);
   // The evidence among rows[0..n) (ascending, in scope; group[i] the merged group of rows[i]):
   // rows whose state after filter, exemption and measure is one of wanted[group] (bits by RowState).
   void evidence_batch(const std::uint32_t* rows, const std::uint32_t* group, std::size_t n,
@@ -632,10 +649,14 @@ class RangeRun {
 // batch for the rows they share. What each rule keeps of its own is its groups' accumulators.
 class Pass {
  public:
+  // split_filters: whether rules that differ only in a condition on a column of few values are
+  // counted through one fine count (evaluator_split.cpp); off, each counts its own rows.
   Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<DenseTable>& tables, std::int32_t as_of,
-       std::size_t rows_per_range);
+       std::size_t rows_per_range, bool split_filters = true);
   ~Pass();
   std::size_t range_count() const;
+  std::size_t split_rules() const { return splits_.size(); }
+  std::size_t fine_counts() const { return fine_runs_.size(); }
   // Evaluates range `index` of every rule; ranges may run at the same time on different threads.
   void run_range(std::size_t index, BatchBuffers& buffers);
   // After every rule's finish(): the evidence of the rules whose statuses need it, in a second
@@ -652,8 +673,54 @@ class Pass {
     // The member whose groups this one's are: rules that differ only in what they decide (their
     // thresholds, texts) count the same records into the same groups, so one of them counts.
     std::size_t counted_by;
+    std::size_t split = kNoSplit;  // its Split in splits_, when it counts through a fine count
   };
+  static constexpr std::size_t kNoSplit = static_cast<std::size_t>(-1);
+  // A rule whose filter is a fine count's filter and a condition on one column of few values: the
+  // fine count groups the rows by the rule's keys and that column, once for all such rules, and
+  // the rule's groups are the sums of the fine groups of the values its condition accepts.
+  struct Split {
+    RuleRun* fine;                        // the fine count (a rule of the pass that reports nothing)
+    std::size_t key;                      // the column's position among the fine count's keys
+    std::uint32_t column;                 // that column
+    std::vector<std::uint32_t> conditions;  // the rule's conjuncts on it (its nodes)
+    std::vector<std::int64_t> values;     // the values the column holds (as group keys)
+    std::vector<std::uint32_t> rows;      // and the first row holding each
+    std::vector<std::int64_t> accepted;   // the values the conditions accept, sorted
+  };
+  // The part of the constructor that finds split rules (evaluator_split.cpp): makes the fine
+  // counts (appended to `runs`), and per rule of `rules` its Split (or none).
+  std::vector<std::optional<Split>> plan_splits(std::vector<RuleRun*>& runs, const Dataset& data,
+                                                const std::vector<DenseTable>& tables, std::int32_t as_of,
+                                                std::size_t rows_per_range);
+  // The values `split`'s conditions accept, evaluated by `rule` (numbered in the pass) on a row of
+  // each value the column has; false when that cannot be done (the rule then counts alone).
+  static bool decide_accepted(Split& split, RuleRun& rule, BatchBuffers& buffers);
+  // After a range's batches: the split rules' groups from their fine counts; a rule whose fine
+  // count met an error (which the rule's own filter might not have) counts its rows itself.
+  void compose_splits(std::size_t index, BatchBuffers& buffers);
+  void count_alone(const Member& member, std::size_t index, BatchBuffers& buffers);
+  // The evidence of split rules: their fine count's rows and states, found once per batch for all
+  // of them, and per rule and fine group the states that are evidence and the result they go to.
+  struct FineEvidence {
+    const Member* fine;
+    // Its own evaluation of the fine count's expressions: every part evaluates them, on its thread.
+    std::shared_ptr<RangeRun> scratch;
+    std::vector<RuleRun*> rules;
+    std::vector<std::vector<std::uint8_t>> wanted;    // per rule, per merged fine group
+    std::vector<std::vector<std::uint32_t>> result;   // per rule, per merged fine group
+  };
+  std::vector<FineEvidence> plan_split_evidence(const std::vector<const Member*>& rules) const;
+  // One batch (in_scope[0..n) of the fine count's grouping, group_at[row - first] each row's
+  // merged fine group) of a FineEvidence.
+  static void split_evidence_batch(const FineEvidence& fine, const std::uint32_t* in_scope,
+                                   std::size_t n, std::uint32_t token, const std::uint32_t* group_at, std::size_t first);
+
   std::vector<Member> members_;                     // in the order a batch evaluates them
+  std::vector<Split> splits_;
+  std::vector<bool> grouping_merged_;               // per grouping: merged whole (merge_groupings)
+  std::vector<std::unique_ptr<CompiledRule>> fine_rules_;  // the fine counts' rules and runs
+  std::vector<std::unique_ptr<RuleRun>> fine_runs_;
   std::vector<std::unique_ptr<RuleRun>> groupings_;  // assign groups, measure nothing
   std::size_t canon_count_ = 0;
 };

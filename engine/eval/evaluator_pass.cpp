@@ -31,7 +31,11 @@ std::string grouping_signature(const std::vector<GroupKey>& keys, const std::vec
 }  // namespace
 
 Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<DenseTable>& tables,
-           std::int32_t as_of, std::size_t rows_per_range) {
+           std::int32_t as_of, std::size_t rows_per_range, bool split_filters) {
+  // Rules counted through a fine count, and the fine counts themselves (appended to the rules).
+  std::vector<std::optional<Split>> planned;
+  if (split_filters) planned = plan_splits(rules, data, tables, as_of, rows_per_range);
+  planned.resize(rules.size());
   // Equal nodes: the same operation on the same canonical arguments with the same constants, text
   // codes and set members as found in this dataset. Within one rule two equal nodes stay apart
   // (the k-th of them in each rule shares one number): a rule may evaluate both for different
@@ -85,6 +89,16 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
   }
   canon_count_ = numbers.size();
   for (const Member& member : members_) member.run->canon_count_ = canon_count_;
+  if (std::any_of(planned.begin(), planned.end(), [](const auto& split) { return split.has_value(); })) {
+    BatchBuffers buffers;
+    buffers.fit(canon_count_);
+    for (std::size_t r = 0; r < members_.size(); ++r) {  // members_[r] is rules[r] until sorted below
+      if (planned[r] && decide_accepted(*planned[r], *members_[r].run, buffers)) {
+        members_[r].split = splits_.size();
+        splits_.push_back(std::move(*planned[r]));
+      }
+    }
+  }
   // Rules with the same filter and exemption one after the other: the values they share are then
   // still there when the next needs them. Each rule keeps its own state, so the order of the
   // rules within a batch changes nothing else.
@@ -93,8 +107,8 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
   };
   auto counting = [&](const Member& m) {
     const CompiledRule& rule = m.run->rule_;
-    return std::tuple(m.grouping, node_of(m, rule.filter), node_of(m, rule.exempt), node_of(m, rule.measure.expr),
-                      node_of(m, rule.measure.expr2), static_cast<int>(rule.measure.kind));
+    return std::tuple(m.grouping, m.split != kNoSplit, node_of(m, rule.filter), node_of(m, rule.exempt),
+                      node_of(m, rule.measure.expr), node_of(m, rule.measure.expr2), static_cast<int>(rule.measure.kind));
   };
   std::stable_sort(members_.begin(), members_.end(),
                    [&](const Member& a, const Member& b) { return counting(a) < counting(b); });
@@ -102,6 +116,12 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
   // in those count alike.
   for (std::size_t r = 0; r < members_.size(); ++r) {
     members_[r].counted_by = r > 0 && counting(members_[r]) == counting(members_[r - 1]) ? members_[r - 1].counted_by : r;
+  }
+  // A split rule's fine count is the member that counts for it.
+  for (Split& split : splits_) {
+    for (const Member& member : members_) {
+      if (member.run == split.fine) split.fine = members_[member.counted_by].run;
+    }
   }
 }
 
@@ -126,7 +146,7 @@ void Pass::run_range(std::size_t index, BatchBuffers& buffers) {
       grouping_stopped[g] = !groupings_[g]->range(index).scope_and_group(begin, end, in_scope[g].data(), rows[g], lookups[g]);
     }
     for (std::size_t r = 0; r < members_.size(); ++r) {
-      if (stopped[r] || members_[r].counted_by != r) continue;
+      if (stopped[r] || members_[r].counted_by != r || members_[r].split != kNoSplit) continue;
       const Member& member = members_[r];
       RangeRun& range = member.run->range(index);
       const std::size_t g = member.grouping;
@@ -136,6 +156,7 @@ void Pass::run_range(std::size_t index, BatchBuffers& buffers) {
                    !range.measure_batch(in_scope[g].data(), rows[g], lookups[g], token);
     }
   }
+  compose_splits(index, buffers);
   for (const Member& member : members_) {
     RangeRun& range = member.run->range(index);
     if (&member != &members_[member.counted_by]) range.take_counts(members_[member.counted_by].run->range(index));
