@@ -155,8 +155,6 @@ TEST_F(Engine, ASplitRuleWhoseFineCountMeetsAnErrorCountsAlone) {
     options_.split_filters = true;
     const auto results = run(kHeader + kRules, lets);
     const std::string split = as_json(results);
-    options_.split_filters = false;
-    EXPECT_EQ(split, as_json(run(kHeader + kRules, lets))) << rows_per_range;
     std::size_t groups = 0;
     for (const RuleResult& result : results) {
       if (result.group.size() < 2 || result.group[0].text != "Z") continue;  // the count rules: per corporation
@@ -168,6 +166,9 @@ TEST_F(Engine, ASplitRuleWhoseFineCountMeetsAnErrorCountsAlone) {
     // The 12 share rules but the three that select neither: a group without records after the
     // filter is not reported.
     EXPECT_EQ(groups, 9u);
+    // Run again, the results above (and the rules they point to) are gone.
+    options_.split_filters = false;
+    EXPECT_EQ(split, as_json(run(kHeader + kRules, lets))) << rows_per_range;
   }
 }
 

@@ -709,6 +709,7 @@ class Pass {
     std::vector<RuleRun*> rules;
     std::vector<std::vector<std::uint8_t>> wanted;    // per rule, per merged fine group
     std::vector<std::vector<std::uint32_t>> result;   // per rule, per merged fine group
+    std::vector<std::uint8_t> any_wanted;             // per merged fine group: the states some rule wants
   };
   std::vector<FineEvidence> plan_split_evidence(const std::vector<const Member*>& rules) const;
   // One batch (in_scope[0..n) of the fine count's grouping, group_at[row - first] each row's

@@ -356,6 +356,8 @@ std::vector<Pass::FineEvidence> Pass::plan_split_evidence(const std::vector<cons
       wanted[j] = run.evidence_states_[parent[j]];
       result[j] = run.result_of_group_[parent[j]];
     }
+    fine->any_wanted.resize(wanted.size(), 0);
+    for (std::size_t j = 0; j < wanted.size(); ++j) fine->any_wanted[j] |= wanted[j];
     fine->rules.push_back(member->run);
     fine->wanted.push_back(std::move(wanted));
     fine->result.push_back(std::move(result));
@@ -369,20 +371,26 @@ void Pass::split_evidence_batch(const FineEvidence& fine, const std::uint32_t* i
   std::size_t m = 0;
   const std::int64_t* value = nullptr;
   if (!fine.scratch->measured_rows(in_scope, n, token, sel, m, value) || m == 0) return;
-  // Per measured row: its fine group and its state as a bit (a split rule's measure is a count:
-  // a predicate's rows meet it or not, a plain count's are all "true").
-  std::array<std::uint32_t, kBatch> group{};
+  // Per measured row that some rule wants: its row, fine group and state as a bit (a split
+  // rule's measure is a count: a predicate's rows meet it or not, a plain count's are all
+  // "true"). Most rows are evidence of none: those meeting a predicate are, or those not.
+  std::array<std::uint32_t, kBatch> row{}, group{};
   std::array<std::uint8_t, kBatch> state{};
+  std::size_t wanted_rows = 0;
   for (std::size_t i = 0; i < m; ++i) {
-    group[i] = group_at[sel[i] - first];
-    state[i] = static_cast<std::uint8_t>(1u << (value == nullptr || value[i] == 1 ? kMeasuredTrue : kMeasuredFalse));
+    const std::uint32_t j = group_at[sel[i] - first];
+    const auto bit = static_cast<std::uint8_t>(1u << (value == nullptr || value[i] == 1 ? kMeasuredTrue : kMeasuredFalse));
+    row[wanted_rows] = sel[i];
+    group[wanted_rows] = j;
+    state[wanted_rows] = bit;
+    wanted_rows += (fine.any_wanted[j] & bit) != 0;
   }
   for (std::size_t k = 0; k < fine.rules.size(); ++k) {
     const std::uint8_t* wanted = fine.wanted[k].data();
     const std::uint32_t* result = fine.result[k].data();
     std::vector<RuleResult>& results = *fine.rules[k]->evidence_results_;
-    for (std::size_t i = 0; i < m; ++i) {
-      if ((wanted[group[i]] & state[i]) != 0) results[result[group[i]]].evidence.add_row(sel[i]);
+    for (std::size_t i = 0; i < wanted_rows; ++i) {
+      if ((wanted[group[i]] & state[i]) != 0) results[result[group[i]]].evidence.add_row(row[i]);
     }
   }
 }

@@ -126,9 +126,13 @@ std::string Privacy::withheld_reason(const RuleResult& result, bool dutch) const
                : "the group is a personal value (household, income or age)";
 }
 
-std::vector<std::string> Privacy::evidence(const RuleResult& result) const {
+std::vector<std::string> Privacy::evidence(const RuleResult& result, std::size_t limit) const {
   std::vector<std::string> shown;
-  for_each_evidence(result, [&](std::string_view id) { shown.emplace_back(id); });
+  if (result.evidence.empty() || evidence_withheld(result)) return shown;
+  for (const std::string_view raw : result.evidence) {
+    if (shown.size() == limit) break;
+    shown.push_back(key_.empty() ? std::string(raw) : id(raw));
+  }
   return shown;
 }
 

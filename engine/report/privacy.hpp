@@ -12,6 +12,7 @@
 // rejections directly. Immutable after construction; safe to share between threads.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,8 +51,10 @@ class Privacy {
   bool evidence_withheld(const RuleResult& result) const;
   // Why, in words: "fewer than 5 records in the group" (English) or Dutch.
   std::string withheld_reason(const RuleResult& result, bool dutch) const;
-  // The ids to show: pseudonymised when a key is set; empty when withheld.
-  std::vector<std::string> evidence(const RuleResult& result) const;
+  // The ids to show, the first `limit` of them: pseudonymised when a key is set; empty when
+  // withheld. A report that lists a few of a group's ids asks for those only.
+  std::vector<std::string> evidence(const RuleResult& result,
+                                    std::size_t limit = std::numeric_limits<std::size_t>::max()) const;
   // The same ids one at a time, `emit(std::string_view)` each, without a string per id unless
   // pseudonymised: a report of many rules lists millions (the JSON report).
   template <typename Emit>

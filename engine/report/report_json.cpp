@@ -323,6 +323,7 @@ void write_evidence(std::ostream& out, const Privacy& privacy, const RuleResult&
                     std::string& buffer) {
   const std::string separator = ",\n" + std::string(indent + 2, ' ');
   buffer = '[';
+  buffer.reserve(result.evidence.size() * (separator.size() + 12) + indent + 4);
   bool first = true;
   privacy.for_each_evidence(result, [&](std::string_view id) {
     buffer.append(separator, first ? 1 : 0, std::string::npos);  // no comma before the first
@@ -367,9 +368,11 @@ void write_results(std::ostream& out, const CheckReport& report, const Privacy& 
     // One level deeper than its own dump: every line after the first moves in by four.
     const std::string own = dump(result_json(result, privacy, history, Evidence::AsPlaceholder, lang), 2);
     text.clear();
-    for (const char c : own) {
-      if (c == '\n') text.append(kItemIndent);
-      else text += c;
+    for (std::size_t from = 0; from < own.size();) {
+      const std::size_t newline = std::min(own.find('\n', from), own.size());
+      text.append(own, from, newline - from);
+      if (newline < own.size()) text.append(kItemIndent);
+      from = newline + 1;
     }
     const std::size_t at = text.find(kDumpedPlaceholder);
     const std::size_t line = text.rfind('\n', at) + 1;

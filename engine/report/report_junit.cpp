@@ -58,10 +58,12 @@ std::string details(const RuleResult& r, const Privacy& privacy, Lang lang) {
     text += std::string(word(lang, "junit_records")) + " (" + std::to_string(r.evidence.size()) + "): " +
             std::string(word(lang, "junit_not_listed")) + " (" + privacy.withheld_reason(r, lang == Lang::Nl) + ")\n";
   } else if (!r.evidence.empty()) {
-    const auto ids = privacy.evidence(r);
-    text += std::string(word(lang, "junit_records")) + " (" + std::to_string(ids.size()) + "):";
-    for (std::size_t i = 0; i < ids.size() && i < 1000; ++i) text += (i > 0 ? ", " : " ") + ids[i];
-    if (ids.size() > 1000) text += ", ... (" + std::to_string(ids.size() - 1000) + " " + std::string(word(lang, "more")) + ")";
+    constexpr std::size_t kListed = 1000;
+    const auto ids = privacy.evidence(r, kListed);
+    const std::size_t total = r.evidence.size();
+    text += std::string(word(lang, "junit_records")) + " (" + std::to_string(total) + "):";
+    for (std::size_t i = 0; i < ids.size(); ++i) text += (i > 0 ? ", " : " ") + ids[i];
+    if (total > ids.size()) text += ", ... (" + std::to_string(total - ids.size()) + " " + std::string(word(lang, "more")) + ")";
     text += "\n";
   }
   return text;

@@ -186,12 +186,13 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
       out << "    " << w("evidence") << " (" << result.evidence.size() << "): " << w("not_shown") << " ("
           << privacy.withheld_reason(result, lang == Lang::Nl) << ")\n";
     } else if (!result.evidence.empty()) {
-      const std::vector<std::string> evidence = privacy.evidence(result);
-      out << "    " << w("evidence") << " (" << evidence.size() << "): ";
-      const std::size_t shown = std::min<std::size_t>(evidence.size(), 12);
-      for (std::size_t i = 0; i < shown; ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);
-      if (evidence.size() > shown) {
-        out << ", ... (" << report::fill(word(lang, "text_more_records"), {{"n", std::to_string(evidence.size() - shown)}})
+      constexpr std::size_t kShown = 12;  // the rest are in the JSON report
+      const std::vector<std::string> evidence = privacy.evidence(result, kShown);
+      const std::size_t total = result.evidence.size();
+      out << "    " << w("evidence") << " (" << total << "): ";
+      for (std::size_t i = 0; i < evidence.size(); ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);
+      if (total > evidence.size()) {
+        out << ", ... (" << report::fill(word(lang, "text_more_records"), {{"n", std::to_string(total - evidence.size())}})
             << ")";
       }
       out << "\n";
@@ -331,11 +332,12 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
       out << "    records (" << result.evidence.size() << "): not listed (" << privacy.withheld_reason(result, false)
           << ")\n";
     } else if (!result.evidence.empty()) {
-      const std::vector<std::string> evidence = privacy.evidence(result);
-      out << "    records (" << evidence.size() << "): ";
-      const std::size_t shown = std::min<std::size_t>(evidence.size(), 12);
-      for (std::size_t i = 0; i < shown; ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);
-      if (evidence.size() > shown) out << ", ... (" << evidence.size() - shown << " more; see --format json)";
+      constexpr std::size_t kShown = 12;  // the rest are in the JSON report
+      const std::vector<std::string> evidence = privacy.evidence(result, kShown);
+      const std::size_t total = result.evidence.size();
+      out << "    records (" << total << "): ";
+      for (std::size_t i = 0; i < evidence.size(); ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);
+      if (total > evidence.size()) out << ", ... (" << total - evidence.size() << " more; see --format json)";
       out << "\n";
     }
   }
