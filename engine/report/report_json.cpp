@@ -1,6 +1,9 @@
 #include <algorithm>
+#include <exception>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "dsl/source/calendar.hpp"
 #include "engine/data/check_outcome.hpp"
@@ -319,68 +322,98 @@ std::string dump(const json& value, int indent) { return json_text(value, indent
 // Writes the ids of a result's evidence as they may be shown, as nlohmann::json::dump(2) would
 // write the array whose member line is indented by `indent` spaces; `buffer` is reused from array
 // to array.
-void write_evidence(std::ostream& out, const Privacy& privacy, const RuleResult& result, std::size_t indent,
-                    std::string& buffer) {
+// Appends a result's evidence array to `out` as dump(2) would write it at `indent`.
+void append_evidence(std::string& out, const Privacy& privacy, const RuleResult& result, std::size_t indent) {
   const std::string separator = ",\n" + std::string(indent + 2, ' ');
-  buffer = '[';
-  buffer.reserve(result.evidence.size() * (separator.size() + 12) + indent + 4);
+  const std::size_t before = out.size();
+  out.reserve(out.size() + result.evidence.size() * (separator.size() + 12) + indent + 4);
+  out += '[';
   bool first = true;
   privacy.for_each_evidence(result, [&](std::string_view id) {
-    buffer.append(separator, first ? 1 : 0, std::string::npos);  // no comma before the first
+    out.append(separator, first ? 1 : 0, std::string::npos);  // no comma before the first
     first = false;
     // Plain printable ASCII needs no escaping; anything else is left to nlohmann::json.
     const bool plain = std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
     if (plain) {
-      buffer += '"';
-      buffer += id;
-      buffer += '"';
+      out += '"';
+      out += id;
+      out += '"';
     } else {
-      buffer += dump(json(std::string(id)), -1);
+      out += dump(json(std::string(id)), -1);
     }
   });
   if (first) {
-    out << "[]";
+    out.resize(before);
+    out += "[]";
     return;
   }
-  buffer += '\n';
-  buffer.append(indent, ' ');
-  buffer += ']';
-  out << buffer;
+  out += '\n';
+  out.append(indent, ' ');
+  out += ']';
 }
 
-// Writes the results array as dump(2) writes the report's "results" member (the array one level
-// in, each result two): every result built, dumped and written on its own, its evidence spliced
-// into its placeholder. `text` and `buffer` are reused from result to result.
+constexpr std::string_view kItemIndent = "\n    ";
+
+// Appends one result as an item of the results array, as dump(2) writes the report's "results"
+// member (the array one level in, each result two): built and dumped on its own, its evidence
+// spliced into its placeholder.
+void append_result(std::string& out, const RuleResult& result, const Privacy& privacy, const ReportHistory* history,
+                   Lang lang, bool first) {
+  out += first ? "" : ",";
+  out += kItemIndent;
+  // One level deeper than its own dump: every line after the first moves in by four.
+  const std::string own = dump(result_json(result, privacy, history, Evidence::AsPlaceholder, lang), 2);
+  const std::size_t start = out.size();
+  for (std::size_t from = 0; from < own.size();) {
+    const std::size_t newline = std::min(own.find('\n', from), own.size());
+    out.append(own, from, newline - from);
+    if (newline < own.size()) out += kItemIndent;
+    from = newline + 1;
+  }
+  const std::size_t at = out.find(kDumpedPlaceholder, start);
+  const std::size_t line = out.rfind('\n', at) + 1;
+  const std::string rest = out.substr(at + kDumpedPlaceholder.size());
+  out.resize(at);
+  out += "\"evidence\": ";
+  append_evidence(out, privacy, result, at - line);
+  out += rest;
+}
+
+// Writes the results array. A report of many rules holds millions of evidence ids: blocks of
+// results are rendered on all cores at once and written in order, so the memory is that of a
+// block per core, and the text is the same whatever the number of cores.
 void write_results(std::ostream& out, const CheckReport& report, const Privacy& privacy,
                    const ReportHistory* history, Lang lang) {
-  if (report.results.empty()) {
+  const std::vector<RuleResult>& results = report.results;
+  if (results.empty()) {
     out << "[]";
     return;
   }
-  constexpr std::string_view kItemIndent = "\n    ";
-  std::string text;
-  std::string buffer;
-  out << '[';
-  bool first = true;
-  for (const auto& result : report.results) {
-    out << (first ? "" : ",") << kItemIndent;
-    first = false;
-    // One level deeper than its own dump: every line after the first moves in by four.
-    const std::string own = dump(result_json(result, privacy, history, Evidence::AsPlaceholder, lang), 2);
-    text.clear();
-    for (std::size_t from = 0; from < own.size();) {
-      const std::size_t newline = std::min(own.find('\n', from), own.size());
-      text.append(own, from, newline - from);
-      if (newline < own.size()) text.append(kItemIndent);
-      from = newline + 1;
+  constexpr std::size_t kBlock = 64;  // results per block
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::string> blocks(cores);
+  std::vector<std::exception_ptr> failures(cores);
+  auto render = [&](std::size_t block, std::size_t first_result) {
+    try {
+      blocks[block].clear();
+      const std::size_t end = std::min(results.size(), first_result + kBlock);
+      for (std::size_t r = first_result; r < end; ++r) append_result(blocks[block], results[r], privacy, history, lang, r == 0);
+    } catch (...) {
+      failures[block] = std::current_exception();  // rethrown below, on the writing thread
     }
-    const std::size_t at = text.find(kDumpedPlaceholder);
-    const std::size_t line = text.rfind('\n', at) + 1;
-    out.write(text.data(), static_cast<std::streamsize>(at));
-    out << "\"evidence\": ";
-    write_evidence(out, privacy, result, at - line, buffer);
-    const std::size_t rest = at + kDumpedPlaceholder.size();
-    out.write(text.data() + rest, static_cast<std::streamsize>(text.size() - rest));
+  };
+  out << '[';
+  for (std::size_t start = 0; start < results.size(); start += kBlock * cores) {
+    const std::size_t used = std::min(cores, (results.size() - start + kBlock - 1) / kBlock);
+    {
+      std::vector<std::jthread> threads;
+      for (std::size_t b = 1; b < used; ++b) threads.emplace_back(render, b, start + b * kBlock);
+      render(0, start);
+    }
+    for (const std::exception_ptr& failure : failures) {
+      if (failure) std::rethrow_exception(failure);
+    }
+    for (std::size_t b = 0; b < used; ++b) out.write(blocks[b].data(), static_cast<std::streamsize>(blocks[b].size()));
   }
   out << "\n  ]";
 }
