@@ -2,9 +2,11 @@
 // The records behind a result, kept small. A national check can list millions of record ids in
 // its evidence, and the same record is evidence of many rules (1,000 rules over 1M lets once held
 // 16.5M ids as std::string, 528 MB). So ids are not copied per result: an EvidenceIds points into one
-// shared, immutable copy of its dataset's id column (RecordIdPool, made once per evaluation) and
-// keeps 4 bytes per record. The pool is shared, not borrowed, so results outlive the dataset they
-// came from. Ids written by hand (tests, results rebuilt elsewhere) are kept as owned strings.
+// shared, immutable copy of the ids of its dataset's records that are evidence (RecordIdPool, made
+// once per evaluation, after the evidence is known: the evaluator gathers rows, then copies the
+// ids of those rows and renumbers) and keeps 4 bytes per record. The pool is shared, not borrowed,
+// so results outlive the dataset they came from. Ids written by hand (tests, results rebuilt
+// elsewhere) are kept as owned strings.
 
 #include <cstdint>
 #include <initializer_list>
@@ -43,6 +45,9 @@ class EvidenceIds {
   }
   void reserve(std::size_t n) { pool_ ? rows_.reserve(n) : owned_.reserve(n); }
   void add_row(std::uint32_t row) { rows_.push_back(row); }  // only after use_pool
+  // For the evaluator, which fills the pool after the rows are known: the pool and the rows in it.
+  const RecordIdPool* pool() const { return pool_.get(); }
+  std::vector<std::uint32_t>& pool_rows() { return rows_; }
   // An id by value; evidence from a pool becomes owned strings first (rare: tests, hostile ids).
   void push_back(std::string id) {
     materialise();

@@ -443,11 +443,11 @@ using namespace evaluation;
 
 namespace {
 
-// One copy of each dataset's record ids for the evidence of all its rules, made when the first
-// rule over it needs one.
+// One pool of each dataset's record ids for the evidence of all its rules: made (empty) when the
+// first rule over it needs one, filled by fill_record_id_pools once every rule's evidence is in.
 struct SharedPool {
   std::once_flag made;
-  std::shared_ptr<const RecordIdPool> pool;
+  std::shared_ptr<RecordIdPool> pool;
 };
 
 void share_record_id_pools(const CompiledRuleSet& rules, const DatasetMap& datasets,
@@ -457,10 +457,40 @@ void share_record_id_pools(const CompiledRuleSet& rules, const DatasetMap& datas
     if (!runs[i]) continue;
     const Dataset* data = datasets.at(rules.rules[i].dataset->kind);
     SharedPool* shared = &pools[data];
-    runs[i]->share_id_pool([shared, data] {
-      std::call_once(shared->made, [&] { shared->pool = make_record_id_pool(*data); });
-      return shared->pool;
+    runs[i]->share_id_pool([shared] {
+      std::call_once(shared->made, [&] { shared->pool = std::make_shared<RecordIdPool>(); });
+      return std::shared_ptr<const RecordIdPool>(shared->pool);
     });
+  }
+}
+
+// The evidence holds dataset rows; each pool gets the ids of the rows some result lists (most
+// records are evidence of nothing: a copy of the whole id column would be mostly unread), and
+// the results' rows are renumbered into it, in the same order.
+void fill_record_id_pools(std::map<const Dataset*, SharedPool>& pools, std::vector<std::vector<RuleResult>>& per_rule) {
+  for (auto& [data, shared] : pools) {
+    if (!shared.pool) continue;
+    RecordIdPool& pool = *shared.pool;
+    std::vector<std::uint32_t> index(data->row_count(), 0);  // per row: 1 + its place in the pool, 0 for none
+    for (auto& results : per_rule) {
+      for (RuleResult& result : results) {
+        if (result.evidence.pool() != &pool) continue;
+        for (const std::uint32_t row : result.evidence.pool_rows()) index[row] = 1;
+      }
+    }
+    std::uint32_t next = 0;
+    for (std::size_t row = 0; row < index.size(); ++row) {
+      if (index[row] == 0) continue;
+      index[row] = ++next;
+      pool.bytes.append(data->record_id(row));
+      pool.offsets.push_back(pool.bytes.size());
+    }
+    for (auto& results : per_rule) {
+      for (RuleResult& result : results) {
+        if (result.evidence.pool() != &pool) continue;
+        for (std::uint32_t& row : result.evidence.pool_rows()) row = index[row] - 1;
+      }
+    }
   }
 }
 
@@ -589,6 +619,7 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
   on_cores(passes.size() * cores, [&](std::size_t t, BatchBuffers& buffers) {
     passes[t / cores]->gather_evidence(t % cores, cores, buffers);
   });
+  fill_record_id_pools(pools, per_rule);
   for (std::size_t rule : finish_tasks) {
     runs[rule].reset();  // its accumulators are done with
     std::stable_sort(per_rule[rule].begin(), per_rule[rule].end(), less_group);

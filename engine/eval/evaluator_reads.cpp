@@ -34,6 +34,15 @@ std::vector<const DatasetSchema*> datasets_read_by(const CompiledRuleSet& rules)
 std::shared_ptr<const RecordIdPool> evaluation::make_record_id_pool(const Dataset& data) {
   auto pool = std::make_shared<RecordIdPool>();
   const std::size_t rows = data.row_count();
+  const ColumnData& ids = data.column(data.schema().id_column);
+  if (ids.text_storage == TextStorage::Raw && ids.raw_offsets.size() == rows + 1 && ids.raw_offsets.front() == 0 &&
+      ids.raw_offsets.back() == ids.raw.size()) {
+    // The id column as it is (all ids back to back, an offset per row): two copies, not a
+    // string appended per row into memory that doubles as it grows.
+    pool->bytes = ids.raw;
+    pool->offsets = ids.raw_offsets;
+    return pool;
+  }
   pool->offsets.reserve(rows + 1);
   for (std::size_t row = 0; row < rows; ++row) {
     pool->bytes.append(data.record_id(row));
