@@ -362,12 +362,27 @@ bool RangeRun::measure_batch(const std::uint32_t* in_scope, std::size_t n, std::
     for (std::size_t i = 0; i < x; ++i) ++groups_[tags[exempted[i]] >> kStateBits].exempt;
     token = buffers.token(token, rule_.canon_[rule.exempt], 4);
   }
+  if (std::uint8_t* states = rule_.row_states_; states != nullptr) {
+    for (std::size_t i = 0; i < x; ++i) states[exempted[i]] = kExempt;
+  }
   if (m == 0) return true;
 
   if (rule.measure.expr != kNoIndex) {
     if (!eval(rule.measure.expr, sel, m, token)) return false;
   }
   const std::int64_t* value = rule.measure.expr != kNoIndex ? values_of(rule.measure.expr) : nullptr;
+  if (std::uint8_t* states = rule_.row_states_; states != nullptr) {
+    // As evidence reads them (RangeRun::gather_evidence): a predicate's rows meet it or not, a net
+    // figure's add or take away (or weigh nothing), any other measure's rows are all "true".
+    if ((predicate || kind == MeasureKind::Net) && value != nullptr) {
+      for (std::size_t i = 0; i < m; ++i) {
+        states[sel[i]] = predicate ? (value[i] == 1 ? kMeasuredTrue : kMeasuredFalse)
+                                   : (value[i] > 0 ? kMeasuredTrue : value[i] < 0 ? kMeasuredFalse : kNotMeasured);
+      }
+    } else {
+      for (std::size_t i = 0; i < m; ++i) states[sel[i]] = kMeasuredTrue;
+    }
+  }
   const std::int64_t* whole = nullptr;
   if (rule.measure.expr2 != kNoIndex) {
     if (!eval(rule.measure.expr2, sel, m, token)) return false;

@@ -163,6 +163,16 @@ void RangeRun::gather_evidence(const std::uint32_t* in_scope, std::size_t n, std
   bool any = false;
   for (std::uint32_t g : present) any |= wanted[g] != 0;
   if (!any) return;
+  if (const std::uint8_t* states = rule_.row_states_; states != nullptr) {
+    // The states the rule (or the rule that counted for it) kept while it counted.
+    auto& results = *rule_.evidence_results_;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t row = in_scope[i];
+      const std::uint32_t g = group_at[row - first];
+      if ((wanted[g] >> states[row] & 1u) != 0) results[rule_.result_of_group_[g]].evidence.add_row(row);
+    }
+    return;
+  }
   const std::uint32_t* sel = nullptr;
   std::size_t m = 0;
   const std::int64_t* value = nullptr;

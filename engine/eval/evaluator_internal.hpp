@@ -10,6 +10,7 @@
 #include "engine/eval/evaluator.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -504,6 +505,14 @@ class Pass;
   // Allocated by the first range that runs (run_range), freed with the RuleRun. A rule of a pass
   // reads its grouping's (follow()).
   std::unique_ptr<std::uint32_t[]> row_tags_;
+  // In a pass, for its first kRulesWithStates counting rules: each row's RowState as the rule
+  // counted it (0 for rows it did not measure), so that its evidence is read back instead of
+  // evaluated again (RangeRun::gather_evidence). A rule counted by another reads that one's.
+  struct FreeBytes {
+    void operator()(std::uint8_t* bytes) const { std::free(bytes); }
+  };
+  std::unique_ptr<std::uint8_t, FreeBytes> own_states_;
+  std::uint8_t* row_states_ = nullptr;
   std::uint32_t* tags_ = nullptr;
   RuleRun* grouping_ = nullptr;                   // in a pass: the run that assigns the groups
   std::vector<std::uint32_t> canon_;              // per node: its number among the pass's nodes
@@ -676,6 +685,9 @@ class Pass {
     std::size_t split = kNoSplit;  // its Split in splits_, when it counts through a fine count
   };
   static constexpr std::size_t kNoSplit = static_cast<std::size_t>(-1);
+  // A byte per row for each of at most this many rules of a pass (RuleRun::row_states_): a
+  // national rule set's rules all; the many rules of an auditor evaluate their evidence again.
+  static constexpr std::size_t kRulesWithStates = 16;
   // A rule whose filter is a fine count's filter and a condition on one column of few values: the
   // fine count groups the rows by the rule's keys and that column, once for all such rules, and
   // the rule's groups are the sums of the fine groups of the values its condition accepts.

@@ -117,6 +117,23 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
   for (std::size_t r = 0; r < members_.size(); ++r) {
     members_[r].counted_by = r > 0 && counting(members_[r]) == counting(members_[r - 1]) ? members_[r - 1].counted_by : r;
   }
+  // Row states for the first counting rules (not split rules, not fine counts: their evidence comes
+  // otherwise), shared with the rules they count for.
+  std::size_t with_states = 0;
+  for (std::size_t r = 0; r < members_.size(); ++r) {
+    Member& member = members_[r];
+    if (member.split != kNoSplit) continue;
+    const bool fine = std::any_of(fine_runs_.begin(), fine_runs_.end(), [&](const auto& run) { return run.get() == member.run; });
+    if (fine) continue;
+    if (member.counted_by != r) {
+      member.run->row_states_ = members_[member.counted_by].run->row_states_;
+    } else if (with_states < kRulesWithStates) {
+      ++with_states;
+      // calloc: untouched pages stay unmapped until a row of them is measured.
+      member.run->own_states_.reset(static_cast<std::uint8_t*>(std::calloc(std::max<std::size_t>(data.row_count(), 1), 1)));
+      member.run->row_states_ = member.run->own_states_.get();
+    }
+  }
   // A split rule's fine count is the member that counts for it.
   for (Split& split : splits_) {
     for (const Member& member : members_) {
