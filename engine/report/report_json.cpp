@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstring>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -322,24 +323,33 @@ std::string dump(const json& value, int indent) { return json_text(value, indent
 // Writes the ids of a result's evidence as they may be shown, as nlohmann::json::dump(2) would
 // write the array whose member line is indented by `indent` spaces; `buffer` is reused from array
 // to array.
-// Appends a result's evidence array to `out` as dump(2) would write it at `indent`.
+// Appends a result's evidence array to `out` as dump(2) would write it at `indent`. Millions of
+// ids: written into room made ahead (grown when ids run long), not appended piece by piece.
 void append_evidence(std::string& out, const Privacy& privacy, const RuleResult& result, std::size_t indent) {
   const std::string separator = ",\n" + std::string(indent + 2, ' ');
   const std::size_t before = out.size();
-  out.reserve(out.size() + result.evidence.size() * (separator.size() + 12) + indent + 4);
-  out += '[';
+  std::size_t at = before;
+  out.resize(at + 1 + result.evidence.size() * (separator.size() + 12) + indent + 2);
+  auto put = [&](std::string_view text) {
+    if (at + text.size() > out.size()) out.resize(std::max(2 * out.size(), at + text.size()));
+    std::memcpy(out.data() + at, text.data(), text.size());
+    at += text.size();
+  };
+  put("[");
   bool first = true;
+  std::string escaped;
   privacy.for_each_evidence(result, [&](std::string_view id) {
-    out.append(separator, first ? 1 : 0, std::string::npos);  // no comma before the first
+    put(first ? std::string_view(separator).substr(1) : std::string_view(separator));  // no comma before the first
     first = false;
     // Plain printable ASCII needs no escaping; anything else is left to nlohmann::json.
     const bool plain = std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
     if (plain) {
-      out += '"';
-      out += id;
-      out += '"';
+      put("\"");
+      put(id);
+      put("\"");
     } else {
-      out += dump(json(std::string(id)), -1);
+      escaped = dump(json(std::string(id)), -1);
+      put(escaped);
     }
   });
   if (first) {
@@ -347,9 +357,10 @@ void append_evidence(std::string& out, const Privacy& privacy, const RuleResult&
     out += "[]";
     return;
   }
-  out += '\n';
-  out.append(indent, ' ');
-  out += ']';
+  put("\n");
+  put(std::string(indent, ' '));
+  put("]");
+  out.resize(at);
 }
 
 constexpr std::string_view kItemIndent = "\n    ";
