@@ -391,8 +391,9 @@ void append_result(std::string& out, const RuleResult& result, const Privacy& pr
 }
 
 // Writes the results array. A report of many rules holds millions of evidence ids: blocks of
-// results are rendered on all cores at once and written in order, so the memory is that of a
-// block per core, and the text is the same whatever the number of cores.
+// results are rendered on all cores at once, the next round while this one is written, and are
+// written in order; the memory is two rounds of blocks, and the text is the same whatever the
+// number of cores.
 void write_results(std::ostream& out, const CheckReport& report, const Privacy& privacy,
                    const ReportHistory* history, Lang lang) {
   const std::vector<RuleResult>& results = report.results;
@@ -402,29 +403,44 @@ void write_results(std::ostream& out, const CheckReport& report, const Privacy& 
   }
   constexpr std::size_t kBlock = 64;  // results per block
   const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::string> blocks(cores);
-  std::vector<std::exception_ptr> failures(cores);
-  auto render = [&](std::size_t block, std::size_t first_result) {
+  const std::size_t per_round = kBlock * cores;
+  struct Round {
+    std::vector<std::string> blocks;
+    std::vector<std::exception_ptr> failures;
+    std::size_t used = 0;
+  };
+  auto render = [&](Round& round, std::size_t block, std::size_t first_result) {
     try {
-      blocks[block].clear();
+      round.blocks[block].clear();
       const std::size_t end = std::min(results.size(), first_result + kBlock);
-      for (std::size_t r = first_result; r < end; ++r) append_result(blocks[block], results[r], privacy, history, lang, r == 0);
+      for (std::size_t r = first_result; r < end; ++r) append_result(round.blocks[block], results[r], privacy, history, lang, r == 0);
     } catch (...) {
-      failures[block] = std::current_exception();  // rethrown below, on the writing thread
+      round.failures[block] = std::current_exception();  // rethrown below, on the writing thread
     }
   };
+  // Renders the round that starts at result `start` on threads of its own (joined when `threads` goes).
+  auto start_round = [&](Round& round, std::size_t start, std::vector<std::jthread>& threads) {
+    round.used = start < results.size() ? std::min(cores, (results.size() - start + kBlock - 1) / kBlock) : 0;
+    for (std::size_t b = 0; b < round.used; ++b) threads.emplace_back([&, b, start] { render(round, b, start + b * kBlock); });
+  };
+  Round current{std::vector<std::string>(cores), std::vector<std::exception_ptr>(cores), 0};
+  Round next = current;
+  {
+    std::vector<std::jthread> threads;
+    start_round(current, 0, threads);
+  }
   out << '[';
-  for (std::size_t start = 0; start < results.size(); start += kBlock * cores) {
-    const std::size_t used = std::min(cores, (results.size() - start + kBlock - 1) / kBlock);
-    {
-      std::vector<std::jthread> threads;
-      for (std::size_t b = 1; b < used; ++b) threads.emplace_back(render, b, start + b * kBlock);
-      render(0, start);
+  for (std::size_t start = 0; start < results.size(); start += per_round) {
+    std::vector<std::jthread> threads;
+    start_round(next, start + per_round, threads);
+    for (const std::exception_ptr& failure : current.failures) {
+      if (failure) std::rethrow_exception(failure);  // the threads are joined on the way out
     }
-    for (const std::exception_ptr& failure : failures) {
-      if (failure) std::rethrow_exception(failure);
+    for (std::size_t b = 0; b < current.used; ++b) {
+      out.write(current.blocks[b].data(), static_cast<std::streamsize>(current.blocks[b].size()));
     }
-    for (std::size_t b = 0; b < used; ++b) out.write(blocks[b].data(), static_cast<std::streamsize>(blocks[b].size()));
+    threads.clear();  // joins: the next round is rendered
+    std::swap(current, next);
   }
   out << "\n  ]";
 }
