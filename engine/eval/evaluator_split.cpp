@@ -332,7 +332,7 @@ std::vector<Pass::FineEvidence> Pass::plan_split_evidence(const std::vector<cons
     }
     auto fine = std::find_if(fines.begin(), fines.end(), [&](const FineEvidence& f) { return f.fine == &*fine_member; });
     if (fine == fines.end()) {
-      fines.push_back(FineEvidence{&*fine_member, std::make_shared<RangeRun>(*fine_member->run, 0, 0), {}, {}, {}});
+      fines.push_back(FineEvidence{&*fine_member, std::make_shared<RangeRun>(*fine_member->run, 0, 0), {}, {}, {}, {}});
       fine = fines.end() - 1;
       std::map<std::array<std::int64_t, kMaxKeys>, std::uint32_t> by_key;
       const auto& groups = groupings_[member->grouping]->groups_;
