@@ -50,8 +50,9 @@ std::vector<std::string> describe(const LoadedDataset& loaded) {
 }
 
 LoadedDataset load(const DatasetSchema& schema, const std::string& text, std::size_t chunk_bytes, unsigned threads,
-                   bool export_forms = false) {
+                   bool export_forms = false, Encoding encoding = Encoding::Utf8) {
   CsvOptions options;
+  options.encoding = encoding;
   options.chunk_bytes = chunk_bytes;
   options.threads = threads;
   options.export_forms = export_forms;
@@ -61,15 +62,16 @@ LoadedDataset load(const DatasetSchema& schema, const std::string& text, std::si
 
 // Loads `text` in one chunk on one thread, then in chunks of every size from 1 byte up (and a
 // few larger ones) on 1, 2 and 3 threads, and expects the same every time.
-void expect_same_in_any_chunks(const DatasetSchema& schema, const std::string& text, bool export_forms = false) {
-  const std::vector<std::string> whole = describe(load(schema, text, text.size() + 1, 1, export_forms));
+void expect_same_in_any_chunks(const DatasetSchema& schema, const std::string& text, bool export_forms = false,
+                               Encoding encoding = Encoding::Utf8) {
+  const std::vector<std::string> whole = describe(load(schema, text, text.size() + 1, 1, export_forms, encoding));
   std::vector<std::size_t> sizes;
   for (std::size_t size = 1; size <= 64; ++size) sizes.push_back(size);
   for (std::size_t size = 96; size < text.size() + 64; size += 97) sizes.push_back(size);
   for (const unsigned threads : {1U, 2U, 3U}) {
     for (const std::size_t size : sizes) {
       SCOPED_TRACE("chunks of " + std::to_string(size) + " bytes on " + std::to_string(threads) + " threads");
-      ASSERT_EQ(describe(load(schema, text, size, threads, export_forms)), whole);
+      ASSERT_EQ(describe(load(schema, text, size, threads, export_forms, encoding)), whole);
     }
   }
 }
@@ -185,6 +187,59 @@ TEST(CsvChunks, AnUnterminatedQuoteIsAnErrorAtItsLineInAnyChunks) {
       SCOPED_TRACE("chunks of " + std::to_string(size) + " bytes on " + std::to_string(threads) + " threads");
       try {
         load(allocations(), text, size, threads);
+        ADD_FAILURE() << "no error";
+      } catch (const DataFileError& error) {
+        EXPECT_EQ(std::string(error.what()), expected);
+      }
+    }
+  }
+}
+
+// The encoding is detected (--encoding auto) by reading the file as UTF-8 and checking each chunk
+// as it is read (csv_reader.cpp); a file that is not UTF-8 throughout is read again with its
+// encoding settled from the whole text first. Wherever the byte that is not UTF-8 falls, the load
+// is the one that reads the whole file as Windows-1252; a UTF-8 file is read as UTF-8.
+TEST(CsvChunks, AByteOfWindows1252InALateChunkMakesTheWholeFileWindows1252) {
+  std::string text = kAllocationsHeader;
+  for (int i = 0; i < 20; ++i) text += allocation("A" + std::to_string(i), "Trivire", "Centrum");
+  text += allocation("B1", "Caf\xE9", "Centrum");  // 0xE9: e-acute in Windows-1252, not UTF-8
+  for (int i = 0; i < 5; ++i) text += allocation("C" + std::to_string(i), "Trivire", "Centrum");
+  const LoadedDataset whole = load(allocations(), text, text.size() + 1, 1, false, Encoding::Auto);
+  ASSERT_EQ(whole.data.row_count(), 26U);
+  EXPECT_EQ(whole.data.cell_text(1, 20), "Caf\xC3\xA9");  // as UTF-8
+  EXPECT_EQ(whole.report.encoding, "windows-1252");
+  ASSERT_EQ(whole.report.notes.size(), 1U);
+  EXPECT_NE(whole.report.notes[0].find("read as Windows-1252"), std::string::npos) << whole.report.notes[0];
+  expect_same_in_any_chunks(allocations(), text, false, Encoding::Auto);
+}
+
+TEST(CsvChunks, AUtf8FileIsReadAsUtf8InAnyChunks) {
+  std::string text = kAllocationsHeader;
+  for (int i = 0; i < 20; ++i) text += allocation("A" + std::to_string(i), "Trivire", "Centrum");
+  text += allocation("B1", "Caf\xC3\xA9", "Centrum");
+  const LoadedDataset whole = load(allocations(), text, text.size() + 1, 1, false, Encoding::Auto);
+  EXPECT_EQ(whole.data.cell_text(1, 20), "Caf\xC3\xA9");
+  EXPECT_EQ(whole.report.encoding, "utf-8");
+  EXPECT_TRUE(whole.report.encoding_detected);
+  EXPECT_TRUE(whole.report.notes.empty());
+  expect_same_in_any_chunks(allocations(), text, false, Encoding::Auto);
+}
+
+TEST(CsvChunks, AnErrorInAFileThatIsNotUtf8IsTheErrorOfItsWindows1252Reading) {
+  // An unterminated quote on line 7 and a Windows-1252 byte after it: the file is read as
+  // Windows-1252 (a quote opened in the converted text), whichever chunk meets what first.
+  std::string text = kAllocationsHeader;
+  for (int i = 0; i < 5; ++i) text += allocation("A" + std::to_string(i), "Trivire", "Centrum");
+  text += allocation("B1", "\"Trivire", "Centrum");
+  for (int i = 0; i < 5; ++i) text += allocation("C" + std::to_string(i), "Caf\xE9", "Centrum");
+  const std::string expected =
+      "chunks.csv:7: unterminated quote: the quoted field of column 'corporation' opened on line 7 never closes, so "
+      "the rest of the file would be one value; close the quote, or double a quote inside a value (\"\")";
+  for (const unsigned threads : {1U, 2U}) {
+    for (std::size_t size = 1; size < text.size() + 64; size += size < 64 ? 7 : 97) {
+      SCOPED_TRACE("chunks of " + std::to_string(size) + " bytes on " + std::to_string(threads) + " threads");
+      try {
+        load(allocations(), text, size, threads, false, Encoding::Auto);
         ADD_FAILURE() << "no error";
       } catch (const DataFileError& error) {
         EXPECT_EQ(std::string(error.what()), expected);

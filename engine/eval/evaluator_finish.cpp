@@ -74,6 +74,7 @@ std::vector<RuleResult> RuleRun::finish(BatchBuffers& buffers) {
     groups_.clear();
     group_errors_.clear();
     ranges_.clear();
+    row_states_ = nullptr;  // its evidence is found again below; the pass's states may be another rule's
     row_tags_.reset(new std::uint32_t[std::max<std::size_t>(data_.row_count(), 1)]);
     tags_ = row_tags_.get();
     ranges_.push_back(std::make_unique<RangeRun>(*this, 0, data_.row_count()));
