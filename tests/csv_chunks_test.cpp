@@ -195,10 +195,9 @@ TEST(CsvChunks, AnUnterminatedQuoteIsAnErrorAtItsLineInAnyChunks) {
   }
 }
 
-// The encoding is detected (--encoding auto) by reading the file as UTF-8 and checking each chunk
-// as it is read (csv_reader.cpp); a file that is not UTF-8 throughout is read again with its
-// encoding settled from the whole text first. Wherever the byte that is not UTF-8 falls, the load
-// is the one that reads the whole file as Windows-1252; a UTF-8 file is read as UTF-8.
+// The encoding is detected (--encoding auto) from the whole file before any chunk is read:
+// wherever the byte that is not UTF-8 falls, the load is the one that reads the whole file as
+// Windows-1252, in any chunks; a UTF-8 file is read as UTF-8.
 TEST(CsvChunks, AByteOfWindows1252InALateChunkMakesTheWholeFileWindows1252) {
   std::string text = kAllocationsHeader;
   for (int i = 0; i < 20; ++i) text += allocation("A" + std::to_string(i), "Trivire", "Centrum");

@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "engine/input/csv_record_scan.hpp"
-#include "engine/input/encoding.hpp"
 
 namespace toets::csv {
 
@@ -282,8 +281,6 @@ class ChunkedLoad {
     threads_ = std::min<std::size_t>(threads, chunk_count());
   }
 
-  void check_utf8_in_chunks() { check_utf8_ = true; }
-
   template <char kDelimiter>
   void run() {
     if (threads_ <= 1) {
@@ -314,11 +311,6 @@ class ChunkedLoad {
         builder.restart();
         const char* begin = starts_[chunk];
         const char* stop = starts_[chunk + 1];
-        // Chunks start after a line end, and no UTF-8 sequence holds one: the chunks' checks are
-        // the whole text's.
-        if (check_utf8_ && !loading::is_valid_utf8(std::string_view(begin, static_cast<std::size_t>(stop - begin)))) {
-          throw NotUtf8{};
-        }
         // The first chunk is read for real: it starts where the rows start. The others may see a
         // record run past their end by at most a record's length before it is known to be wrong.
         const char* window = chunk == 0 ? text_end_
@@ -524,7 +516,6 @@ class ChunkedLoad {
 
   std::atomic<std::size_t> next_chunk_{0};
   std::atomic<bool> stopped_{false};
-  bool check_utf8_ = false;  // each chunk's bytes checked to be UTF-8 (load_rows_in_chunks)
   std::exception_ptr failure_;
 
   // Joining, under join_mutex_:
@@ -542,9 +533,8 @@ class ChunkedLoad {
 
 void load_rows_in_chunks(const Layout& layout, LoadedDataset& out, const char* rows_begin, const char* text_end,
                          std::uint64_t first_line, const CsvOptions& options,
-                         std::function<void(const char*)> release, bool check_utf8) {
+                         std::function<void(const char*)> release) {
   ChunkedLoad load(layout, out, rows_begin, text_end, first_line, options, std::move(release));
-  if (check_utf8) load.check_utf8_in_chunks();
   if (layout.delimiter == ';') {
     load.run<';'>();
   } else {

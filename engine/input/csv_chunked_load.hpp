@@ -14,13 +14,8 @@ namespace toets::csv {
 // first starting on `first_line`, with `layout.delimiter` between fields. `release` is told each
 // position before which the text is no longer needed (may be null). Throws DataFileError for
 // problems of the whole file (too many rows or lines, an unterminated quote).
-//
-// `check_utf8`: each chunk's bytes are checked to be UTF-8 just before they are read (while they
-// are at hand, instead of a pass over the whole file first); the first chunk that is not throws
-// NotUtf8, and the caller reads the file again the way that settles its encoding first.
-struct NotUtf8 {};
 void load_rows_in_chunks(const Layout& layout, LoadedDataset& out, const char* rows_begin, const char* text_end,
                          std::uint64_t first_line, const CsvOptions& options,
-                         std::function<void(const char*)> release, bool check_utf8 = false);
+                         std::function<void(const char*)> release);
 
 }  // namespace toets::csv

@@ -54,19 +54,15 @@ char choose_delimiter(Delimiter stated, std::string_view text) {
   return detect_delimiter(start, text.data() + text.size());
 }
 
-// `utf8_in_chunks`: the encoding is detected (--encoding auto) by reading the file as UTF-8 and
-// checking each chunk's bytes as it is read (csv::NotUtf8 when one is not).
-LoadedDataset read_csv_as(const DatasetSchema& schema, std::string_view text, const std::string& name,
-                          const CsvOptions& options, const std::function<void(const char*)>& release,
-                          bool utf8_in_chunks) {
+LoadedDataset read_csv(const DatasetSchema& schema, std::string_view text, const std::string& name,
+                       const CsvOptions& options, const std::function<void(const char*)>& release) {
   LoadedDataset result{Dataset(schema, options.kept_columns), LoadReport{}};
   result.report.dataset = schema.name;
   result.report.file = name;
   // The encoding is settled once, from the whole file, before any chunk is read: all agree.
   std::string converted;
-  const loading::DecodedText decoded = loading::decode_text(
-      text, utf8_in_chunks ? Encoding::Utf8 : options.encoding, name, converted, result.report, release);
-  if (utf8_in_chunks) result.report.encoding_detected = true;
+  const loading::DecodedText decoded =
+      loading::decode_text(text, options.encoding, name, converted, result.report, release);
   text = decoded.text;
 
   Layout layout;
@@ -102,31 +98,10 @@ LoadedDataset read_csv_as(const DatasetSchema& schema, std::string_view text, co
   std::uint64_t line = 1;
   const char* rows = layout.delimiter == ';' ? read_header<';'>(layout, begin, end, line, result.report)
                                              : read_header<','>(layout, begin, end, line, result.report);
-  if (utf8_in_chunks && !loading::is_valid_utf8(std::string_view(begin, static_cast<std::size_t>(rows - begin)))) {
-    throw csv::NotUtf8{};
-  }
   // Only text that is the file itself (not a converted copy) is given back page by page.
-  csv::load_rows_in_chunks(layout, result, rows, end, line, options, converted.empty() ? release : nullptr,
-                           utf8_in_chunks);
+  csv::load_rows_in_chunks(layout, result, rows, end, line, options, converted.empty() ? release : nullptr);
   normalise_group_keys(result);
   return result;
-}
-
-LoadedDataset read_csv(const DatasetSchema& schema, std::string_view text, const std::string& name,
-                       const CsvOptions& options, const std::function<void(const char*)>& release) {
-  // Detecting the encoding took a pass over the whole file before reading it (its pages mapped
-  // twice). A file that is UTF-8 throughout (most) is now read once, each chunk checked as it is
-  // read; any other, and any file whose reading fails, is read again the way that settles the
-  // encoding from the whole text first, so that what it reports is exactly what it was.
-  if (options.encoding == Encoding::Auto && !text.starts_with("\xFF\xFE") && !text.starts_with("\xFE\xFF")) {
-    try {
-      return read_csv_as(schema, text, name, options, release, true);
-    } catch (const csv::NotUtf8&) {
-    } catch (const DataFileError&) {
-      if (loading::is_valid_utf8(text)) throw;
-    }
-  }
-  return read_csv_as(schema, text, name, options, release, false);
 }
 
 }  // namespace
