@@ -24,6 +24,10 @@ struct RecordIdPool {
   std::string bytes;
   std::vector<std::uint64_t> offsets{0};
 
+  void append(std::string_view id) {  // the next row's id
+    bytes.append(id);
+    offsets.push_back(bytes.size());
+  }
   std::string_view id(std::uint32_t row) const {
     return std::string_view(bytes).substr(offsets[row], offsets[row + 1] - offsets[row]);
   }

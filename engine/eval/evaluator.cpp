@@ -372,16 +372,7 @@ bool RangeRun::measure_batch(const std::uint32_t* in_scope, std::size_t n, std::
   }
   const std::int64_t* value = rule.measure.expr != kNoIndex ? values_of(rule.measure.expr) : nullptr;
   if (std::uint8_t* states = rule_.row_states_; states != nullptr) {
-    // As evidence reads them (RangeRun::gather_evidence): a predicate's rows meet it or not, a net
-    // figure's add or take away (or weigh nothing), any other measure's rows are all "true".
-    if ((predicate || kind == MeasureKind::Net) && value != nullptr) {
-      for (std::size_t i = 0; i < m; ++i) {
-        states[sel[i]] = predicate ? (value[i] == 1 ? kMeasuredTrue : kMeasuredFalse)
-                                   : (value[i] > 0 ? kMeasuredTrue : value[i] < 0 ? kMeasuredFalse : kNotMeasured);
-      }
-    } else {
-      for (std::size_t i = 0; i < m; ++i) states[sel[i]] = kMeasuredTrue;
-    }
+    for (std::size_t i = 0; i < m; ++i) states[sel[i]] = measured_state(kind, value, i);  // read back as evidence
   }
   const std::int64_t* whole = nullptr;
   if (rule.measure.expr2 != kNoIndex) {
@@ -497,8 +488,7 @@ void fill_record_id_pools(std::map<const Dataset*, SharedPool>& pools, std::vect
     for (std::size_t row = 0; row < index.size(); ++row) {
       if (index[row] == 0) continue;
       index[row] = ++next;
-      pool.bytes.append(data->record_id(row));
-      pool.offsets.push_back(pool.bytes.size());
+      pool.append(data->record_id(row));
     }
     for (auto& results : per_rule) {
       for (RuleResult& result : results) {

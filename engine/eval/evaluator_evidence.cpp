@@ -46,11 +46,7 @@ void RangeRun::evidence_batch(const std::uint32_t* rows, const std::uint32_t* gr
     value = values_of(rule.measure.expr);
   }
   for (std::size_t i = 0; i < m; ++i) {
-    // A predicate's records are those that meet it or not; a net figure's those that add (true)
-    // or take away (false), a record that weighs nothing is neither; any other measure's all.
-    RowState state = kMeasuredTrue;
-    if (predicate) state = value[i] == 1 ? kMeasuredTrue : kMeasuredFalse;
-    if (net) state = value[i] > 0 ? kMeasuredTrue : value[i] < 0 ? kMeasuredFalse : kNotMeasured;
+    const RowState state = measured_state(kind, value, i);
     const std::uint32_t g = group[at[i]];
     if ((wanted[g] >> state & 1u) == 0) continue;
     results[result_of_group[g]].evidence.add_row(sel[i]);
@@ -178,11 +174,8 @@ void RangeRun::gather_evidence(const std::uint32_t* in_scope, std::size_t n, std
   const std::int64_t* value = nullptr;
   if (!measured_rows(in_scope, n, token, sel, m, value)) return;
   const MeasureKind kind = rule_.rule_.measure.kind;
-  const bool net = kind == MeasureKind::Net;
   for (std::size_t i = 0; i < m; ++i) {
-    RowState state = kMeasuredTrue;
-    if (value != nullptr && !net) state = value[i] == 1 ? kMeasuredTrue : kMeasuredFalse;
-    if (net) state = value[i] > 0 ? kMeasuredTrue : value[i] < 0 ? kMeasuredFalse : kNotMeasured;
+    const RowState state = measured_state(kind, value, i);
     const std::uint32_t g = group_at[sel[i] - first];
     if ((wanted[g] >> state & 1u) != 0) (*rule_.evidence_results_)[rule_.result_of_group_[g]].evidence.add_row(sel[i]);
   }

@@ -45,6 +45,16 @@ inline constexpr std::uint32_t kStateBits = 2;
 inline constexpr std::uint32_t kStateMask = (1u << kStateBits) - 1;
 inline constexpr std::uint32_t kOutOfScope = 0xFFFFFFFFu;  // the tag of a row of another municipality
 
+// The state of measured row i, `value` its measure's values (null: none per row). A predicate's
+// records meet it or not; a net figure's add (true), take away (false) or weigh nothing; any
+// other measure's are all "true". The one rule for counting (row states) and evidence alike.
+inline RowState measured_state(MeasureKind kind, const std::int64_t* value, std::size_t i) {
+  if (value == nullptr) return kMeasuredTrue;
+  if (kind == MeasureKind::CountIf || kind == MeasureKind::Share) return value[i] == 1 ? kMeasuredTrue : kMeasuredFalse;
+  if (kind == MeasureKind::Net) return value[i] > 0 ? kMeasuredTrue : value[i] < 0 ? kMeasuredFalse : kNotMeasured;
+  return kMeasuredTrue;
+}
+
 // A copy of the dataset's record ids for evidence (engine/data/evidence.hpp).
 std::shared_ptr<const RecordIdPool> make_record_id_pool(const Dataset& data);
 
@@ -683,6 +693,7 @@ class Pass {
     // thresholds, texts) count the same records into the same groups, so one of them counts.
     std::size_t counted_by;
     std::size_t split = kNoSplit;  // its Split in splits_, when it counts through a fine count
+    bool fine_count = false;       // a fine count (counts for itself only, reports nothing)
   };
   static constexpr std::size_t kNoSplit = static_cast<std::size_t>(-1);
   // A byte per row for each of at most this many rules of a pass (RuleRun::row_states_): a
@@ -694,8 +705,7 @@ class Pass {
   struct Split {
     RuleRun* fine;                        // the fine count (a rule of the pass that reports nothing)
     std::size_t key;                      // the column's position among the fine count's keys
-    std::uint32_t column;                 // that column
-    std::vector<std::uint32_t> conditions;  // the rule's conjuncts on it (its nodes)
+    std::vector<std::uint32_t> conditions;  // the rule's conjuncts on the column (its nodes)
     std::vector<std::int64_t> values;     // the values the column holds (as group keys)
     std::vector<std::uint32_t> rows;      // and the first row holding each
     std::vector<std::int64_t> accepted;   // the values the conditions accept, sorted

@@ -34,6 +34,7 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
            std::int32_t as_of, std::size_t rows_per_range, bool split_filters) {
   // Rules counted through a fine count, and the fine counts themselves (appended to the rules).
   std::vector<std::optional<Split>> planned;
+  const std::size_t rule_count = rules.size();
   if (split_filters) planned = plan_splits(rules, data, tables, as_of, rows_per_range);
   planned.resize(rules.size());
   // Equal nodes: the same operation on the same canonical arguments with the same constants, text
@@ -86,6 +87,7 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
     }
     run->follow(*groupings_[found->second], std::move(canon));
     members_.push_back(Member{run, found->second, 0});
+    members_.back().fine_count = members_.size() > rule_count;
   }
   canon_count_ = numbers.size();
   for (const Member& member : members_) member.run->canon_count_ = canon_count_;
@@ -115,16 +117,15 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
   // What measure_batch reads of a rule is its grouping, filter, exemption and measure: rules equal
   // in those count alike.
   for (std::size_t r = 0; r < members_.size(); ++r) {
-    members_[r].counted_by = r > 0 && counting(members_[r]) == counting(members_[r - 1]) ? members_[r - 1].counted_by : r;
+    const bool alike = r > 0 && !members_[r].fine_count && counting(members_[r]) == counting(members_[r - 1]);
+    members_[r].counted_by = alike ? members_[r - 1].counted_by : r;
   }
   // Row states for the first counting rules (not split rules, not fine counts: their evidence comes
   // otherwise), shared with the rules they count for.
   std::size_t with_states = 0;
   for (std::size_t r = 0; r < members_.size(); ++r) {
     Member& member = members_[r];
-    if (member.split != kNoSplit) continue;
-    const bool fine = std::any_of(fine_runs_.begin(), fine_runs_.end(), [&](const auto& run) { return run.get() == member.run; });
-    if (fine) continue;
+    if (member.split != kNoSplit || member.fine_count) continue;
     if (member.counted_by != r) {
       member.run->row_states_ = members_[member.counted_by].run->row_states_;
     } else if (with_states < kRulesWithStates) {
@@ -132,12 +133,6 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
       // calloc: untouched pages stay unmapped until a row of them is measured.
       member.run->own_states_.reset(static_cast<std::uint8_t*>(std::calloc(std::max<std::size_t>(data.row_count(), 1), 1)));
       member.run->row_states_ = member.run->own_states_.get();
-    }
-  }
-  // A split rule's fine count is the member that counts for it.
-  for (Split& split : splits_) {
-    for (const Member& member : members_) {
-      if (member.run == split.fine) split.fine = members_[member.counted_by].run;
     }
   }
 }

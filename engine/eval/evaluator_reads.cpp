@@ -30,24 +30,13 @@ std::vector<const DatasetSchema*> datasets_read_by(const CompiledRuleSet& rules)
   return read;
 }
 
-// One copy of a dataset's record ids, for the evidence of every rule over it (engine/data/evidence.hpp).
+// A copy of all a dataset's record ids, for a rule evaluated on its own, outside evaluate_rules
+// (which shares one pool of only the ids listed: fill_record_id_pools; engine/data/evidence.hpp).
 std::shared_ptr<const RecordIdPool> evaluation::make_record_id_pool(const Dataset& data) {
   auto pool = std::make_shared<RecordIdPool>();
   const std::size_t rows = data.row_count();
-  const ColumnData& ids = data.column(data.schema().id_column);
-  if (ids.text_storage == TextStorage::Raw && ids.raw_offsets.size() == rows + 1 && ids.raw_offsets.front() == 0 &&
-      ids.raw_offsets.back() == ids.raw.size()) {
-    // The id column as it is (all ids back to back, an offset per row): two copies, not a
-    // string appended per row into memory that doubles as it grows.
-    pool->bytes = ids.raw;
-    pool->offsets = ids.raw_offsets;
-    return pool;
-  }
   pool->offsets.reserve(rows + 1);
-  for (std::size_t row = 0; row < rows; ++row) {
-    pool->bytes.append(data.record_id(row));
-    pool->offsets.push_back(pool->bytes.size());
-  }
+  for (std::size_t row = 0; row < rows; ++row) pool->append(data.record_id(row));
   return pool;
 }
 

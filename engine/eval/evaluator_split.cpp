@@ -124,6 +124,23 @@ std::optional<ColumnValues> values_of_column(const Dataset& data, std::uint32_t 
   return found;
 }
 
+// For each fine group, its group among the rules' `groups`: the one whose key is the fine key
+// without the column's value (at `position`); kNoIndex where there is none.
+std::vector<std::uint32_t> parent_groups(const std::vector<Accumulator>& groups,
+                                         const std::vector<Accumulator>& fine_groups, std::size_t position) {
+  std::map<std::array<std::int64_t, kMaxKeys>, std::uint32_t> by_key;
+  for (std::uint32_t g = 0; g < groups.size(); ++g) by_key.emplace(groups[g].key.values, g);
+  std::vector<std::uint32_t> parent;
+  parent.reserve(fine_groups.size());
+  for (const Accumulator& part : fine_groups) {
+    std::array<std::int64_t, kMaxKeys> key = part.key.values;
+    key[position] = 0;
+    const auto found = by_key.find(key);
+    parent.push_back(found == by_key.end() ? kNoIndex : found->second);
+  }
+  return parent;
+}
+
 }  // namespace
 
 std::vector<std::optional<Pass::Split>> Pass::plan_splits(std::vector<RuleRun*>& runs, const Dataset& data,
@@ -219,7 +236,7 @@ std::vector<std::optional<Pass::Split>> Pass::plan_splits(std::vector<RuleRun*>&
     fine->group_keys.push_back(GroupKey{GroupKeyKind::Column, column, data.schema().column(column).name});
     auto fine_run = std::make_unique<RuleRun>(*fine, data, tables, as_of, rows_per_range);
     for (const Way* way : group) {
-      planned[way->run] = Split{fine_run.get(), fine->group_keys.size() - 1, column, way->own,
+      planned[way->run] = Split{fine_run.get(), fine->group_keys.size() - 1, way->own,
                                 values->second->values, values->second->rows, {}};
     }
     runs.push_back(fine_run.get());
@@ -237,17 +254,15 @@ bool RangeRun::holds(std::uint32_t node, const std::uint32_t* rows, std::size_t 
 }
 
 bool Pass::decide_accepted(Split& split, RuleRun& rule, BatchBuffers& buffers) {
+  static_assert(kMaxSplitValues <= kBatch, "a column's values are decided in one batch");
   const std::size_t n = split.rows.size();
   std::vector<std::uint8_t> accepts(n, 1), holds(n);
   RangeRun& range = rule.range(0);
   range.bind(buffers);
-  for (std::size_t begin = 0; begin < n; begin += kBatch) {
-    const std::size_t count = std::min(kBatch, n - begin);
-    for (std::uint32_t node : split.conditions) {
-      ++buffers.serial;
-      if (!range.holds(node, split.rows.data() + begin, count, holds.data() + begin)) return false;
-      for (std::size_t i = begin; i < begin + count; ++i) accepts[i] &= holds[i];
-    }
+  for (std::uint32_t node : split.conditions) {
+    ++buffers.serial;
+    if (!range.holds(node, split.rows.data(), n, holds.data())) return false;
+    for (std::size_t i = 0; i < n; ++i) accepts[i] &= holds[i];
   }
   split.accepted.clear();
   for (std::size_t i = 0; i < n; ++i) {
@@ -290,16 +305,7 @@ void Pass::compose_splits(std::size_t index, BatchBuffers& buffers) {
     }
     auto [at, added] = parents.try_emplace(split.fine);
     std::vector<std::uint32_t>& parent = at->second;
-    if (added) {
-      std::map<std::array<std::int64_t, kMaxKeys>, std::uint32_t> by_key;
-      for (std::uint32_t g = 0; g < grouping.groups().size(); ++g) by_key.emplace(grouping.groups()[g].key.values, g);
-      for (const Accumulator& part : fine.groups()) {
-        std::array<std::int64_t, kMaxKeys> key = part.key.values;
-        key[split.key] = 0;
-        const auto found = by_key.find(key);
-        parent.push_back(found == by_key.end() ? kNoIndex : found->second);
-      }
-    }
+    if (added) parent = parent_groups(grouping.groups(), fine.groups(), split.key);
     if (std::find(parent.begin(), parent.end(), kNoIndex) != parent.end()) {
       count_alone(member, index, buffers);  // not expected: every row in the fine count's scope has a group
       continue;
@@ -334,16 +340,8 @@ std::vector<Pass::FineEvidence> Pass::plan_split_evidence(const std::vector<cons
     if (fine == fines.end()) {
       fines.push_back(FineEvidence{&*fine_member, std::make_shared<RangeRun>(*fine_member->run, 0, 0), {}, {}, {}, {}});
       fine = fines.end() - 1;
-      std::map<std::array<std::int64_t, kMaxKeys>, std::uint32_t> by_key;
-      const auto& groups = groupings_[member->grouping]->groups_;
-      for (std::uint32_t g = 0; g < groups.size(); ++g) by_key.emplace(groups[g].key.values, g);
-      std::vector<std::uint32_t>& parent = parents.emplace_back();
-      for (const Accumulator& part : groupings_[fine_member->grouping]->groups_) {
-        std::array<std::int64_t, kMaxKeys> key = part.key.values;
-        key[split.key] = 0;
-        const auto found = by_key.find(key);
-        parent.push_back(found == by_key.end() ? kNoIndex : found->second);
-      }
+      parents.push_back(
+          parent_groups(groupings_[member->grouping]->groups_, groupings_[fine_member->grouping]->groups_, split.key));
     }
     const std::vector<std::uint32_t>& parent = parents[static_cast<std::size_t>(fine - fines.begin())];
     const auto& fine_groups = groupings_[fine_member->grouping]->groups_;
@@ -371,15 +369,15 @@ void Pass::split_evidence_batch(const FineEvidence& fine, const std::uint32_t* i
   std::size_t m = 0;
   const std::int64_t* value = nullptr;
   if (!fine.scratch->measured_rows(in_scope, n, token, sel, m, value) || m == 0) return;
-  // Per measured row that some rule wants: its row, fine group and state as a bit (a split
-  // rule's measure is a count: a predicate's rows meet it or not, a plain count's are all
-  // "true"). Most rows are evidence of none: those meeting a predicate are, or those not.
+  // Per measured row that some rule wants: its row, fine group and state as a bit. Most rows are
+  // evidence of none: those meeting a predicate are, or those not.
+  const MeasureKind kind = fine.fine->run->rule_.measure.kind;
   std::array<std::uint32_t, kBatch> row{}, group{};
   std::array<std::uint8_t, kBatch> state{};
   std::size_t wanted_rows = 0;
   for (std::size_t i = 0; i < m; ++i) {
     const std::uint32_t j = group_at[sel[i] - first];
-    const auto bit = static_cast<std::uint8_t>(1u << (value == nullptr || value[i] == 1 ? kMeasuredTrue : kMeasuredFalse));
+    const auto bit = static_cast<std::uint8_t>(1u << measured_state(kind, value, i));
     row[wanted_rows] = sel[i];
     group[wanted_rows] = j;
     state[wanted_rows] = bit;

@@ -128,11 +128,7 @@ std::string Privacy::withheld_reason(const RuleResult& result, bool dutch) const
 
 std::vector<std::string> Privacy::evidence(const RuleResult& result, std::size_t limit) const {
   std::vector<std::string> shown;
-  if (result.evidence.empty() || evidence_withheld(result)) return shown;
-  for (const std::string_view raw : result.evidence) {
-    if (shown.size() == limit) break;
-    shown.push_back(key_.empty() ? std::string(raw) : id(raw));
-  }
+  for_each_evidence(result, [&](std::string_view id) { shown.emplace_back(id); }, limit);
   return shown;
 }
 

@@ -57,10 +57,13 @@ class Privacy {
                                     std::size_t limit = std::numeric_limits<std::size_t>::max()) const;
   // The same ids one at a time, `emit(std::string_view)` each, without a string per id unless
   // pseudonymised: a report of many rules lists millions (the JSON report).
+  // The first `limit` of them.
   template <typename Emit>
-  void for_each_evidence(const RuleResult& result, Emit&& emit) const {
+  void for_each_evidence(const RuleResult& result, Emit&& emit,
+                         std::size_t limit = std::numeric_limits<std::size_t>::max()) const {
     if (result.evidence.empty() || evidence_withheld(result)) return;
     for (const std::string_view raw : result.evidence) {
+      if (limit-- == 0) return;
       if (key_.empty()) {
         emit(raw);
       } else {

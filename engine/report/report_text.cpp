@@ -68,6 +68,21 @@ std::string measure_text(const RuleResult& result, const Privacy& privacy) {
   return text;
 }
 
+// A group's evidence line, `label` (N): the first ids, then how many more are in the JSON report.
+void write_listed_evidence(std::ostream& out, const Privacy& privacy, const RuleResult& result, std::string_view label,
+                           Lang lang) {
+  constexpr std::size_t kShown = 12;
+  const std::vector<std::string> evidence = privacy.evidence(result, kShown);
+  const std::size_t total = result.evidence.size();
+  out << "    " << label << " (" << total << "): ";
+  for (std::size_t i = 0; i < evidence.size(); ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);
+  if (total > evidence.size()) {
+    out << ", ... (" << report::fill(report::word(lang, "text_more_records"), {{"n", std::to_string(total - evidence.size())}})
+        << ")";
+  }
+  out << "\n";
+}
+
 }  // namespace
 
 namespace {
@@ -186,16 +201,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
       out << "    " << w("evidence") << " (" << result.evidence.size() << "): " << w("not_shown") << " ("
           << privacy.withheld_reason(result, lang == Lang::Nl) << ")\n";
     } else if (!result.evidence.empty()) {
-      constexpr std::size_t kShown = 12;  // the rest are in the JSON report
-      const std::vector<std::string> evidence = privacy.evidence(result, kShown);
-      const std::size_t total = result.evidence.size();
-      out << "    " << w("evidence") << " (" << total << "): ";
-      for (std::size_t i = 0; i < evidence.size(); ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);
-      if (total > evidence.size()) {
-        out << ", ... (" << report::fill(word(lang, "text_more_records"), {{"n", std::to_string(total - evidence.size())}})
-            << ")";
-      }
-      out << "\n";
+      write_listed_evidence(out, privacy, result, w("evidence"), lang);
     }
   }
 
@@ -332,13 +338,7 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
       out << "    records (" << result.evidence.size() << "): not listed (" << privacy.withheld_reason(result, false)
           << ")\n";
     } else if (!result.evidence.empty()) {
-      constexpr std::size_t kShown = 12;  // the rest are in the JSON report
-      const std::vector<std::string> evidence = privacy.evidence(result, kShown);
-      const std::size_t total = result.evidence.size();
-      out << "    records (" << total << "): ";
-      for (std::size_t i = 0; i < evidence.size(); ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);
-      if (total > evidence.size()) out << ", ... (" << total - evidence.size() << " more; see --format json)";
-      out << "\n";
+      write_listed_evidence(out, privacy, result, "records", Lang::En);
     }
   }
 
