@@ -197,6 +197,46 @@ TEST(Escaping, ATitleThatIsNotUtf8RendersInEveryFormat) {
   }
 }
 
+// The text report passes through visible_lines() in blocks of whole lines as it is written (it is
+// not held whole): a report far longer than one block has every control escaped in every block,
+// and its last line, after the last block, is there.
+TEST(Escaping, ALongTextReportIsEscapedThroughout) {
+  constexpr int kCorporations = 3000;  // a results table of 3,000 rows: several 64 KiB blocks
+  std::string csv = kHeader;
+  for (int i = 0; i < kCorporations; ++i) {
+    csv += let("L" + std::to_string(i), "Corp\x1b[2J" + std::to_string(i), "23456.78", 40);
+  }
+  const std::string rules = R"(ruleset long { title "Lang" }
+rule C "Count" {
+  over allocations
+  per corporation
+  measure count
+  signal when measure > 5
+}
+)";
+  auto check = run_check(rules, csv);
+  ASSERT_NE(check, nullptr);
+  for (const Lang lang : {Lang::Nl, Lang::En}) {
+    ReportOptions options;
+    options.text_lang = lang;
+    const std::string out = render(check->report, "text", options);
+    ASSERT_GT(out.size(), 3u * 64 * 1024);
+    EXPECT_EQ(out.find('\x1b'), std::string::npos);
+    std::size_t shown = 0;
+    for (std::size_t at = out.find("Corp\\x1b[2J"); at != std::string::npos;
+         at = out.find("Corp\\x1b[2J", at + 1)) {
+      ++shown;
+    }
+    EXPECT_EQ(shown, static_cast<std::size_t>(kCorporations));  // once each, in the results table
+    EXPECT_NE(out.find("Corp\\x1b[2J2999 "), std::string::npos);
+    ASSERT_FALSE(out.empty());
+    EXPECT_EQ(out.back(), '\n');
+  }
+  // Without --lang: the English table scripts read ends in its summary line.
+  const std::string plain = render(check->report, "text", {});
+  EXPECT_NE(plain.find("\nSummary: 3000 ok\n"), std::string::npos);
+}
+
 TEST(Escaping, MarkdownKeepsComparisonsReadableButNeutralisesMarkup) {
   EXPECT_EQ(report::escape_markdown("< 95%"), "< 95%");
   EXPECT_EQ(report::escape_markdown("<script>"), "\\<script>");

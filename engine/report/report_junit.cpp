@@ -107,77 +107,110 @@ std::string incomplete_cases(const CheckReport& report, const Privacy& privacy, 
   return cases;
 }
 
+// A suite's counts, known before its cases are written: the header carries them.
+struct SuiteCounts {
+  std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
+};
+
+Outcome case_outcome(const RuleResult& r, bool fail_on_signal) {
+  // A group outside its rule's period is reported but decides nothing: skipped, not failed.
+  return r.outside_validity ? Outcome::Skipped : outcome_of(r.status, fail_on_signal);
+}
+
+SuiteCounts suite_counts(const CheckReport& report, bool fail_on_signal) {
+  SuiteCounts counts;
+  // An incomplete check: an error per input it could not use in full, first in its suite.
+  counts.tests = report.incomplete.size();
+  counts.errors = report.incomplete.size();
+  for (const auto& r : report.results) {
+    ++counts.tests;
+    switch (case_outcome(r, fail_on_signal)) {
+      case Outcome::Pass: break;
+      case Outcome::Failure: ++counts.failures; break;
+      case Outcome::Error: ++counts.errors; break;
+      case Outcome::Skipped: ++counts.skipped; break;
+    }
+  }
+  return counts;
+}
+
+std::string test_case(const CheckReport& report, const RuleResult& r, const Privacy& privacy, Lang lang,
+                      bool fail_on_signal) {
+  const std::string message = status_text(r.status, lang) + ": " + measure_text(r, privacy, lang) +
+                              (r.threshold || r.rule->target ? ", " + norm_text(r, lang) : "");
+  std::string text = "    <testcase classname=\"" + x(report.ruleset.id + "." + r.rule->id) + "\" name=\"" +
+                     x(r.rule->id + " " + group_label(r.group, privacy, Lang::En)) + "\" time=\"0\"";
+  switch (case_outcome(r, fail_on_signal)) {
+    case Outcome::Pass:
+      if (r.status == Status::Signal || r.status == Status::AtRisk) {
+        text += ">\n      <system-out>" + x(details(r, privacy, lang)) + "</system-out>\n    </testcase>\n";
+      } else {
+        text += "/>\n";
+      }
+      break;
+    case Outcome::Failure:
+      text += ">\n      <failure type=\"" + std::string(status_name(r.status)) + "\" message=\"" + x(message) + "\">" +
+              x(details(r, privacy, lang)) + "</failure>\n    </testcase>\n";
+      break;
+    case Outcome::Error:
+      text += ">\n      <error type=\"error\" message=\"" + x(note_text(privacy.note(r.note), lang)) + "\">" +
+              x(details(r, privacy, lang)) + "</error>\n    </testcase>\n";
+      break;
+    case Outcome::Skipped:
+      text += ">\n      <skipped message=\"" +
+              x(status_text(r.status, lang) + (r.outside_validity ? std::string(word(lang, "junit_outside")) : "") +
+                (r.note.empty() ? "" : ": " + note_text(privacy.note(r.note), lang))) +
+              "\"/>\n    </testcase>\n";
+      break;
+  }
+  return text;
+}
+
+std::string suite_properties(const ReportSection& section, const Privacy& privacy, const ReportOptions& options) {
+  const CheckReport& report = *section.report;
+  std::string properties = "      <property name=\"as_of\" value=\"" + format_date(report.as_of) + "\"/>\n";
+  properties += "      <property name=\"ruleset_file\" value=\"" + x(report.ruleset.file) + "\"/>\n";
+  if (section.history != nullptr && section.history->current) {
+    properties += "      <property name=\"run\" value=\"" + std::to_string(section.history->current->id) + "\"/>\n";
+    properties += "      <property name=\"recorded_at\" value=\"" + x(section.history->current->recorded_at) + "\"/>\n";
+    // The same instant in Dutch local time (Europe/Amsterdam), as a reader of the CI page reads it.
+    properties += "      <property name=\"recorded_at_local\" value=\"" +
+                  x(local_time_iso(section.history->current->recorded_at)) + "\"/>\n";
+  }
+  properties += "      <property name=\"min_group_size\" value=\"" + std::to_string(options.min_group_size) + "\"/>\n";
+  properties += "      <property name=\"pseudonymised\" value=\"" + std::string(privacy.pseudonymising() ? "true" : "false") + "\"/>\n";
+  return properties;
+}
+
 }  // namespace
 
+// Written a test case at a time (the counts first, from the statuses): a report of a thousand
+// rules with their evidence is never held whole in memory (issue 18's 400 MiB, in every format).
 void write_junit_report(const std::vector<ReportSection>& sections, std::ostream& out, const ReportOptions& options) {
   const Privacy privacy(options);
   const Lang lang = options.text_lang.value_or(Lang::En);
-  std::size_t tests = 0, failures = 0, errors = 0;
-  std::string suites;
+  std::vector<SuiteCounts> counts;
+  SuiteCounts all;
   for (const auto& section : sections) {
-    const CheckReport& report = *section.report;
-    std::size_t t = 0, f = 0, e = 0, s = 0;
-    // An incomplete check: an error per input it could not use in full, first in its suite.
-    std::string cases = incomplete_cases(report, privacy, lang);
-    t += report.incomplete.size();
-    e += report.incomplete.size();
-    for (const auto& r : report.results) {
-      ++t;
-      // A group outside its rule's period is reported but decides nothing: skipped, not failed.
-      const Outcome outcome = r.outside_validity ? Outcome::Skipped : outcome_of(r.status, options.fail_on_signal);
-      const std::string message = status_text(r.status, lang) + ": " + measure_text(r, privacy, lang) +
-                                  (r.threshold || r.rule->target ? ", " + norm_text(r, lang) : "");
-      cases += "    <testcase classname=\"" + x(report.ruleset.id + "." + r.rule->id) + "\" name=\"" +
-               x(r.rule->id + " " + group_label(r.group, privacy, Lang::En)) + "\" time=\"0\"";
-      switch (outcome) {
-        case Outcome::Pass:
-          if (r.status == Status::Signal || r.status == Status::AtRisk) {
-            cases += ">\n      <system-out>" + x(details(r, privacy, lang)) + "</system-out>\n    </testcase>\n";
-          } else {
-            cases += "/>\n";
-          }
-          break;
-        case Outcome::Failure:
-          ++f;
-          cases += ">\n      <failure type=\"" + std::string(status_name(r.status)) + "\" message=\"" + x(message) + "\">" +
-                   x(details(r, privacy, lang)) + "</failure>\n    </testcase>\n";
-          break;
-        case Outcome::Error:
-          ++e;
-          cases += ">\n      <error type=\"error\" message=\"" + x(note_text(privacy.note(r.note), lang)) + "\">" + x(details(r, privacy, lang)) +
-                   "</error>\n    </testcase>\n";
-          break;
-        case Outcome::Skipped:
-          ++s;
-          cases += ">\n      <skipped message=\"" + x(status_text(r.status, lang) + (r.outside_validity ? std::string(word(lang, "junit_outside")) : "") +
-                                              (r.note.empty() ? "" : ": " + note_text(privacy.note(r.note), lang))) +
-                   "\"/>\n    </testcase>\n";
-          break;
-      }
-    }
-    tests += t;
-    failures += f;
-    errors += e;
-    std::string properties = "      <property name=\"as_of\" value=\"" + format_date(report.as_of) + "\"/>\n";
-    properties += "      <property name=\"ruleset_file\" value=\"" + x(report.ruleset.file) + "\"/>\n";
-    if (section.history != nullptr && section.history->current) {
-      properties += "      <property name=\"run\" value=\"" + std::to_string(section.history->current->id) + "\"/>\n";
-      properties += "      <property name=\"recorded_at\" value=\"" + x(section.history->current->recorded_at) + "\"/>\n";
-      // The same instant in Dutch local time (Europe/Amsterdam), as a reader of the CI page reads it.
-      properties += "      <property name=\"recorded_at_local\" value=\"" +
-                    x(local_time_iso(section.history->current->recorded_at)) + "\"/>\n";
-    }
-    properties += "      <property name=\"min_group_size\" value=\"" + std::to_string(options.min_group_size) + "\"/>\n";
-    properties += "      <property name=\"pseudonymised\" value=\"" + std::string(privacy.pseudonymising() ? "true" : "false") + "\"/>\n";
-    suites += "  <testsuite name=\"" + x(report.ruleset.id) + "\" tests=\"" + std::to_string(t) + "\" failures=\"" +
-              std::to_string(f) + "\" errors=\"" + std::to_string(e) + "\" skipped=\"" + std::to_string(s) +
-              "\" time=\"0\">\n    <properties>\n" + properties + "    </properties>\n" + cases + "  </testsuite>\n";
+    counts.push_back(suite_counts(*section.report, options.fail_on_signal));
+    all.tests += counts.back().tests;
+    all.failures += counts.back().failures;
+    all.errors += counts.back().errors;
   }
   // <testsuites> takes no `skipped` in the Jenkins xUnit schema (junit-10.xsd); each suite has it.
-  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"toets\" tests=\"" << tests << "\" failures=\""
-      << failures << "\" errors=\"" << errors << "\" time=\"0\">\n"
-      << suites << "</testsuites>\n";
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"toets\" tests=\"" << all.tests << "\" failures=\""
+      << all.failures << "\" errors=\"" << all.errors << "\" time=\"0\">\n";
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    const CheckReport& report = *sections[i].report;
+    const SuiteCounts& c = counts[i];
+    out << "  <testsuite name=\"" << x(report.ruleset.id) << "\" tests=\"" << c.tests << "\" failures=\"" << c.failures
+        << "\" errors=\"" << c.errors << "\" skipped=\"" << c.skipped << "\" time=\"0\">\n    <properties>\n"
+        << suite_properties(sections[i], privacy, options) << "    </properties>\n";
+    out << incomplete_cases(report, privacy, lang);
+    for (const auto& r : report.results) out << test_case(report, r, privacy, lang, options.fail_on_signal);
+    out << "  </testsuite>\n";
+  }
+  out << "</testsuites>\n";
 }
 
 }  // namespace toets
-  // <testsuites> takes no `skipped` in the Jenkins xUnit schema (junit-10.xsd); each suite has it.

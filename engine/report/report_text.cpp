@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <sstream>
+#include <ostream>
+#include <streambuf>
+#include <string>
 
 #include "dsl/source/calendar.hpp"
 #include "dsl/source/visible_text.hpp"
@@ -355,13 +357,61 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
 
 }  // namespace
 
+namespace {
+
+// Passes what is written through visible_lines() to `target` a block of whole lines at a time, so
+// that a report of a thousand rules is not held whole (and twice) in memory. A line break is ASCII
+// and visible_lines() keeps it: text cut after one never cuts a character.
+class VisibleLinesBuffer : public std::streambuf {
+ public:
+  explicit VisibleLinesBuffer(std::ostream& target) : target_(target) {}
+  VisibleLinesBuffer(const VisibleLinesBuffer&) = delete;
+  VisibleLinesBuffer& operator=(const VisibleLinesBuffer&) = delete;
+  ~VisibleLinesBuffer() override = default;
+
+  // Writes what is left, the last line too.
+  void finish() {
+    target_ << visible_lines(pending_);
+    pending_.clear();
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+    pending_.push_back(traits_type::to_char_type(c));
+    if (c == '\n') pass_lines();
+    return c;
+  }
+  std::streamsize xsputn(const char* text, std::streamsize size) override {
+    pending_.append(text, static_cast<std::size_t>(size));
+    pass_lines();
+    return size;
+  }
+
+ private:
+  static constexpr std::size_t kBlock = 64 * 1024;
+  void pass_lines() {
+    if (pending_.size() < kBlock) return;
+    const std::size_t end = pending_.rfind('\n');
+    if (end == std::string::npos) return;
+    target_ << visible_lines(std::string_view(pending_).substr(0, end + 1));
+    pending_.erase(0, end + 1);
+  }
+
+  std::ostream& target_;
+  std::string pending_;
+};
+
+}  // namespace
+
 void write_text_report(const CheckReport& report, std::ostream& out, const ReportOptions& options) {
   // Values are shown with visible() where they are written, so a line break in a name cannot
   // break a line; the whole text passes visible_lines() too, so that no control or bidi
   // character in anything written reaches the terminal.
-  std::ostringstream text;
+  VisibleLinesBuffer visible(out);
+  std::ostream text(&visible);
   write_report_text(report, text, options);
-  out << visible_lines(text.str());
+  visible.finish();
 }
 
 }  // namespace toets
