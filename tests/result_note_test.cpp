@@ -91,15 +91,28 @@ std::vector<Case> cases() {
   divisor.of_divisor = true;
   out.push_back({divisor, "the divisor: parameter table 'cap' has no value for corporation 'W'",
                  "de deler: parametertabel 'cap' heeft geen waarde voor corporatie 'W'"});
-  // The errors that stop a rule read in English in both languages, as they always did.
-  out.push_back({one(NoteCode::SumOverflows), "the sum overflows", "the sum overflows"});
+  // The errors that stop a rule, in both languages (they were English in Dutch reports too).
+  out.push_back({one(NoteCode::SumOverflows), "the sum overflows", "de som is te groot om exact te berekenen (overloop)"});
   NoteArgs group_limit = dataset_args("stock");
   group_limit.count = 1000000;
   group_limit.record_id = "D9";
   group_limit.line = 12;
   out.push_back({one(NoteCode::TooManyGroups, group_limit),
                  "more than 1000000 groups (at stock record 'D9', line 12); group by fewer or coarser keys",
-                 "more than 1000000 groups (at stock record 'D9', line 12); group by fewer or coarser keys"});
+                 "meer dan 1000000 groepen (bij record 'D9' van de woningvoorraad, regel 12); groepeer op minder of "
+                 "grovere sleutels"});
+  NoteArgs overflow = dataset_args("allocations");
+  overflow.record_id = "A3";
+  out.push_back({one(NoteCode::ArithmeticOverflow, overflow), "arithmetic overflow for allocations record 'A3'",
+                 "rekenkundige overloop bij record 'A3' van de toewijzingen"});
+  NoteArgs far_date = dataset_args("allocations");
+  far_date.record_id = "A1";
+  far_date.count = -8979515;
+  far_date.line = 2;
+  out.push_back({one(NoteCode::DateOutsideCalendar, far_date),
+                 "a date outside the years 1 to 9999 (-8979515 days from 1970-01-01) for allocations record 'A1' (line 2)",
+                 "een datum buiten de jaren 1 tot 9999 (-8979515 dagen vanaf 1970-01-01) bij record 'A1' van de "
+                 "toewijzingen (regel 2)"});
   return out;
 }
 

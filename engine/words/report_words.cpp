@@ -246,13 +246,15 @@ constexpr std::pair<std::string_view, WordPair> kWordList[] = {
                                "{n} snapshot(s) after the as-of date {date} ignored"}},
       {"msg_one_snapshot", {"maar \xC3\xA9\xC3\xA9n peildatum: geen trend om door te trekken",
                             "one snapshot only: no trend to project"}},
-      // Errors that stop a rule, shown in English in both languages as they always were ({kind}:
-      // the dataset's own name).
-      {"msg_sum_overflows", {"the sum overflows", "the sum overflows"}},
-      {"msg_arithmetic_overflow", {"arithmetic overflow for {kind} record '{id}'", "arithmetic overflow for {kind} record '{id}'"}},
-      {"msg_date_outside", {"a date outside the years 1 to 9999 ({days} days from 1970-01-01) for {kind} record '{id}' (line {line})",
+      // Errors that stop a rule ({kind}: the dataset's own name, as the English always said it).
+      {"msg_sum_overflows", {"de som is te groot om exact te berekenen (overloop)", "the sum overflows"}},
+      {"msg_arithmetic_overflow", {"rekenkundige overloop bij record '{id}' van de {dataset}",
+                                   "arithmetic overflow for {kind} record '{id}'"}},
+      {"msg_date_outside", {"een datum buiten de jaren 1 tot 9999 ({days} dagen vanaf 1970-01-01) bij record '{id}' van de "
+                            "{dataset} (regel {line})",
                             "a date outside the years 1 to 9999 ({days} days from 1970-01-01) for {kind} record '{id}' (line {line})"}},
-      {"msg_too_many_groups", {"more than {n} groups (at {kind} record '{id}', line {line}); group by fewer or coarser keys",
+      {"msg_too_many_groups", {"meer dan {n} groepen (bij record '{id}' van de {dataset}, regel {line}); groepeer op minder "
+                               "of grovere sleutels",
                                "more than {n} groups (at {kind} record '{id}', line {line}); group by fewer or coarser keys"}},
       {"note_from_store", {"gelezen uit de database: {imports}", "read from the store: {imports}"}},
       {"note_unread", {"geen regel van deze regelset leest {dataset}; {path} is genegeerd",

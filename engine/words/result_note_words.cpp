@@ -78,13 +78,18 @@ std::string part_text(const NotePart& part, Lang lang) {
     case NoteCode::OneSnapshot: return text("msg_one_snapshot");
     case NoteCode::SumOverflows: return text("msg_sum_overflows");
     case NoteCode::ArithmeticOverflow:
-      return text("msg_arithmetic_overflow", {{"kind", a.dataset}, {"id", a.record_id}});
+      return text("msg_arithmetic_overflow", {{"kind", a.dataset}, {"dataset", dataset}, {"id", a.record_id}});
     case NoteCode::DateOutsideCalendar:
       return text("msg_date_outside",
-                  {{"days", std::to_string(a.count)}, {"kind", a.dataset}, {"id", a.record_id}, {"line", std::to_string(a.line)}});
+                  {{"days", std::to_string(a.count)},
+                   {"kind", a.dataset},
+                   {"dataset", dataset},
+                   {"id", a.record_id},
+                   {"line", std::to_string(a.line)}});
     case NoteCode::TooManyGroups:
       return text("msg_too_many_groups", {{"n", std::to_string(a.count)},
                                           {"kind", a.dataset},
+                                          {"dataset", dataset},
                                           {"id", a.record_id},
                                           {"line", std::to_string(a.line)}});
   }
