@@ -1015,6 +1015,33 @@ TEST(StoreDiff, ClassifiesEveryKindOfChange) {
   EXPECT_DOUBLE_EQ(json["changes"][0]["delta"].get<double>(), 0.13);
 }
 
+// A result that turned into an error says why, in the text and in the JSON: from its note as
+// data, or from the message an older toets recorded.
+TEST(StoreDiff, SaysWhyAResultIsAnErrorOrHasNoData) {
+  using toets::Status;
+  const toets::Ratio seven{7, 100};
+  toets::StoredResult broken = result("F", "A", Status::Error, std::nullopt, 1);
+  toets::NoteArgs lacks;
+  lacks.table = "cap";
+  lacks.keys = {{"corporation", "'A'"}};
+  broken.note.add(toets::NoteCode::TableLacks, lacks);
+  toets::StoredResult old = result("F", "B", Status::NoData, std::nullopt, 2);
+  old.message = "no allocations records pass the rule's filter";  // recorded before notes were data
+  const toets::RunDiff diff = toets::diff_runs(toets::RunInfo{}, {result("F", "A", Status::Ok, seven, 1),
+                                                                  result("F", "B", Status::Ok, seven, 2)},
+                                               toets::RunInfo{}, {broken, old});
+  std::ostringstream text;
+  toets::write_diff_text(diff, text);
+  EXPECT_NE(text.str().find("    why: F A: parameter table 'cap' has no value for corporation 'A'\n"), std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find("    why: F B: no allocations records pass the rule's filter\n"), std::string::npos) << text.str();
+  const auto json = toets::diff_to_json(diff);
+  ASSERT_EQ(json["changes"].size(), 2u);
+  EXPECT_EQ(json["changes"][0]["to"]["message"], "parameter table 'cap' has no value for corporation 'A'");
+  EXPECT_EQ(json["changes"][0]["from"]["message"], "");
+  EXPECT_EQ(json["changes"][1]["to"]["message"], "no allocations records pass the rule's filter");
+}
+
 TEST(StoreDiff, NotesWhatChangedBesidesTheResults) {
   toets::RunInfo a, b;
   a.id = 1;

@@ -303,16 +303,21 @@ if [ -n "${duckdb_queries_200:-}" ]; then
   target "200 generated rules at least 20x faster than DuckDB's queries" \
     "$(ratio "$duckdb_queries_200" "${wall[toets-rules-200]}")x" "$(verdict "$duckdb_queries_200 >= 20 * ${wall[toets-rules-200]}")"
 else target "200 generated rules at least 20x faster than DuckDB's queries" "" ""; fi
-target "1,000 generated rules within 400 MiB" "$(mib "${peak[toets-rules-1000]}") MiB" \
-  "$(verdict "${peak[toets-rules-1000]} <= 400 * 1024")"
 formats_peak=${peak[toets-rules-1000]}
 formats_seen="json $(mib "${peak[toets-rules-1000]}")"
 for format in "${report_formats[@]}"; do
   formats_seen+=", $format $(mib "${peak[toets-rules-1000-$format]}")"
   ((peak[toets-rules-1000-$format] > formats_peak)) && formats_peak=${peak[toets-rules-1000-$format]}
 done
-target "1,000 generated rules within 400 MiB in every report format" "$formats_seen MiB" \
-  "$(verdict "$formats_peak <= 400 * 1024")"
+if [ "$large" = 0 ]; then
+  # The bound is issue 18's for 1M allocations; at 10M the data alone is larger.
+  target "1,000 generated rules within 400 MiB (1M)" "$(mib "${peak[toets-rules-1000]}") MiB" \
+    "$(verdict "${peak[toets-rules-1000]} <= 400 * 1024")"
+  target "1,000 generated rules within 400 MiB in every report format (1M)" "$formats_seen MiB" \
+    "$(verdict "$formats_peak <= 400 * 1024")"
+else
+  targets+=("  (1,000 generated rules, peak by report format: $formats_seen MiB; the 400 MiB is for 1M)")
+fi
 if measured duckdb && measured toets-shipped-national && [ "$large" = 0 ]; then
   target "national.toets at least 6x faster than DuckDB's four checks (1M + 2M)" \
     "$(ratio "${wall[duckdb]}" "${wall[toets-shipped-national]}")x" \

@@ -10,6 +10,7 @@
 #include "dsl/source/visible_text.hpp"
 #include "engine/store/store.hpp"
 #include "engine/base/text_table.hpp"
+#include "engine/words/words.hpp"
 
 namespace toets {
 
@@ -173,6 +174,12 @@ nlohmann::ordered_json run_json(const RunInfo& run) {
           {"inputs", inputs}};
 }
 
+// Why a recorded result is what it is, when its note says (an error, nothing to measure): the note
+// in English as tools read it; for a run an older toets recorded, the message it recorded.
+std::string why_text(const StoredResult& result) {
+  return result.note.empty() ? result.message : note_text(result.note, Lang::En);
+}
+
 nlohmann::ordered_json side_json(const std::optional<StoredResult>& result) {
   if (!result) return nullptr;
   nlohmann::ordered_json out;
@@ -184,6 +191,7 @@ nlohmann::ordered_json side_json(const std::optional<StoredResult>& result) {
   out["records"] = result->records;
   out["threshold"] = result->threshold_text;
   out["evidence_count"] = result->evidence_count;
+  out["message"] = why_text(*result);
   return out;
 }
 
@@ -337,6 +345,9 @@ void write_diff_text(const RunDiff& diff, std::ostream& out) {
   // One line per change: rule, group, status (from -> to), measure (from -> to), the difference,
   // the threshold; aligned across all sections.
   std::map<ChangeKind, Rows> sections;
+  // Under each section, why its results are what they are where their notes say: a change to
+  // `error` or `no_data` without its reason would leave the meeting guessing.
+  std::map<ChangeKind, std::vector<std::string>> whys;
   for (const ResultChange& change : diff.changes) {
     std::string status;
     std::string measure;
@@ -354,6 +365,9 @@ void write_diff_text(const RunDiff& diff, std::ostream& out) {
     }
     const StoredResult& latest = change.to ? *change.to : *change.from;
     sections[change.kind].push_back({change.rule, change.group_text, status, measure, delta, latest.threshold_text});
+    if (const std::string why = why_text(latest); !why.empty()) {
+      whys[change.kind].push_back(change.rule + (change.group_text.empty() ? "" : " " + change.group_text) + ": " + why);
+    }
   }
   std::vector<std::size_t> widths;
   for (const auto& [kind, rows] : sections) fit_widths(rows, widths);
@@ -364,6 +378,7 @@ void write_diff_text(const RunDiff& diff, std::ostream& out) {
     if (rows.empty()) continue;
     out << "\n" << section.title << " (" << rows.size() << ")\n";
     write_table(rows, out, widths);
+    for (const std::string& why : whys[section.kind]) out << "    why: " << visible(why) << "\n";
   }
   if (diff.changes.empty()) out << "\nNo changes: every result is the same in both runs.\n";
 
