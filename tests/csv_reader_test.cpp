@@ -881,6 +881,38 @@ TEST(TextDictionary, InternsOncePerValue) {
   EXPECT_EQ(dictionary.find("terneuzen"), -1);
 }
 
+
+// same_bytes and hash_text read words, overlapping at the end: every length from 0 to 40, a
+// difference at every position, against memcmp and against the hash made a byte at a time.
+TEST(TextDictionary, WordReadsAgreeWithBytesAtEveryLength) {
+  const auto bytewise_hash = [](std::string_view text) {
+    constexpr std::uint64_t kMultiplier = 0x9E3779B97F4A7C15ULL;
+    std::uint64_t h = text.size() * kMultiplier;
+    for (std::size_t at = 0; at < text.size(); at += 8) {
+      std::uint64_t word = 0;
+      for (std::size_t i = 0; i < 8 && at + i < text.size(); ++i) {
+        word |= static_cast<std::uint64_t>(static_cast<unsigned char>(text[at + i])) << (8 * i);
+      }
+      h = (h ^ word) * kMultiplier;
+      if (at + 8 <= text.size()) h ^= h >> 29;  // a whole word is mixed further, a partial one not
+    }
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ULL;
+    return h ^ (h >> 32);
+  };
+  const std::string source = "Stichting Dordtse Hofjes \xC3\xA9\xFF en Trivire, 2026-03-01";
+  for (std::size_t size = 0; size <= 40; ++size) {
+    const std::string text = source.substr(0, size);
+    EXPECT_EQ(hash_text(text), bytewise_hash(text)) << size;
+    EXPECT_TRUE(same_bytes(text.data(), source.data(), size)) << size;
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string other = text;
+      other[at] = static_cast<char>(other[at] ^ 0x20);
+      EXPECT_FALSE(same_bytes(text.data(), other.data(), size)) << size << " at " << at;
+      EXPECT_NE(hash_text(text), hash_text(other)) << size << " at " << at;
+    }
+  }
+}
 TEST(Dataset, ConstructorMakesOneColumnPerSchemaColumn) {
   const Dataset data(allocations());
   EXPECT_EQ(data.row_count(), 0u);

@@ -63,8 +63,8 @@ class EnumLookup {
     }
   }
 
-  // The value's index, or -1.
-  std::int64_t find(std::string_view text) const {
+  // The value's index, or -1. Inlined into the loops of the fast path (a call per enum cell).
+  [[gnu::always_inline]] std::int64_t find(std::string_view text) const {
     const std::int16_t slot = slots_[key(text)];
     if (slot >= 0) {
       const std::string& value = (*values_)[static_cast<std::size_t>(slot)];
@@ -696,24 +696,42 @@ void RecordBuilder::append_batch_rows(const PlainBatch& batch, std::size_t first
       deferred_.hashes.push_back(complete ? hash_of_key(key.columns, cell_hash) : DeferredKeys::kNoKeyValue);
     }
   }
+  // Each column grows once for the run of rows and is written in place: a push_back per cell
+  // (a capacity check each, a call for narrow columns) was a tenth of a load's instructions.
+  const std::size_t n = end - first;
+  const auto grown = [n](auto& column) {
+    const std::size_t at = column.size();
+    column.resize(at + n);
+    return column.data() + at;
+  };
   for (std::size_t c = 0; c < count; ++c) {
     Plan& plan = plans_[c];
     ColumnData& data = *plan.data;
     if (!data.kept) continue;
     if (plan.raw_text) {
+      std::uint64_t* offsets = grown(data.raw_offsets);
       for (std::size_t row = first; row < end; ++row) {
         data.raw.append(text(c, row));
-        data.raw_offsets.push_back(data.raw.size());
+        *offsets++ = data.raw.size();
       }
     } else if (plan.dictionary_text) {
+      std::int32_t* codes = grown(data.values);
       for (std::size_t row = first; row < end; ++row) {
         const std::string_view value = text(c, row);
-        data.values.push_back(value.empty() ? kNull32 : dictionary_code(plan, value));
+        *codes++ = value.empty() ? kNull32 : dictionary_code(plan, value);
       }
     } else if (plan.schema->type == ValueType::Money) {
-      for (std::size_t row = first; row < end; ++row) data.cents.push_back(number(c, row));
+      std::int64_t* cents = grown(data.cents);
+      for (std::size_t row = first; row < end; ++row) *cents++ = number(c, row);
+    } else if (data.narrow) {
+      std::uint8_t* bytes = grown(data.bytes);
+      for (std::size_t row = first; row < end; ++row) {
+        const auto value = static_cast<std::int32_t>(number(c, row));
+        *bytes++ = value == kNull32 ? kNull8 : static_cast<std::uint8_t>(value);
+      }
     } else {
-      for (std::size_t row = first; row < end; ++row) data.push_value(static_cast<std::int32_t>(number(c, row)));
+      std::int32_t* values = grown(data.values);
+      for (std::size_t row = first; row < end; ++row) *values++ = static_cast<std::int32_t>(number(c, row));
     }
   }
   for (std::size_t row = first; row < end; ++row) {
