@@ -127,7 +127,14 @@ void Dataset::clear() {
   rows_ = 0;
 }
 
+// Runs under the loader's join, one chunk after the other while the other cores read on: each
+// column grows once and is written in place, not a push_back per row.
 void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
+  const auto grown = [](auto& column, std::size_t n) {
+    const std::size_t at = column.size();
+    column.resize(at + n);
+    return column.data() + at;
+  };
   std::vector<std::int32_t> codes;
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     ColumnData& column = columns_[c];
@@ -138,16 +145,17 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
       const std::uint64_t base = column.raw.size();
       column.raw.append(from.raw);
-      for (std::size_t i = 1; i < from.raw_offsets.size(); ++i) column.raw_offsets.push_back(base + from.raw_offsets[i]);
+      std::uint64_t* offsets = grown(column.raw_offsets, from.raw_offsets.size() - 1);
+      for (std::size_t i = 1; i < from.raw_offsets.size(); ++i) *offsets++ = base + from.raw_offsets[i];
     } else if (column.type == ValueType::Text) {
       // The piece's codes are its own: look each of its (few) values up once, then re-code.
       codes.resize(from.dictionary.size());
       for (std::size_t code = 0; code < codes.size(); ++code) {
         codes[code] = column.dictionary.intern(from.dictionary.value(static_cast<std::int32_t>(code)));
       }
-      column.values.reserve(column.values.size() + from.values.size());
+      std::int32_t* values = grown(column.values, from.values.size());
       for (const std::int32_t value : from.values) {
-        column.values.push_back(value == kNull32 ? kNull32 : codes[static_cast<std::size_t>(value)]);
+        *values++ = value == kNull32 ? kNull32 : codes[static_cast<std::size_t>(value)];
       }
     } else if (column.narrow) {
       column.bytes.insert(column.bytes.end(), from.bytes.begin(), from.bytes.end());
@@ -155,9 +163,9 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
       column.values.insert(column.values.end(), from.values.begin(), from.values.end());
     }
   }
-  lines_.reserve(lines_.size() + piece.lines_.size());
+  std::uint32_t* lines = grown(lines_, piece.lines_.size());
   for (const std::uint32_t line : piece.lines_) {
-    lines_.push_back(static_cast<std::uint32_t>(std::min(line + line_offset, kMaxLine)));
+    *lines++ = static_cast<std::uint32_t>(std::min(line + line_offset, kMaxLine));
   }
   rows_ += piece.rows_;
 }

@@ -734,10 +734,9 @@ void RecordBuilder::append_batch_rows(const PlainBatch& batch, std::size_t first
       for (std::size_t row = first; row < end; ++row) *values++ = static_cast<std::int32_t>(number(c, row));
     }
   }
-  for (std::size_t row = first; row < end; ++row) {
-    out_.data.commit_row(batch.lines[row]);
-    deferred_.records.push_back(batch.records[row]);
-  }
+  for (std::size_t row = first; row < end; ++row) out_.data.commit_row(batch.lines[row]);
+  deferred_.records.insert(deferred_.records.end(), batch.records.begin() + static_cast<std::ptrdiff_t>(first),
+                           batch.records.begin() + static_cast<std::ptrdiff_t>(end));
   out_.report.rows_read += end - first;
   out_.report.rows_accepted += end - first;
 }
