@@ -6,6 +6,10 @@
   compare.py statuses REPORT.json...    how many groups of each status every rule found
   compare.py rule-lines REPORT.json     every share rule's answers as canonical lines (stdout), for
                                         the generated rules of generate_rules.py
+  compare.py fixture-lines REPORT.json SQL_OUTPUT
+                                        the engine's answers in the format of a fixture's
+                                        expected.sql ("rule|group|status|detail"), for the rules
+                                        that SQL_OUTPUT answers (tests/support/result_lines.hpp)
 
 A canonical line is tab-separated: check, group, status, detail.
 - Share checks: group "corporation=X|year=2026" (keys in the rule's order, a missing value
@@ -69,6 +73,24 @@ def share_lines(report):
     return lines
 
 
+def fixture_lines(report, proven):
+    """As tests/support/result_lines.hpp: group values joined by ", " in the report's key order,
+    detail numerator/denominator or a target's measure, "|outside" outside the rule's period."""
+    lines = []
+    for result in report["results"]:
+        if result["rule"] not in proven:
+            continue
+        group = ", ".join(v if isinstance(v, str) else json.dumps(v) for v in result["group"].values())
+        detail = ""
+        if result.get("numerator") is not None and result.get("denominator") != 0:
+            detail = f"{json.dumps(result['numerator'])}/{json.dumps(result['denominator'])}"
+        elif "target" in result and result.get("measure") is not None:
+            detail = json.dumps(result["measure"])
+        outside = "|outside" if result.get("outside_validity", False) else ""
+        lines.append(f"{result['rule']}|{group}|{result['status']}|{detail}{outside}")
+    return lines
+
+
 def read_lines(path):
     with open(path, encoding="utf-8") as f:
         return [line.rstrip("\n") for line in f if line.strip()]
@@ -78,7 +100,7 @@ def diff(name_a, path_a, name_b, path_b):
     a, b = Counter(read_lines(path_a)), Counter(read_lines(path_b))
     only_a = sorted((a - b).elements())
     only_b = sorted((b - a).elements())
-    checks = Counter(line.split("\t", 1)[0] for line in a.elements())
+    checks = Counter(line.split("\t", 1)[0].split("|", 1)[0] for line in a.elements())
     if not only_a and not only_b:
         per_check = ", ".join(f"{checks[c]} {c}" for c in CHECKS if checks[c]) or f"{len(checks)} rules"
         print(f"equal: {name_a} and {name_b} agree on all {sum(a.values())} lines ({per_check})")
@@ -114,6 +136,12 @@ def main(argv):
         with open(argv[2], encoding="utf-8") as f:
             report = json.load(f)
         sys.stdout.write("".join(line + "\n" for line in sorted(share_lines(report))))
+        return 0
+    if len(argv) == 4 and argv[1] == "fixture-lines":
+        with open(argv[2], encoding="utf-8") as f:
+            report = json.load(f)
+        proven = {line.split("|", 1)[0] for line in read_lines(argv[3])}
+        sys.stdout.write("".join(line + "\n" for line in sorted(fixture_lines(report, proven))))
         return 0
     if len(argv) == 6 and argv[1] == "diff":
         return diff(argv[2], argv[3], argv[4], argv[5])
