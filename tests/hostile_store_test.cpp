@@ -598,6 +598,13 @@ TEST(HostileStoreConcurrency, AReaderDuringALongImportReadsTheCommittedState) {
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the import failed";
   EXPECT_GE(reads_inside, 1) << "no read landed inside the import's write transaction";
   EXPECT_EQ(nlohmann::json::parse(testing_support::run_toets_process({"history", "--db", db, "--imports", "--format", "json"}).out).size(), 2u);
+  if (!sidecars(db).empty()) {
+    // A read begun inside the import was still running when the import closed (seen under the
+    // sanitizers, where a check of 400,000 rows takes seconds): the import then leaves the way back
+    // to one file to the next writer (Store::close, docs/store.md). That writer takes it.
+    const Outcome next = testing_support::run_toets_process({"check", kRules, "--db", db, "--as-of", "2026-11-23"});
+    EXPECT_EQ(next.exit_code, 1) << next.err;
+  }
   EXPECT_TRUE(sidecars(db).empty());
   EXPECT_EQ(testing_support::read_whole(db)[18], 1);
 }
