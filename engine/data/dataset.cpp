@@ -130,11 +130,6 @@ void Dataset::clear() {
 // Runs under the loader's join, one chunk after the other while the other cores read on: each
 // column grows once and is written in place, not a push_back per row.
 void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
-  const auto grown = [](auto& column, std::size_t n) {
-    const std::size_t at = column.size();
-    column.resize(at + n);
-    return column.data() + at;
-  };
   std::vector<std::int32_t> codes;
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     ColumnData& column = columns_[c];
@@ -145,7 +140,7 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
       const std::uint64_t base = column.raw.size();
       column.raw.append(from.raw);
-      std::uint64_t* offsets = grown(column.raw_offsets, from.raw_offsets.size() - 1);
+      std::uint64_t* offsets = grow_by(column.raw_offsets, from.raw_offsets.size() - 1);
       for (std::size_t i = 1; i < from.raw_offsets.size(); ++i) *offsets++ = base + from.raw_offsets[i];
     } else if (column.type == ValueType::Text) {
       // The piece's codes are its own: look each of its (few) values up once, then re-code.
@@ -153,7 +148,7 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
       for (std::size_t code = 0; code < codes.size(); ++code) {
         codes[code] = column.dictionary.intern(from.dictionary.value(static_cast<std::int32_t>(code)));
       }
-      std::int32_t* values = grown(column.values, from.values.size());
+      std::int32_t* values = grow_by(column.values, from.values.size());
       for (const std::int32_t value : from.values) {
         *values++ = value == kNull32 ? kNull32 : codes[static_cast<std::size_t>(value)];
       }
@@ -163,7 +158,7 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
       column.values.insert(column.values.end(), from.values.begin(), from.values.end());
     }
   }
-  std::uint32_t* lines = grown(lines_, piece.lines_.size());
+  std::uint32_t* lines = grow_by(lines_, piece.lines_.size());
   for (const std::uint32_t line : piece.lines_) {
     *lines++ = static_cast<std::uint32_t>(std::min(line + line_offset, kMaxLine));
   }

@@ -70,6 +70,15 @@ inline std::uint64_t hash_text(std::string_view text) {
   return h ^ (h >> 32);
 }
 
+// Grows a column by `n` elements and returns where they start, for writing a run of cells in
+// place: a push_back per cell costs a capacity check each (the loader's hot path).
+template <typename Column>
+auto grow_by(Column& column, std::size_t n) {
+  const std::size_t at = column.size();
+  column.resize(at + n);
+  return column.data() + at;
+}
+
 // Byte equality of two short texts (names, enum values), inline: a call to memcmp costs more than
 // comparing a dozen bytes. Eight bytes at a time, the rest by two overlapping loads.
 inline bool same_bytes(const char* a, const char* b, std::size_t size) {

@@ -699,38 +699,33 @@ void RecordBuilder::append_batch_rows(const PlainBatch& batch, std::size_t first
   // Each column grows once for the run of rows and is written in place: a push_back per cell
   // (a capacity check each, a call for narrow columns) was a tenth of a load's instructions.
   const std::size_t n = end - first;
-  const auto grown = [n](auto& column) {
-    const std::size_t at = column.size();
-    column.resize(at + n);
-    return column.data() + at;
-  };
   for (std::size_t c = 0; c < count; ++c) {
     Plan& plan = plans_[c];
     ColumnData& data = *plan.data;
     if (!data.kept) continue;
     if (plan.raw_text) {
-      std::uint64_t* offsets = grown(data.raw_offsets);
+      std::uint64_t* offsets = grow_by(data.raw_offsets, n);
       for (std::size_t row = first; row < end; ++row) {
         data.raw.append(text(c, row));
         *offsets++ = data.raw.size();
       }
     } else if (plan.dictionary_text) {
-      std::int32_t* codes = grown(data.values);
+      std::int32_t* codes = grow_by(data.values, n);
       for (std::size_t row = first; row < end; ++row) {
         const std::string_view value = text(c, row);
         *codes++ = value.empty() ? kNull32 : dictionary_code(plan, value);
       }
     } else if (plan.schema->type == ValueType::Money) {
-      std::int64_t* cents = grown(data.cents);
+      std::int64_t* cents = grow_by(data.cents, n);
       for (std::size_t row = first; row < end; ++row) *cents++ = number(c, row);
     } else if (data.narrow) {
-      std::uint8_t* bytes = grown(data.bytes);
+      std::uint8_t* bytes = grow_by(data.bytes, n);
       for (std::size_t row = first; row < end; ++row) {
         const auto value = static_cast<std::int32_t>(number(c, row));
         *bytes++ = value == kNull32 ? kNull8 : static_cast<std::uint8_t>(value);
       }
     } else {
-      std::int32_t* values = grown(data.values);
+      std::int32_t* values = grow_by(data.values, n);
       for (std::size_t row = first; row < end; ++row) *values++ = static_cast<std::int32_t>(number(c, row));
     }
   }
