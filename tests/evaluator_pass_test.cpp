@@ -108,5 +108,58 @@ TEST_F(Engine, AMissingTableValueIsAnErrorForEveryRuleThatSharesTheLookUp) {
   EXPECT_EQ(results[3].numerator, 2);
 }
 
+// A rule valid for some years leaves the records of the other years unmeasured (their groups are
+// not its business); a rule without that period, equal in all else, still counts every year.
+TEST_F(Engine, ARuleOfSomeYearsCountsOnlyThoseAndSharesNoCountsWithOneOfAllYears) {
+  const std::string header =
+      "ruleset t { municipality \"Dordrecht\" }\n"
+      "table limit(year, household_size) : money { 2025 { 1: \xE2\x82\xAC" "50000, 2+: \xE2\x82\xAC" "55000 }"
+      " 2026 { 1: \xE2\x82\xAC" "51537, 2+: \xE2\x82\xAC" "56910 } }\n";
+  auto rule = [](const std::string& id, const std::string& clauses, const std::string& breach) {
+    return "rule " + id + " \"t\" { " + clauses + " over allocations per corporation, year(contract_date)\n"
+           "  measure share(household_income > limit(year(contract_date), household_size))\n  breach when measure > " +
+           breach + " }\n";
+  };
+  // 2025: y1 (1 person, 52,000 > 50,000: above), y2 (2, 20,000), y3 (2, 60,000 > 55,000: above),
+  // y4 (3, 20,000): 2/4 above. 2026: kLets, 3/8 above.
+  const std::string lets = let("y1", "X", "2025-03-01", 1, "52000.00") + let("y2", "X", "2025-03-02", 2, "20000.00") +
+                           let("y3", "X", "2025-03-03", 2, "60000.00") + let("y4", "X", "2025-03-04", 3, "20000.00") +
+                           kLets;
+  // Old first: counted alike, the rule of all years would take the counts of the rule of 2025.
+  const std::string rules = header + rule("Old", "valid until 2025-12-31", "40%") + rule("All", "", "40%") +
+                            // previous: the 2025 figure is needed for 2026, though 2025 is not reported.
+                            rule("Grows", "valid from 2026-01-01", "previous");
+  for (const std::size_t rows_per_range : {1, 3, 65536}) {
+    for (const unsigned threads : {1u, 2u}) {
+      options_.rows_per_range = rows_per_range;
+      options_.threads = threads;
+      SCOPED_TRACE(std::to_string(rows_per_range) + " rows per range, " + std::to_string(threads) + " threads");
+      const auto results = run(rules, lets);
+      ASSERT_EQ(results.size(), 4u);  // Old: 2025; All: 2025, 2026; Grows: 2026
+      EXPECT_EQ(results[0].rule->id, "Old");
+      EXPECT_EQ(results[0].group[1].number, 2025);
+      EXPECT_EQ(results[0].numerator, 2);  // 2/4 = 50% > 40%: breach
+      EXPECT_EQ(results[0].denominator, 4);
+      EXPECT_EQ(results[0].status, Status::Breach);
+      EXPECT_EQ(results[0].evidence, (std::vector<std::string>{"y1", "y3"}));
+      EXPECT_EQ(results[1].rule->id, "All");
+      EXPECT_EQ(results[1].group[1].number, 2025);
+      EXPECT_EQ(results[1].numerator, 2);
+      EXPECT_EQ(results[2].rule->id, "All");
+      EXPECT_EQ(results[2].group[1].number, 2026);
+      EXPECT_EQ(results[2].numerator, 3);  // 3/8 = 37.5%, not above 40%: ok
+      EXPECT_EQ(results[2].denominator, 8);
+      EXPECT_EQ(results[2].status, Status::Ok);
+      EXPECT_EQ(results[3].rule->id, "Grows");
+      EXPECT_EQ(results[3].group[1].number, 2026);
+      EXPECT_EQ(results[3].numerator, 3);
+      // 37.5% is not above the previous year's 50%: ok, against a figure that was measured.
+      EXPECT_EQ(results[3].status, Status::Ok);
+      ASSERT_TRUE(results[3].threshold);
+      EXPECT_EQ(results[3].threshold->resolved_at(), "2025");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace toets

@@ -38,6 +38,17 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
     keys_.push_back(snapshot);
   }
   plan_key_packing();
+  const auto in_series = [](const ThresholdTerm& term) {
+    return term.ref == ThresholdRef::Baseline || term.ref == ThresholdRef::Previous || term.ref == ThresholdRef::Next;
+  };
+  const bool compares_periods = std::any_of(rule.thresholds.begin(), rule.thresholds.end(), [&](const Threshold& t) {
+    return in_series(t) || std::any_of(t.more.begin(), t.more.end(), in_series);
+  });
+  const bool period_key = std::any_of(keys_.begin(), keys_.end(), [&](const GroupKey& key) {
+    return key.kind != GroupKeyKind::Column || data.schema().column(key.column).type == ValueType::Date;
+  });
+  skips_outside_own_period_ = !compares_periods && (rule.own_from || rule.own_to) && period_key && !rule.target &&
+                              !rule.divisor && !rule.baseline;
   // The rule set's municipality and corporations: rows of others are out of scope.
   auto add_scope = [&](const char* column_name, const std::vector<std::string>& names) {
     const auto column = data.schema().column_index(column_name);
@@ -327,6 +338,10 @@ bool RangeRun::measure_batch(const std::uint32_t* in_scope, std::size_t n, std::
   const bool predicate = kind == MeasureKind::CountIf || kind == MeasureKind::Share;
   const std::uint32_t* tags = rule_.tags_;
 
+  if (rule_.skips_outside_own_period_) {
+    keep_own_period(in_scope, n, token);
+    if (n == 0) return true;
+  }
   std::size_t f = n;
   const std::uint32_t* sel = in_scope;
   if (rule.filter != kNoIndex) {
@@ -380,6 +395,24 @@ bool RangeRun::measure_batch(const std::uint32_t* in_scope, std::size_t n, std::
     whole = values_of(rule.measure.expr2);
   }
   return accumulate_batch(sel, m, value, whole, predicate && group_lookups * 8 < n);
+}
+
+void RangeRun::keep_own_period(const std::uint32_t*& in_scope, std::size_t& n, std::uint32_t& token) {
+  const std::uint32_t* tags = rule_.tags_;
+  for (std::size_t g = outside_own_period_.size(); g < groups_.size(); ++g) {
+    outside_own_period_.push_back(rule_.outside_own_period(groups_[g].key, rule_.keys_.size()) ? 1 : 0);
+  }
+  std::uint32_t* kept = buffers_->within_own_period.data();
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) {  // without a branch: a batch may straddle the period's edge
+    kept[k] = in_scope[i];
+    k += outside_own_period_[tags[in_scope[i]] >> kStateBits] == 0;
+  }
+  if (k == n) return;  // the same rows: the same selection
+  const CompiledRule& rule = rule_.rule_;
+  token = buffers_->token(token, buffers_->own_period_number(rule.own_from, rule.own_to), 6);
+  in_scope = kept;
+  n = k;
 }
 
 // Adds the measured records `sel` (m of them; `value`, `whole`: their measure's values) to their

@@ -381,7 +381,8 @@ struct BatchBuffers {
     }
   }
   // The token of the selection that `how` (1: the undecided rows of an and, 2: of an or; 3: the
-  // rows a filter keeps, 4: those it keeps that are not exempt, 5: the exempt ones) makes of the
+  // rows a filter keeps, 4: those it keeps that are not exempt, 5: the exempt ones; 6: the rows
+  // of groups within the period `node` of own_period_number) makes of the
   // selection `parent` with node `node`'s values. The same selection has the same token on this
   // thread: a node's values for it can be shared by the rules of a pass. Token 0 is shared by none.
   std::uint32_t token(std::uint32_t parent, std::uint32_t node, std::uint32_t how) {
@@ -389,6 +390,15 @@ struct BatchBuffers {
     const std::uint64_t key = static_cast<std::uint64_t>(parent) << 35 | static_cast<std::uint64_t>(node) << 3 | how;
     const auto [at, added] = tokens.try_emplace(key, static_cast<std::uint32_t>(tokens.size() + kFirstDerivedToken));
     return at->second;
+  }
+  // A rule's own period (`valid`) numbered on this thread, for the token of the rows within it:
+  // rules with the same period keep the same rows of a batch and share their values.
+  std::uint32_t own_period_number(std::optional<std::int32_t> from, std::optional<std::int32_t> to) {
+    const auto period = std::pair(from, to);
+    const auto at = std::find(own_periods.begin(), own_periods.end(), period);
+    if (at != own_periods.end()) return static_cast<std::uint32_t>(at - own_periods.begin());
+    own_periods.push_back(period);
+    return static_cast<std::uint32_t>(own_periods.size() - 1);
   }
   // Tokens below this are the roots: a batch's rows in scope of the pass's groupings.
   static constexpr std::uint32_t kFirstDerivedToken = 1u << 20;
@@ -400,6 +410,7 @@ struct BatchBuffers {
   std::uint64_t serial = 0;          // counts batches: a value from an earlier batch is never shared
   std::size_t absent_lookups = 0;    // look-ups without a value so far (see RangeRun::eval)
   std::unordered_map<std::uint64_t, std::uint32_t> tokens;
+  std::vector<std::pair<std::optional<std::int32_t>, std::optional<std::int32_t>>> own_periods;
   std::array<std::vector<std::int64_t>, kMaxKeys> keys{
       std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch),
       std::vector<std::int64_t>(kBatch), std::vector<std::int64_t>(kBatch)};
@@ -408,6 +419,7 @@ struct BatchBuffers {
   std::vector<std::uint32_t> filtered = std::vector<std::uint32_t>(kBatch);
   std::vector<std::uint32_t> measured = std::vector<std::uint32_t>(kBatch);
   std::vector<std::uint32_t> exempted = std::vector<std::uint32_t>(kBatch);
+  std::vector<std::uint32_t> within_own_period = std::vector<std::uint32_t>(kBatch);
 };
 
 class RangeRun;
@@ -498,6 +510,11 @@ class Pass;
   const Dataset* divisor_data_;                    // the divisor's dataset (rule_.divisor), else null
   std::map<std::string, Ratio> divisor_values_;    // the divisor's figure per group (format_group)
   std::vector<GroupKey> keys_;
+  // Whether the rows of groups wholly outside the rule's own period are left unmeasured: such
+  // groups are not reported (finish_groups), and nothing else reads their counts (no previous,
+  // baseline or next period, no deadline, no divisor). A law valid until 2021 then reads the
+  // records of 2021, not the filter and measure of every year.
+  bool skips_outside_own_period_ = false;
   bool packs_keys_ = false;                      // whether the keys' spans fit in one packed key
   std::array<KeyPacking, kMaxKeys> packing_{};
   std::vector<std::int64_t> text_codes_;          // per node: a TextConstant's dictionary code
@@ -643,6 +660,9 @@ class RangeRun {
   // The group of `row` by its key values, added when new.
   std::uint32_t group_of_row(std::uint32_t row);
   void report_date_outside_calendar(std::int64_t day, std::uint32_t row);
+  // Of in_scope[0..n) (tagged), the rows whose group is not wholly outside the rule's own period
+  // (RuleRun::skips_outside_own_period_), with their selection's token.
+  void keep_own_period(const std::uint32_t*& in_scope, std::size_t& n, std::uint32_t& token);
   template <typename Compare>
   static void compare_rows(const std::int64_t* a, const std::int64_t* b, std::int64_t* out, std::size_t n,
                            Compare compare) {
@@ -659,6 +679,9 @@ class RangeRun {
   std::vector<GroupError> group_errors_;
   std::optional<NotePart> error_;
   std::optional<NotePart> group_limit_;  // the error of too many groups, once crossed
+  // Per group (as far as known): 1 when it lies wholly outside the rule's own period
+  // (RuleRun::skips_outside_own_period_).
+  std::vector<std::uint8_t> outside_own_period_;
 };
 
 // The rules over one dataset evaluated together, in one pass over its rows (evaluator_pass.cpp).

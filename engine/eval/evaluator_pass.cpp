@@ -109,8 +109,11 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
   };
   auto counting = [&](const Member& m) {
     const CompiledRule& rule = m.run->rule_;
+    // Rules that leave out the groups outside their own period count alike only within the same period.
+    const bool skips = m.run->skips_outside_own_period_;
     return std::tuple(m.grouping, m.split != kNoSplit, node_of(m, rule.filter), node_of(m, rule.exempt),
-                      node_of(m, rule.measure.expr), node_of(m, rule.measure.expr2), static_cast<int>(rule.measure.kind));
+                      node_of(m, rule.measure.expr), node_of(m, rule.measure.expr2), static_cast<int>(rule.measure.kind),
+                      skips, skips ? rule.own_from : std::nullopt, skips ? rule.own_to : std::nullopt);
   };
   std::stable_sort(members_.begin(), members_.end(),
                    [&](const Member& a, const Member& b) { return counting(a) < counting(b); });

@@ -226,6 +226,9 @@ std::vector<std::optional<Pass::Split>> Pass::plan_splits(std::vector<RuleRun*>&
     fine->thresholds.clear();
     fine->expected.clear();
     fine->baseline.reset();
+    // Its rules may differ in their own periods: the fine count counts every period.
+    fine->own_from.reset();
+    fine->own_to.reset();
     fine->filter = first.rest.empty() ? kNoIndex : first.rest.front();
     for (std::size_t s = 1; s < first.rest.size(); ++s) {
       ExprNode both = fine->pool.nodes[first_rule.filter];  // an `and`: the filter has conjuncts
