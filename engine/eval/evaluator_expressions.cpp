@@ -60,6 +60,7 @@ bool RangeRun::lookup_dense(const ExprNode& node, const DenseTable& table, const
     std::array<std::int64_t, Dims> keys;
     bool missing_key = false, below = false;
     std::size_t cell = 0;
+#pragma GCC unroll 8
     for (std::size_t d = 0; d < Dims; ++d) {
       const std::int64_t key = args[d][i];
       keys[d] = key;
@@ -71,12 +72,14 @@ bool RangeRun::lookup_dense(const ExprNode& node, const DenseTable& table, const
                                                                               static_cast<std::uint64_t>(axes[d].low));
       cell = cell * axes[d].extent + index;
     }
-    if (missing_key) {
-      out[i] = kNull64;
-      continue;
+    // Without a branch on the keys (cell 0 stands in for a cell outside the grid): only a
+    // figure the table lacks, which is rare, takes the slow way.
+    const bool outside = missing_key | below;
+    const std::int64_t value = cells[outside ? 0 : cell];
+    out[i] = outside ? kNull64 : value;
+    if (out[i] == kNull64 && !missing_key) [[unlikely]] {
+      lookup_absent(node, table, keys.data(), sel[i], out[i]);
     }
-    out[i] = below ? kNull64 : cells[cell];
-    if (out[i] == kNull64) lookup_absent(node, table, keys.data(), sel[i], out[i]);
   }
   return true;
 }
@@ -213,24 +216,40 @@ bool RangeRun::eval_and_or(std::uint32_t index, const ExprNode& node, const std:
   // so a look-up on the right is never made for a row that does not need it.
   if (!eval(node.args[0], sel, n, token)) return false;
   const std::int64_t* a = values_of(node.args[0]);
-  const std::int64_t undecided = node.op == NodeOp::And ? 1 : 0;
+  const bool is_and = node.op == NodeOp::And;
   std::uint32_t* sub = buffers_->selections[rule_.canon_[index]].data();
-  // Both loops without a branch: which rows are undecided is not predictable.
+  // The loops without a branch: which rows are undecided is not predictable. And/or apart, so
+  // that neither tests which it is per row.
   std::size_t m = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    sub[m] = sel[i];
-    m += (a[i] == 1) == (undecided == 1);
+  if (is_and) {
+    for (std::size_t i = 0; i < n; ++i) {
+      sub[m] = sel[i];
+      m += a[i] == 1;
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      sub[m] = sel[i];
+      m += a[i] != 1;
+    }
   }
-  if (m > 0 && !eval(node.args[1], sub, m, buffers_->token(token, rule_.canon_[node.args[0]], node.op == NodeOp::And ? 1 : 2)))
+  if (m > 0 && !eval(node.args[1], sub, m, buffers_->token(token, rule_.canon_[node.args[0]], is_and ? 1 : 2)))
     return false;
-  // b[j] is read for every row but used only for the undecided ones; j < n <= kBatch.
+  // b[j] is read for every row but decides only the undecided ones (for the others the left side
+  // does: false for and, true for or); j < n <= kBatch.
   const std::int64_t* b = values_of(node.args[1]);
   std::size_t j = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool left = a[i] == 1;
-    const bool open = left == (undecided == 1);
-    out[i] = open ? b[j] == 1 : left;
-    j += open;
+  if (is_and) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool left = a[i] == 1;
+      out[i] = left & (b[j] == 1);
+      j += left;
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool left = a[i] == 1;
+      out[i] = left | (b[j] == 1);
+      j += !left;
+    }
   }
   return true;
 }
