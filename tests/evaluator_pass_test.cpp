@@ -161,5 +161,26 @@ TEST_F(Engine, ARuleOfSomeYearsCountsOnlyThoseAndSharesNoCountsWithOneOfAllYears
   }
 }
 
+// What a rule of 2021 could not measure in 2024 is not its business: it stops the rule no more.
+TEST_F(Engine, ARecordOutsideARulesOwnPeriodCannotStopIt) {
+  // 2021: rent 1.00 is 100 cents, times 10^15 is 10^17, within 64 bits. 2024: 600.00 is 60,000
+  // cents, times 10^15 is 6 x 10^19, beyond them (about 9.2 x 10^18): an overflow, if measured.
+  const std::string lets = let("a", "X", "2021-05-01", 1, "20000.00", "regulier", "Dordrecht", "1.00") +
+                           let("b", "X", "2024-05-01", 1, "20000.00", "regulier", "Dordrecht", "600.00");
+  const std::string rule = "rule R \"t\" { valid until 2021-12-31 over allocations per corporation, year(contract_date)"
+                           " measure sum(rent * 1000000000000000) breach when measure > \xE2\x82\xAC" "0 }\n";
+  const auto results = run(kHeader + rule, lets);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::Breach) << note_text(results[0].note, Lang::En);
+  ASSERT_EQ(results[0].group.size(), 2u);  // not the rule's error, without a group
+  EXPECT_EQ(results[0].group[1].number, 2021);
+  // Without the period, the 2024 record is measured and the rule cannot be decided.
+  const auto all_years = run(kHeader + "rule R \"t\" { over allocations per corporation, year(contract_date)"
+                                       " measure sum(rent * 1000000000000000) breach when measure > \xE2\x82\xAC" "0 }\n",
+                             lets);
+  ASSERT_FALSE(all_years.empty());
+  EXPECT_EQ(all_years[0].status, Status::Error);
+}
+
 }  // namespace
 }  // namespace toets
