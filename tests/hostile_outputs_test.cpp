@@ -152,6 +152,27 @@ TEST(HostileOutputs, JsonEscapesTerminalControlsAndKeepsTheValues) {
   EXPECT_NE(std::find(corporations.begin(), corporations.end(), "Iso"), corporations.end());
 }
 
+// Record ids are written without a look at each byte when every id of the dataset is plain
+// (report_json.cpp): one id with a quote, a backslash or an escape must still be escaped, and
+// read back as it was.
+TEST(HostileOutputs, JsonEvidenceIdsAreEscapedWhenOneIdOfTheDatasetNeedsIt) {
+  const fs::path data = fs::temp_directory_path() / ("toets_ids_" + std::to_string(::getpid()) + ".csv");
+  const std::string row_rest = ",Dordrecht,,Noord,2026-03-01,V,sociaal,true,false,612.35,2,30000.00,40,regulier,C\n";
+  std::ofstream(data, std::ios::binary)
+      << "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,new_build,"
+         "rent,household_size,household_income,applicant_age,channel,energy_label\n"
+      << "A1,X" << row_rest << "\"A\"\"2\\\\x\",X" << row_rest << "A3,X" << row_rest << "A4,X" << row_rest << "A5,X" << row_rest;
+  const ProcessOutcome outcome = run_toets_process(
+      {"check", kRules, "--data", "allocations=" + data.string(), "--as-of", "2026-06-30", "--format", "json"});
+  fs::remove(data);
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  const auto report = nlohmann::json::parse(outcome.out);
+  ASSERT_EQ(report.at("results").size(), 1u);
+  // The quote doubled in the CSV is one quote in the id; the two backslashes are two.
+  EXPECT_EQ(report.at("results").at(0).at("evidence"),
+            nlohmann::json::array({"A1", "A\"2\\\\x", "A3", "A4", "A5"}));
+}
+
 TEST(HostileOutputs, TheRejectsCsvHasNoFormulaAndNoControlCharacter) {
   const fs::path rejects = fs::temp_directory_path() / ("toets_rejects_" + std::to_string(::getpid()) + ".csv");
   const ProcessOutcome outcome = run_toets_process({"check", kRules, "--data", kFormulas, "--as-of", "2026-06-30",

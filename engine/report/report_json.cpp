@@ -320,34 +320,69 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
 // Bidi and C1 controls are written as \u escapes (engine/base/output_guard.hpp).
 std::string dump(const json& value, int indent) { return json_text(value, indent); }
 
-// Writes the ids of a result's evidence as they may be shown, as nlohmann::json::dump(2) would
-// write the array whose member line is indented by `indent` spaces; `buffer` is reused from array
-// to array.
-// Appends a result's evidence array to `out` as dump(2) would write it at `indent`. Millions of
+// Whether an id needs no escaping in JSON: printable ASCII without a quote or a backslash.
+bool plain_json_byte(char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+
+// The id pools (one per dataset) whose every id is plain: their ids are written without a look at
+// each byte (millions of ids in a report of many rules).
+class PlainIdPools {
+ public:
+  explicit PlainIdPools(const std::vector<RuleResult>& results) {
+    std::vector<const RecordIdPool*> seen;
+    for (const RuleResult& result : results) {
+      const RecordIdPool* pool = result.evidence.pool();
+      if (pool == nullptr || std::find(seen.begin(), seen.end(), pool) != seen.end()) continue;
+      seen.push_back(pool);
+      if (std::all_of(pool->bytes.begin(), pool->bytes.end(), plain_json_byte)) plain_.push_back(pool);
+    }
+  }
+  bool holds(const RuleResult& result, const Privacy& privacy) const {
+    const RecordIdPool* pool = result.evidence.pool();
+    // Pseudonymised ids are made for the report, not taken from the pool.
+    return pool != nullptr && !privacy.pseudonymising() && std::find(plain_.begin(), plain_.end(), pool) != plain_.end();
+  }
+
+ private:
+  std::vector<const RecordIdPool*> plain_;
+};
+
+// Appends a result's evidence array (the ids as they may be shown) to `out` as
+// nlohmann::json::dump(2) would write it, its member line indented by `indent` spaces. Millions of
 // ids: written into room made ahead (grown when ids run long), not appended piece by piece.
-void append_evidence(std::string& out, const Privacy& privacy, const RuleResult& result, std::size_t indent) {
+void append_evidence(std::string& out, const Privacy& privacy, const RuleResult& result, std::size_t indent,
+                     const PlainIdPools& plain_pools) {
+  const bool all_plain = plain_pools.holds(result, privacy);
   const std::string separator = ",\n" + std::string(indent + 2, ' ');
   const std::size_t before = out.size();
   std::size_t at = before;
   out.resize(at + 1 + result.evidence.size() * (separator.size() + 12) + indent + 2);
-  auto put = [&](std::string_view text) {
-    if (at + text.size() > out.size()) out.resize(std::max(2 * out.size(), at + text.size()));
-    std::memcpy(out.data() + at, text.data(), text.size());
+  auto room = [&](std::size_t bytes) __attribute__((always_inline)) {
+    if (at + bytes > out.size()) out.resize(std::max(2 * out.size(), at + bytes));
+    return out.data() + at;
+  };
+  auto put = [&](std::string_view text) __attribute__((always_inline)) {
+    std::memcpy(room(text.size()), text.data(), text.size());
     at += text.size();
   };
   put("[");
   bool first = true;
   std::string escaped;
-  privacy.for_each_evidence(result, [&](std::string_view id) {
-    put(first ? std::string_view(separator).substr(1) : std::string_view(separator));  // no comma before the first
-    first = false;
-    // Plain printable ASCII needs no escaping; anything else is left to nlohmann::json.
-    const bool plain = std::all_of(id.begin(), id.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
-    if (plain) {
-      put("\"");
-      put(id);
-      put("\"");
+  privacy.for_each_evidence(result, [&](std::string_view id) __attribute__((always_inline)) {
+    const std::string_view before_id = first ? std::string_view(separator).substr(1) : std::string_view(separator);
+    first = false;  // no comma before the first
+    // Plain printable ASCII needs no escaping (nearly every id): separator, quotes and id in one
+    // go. Anything else is left to nlohmann::json.
+    const bool plain = all_plain || std::all_of(id.begin(), id.end(), plain_json_byte);
+    if (plain) [[likely]] {
+      char* to = room(before_id.size() + id.size() + 2);
+      std::memcpy(to, before_id.data(), before_id.size());
+      to += before_id.size();
+      *to++ = '"';
+      std::memcpy(to, id.data(), id.size());
+      to[id.size()] = '"';
+      at += before_id.size() + id.size() + 2;
     } else {
+      put(before_id);
       escaped = dump(json(std::string(id)), -1);
       put(escaped);
     }
@@ -369,7 +404,7 @@ constexpr std::string_view kItemIndent = "\n    ";
 // member (the array one level in, each result two): built and dumped on its own, its evidence
 // spliced into its placeholder.
 void append_result(std::string& out, const RuleResult& result, const Privacy& privacy, const ReportHistory* history,
-                   Lang lang, bool first) {
+                   Lang lang, bool first, const PlainIdPools& plain_pools) {
   out += first ? "" : ",";
   out += kItemIndent;
   // One level deeper than its own dump: every line after the first moves in by four.
@@ -386,7 +421,7 @@ void append_result(std::string& out, const RuleResult& result, const Privacy& pr
   const std::string rest = out.substr(at + kDumpedPlaceholder.size());
   out.resize(at);
   out += "\"evidence\": ";
-  append_evidence(out, privacy, result, at - line);
+  append_evidence(out, privacy, result, at - line, plain_pools);
   out += rest;
 }
 
@@ -401,6 +436,7 @@ void write_results(std::ostream& out, const CheckReport& report, const Privacy& 
     out << "[]";
     return;
   }
+  const PlainIdPools plain_pools(results);
   constexpr std::size_t kBlock = 64;  // results per block
   const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t per_round = kBlock * cores;
@@ -413,7 +449,9 @@ void write_results(std::ostream& out, const CheckReport& report, const Privacy& 
     try {
       round.blocks[block].clear();
       const std::size_t end = std::min(results.size(), first_result + kBlock);
-      for (std::size_t r = first_result; r < end; ++r) append_result(round.blocks[block], results[r], privacy, history, lang, r == 0);
+      for (std::size_t r = first_result; r < end; ++r) {
+        append_result(round.blocks[block], results[r], privacy, history, lang, r == 0, plain_pools);
+      }
     } catch (...) {
       round.failures[block] = std::current_exception();  // rethrown below, on the writing thread
     }
