@@ -755,6 +755,11 @@ class Pass {
     std::vector<std::vector<std::uint8_t>> wanted;    // per rule, per merged fine group
     std::vector<std::vector<std::uint32_t>> result;   // per rule, per merged fine group
     std::vector<std::uint8_t> any_wanted;             // per merged fine group: the states some rule wants
+    // Per merged fine group j: the rules (indexes into `rules`) that want some state of it, at
+    // wanting[wanting_begin[j] .. wanting_begin[j + 1]). A rule wants the groups of its own values
+    // only: a row is looked at by the few rules that may want it, not by all of them.
+    std::vector<std::uint32_t> wanting_begin;
+    std::vector<std::uint32_t> wanting;
   };
   std::vector<FineEvidence> plan_split_evidence(const std::vector<const Member*>& rules) const;
   // One batch (in_scope[0..n) of the fine count's grouping, group_at[row - first] each row's

@@ -341,7 +341,7 @@ std::vector<Pass::FineEvidence> Pass::plan_split_evidence(const std::vector<cons
     }
     auto fine = std::find_if(fines.begin(), fines.end(), [&](const FineEvidence& f) { return f.fine == &*fine_member; });
     if (fine == fines.end()) {
-      fines.push_back(FineEvidence{&*fine_member, std::make_shared<RangeRun>(*fine_member->run, 0, 0), {}, {}, {}, {}});
+      fines.push_back(FineEvidence{&*fine_member, std::make_shared<RangeRun>(*fine_member->run, 0, 0), {}, {}, {}, {}, {}, {}});
       fine = fines.end() - 1;
       parents.push_back(
           parent_groups(groupings_[member->grouping]->groups_, groupings_[fine_member->grouping]->groups_, split.key));
@@ -362,6 +362,21 @@ std::vector<Pass::FineEvidence> Pass::plan_split_evidence(const std::vector<cons
     fine->rules.push_back(member->run);
     fine->wanted.push_back(std::move(wanted));
     fine->result.push_back(std::move(result));
+  }
+  for (FineEvidence& fine : fines) {
+    const std::size_t groups = fine.any_wanted.size();
+    fine.wanting_begin.assign(groups + 1, 0);
+    for (const std::vector<std::uint8_t>& wanted : fine.wanted) {
+      for (std::size_t j = 0; j < wanted.size(); ++j) fine.wanting_begin[j + 1] += wanted[j] != 0;
+    }
+    for (std::size_t j = 0; j < groups; ++j) fine.wanting_begin[j + 1] += fine.wanting_begin[j];
+    fine.wanting.resize(fine.wanting_begin[groups]);
+    std::vector<std::uint32_t> next(fine.wanting_begin.begin(), fine.wanting_begin.end() - 1);
+    for (std::size_t k = 0; k < fine.wanted.size(); ++k) {
+      for (std::size_t j = 0; j < fine.wanted[k].size(); ++j) {
+        if (fine.wanted[k][j] != 0) fine.wanting[next[j]++] = static_cast<std::uint32_t>(k);
+      }
+    }
   }
   return fines;
 }
@@ -386,12 +401,13 @@ void Pass::split_evidence_batch(const FineEvidence& fine, const std::uint32_t* i
     state[wanted_rows] = bit;
     wanted_rows += (fine.any_wanted[j] & bit) != 0;
   }
-  for (std::size_t k = 0; k < fine.rules.size(); ++k) {
-    const std::uint8_t* wanted = fine.wanted[k].data();
-    const std::uint32_t* result = fine.result[k].data();
-    std::vector<RuleResult>& results = *fine.rules[k]->evidence_results_;
-    for (std::size_t i = 0; i < wanted_rows; ++i) {
-      if ((wanted[group[i]] & state[i]) != 0) results[result[group[i]]].evidence.add_row(row[i]);
+  // Row by row (each result's evidence stays in row order), to the rules that want its group.
+  const std::uint32_t* begin = fine.wanting_begin.data();
+  for (std::size_t i = 0; i < wanted_rows; ++i) {
+    const std::uint32_t j = group[i];
+    for (std::uint32_t at = begin[j]; at < begin[j + 1]; ++at) {
+      const std::uint32_t k = fine.wanting[at];
+      if ((fine.wanted[k][j] & state[i]) != 0) (*fine.rules[k]->evidence_results_)[fine.result[k][j]].evidence.add_row(row[i]);
     }
   }
 }
