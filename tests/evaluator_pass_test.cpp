@@ -182,5 +182,23 @@ TEST_F(Engine, ARecordOutsideARulesOwnPeriodCannotStopIt) {
   EXPECT_EQ(all_years[0].status, Status::Error);
 }
 
+// A law of 2021 checked on lets of 2026 only: nothing to check, and the reason is the period,
+// not the filter (the lets pass it).
+TEST_F(Engine, ARuleWithNoRecordsOfItsPeriodSaysSo) {
+  const std::string rule = "rule Old \"t\" { valid until 2021-12-31 over allocations per corporation, year(contract_date)"
+                           " measure count breach when measure > 100 }\n";
+  const auto results = run(kHeader + rule, kLets);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::NoData);
+  EXPECT_EQ(note_text(results[0].note, Lang::En), "no allocations records of the rule's own period (until 2021-12-31)");
+  EXPECT_EQ(note_text(results[0].note, Lang::Nl), "geen toewijzingen uit de eigen periode van de regel (tot en met 31-12-2021)");
+  // With lets of 2026 the filter is what leaves nothing: that is said instead.
+  const auto filtered = run(kHeader + "rule New \"t\" { valid from 2026-01-01 over allocations where household_size > 5"
+                                      " per corporation, year(contract_date) measure count breach when measure > 100 }\n",
+                            kLets);
+  ASSERT_EQ(filtered.size(), 1u);
+  EXPECT_EQ(note_text(filtered[0].note, Lang::En), "no allocations records pass the rule's filter");
+}
+
 }  // namespace
 }  // namespace toets

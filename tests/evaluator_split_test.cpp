@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -278,6 +280,92 @@ TEST_F(Engine, RandomRuleFamiliesReportWhatTheyReportCountedAlone) {
   // Some families are split (else this compares nothing): of 480 rules in 96 kinds of family,
   // drawn twice each (two range sizes) and evaluated twice by the fixture, well over a hundred.
   EXPECT_GT(split_rules, 100u);
+}
+
+// A rule's own period leaves out the groups of other years before it measures (evaluator.cpp,
+// RuleRun::skips_outside_own_period_). Whatever is split, shared or counted alike, a random rule
+// with `valid until 2025-12-31` or `valid from 2026-01-01` reports exactly the groups of its years
+// that the same rule without the period reports, each the same.
+TEST_F(Engine, RandomRulesWithAPeriodReportTheirYearsAsWithoutIt) {
+  auto number = [](const std::optional<std::int64_t>& n) { return n ? std::to_string(*n) : std::string("-"); };
+  auto shown = [&](const RuleResult& r) {
+    std::string text = r.rule->id + " " + std::string(status_name(r.status)) + " " + number(r.numerator) + "/" +
+                       number(r.denominator) + " [";
+    for (const GroupField& field : r.group) text += field.name + "=" + (field.text ? *field.text : field.number ? std::to_string(*field.number) : "-") + " ";
+    text += "] " + note_text(r.note, Lang::En) + " {";
+    for (const std::string_view id : r.evidence) text += std::string(id) + " ";
+    return text + "}";
+  };
+  std::size_t compared = 0, left_out = 0, split_rules = 0;
+  for (std::uint64_t seed = 21; seed <= 28; ++seed) {
+    Draw draw(seed);
+    std::string plain = kHeader, with_periods = kHeader;
+    std::vector<int> period(40, 0);  // 0: none, 1: until 2025, 2: from 2026
+    for (int r = 0; r < 40; ++r) {
+      std::string rule = random_rule(draw, r);
+      // Grouped by year (most of them): a period then leaves groups out, and rules of one family
+      // with different periods share a fine count.
+      if (draw.below(4) != 0) {
+        for (const std::string keys : {" per corporation\n", " per kern\n"}) {
+          if (const std::size_t at = rule.find(keys); at != std::string::npos) {
+            rule.replace(at, keys.size(), " per corporation, year(contract_date)\n");
+          }
+        }
+      }
+      period[static_cast<std::size_t>(r)] = draw.below(3);
+      plain += rule;
+      const std::string clause = period[static_cast<std::size_t>(r)] == 1   ? "valid until 2025-12-31 "
+                                 : period[static_cast<std::size_t>(r)] == 2 ? "valid from 2026-01-01 "
+                                                                            : "";
+      with_periods += std::string(rule).insert(rule.find("{ ") + 2, clause);
+    }
+    const std::string lets = random_lets(draw, 300);
+    for (const std::size_t rows_per_range : {7, 65536}) {
+      options_.rows_per_range = rows_per_range;
+      options_.threads = 2;
+      options_.split_filters = true;
+      // Per rule, in order: what the rule without its period reports of the period's groups.
+      std::map<std::string, std::vector<std::string>> expected;
+      std::map<std::string, std::size_t> before;  // results without the period
+      for (const RuleResult& result : run(plain, lets)) {
+        ++before[result.rule->id];
+        const int p = period[std::stoul(result.rule->id.substr(1))];
+        // Only a year among the keys makes a group outside a period (corporation, year(contract_date)).
+        const std::optional<std::int64_t> year = result.group.size() == 2 ? result.group[1].number : std::nullopt;
+        if (p != 0 && year && ((p == 1 && *year > 2025) || (p == 2 && *year < 2026))) {
+          ++left_out;
+          continue;
+        }
+        expected[result.rule->id].push_back(shown(result));
+      }
+      EvaluateStats stats;
+      options_.stats = &stats;
+      std::map<std::string, std::vector<std::string>> actual;
+      for (const RuleResult& result : run(with_periods, lets)) actual[result.rule->id].push_back(shown(result));
+      options_.stats = nullptr;
+      split_rules += stats.split_rules;
+      for (const auto& [id, results] : before) {
+        SCOPED_TRACE("seed " + std::to_string(seed) + ", rule " + id);
+        if (!expected[id].empty()) {
+          EXPECT_EQ(actual[id], expected[id]);
+          compared += actual[id].size();
+          continue;
+        }
+        // Every group of it lies outside the period: one result, no_data, that says why (none of
+        // the period, or none passing the filter when its period has groups the filter empties).
+        ASSERT_EQ(actual[id].size(), 1u);
+        const std::string& only = actual[id][0];
+        EXPECT_EQ(only.rfind(id + " no_data -/- [] no allocations records ", 0), 0u) << only;
+        const bool said = only.find("of the rule's own period (") != std::string::npos ||
+                          only.find("pass the rule's filter") != std::string::npos;
+        EXPECT_TRUE(said) << only;
+      }
+    }
+  }
+  // Both sides of the comparison hold something: results kept, results left out, split rules.
+  EXPECT_GT(compared, 500u);
+  EXPECT_GT(left_out, 50u);
+  EXPECT_GT(split_rules, 50u);
 }
 
 }  // namespace

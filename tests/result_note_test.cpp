@@ -105,6 +105,17 @@ std::vector<Case> cases() {
   overflow.record_id = "A3";
   out.push_back({one(NoteCode::ArithmeticOverflow, overflow), "arithmetic overflow for allocations record 'A3'",
                  "rekenkundige overloop bij record 'A3' van de toewijzingen"});
+  // A rule of 2021 on lets of later years: none of its own period, said with the period.
+  NoteArgs until = dataset_args("allocations");
+  until.date_to = 18992;  // 2021-12-31: the day before 2022-01-01 (18993, above)
+  out.push_back({one(NoteCode::NoneInPeriod, until), "no allocations records of the rule's own period (until 2021-12-31)",
+                 "geen toewijzingen uit de eigen periode van de regel (tot en met 31-12-2021)"});
+  NoteArgs both = dataset_args("stock");
+  both.date = 18993;
+  both.date_to = 20780;  // 2026-11-23 (above)
+  out.push_back({one(NoteCode::NoneInPeriod, both),
+                 "no stock records of the rule's own period (2022-01-01 to 2026-11-23)",
+                 "geen woningvoorraad uit de eigen periode van de regel (01-01-2022 tot en met 23-11-2026)"});
   NoteArgs far_date = dataset_args("allocations");
   far_date.record_id = "A1";
   far_date.count = -8979515;

@@ -20,6 +20,7 @@ enum class NoteCode : std::uint8_t {
   NoRows,               // the `dataset` data has no rows
   NoneInScope,          // no `dataset` rows in scope (`municipality`, `corporations`)
   NonePass,             // no `dataset` records pass the rule's filter
+  NoneInPeriod,         // no `dataset` records of the rule's own period (from `date`, until `date_to`; 0: open)
   AfterFilter,          // no records after the filter
   AllExempt,            // every record of this group is exempt
   ExpectedGroup,        // an expected group with no records after the filter
@@ -55,6 +56,7 @@ struct NoteArgs {
   std::string threshold;                                    // a threshold as written
   std::int64_t count = 0;
   std::int32_t date = 0;                                    // days since 1970-01-01
+  std::int32_t date_to = 0;                                 // the end of a period, as `date`
   std::string municipality;                                 // a rule's scope
   std::vector<std::string> corporations;
 };

@@ -18,6 +18,7 @@ constexpr std::pair<NoteCode, std::string_view> kCodeNames[] = {
     {NoteCode::NoRows, "no_rows"},
     {NoteCode::NoneInScope, "none_in_scope"},
     {NoteCode::NonePass, "none_pass"},
+    {NoteCode::NoneInPeriod, "none_in_period"},
     {NoteCode::AfterFilter, "after_filter"},
     {NoteCode::AllExempt, "all_exempt"},
     {NoteCode::ExpectedGroup, "expected_group"},
@@ -83,6 +84,7 @@ std::string note_to_json(const ResultNote& note) {
     if (!a.threshold.empty()) out["threshold"] = a.threshold;
     if (a.count != 0) out["count"] = a.count;
     if (a.date != 0) out["date"] = a.date;
+    if (a.date_to != 0) out["date_to"] = a.date_to;
     if (!a.municipality.empty()) out["municipality"] = a.municipality;
     if (!a.corporations.empty()) out["corporations"] = a.corporations;
     parts.push_back(std::move(out));
@@ -115,6 +117,7 @@ std::optional<ResultNote> note_from_json(std::string_view text) {
     if (part.contains("line") && part["line"].is_number_unsigned()) a.line = part["line"].get<std::uint64_t>();
     if (part.contains("count") && part["count"].is_number_integer()) a.count = part["count"].get<std::int64_t>();
     if (part.contains("date") && part["date"].is_number_integer()) a.date = part["date"].get<std::int32_t>();
+    if (part.contains("date_to") && part["date_to"].is_number_integer()) a.date_to = part["date_to"].get<std::int32_t>();
     if (part.contains("keys") && part["keys"].is_array()) {
       for (const json& key : part["keys"]) {
         if (key.is_array() && key.size() == 2 && key[0].is_string() && key[1].is_string()) {

@@ -101,7 +101,19 @@ std::vector<RuleResult> RuleRun::finish(BatchBuffers& buffers) {
     NoteArgs args = dataset_args(data_.schema().name);
     args.municipality = rule_.scope_municipality;
     args.corporations = rule_.scope_corporations;
-    empty.note.add(data_.row_count() == 0 ? NoteCode::NoRows : groups_.empty() ? NoteCode::NoneInScope : NoteCode::NonePass,
+    // Records in scope, but each of another period than the rule's own: say so, not "none pass
+    // the filter" (a law of 2021 checked on the lets of 2026).
+    const bool none_in_period =
+        !groups_.empty() && (rule_.own_from || rule_.own_to) &&
+        std::all_of(groups_.begin(), groups_.end(), [&](const Accumulator& g) { return outside_own_period(g.key, keys_.size()); });
+    if (none_in_period) {
+      args.date = rule_.own_from.value_or(0);
+      args.date_to = rule_.own_to.value_or(0);
+    }
+    empty.note.add(data_.row_count() == 0 ? NoteCode::NoRows
+                   : groups_.empty()      ? NoteCode::NoneInScope
+                   : none_in_period       ? NoteCode::NoneInPeriod
+                                          : NoteCode::NonePass,
                    std::move(args));
     empty.outside_validity = rule_.never_valid;
     results.push_back(std::move(empty));

@@ -52,6 +52,13 @@ std::string part_text(const NotePart& part, Lang lang) {
       return text("msg_none_in_scope_of", {{"dataset", dataset}, {"scope", scope}});
     }
     case NoteCode::NonePass: return text("msg_none_pass", {{"dataset", dataset}});
+    case NoteCode::NoneInPeriod: {
+      const std::string to = report::date_text(a.date_to, lang);
+      const std::string period = a.date != 0 && a.date_to != 0 ? text("period_from_to", {{"from", date}, {"to", to}})
+                                 : a.date != 0                 ? text("period_from", {{"from", date}})
+                                                               : text("period_until", {{"to", to}});
+      return text("msg_none_in_period", {{"dataset", dataset}, {"period", period}});
+    }
     case NoteCode::AfterFilter: return text("msg_after_filter");
     case NoteCode::AllExempt: return text("msg_all_exempt");
     case NoteCode::ExpectedGroup: return text("msg_expected_group");
