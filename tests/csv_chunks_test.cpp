@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/input/csv_reader.hpp"
+#include "engine/input/load_common.hpp"
 
 namespace toets {
 namespace {
@@ -329,6 +330,35 @@ TEST(CsvChunks, ColumnsNotKeptAreCheckedButNotStored) {
         EXPECT_EQ(narrow.data.record_id(row), full.data.record_id(row));
         EXPECT_EQ(narrow.data.cell_text(1, row), full.data.cell_text(1, row));
       }
+    }
+  }
+}
+
+// The unique-key index (load_common.hpp) on its own: grown from empty a row at a time and made
+// ahead, with hashes that share their low half (the slot's tag), so that only the key decides.
+TEST(KeyRowIndex, FindsEveryRowByItsKeyAndOnlyThat) {
+  constexpr std::size_t kRows = 50000;
+  // Row r's key is r; its hash has the same low half for every tenth key (they collide).
+  const auto hash = [](std::uint64_t key) { return key % 10 == 0 ? (key << 32) | 7u : key * 0x9E3779B97F4A7C15ULL; };
+  for (const bool reserved : {false, true}) {
+    KeyRowIndex index;
+    if (reserved) index.reserve(kRows);
+    std::vector<std::uint64_t> key_of_row;
+    for (std::uint64_t key = 0; key < kRows; ++key) {
+      const auto same = [&](std::size_t row) { return key_of_row[row] == key; };
+      ASSERT_FALSE(index.find_or_insert(hash(key), key_of_row.size(), same).has_value()) << key;
+      key_of_row.push_back(key);
+    }
+    for (std::uint64_t key = 0; key < kRows; key += 7) {
+      const auto same = [&](std::size_t row) { return key_of_row[row] == key; };
+      ASSERT_EQ(index.find(hash(key), same), std::optional<std::size_t>(key)) << key;
+      // A repeat is found, not inserted: its earlier row.
+      EXPECT_EQ(index.find_or_insert(hash(key), kRows, same), std::optional<std::size_t>(key)) << key;
+    }
+    // Keys never inserted are not found, colliding or not.
+    for (std::uint64_t key = kRows; key < kRows + 100; ++key) {
+      const auto same = [&](std::size_t row) { return key_of_row[row] == key; };
+      EXPECT_FALSE(index.find(hash(key), same).has_value()) << key;
     }
   }
 }
