@@ -190,6 +190,28 @@ INSTANTIATE_TEST_SUITE_P(
                   ""}),
     [](const testing::TestParamInfo<YearsCase>& param_info) { return std::string(param_info.param.name); });
 
+// A rule's own period leaves out the groups of other periods: without a period among its keys it
+// leaves nothing out, and a law of 2021 would count the lets of 2026. Said where it is written.
+TEST(OwnPeriod, WithoutAPeriodAmongTheKeysIsAWarning) {
+  const auto diagnose = [](const std::string& per) {
+    Diagnostics diagnostics;
+    const auto rules = check_rule_text("p.toets", "ruleset p { title \"p\" }\nrule X \"t\" {\n  valid until 2021-12-31\n"
+                                       "  over allocations\n" + per + "  measure count\n  breach when measure > 5\n}\n",
+                                       diagnostics);
+    std::ostringstream text;
+    diagnostics.print(text);
+    EXPECT_NE(rules, nullptr) << text.str();  // a warning, never an error
+    return text.str();
+  };
+  EXPECT_NE(diagnose("  per corporation\n")
+                .find("p.toets:3:3: warning: rule X's own period leaves no record out: none of its group keys is a "
+                      "period (a year, a date)"),
+            std::string::npos);
+  EXPECT_NE(diagnose("").find("rule X's own period leaves no record out"), std::string::npos);
+  EXPECT_EQ(diagnose("  per corporation, year(contract_date)\n"), "");
+  EXPECT_EQ(diagnose("  per corporation, contract_date\n"), "");  // a date is a period
+}
+
 TEST(DutchNumber, IsFoundOnlyWhereItCanBeOne) {
   // A list of years and a call with two whole-number arguments are not Dutch numbers.
   EXPECT_FALSE(dutch_number_near("{2023,2024 x", 11));

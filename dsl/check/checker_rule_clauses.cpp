@@ -284,6 +284,20 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
   if (unit_known) check_thresholds(source, rule, compiled, clauses.thresholds);
   check_target(rule, clauses, measure_ok, ctx);
 
+  if (clauses.own_period != nullptr && !compiled.target && compiled.dataset != nullptr && !compiled.never_valid) {
+    // A rule's own period leaves out groups of other periods; without a period among its keys no
+    // group is of one, so it leaves nothing out (a law of 2021 would count the lets of 2026): say
+    // so where it is written.
+    const bool period_key = std::any_of(compiled.group_keys.begin(), compiled.group_keys.end(), [&](const GroupKey& key) {
+      return key.kind != GroupKeyKind::Column || compiled.dataset->columns[key.column].type == ValueType::Date;
+    });
+    if (!period_key && &source == files_.back().source) {
+      diagnostics_.warning(&source, clauses.own_period->offset,
+                           "rule " + rule.id + "'s own period leaves no record out: none of its group keys is a "
+                               "period (a year, a date)")
+          .notes.push_back("group by period (per corporation, year(contract_date)), or keep the dates in `where`");
+    }
+  }
   if (compiled.never_valid && clauses.own_period != nullptr) {
     // The law it encodes does not speak of the agreement's period: not run. Said where the rule
     // set's own file declares such a rule; an imported one is counted (toets validate says so).
