@@ -424,9 +424,9 @@ TEST_P(PeriodsAndExpectations, AreCheckedWithALocation) {
 INSTANTIATE_TEST_SUITE_P(
     Language, PeriodsAndExpectations,
     testing::Values(
-        Snippet{"valid_closed", "rule R \"t\" { valid 2022-01-01 to 2025-12-31 over allocations measure count breach when measure > 1 }", ""},
-        Snippet{"valid_from", "rule R \"t\" { valid from 2022-01-01 over allocations measure count breach when measure > 1 }", ""},
-        Snippet{"valid_until", "rule R \"t\" { valid until 2021-12-31 over allocations measure count breach when measure > 1 }", ""},
+        Snippet{"valid_closed", "rule R \"t\" { valid 2022-01-01 to 2025-12-31 over allocations per year(contract_date) measure count breach when measure > 1 }", ""},
+        Snippet{"valid_from", "rule R \"t\" { valid from 2022-01-01 over allocations per year(contract_date) measure count breach when measure > 1 }", ""},
+        Snippet{"valid_until", "rule R \"t\" { valid until 2021-12-31 over allocations per year(contract_date) measure count breach when measure > 1 }", ""},
         Snippet{"valid_without_end", "rule R \"t\" { valid 2022-01-01 over allocations measure count breach when measure > 1 }",
                 "t.toets:2:20: error: a period needs its end"},
         Snippet{"valid_from_with_end",
