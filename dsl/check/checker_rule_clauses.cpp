@@ -288,9 +288,8 @@ void Checker::check_rule(const SourceFile& source, const ast::Rule& rule, const 
     // A rule's own period leaves out groups of other periods; without a period among its keys no
     // group is of one, so it leaves nothing out (a law of 2021 would count the lets of 2026): say
     // so where it is written.
-    const bool period_key = std::any_of(compiled.group_keys.begin(), compiled.group_keys.end(), [&](const GroupKey& key) {
-      return key.kind != GroupKeyKind::Column || compiled.dataset->columns[key.column].type == ValueType::Date;
-    });
+    const bool period_key = std::any_of(compiled.group_keys.begin(), compiled.group_keys.end(),
+                                        [&](const GroupKey& key) { return is_period_key(key, *compiled.dataset); });
     if (!period_key && &source == files_.back().source) {
       diagnostics_.warning(&source, clauses.own_period->offset,
                            "rule " + rule.id + "'s own period leaves no record out: none of its group keys is a "

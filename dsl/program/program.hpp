@@ -241,6 +241,26 @@ struct CompiledRule {
   ExprPool pool;
 };
 
+// Whether a group key is a period: a year, half-year, quarter or month of a date, or a date.
+inline bool is_period_key(const GroupKey& key, const DatasetSchema& schema) {
+  return key.kind != GroupKeyKind::Column || schema.column(key.column).type == ValueType::Date;
+}
+
+// Whether a threshold of the rule compares with the figure of another period of the same group
+// (baseline, previous, next).
+inline bool compares_periods(const std::vector<Threshold>& thresholds) {
+  const auto in_series = [](const ThresholdTerm& term) {
+    return term.ref == ThresholdRef::Baseline || term.ref == ThresholdRef::Previous || term.ref == ThresholdRef::Next;
+  };
+  for (const Threshold& threshold : thresholds) {
+    if (in_series(threshold)) return true;
+    for (const ThresholdTerm& term : threshold.more) {
+      if (in_series(term)) return true;
+    }
+  }
+  return false;
+}
+
 struct RuleSetInfo {
   std::string id;
   std::string title;

@@ -38,17 +38,10 @@ RuleRun::RuleRun(const CompiledRule& rule, const Dataset& data, const std::vecto
     keys_.push_back(snapshot);
   }
   plan_key_packing();
-  const auto in_series = [](const ThresholdTerm& term) {
-    return term.ref == ThresholdRef::Baseline || term.ref == ThresholdRef::Previous || term.ref == ThresholdRef::Next;
-  };
-  const bool compares_periods = std::any_of(rule.thresholds.begin(), rule.thresholds.end(), [&](const Threshold& t) {
-    return in_series(t) || std::any_of(t.more.begin(), t.more.end(), in_series);
-  });
-  const bool period_key = std::any_of(keys_.begin(), keys_.end(), [&](const GroupKey& key) {
-    return key.kind != GroupKeyKind::Column || data.schema().column(key.column).type == ValueType::Date;
-  });
-  skips_outside_own_period_ = !compares_periods && (rule.own_from || rule.own_to) && period_key && !rule.target &&
-                              !rule.divisor && !rule.baseline;
+  const bool period_key = std::any_of(keys_.begin(), keys_.end(),
+                                     [&](const GroupKey& key) { return is_period_key(key, data.schema()); });
+  skips_outside_own_period_ = !compares_periods(rule.thresholds) && (rule.own_from || rule.own_to) && period_key &&
+                              !rule.target && !rule.divisor && !rule.baseline;
   // The rule set's municipality and corporations: rows of others are out of scope.
   auto add_scope = [&](const char* column_name, const std::vector<std::string>& names) {
     const auto column = data.schema().column_index(column_name);

@@ -270,12 +270,7 @@ void RuleRun::decide_expected_without_records(RuleResult& result, const GroupKey
                                    !rule_.divisor;
   // A group with no records has no series of its own to compare with (its text keys have no
   // code in the data), so a baseline, previous or next figure cannot be found for it.
-  auto compares_in_series = [](const ThresholdTerm& term) {
-    return term.ref == ThresholdRef::Baseline || term.ref == ThresholdRef::Previous || term.ref == ThresholdRef::Next;
-  };
-  const bool in_series = std::any_of(rule_.thresholds.begin(), rule_.thresholds.end(), [&](const Threshold& t) {
-    return compares_in_series(t) || std::any_of(t.more.begin(), t.more.end(), compares_in_series);
-  });
+  const bool in_series = compares_periods(rule_.thresholds);
   // A period that has not begun by the as-of date has nothing to count yet.
   const bool not_begun = outside(key, rule_.group_keys.size(), std::nullopt, as_of_) ||
                          (rule_.valid_from && as_of_ < *rule_.valid_from);
