@@ -248,6 +248,20 @@ TEST_F(Engine, AGroupOfExemptRecordsOnlyIsNoData) {
   EXPECT_EQ(format_group(results[0].group), "Monuments");
   EXPECT_EQ(results[0].status, Status::NoData);
   EXPECT_FALSE(results[0].measure);
+  // It says why (a grey light without a reason reads like a pass), and counts what was exempt.
+  EXPECT_EQ(note_text(results[0].note, Lang::En), "every record of this group is exempt");
+  EXPECT_EQ(results[0].exempt, 2u);
+}
+
+// A ratio whose whole is 0 for a group has no measure: no_data, saying why.
+TEST_F(Engine, ARatioOfAWholeOfZeroIsNoDataAndSaysWhy) {
+  const auto results = run("ruleset t { }\nrule R \"t\" { over allocations per corporation"
+                           " measure ratio(household_size, household_size - household_size) breach when measure > 50% }\n",
+                           let("a", "X", "2026-01-01", 2, "1.00"));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].status, Status::NoData);
+  EXPECT_EQ(note_text(results[0].note, Lang::En),
+            "the whole the measure divides by is 0 or less for this group: nothing to divide by");
 }
 
 TEST_F(Engine, DeadlineProjectsTheTrendOfTheSnapshots) {

@@ -624,3 +624,70 @@ rule KANAAL "Per kanaal" {
 
 }  // namespace
 }  // namespace toets
+
+namespace toets {
+namespace {
+
+// A rule that could not check (no records of its period; a whole of 0) says why in every format,
+// and before any verdict where the format has an order: a grey light without a reason, after the
+// breaches, reads like a pass.
+TEST(NoData, EveryFormatSaysWhyBeforeItsVerdicts) {
+  // The rule set without its period of 2026, which would leave a law of 2021 no period at all.
+  std::string rules = kRules;
+  rules.erase(rules.find("  valid 2026-01-01 to 2026-12-31\n"), 33);
+  rules += "rule OUD \"Van 2021\" { valid until 2021-12-31 over allocations per corporation,"
+           " year(contract_date) measure count breach when measure > 100 }\n";
+  const auto check = run_check(rules, lets());
+  ASSERT_TRUE(check);
+  struct Case {
+    std::string format;
+    ReportOptions options;
+    std::string reason;
+    std::string verdicts;  // the first heading of verdicts, "" where a format has no order
+  };
+  ReportOptions plain;
+  ReportOptions worded = in(Lang::Nl);
+  worded.text_lang = Lang::Nl;
+  const std::string en = "no allocations records of the rule's own period (until 2021-12-31)";
+  const std::string nl = "geen toewijzingen uit de eigen periode van de regel (tot en met 31-12-2021)";
+  const std::vector<Case> cases = {
+      {"text", plain, "OUD  all: " + en, "\nResults\n"},
+      {"text", worded, "OUD  totaal: " + nl, "\nUitkomsten\n"},
+      {"markdown", in(Lang::Nl), "| OUD | Van 2021 | totaal | " + nl + " |", "## Aandacht nodig"},
+      {"markdown", in(Lang::En), "| OUD | Van 2021 | all | " + en + " |", "## Needs attention"},
+      {"html", in(Lang::Nl), nl, "<h3>Aandacht nodig</h3>"},
+      {"junit", in(Lang::En), "no_data: no allocations records of the rule&#39;s own period (until 2021-12-31)", ""},
+      {"json", in(Lang::En), en, ""},
+  };
+  for (const Case& c : cases) {
+    const std::string out = render(check->report, c.format, c.options);
+    const std::size_t reason = out.find(c.reason);
+    ASSERT_NE(reason, std::string::npos) << c.format << ":\n" << out;
+    if (c.verdicts.empty()) continue;
+    const std::size_t verdicts = out.find(c.verdicts);
+    ASSERT_NE(verdicts, std::string::npos) << c.format << ":\n" << out;
+    EXPECT_LT(reason, verdicts) << c.format << ":\n" << out;
+  }
+}
+
+// Many groups without data: the first 30 are listed, the rest counted, in text and Markdown.
+TEST(NoData, ManyGroupsAreCountedBeyondTheFirstThirty) {
+  std::string csv = kHeader;
+  for (int i = 0; i < 35; ++i) csv += let("L" + std::to_string(i), "C" + std::to_string(100 + i), "30000.00", 30);
+  const auto check = run_check(
+      "ruleset nul { }\nrule NUL \"t\" { over allocations per corporation"
+      " measure ratio(household_size, household_size - household_size) breach when measure > 50% }\n",
+      csv);
+  ASSERT_TRUE(check);
+  const std::string text = render(check->report, "text", {});
+  EXPECT_NE(text.find("NUL  C129: the whole the measure divides by is 0"), std::string::npos) << text;
+  EXPECT_EQ(text.find("NUL  C130:"), std::string::npos) << text;
+  EXPECT_NE(text.find("  ... and 5 more groups without data (see --format json)\n"), std::string::npos) << text;
+  const std::string markdown = render(check->report, "markdown", in(Lang::Nl));
+  EXPECT_NE(markdown.find("en nog 5 groepen zonder gegevens"), std::string::npos) << markdown;
+  const std::string html = render(check->report, "html", in(Lang::Nl));
+  EXPECT_NE(html.find("en nog 5 groepen zonder gegevens"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace toets

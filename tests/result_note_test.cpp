@@ -116,6 +116,12 @@ std::vector<Case> cases() {
   out.push_back({one(NoteCode::NoneInPeriod, both),
                  "no stock records of the rule's own period (2022-01-01 to 2026-11-23)",
                  "geen woningvoorraad uit de eigen periode van de regel (01-01-2022 tot en met 23-11-2026)"});
+  // Records, but no measure: said for what it is, never a bare no_data.
+  out.push_back({one(NoteCode::NoValues), "records, but none with a value for the measure",
+                 "records, maar geen ervan met een waarde voor de maatstaf"});
+  out.push_back({one(NoteCode::NothingToDivide),
+                 "the whole the measure divides by is 0 or less for this group: nothing to divide by",
+                 "het geheel waardoor de maatstaf deelt is 0 of minder voor deze groep: niets om door te delen"});
   NoteArgs far_date = dataset_args("allocations");
   far_date.record_id = "A1";
   far_date.count = -8979515;

@@ -23,6 +23,8 @@ enum class NoteCode : std::uint8_t {
   NoneInPeriod,         // no `dataset` records of the rule's own period (from `date`, until `date_to`; 0: open)
   AfterFilter,          // no records after the filter
   AllExempt,            // every record of this group is exempt
+  NoValues,             // records, but none with a value for the measure (a sum or average)
+  NothingToDivide,      // the whole a ratio divides by is 0 or less for this group
   ExpectedGroup,        // an expected group with no records after the filter
   ExpectedUnseen,       // ... and the data never uses its name
   ExpectedUnseenWould,  // ... and counted as 0 it would fall short of `threshold`

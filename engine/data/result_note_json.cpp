@@ -21,6 +21,8 @@ constexpr std::pair<NoteCode, std::string_view> kCodeNames[] = {
     {NoteCode::NoneInPeriod, "none_in_period"},
     {NoteCode::AfterFilter, "after_filter"},
     {NoteCode::AllExempt, "all_exempt"},
+    {NoteCode::NoValues, "no_values"},
+    {NoteCode::NothingToDivide, "nothing_to_divide"},
     {NoteCode::ExpectedGroup, "expected_group"},
     {NoteCode::ExpectedUnseen, "expected_unseen"},
     {NoteCode::ExpectedUnseenWould, "expected_unseen_would"},

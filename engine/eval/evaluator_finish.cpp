@@ -579,7 +579,21 @@ std::vector<RuleResult> RuleRun::finish_deadline(std::vector<std::uint32_t>& gro
       result.note.add(NoteCode::LaterSnapshots, std::move(args));
     }
     if (latest == kNoIndex) {
+      // No snapshot up to the as-of date gives a measure: say why of the latest one there is
+      // (all of it exempt, say); snapshots only after the as-of date are said above.
       result.status = Status::NoData;
+      const auto last_dated = std::find_if(members.rbegin(), members.rend(), [&](std::uint32_t g) {
+        const std::int64_t date = groups_[g].key.values[outer_keys];
+        return date != kNull64 && date <= as_of_;
+      });
+      if (last_dated != members.rend()) {
+        const Accumulator& acc = groups_[*last_dated];
+        result.exempt = acc.exempt;
+        result.exempt_matching = acc.exempt_matching;
+        result.note.add(why_no_measure(acc));
+      } else if (later == 0) {
+        result.note.add(NoteCode::NoValues);  // records, each without a snapshot date
+      }
       results.push_back(std::move(result));
       continue;
     }

@@ -330,6 +330,9 @@ class Pass;
   void add_expected_groups(std::vector<RuleResult>& results, std::vector<std::uint32_t>& group_of_result) const;
   void decide_expected_without_records(RuleResult& result, const GroupKeyValues& key, bool names_seen) const;
   void decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const;
+  // Why a group has no measure: nothing after the filter, all of it exempt, no values, or a
+  // ratio's whole of 0 or less. A no_data without a reason reads like a pass.
+  NoteCode why_no_measure(const Accumulator& acc) const;
   // The rule's thresholds with baseline/previous/table values filled in for one group; false (and
   // `why`, `status`) when a value is not there.
   // `self` is the group's accumulator and `fields` its key as shown (an expected group without

@@ -182,12 +182,15 @@ bool RuleRun::resolve_term(const Accumulator& self, const std::vector<GroupField
   return true;
 }
 
+NoteCode RuleRun::why_no_measure(const Accumulator& acc) const {
+  if (acc.records == 0) return acc.exempt > 0 ? NoteCode::AllExempt : NoteCode::AfterFilter;
+  return rule_.measure.kind == MeasureKind::Ratio ? NoteCode::NothingToDivide : NoteCode::NoValues;
+}
+
 void RuleRun::decide(RuleResult& result, const Accumulator& acc, const std::vector<Threshold>& thresholds) const {
   if (!result.measure) {
     result.status = Status::NoData;
-    if (acc.records == 0) {
-      result.note.add(acc.exempt > 0 ? NoteCode::AllExempt : NoteCode::AfterFilter);
-    }
+    result.note.add(why_no_measure(acc));
     return;
   }
   result.status = Status::Ok;

@@ -83,6 +83,19 @@ bool needs_attention(Status status) {
 
 bool needs_attention(const RuleResult& result) { return !result.outside_validity && needs_attention(result.status); }
 
+std::vector<const RuleResult*> without_data(const CheckReport& report) {
+  std::vector<const RuleResult*> out;
+  for (const RuleResult& result : report.results) {
+    if (result.status == Status::NoData && !result.outside_validity) out.push_back(&result);
+  }
+  return out;
+}
+
+std::string without_data_reason(const RuleResult& result, const Privacy& privacy, Lang lang) {
+  if (result.note.empty()) return std::string(word(lang, "no_data_no_reason"));
+  return note_text(privacy.note(result.note), lang);
+}
+
 std::string_view status_word(Status status, Lang lang) {
   const bool nl = lang == Lang::Nl;
   switch (status) {

@@ -118,6 +118,25 @@ void write_worded_heading_and_inputs(const CheckReport& report, const Privacy& p
   for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << visible(report::message_text(note, lang)) << "\n";
 }
 
+// What could not be checked for want of records, with why, before any verdict: a grey no_data in
+// the table is otherwise read as a pass. `group_text` names a result's group as the table does.
+template <typename GroupText>
+void write_without_data(const CheckReport& report, const Privacy& privacy, std::ostream& out, Lang lang,
+                        GroupText group_text) {
+  const std::vector<const RuleResult*> rows = report::without_data(report);
+  if (rows.empty()) return;
+  out << "\n" << report::word(lang, "no_data_title") << "\n";
+  for (std::size_t i = 0; i < rows.size() && i < report::kShownWithoutData; ++i) {
+    out << "  " << rows[i]->rule->id << "  " << group_text(*rows[i]) << ": "
+        << visible(report::without_data_reason(*rows[i], privacy, lang)) << "\n";
+  }
+  if (rows.size() > report::kShownWithoutData) {
+    out << "  ... "
+        << report::fill(report::word(lang, "no_data_more"), {{"n", std::to_string(rows.size() - report::kShownWithoutData)}})
+        << "\n";
+  }
+}
+
 // The worded report's forecasts: every deadline group with a projection, on track or not.
 void write_worded_forecasts(const CheckReport& report, const Privacy& privacy, std::ostream& out, Lang lang) {
   auto w = [&](std::string_view key) { return std::string(report::word(lang, key)); };
@@ -141,6 +160,8 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   const Privacy privacy(options);
   auto w = [&](std::string_view key) { return std::string(word(lang, key)); };
   write_worded_heading_and_inputs(report, privacy, out, lang);
+  write_without_data(report, privacy, out, lang,
+                     [&](const RuleResult& r) { return report::group_label(r.group, privacy, lang); });
 
   std::vector<ResultLine> lines;
   lines.push_back({w("text_col_rule"), w("text_col_group"), w("text_col_status"), w("text_col_measure"),
@@ -275,6 +296,8 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
   if (options.text_lang) return write_worded_text_report(report, out, options, *options.text_lang);
   const Privacy privacy(options);
   write_heading_and_inputs(report, privacy, out);
+  write_without_data(report, privacy, out, Lang::En,
+                     [&](const RuleResult& r) { return visible(format_group(privacy.group(r.group))); });
 
   // The table: one line per rule and group.
   std::vector<ResultLine> lines;

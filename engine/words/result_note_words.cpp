@@ -61,6 +61,8 @@ std::string part_text(const NotePart& part, Lang lang) {
     }
     case NoteCode::AfterFilter: return text("msg_after_filter");
     case NoteCode::AllExempt: return text("msg_all_exempt");
+    case NoteCode::NoValues: return text("msg_no_values");
+    case NoteCode::NothingToDivide: return text("msg_nothing_to_divide");
     case NoteCode::ExpectedGroup: return text("msg_expected_group");
     case NoteCode::ExpectedUnseen: return text("msg_expected_unseen");
     case NoteCode::ExpectedUnseenWould: return text("msg_expected_unseen_would", {{"threshold", a.threshold}});
