@@ -244,14 +244,12 @@ struct Check {
   CheckReport report;
 };
 
-// A rule that nothing breaches, over `csv`: the all-clear, unless the data could not be read.
-std::unique_ptr<Check> check_of(const std::string& csv) {
+// `rules_text` over `csv` as toets check runs it: loads, judges the rejected share, evaluates,
+// judges what could be checked.
+std::unique_ptr<Check> check_with(const std::string& rules_text, const std::string& csv) {
   auto check = std::make_unique<Check>();
   Diagnostics diagnostics;
-  check->rules = check_rule_text("t.toets",
-                                 "ruleset t { title \"T\" }\nrule C \"Count\" { over allocations measure count "
-                                 "breach when measure > 1000 }\n",
-                                 diagnostics);
+  check->rules = check_rule_text("t.toets", rules_text, diagnostics);
   if (!check->rules) return nullptr;
   check->data = std::make_unique<LoadedDataset>(read_csv_text(*find_dataset("allocations"), csv, "lets.csv"));
   check->report.ruleset = check->rules->info;
@@ -260,7 +258,15 @@ std::unique_ptr<Check> check_of(const std::string& csv) {
   assess_completeness(check->report, kDefaultMaxRejectedPpm);
   DatasetMap datasets{{DatasetKind::Allocations, &check->data->data}};
   check->report.results = evaluate_rules(*check->rules, datasets, check->report.as_of);
+  assess_coverage(check->report, kDefaultMaxRejectedPpm);
   return check;
+}
+
+// A rule that nothing breaches, over `csv`: the all-clear, unless the data could not be read.
+std::unique_ptr<Check> check_of(const std::string& csv) {
+  return check_with("ruleset t { title \"T\" }\nrule C \"Count\" { over allocations measure count "
+                    "breach when measure > 1000 }\n",
+                    csv);
 }
 
 // 30 lets whose neighbourhood is Windows-1252 text ("Café" as one byte é): not one is UTF-8.
@@ -371,6 +377,73 @@ TEST_P(IncompleteReport, ACompleteCheckSaysNothingOfTheKind) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, IncompleteReport, testing::Values("text", "json", "junit", "markdown", "html"));
+
+// ---------------------------------------------------------------------------------------------
+// Data of which no rule could check a row: green only because nothing was checked
+
+std::string lets_in(const std::string& municipality, const std::string& date, int count) {
+  std::string csv;
+  for (int i = 1; i <= count; ++i) {
+    csv += "A" + municipality + std::to_string(i) + ",Trivire," + municipality + ",,Centrum," + date + ",V" +
+           std::to_string(i) + ",sociaal,true,false,612.35,1,30000.00,40,regulier,C\n";
+  }
+  return csv;
+}
+
+// Another municipality's export against this rule set: every rule finds none in scope.
+TEST(Coverage, AnExportOfWhichNoRowIsInScopeMakesTheCheckIncomplete) {
+  const std::string rules =
+      "ruleset t { municipality \"Westervoort\" }\n"
+      "rule C \"Count\" { over allocations measure count breach when measure > 1000 }\n"
+      "rule S \"Share\" { over allocations per corporation measure share(household_size > 3) breach when measure > 50% }\n";
+  const auto check = check_with(rules, kHeader + lets_in("Dordrecht", "2026-03-01", 12));
+  ASSERT_NE(check, nullptr);
+  ASSERT_EQ(check->report.incomplete.size(), 1u);
+  EXPECT_EQ(check->report.incomplete[0].reason, IncompleteReason::NoneInScope);
+  EXPECT_EQ(check_exit_status(check->report, false), 2);
+  EXPECT_EQ(incompleteness_text(check->report.incomplete[0], Lang::En),
+            "allocations lets.csv: none of its 12 rows is in the rule set's scope (municipality Westervoort); is this "
+            "the right file?");
+  const std::string markdown = render(check->report, "markdown", Lang::Nl);
+  EXPECT_EQ(markdown.find("Niets overschreden"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("geen van de 12 regels valt binnen het bereik van de regelset (gemeente Westervoort)"),
+            std::string::npos)
+      << markdown;
+  // One row of the municipality is enough: the others are simply not its rows.
+  const auto one = check_with(rules, kHeader + lets_in("Dordrecht", "2026-03-01", 12) + lets_in("Westervoort", "2026-03-01", 1));
+  ASSERT_NE(one, nullptr);
+  EXPECT_FALSE(one->report.is_incomplete());
+}
+
+// Last year's export against this year's rule set: every group lies outside its period.
+TEST(Coverage, AnExportOfWhichNoRowIsInThePeriodMakesTheCheckIncomplete) {
+  const std::string rules =
+      "ruleset t { valid 2027-01-01 to 2027-12-31 }\n"
+      "rule S \"Share\" { over allocations per corporation, year(contract_date) measure share(household_size > 3)"
+      " breach when measure > 50% }\n"
+      "rule Old \"Of 2021\" { valid until 2021-12-31 over allocations per year(contract_date) measure count"
+      " breach when measure > 1000 }\n";
+  const auto check = check_with(rules, kHeader + lets_in("Dordrecht", "2026-03-01", 12));
+  ASSERT_NE(check, nullptr);
+  ASSERT_EQ(check->report.incomplete.size(), 1u);
+  EXPECT_EQ(check->report.incomplete[0].reason, IncompleteReason::NoneInPeriod);
+  EXPECT_EQ(check_exit_status(check->report, false), 2);
+  EXPECT_EQ(incompleteness_text(check->report.incomplete[0], Lang::En),
+            "allocations lets.csv: none of its 12 rows lies in the period its rules check; is this the right file, and "
+            "the right as-of date?");
+  const auto json = nlohmann::json::parse(render(check->report, "json", Lang::En));
+  EXPECT_EQ(json["summary"]["incomplete"]["reasons"][0]["reason"], "none_in_period");
+  // A row of 2027 is checked: the check is complete, whatever the rows of 2026 are.
+  const auto one = check_with(rules, kHeader + lets_in("Dordrecht", "2026-03-01", 12) + lets_in("X", "2027-01-05", 1));
+  ASSERT_NE(one, nullptr);
+  EXPECT_FALSE(one->report.is_incomplete());
+  // A rule without a period among its keys counts every row: it checks them, so no reason either.
+  const auto whole = check_with("ruleset t { valid 2027-01-01 to 2027-12-31 }\n"
+                                "rule C \"Count\" { over allocations measure count breach when measure > 1000 }\n",
+                                kHeader + lets_in("Dordrecht", "2026-03-01", 12));
+  ASSERT_NE(whole, nullptr);
+  EXPECT_FALSE(whole->report.is_incomplete());
+}
 
 }  // namespace
 }  // namespace toets

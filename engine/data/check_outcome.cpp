@@ -44,6 +44,10 @@ std::string_view incomplete_reason_name(IncompleteReason reason) {
       return "too_many_rejected";
     case IncompleteReason::NoAcceptedRows:
       return "no_accepted_rows";
+    case IncompleteReason::NoneInScope:
+      return "none_in_scope";
+    case IncompleteReason::NoneInPeriod:
+      return "none_in_period";
   }
   return "no_accepted_rows";
 }
@@ -94,6 +98,46 @@ void assess_completeness(CheckReport& report, std::uint32_t max_rejected_ppm) {
     if (const auto why = judge(load.rows_accepted + own, load.rows_accepted, own, max_rejected_ppm)) {
       add(load, load.file, std::nullopt, *why, load.rows_accepted + own, own);
     }
+  }
+}
+
+void assess_coverage(CheckReport& report, std::uint32_t max_rejected_ppm) {
+  const auto first_code = [](const RuleResult& r) { return r.note.empty() ? NoteCode::NoData : r.note.parts.front().code; };
+  for (const InputSummary& input : report.inputs) {
+    const LoadReport& load = input.report;
+    if (!input.used || load.rows_accepted == 0) continue;
+    const bool judged = std::any_of(report.incomplete.begin(), report.incomplete.end(),
+                                    [&](const Incompleteness& i) { return i.dataset == load.dataset; });
+    if (judged) continue;
+    std::vector<const RuleResult*> over;
+    for (const RuleResult& result : report.results) {
+      if (result.rule->dataset != nullptr && result.rule->dataset->name == load.dataset) over.push_back(&result);
+    }
+    if (over.empty()) continue;
+    const auto no_data_for = [&](const RuleResult* r, NoteCode code) {
+      return r->status == Status::NoData && first_code(*r) == code;
+    };
+    // A rule not evaluated (its divisor's data not given) reads none of the rows either way: it
+    // neither shows the rows were in scope nor that they were not.
+    const auto not_evaluated = [](const RuleResult* r) { return r->status == Status::NotEvaluated; };
+    if (std::all_of(over.begin(), over.end(), not_evaluated)) continue;
+    const bool none_in_scope = std::all_of(over.begin(), over.end(), [&](const RuleResult* r) {
+      return not_evaluated(r) || no_data_for(r, NoteCode::NoneInScope);
+    });
+    const bool none_in_period = !none_in_scope && std::all_of(over.begin(), over.end(), [&](const RuleResult* r) {
+      return not_evaluated(r) || r->outside_validity || no_data_for(r, NoteCode::NoneInPeriod);
+    });
+    if (!none_in_scope && !none_in_period) continue;
+    Incompleteness reason{load.dataset, load.file, std::nullopt,
+                          none_in_scope ? IncompleteReason::NoneInScope : IncompleteReason::NoneInPeriod,
+                          load.rows_read, load.rows_rejected, max_rejected_ppm, {}, {}};
+    if (none_in_scope) {
+      const RuleResult& first = **std::find_if(over.begin(), over.end(), [&](const RuleResult* r) { return !not_evaluated(r); });
+      const NoteArgs& args = first.note.parts.front().args;
+      reason.municipality = args.municipality;
+      reason.corporations = args.corporations;
+    }
+    report.incomplete.push_back(std::move(reason));
   }
 }
 

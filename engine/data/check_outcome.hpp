@@ -7,7 +7,8 @@
 //   int status = check_exit_status(report, fail_on_signal);
 //
 // A check is incomplete when a dataset it was given, and a rule reads, has no accepted row (every
-// row rejected, or an empty file), or more of its rows were rejected than the limit allows. A
+// row rejected, or an empty file), or more of its rows were rejected than the limit allows, or
+// (assess_coverage) no rule could check any of its rows: none in scope, or none in period. A
 // dataset read from the store is judged import by import (its ImportedFile list). A dataset not
 // given at all is not incomplete: its rules are not_evaluated.
 
@@ -37,6 +38,13 @@ std::string_view incomplete_reason_name(IncompleteReason reason);
 // Fills report.incomplete from report.inputs (those a rule reads), holding each dataset's
 // rejected share to `max_rejected_ppm`. Deterministic: in the order of the inputs.
 void assess_completeness(CheckReport& report, std::uint32_t max_rejected_ppm);
+
+// After evaluation: a dataset with rows of which no rule could check one makes the check
+// incomplete too. Every result of the rules over it is no_data with none in scope (another
+// municipality's export): NoneInScope; or every one lies outside the rule set's period or finds
+// none of its rule's own period (last year's export): NoneInPeriod. Such a check is green only
+// because nothing was checked. A dataset already incomplete is not judged again.
+void assess_coverage(CheckReport& report, std::uint32_t max_rejected_ppm);
 
 // 2 for a result in error or an incomplete check, 1 for a breach (or a signal or at_risk with
 // `fail_on_signal`), else 0. Counts only the results CheckReport::any_counting counts.

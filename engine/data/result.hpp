@@ -74,6 +74,8 @@ inline constexpr std::uint32_t kDefaultMaxRejectedPpm = 10000;  // 1%
 enum class IncompleteReason : std::uint8_t {
   TooManyRejected,  // more of the rows were rejected than the limit allows
   NoAcceptedRows,   // not one row to check: every row rejected, or none at all (an empty file)
+  NoneInScope,      // rows, but not one in the rule set's scope (another municipality's export)
+  NoneInPeriod,     // rows, but not one in the period its rules check (last year's export)
 };
 
 // One dataset (or one import of it, read from the store) that the check could not use in full.
@@ -85,6 +87,8 @@ struct Incompleteness {
   std::uint64_t rows_read = 0;
   std::uint64_t rows_rejected = 0;
   std::uint32_t max_rejected_ppm = kDefaultMaxRejectedPpm;  // the limit it was held to
+  std::string municipality;                 // NoneInScope: the scope the rows fell outside
+  std::vector<std::string> corporations;
 };
 
 struct CheckReport {

@@ -315,6 +315,7 @@ CheckJobOutcome run_check_job(const CheckJob& job) {
 
   const MemoryStage evaluating("evaluating the rules");
   outcome.report.results = evaluate_rules(*job.rules, gathered.datasets, job.as_of);
+  assess_coverage(outcome.report, job.max_rejected_ppm);
   outcome.evaluated = true;
   ReportTarget target;
   if (!open_report(job, outcome, target)) return outcome;

@@ -130,10 +130,11 @@ constexpr std::pair<std::string_view, WordPair> kWordList[] = {
       // A check that could not check all of its data (engine/data/check_outcome.hpp). {NAME} is filled in.
       {"incomplete_title", {"Onvolledig: niet alle gegevens konden worden gecontroleerd",
                             "Incomplete: not all of the data could be checked"}},
-      {"incomplete_lead", {"De uitkomsten hieronder zijn geen oordeel: ze missen de regels die niet gelezen konden "
-                           "worden. Herstel de gegevens en controleer opnieuw.",
-                           "The results below are no verdict: they lack the rows that could not be read. Fix the "
-                           "data and check again."}},
+      {"incomplete_lead", {"De uitkomsten hieronder zijn geen oordeel: ze missen gegevens die niet gelezen of "
+                           "getoetst konden worden. Herstel de gegevens, of geef het juiste bestand, en controleer "
+                           "opnieuw.",
+                           "The results below are no verdict: they lack data that could not be read or checked. Fix "
+                           "the data, or give the right file, and check again."}},
       {"no_verdict", {"Geen oordeel: de controle is onvolledig (zie boven).",
                       "No verdict: the check is incomplete (see above)."}},
       {"reason_too_many_rejected", {"{rejected} van {read} regels afgewezen ({share}), meer dan de grens van {limit}",
@@ -141,6 +142,13 @@ constexpr std::pair<std::string_view, WordPair> kWordList[] = {
       {"reason_all_rejected", {"geen enkele regel bruikbaar: alle {read} afgewezen",
                                "no row could be used: all {read} were rejected"}},
       {"reason_empty", {"geen enkele gegevensregel (een leeg bestand)", "no data rows at all (an empty file)"}},
+      {"reason_none_in_scope", {"geen van de {read} regels valt binnen het bereik van de regelset ({scope}); is dit het "
+                                "juiste bestand?",
+                                "none of its {read} rows is in the rule set's scope ({scope}); is this the right file?"}},
+      {"reason_none_in_period", {"geen van de {read} regels valt binnen de periode die de regels toetsen; is dit het "
+                                 "juiste bestand, en de juiste peildatum?",
+                                 "none of its {read} rows lies in the period its rules check; is this the right file, "
+                                 "and the right as-of date?"}},
       {"import_label", {"import {id}, {time}", "import {id}, {time}"}},
       {"rows_of_group", {"{rows} rijen (regels {lines})", "{rows} rows (lines {lines})"}},
       {"row_of_group", {"regel {lines}", "line {lines}"}},
