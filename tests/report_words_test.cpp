@@ -628,15 +628,16 @@ rule KANAAL "Per kanaal" {
 namespace toets {
 namespace {
 
-// A rule that could not check (no records of its period; a whole of 0) says why in every format,
-// and before any verdict where the format has an order: a grey light without a reason, after the
-// breaches, reads like a pass.
+// A rule that could not check (no records of its period; its data not given) says why in every
+// format, and before any verdict where the format has an order: a grey light without a reason,
+// after the breaches, reads like a pass.
 TEST(NoData, EveryFormatSaysWhyBeforeItsVerdicts) {
   // The rule set without its period of 2026, which would leave a law of 2021 no period at all.
   std::string rules = kRules;
   rules.erase(rules.find("  valid 2026-01-01 to 2026-12-31\n"), 33);
   rules += "rule OUD \"Van 2021\" { valid until 2021-12-31 over allocations per corporation,"
-           " year(contract_date) measure count breach when measure > 100 }\n";
+           " year(contract_date) measure count breach when measure > 100 }\n"
+           "rule EFG \"Labels\" { over stock measure count(energy_label in {E, F, G}) breach when measure > 0 }\n";
   const auto check = run_check(rules, lets());
   ASSERT_TRUE(check);
   struct Case {
@@ -661,6 +662,16 @@ TEST(NoData, EveryFormatSaysWhyBeforeItsVerdicts) {
   };
   for (const Case& c : cases) {
     const std::string out = render(check->report, c.format, c.options);
+    // The rule whose data was not given is not checked either, and said so with the same.
+    if (c.format == "text" || c.format == "markdown") {
+      const std::string efg = c.format == "markdown" ? (c.options.lang == Lang::Nl ? "| EFG | Labels | totaal | geen woningvoorraad gegeven (--data stock=BESTAND) |"
+                                                                                    : "| EFG | Labels | all | no stock data given (--data stock=FILE) |")
+                              : c.options.text_lang ? "EFG  totaal: geen woningvoorraad gegeven (--data stock=BESTAND)"
+                                                    : "EFG  all: no stock data given (--data stock=FILE)";
+      EXPECT_LT(out.find(efg), out.find(c.verdicts)) << c.format << ":\n" << out;
+      // ... and not again among what needs attention (text listed it there before).
+      EXPECT_EQ(out.find("EFG Labels"), std::string::npos) << out;
+    }
     const std::size_t reason = out.find(c.reason);
     ASSERT_NE(reason, std::string::npos) << c.format << ":\n" << out;
     if (c.verdicts.empty()) continue;

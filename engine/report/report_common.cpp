@@ -83,15 +83,16 @@ bool needs_attention(Status status) {
 
 bool needs_attention(const RuleResult& result) { return !result.outside_validity && needs_attention(result.status); }
 
-std::vector<const RuleResult*> without_data(const CheckReport& report) {
+std::vector<const RuleResult*> not_checked(const CheckReport& report) {
   std::vector<const RuleResult*> out;
   for (const RuleResult& result : report.results) {
-    if (result.status == Status::NoData && !result.outside_validity) out.push_back(&result);
+    const bool unchecked = result.status == Status::NoData || result.status == Status::NotEvaluated;
+    if (unchecked && !result.outside_validity) out.push_back(&result);
   }
   return out;
 }
 
-std::string without_data_reason(const RuleResult& result, const Privacy& privacy, Lang lang) {
+std::string not_checked_reason(const RuleResult& result, const Privacy& privacy, Lang lang) {
   if (result.note.empty()) return std::string(word(lang, "no_data_no_reason"));
   return note_text(privacy.note(result.note), lang);
 }

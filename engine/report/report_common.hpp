@@ -27,13 +27,14 @@ int attention_rank(Status status);
 bool needs_attention(Status status);  // signal, breach, at_risk, error
 // The same, for a result inside its rule's period (one outside it decides nothing).
 bool needs_attention(const RuleResult& result);
-// The results inside their rule's period that could not be checked for want of records
-// (no_data), in report order: each report lists them, with why, before its verdicts, so that a
-// grey light is never read as a pass. Reports list the first kShownWithoutData and count the rest.
-std::vector<const RuleResult*> without_data(const CheckReport& report);
-inline constexpr std::size_t kShownWithoutData = 30;
-// Why a result has no data, in words: its note, or that none was recorded.
-std::string without_data_reason(const RuleResult& result, const Privacy& privacy, Lang lang);
+// The results inside their rule's period that could not be checked for want of data: no_data (no
+// records to measure) and not_evaluated (the data not given), in report order. Each report lists
+// them, with why, before its verdicts, so that a grey light is never read as a pass. Reports list
+// the first kShownNotChecked and count the rest.
+std::vector<const RuleResult*> not_checked(const CheckReport& report);
+inline constexpr std::size_t kShownNotChecked = 30;
+// Why a result was not checked, in words: its note, or that none was recorded.
+std::string not_checked_reason(const RuleResult& result, const Privacy& privacy, Lang lang);
 
 // Words of a report language (the word table and the rest: words.hpp).
 std::string_view status_word(Status status, Lang lang);  // "overschreden" / "breach", ...

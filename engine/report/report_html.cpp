@@ -268,7 +268,7 @@ class HtmlWriter {
     if (!rs.source.empty()) out += "<p class=\"muted small\">" + h(word(lang_, "source")) + ": " + h(rs.source) + "</p>\n";
 
     out += glance(report);
-    out += without_data_table(s);
+    out += not_checked_table(s);
     out += attention(s);
     if (s.history != nullptr && s.history->current) out += changes(s);
     out += grid(s, blocks);
@@ -291,24 +291,24 @@ class HtmlWriter {
     return out + "</div>\n";
   }
 
-  // What could not be checked for want of records, with why, before the verdicts: the grey
+  // What could not be checked for want of data, with why, before the verdicts: the grey
   // chips of the overview are otherwise read as passes.
-  std::string without_data_table(const ReportSection& s) {
-    const std::vector<const RuleResult*> rows = without_data(*s.report);
+  std::string not_checked_table(const ReportSection& s) {
+    const std::vector<const RuleResult*> rows = not_checked(*s.report);
     if (rows.empty()) return "";
     std::string out = "<h3>" + h(word(lang_, "no_data_title")) + "</h3>\n<table class=\"no-data\"><thead><tr><th>" +
                       h(word(lang_, "rule")) + "</th><th>" + h(word(lang_, "group")) + "</th><th>" + h(word(lang_, "reason")) +
                       "</th></tr></thead><tbody>\n";
-    for (std::size_t i = 0; i < rows.size() && i < kShownWithoutData; ++i) {
+    for (std::size_t i = 0; i < rows.size() && i < kShownNotChecked; ++i) {
       const RuleResult& r = *rows[i];
       out += "<tr><td><a href=\"#" + anchors_[r.rule] + "\"><span class=\"art\">" + h(r.rule->id) + "</span></a> " +
              h(r.rule->title) + "</td>" + td(word(lang_, "group")) + h(group_label(r.group, privacy_, lang_)) + "</td>" +
-             td(word(lang_, "reason")) + h(without_data_reason(r, privacy_, lang_)) + "</td></tr>\n";
+             td(word(lang_, "reason")) + h(not_checked_reason(r, privacy_, lang_)) + "</td></tr>\n";
     }
     out += "</tbody></table>\n";
-    if (rows.size() > kShownWithoutData) {
+    if (rows.size() > kShownNotChecked) {
       out += "<p class=\"muted small\">" +
-             h(fill(word(lang_, "no_data_more"), {{"n", std::to_string(rows.size() - kShownWithoutData)}})) + "</p>\n";
+             h(fill(word(lang_, "no_data_more"), {{"n", std::to_string(rows.size() - kShownNotChecked)}})) + "</p>\n";
     }
     return out;
   }

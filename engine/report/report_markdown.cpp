@@ -95,21 +95,21 @@ class MarkdownWriter {
     return out;
   }
 
-  // What could not be checked for want of records, with why: before the verdicts, so that the
+  // What could not be checked for want of data, with why: before the verdicts, so that the
   // grey lights of the rules table are not read as passes.
-  std::string without_data_section(const ReportSection& s) {
-    const std::vector<const RuleResult*> rows = without_data(*s.report);
+  std::string not_checked_section(const ReportSection& s) {
+    const std::vector<const RuleResult*> rows = not_checked(*s.report);
     if (rows.empty()) return "";
     std::string out = "## " + md(word(lang_, "no_data_title")) + "\n\n";
     out += "| " + md(word(lang_, "article")) + " | " + md(word(lang_, "rule")) + " | " + md(word(lang_, "group")) + " | " +
            md(word(lang_, "reason")) + " |\n|---|---|---|---|\n";
-    for (std::size_t i = 0; i < rows.size() && i < kShownWithoutData; ++i) {
+    for (std::size_t i = 0; i < rows.size() && i < kShownNotChecked; ++i) {
       const RuleResult& r = *rows[i];
       out += "| " + md(r.rule->id) + " | " + md(r.rule->title) + " | " + md(group(r.group)) + " | " +
-             md(without_data_reason(r, privacy_, lang_)) + " |\n";
+             md(not_checked_reason(r, privacy_, lang_)) + " |\n";
     }
-    if (rows.size() > kShownWithoutData) {
-      out += "\n" + md(fill(word(lang_, "no_data_more"), {{"n", std::to_string(rows.size() - kShownWithoutData)}})) + "\n";
+    if (rows.size() > kShownNotChecked) {
+      out += "\n" + md(fill(word(lang_, "no_data_more"), {{"n", std::to_string(rows.size() - kShownNotChecked)}})) + "\n";
     }
     return out + "\n";
   }
@@ -245,7 +245,7 @@ class MarkdownWriter {
   }
 
   std::string section(const ReportSection& s) {
-    return heading(s) + without_data_section(s) + attention_section(s) + changes_section(s) + forecasts_section(s) + rules_section(s) +
+    return heading(s) + not_checked_section(s) + attention_section(s) + changes_section(s) + forecasts_section(s) + rules_section(s) +
            closing_notes(s);
   }
 

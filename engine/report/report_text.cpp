@@ -118,21 +118,21 @@ void write_worded_heading_and_inputs(const CheckReport& report, const Privacy& p
   for (const auto& note : report.notes) out << "  " << w("text_note") << ": " << visible(report::message_text(note, lang)) << "\n";
 }
 
-// What could not be checked for want of records, with why, before any verdict: a grey no_data in
+// What could not be checked for want of data, with why, before any verdict: a grey no_data in
 // the table is otherwise read as a pass. `group_text` names a result's group as the table does.
 template <typename GroupText>
-void write_without_data(const CheckReport& report, const Privacy& privacy, std::ostream& out, Lang lang,
-                        GroupText group_text) {
-  const std::vector<const RuleResult*> rows = report::without_data(report);
+void write_not_checked(const CheckReport& report, const Privacy& privacy, std::ostream& out, Lang lang,
+                       GroupText group_text) {
+  const std::vector<const RuleResult*> rows = report::not_checked(report);
   if (rows.empty()) return;
   out << "\n" << report::word(lang, "no_data_title") << "\n";
-  for (std::size_t i = 0; i < rows.size() && i < report::kShownWithoutData; ++i) {
+  for (std::size_t i = 0; i < rows.size() && i < report::kShownNotChecked; ++i) {
     out << "  " << rows[i]->rule->id << "  " << group_text(*rows[i]) << ": "
-        << visible(report::without_data_reason(*rows[i], privacy, lang)) << "\n";
+        << visible(report::not_checked_reason(*rows[i], privacy, lang)) << "\n";
   }
-  if (rows.size() > report::kShownWithoutData) {
+  if (rows.size() > report::kShownNotChecked) {
     out << "  ... "
-        << report::fill(report::word(lang, "no_data_more"), {{"n", std::to_string(rows.size() - report::kShownWithoutData)}})
+        << report::fill(report::word(lang, "no_data_more"), {{"n", std::to_string(rows.size() - report::kShownNotChecked)}})
         << "\n";
   }
 }
@@ -160,7 +160,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   const Privacy privacy(options);
   auto w = [&](std::string_view key) { return std::string(word(lang, key)); };
   write_worded_heading_and_inputs(report, privacy, out, lang);
-  write_without_data(report, privacy, out, lang,
+  write_not_checked(report, privacy, out, lang,
                      [&](const RuleResult& r) { return report::group_label(r.group, privacy, lang); });
 
   std::vector<ResultLine> lines;
@@ -190,7 +190,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   // Needs attention: a local rule that restates a national one is one finding (report_common.hpp).
   std::vector<const RuleResult*> attention;
   for (const auto& result : report.results) {
-    if (!result.outside_validity && (report::needs_attention(result.status) || result.status == Status::NotEvaluated)) {
+    if (report::needs_attention(result)) {
       attention.push_back(&result);
     }
   }
@@ -296,7 +296,7 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
   if (options.text_lang) return write_worded_text_report(report, out, options, *options.text_lang);
   const Privacy privacy(options);
   write_heading_and_inputs(report, privacy, out);
-  write_without_data(report, privacy, out, Lang::En,
+  write_not_checked(report, privacy, out, Lang::En,
                      [&](const RuleResult& r) { return visible(format_group(privacy.group(r.group))); });
 
   // The table: one line per rule and group.
@@ -326,10 +326,8 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
   // Details: what needs attention, traceable to article, owner and records.
   bool header = false;
   for (const auto& result : report.results) {
-    const bool attention = !result.outside_validity &&
-                           (result.status == Status::Signal || result.status == Status::Breach ||
-                            result.status == Status::AtRisk || result.status == Status::Error ||
-                            result.status == Status::NotEvaluated);
+    // What could not be checked was said first (write_not_checked).
+    const bool attention = report::needs_attention(result);
     if (!attention) continue;
     if (!header) {
       out << "\nNeeds attention\n";
