@@ -248,6 +248,31 @@ TEST(Cli, OnlyAllocationsGivenLeavesStockRulesNotEvaluated) {
   EXPECT_EQ(report["summary"]["incomplete"], false);  // a dataset not given leaves a check complete
 }
 
+// A count with leading zeros is the decimal number (CLI11 alone read 010 as octal 8).
+TEST(Cli, AMinimumGroupSizeWithLeadingZerosIsDecimal) {
+  const Outcome outcome = run(kCheck + " --as-of 2026-11-23 --format json --min-group-size 010");
+  EXPECT_EQ(outcome.exit_code, 1) << outcome.err;
+  EXPECT_EQ(nlohmann::json::parse(outcome.out)["privacy"]["min_group_size"], 10);
+}
+
+// Another municipality's export, or last year's, against this rule set: nothing could be checked,
+// and the check says so (exit 2) instead of giving the all-clear.
+TEST(Cli, AnExportOfAnotherMunicipalityOrYearIsNoVerdict) {
+  const Outcome elsewhere = run("check rules/dordrecht-2026-2027.toets --data allocations=fixtures/westervoort-2022/"
+                                "allocations.csv --as-of 2026-11-23 --format markdown");
+  EXPECT_EQ(elsewhere.exit_code, 2) << elsewhere.err;
+  EXPECT_NE(elsewhere.err.find("none of its 65 rows is in the rule set's scope (municipality Dordrecht; corporations "
+                               "Trivire, Woonbron); is this the right file?"),
+            std::string::npos)
+      << elsewhere.err;
+  EXPECT_EQ(elsewhere.out.find("Niets overschreden"), std::string::npos) << elsewhere.out;
+  const Outcome earlier = run("check rules/dordrecht-2026-2027.toets --data allocations=fixtures/dordrecht-2024-2025/"
+                              "allocations.csv --as-of 2026-11-23");
+  EXPECT_EQ(earlier.exit_code, 2) << earlier.err;
+  EXPECT_NE(earlier.out.find("none of its 85 rows lies in the period its rules check"), std::string::npos)
+      << earlier.out;
+}
+
 TEST(Cli, DataNoRuleReadsIsNotedAndIgnored) {
   const std::string dir = toets::testing_support::scratch_folder("cli_unused").string();
   std::ofstream(dir + "/rules.toets") << "ruleset r { }\nrule X \"t\" { over stock measure count breach when measure > 1000 }\n";
@@ -385,7 +410,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadArguments{"max_rejected_negative", "check rules/dordrecht-2026-2027.toets --max-rejected -1%",
                      "--max-rejected '-1%': expected a percentage"},
         BadArguments{"run_max_rejected", "run fixtures/plan/dordrecht.plan --max-rejected 1%%",
-                     "--max-rejected '1%%': expected a percentage"}),
+                     "--max-rejected '1%%': expected a percentage"},
+        // CLI11 alone read these as 16 and 1e1 as out of range: digits only.
+        BadArguments{"min_group_size_hex", "check rules/dordrecht-2026-2027.toets --min-group-size 0x10",
+                     "--min-group-size: '0x10' is not a whole number in the digits 0-9"},
+        BadArguments{"run_min_group_size_exponent", "run fixtures/plan/dordrecht.plan --min-group-size 1e1",
+                     "--min-group-size: '1e1' is not a whole number in the digits 0-9"}),
     argument_case_name);
 
 // The --data files are loaded at once; when more than one cannot be read, the error reported is

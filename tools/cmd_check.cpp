@@ -123,6 +123,7 @@ CLI::App* add_check_command(CLI::App& app, CheckOptions& options) {
   check->add_option("--pseudonym-key-file", options.key_file, "File holding the pseudonym key")->type_name("FILE");
   check->add_option("--min-group-size", options.min_group_size,
                     "Groups with fewer records are indicative and their records are not listed")
+      ->transform(decimal_digits())
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000}))
       ->capture_default_str();
   check->add_option("--out", options.out, "Write the report to FILE instead of stdout");

@@ -1,6 +1,7 @@
 // What the toets commands share: the rule file, the store, the pseudonym key, the --data and
 // input options, and how a job's events are shown.
 
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -171,6 +172,19 @@ bool outputs_writable(const CheckOptions& options) {
     }
   }
   return true;
+}
+
+CLI::Validator decimal_digits() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const bool digits = !text.empty() && text.size() <= 18 &&
+                            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits) return "'" + text + "' is not a whole number in the digits 0-9";
+        // Leading zeros go before CLI11 converts: it reads "010" as octal 8.
+        text.erase(0, std::min(text.find_first_not_of('0'), text.size() - 1));
+        return std::string();
+      },
+      "");
 }
 
 std::optional<std::int64_t> parse_run_id(const std::string& text) {

@@ -23,6 +23,7 @@ CLI::App* add_run_command(CLI::App& app, PlanOptions& options) {
                     "Show record ids as stable keyed hashes (key: --pseudonym-key-file or TOETS_PSEUDONYM_KEY)");
   run_cmd->add_option("--pseudonym-key-file", options.key_file, "File holding the pseudonym key")->type_name("FILE");
   run_cmd->add_option("--min-group-size", options.min_group_size, "Groups with fewer records are indicative")
+      ->transform(decimal_digits())
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000}));
   run_cmd->add_option("--fail-on", options.fail_on, "Lowest status that makes the exit code 1 (default: the plan's)")
       ->check(CLI::IsMember({"signal", "breach"}));

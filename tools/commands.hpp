@@ -49,6 +49,10 @@ std::optional<std::string> pseudonym_key(const std::string& key_file);
 // A number given on the command line for a run or an import: a whole number above 0.
 std::optional<std::int64_t> parse_run_id(const std::string& text);
 
+// A check for a count option: decimal digits only, leading zeros dropped. CLI11 alone reads "0x10"
+// as 16 and "010" as 8, which a user who typed them did not mean.
+CLI::Validator decimal_digits();
+
 // toets check RULES --data KIND=FILE ... (tools/cmd_check.cpp; the work: engine/run/check_job.hpp).
 struct CheckOptions {
   std::string ruleset;
