@@ -437,6 +437,19 @@ TEST(Coverage, AnExportOfWhichNoRowIsInThePeriodMakesTheCheckIncomplete) {
   const auto one = check_with(rules, kHeader + lets_in("Dordrecht", "2026-03-01", 12) + lets_in("X", "2027-01-05", 1));
   ASSERT_NE(one, nullptr);
   EXPECT_FALSE(one->report.is_incomplete());
+  // Rows of 2027 that no rule's filter lets through are still rows of the period: the data is the
+  // right one, there is just nothing of the kind yet (a rule of new-build lets in January).
+  const std::string narrow = "ruleset t { valid 2027-01-01 to 2027-12-31 }\n"
+                             "rule N \"New\" { over allocations where household_size > 5 per corporation,"
+                             " year(contract_date) measure count breach when measure > 1000 }\n"
+                             "rule M \"Many\" { over allocations where household_size > 6 per corporation,"
+                             " year(contract_date) measure share(applicant_age < 23) breach when measure > 50% }\n";
+  const auto filtered = check_with(narrow, kHeader + lets_in("Dordrecht", "2026-03-01", 12) + lets_in("X", "2027-01-05", 1));
+  ASSERT_NE(filtered, nullptr);
+  EXPECT_FALSE(filtered->report.is_incomplete());
+  const auto none = check_with(narrow, kHeader + lets_in("Dordrecht", "2026-03-01", 12));
+  ASSERT_NE(none, nullptr);
+  EXPECT_TRUE(none->report.is_incomplete());
   // A rule without a period among its keys counts every row: it checks them, so no reason either.
   const auto whole = check_with("ruleset t { valid 2027-01-01 to 2027-12-31 }\n"
                                 "rule C \"Count\" { over allocations measure count breach when measure > 1000 }\n",

@@ -125,7 +125,7 @@ void assess_coverage(CheckReport& report, std::uint32_t max_rejected_ppm) {
       return not_evaluated(r) || no_data_for(r, NoteCode::NoneInScope);
     });
     const bool none_in_period = !none_in_scope && std::all_of(over.begin(), over.end(), [&](const RuleResult* r) {
-      return not_evaluated(r) || r->outside_validity || no_data_for(r, NoteCode::NoneInPeriod);
+      return not_evaluated(r) || !r->rows_in_period;
     });
     if (!none_in_scope && !none_in_period) continue;
     Incompleteness reason{load.dataset, load.file, std::nullopt,

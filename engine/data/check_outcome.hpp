@@ -41,9 +41,9 @@ void assess_completeness(CheckReport& report, std::uint32_t max_rejected_ppm);
 
 // After evaluation: a dataset with rows of which no rule could check one makes the check
 // incomplete too. Every result of the rules over it is no_data with none in scope (another
-// municipality's export): NoneInScope; or every one lies outside the rule set's period or finds
-// none of its rule's own period (last year's export): NoneInPeriod. Such a check is green only
-// because nothing was checked. A dataset already incomplete is not judged again.
+// municipality's export): NoneInScope; or no rule over it saw a row in scope inside its periods,
+// before its filter (RuleResult::rows_in_period; last year's export): NoneInPeriod. Such a check
+// is green only because nothing was checked. A dataset already incomplete is not judged again.
 void assess_coverage(CheckReport& report, std::uint32_t max_rejected_ppm);
 
 // 2 for a result in error or an incomplete check, 1 for a breach (or a signal or at_risk with

@@ -57,6 +57,10 @@ struct RuleResult {
   std::vector<SeriesPoint> series;
   std::optional<Projection> projection;
   bool outside_validity = false;              // the group's period lies outside the rule set's validity
+  // The rule had rows in scope inside its periods (the rule set's and its own), before its filter:
+  // false when every row it saw lies outside them (last year's export), or it saw none. Set by
+  // the evaluator on each result of a rule; judged by assess_coverage.
+  bool rows_in_period = true;
   ResultNote note;                            // why not evaluated / the error / a remark, as codes
 };
 

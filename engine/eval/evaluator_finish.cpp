@@ -118,6 +118,12 @@ std::vector<RuleResult> RuleRun::finish(BatchBuffers& buffers) {
     empty.outside_validity = rule_.never_valid;
     results.push_back(std::move(empty));
   }
+  // Groups are formed before the filter: one inside the periods means rows the rule could check,
+  // whether or not they passed its filter.
+  const bool rows_in_period = std::any_of(groups_.begin(), groups_.end(), [&](const Accumulator& g) {
+    return !outside_period(g.key, keys_.size()) && !outside_own_period(g.key, keys_.size());
+  });
+  for (RuleResult& result : results) result.rows_in_period = rows_in_period;
   return results;
 }
 
