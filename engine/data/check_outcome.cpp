@@ -73,7 +73,7 @@ void assess_completeness(CheckReport& report, std::uint32_t max_rejected_ppm) {
   const auto add = [&](const LoadReport& load, const std::string& file, std::optional<std::int64_t> import_id,
                        IncompleteReason reason, std::uint64_t read, std::uint64_t rejected) {
     report.incomplete.push_back(
-        Incompleteness{load.dataset, file, import_id, reason, read, rejected, max_rejected_ppm});
+        Incompleteness{load.dataset, file, import_id, reason, read, rejected, max_rejected_ppm, {}, {}});
   };
   for (const InputSummary& input : report.inputs) {
     if (!input.used) continue;  // data no rule reads is ignored, rejections and all
