@@ -370,7 +370,8 @@ void append_evidence(std::string& out, const Privacy& privacy, const RuleResult&
   bool first = true;
   std::string escaped;
   privacy.for_each_evidence(result, [&](std::string_view id) __attribute__((always_inline)) {
-    const std::string_view before_id = first ? std::string_view() : separator;
+    // Empty but never null: memcpy from a null pointer is undefined even for no bytes.
+    const std::string_view before_id = first ? separator.substr(0, 0) : separator;
     first = false;  // no comma before the first
     // Plain printable ASCII needs no escaping (nearly every id): separator, quotes and id in one
     // go. Anything else is left to nlohmann::json.
