@@ -25,13 +25,8 @@ std::string incompleteness_text(const Incompleteness& reason, Lang lang) {
                 {"share", report::localise_number(format_value(share, ValueType::Fraction), lang)},
                 {"limit", report::localise_number(max_rejected_text(reason.max_rejected_ppm), lang)}});
   } else if (reason.reason == IncompleteReason::NoneInScope) {
-    std::string scope;
-    if (!reason.municipality.empty()) scope = std::string(word(lang, "scope_municipality")) + " " + reason.municipality;
-    if (!reason.corporations.empty()) {
-      scope += (scope.empty() ? "" : "; ") + std::string(word(lang, "scope_corporations")) + " ";
-      for (std::size_t i = 0; i < reason.corporations.size(); ++i) scope += (i > 0 ? ", " : "") + reason.corporations[i];
-    }
-    why = fill(word(lang, "reason_none_in_scope"), {{"read", std::to_string(reason.rows_read)}, {"scope", scope}});
+    why = fill(word(lang, "reason_none_in_scope"),
+               {{"read", std::to_string(reason.rows_read)}, {"scope", scope_text(reason.municipality, reason.corporations, lang)}});
   } else if (reason.reason == IncompleteReason::NoneInPeriod) {
     why = fill(word(lang, "reason_none_in_period"), {{"read", std::to_string(reason.rows_read)}});
   } else if (reason.rows_read == 0) {

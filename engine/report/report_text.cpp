@@ -161,7 +161,7 @@ void write_worded_text_report(const CheckReport& report, std::ostream& out, cons
   auto w = [&](std::string_view key) { return std::string(word(lang, key)); };
   write_worded_heading_and_inputs(report, privacy, out, lang);
   write_not_checked(report, privacy, out, lang,
-                     [&](const RuleResult& r) { return report::group_label(r.group, privacy, lang); });
+                    [&](const RuleResult& r) { return report::group_label(r.group, privacy, lang); });
 
   std::vector<ResultLine> lines;
   lines.push_back({w("text_col_rule"), w("text_col_group"), w("text_col_status"), w("text_col_measure"),
@@ -297,7 +297,7 @@ void write_report_text(const CheckReport& report, std::ostream& out, const Repor
   const Privacy privacy(options);
   write_heading_and_inputs(report, privacy, out);
   write_not_checked(report, privacy, out, Lang::En,
-                     [&](const RuleResult& r) { return visible(format_group(privacy.group(r.group))); });
+                    [&](const RuleResult& r) { return visible(format_group(privacy.group(r.group))); });
 
   // The table: one line per rule and group.
   std::vector<ResultLine> lines;

@@ -26,15 +26,6 @@ std::string origin_text(const NoteArgs& args, Lang lang) {
   return args.origin + ":" + std::to_string(args.line);
 }
 
-std::string scope_text(const NoteArgs& args, Lang lang) {
-  std::string scope;
-  if (!args.municipality.empty()) scope = std::string(word(lang, "scope_municipality")) + " " + args.municipality;
-  if (!args.corporations.empty()) {
-    scope += (scope.empty() ? "" : "; ") + std::string(word(lang, "scope_corporations")) + " ";
-    for (std::size_t i = 0; i < args.corporations.size(); ++i) scope += (i > 0 ? ", " : "") + args.corporations[i];
-  }
-  return scope;
-}
 
 std::string part_text(const NotePart& part, Lang lang) {
   const NoteArgs& a = part.args;
@@ -47,7 +38,7 @@ std::string part_text(const NotePart& part, Lang lang) {
       return text("msg_divisor_no_data", {{"dataset", dataset}, {"dataset2", dataset}, {"kind", a.dataset}});
     case NoteCode::NoRows: return text("msg_no_rows", {{"dataset", dataset}});
     case NoteCode::NoneInScope: {
-      const std::string scope = scope_text(a, lang);
+      const std::string scope = scope_text(a.municipality, a.corporations, lang);
       if (scope.empty()) return text("msg_none_in_scope", {{"dataset", dataset}});
       return text("msg_none_in_scope_of", {{"dataset", dataset}, {"scope", scope}});
     }
@@ -106,6 +97,16 @@ std::string part_text(const NotePart& part, Lang lang) {
 }
 
 }  // namespace
+
+std::string scope_text(const std::string& municipality, const std::vector<std::string>& corporations, Lang lang) {
+  std::string scope;
+  if (!municipality.empty()) scope = std::string(word(lang, "scope_municipality")) + " " + municipality;
+  if (!corporations.empty()) {
+    scope += (scope.empty() ? "" : "; ") + std::string(word(lang, "scope_corporations")) + " ";
+    for (std::size_t i = 0; i < corporations.size(); ++i) scope += (i > 0 ? ", " : "") + corporations[i];
+  }
+  return scope;
+}
 
 std::string note_text(const ResultNote& note, Lang lang) {
   std::string out;

@@ -24,6 +24,8 @@ std::optional<Lang> parse_lang(std::string_view text);  // "nl", "en"
 // A result's note in `lang`, from the word table's text of each code (result_note_words.cpp);
 // "" when there is none.
 std::string note_text(const ResultNote& note, Lang lang);
+// A rule's scope in words: "municipality Dordrecht; corporations Trivire, Woonbron" ("" for none).
+std::string scope_text(const std::string& municipality, const std::vector<std::string>& corporations, Lang lang);
 // The remedy in the engine's own English words ("2 fewer records would clear the breach
 // threshold; 3 to be ok"), for the plain text report and the store; "" when there is none.
 std::string remedy_summary(const RuleResult& result);
