@@ -40,6 +40,9 @@ std::optional<std::string> output_path_problem(const std::string& path) {
 
 namespace {
 constexpr std::size_t kBufferBytes = 1 << 16;
+// A large report (46 MB of JSON for 200 rules over 1M lets) took 14 ms in its fsync alone, after
+// the last byte; started every 8 MiB, the disk writes overlap the writing of the rest.
+constexpr std::uint64_t kWriteBackBytes = 8 << 20;
 }  // namespace
 
 DescriptorBuffer::DescriptorBuffer(int fd) : fd_(fd), buffer_(kBufferBytes) {
@@ -63,7 +66,16 @@ bool DescriptorBuffer::write_out(const char* data, std::size_t size) {
     }
     data += written;
     size -= static_cast<std::size_t>(written);
+    written_ += static_cast<std::uint64_t>(written);
   }
+#ifdef __linux__
+  if (write_back_early_ && written_ - written_back_ >= kWriteBackBytes) {
+    // Only starts the writes (no wait); a failure here shows again in the fsync, which counts.
+    ::sync_file_range(fd_, static_cast<off64_t>(written_back_), static_cast<off64_t>(written_ - written_back_),
+                      SYNC_FILE_RANGE_WRITE);
+    written_back_ = written_;
+  }
+#endif
   return true;
 }
 
@@ -104,7 +116,9 @@ int DescriptorBuffer::sync() { return flush_all() ? 0 : -1; }
 // AtomicFile
 
 AtomicFile::AtomicFile(std::string target, std::string temporary, int fd)
-    : target_(std::move(target)), temporary_(std::move(temporary)), fd_(fd), buffer_(fd), stream_(&buffer_) {}
+    : target_(std::move(target)), temporary_(std::move(temporary)), fd_(fd), buffer_(fd), stream_(&buffer_) {
+  buffer_.write_back_early();
+}
 
 AtomicFile::~AtomicFile() {
   if (fd_ >= 0) ::close(fd_);

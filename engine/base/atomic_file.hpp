@@ -13,6 +13,7 @@
 // Every write and the close are checked, and the error carries the system's reason (strerror).
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -41,6 +42,10 @@ class DescriptorBuffer : public std::streambuf {
   // Writes out what is buffered; false (and error_number() set) when any write so far failed.
   bool flush_all();
   int error_number() const { return error_; }
+  // For a file that will be synced when complete (AtomicFile): the disk writes of what is
+  // written are started every few megabytes, while the rest is still being made, so that the
+  // final fsync waits for the last part only.
+  void write_back_early() { write_back_early_ = true; }
 
  protected:
   int_type overflow(int_type c) override;
@@ -53,6 +58,9 @@ class DescriptorBuffer : public std::streambuf {
   int fd_;
   int error_ = 0;
   std::vector<char> buffer_;
+  bool write_back_early_ = false;
+  std::uint64_t written_ = 0;         // bytes written to the descriptor
+  std::uint64_t written_back_ = 0;    // of which the disk writes were started
 };
 
 class AtomicFile {
