@@ -141,6 +141,38 @@ TEST(CsvChunks, DuplicateKeysAcrossChunksKeepTheFirst) {
   expect_same_in_any_chunks(allocations(), text);
 }
 
+// Each row's line, worked out by hand: rows keep their lines across blank lines, rejected rows,
+// a record of two lines and a duplicate taken out at the join, in any chunks on any threads (the
+// dataset keeps runs of consecutive lines, not a line per row).
+TEST(CsvChunks, EveryRowKeepsItsLineWhateverComesBetween) {
+  std::string text = kAllocationsHeader;                              // line 1
+  text += allocation("A1", "Trivire", "Centrum");                     // 2
+  text += allocation("A2", "Trivire", "Centrum");                     // 3
+  text += "\n";                                                       // 4: blank
+  text += allocation("A3", "Trivire", "Centrum");                     // 5
+  text += allocation("A4", "Trivire", "Centrum", "x");                // 6: rejected (rent)
+  text += allocation("A5", "Trivire", "Centrum");                     // 7
+  text += allocation("A6", "Trivire", "\"Crabbe\nhof\"");             // 8-9: one record
+  text += allocation("A7", "Trivire", "Centrum");                     // 10
+  text += allocation("A2", "Trivire", "Centrum");                     // 11: duplicate of line 3
+  text += allocation("A8", "Trivire", "Centrum");                     // 12
+  const std::vector<std::uint64_t> expected = {2, 3, 5, 7, 8, 10, 12};
+  for (const std::size_t chunk_bytes : {std::size_t{1}, std::size_t{5}, std::size_t{97}, text.size() + 1}) {
+    for (const unsigned threads : {1U, 2U, 3U}) {
+      const LoadedDataset loaded = load(allocations(), text, chunk_bytes, threads);
+      ASSERT_EQ(loaded.data.row_count(), expected.size()) << chunk_bytes << " bytes, " << threads << " threads";
+      for (std::size_t row = 0; row < expected.size(); ++row) {
+        EXPECT_EQ(loaded.data.source_line(row), expected[row])
+            << "row " << row << ", " << chunk_bytes << " bytes, " << threads << " threads";
+      }
+      ASSERT_EQ(loaded.report.rejections.size(), 2U);
+      EXPECT_EQ(loaded.report.rejections[0].line, 6U);
+      EXPECT_EQ(loaded.report.rejections[1].line, 11U);
+      EXPECT_EQ(loaded.report.rejections[1].reason, "duplicate allocation_id 'A2' (first on line 3)");
+    }
+  }
+}
+
 TEST(CsvChunks, CompositeKeyOfStock) {
   std::string text = "dwelling_id,snapshot_date,corporation,municipality,segment,daeb,rent,energy_label\n";
   for (int i = 0; i < 25; ++i) {

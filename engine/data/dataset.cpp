@@ -93,7 +93,7 @@ void Dataset::reserve(std::size_t rows, const Dataset* like) {
     values.reserve(count);
     advise_huge_pages(values.data(), values.capacity() * sizeof(values[0]));
   };
-  reserve_advised(lines_, rows);
+  capacity_ = std::max(capacity_, rows);
   for (std::size_t c = 0; c < columns_.size(); ++c) {
     ColumnData& column = columns_[c];
     if (!column.kept) continue;
@@ -123,7 +123,7 @@ void Dataset::clear() {
     column.raw.clear();
     column.raw_offsets.assign(1, 0);
   }
-  lines_.clear();
+  line_runs_.clear();
   rows_ = 0;
 }
 
@@ -158,10 +158,7 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
       column.values.insert(column.values.end(), from.values.begin(), from.values.end());
     }
   }
-  std::uint32_t* lines = grow_by(lines_, piece.lines_.size());
-  for (const std::uint32_t line : piece.lines_) {
-    *lines++ = static_cast<std::uint32_t>(std::min(line + line_offset, kMaxLine));
-  }
+  for (const LineRun& run : piece.line_runs_) add_line(rows_ + run.first_row, run.first_line + line_offset);
   rows_ += piece.rows_;
 }
 
@@ -197,8 +194,14 @@ void Dataset::keep_rows(std::size_t first, const std::vector<bool>& keep) {
       compact(column.values);
     }
   }
-  compact(lines_);
-  rows_ = lines_.size();
+  // The lines of the rows kept, from `first` on, as runs again.
+  std::vector<std::uint64_t> lines;
+  for (std::size_t row = first; row < rows_; ++row) {
+    if (keep[row - first]) lines.push_back(source_line(row));
+  }
+  while (!line_runs_.empty() && line_runs_.back().first_row >= first) line_runs_.pop_back();
+  for (std::size_t i = 0; i < lines.size(); ++i) add_line(first + i, lines[i]);
+  rows_ = first + lines.size();
 }
 
 namespace {

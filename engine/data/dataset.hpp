@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -229,7 +230,15 @@ class Dataset {
   const ColumnData& column(std::uint32_t index) const { return columns_[index]; }
   ColumnData& column(std::uint32_t index) { return columns_[index]; }
   // The file line each row came from, for evidence and error messages.
-  std::uint64_t source_line(std::size_t row) const { return lines_[row]; }
+  std::uint64_t source_line(std::size_t row) const {
+    // Nearly always one run (a file without rejected rows, blank lines or multi-line records).
+    const LineRun* run = &line_runs_.front();
+    if (line_runs_.size() > 1) {
+      run = &*std::prev(std::upper_bound(line_runs_.begin(), line_runs_.end(), row,
+                                         [](std::size_t r, const LineRun& each) { return r < each.first_row; }));
+    }
+    return std::min<std::uint64_t>(run->first_line + (row - run->first_row), kMaxLine);
+  }
   // The record id (the schema's id column) as text.
   std::string_view record_id(std::size_t row) const { return columns_[schema_->id_column].raw_text(row); }
   // A cell rendered as text for reports ("" for missing). Throws std::logic_error for a column
@@ -239,13 +248,13 @@ class Dataset {
   // Appends an accepted row; loaders push each column's value first, then call this.
   // `line` is at most kMaxLine (loaders refuse longer files).
   void commit_row(std::uint64_t line) {
-    lines_.push_back(static_cast<std::uint32_t>(std::min(line, kMaxLine)));
+    add_line(rows_, std::min(line, kMaxLine));
     ++rows_;
   }
   // Room for `rows` rows without growing; raw text (ids) at the bytes per row of `like`, a
   // part of the same file read already, when given.
   void reserve(std::size_t rows, const Dataset* like = nullptr);
-  std::size_t capacity() const { return lines_.capacity(); }
+  std::size_t capacity() const { return capacity_; }
   // Removes every row, keeping the columns' capacity (a loader reuses one per chunk of a file).
   void clear();
   // Appends every row of `piece` (the same schema, read from a later part of the same file):
@@ -255,11 +264,28 @@ class Dataset {
   void keep_rows(std::size_t first, const std::vector<bool>& keep);
 
  private:
+  // Rows from `first_row` on came from consecutive lines from `first_line` on, up to the next
+  // run: a line per row would be 4 bytes a row of fresh memory (12 MB for 1M + 2M rows), when
+  // a run begins only after a rejected row, a blank line or a record of several lines.
+  struct LineRun {
+    std::size_t first_row = 0;
+    std::uint64_t first_line = 0;
+  };
+  // Row `row` (the next one) came from `line`.
+  void add_line(std::size_t row, std::uint64_t line) {
+    if (!line_runs_.empty()) {
+      const LineRun& last = line_runs_.back();
+      if (last.first_line + (row - last.first_row) == line) return;
+    }
+    line_runs_.push_back(LineRun{row, line});
+  }
+
   const DatasetSchema* schema_;
   std::vector<ColumnData> columns_;
-  std::vector<std::uint32_t> lines_;
+  std::vector<LineRun> line_runs_;
   std::string origin_;
   std::size_t rows_ = 0;
+  std::size_t capacity_ = 0;  // rows the columns have room for (reserve)
 };
 
 }  // namespace toets
