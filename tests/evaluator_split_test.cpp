@@ -1,5 +1,6 @@
 // Split rules (engine/eval/evaluator_split.cpp): rules that differ only in a condition on one
-// column of few values are counted through one fine count and summed per rule. Each must report
+// column of few values (or on a whole-number or money column, by pieces between the constants
+// they compare it with) are counted through one fine count and summed per rule. Each must report
 // exactly what it reports counted on its own (EvaluateOptions::split_filters off): statuses,
 // counts, exemptions, evidence, errors. The expected numbers of a few are worked out by hand.
 
@@ -62,6 +63,10 @@ const std::string kRules =
     share_rule("A3up", "household_size >= 3 and daeb and household_size <= 9") +
     share_rule("Aeither", "daeb and (household_size = 1 or household_size = 4)") +
     share_rule("Aall", "daeb and (household_size >= 1 or missing(household_size))") +
+    // Money: split by pieces between the rules' amounts (20,000, 58,000, 60,000), not by values.
+    share_rule("I58", "daeb and household_income <= \xE2\x82\xAC" "58000") +
+    share_rule("Ibetween", "daeb and household_income > \xE2\x82\xAC" "20000 and household_income < \xE2\x82\xAC" "60000") +
+    share_rule("Inot60", "daeb and not (household_income >= \xE2\x82\xAC" "60000)") +
     // Another column and a rule with nothing to share: counted on their own.
     share_rule("Achannel", "daeb and channel = regulier") +
     share_rule("Aalone", "household_size = 2") +
@@ -80,12 +85,13 @@ TEST_F(Engine, SplitRulesReportWhatTheyReportCountedAlone) {
       const std::string split = as_json(run(kHeader + kRules, kLets));
       options_.stats = nullptr;
       // Split by household size: A12, A12b, Anot1, Amissing, A3up, Aeither, Aall (their rest:
-      // daeb); by kern: Knoord, Knot, Kmissing; the count rules C1, C2, Cnot (rest: none).
-      // Achannel (the only rule on channel with rest daeb) and Aalone (the only one with no
-      // rest among the share rules) count alone. The fixture evaluates twice (all columns, the
-      // columns read): the stats add up over both.
-      EXPECT_EQ(stats.split_rules, 2 * 13u) << how;
-      EXPECT_EQ(stats.fine_counts, 2 * 3u) << how;
+      // daeb); by kern: Knoord, Knot, Kmissing; by pieces of income: I58, Ibetween, Inot60; the
+      // count rules C1, C2, Cnot (rest: none). Achannel (the only rule on channel with rest
+      // daeb) and Aalone (the only one with no rest among the share rules) count alone. The
+      // fixture evaluates twice (all columns, the columns read): the stats add up over both.
+      EXPECT_EQ(stats.split_rules, 2 * 16u) << how;
+      EXPECT_EQ(stats.fine_counts, 2 * 4u) << how;
+      EXPECT_EQ(stats.fine_counts_by_pieces, 2 * 1u) << how;
       options_.split_filters = false;
       const std::string alone = as_json(run(kHeader + kRules, kLets));
       EXPECT_EQ(split, alone) << how;
@@ -135,6 +141,20 @@ TEST_F(Engine, SplitRulesCountByHand) {
   const RuleResult& all = find("Aall", "Y");
   EXPECT_EQ(all.numerator, 1);
   EXPECT_EQ(all.denominator, 2);
+  // I58 and Inot60, X: incomes up to 58,000 (below 60,000) are x2, x4, x5 (20,000) and x6
+  // (58,000); x2, x5 urgent: exempt; measured x4, x6; above the limit x6 (58,000 > 56,910 for
+  // three people): 1 of 2, breach. Ibetween, X: x6 alone, above: 1 of 1.
+  for (const char* id : {"I58", "Inot60"}) {
+    const RuleResult& result = find(id, "X");
+    EXPECT_EQ(result.numerator, 1) << id;
+    EXPECT_EQ(result.denominator, 2) << id;
+    EXPECT_EQ(result.exempt, 2u) << id;
+    EXPECT_EQ(result.status, Status::Breach) << id;
+    EXPECT_EQ(result.evidence, (std::vector<std::string>{"x6"})) << id;
+  }
+  EXPECT_EQ(find("Ibetween", "X").numerator, 1);
+  EXPECT_EQ(find("Ibetween", "X").denominator, 1);
+  EXPECT_EQ(find("Ibetween", "X").exempt, 0u);
   // C2, X: sizes 2 and 3 are x3, x4, x5, x6, x8: 5 > 2, breach, the evidence all five.
   const RuleResult& c2 = find("C2", "X");
   EXPECT_EQ(c2.measure->numerator, 5);
@@ -150,7 +170,8 @@ TEST_F(Engine, ASplitRuleWhoseFineCountMeetsAnErrorCountsAlone) {
   // The table has 2026 only: z1 (2025, size 3, regulier) and z2 (2025, size 1, urgent: exempt,
   // but its measure is still asked) have no limit. The fine counts meet the error in group
   // (Z, 2025); only a rule that selects z1 or z2 may report it: of the share rules Amissing
-  // (no let has a missing size), Knoord (neither is in Noord) and Aalone (size 2) select neither.
+  // (no let has a missing size), Knoord (neither is in Noord), Aalone (size 2) and Ibetween
+  // (both have 20,000, not above it) select neither.
   const std::string lets =
       let("z1", "Z", "2025-06-01", 3, "20000.00") + let("z2", "Z", "2025-06-02", 1, "20000.00", "urgent") + kLets;
   for (const std::size_t rows_per_range : {1, 65536}) {
@@ -163,12 +184,12 @@ TEST_F(Engine, ASplitRuleWhoseFineCountMeetsAnErrorCountsAlone) {
       if (result.group.size() < 2 || result.group[0].text != "Z") continue;  // the count rules: per corporation
       ++groups;
       const std::string& id = result.rule->id;
-      const bool selects_neither = id == "Amissing" || id == "Knoord" || id == "Aalone";
+      const bool selects_neither = id == "Amissing" || id == "Knoord" || id == "Aalone" || id == "Ibetween";
       EXPECT_EQ(result.status == Status::Error, !selects_neither) << id;
     }
-    // The 12 share rules but the three that select neither: a group without records after the
+    // The 15 share rules but the four that select neither: a group without records after the
     // filter is not reported.
-    EXPECT_EQ(groups, 9u);
+    EXPECT_EQ(groups, 11u);
     // Run again, the results above (and the rules they point to) are gone.
     options_.split_filters = false;
     EXPECT_EQ(split, as_json(run(kHeader + kRules, lets))) << rows_per_range;
@@ -198,6 +219,30 @@ class Draw {
   std::uint64_t state_;
 };
 
+// Rule families evaluated split and alone, over two range sizes on two threads: every result
+// the same. The stats of the split runs, added up.
+class SplitFamilies : public Engine {
+ protected:
+  EvaluateStats expect_split_as_alone(const std::string& rules, const std::string& lets, const std::string& what) {
+    EvaluateStats total;
+    for (const std::size_t rows_per_range : {7, 65536}) {
+      options_.rows_per_range = rows_per_range;
+      options_.threads = 2;
+      options_.split_filters = true;
+      EvaluateStats stats;
+      options_.stats = &stats;
+      const std::string split = as_json(run(rules, lets));
+      options_.stats = nullptr;
+      total.split_rules += stats.split_rules;
+      total.fine_counts += stats.fine_counts;
+      total.fine_counts_by_pieces += stats.fine_counts_by_pieces;
+      options_.split_filters = false;
+      EXPECT_EQ(split, as_json(run(rules, lets))) << what << ", " << rows_per_range << " rows per range";
+    }
+    return total;
+  }
+};
+
 std::string random_condition(Draw& draw) {
   const int size = 1 + draw.below(5);
   switch (draw.below(12)) {
@@ -213,6 +258,26 @@ std::string random_condition(Draw& draw) {
     case 9: return "channel = " + draw.pick<std::string>({"regulier", "urgent"});
     case 10: return "energy_label in {" + draw.pick<std::string>({"A, B", "E, F, G", "C"}) + "}";
     default: return "(missing(household_size) or household_size > " + std::to_string(size) + ")";
+  }
+}
+
+// A condition on income (money) or age (a whole number of more than 64 values in random_lets):
+// split by pieces between the constants, in every form a threshold takes. Whole thousands, as
+// the lets' incomes sometimes are: equality and both sides of a bound are met.
+std::string random_threshold(Draw& draw) {
+  const std::string euro = "\xE2\x82\xAC";
+  const std::string euros = std::to_string(20 + draw.below(50)) + "000";
+  const std::string more = std::to_string(45 + draw.below(30)) + "000";
+  const std::string age = std::to_string(18 + draw.below(90));
+  switch (draw.below(8)) {
+    case 0: return "household_income <= " + euro + euros;
+    case 1: return "household_income > " + euro + euros + " and household_income <= " + euro + more;
+    case 2: return "not (household_income >= " + euro + euros + ")";
+    case 3: return "(household_income = " + euro + euros + " or household_income > " + euro + more + ")";
+    case 4: return "household_income < " + euro + euros + " or missing(household_income)";
+    case 5: return "applicant_age >= " + age;
+    case 6: return "applicant_age in {" + age + ", " + std::to_string(18 + draw.below(90)) + "}";
+    default: return "not (applicant_age < " + age + " or applicant_age > " + std::to_string(60 + draw.below(50)) + ")";
   }
 }
 
@@ -245,10 +310,11 @@ std::string random_lets(Draw& draw, int count) {
     // 2025 has no table value: a share of incomes then meets an error for that group.
     const std::string date = std::string(draw.below(8) == 0 ? "2025" : "2026") + "-0" + std::to_string(1 + draw.below(9)) + "-1" +
                              std::to_string(draw.below(10));
-    const std::string income = std::to_string(20000 + draw.below(50000)) + ".00";
+    const std::string income =
+        draw.below(4) == 0 ? std::to_string(20 + draw.below(50)) + "000.00" : std::to_string(20000 + draw.below(50000)) + ".00";
     const std::string rent = std::to_string(500 + draw.below(400)) + ".00";
     std::string row = let("r" + std::to_string(i), draw.pick(kCorporations), date, 1 + draw.below(7), income,
-                          draw.below(4) == 0 ? "urgent" : "regulier", "Dordrecht", rent, 30 + draw.below(50));
+                          draw.below(4) == 0 ? "urgent" : "regulier", "Dordrecht", rent, 18 + draw.below(90));
     row.replace(row.find("Dordrecht,,"), 11, "Dordrecht," + draw.pick(kKerns) + ",");
     if (draw.below(2) == 0) row.replace(row.find("sociaal,true,false"), 18, "sociaal,true,true");
     row.replace(row.size() - 2, 1, draw.pick(kLabels));
@@ -257,29 +323,46 @@ std::string random_lets(Draw& draw, int count) {
   return lets;
 }
 
-TEST_F(Engine, RandomRuleFamiliesReportWhatTheyReportCountedAlone) {
+TEST_F(SplitFamilies, RandomRuleFamiliesReportWhatTheyReportCountedAlone) {
   std::size_t split_rules = 0;
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     Draw draw(seed);
     std::string rules = kHeader;
     for (int r = 0; r < 40; ++r) rules += random_rule(draw, r);
     const std::string lets = random_lets(draw, 300);
-    for (const std::size_t rows_per_range : {7, 65536}) {
-      options_.rows_per_range = rows_per_range;
-      options_.threads = 2;
-      options_.split_filters = true;
-      EvaluateStats stats;
-      options_.stats = &stats;
-      const std::string split = as_json(run(rules, lets));
-      options_.stats = nullptr;
-      split_rules += stats.split_rules;
-      options_.split_filters = false;
-      EXPECT_EQ(split, as_json(run(rules, lets))) << "seed " << seed << ", " << rows_per_range << " rows per range";
-    }
+    const EvaluateStats stats = expect_split_as_alone(rules, lets, "seed " + std::to_string(seed));
+    split_rules += stats.split_rules;
   }
   // Some families are split (else this compares nothing): of 480 rules in 96 kinds of family,
   // drawn twice each (two range sizes) and evaluated twice by the fixture, well over a hundred.
   EXPECT_GT(split_rules, 100u);
+}
+
+// Families of threshold rules, as an auditor writes them per income bracket or age band: the
+// same rest, keys and measure, each rule its own bounds on income or age. Counted through fine
+// counts by pieces, every result must be what the rule reports counted alone.
+TEST_F(SplitFamilies, RandomThresholdFamiliesReportWhatTheyReportCountedAlone) {
+  std::size_t split_rules = 0, by_pieces = 0;
+  for (std::uint64_t seed = 41; seed <= 48; ++seed) {
+    Draw draw(seed);
+    std::string rules = kHeader;
+    for (int r = 0; r < 30; ++r) {
+      const std::string measure = r % 3 == 0 ? "count" : "share(household_income > limit(year(contract_date), household_size))";
+      rules += "rule T" + std::to_string(r) + " \"t\" { over allocations where daeb and (" + random_threshold(draw) +
+               ") per corporation, year(contract_date)\n  measure " + measure + "\n" +
+               (r % 2 == 0 ? "  exempt channel = urgent\n" : "") +
+               (r % 3 == 0 ? "  signal when measure > 2 breach when measure > 4 }\n"
+                           : "  signal when measure > 20% breach when measure > 40% }\n");
+    }
+    const std::string lets = random_lets(draw, 300);
+    const EvaluateStats stats = expect_split_as_alone(rules, lets, "seed " + std::to_string(seed));
+    split_rules += stats.split_rules;
+    by_pieces += stats.fine_counts_by_pieces;
+  }
+  // Four families per seed (count or share, exempt or not), each split by income and by age
+  // where two or more of its rules have one: nearly every rule is split.
+  EXPECT_GT(split_rules, 300u);
+  EXPECT_GT(by_pieces, 80u);
 }
 
 // A rule's own period leaves out the groups of other years before it measures (evaluator.cpp,

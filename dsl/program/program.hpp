@@ -113,6 +113,10 @@ struct GroupKey {
   GroupKeyKind kind = GroupKeyKind::Column;
   std::uint32_t column = 0;
   std::string label;  // "corporation", "year", "half_year", "quarter", "month"
+  // Never set by the checker: the evaluator's counts split by a whole-number or money column of
+  // many values (engine/eval/evaluator_split.cpp) group by the piece a value falls in among these
+  // sorted bounds (the constants the rules compare the column with), not by the value itself.
+  std::vector<std::int64_t> pieces;
 };
 
 // Net: a sum and difference of counts, `count(kind = nieuwbouw) - count(kind = verkoop)`: each

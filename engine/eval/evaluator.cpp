@@ -77,7 +77,9 @@ void RuleRun::plan_key_packing() {
     const ColumnData& column = data_.column(key.column);
     const ColumnSchema& schema = data_.schema().column(key.column);
     std::int64_t low = 0, high = 0;  // the values a key takes, in practice; others do not pack
-    switch (key.kind) {
+    if (!key.pieces.empty()) {
+      high = 2 * static_cast<std::int64_t>(key.pieces.size()) + 1;  // piece_of's largest
+    } else switch (key.kind) {
       case GroupKeyKind::Year: low = 1, high = 9999; break;
       case GroupKeyKind::HalfYear: low = 11, high = 99992; break;
       case GroupKeyKind::Quarter: low = 11, high = 99994; break;
@@ -142,6 +144,12 @@ inline std::uint64_t packed_field(std::int64_t value, const KeyPacking& packing)
 
 std::int64_t RangeRun::key_value(const GroupKey& key, std::uint32_t row) const {
   const ColumnData& column = rule_.data_.column(key.column);
+  if (!key.pieces.empty()) {
+    const std::int64_t value = column.type == ValueType::Money ? column.cents[row]
+                               : column.value(row) == kNull32 ? kNull64
+                                                              : column.value(row);
+    return piece_of(value, key.pieces);
+  }
   // A record id (unique, one row each) groups by the row that holds it.
   if (column.text_storage == TextStorage::Raw) return row;
   std::int64_t value = 0;
@@ -171,7 +179,7 @@ void RangeRun::pack_keys(const std::uint32_t* rows, std::size_t n, std::uint64_t
     const ColumnData& column = rule_.data_.column(key.column);
     if (column.text_storage == TextStorage::Raw) {
       for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) { packed[i] |= packed_field(row, packing); });
-    } else if (column.type == ValueType::Money) {
+    } else if (column.type == ValueType::Money || !key.pieces.empty()) {
       for_each_selected(rows, n, [&](std::size_t i, std::uint32_t row) {
         packed[i] |= packed_field(key_value(key, row), packing);
       });
@@ -621,6 +629,7 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
     for (const auto& pass : passes) {
       options.stats->split_rules += pass->split_rules();
       options.stats->fine_counts += pass->fine_counts();
+      options.stats->fine_counts_by_pieces += pass->fine_counts_by_pieces();
     }
   }
   struct RangeTask {

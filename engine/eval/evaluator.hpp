@@ -24,6 +24,7 @@ inline constexpr std::size_t kMaxGroups = 1'000'000;
 struct EvaluateStats {
   std::size_t split_rules = 0;  // rules counted through a fine count (split_filters)
   std::size_t fine_counts = 0;  // the fine counts they shared
+  std::size_t fine_counts_by_pieces = 0;  // of which split a whole-number or money column by pieces
 };
 
 struct EvaluateOptions {

@@ -441,6 +441,10 @@ class RangeRun {
     acc.exempt_matching += part.exempt_matching;
   }
   void shrink_groups() { groups_.shrink_to_fit(); }  // after the range: a pass keeps many rules' groups
+  void release_groups() {  // a fine count's, once its rules have taken their sums
+    groups_.clear();
+    groups_.shrink_to_fit();
+  }
   // After the range: the groups (and errors) `other` counted, a rule that counts as this one does.
   void take_counts(const RangeRun& other) {
     groups_ = other.groups_;
@@ -547,6 +551,11 @@ class Pass {
   std::size_t range_count() const;
   std::size_t split_rules() const { return splits_.size(); }
   std::size_t fine_counts() const { return fine_runs_.size(); }
+  std::size_t fine_counts_by_pieces() const {
+    return static_cast<std::size_t>(std::count_if(fine_rules_.begin(), fine_rules_.end(), [](const auto& fine) {
+      return !fine->group_keys.back().pieces.empty();
+    }));
+  }
   // Evaluates range `index` of every rule; ranges may run at the same time on different threads.
   void run_range(std::size_t index, BatchBuffers& buffers);
   // After every rule's finish(): the evidence of the rules whose statuses need it, in a second
@@ -570,6 +579,8 @@ class Pass {
   // A byte per row for each of at most this many rules of a pass (RuleRun::row_states_): a
   // national rule set's rules all; the many rules of an auditor evaluate their evidence again.
   static constexpr std::size_t kRulesWithStates = 16;
+
+ public:  // for the helpers of evaluator_split.cpp
   // A rule whose filter is a fine count's filter and a condition on one column of few values: the
   // fine count groups the rows by the rule's keys and that column, once for all such rules, and
   // the rule's groups are the sums of the fine groups of the values its condition accepts.
@@ -580,7 +591,14 @@ class Pass {
     std::vector<std::int64_t> values;     // the values the column holds (as group keys)
     std::vector<std::uint32_t> rows;      // and the first row holding each
     std::vector<std::int64_t> accepted;   // the values the conditions accept, sorted
+    // Split by pieces of the column (GroupKey::pieces), not by its values: `values` are the
+    // pieces the data holds, ascending, and `accepts_piece` says per piece whether the rule
+    // takes it (looked up per fine group; the accepted list is searched where values are few).
+    bool by_pieces = false;
+    std::vector<std::uint8_t> accepts_piece;
   };
+
+ private:
   // The part of the constructor that finds split rules (evaluator_split.cpp): makes the fine
   // counts (appended to `runs`), and per rule of `rules` its Split (or none).
   std::vector<std::optional<Split>> plan_splits(std::vector<RuleRun*>& runs, const Dataset& data,
@@ -628,6 +646,17 @@ class Pass {
 std::optional<Ratio> measure_of(const Accumulator& acc, MeasureKind kind);
 // A group key's value for a date: its year, half year, quarter or month.
 std::int64_t period_key(GroupKeyKind kind, YearMonth date);
+
+// The piece `value` falls in among sorted, distinct `bounds` (GroupKey::pieces): 0 for missing,
+// 1 below bounds[0], 2i + 2 equal to bounds[i], 2i + 3 between bounds[i] and bounds[i + 1] (or
+// above the last). A condition that compares the value with the bounds only holds on all of a
+// piece or on none of it.
+inline std::int64_t piece_of(std::int64_t value, const std::vector<std::int64_t>& bounds) {
+  if (value == kNull64) return 0;
+  const auto at = static_cast<std::int64_t>(std::lower_bound(bounds.begin(), bounds.end(), value) - bounds.begin());
+  const bool equal = at < static_cast<std::int64_t>(bounds.size()) && bounds[static_cast<std::size_t>(at)] == value;
+  return equal ? 2 * at + 2 : 2 * at + 1;
+}
 // How many records would have to change for `threshold` to stop holding (count and share
 // measures; k of n meet the predicate).
 std::optional<std::int64_t> records_to_clear(const Threshold& threshold, std::int64_t k, std::int64_t n, bool share);

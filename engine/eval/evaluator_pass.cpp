@@ -22,7 +22,11 @@ namespace {
 // What makes two rules' groupings the same: the scope's columns and allowed codes, the keys.
 std::string grouping_signature(const std::vector<GroupKey>& keys, const std::vector<std::string>& scope_names) {
   std::ostringstream out;
-  for (const GroupKey& key : keys) out << static_cast<int>(key.kind) << ':' << key.column << ';';
+  for (const GroupKey& key : keys) {
+    out << static_cast<int>(key.kind) << ':' << key.column;
+    for (const std::int64_t bound : key.pieces) out << ',' << bound;  // a fine count's pieces
+    out << ';';
+  }
   out << '|';
   for (const std::string& name : scope_names) out << name.size() << ':' << name;
   return out.str();
@@ -175,7 +179,13 @@ void Pass::run_range(std::size_t index, BatchBuffers& buffers) {
   for (const Member& member : members_) {
     RangeRun& range = member.run->range(index);
     if (&member != &members_[member.counted_by]) range.take_counts(members_[member.counted_by].run->range(index));
-    range.shrink_groups();
+    // A fine count's groups have been summed into its rules' (a fine count by pieces has groups
+    // x pieces of them, range after range): nothing reads them again.
+    if (member.fine_count) {
+      range.release_groups();
+    } else {
+      range.shrink_groups();
+    }
   }
 }
 

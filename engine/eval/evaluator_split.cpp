@@ -18,8 +18,11 @@ namespace toets::evaluation {
 
 namespace {
 
-// More values than this and a column is not split by: every value multiplies the groups.
+// More values than this and a column is not split by its values: every value multiplies the
+// groups. A whole-number or money column of more values (incomes, rents, ages) is split by pieces
+// instead: the rules' constants cut it into at most 2 * kMaxSplitBounds + 2 pieces.
 constexpr std::size_t kMaxSplitValues = 64;
+constexpr std::size_t kMaxSplitBounds = 255;
 
 // A subtree's shape: equal shapes are the same expression over the same dataset.
 void add_shape(const ExprPool& pool, std::uint32_t index, std::string& out) {
@@ -124,6 +127,53 @@ std::optional<ColumnValues> values_of_column(const Dataset& data, std::uint32_t 
   return found;
 }
 
+// The constants a condition on one column compares it with (into `bounds`), when the condition
+// holds on all of a piece between them or on none (piece_of): comparisons and sets of numbers in
+// the column's own unit, missing(), logic. False for anything else (text, another unit).
+bool add_bounds(const ExprPool& pool, std::uint32_t index, ValueType type, std::vector<std::int64_t>& bounds) {
+  const ExprNode& node = pool.nodes[index];
+  switch (node.op) {
+    case NodeOp::Column:
+    case NodeOp::IsMissing: return true;
+    case NodeOp::Constant:
+      if (node.type != type) return false;
+      bounds.push_back(node.value);
+      return true;
+    case NodeOp::InSet:
+      if (type != ValueType::Int || !pool.sets[node.set].texts.empty()) return false;
+      bounds.insert(bounds.end(), pool.sets[node.set].numbers.begin(), pool.sets[node.set].numbers.end());
+      break;
+    case NodeOp::Compare:
+    case NodeOp::And:
+    case NodeOp::Or:
+    case NodeOp::Not: break;
+    default: return false;
+  }
+  return std::all_of(node.args.begin(), node.args.end(),
+                     [&](std::uint32_t arg) { return add_bounds(pool, arg, type, bounds); });
+}
+
+// The pieces of a column (piece_of `bounds`) that its rows fall in, ascending, and the first row
+// of each.
+ColumnValues pieces_of_column(const Dataset& data, std::uint32_t index, const std::vector<std::int64_t>& bounds) {
+  const ColumnData& column = data.column(index);
+  std::vector<std::uint32_t> first(2 * bounds.size() + 2, kNoIndex);
+  for (std::size_t row = 0; row < data.row_count(); ++row) {
+    const std::int64_t value = column.type == ValueType::Money ? column.cents[row]
+                               : column.value(row) == kNull32 ? kNull64
+                                                              : column.value(row);
+    std::uint32_t& seen = first[static_cast<std::size_t>(piece_of(value, bounds))];
+    if (seen == kNoIndex) seen = static_cast<std::uint32_t>(row);
+  }
+  ColumnValues found;
+  for (std::size_t piece = 0; piece < first.size(); ++piece) {
+    if (first[piece] == kNoIndex) continue;
+    found.values.push_back(static_cast<std::int64_t>(piece));
+    found.rows.push_back(first[piece]);
+  }
+  return found;
+}
+
 // For each fine group, its group among the rules' `groups`: the one whose key is the fine key
 // without the column's value (at `position`); kNoIndex where there is none.
 std::vector<std::uint32_t> parent_groups(const std::vector<Accumulator>& groups,
@@ -206,19 +256,12 @@ std::vector<std::optional<Pass::Split>> Pass::plan_splits(std::vector<RuleRun*>&
     if (entry.second.size() >= 2) order.push_back(&entry);
   }
   std::stable_sort(order.begin(), order.end(), [](const auto* a, const auto* b) { return a->second.size() > b->second.size(); });
-  std::map<std::uint32_t, std::optional<ColumnValues>> column_values;
-  for (const auto* entry : order) {
-    std::vector<const Way*> group;
-    for (const Way& way : entry->second) {
-      if (!planned[way.run]) group.push_back(&way);
-    }
-    if (group.size() < 2) continue;
+  // One fine count for `group`, split by the column's `values` or by its `pieces` (bounds).
+  const auto add_fine_count = [&](const std::vector<const Way*>& group, const ColumnValues& values,
+                                  const std::vector<std::int64_t>& pieces) {
     const std::uint32_t column = group.front()->column;
-    auto values = column_values.find(column);
-    if (values == column_values.end()) values = column_values.emplace(column, values_of_column(data, column)).first;
-    if (!values->second) continue;
     // The fine count: the first rule with the rest as its filter, grouped by its keys and the
-    // column. It decides nothing and reports nothing.
+    // column (its value, or its piece). It decides nothing and reports nothing.
     const Way& first = *group.front();
     const CompiledRule& first_rule = runs[first.run]->rule_;
     auto fine = std::make_unique<CompiledRule>(first_rule);
@@ -236,18 +279,72 @@ std::vector<std::optional<Pass::Split>> Pass::plan_splits(std::vector<RuleRun*>&
       fine->pool.nodes.push_back(std::move(both));
       fine->filter = static_cast<std::uint32_t>(fine->pool.nodes.size() - 1);
     }
-    fine->group_keys.push_back(GroupKey{GroupKeyKind::Column, column, data.schema().column(column).name});
+    fine->group_keys.push_back(GroupKey{GroupKeyKind::Column, column, data.schema().column(column).name, pieces});
     auto fine_run = std::make_unique<RuleRun>(*fine, data, tables, as_of, rows_per_range);
     for (const Way* way : group) {
-      planned[way->run] = Split{fine_run.get(), fine->group_keys.size() - 1, way->own,
-                                values->second->values, values->second->rows, {}};
+      planned[way->run] =
+          Split{fine_run.get(), fine->group_keys.size() - 1, way->own, values.values, values.rows, {}, !pieces.empty(), {}};
     }
     runs.push_back(fine_run.get());
     fine_rules_.push_back(std::move(fine));
     fine_runs_.push_back(std::move(fine_run));
+  };
+  std::map<std::uint32_t, std::optional<ColumnValues>> column_values;
+  for (const auto* entry : order) {
+    std::vector<const Way*> group;
+    for (const Way& way : entry->second) {
+      if (!planned[way.run]) group.push_back(&way);
+    }
+    if (group.size() < 2) continue;
+    const std::uint32_t column = group.front()->column;
+    auto values = column_values.find(column);
+    if (values == column_values.end()) values = column_values.emplace(column, values_of_column(data, column)).first;
+    if (values->second) {
+      add_fine_count(group, *values->second, {});
+      continue;
+    }
+    // By pieces: the rules taken in order, as many at a time as their constants stay within
+    // kMaxSplitBounds (each set of them one fine count, one more pass of the shared measure).
+    const ColumnData& column_data = data.column(column);
+    const bool numbers = column_data.kept && column_data.text_storage != TextStorage::Raw &&
+                         (column_data.type == ValueType::Money || column_data.type == ValueType::Int);
+    if (!numbers) continue;
+    std::vector<const Way*> part;
+    std::vector<std::int64_t> bounds;
+    const auto flush = [&] {
+      if (part.size() >= 2) {
+        add_fine_count(part, pieces_of_column(data, column, bounds), bounds);
+      }
+      part.clear();
+      bounds.clear();
+    };
+    for (const Way* way : group) {
+      std::vector<std::int64_t> own;
+      const ExprPool& pool = runs[way->run]->rule_.pool;
+      if (!std::all_of(way->own.begin(), way->own.end(),
+                       [&](std::uint32_t node) { return add_bounds(pool, node, column_data.type, own); })) {
+        continue;
+      }
+      std::vector<std::int64_t> both = bounds;
+      both.insert(both.end(), own.begin(), own.end());
+      std::sort(both.begin(), both.end());
+      both.erase(std::unique(both.begin(), both.end()), both.end());
+      if (both.size() > kMaxSplitBounds) {
+        flush();
+        both = std::move(own);
+        std::sort(both.begin(), both.end());
+        both.erase(std::unique(both.begin(), both.end()), both.end());
+        if (both.size() > kMaxSplitBounds) continue;
+      }
+      bounds = std::move(both);
+      part.push_back(way);
+    }
+    flush();
   }
   return planned;
 }
+
+
 
 bool RangeRun::holds(std::uint32_t node, const std::uint32_t* rows, std::size_t n, std::uint8_t* out) {
   if (!eval(node, rows, n, 0) || error_) return false;
@@ -257,23 +354,45 @@ bool RangeRun::holds(std::uint32_t node, const std::uint32_t* rows, std::size_t 
 }
 
 bool Pass::decide_accepted(Split& split, RuleRun& rule, BatchBuffers& buffers) {
-  static_assert(kMaxSplitValues <= kBatch, "a column's values are decided in one batch");
+  static_assert(kMaxSplitValues <= kBatch && 2 * kMaxSplitBounds + 2 <= kBatch,
+                "a column's values, or its pieces, are decided in one batch");
   const std::size_t n = split.rows.size();
+  // A selection is read in row order (for_each_selected): the rows of pieces, in piece order,
+  // are not; they are evaluated sorted and the answers put back in the values' order.
+  std::vector<std::uint32_t> order(n), rows(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return split.rows[a] < split.rows[b]; });
+  for (std::size_t i = 0; i < n; ++i) rows[i] = split.rows[order[i]];
   std::vector<std::uint8_t> accepts(n, 1), holds(n);
   RangeRun& range = rule.range(0);
   range.bind(buffers);
   for (std::uint32_t node : split.conditions) {
     ++buffers.serial;
-    if (!range.holds(node, split.rows.data(), n, holds.data())) return false;
-    for (std::size_t i = 0; i < n; ++i) accepts[i] &= holds[i];
+    if (!range.holds(node, rows.data(), n, holds.data())) return false;
+    for (std::size_t i = 0; i < n; ++i) accepts[order[i]] &= holds[i];
   }
   split.accepted.clear();
   for (std::size_t i = 0; i < n; ++i) {
     if (accepts[i]) split.accepted.push_back(split.values[i]);
   }
   std::sort(split.accepted.begin(), split.accepted.end());
+  if (split.by_pieces) {
+    split.accepts_piece.assign(split.values.empty() ? 1 : static_cast<std::size_t>(split.values.back()) + 1, 0);
+    for (const std::int64_t piece : split.accepted) split.accepts_piece[static_cast<std::size_t>(piece)] = 1;
+  }
   return true;
 }
+
+namespace {
+
+// Whether a split rule takes the fine groups of `value` (a value of the column, or a piece).
+bool accepts(const Pass::Split& split, std::int64_t value) {
+  if (!split.by_pieces) return std::binary_search(split.accepted.begin(), split.accepted.end(), value);
+  const auto piece = static_cast<std::size_t>(value);
+  return piece < split.accepts_piece.size() && split.accepts_piece[piece] != 0;
+}
+
+}  // namespace
 
 void Pass::count_alone(const Member& member, std::size_t index, BatchBuffers& buffers) {
   RangeRun& range = member.run->range(index);
@@ -290,9 +409,72 @@ void Pass::count_alone(const Member& member, std::size_t index, BatchBuffers& bu
   }
 }
 
+namespace {
+
+// A fine count by pieces, summed per group over its pieces: sums[g * (P + 1) + p] are the counts
+// of group g's fine groups in the first p pieces the data holds. A rule takes runs of pieces (a
+// threshold one, a range one, a set of numbers a few), so its group's counts are a difference or
+// two, not a look at every fine group: 200 rules over 55 groups x 400 pieces, range after range.
+struct PieceSums {
+  std::uint64_t records = 0, matching = 0, exempt = 0, exempt_matching = 0;
+};
+struct PiecePrefixes {
+  bool built = false;
+  std::vector<PieceSums> sums;
+};
+
+void add_pieces(RangeRun& range, const Pass::Split& split, const std::vector<std::uint32_t>& parent,
+                const std::vector<Accumulator>& fine_groups, PiecePrefixes& prefixes) {
+  const std::size_t pieces = split.values.size();
+  const std::size_t groups = range.groups().size();
+  const auto at = [&](std::size_t g, std::size_t p) -> PieceSums& { return prefixes.sums[g * (pieces + 1) + p]; };
+  if (!prefixes.built) {
+    prefixes.sums.assign(groups * (pieces + 1), PieceSums{});
+    for (std::size_t j = 0; j < parent.size(); ++j) {
+      const Accumulator& part = fine_groups[j];
+      const auto p = static_cast<std::size_t>(
+          std::lower_bound(split.values.begin(), split.values.end(), part.key.values[split.key]) - split.values.begin());
+      PieceSums& cell = at(parent[j], p + 1);
+      cell.records += part.records;
+      cell.matching += part.matching;
+      cell.exempt += part.exempt;
+      cell.exempt_matching += part.exempt_matching;
+    }
+    for (std::size_t g = 0; g < groups; ++g) {
+      for (std::size_t p = 1; p <= pieces; ++p) {
+        at(g, p).records += at(g, p - 1).records;
+        at(g, p).matching += at(g, p - 1).matching;
+        at(g, p).exempt += at(g, p - 1).exempt;
+        at(g, p).exempt_matching += at(g, p - 1).exempt_matching;
+      }
+    }
+    prefixes.built = true;
+  }
+  for (std::size_t lo = 0; lo < pieces;) {
+    if (!accepts(split, split.values[lo])) {
+      ++lo;
+      continue;
+    }
+    std::size_t hi = lo;
+    while (hi < pieces && accepts(split, split.values[hi])) ++hi;
+    for (std::size_t g = 0; g < groups; ++g) {
+      Accumulator run;
+      run.records = at(g, hi).records - at(g, lo).records;
+      run.matching = at(g, hi).matching - at(g, lo).matching;
+      run.exempt = at(g, hi).exempt - at(g, lo).exempt;
+      run.exempt_matching = at(g, hi).exempt_matching - at(g, lo).exempt_matching;
+      range.add_counts(static_cast<std::uint32_t>(g), run);
+    }
+    lo = hi;
+  }
+}
+
+}  // namespace
+
 void Pass::compose_splits(std::size_t index, BatchBuffers& buffers) {
   // Per fine count: each fine group's group among its rules' (they share their grouping).
   std::map<const RuleRun*, std::vector<std::uint32_t>> parents;
+  std::map<const RuleRun*, PiecePrefixes> prefixes;
   for (std::size_t r = 0; r < members_.size(); ++r) {
     const Member& member = members_[r];
     if (member.split == kNoSplit || member.counted_by != r) continue;
@@ -313,11 +495,13 @@ void Pass::compose_splits(std::size_t index, BatchBuffers& buffers) {
       count_alone(member, index, buffers);  // not expected: every row in the fine count's scope has a group
       continue;
     }
+    if (split.by_pieces) {
+      add_pieces(range, split, parent, fine.groups(), prefixes[split.fine]);
+      continue;
+    }
     for (std::size_t j = 0; j < parent.size(); ++j) {
       const Accumulator& part = fine.groups()[j];
-      if (std::binary_search(split.accepted.begin(), split.accepted.end(), part.key.values[split.key])) {
-        range.add_counts(parent[j], part);
-      }
+      if (accepts(split, part.key.values[split.key])) range.add_counts(parent[j], part);
     }
   }
 }
@@ -353,7 +537,7 @@ std::vector<Pass::FineEvidence> Pass::plan_split_evidence(const std::vector<cons
     std::vector<std::uint32_t> result(parent.size(), 0);
     for (std::size_t j = 0; j < parent.size(); ++j) {
       if (parent[j] == kNoIndex || parent[j] >= run.evidence_states_.size()) continue;
-      if (!std::binary_search(split.accepted.begin(), split.accepted.end(), fine_groups[j].key.values[split.key])) continue;
+      if (!accepts(split, fine_groups[j].key.values[split.key])) continue;
       wanted[j] = run.evidence_states_[parent[j]];
       result[j] = run.result_of_group_[parent[j]];
     }
