@@ -138,9 +138,10 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
     if (column.type == ValueType::Money) {
       column.cents.insert(column.cents.end(), from.cents.begin(), from.cents.end());
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
-      const std::uint64_t base = column.raw.size();
+      // The loader asked raw_text_overflow first: the sum stays within 32 bits.
+      const auto base = static_cast<std::uint32_t>(column.raw.size());
       column.raw.append(from.raw);
-      std::uint64_t* offsets = grow_by(column.raw_offsets, from.raw_offsets.size() - 1);
+      std::uint32_t* offsets = grow_by(column.raw_offsets, from.raw_offsets.size() - 1);
       for (std::size_t i = 1; i < from.raw_offsets.size(); ++i) *offsets++ = base + from.raw_offsets[i];
     } else if (column.type == ValueType::Text) {
       // The piece's codes are its own: look each of its (few) values up once, then re-code.
@@ -162,6 +163,17 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
   rows_ += piece.rows_;
 }
 
+std::optional<std::uint32_t> Dataset::raw_text_overflow(const Dataset& piece) const {
+  for (std::uint32_t c = 0; c < columns_.size(); ++c) {
+    const ColumnData& column = columns_[c];
+    if (column.kept && column.text_storage == TextStorage::Raw &&
+        column.raw.size() + piece.columns_[c].raw.size() > kMaxRawTextBytes) {
+      return c;
+    }
+  }
+  return std::nullopt;
+}
+
 void Dataset::keep_rows(std::size_t first, const std::vector<bool>& keep) {
   const auto compact = [&](auto& values) {
     std::size_t out = first;
@@ -176,12 +188,12 @@ void Dataset::keep_rows(std::size_t first, const std::vector<bool>& keep) {
       compact(column.cents);
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
       // In place: a kept row's text only ever moves left.
-      std::uint64_t write = column.raw_offsets[first];
+      std::uint32_t write = column.raw_offsets[first];
       std::size_t out = first;
       for (std::size_t row = first; row < rows_; ++row) {
         if (!keep[row - first]) continue;
-        const std::uint64_t begin = column.raw_offsets[row];
-        const std::uint64_t length = column.raw_offsets[row + 1] - begin;
+        const std::uint32_t begin = column.raw_offsets[row];
+        const std::uint32_t length = column.raw_offsets[row + 1] - begin;
         std::memmove(column.raw.data() + write, column.raw.data() + begin, length);
         write += length;
         column.raw_offsets[++out] = write;

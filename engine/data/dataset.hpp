@@ -8,6 +8,7 @@
 #include <iterator>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,10 @@ inline constexpr std::int64_t kNull64 = std::numeric_limits<std::int64_t>::min()
 inline constexpr std::uint8_t kNull8 = 0xFF;
 // Line numbers are kept in 32 bits (a file of more lines is refused by the loaders).
 inline constexpr std::uint64_t kMaxLine = std::numeric_limits<std::uint32_t>::max();
+// A raw text column (ids) keeps 32-bit offsets into its text: 4 bytes a row, not 8 (12 MB of
+// fresh memory for 1M + 2M rows). So the ids of one column of one dataset take at most 4 GiB
+// together, some 300 million ids of 12 characters; the loaders refuse more, with the column.
+inline constexpr std::uint64_t kMaxRawTextBytes = std::numeric_limits<std::uint32_t>::max();
 
 // Asks the kernel to back [data, data + bytes) with 2 MB pages where it can: call on a big buffer
 // just allocated and not yet written. A national load writes some 200 MB of fresh columns and
@@ -145,7 +150,7 @@ struct ColumnData {
   std::vector<std::uint8_t> bytes;
   TextDictionary dictionary;
   std::string raw;
-  std::vector<std::uint64_t> raw_offsets{0};
+  std::vector<std::uint32_t> raw_offsets{0};  // at most kMaxRawTextBytes
 
   std::string_view raw_text(std::size_t row) const {
     return std::string_view(raw).substr(raw_offsets[row], raw_offsets[row + 1] - raw_offsets[row]);
@@ -260,6 +265,8 @@ class Dataset {
   // Appends every row of `piece` (the same schema, read from a later part of the same file):
   // dictionary text re-coded into this dataset's dictionaries, lines moved by `line_offset`.
   void append(const Dataset& piece, std::uint64_t line_offset);
+  // The first raw text column whose text would pass kMaxRawTextBytes with `piece` appended.
+  std::optional<std::uint32_t> raw_text_overflow(const Dataset& piece) const;
   // Keeps, of the rows from `first` on, those whose keep[row - first] is true, in order.
   void keep_rows(std::size_t first, const std::vector<bool>& keep);
 

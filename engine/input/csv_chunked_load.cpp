@@ -356,6 +356,9 @@ class ChunkedLoad {
     if (next_line_ + result.newlines > kMaxLine) {
       throw DataFileError(*layout_.name + ": more than " + std::to_string(kMaxLine) + " lines");
     }
+    if (const auto column = data.raw_text_overflow(piece.data)) {
+      throw DataFileError(raw_text_too_long(*layout_.name, layout_.schema->columns[*column].name));
+    }
     reserve_for(piece.data, result.next);
     data.append(piece.data, next_line_);
     // From here the chunk's rows are in `data`; the text they came from is needed only for the

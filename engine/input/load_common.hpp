@@ -33,6 +33,12 @@ class DataFileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The ids of `column` in `file` passed kMaxRawTextBytes (engine/data/dataset.hpp).
+inline std::string raw_text_too_long(const std::string& file, const std::string& column) {
+  return file + ": the values of column '" + column + "' take more than 4 GiB together, more than one file of toets can "
+         "hold; split the file (by year, or by corporation) and check the parts";
+}
+
 // Limits against pathological input: a header of more columns, or a record or field longer than
 // these, is an error (the header) or a rejection (a record), never stored.
 inline constexpr std::size_t kMaxColumns = 1024;
@@ -382,6 +388,7 @@ class RecordBuilder {
   std::optional<std::size_t> find_earlier(const Key& key, std::uint64_t hash) const;
   void append_row(std::uint64_t line);
   void append_batch_rows(const PlainBatch& batch, std::size_t first, std::size_t end);
+  [[noreturn]] void raw_text_too_long(const ColumnSchema& column) const;
   std::int32_t dictionary_code(Plan& plan, std::string_view text);
   void add_file_name(std::size_t c, RejectionReason& why) const;
   RejectionReason invalid_utf8_reason(std::string_view text) const;

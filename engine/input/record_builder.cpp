@@ -540,6 +540,10 @@ std::optional<std::size_t> RecordBuilder::find_earlier(const Key& key, std::uint
   });
 }
 
+void RecordBuilder::raw_text_too_long(const ColumnSchema& column) const {
+  throw DataFileError(toets::raw_text_too_long(out_.report.file, column.name));
+}
+
 // The row is valid: only now does any column change.
 [[gnu::always_inline]] inline void RecordBuilder::append_row(std::uint64_t line) {
   const std::size_t row = out_.data.row_count();
@@ -553,7 +557,8 @@ std::optional<std::size_t> RecordBuilder::find_earlier(const Key& key, std::uint
     if (!data.kept) continue;  // checked, not stored
     if (plan.raw_text) {
       data.raw.append(cell.text);
-      data.raw_offsets.push_back(data.raw.size());
+      if (data.raw.size() > kMaxRawTextBytes) raw_text_too_long(*plan.schema);
+      data.raw_offsets.push_back(static_cast<std::uint32_t>(data.raw.size()));
     } else if (plan.dictionary_text) {
       data.values.push_back(cell.text.empty() ? kNull32 : dictionary_code(plan, cell.text));
     } else if (plan.schema->type == ValueType::Money) {
@@ -704,11 +709,12 @@ void RecordBuilder::append_batch_rows(const PlainBatch& batch, std::size_t first
     ColumnData& data = *plan.data;
     if (!data.kept) continue;
     if (plan.raw_text) {
-      std::uint64_t* offsets = grow_by(data.raw_offsets, n);
+      std::uint32_t* offsets = grow_by(data.raw_offsets, n);
       for (std::size_t row = first; row < end; ++row) {
         data.raw.append(text(c, row));
-        *offsets++ = data.raw.size();
+        *offsets++ = static_cast<std::uint32_t>(data.raw.size());
       }
+      if (data.raw.size() > kMaxRawTextBytes) raw_text_too_long(*plan.schema);
     } else if (plan.dictionary_text) {
       std::int32_t* codes = grow_by(data.values, n);
       for (std::size_t row = first; row < end; ++row) {

@@ -230,6 +230,7 @@ class BlockReader {
   void finish() const {
     if (at_ != end_) damaged("length");
   }
+  [[noreturn]] void too_large(const char* what) const { throw StoreError(where_ + ": " + what); }
   [[noreturn]] void damaged(const char* what) const {
     throw StoreError(where_ + ": a column block does not read back as written (" + what +
                      "): the store is damaged or was changed outside toets; restore the store from a backup");
@@ -276,8 +277,12 @@ bool read_column(BlockReader& reader, ColumnData& column, std::uint64_t rows) {
     case Storage::Values: reader.get_packed(column.values, rows, kNull32); break;
     case Storage::Bytes: reader.get_array(column.bytes, rows); break;
     case Storage::Raw: {
-      column.raw_offsets = read_offsets(reader, rows);
-      column.raw.assign(reader.get_text(column.raw_offsets.back()));
+      const std::vector<std::uint64_t> offsets = read_offsets(reader, rows);
+      if (offsets.back() > kMaxRawTextBytes) {
+        reader.too_large("the ids of a column take more than 4 GiB together, more than a check can hold");
+      }
+      column.raw_offsets.assign(offsets.begin(), offsets.end());
+      column.raw.assign(reader.get_text(offsets.back()));
       break;
     }
     case Storage::Dictionary: {

@@ -429,7 +429,8 @@ class TableReader {
       ColumnData& data = *plan.data;
       if (plan.raw_text) {
         data.raw.append(texts_[c]);
-        data.raw_offsets.push_back(data.raw.size());
+        if (data.raw.size() > kMaxRawTextBytes) fail(raw_text_too_long("table", plan.schema->name));
+        data.raw_offsets.push_back(static_cast<std::uint32_t>(data.raw.size()));
       } else if (plan.dictionary_text) {
         data.values.push_back(texts_[c].empty() ? kNull32 : dictionary_code(plan, texts_[c]));
       } else if (plan.schema->type == ValueType::Money) {
