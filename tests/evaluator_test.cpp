@@ -496,7 +496,7 @@ TEST_F(Engine, YearsOutsideTheUsualSpanStillGroup) {
   for (std::size_t row = 0; row < 5; ++row) {
     ColumnData& ids = data.column(id);
     ids.raw += "r" + std::to_string(row);
-    ids.raw_offsets.push_back(ids.raw.size());
+    ids.raw_offsets.push_back(static_cast<std::uint32_t>(ids.raw.size()));
     for (std::uint32_t c = 0; c < schema.columns.size(); ++c) {
       if (c == id) continue;
       ColumnData& column = data.column(c);
