@@ -159,7 +159,9 @@ void Dataset::append(const Dataset& piece, std::uint64_t line_offset) {
       column.values.insert(column.values.end(), from.values.begin(), from.values.end());
     }
   }
-  for (const LineRun& run : piece.line_runs_) add_line(rows_ + run.first_row, run.first_line + line_offset);
+  for (const LineRun& run : piece.line_runs_) {
+    add_line(rows_ + run.first_row, std::min<std::uint64_t>(run.first_line + line_offset, kMaxLine));
+  }
   rows_ += piece.rows_;
 }
 

@@ -344,8 +344,6 @@ std::vector<std::optional<Pass::Split>> Pass::plan_splits(std::vector<RuleRun*>&
   return planned;
 }
 
-
-
 bool RangeRun::holds(std::uint32_t node, const std::uint32_t* rows, std::size_t n, std::uint8_t* out) {
   if (!eval(node, rows, n, 0) || error_) return false;
   const std::int64_t* value = values_of(node);
