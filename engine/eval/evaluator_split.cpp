@@ -282,8 +282,8 @@ std::vector<std::optional<Pass::Split>> Pass::plan_splits(std::vector<RuleRun*>&
     fine->group_keys.push_back(GroupKey{GroupKeyKind::Column, column, data.schema().column(column).name, pieces});
     auto fine_run = std::make_unique<RuleRun>(*fine, data, tables, as_of, rows_per_range);
     for (const Way* way : group) {
-      planned[way->run] =
-          Split{fine_run.get(), fine->group_keys.size() - 1, way->own, values.values, values.rows, {}, !pieces.empty(), {}};
+      planned[way->run] = Split{fine_run.get(), fine->group_keys.size() - 1, way->own, values.values, values.rows, {},
+                                !pieces.empty(), {}};
     }
     runs.push_back(fine_run.get());
     fine_rules_.push_back(std::move(fine));
@@ -359,7 +359,8 @@ bool Pass::decide_accepted(Split& split, RuleRun& rule, BatchBuffers& buffers) {
   // are not; they are evaluated sorted and the answers put back in the values' order.
   std::vector<std::uint32_t> order(n), rows(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return split.rows[a] < split.rows[b]; });
+  std::sort(order.begin(), order.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return split.rows[a] < split.rows[b]; });
   for (std::size_t i = 0; i < n; ++i) rows[i] = split.rows[order[i]];
   std::vector<std::uint8_t> accepts(n, 1), holds(n);
   RangeRun& range = rule.range(0);
@@ -430,8 +431,8 @@ void add_pieces(RangeRun& range, const Pass::Split& split, const std::vector<std
     prefixes.sums.assign(groups * (pieces + 1), PieceSums{});
     for (std::size_t j = 0; j < parent.size(); ++j) {
       const Accumulator& part = fine_groups[j];
-      const auto p = static_cast<std::size_t>(
-          std::lower_bound(split.values.begin(), split.values.end(), part.key.values[split.key]) - split.values.begin());
+      const auto found = std::lower_bound(split.values.begin(), split.values.end(), part.key.values[split.key]);
+      const auto p = static_cast<std::size_t>(found - split.values.begin());
       PieceSums& cell = at(parent[j], p + 1);
       cell.records += part.records;
       cell.matching += part.matching;

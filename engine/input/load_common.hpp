@@ -35,8 +35,9 @@ class DataFileError : public std::runtime_error {
 
 // The ids of `column` in `file` passed kMaxRawTextBytes (engine/data/dataset.hpp).
 inline std::string raw_text_too_long(const std::string& file, const std::string& column) {
-  return file + ": the values of column '" + column + "' take more than 4 GiB together, more than one file of toets can "
-         "hold; split the file (by year, or by corporation) and check the parts";
+  return file + ": the values of column '" + column +
+         "' take more than 4 GiB together, more than one file of toets can hold; split the file (by year, or by "
+         "corporation) and check the parts";
 }
 
 // Limits against pathological input: a header of more columns, or a record or field longer than
