@@ -62,10 +62,7 @@ std::vector<std::string> sidecar_files(const std::string& path) {
 TEST(StoreReadOnly, ReadingCommandsFromAnotherProcessChangeNothing) {
   TempDir dir;
   const std::string db = dir.file("store.db");
-  ASSERT_EQ(toets("import --db '" + db + "' --data allocations=" + kFixtureDir + "/allocations.csv --data stock=" +
-                  kFixtureDir + "/stock.csv")
-                .exit_code,
-            0);
+  ASSERT_EQ(import_fixture(db).exit_code, 0);
   ASSERT_EQ(toets("check " + kRules + " --db '" + db + "' --as-of 2026-11-23").exit_code, 1);
   ASSERT_EQ(toets("check " + kRules + " --db '" + db + "' --as-of 2026-12-01").exit_code, 1);
   EXPECT_TRUE(sidecar_files(db).empty());

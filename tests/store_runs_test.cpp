@@ -508,10 +508,7 @@ TEST(StoreCli, ImportReadsExportsWithTheirMapping) {
 TEST(StoreCli, CheckFromTheStoreEqualsCheckFromTheFiles) {
   TempDir dir;
   const std::string db = dir.file("store.db");
-  ASSERT_EQ(toets("import --db '" + db + "' --data allocations=" + kFixtureDir + "/allocations.csv --data stock=" +
-                  kFixtureDir + "/stock.csv")
-                .exit_code,
-            0);
+  ASSERT_EQ(import_fixture(db).exit_code, 0);
   const std::string files = "--data allocations=" + kFixtureDir + "/allocations.csv --data stock=" + kFixtureDir +
                             "/stock.csv";
   const Outcome from_files = toets("check " + kRules + " " + files + " --as-of 2026-11-23 --format json");

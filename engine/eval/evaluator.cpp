@@ -144,22 +144,10 @@ inline std::uint64_t packed_field(std::int64_t value, const KeyPacking& packing)
 
 std::int64_t RangeRun::key_value(const GroupKey& key, std::uint32_t row) const {
   const ColumnData& column = rule_.data_.column(key.column);
-  if (!key.pieces.empty()) {
-    const std::int64_t value = column.type == ValueType::Money ? column.cents[row]
-                               : column.value(row) == kNull32 ? kNull64
-                                                              : column.value(row);
-    return piece_of(value, key.pieces);
-  }
   // A record id (unique, one row each) groups by the row that holds it.
   if (column.text_storage == TextStorage::Raw) return row;
-  std::int64_t value = 0;
-  if (column.type == ValueType::Money) {
-    value = column.cents[row];
-    if (key.kind == GroupKeyKind::Column) return value;
-  } else {
-    const std::int32_t v = column.value(row);
-    value = v == kNull32 ? kNull64 : v;
-  }
+  const std::int64_t value = value64(column, row);
+  if (!key.pieces.empty()) return piece_of(value, key.pieces);
   if (key.kind == GroupKeyKind::Column || value == kNull64) return value;
   return period_key(key.kind, MonthTable::get().of(static_cast<std::int32_t>(value)));
 }

@@ -647,6 +647,13 @@ std::optional<Ratio> measure_of(const Accumulator& acc, MeasureKind kind);
 // A group key's value for a date: its year, half year, quarter or month.
 std::int64_t period_key(GroupKeyKind kind, YearMonth date);
 
+// A money or number column's value at `row` in 64 bits, kNull64 for missing.
+inline std::int64_t value64(const ColumnData& column, std::size_t row) {
+  if (column.type == ValueType::Money) return column.cents[row];
+  const std::int32_t v = column.value(row);
+  return v == kNull32 ? kNull64 : v;
+}
+
 // The piece `value` falls in among sorted, distinct `bounds` (GroupKey::pieces): 0 for missing,
 // 1 below bounds[0], 2i + 2 equal to bounds[i], 2i + 3 between bounds[i] and bounds[i + 1] (or
 // above the last). A condition that compares the value with the bounds only holds on all of a

@@ -159,10 +159,7 @@ ColumnValues pieces_of_column(const Dataset& data, std::uint32_t index, const st
   const ColumnData& column = data.column(index);
   std::vector<std::uint32_t> first(2 * bounds.size() + 2, kNoIndex);
   for (std::size_t row = 0; row < data.row_count(); ++row) {
-    const std::int64_t value = column.type == ValueType::Money ? column.cents[row]
-                               : column.value(row) == kNull32 ? kNull64
-                                                              : column.value(row);
-    std::uint32_t& seen = first[static_cast<std::size_t>(piece_of(value, bounds))];
+    std::uint32_t& seen = first[static_cast<std::size_t>(piece_of(value64(column, row), bounds))];
     if (seen == kNoIndex) seen = static_cast<std::uint32_t>(row);
   }
   ColumnValues found;

@@ -149,4 +149,10 @@ inline std::vector<std::string> stored_allocations(const std::string& path) {
 const std::string kFixtureDir = "fixtures/dordrecht-2026-2027";
 const std::string kRules = "rules/dordrecht-2026-2027.toets";
 
+// `toets import` of the fixture's allocations and stock into `db`.
+inline Outcome import_fixture(const std::string& db) {
+  return toets("import --db '" + db + "' --data allocations=" + kFixtureDir + "/allocations.csv --data stock=" +
+               kFixtureDir + "/stock.csv");
+}
+
 }  // namespace store_testing
