@@ -7,11 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "engine/input/csv_reader.hpp"
+#include "engine/input/encoding.hpp"
 #include "engine/input/load_common.hpp"
 
 namespace toets {
@@ -362,6 +365,108 @@ TEST(CsvChunks, ColumnsNotKeptAreCheckedButNotStored) {
         EXPECT_EQ(narrow.data.record_id(row), full.data.record_id(row));
         EXPECT_EQ(narrow.data.cell_text(1, row), full.data.cell_text(1, row));
       }
+    }
+  }
+}
+
+// Without a stated encoding a file is read as UTF-8 at once and each record not plain ASCII is
+// checked as it is read; the first that is not UTF-8 stops the load and the file is read again as
+// Windows-1252 (csv_reader.cpp). The result must be what settling the encoding from every byte
+// first gives: for a file of valid UTF-8 the load with UTF-8 stated; for any other file the load
+// with Windows-1252 stated, plus the note that says why, naming the line of the first bad byte.
+// The bad bytes go everywhere a record's bytes can be: a column read, a column no rule reads, a
+// record rejected for its field count, a quoted field over two lines, the header.
+std::string expected_detection_note(const std::string& text) {
+  const std::size_t bad = loading::first_invalid_utf8(text);
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n');
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  const auto byte = static_cast<unsigned char>(text[bad]);
+  std::string note = "not valid UTF-8 at line " + std::to_string(line) + " (byte 0x" + kHex[byte >> 4] +
+                     kHex[byte & 0xF] + "): read as Windows-1252";
+  // Bytes from 0x80 up before the bad one are well-formed multi-byte UTF-8.
+  if (std::any_of(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad),
+                  [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+    note += "; the lines before it hold UTF-8 characters, which now read wrongly: is the file a mix?";
+  }
+  return note;
+}
+
+// What a load gives or the error it throws, as lines.
+std::vector<std::string> outcome(const std::string& text, std::size_t chunk_bytes, unsigned threads,
+                                 Encoding encoding) {
+  try {
+    return describe(load(allocations(), text, chunk_bytes, threads, false, encoding));
+  } catch (const DataFileError& error) {
+    return {std::string("error ") + error.what()};
+  }
+}
+
+TEST(CsvChunks, ReadAsUtf8UntilARecordIsNotGivesWhatDetectingFirstGives) {
+  const std::string header =
+      "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,"
+      "new_build,rent,household_size,household_income,applicant_age,channel,energy_label,opmerking";
+  std::mt19937 random(20261207);
+  for (int round = 0; round < 150; ++round) {
+    std::string text = header + (random() % 12 == 0 ? "\xE9" : "") + "\n";
+    const int rows = 1 + static_cast<int>(random() % 30);
+    for (int i = 0; i < rows; ++i) {
+      const std::string id = "A" + std::to_string(i);
+      std::string row = allocation(id, "Trivire", "Centrum");
+      row.insert(row.size() - 1, ",gezien");  // the column no rule reads
+      // Mostly plain rows; now and then each kind of byte in each kind of place.
+      switch (random() % 24) {
+        case 0: row.replace(row.find("Centrum"), 7, "Caf\xC3\xA9"); break;          // UTF-8 in a column read
+        case 1: row.replace(row.find("Centrum"), 7, "Caf\xE9"); break;              // Windows-1252 there
+        case 2: row.replace(row.find("gezien"), 6, "gezi\xEBn"); break;              // in the column not read
+        case 3: row.replace(row.find("gezien"), 6, "gezi\xC3\xABn"); break;
+        case 4: row = id + ",Trivire,Dordrecht,\xE9\n"; break;                    // too few fields
+        case 5: row.replace(row.find("Centrum"), 7, "\"Cen\ntrum\""); break;       // over two lines
+        case 6: row.replace(row.find("Centrum"), 7, "\"Cen\n\x80trum\""); break;
+        case 7: row.insert(row.size() - 1, "\r"); break;                              // CRLF
+        case 8: row = "\n"; break;                                                   // a blank line
+        case 9: if (random() % 4 == 0) row.replace(row.find("Trivire"), 7, "\"Trivire"); break;  // never closed
+        default: break;
+      }
+      text += row;
+    }
+    const std::string oracle_encoding = loading::is_valid_utf8(text) ? "utf-8" : "windows-1252";
+    std::vector<std::string> expected =
+        outcome(text, text.size() + 1, 1, oracle_encoding == "utf-8" ? Encoding::Utf8 : Encoding::Windows1252);
+    if (oracle_encoding == "windows-1252" && !expected.front().starts_with("error ")) {
+      // The detection's note comes first of the notes (before the header's), or before the counts.
+      const auto notes = std::find_if(expected.begin(), expected.end(),
+                                      [](const std::string& line) { return line.starts_with("note ") || line.starts_with("read "); });
+      expected.insert(notes, "note " + expected_detection_note(text));
+    }
+    for (const unsigned threads : {1U, 2U, 3U}) {
+      for (const std::size_t size : {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{300}, text.size() + 1}) {
+        SCOPED_TRACE("round " + std::to_string(round) + ", chunks of " + std::to_string(size) + " bytes on " +
+                     std::to_string(threads) + " threads: " + testing::PrintToString(text));
+        ASSERT_EQ(outcome(text, size, threads, Encoding::Auto), expected);
+        if (!expected.front().starts_with("error ")) {
+          const LoadedDataset loaded = load(allocations(), text, size, threads, false, Encoding::Auto);
+          EXPECT_EQ(loaded.report.encoding, oracle_encoding);
+          EXPECT_TRUE(loaded.report.encoding_detected);
+        }
+      }
+    }
+  }
+}
+
+TEST(CsvChunks, AWindows1252ByteInTheHeaderAloneMakesTheFileWindows1252) {
+  std::string text = std::string(kAllocationsHeader);
+  text.insert(text.size() - 1, ",opmerking \xE9\xE9n");  // a column no rule reads, named in Windows-1252
+  for (int i = 0; i < 20; ++i) {
+    std::string row = allocation("A" + std::to_string(i), "Trivire", "Centrum");
+    text += row.insert(row.size() - 1, ",-");
+  }
+  for (const unsigned threads : {1U, 2U}) {
+    for (const std::size_t size : {std::size_t{16}, text.size() + 1}) {
+      const LoadedDataset loaded = load(allocations(), text, size, threads, false, Encoding::Auto);
+      EXPECT_EQ(loaded.report.encoding, "windows-1252");
+      EXPECT_EQ(loaded.report.rows_accepted, 20U);
+      ASSERT_FALSE(loaded.report.notes.empty());
+      EXPECT_EQ(loaded.report.notes[0], "not valid UTF-8 at line 1 (byte 0xE9): read as Windows-1252");
     }
   }
 }

@@ -114,6 +114,12 @@ class RowReader {
         result.conclusive = false;
         break;
       }
+      // Records start after a line end, so UTF-8 record by record is UTF-8 for the whole file;
+      // a plain ASCII record is UTF-8 already.
+      if (layout_.check_utf8_as_read && !scan.plain_ascii &&
+          !loading::is_valid_utf8(std::string_view(record, static_cast<std::size_t>(scan.next - record)))) {
+        throw NotUtf8{};
+      }
       if (plain && batchable(record, scan)) {
         add_to_batch(std::string_view(record, static_cast<std::size_t>(scan.next - record)));
       } else {

@@ -26,6 +26,9 @@ struct Layout {
   std::vector<std::int32_t> field_of_column;  // -1: the column is not in the file
   std::vector<std::string> column_names;      // each column as the file names it
   std::vector<const ValueMap*> column_values;  // values the mapping translates, or null
+  // The file was taken to be UTF-8 unchecked: each record not plain ASCII is checked as it is read,
+  // and the first that is not UTF-8 stops the load with NotUtf8 (csv_reader.cpp).
+  bool check_utf8_as_read = false;
 };
 
 // Reads the header from `pos` into `layout` (whose schema, name, delimiter, forms and mapping are

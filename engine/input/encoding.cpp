@@ -225,13 +225,35 @@ std::string describe_invalid_byte(std::string_view text, std::string_view window
 // ---------------------------------------------------------------------------------------------
 // Choosing the encoding of a file
 
-DecodedText decode_text(std::string_view raw, Encoding encoding, const std::string& name, std::string& converted,
-                        LoadReport& report, const std::function<void(const char*)>& release) {
+namespace {
+
+void refuse_utf16(std::string_view raw, const std::string& name) {
   if (raw.starts_with("\xFF\xFE") || raw.starts_with("\xFE\xFF")) {
     throw DataFileError(name + ":1: the file is UTF-16 encoded; expected UTF-8");
   }
-  const bool byte_order_mark = raw.starts_with("\xEF\xBB\xBF");
-  if (byte_order_mark) raw.remove_prefix(3);
+}
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+}  // namespace
+
+std::string_view without_byte_order_mark(std::string_view raw) {
+  if (raw.starts_with(kByteOrderMark)) raw.remove_prefix(kByteOrderMark.size());
+  return raw;
+}
+
+DecodedText take_as_utf8(std::string_view raw, const std::string& name, LoadReport& report) {
+  refuse_utf16(raw, name);
+  report.encoding_detected = true;
+  report.encoding = "utf-8";
+  return DecodedText{without_byte_order_mark(raw), false};
+}
+
+DecodedText decode_text(std::string_view raw, Encoding encoding, const std::string& name, std::string& converted,
+                        LoadReport& report, const std::function<void(const char*)>& release) {
+  refuse_utf16(raw, name);
+  const bool byte_order_mark = raw.starts_with(kByteOrderMark);
+  raw = without_byte_order_mark(raw);
 
   report.encoding_detected = encoding == Encoding::Auto;
   if (encoding == Encoding::Auto) {

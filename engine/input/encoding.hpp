@@ -1,6 +1,6 @@
 #pragma once
 // Text encodings of data files: UTF-8 validation, Windows-1252 (what Excel saves CSV as), and
-// choosing between the two once per file, before any of its rows are read (decode_text).
+// choosing between the two once per file (decode_text; the CSV reader checks UTF-8 as it reads, csv_reader.cpp).
 //
 // Without a stated encoding a CSV file whose bytes (after a UTF-8 byte-order mark) are all
 // well-formed UTF-8 is read as UTF-8, and any other file as Windows-1252: a Windows-1252 file with
@@ -59,6 +59,14 @@ struct DecodedText {
 // detection has no more need of the bytes (FileBytes::release_before), so detecting costs no memory.
 DecodedText decode_text(std::string_view raw, Encoding encoding, const std::string& name, std::string& converted,
                         LoadReport& report, const std::function<void(const char*)>& release = nullptr);
+
+// `raw` without a UTF-8 byte-order mark at its start.
+std::string_view without_byte_order_mark(std::string_view raw);
+
+// `raw` taken to be UTF-8 without a look at its bytes (csv_reader.cpp checks them as it reads), as
+// decode_text would take it if it were: a byte-order mark dropped, DataFileError for UTF-16, and
+// report.encoding ("utf-8") and report.encoding_detected set.
+DecodedText take_as_utf8(std::string_view raw, const std::string& name, LoadReport& report);
 
 }  // namespace loading
 
