@@ -502,5 +502,82 @@ TEST(Dialect, Utf16IsAFileError) {
   EXPECT_THROW(load("\xFE\xFF\0a"), DataFileError);
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// A whole export, many rows: stored as its canonical twin is
+
+// Row i of an export as a corporation's system writes it (CRLF, ';', 1-3-2026, € 1.234,56, ja/nee,
+// "Vrije sector") and the same allocation in canonical forms, values worked out from i alone:
+// contract date 2026-(1 + i % 12)-(1 + i % 28), rent 500 euros + i cents (i in 1..1999),
+// income 20,000 euros + 100 i, household 1 + i % 5, age 18 + i % 60.
+std::pair<std::string, std::string> export_and_canonical_row(int i) {
+  const std::string id = "A" + std::to_string(i);
+  const int day = 1 + i % 28, month = 1 + i % 12;
+  const int rent_cents = 50000 + i;
+  const long income_euros = 20000 + 100L * i;
+  const auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
+  const auto grouped = [](long euros) {  // 1.234.567
+    std::string digits = std::to_string(euros);
+    for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ".");
+    return digits;
+  };
+  const std::string segment_export = i % 3 == 0 ? "Vrije sector" : "sociaal";
+  const std::string segment = i % 3 == 0 ? "vrije_sector" : "sociaal";
+  const std::string cents = two(rent_cents % 100);
+  std::string exported = id + ";Trivire;Dordrecht;;Crabbehof;" + std::to_string(day) + "-" + std::to_string(month) +
+                         "-2026;VHE-" + id + ";" + segment_export + ";" + (i % 2 == 0 ? "ja" : "Nee") + ";nee;" +
+                         (i % 4 == 0 ? "€ " : "") + std::to_string(rent_cents / 100) + "," + cents + ";" +
+                         std::to_string(1 + i % 5) + ";" + grouped(income_euros) + ",00;" +
+                         std::to_string(18 + i % 60) + ";regulier;B\r\n";
+  std::string canonical = id + ",Trivire,Dordrecht,,Crabbehof,2026-" + two(month) + "-" + two(day) + ",VHE-" + id +
+                          "," + segment + "," + (i % 2 == 0 ? "true" : "false") + ",false," +
+                          std::to_string(rent_cents / 100) + "." + cents + "," + std::to_string(1 + i % 5) + "," +
+                          std::to_string(income_euros) + ".00," + std::to_string(18 + i % 60) + ",regulier,B\n";
+  return {std::move(exported), std::move(canonical)};
+}
+
+TEST(Dialect, AWholeExportIsStoredAsItsCanonicalTwin) {
+  std::string exported(kHeader);
+  std::string canonical =
+      "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,"
+      "new_build,rent,household_size,household_income,applicant_age,channel,energy_label\n";
+  constexpr int kRows = 1999;
+  for (int i = 1; i <= kRows; ++i) {
+    auto [one_exported, one_canonical] = export_and_canonical_row(i);
+    exported += one_exported;
+    canonical += one_canonical;
+  }
+  CsvOptions canonical_options;
+  canonical_options.encoding = Encoding::Utf8;
+  const LoadedDataset twin = read_csv_text(allocations(), canonical, "canonical.csv", canonical_options);
+  ASSERT_EQ(twin.report.rows_accepted, std::size_t{kRows});
+  for (const std::size_t chunk_bytes : {std::size_t{4} << 20, std::size_t{997}}) {
+    CsvOptions options = export_options();
+    options.chunk_bytes = chunk_bytes;
+    options.threads = 2;
+    const LoadedDataset loaded = load(exported, options);
+    expect_counts_add_up(loaded);
+    ASSERT_EQ(loaded.report.rows_accepted, std::size_t{kRows});
+    for (std::uint32_t c = 0; c < allocations().columns.size(); ++c) {
+      for (std::size_t row = 0; row < kRows; row += 1 + row % 7) {
+        ASSERT_EQ(loaded.data.cell_text(c, row), twin.data.cell_text(c, row))
+            << allocations().columns[c].name << " row " << row;
+      }
+    }
+    // Row i = 1234 (index 1233) by hand: 1234 = 44 x 28 + 2, day 3; 1234 = 102 x 12 + 10, month 11;
+    // rent 500 euros + 1234 cents = 512,34 (1234 % 4 = 2: no euro sign); income 20,000 + 123,400 =
+    // 143.400,00; household 1 + 1234 % 5 = 5; age 18 + 1234 % 60 = 52; 1234 % 3 = 1: sociaal;
+    // even: ja.
+    const auto cell = [&](const char* column) { return loaded.data.cell_text(*allocations().column_index(column), 1233); };
+    EXPECT_EQ(cell("contract_date"), "2026-11-03");
+    EXPECT_EQ(cell("rent"), "512.34");
+    EXPECT_EQ(cell("household_income"), "143400.00");
+    EXPECT_EQ(cell("household_size"), "5");
+    EXPECT_EQ(cell("applicant_age"), "52");
+    EXPECT_EQ(cell("segment"), "sociaal");
+    EXPECT_EQ(cell("daeb"), "true");
+  }
+}
+
 }  // namespace
 }  // namespace toets

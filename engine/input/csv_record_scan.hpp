@@ -39,7 +39,7 @@ struct RecordScan {
   std::size_t field_count = 0;  // every field, also those beyond the capacity given
   std::uint64_t newlines = 0;   // line ends consumed, the record's own included
   bool any_doubled_quotes = false;
-  bool plain_ascii = false;     // every byte before the line end is printable ASCII (0x20-0x7F)
+  bool plain_ascii = false;     // every byte before the line end (CRLF or LF) is printable ASCII (0x20-0x7F)
   RecordProblem problem = RecordProblem::None;
   std::size_t problem_field = 0;
   std::uint64_t problem_line_offset = 0;  // lines after the record's first where it starts
@@ -266,13 +266,18 @@ bool scan_plain_record(const char* pos, const char* end, Put&& put, RecordScan& 
     put(count++, std::string_view(start, static_cast<std::size_t>(stop - start)));
     return true;
   };
+  // The bytes that are not printable ASCII, of the blocks before the previous one; the previous
+  // block's are held back, as its last byte may be the CR of a CRLF line end. A CRLF record is
+  // plain: the CR belongs to the line end (take_field drops it), and Windows exports end every
+  // line so.
   std::uint32_t unusual_seen = 0;
+  std::uint32_t unusual_held = 0;
   const auto done = [&](const char* next, std::uint64_t newlines) {
     scan = RecordScan{};
     scan.next = next;
     scan.field_count = count;
     scan.newlines = newlines;
-    scan.plain_ascii = unusual_seen == 0;
+    scan.plain_ascii = (unusual_seen | unusual_held) == 0;
     return true;
   };
 
@@ -286,12 +291,21 @@ bool scan_plain_record(const char* pos, const char* end, Put&& put, RecordScan& 
       const char* stop = block + at;
       if (!take_field(stop)) return false;
       if (*stop == '\n') {
-        unusual_seen |= unusual & ((1U << at) - 1);  // the bytes before the line end
+        std::uint32_t before = unusual & ((1U << at) - 1);  // the bytes before the line end
+        if (stop > pos && stop[-1] == '\r') {
+          if (at > 0) {
+            before &= ~(1U << (at - 1));
+          } else {
+            unusual_held &= ~(1U << 15);  // the previous block's last byte
+          }
+        }
+        unusual_seen |= before;
         return done(stop + 1, 1);
       }
       field_start = stop + 1;
     }
-    unusual_seen |= unusual;
+    unusual_seen |= unusual_held;
+    unusual_held = unusual;
     if (!whole_block) return take_field(end) && done(end, 0);
   }
 }

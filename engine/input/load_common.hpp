@@ -379,6 +379,7 @@ class RecordBuilder {
   bool problem(RejectionReason why);
   bool within_range(const Plan& plan, std::int64_t value);
   bool fast_cell(Plan& plan, std::string_view text, std::int64_t& number) const;
+  bool export_cell(const Plan& plan, std::string_view text, std::int64_t& number) const;
   template <FastKind kKind>
   bool fast_cell_as(Plan& plan, std::string_view text, std::int64_t& number) const;
   struct Cell;
