@@ -508,11 +508,12 @@ TEST(Dialect, Utf16IsAFileError) {
 
 // Row i of an export as a corporation's system writes it (CRLF, ';', 1-3-2026, € 1.234,56, ja/nee,
 // "Vrije sector") and the same allocation in canonical forms, values worked out from i alone:
-// contract date 2026-(1 + i % 12)-(1 + i % 28), rent 500 euros + i cents (i in 1..1999),
+// contract date 2026-(1 + i / 3 % 12)-(1 + i / 3 % 28) (three rows a date: the date cache),
+// rent 500 euros + i cents (i in 1..1999),
 // income 20,000 euros + 100 i, household 1 + i % 5, age 18 + i % 60.
 std::pair<std::string, std::string> export_and_canonical_row(int i) {
   const std::string id = "A" + std::to_string(i);
-  const int day = 1 + i % 28, month = 1 + i % 12;
+  const int day = 1 + i / 3 % 28, month = 1 + i / 3 % 12;
   const int rent_cents = 50000 + i;
   const long income_euros = 20000 + 100L * i;
   const auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
@@ -564,12 +565,13 @@ TEST(Dialect, AWholeExportIsStoredAsItsCanonicalTwin) {
             << allocations().columns[c].name << " row " << row;
       }
     }
-    // Row i = 1234 (index 1233) by hand: 1234 = 44 x 28 + 2, day 3; 1234 = 102 x 12 + 10, month 11;
+    // Row i = 1234 (index 1233) by hand: 1234 / 3 = 411 = 14 x 28 + 19, day 20; 411 = 34 x 12 + 3,
+    // month 4 (written 20-4-2026);
     // rent 500 euros + 1234 cents = 512,34 (1234 % 4 = 2: no euro sign); income 20,000 + 123,400 =
     // 143.400,00; household 1 + 1234 % 5 = 5; age 18 + 1234 % 60 = 52; 1234 % 3 = 1: sociaal;
     // even: ja.
     const auto cell = [&](const char* column) { return loaded.data.cell_text(*allocations().column_index(column), 1233); };
-    EXPECT_EQ(cell("contract_date"), "2026-11-03");
+    EXPECT_EQ(cell("contract_date"), "2026-04-20");
     EXPECT_EQ(cell("rent"), "512.34");
     EXPECT_EQ(cell("household_income"), "143400.00");
     EXPECT_EQ(cell("household_size"), "5");

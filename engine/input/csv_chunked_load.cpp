@@ -121,7 +121,7 @@ class RowReader {
         throw NotUtf8{};
       }
       if (plain && batchable(record, scan)) {
-        add_to_batch(std::string_view(record, static_cast<std::size_t>(scan.next - record)));
+        add_to_batch(std::string_view(record, static_cast<std::size_t>(scan.next - record)), scan.plain_ascii);
       } else {
         if (plain) scan_plain_record<kDelimiter>(pos, end, FieldsPut{fields_}, scan);
         accept_record(record, scan);
@@ -147,11 +147,12 @@ class RowReader {
     }
   };
 
-  // A well-formed record of printable ASCII whose cells are views into the text (no collapsed
-  // quotes) joins the batch; anything else goes on its own (accept_record), after the batch.
+  // A well-formed record whose cells are views into the text (no collapsed quotes) joins the
+  // batch, whether ASCII or not (the batch checks the text cells of a record that is not);
+  // anything else goes on its own (accept_record), after the batch.
   bool batchable(const char* record, const RecordScan& scan) const {
-    return scan.problem == RecordProblem::None && scan.field_count == fields_.size() && scan.plain_ascii &&
-           !scan.any_doubled_quotes && static_cast<std::size_t>(scan.next - record) <= kMaxFieldBytes;
+    return scan.problem == RecordProblem::None && scan.field_count == fields_.size() && !scan.any_doubled_quotes &&
+           static_cast<std::size_t>(scan.next - record) <= kMaxFieldBytes;
   }
 
   void accept_record(const char* record, const RecordScan& scan) {
@@ -202,11 +203,12 @@ class RowReader {
   }
 
   // The record split into the batch's next row (its cells already there) joins the batch.
-  void add_to_batch(std::string_view record_text) {
+  void add_to_batch(std::string_view record_text, bool ascii) {
     const std::size_t row = batch_.rows++;
     for (const std::size_t column : columns_not_in_file_) batch_.text(column, row) = std::string_view();
     batch_.lines[row] = line_;
     batch_.records[row] = record_text;
+    batch_.ascii[row] = ascii;
     if (batch_.full()) builder_.finish_batch(batch_);
   }
 

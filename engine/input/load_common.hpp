@@ -315,6 +315,9 @@ struct PlainBatch {
   std::vector<std::string_view> texts;  // column-major: a column's kRows cells side by side
   std::array<std::uint64_t, kRows> lines{};
   std::array<std::string_view, kRows> records{};
+  // Whether the record is all printable ASCII: its text cells then need no look (a € sign in an
+  // amount is not: its text cells are checked one by one).
+  std::array<bool, kRows> ascii{};
 };
 
 // The cells RecordBuilder's fast path can accept, per column (record_builder.cpp).

@@ -106,7 +106,8 @@ struct RecordBuilder::Plan {
   // The plausible range of a number, amount or date (the schema's min_value/max_value).
   std::int64_t low = std::numeric_limits<std::int64_t>::min();
   std::int64_t high = std::numeric_limits<std::int64_t>::max();
-  std::array<char, 10> last_date{};  // a date column's last date as written (YYYY-MM-DD), and its value
+  std::array<char, 10> last_date{};  // a date column's last date as written (2026-03-31, 31-3-2026), its
+  std::size_t last_date_size = 0;    // size (0: none yet) and its value
   std::int64_t last_date_value = 0;
 };
 
@@ -374,15 +375,21 @@ template <FastKind kKind>
     return number >= plan.low && number <= plan.high;
   } else {
     static_assert(kKind == FastKind::Date);
-    // Dates repeat from row to row (every row of a stock snapshot has its date).
-    if (plan.last_date[4] == '-' && text.size() == 10 && std::memcmp(text.data(), plan.last_date.data(), 10) == 0) {
+    // Dates repeat from row to row (every row of a stock snapshot has its date), in either form.
+    if (text.size() == plan.last_date_size && std::memcmp(text.data(), plan.last_date.data(), text.size()) == 0) {
       number = plan.last_date_value;
       return true;
     }
-    if (parse_date(text, number) != ParseResult::Ok) return export_cell(plan, text, number);
-    if (number < plan.low || number > plan.high) return false;
-    std::memcpy(plan.last_date.data(), text.data(), 10);
-    plan.last_date_value = number;
+    if (parse_date(text, number) == ParseResult::Ok) {
+      if (number < plan.low || number > plan.high) return false;
+    } else if (!export_cell(plan, text, number)) {
+      return false;
+    }
+    if (text.size() <= plan.last_date.size()) {
+      std::memcpy(plan.last_date.data(), text.data(), text.size());
+      plan.last_date_size = text.size();
+      plan.last_date_value = number;
+    }
     return true;
   }
 }
@@ -669,7 +676,7 @@ void RecordBuilder::finish_batch(PlainBatch& batch) {
   for (const Plan& plan : plans_) value_maps = value_maps || plan.values != nullptr;
   const auto one_by_one = [&](std::size_t row) {
     for (std::size_t c = 0; c < count; ++c) set(static_cast<std::uint32_t>(c), batch.text(c, row));
-    record_plain_ = true;
+    record_plain_ = batch.ascii[row];
     finish(batch.lines[row], batch.records[row]);
   };
   // Translated values and keys checked at once are the general path's (finish), record by record.
@@ -683,7 +690,6 @@ void RecordBuilder::finish_batch(PlainBatch& batch) {
   std::array<bool, PlainBatch::kRows> accepted;
   accepted.fill(true);
   batch_numbers_.resize(count * PlainBatch::kRows);
-  record_plain_ = true;
   for (std::size_t c = 0; c < count; ++c) {
     Plan& plan = plans_[c];
     const std::string_view* texts = &batch.text(c, 0);
@@ -692,6 +698,7 @@ void RecordBuilder::finish_batch(PlainBatch& batch) {
     const std::int64_t missing = plan.schema->type == ValueType::Money ? kNull64 : kNull32;
     with_fast_kind(plan.fast, [&]<FastKind kKind>() {
       for (std::size_t row = 0; row < rows; ++row) {
+        if constexpr (kKind == FastKind::Text || kKind == FastKind::RawId) record_plain_ = batch.ascii[row];
         if (texts[row].empty()) {
           numbers[row] = missing;
           accepted[row] = accepted[row] && !required;
