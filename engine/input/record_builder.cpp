@@ -282,12 +282,6 @@ bool is_plain_ascii(std::string_view text) {
 
 }  // namespace
 
-// The common cells of a well-formed file, accepted without the general checks: plain ASCII text,
-// an enum value as listed, true/false/1/0, a short whole number, an amount like -612.35 (or
-// -612,35 where the decimal mark is a comma) without thousands groups, a date YYYY-MM-DD.
-// Everything it accepts, validate_typed accepts with the same value (the cell cases of
-// tests/csv_reader_test.cpp and tests/dialect_test.cpp hold them to that); whatever it is not sure
-// of goes to validate_typed, which alone gives reasons. A third of a load's time went there.
 // A number, amount or date in a form of exports only (1.234,56, € 612,35, 31-03-2026): what
 // validate_typed accepts in export forms, by the same parser, so that a whole export is stored a
 // batch at a time. Nothing in canonical forms; a value out of range is left to validate_typed.
@@ -310,6 +304,13 @@ bool RecordBuilder::export_cell(const Plan& plan, std::string_view text, std::in
   return result == ParseResult::Ok && number >= plan.low && number <= plan.high;
 }
 
+// The common cells of a well-formed file, accepted without the general checks: plain ASCII text,
+// an enum value as listed, true/false/1/0, a short whole number, an amount like -612.35 (or
+// -612,35 where the decimal mark is a comma) without thousands groups, a date YYYY-MM-DD; in an
+// export also the forms of exports (export_cell, enum_index_export, parse_bool_export).
+// Everything it accepts, validate_typed accepts with the same value (the cell cases of
+// tests/csv_reader_test.cpp and tests/dialect_test.cpp hold them to that); whatever it is not sure
+// of goes to validate_typed, which alone gives reasons. A third of a load's time went there.
 template <FastKind kKind>
 [[gnu::always_inline]] inline bool RecordBuilder::fast_cell_as(Plan& plan, std::string_view text,
                                                               std::int64_t& number) const {
