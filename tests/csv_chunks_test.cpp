@@ -415,17 +415,38 @@ TEST(CsvChunks, ReadAsUtf8UntilARecordIsNotGivesWhatDetectingFirstGives) {
       row.insert(row.size() - 1, ",gezien");  // the column no rule reads
       // Mostly plain rows; now and then each kind of byte in each kind of place.
       switch (random() % 24) {
-        case 0: row.replace(row.find("Centrum"), 7, "Caf\xC3\xA9"); break;          // UTF-8 in a column read
-        case 1: row.replace(row.find("Centrum"), 7, "Caf\xE9"); break;              // Windows-1252 there
-        case 2: row.replace(row.find("gezien"), 6, "gezi\xEBn"); break;              // in the column not read
-        case 3: row.replace(row.find("gezien"), 6, "gezi\xC3\xABn"); break;
-        case 4: row = id + ",Trivire,Dordrecht,\xE9\n"; break;                    // too few fields
-        case 5: row.replace(row.find("Centrum"), 7, "\"Cen\ntrum\""); break;       // over two lines
-        case 6: row.replace(row.find("Centrum"), 7, "\"Cen\n\x80trum\""); break;
-        case 7: row.insert(row.size() - 1, "\r"); break;                              // CRLF
-        case 8: row = "\n"; break;                                                   // a blank line
-        case 9: if (random() % 4 == 0) row.replace(row.find("Trivire"), 7, "\"Trivire"); break;  // never closed
-        default: break;
+        case 0:  // UTF-8 in a column read
+          row.replace(row.find("Centrum"), 7, "Caf\xC3\xA9");
+          break;
+        case 1:  // Windows-1252 there
+          row.replace(row.find("Centrum"), 7, "Caf\xE9");
+          break;
+        case 2:  // in the column not read
+          row.replace(row.find("gezien"), 6, "gezi\xEBn");
+          break;
+        case 3:
+          row.replace(row.find("gezien"), 6, "gezi\xC3\xABn");
+          break;
+        case 4:  // too few fields
+          row = id + ",Trivire,Dordrecht,\xE9\n";
+          break;
+        case 5:  // over two lines
+          row.replace(row.find("Centrum"), 7, "\"Cen\ntrum\"");
+          break;
+        case 6:
+          row.replace(row.find("Centrum"), 7, "\"Cen\n\x80trum\"");
+          break;
+        case 7:  // CRLF
+          row.insert(row.size() - 1, "\r");
+          break;
+        case 8:  // a blank line
+          row = "\n";
+          break;
+        case 9:  // never closed
+          if (random() % 4 == 0) row.replace(row.find("Trivire"), 7, "\"Trivire");
+          break;
+        default:
+          break;
       }
       text += row;
     }
@@ -434,12 +455,14 @@ TEST(CsvChunks, ReadAsUtf8UntilARecordIsNotGivesWhatDetectingFirstGives) {
         outcome(text, text.size() + 1, 1, oracle_encoding == "utf-8" ? Encoding::Utf8 : Encoding::Windows1252);
     if (oracle_encoding == "windows-1252" && !expected.front().starts_with("error ")) {
       // The detection's note comes first of the notes (before the header's), or before the counts.
-      const auto notes = std::find_if(expected.begin(), expected.end(),
-                                      [](const std::string& line) { return line.starts_with("note ") || line.starts_with("read "); });
+      const auto notes = std::find_if(expected.begin(), expected.end(), [](const std::string& line) {
+        return line.starts_with("note ") || line.starts_with("read ");
+      });
       expected.insert(notes, "note " + expected_detection_note(text));
     }
     for (const unsigned threads : {1U, 2U, 3U}) {
-      for (const std::size_t size : {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{300}, text.size() + 1}) {
+      for (const std::size_t size :
+           {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{300}, text.size() + 1}) {
         SCOPED_TRACE("round " + std::to_string(round) + ", chunks of " + std::to_string(size) + " bytes on " +
                      std::to_string(threads) + " threads: " + testing::PrintToString(text));
         ASSERT_EQ(outcome(text, size, threads, Encoding::Auto), expected);

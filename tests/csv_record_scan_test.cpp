@@ -45,19 +45,19 @@ TEST(PlainRecordScan, ACrlfLineEndIsPlainAnyOtherControlByteIsNot) {
   const std::vector<Case> cases = {
       {"a,b\n", true},
       {"a,b\r\n", true},
-      {"a,\rb\n", false},                  // a CR inside a field
-      {"a,b\r\r\n", false},                // only the last CR is the line end's
-      {"a,\x01" "b\r\n", false},           // a control byte
-      {"a,caf\xC3\xA9\r\n", false},        // UTF-8: plain ASCII only
-      {fifteen + "\r\n", true},            // the CR is the last byte of a block, the LF the next's first
+      {"a,\rb\n", false},    // a CR inside a field
+      {"a,b\r\r\n", false},  // only the last CR is the line end's
+      {"a,\001b\r\n", false},       // a control byte
+      {"a,caf\xC3\xA9\r\n", false},  // UTF-8: plain ASCII only
+      {fifteen + "\r\n", true},      // the CR is the last byte of a block, the LF the next's first
       {fifteen + "\n", true},
-      {"aaaaaaa,bbbbbb\x01\r\n", false},   // the block's byte before the CR still counts
-      {"\x01" "aaaaaa,bbbbbbb\r\n", false},
-      {fifteen + "\xE9\n", false},         // a byte outside ASCII last in its block, the LF the next's first
-      {thirty_one + "\r\n", true},         // the CR last in the second block
+      {"aaaaaaa,bbbbbb\x01\r\n", false},  // the block's byte before the CR still counts
+      {"\001aaaaaa,bbbbbbb\r\n", false},
+      {fifteen + "\xE9\n", false},  // a byte outside ASCII last in its block, the LF the next's first
+      {thirty_one + "\r\n", true},  // the CR last in the second block
       {"a\x01" + thirty_one.substr(2) + "\r\n", false},  // a control byte in the first of three blocks
       {thirty_one.substr(0, 20) + "\x7F" + thirty_one.substr(21) + "\r\n", true},  // DEL is printable here
-      {fifteen + "\r", false},             // no line end: the CR is not known to be one
+      {fifteen + "\r", false},  // no line end: the CR is not known to be one
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::PrintToString(c.record));

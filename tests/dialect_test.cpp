@@ -502,7 +502,6 @@ TEST(Dialect, Utf16IsAFileError) {
   EXPECT_THROW(load("\xFE\xFF\0a"), DataFileError);
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // A whole export, many rows: stored as its canonical twin is
 
@@ -519,7 +518,9 @@ std::pair<std::string, std::string> export_and_canonical_row(int i) {
   const auto two = [](int n) { return (n < 10 ? "0" : "") + std::to_string(n); };
   const auto grouped = [](long euros) {  // 1.234.567
     std::string digits = std::to_string(euros);
-    for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ".");
+    for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) {
+      digits.insert(static_cast<std::size_t>(at), ".");
+    }
     return digits;
   };
   const std::string segment_export = i % 3 == 0 ? "Vrije sector" : "sociaal";
@@ -570,7 +571,9 @@ TEST(Dialect, AWholeExportIsStoredAsItsCanonicalTwin) {
     // rent 500 euros + 1234 cents = 512,34 (1234 % 4 = 2: no euro sign); income 20,000 + 123,400 =
     // 143.400,00; household 1 + 1234 % 5 = 5; age 18 + 1234 % 60 = 52; 1234 % 3 = 1: sociaal;
     // even: ja.
-    const auto cell = [&](const char* column) { return loaded.data.cell_text(*allocations().column_index(column), 1233); };
+    const auto cell = [&](const char* column) {
+      return loaded.data.cell_text(*allocations().column_index(column), 1233);
+    };
     EXPECT_EQ(cell("contract_date"), "2026-04-20");
     EXPECT_EQ(cell("rent"), "512.34");
     EXPECT_EQ(cell("household_income"), "143400.00");

@@ -39,7 +39,7 @@ struct RecordScan {
   std::size_t field_count = 0;  // every field, also those beyond the capacity given
   std::uint64_t newlines = 0;   // line ends consumed, the record's own included
   bool any_doubled_quotes = false;
-  bool plain_ascii = false;     // every byte before the line end (CRLF or LF) is printable ASCII (0x20-0x7F)
+  bool plain_ascii = false;  // every byte before the line end (CRLF or LF) is printable ASCII (0x20-0x7F)
   RecordProblem problem = RecordProblem::None;
   std::size_t problem_field = 0;
   std::uint64_t problem_line_offset = 0;  // lines after the record's first where it starts
