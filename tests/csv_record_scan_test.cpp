@@ -45,9 +45,9 @@ TEST(PlainRecordScan, ACrlfLineEndIsPlainAnyOtherControlByteIsNot) {
   const std::vector<Case> cases = {
       {"a,b\n", true},
       {"a,b\r\n", true},
-      {"a,\rb\n", false},    // a CR inside a field
-      {"a,b\r\r\n", false},  // only the last CR is the line end's
-      {"a,\001b\r\n", false},       // a control byte
+      {"a,\rb\n", false},            // a CR inside a field
+      {"a,b\r\r\n", false},          // only the last CR is the line end's
+      {"a,\001b\r\n", false},        // a control byte
       {"a,caf\xC3\xA9\r\n", false},  // UTF-8: plain ASCII only
       {fifteen + "\r\n", true},      // the CR is the last byte of a block, the LF the next's first
       {fifteen + "\n", true},
