@@ -539,13 +539,20 @@ std::pair<std::string, std::string> export_and_canonical_row(int i) {
 }
 
 TEST(Dialect, AWholeExportIsStoredAsItsCanonicalTwin) {
+  const std::size_t kHeaderBytes = std::string_view(kHeader).size();
   std::string exported(kHeader);
   std::string canonical =
       "allocation_id,corporation,municipality,kern,neighbourhood,contract_date,dwelling_id,segment,daeb,"
       "new_build,rent,household_size,household_income,applicant_age,channel,energy_label\n";
+  // The same export with every field quoted, as many systems write it ("A1";"Trivire";...).
+  std::string quoted(kHeader);
   constexpr int kRows = 1999;
   for (int i = 1; i <= kRows; ++i) {
     auto [one_exported, one_canonical] = export_and_canonical_row(i);
+    std::string line = one_exported.substr(0, one_exported.size() - 2);  // without its CRLF
+    for (std::size_t at = line.find(';'); at != std::string::npos; at = line.find(';', at + 3))
+      line.replace(at, 1, "\";\"");
+    quoted += "\"" + line + "\"\r\n";
     exported += one_exported;
     canonical += one_canonical;
   }
@@ -553,11 +560,14 @@ TEST(Dialect, AWholeExportIsStoredAsItsCanonicalTwin) {
   canonical_options.encoding = Encoding::Utf8;
   const LoadedDataset twin = read_csv_text(allocations(), canonical, "canonical.csv", canonical_options);
   ASSERT_EQ(twin.report.rows_accepted, std::size_t{kRows});
-  for (const std::size_t chunk_bytes : {std::size_t{4} << 20, std::size_t{997}}) {
+  for (const auto& [text, chunk_bytes] :
+       {std::pair{exported, std::size_t{4} << 20}, std::pair{exported, std::size_t{997}},
+        std::pair{quoted, std::size_t{4} << 20}, std::pair{quoted, std::size_t{997}}}) {
+    SCOPED_TRACE(text.substr(kHeaderBytes, 40) + ", chunks of " + std::to_string(chunk_bytes));
     CsvOptions options = export_options();
     options.chunk_bytes = chunk_bytes;
     options.threads = 2;
-    const LoadedDataset loaded = load(exported, options);
+    const LoadedDataset loaded = load(text, options);
     expect_counts_add_up(loaded);
     ASSERT_EQ(loaded.report.rows_accepted, std::size_t{kRows});
     for (std::uint32_t c = 0; c < allocations().columns.size(); ++c) {

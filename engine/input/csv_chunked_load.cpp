@@ -97,8 +97,9 @@ class RowReader {
       __builtin_prefetch(pos + kPrefetchAhead);
       __builtin_prefetch(pos + kPrefetchAhead + 64);
       RecordScan scan;
-      // A plain record is split straight into the batch's next row; it joins the batch only if
-      // it fits it (batchable), and is split again into fields_ otherwise.
+      // A record without quoted fields is split straight into the batch's next row (one with
+      // them into fields_, by scan_record); it joins the batch if it fits it (batchable), and is
+      // split again into fields_ otherwise.
       std::string_view* const row_cells = batch_.texts.data() + batch_.rows;
       const std::size_t* const slot_of_field = batch_slot_of_field_.data();
       const std::size_t field_count = batch_slot_of_field_.size();
@@ -114,14 +115,20 @@ class RowReader {
         result.conclusive = false;
         break;
       }
+      const std::string_view record_text(record, static_cast<std::size_t>(scan.next - record));
+      // scan_record leaves it false: many systems quote every field of plain ASCII records.
+      if (!plain) scan.plain_ascii = loading::is_plain_ascii(loading::without_line_end(record_text));
       // Records start after a line end, so UTF-8 record by record is UTF-8 for the whole file;
       // a plain ASCII record is UTF-8 already.
-      if (layout_.check_utf8_as_read && !scan.plain_ascii &&
-          !loading::is_valid_utf8(std::string_view(record, static_cast<std::size_t>(scan.next - record)))) {
-        throw NotUtf8{};
-      }
-      if (plain && batchable(record, scan)) {
-        add_to_batch(std::string_view(record, static_cast<std::size_t>(scan.next - record)), scan.plain_ascii);
+      if (layout_.check_utf8_as_read && !scan.plain_ascii && !loading::is_valid_utf8(record_text)) throw NotUtf8{};
+      if (batchable(record, scan)) {
+        // A record with quoted fields (many systems quote every field), none with a doubled
+        // quote, has its fields as views into the text too: into the batch's row with them.
+        if (!plain) {
+          for (std::size_t field = 0; field < field_count; ++field)
+            row_cells[slot_of_field[field]] = fields_[field].text;
+        }
+        add_to_batch(record_text, scan.plain_ascii);
       } else {
         if (plain) scan_plain_record<kDelimiter>(pos, end, FieldsPut{fields_}, scan);
         accept_record(record, scan);

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -106,6 +107,29 @@ std::string printable(std::string_view text);
 std::string single_quoted(std::string_view text);
 // A record as read without its line end (LF, CRLF), as rejections keep it.
 std::string_view without_line_end(std::string_view record);
+
+// Whether every byte of `text` is ASCII from 0x20 (space) up: valid UTF-8, no NUL, no control
+// character. Eight bytes at a time: it runs for the text cells of records not known to be plain
+// as a whole, and for whole records with quoted fields.
+inline bool is_plain_ascii(std::string_view text) {
+  const char* at = text.data();
+  const char* end = at + text.size();
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  while (end - at >= 8) {
+    std::uint64_t chunk = 0;
+    std::memcpy(&chunk, at, 8);
+    // A byte below 0x20 or at/above 0x7F flags: (chunk - 0x20 per byte) borrows into the high bit
+    // for bytes below 0x20, and the high bit is set already for bytes of 0x80 and above.
+    if (((chunk - kOnes * 0x20) | chunk) & kHighBits) return false;
+    at += 8;
+  }
+  for (; at < end; ++at) {
+    const auto byte = static_cast<unsigned char>(*at);
+    if (byte < 0x20 || byte >= 0x80) return false;
+  }
+  return true;
+}
 
 // How a rejection names a key that an earlier accepted row already has: the key's columns
 // ("dwelling_id, snapshot_date"), its values as one text, and the reason, which names the line

@@ -30,6 +30,7 @@ using namespace cell_values;
 
 namespace {
 
+using loading::is_plain_ascii;
 using loading::is_valid_utf8;
 using loading::join;
 using loading::printable;
@@ -257,27 +258,6 @@ std::uint64_t digits_value(const char* begin, const char* end) {
   std::uint64_t value = 0;
   for (; begin < end; ++begin) value = value * 10 + static_cast<std::uint64_t>(*begin - '0');
   return value;
-}
-
-// True when every byte is ASCII from 0x20 (space) up: valid UTF-8, no NUL, no control character.
-bool is_plain_ascii(std::string_view text) {
-  const char* at = text.data();
-  const char* end = at + text.size();
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
-  while (end - at >= 8) {
-    std::uint64_t chunk = 0;
-    std::memcpy(&chunk, at, 8);
-    // A byte below 0x20 or at/above 0x7F flags: (chunk - 0x20 per byte) borrows into the high bit
-    // for bytes below 0x20, and the high bit is set already for bytes of 0x80 and above.
-    if (((chunk - kOnes * 0x20) | chunk) & kHighBits) return false;
-    at += 8;
-  }
-  for (; at < end; ++at) {
-    const auto byte = static_cast<unsigned char>(*at);
-    if (byte < 0x20 || byte >= 0x80) return false;
-  }
-  return true;
 }
 
 }  // namespace
