@@ -178,9 +178,10 @@ bool is_valid_utf8(std::string_view text) {
 // ---------------------------------------------------------------------------------------------
 // Windows-1252
 
-std::string windows_1252_to_utf8(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
+namespace {
+
+// Appends `text`, read as Windows-1252, to `out` as UTF-8.
+void append_windows_1252_as_utf8(std::string& out, std::string_view text) {
   std::size_t at = 0;
   while (at < text.size()) {
     // Runs of ASCII are copied as they are.
@@ -196,6 +197,14 @@ std::string windows_1252_to_utf8(std::string_view text) {
     }
     at = ascii_end + 1;
   }
+}
+
+}  // namespace
+
+std::string windows_1252_to_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  append_windows_1252_as_utf8(out, text);
   return out;
 }
 
@@ -287,7 +296,16 @@ DecodedText decode_text(std::string_view raw, Encoding encoding, const std::stri
     }
   }
   report.encoding = "windows-1252";
-  converted = windows_1252_to_utf8(raw);
+  // A slice at a time, each slice's pages of the file given back once converted: the file and its
+  // conversion are not both in memory (a single-byte encoding converts slice by slice alike).
+  constexpr std::size_t kSlice = 4 << 20;
+  converted.clear();
+  converted.reserve(raw.size() + raw.size() / 8);
+  for (std::size_t at = 0; at < raw.size(); at += kSlice) {
+    const std::string_view slice = raw.substr(at, kSlice);
+    append_windows_1252_as_utf8(converted, slice);
+    if (release) release(slice.data() + slice.size());
+  }
   return DecodedText{converted, true};
 }
 
