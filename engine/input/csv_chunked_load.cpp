@@ -65,11 +65,11 @@ class RowReader {
     fields_.assign(layout.header_names.size(), Field{});
     // Where each field of a record goes in the batch: its column's cells (a field no column
     // reads goes to a spare column's cells, never read).
-    batch_slot_of_field_.assign(fields_.size(), layout.field_of_column.size() * PlainBatch::kRows);
+    batch_slot_of_field_.assign(fields_.size(), layout.field_of_column.size() * RecordBatch::kRows);
     for (std::size_t c = 0; c < layout.field_of_column.size(); ++c) {
       const std::int32_t field = layout.field_of_column[c];
       if (field >= 0) {
-        batch_slot_of_field_[static_cast<std::size_t>(field)] = c * PlainBatch::kRows;
+        batch_slot_of_field_[static_cast<std::size_t>(field)] = c * RecordBatch::kRows;
       } else {
         columns_not_in_file_.push_back(c);
       }
@@ -246,7 +246,7 @@ class RowReader {
   // The scratch record, reused: fields as split, with doubled quotes collapsed into unescaped_.
   std::vector<Field> fields_;
   std::string unescaped_;
-  PlainBatch batch_;  // records waiting to be finished together
+  RecordBatch batch_;                             // records waiting to be finished together
   std::vector<std::size_t> batch_slot_of_field_;  // per field: its column's first cell in batch_.texts
   std::vector<std::size_t> columns_not_in_file_;
 };

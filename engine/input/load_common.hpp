@@ -323,13 +323,14 @@ std::uint64_t key_cell_hash(ValueType type, std::string_view text, std::int64_t 
 // The hash of a key from its cells' hashes, never DeferredKeys::kNoKeyValue.
 std::uint64_t combine_key_hashes(const std::uint64_t* cell_hashes, std::size_t count);
 
-// Plain records (printable ASCII, split by the CSV reader, no value maps) gathered column by
-// column, so that RecordBuilder::finish_batch checks and stores each column's cells in a loop of
-// their own instead of switching on the column's type cell after cell: a load's hottest work.
-struct PlainBatch {
+// Well-formed records whose cells are views into the text (split by the CSV reader, no doubled
+// quotes, no value maps) gathered column by column, so that RecordBuilder::finish_batch checks
+// and stores each column's cells in a loop of their own instead of switching on the column's type
+// cell after cell: a load's hottest work. `ascii` marks the records whose text cells need no look.
+struct RecordBatch {
   static constexpr std::size_t kRows = 256;
   // One spare column more: where a reader may put a field no column reads.
-  explicit PlainBatch(std::size_t columns) : texts((columns + 1) * kRows) {}
+  explicit RecordBatch(std::size_t columns) : texts((columns + 1) * kRows) {}
   bool full() const { return rows == kRows; }
   // Where record `row`'s cell of `column` goes (an empty text: a missing cell).
   std::string_view& text(std::size_t column, std::size_t row) { return texts[column * kRows + row]; }
@@ -351,7 +352,7 @@ enum class FastKind : std::uint8_t { None, Text, RawId, Enum, Bool, Int, MoneyPo
 // cell is valid and no unique key is repeated; otherwise records one rejection (the first problem
 // in schema order) in `out.report`. Counts rows read, accepted and rejected. Allocates nothing per
 // accepted row beyond the columns' own growth. Not thread-safe; one per load (or per worker, reused
-// from chunk to chunk with restart()). The CSV reader hands it plain records a batch at a time
+// from chunk to chunk with restart()). The CSV reader hands it well-formed records a batch at a time
 // (finish_batch), with the same outcome as one at a time.
 class RecordBuilder {
  public:
@@ -380,7 +381,7 @@ class RecordBuilder {
   // Every record of `batch` in order, with the outcome finish() gives each (start/set/finish
   // are not needed); empties the batch. Records the column loops cannot accept as they are go
   // through finish() one by one, which says why.
-  void finish_batch(PlainBatch& batch);
+  void finish_batch(RecordBatch& batch);
   // A record the reader itself could not split into cells (wrong field count, bad quoting, not
   // valid JSON): counted as read and rejected.
   void reject_record(std::uint64_t line, std::string column, std::string_view value, RejectionReason why,
@@ -416,7 +417,7 @@ class RecordBuilder {
   std::uint64_t key_hash(const Key& key) const;
   std::optional<std::size_t> find_earlier(const Key& key, std::uint64_t hash) const;
   void append_row(std::uint64_t line);
-  void append_batch_rows(const PlainBatch& batch, std::size_t first, std::size_t end);
+  void append_batch_rows(const RecordBatch& batch, std::size_t first, std::size_t end);
   [[noreturn]] void raw_text_too_long(const ColumnSchema& column) const;
   std::int32_t dictionary_code(Plan& plan, std::string_view text);
   void add_file_name(std::size_t c, RejectionReason& why) const;

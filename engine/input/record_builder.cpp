@@ -262,7 +262,7 @@ std::uint64_t digits_value(const char* begin, const char* end) {
 
 }  // namespace
 
-// A number, amount or date in a form of exports only (1.234,56, € 612,35, 31-03-2026): what
+// A cell in a form of exports only (1.234,56, € 612,35, 31-03-2026, ja, Vrije sector): what
 // validate_typed accepts in export forms, by the same parser, so that a whole export is stored a
 // batch at a time. Nothing in canonical forms; a value out of range is left to validate_typed.
 bool RecordBuilder::export_cell(const Plan& plan, std::string_view text, std::int64_t& number) const {
@@ -278,6 +278,15 @@ bool RecordBuilder::export_cell(const Plan& plan, std::string_view text, std::in
     case ValueType::Date:
       result = parse_date_export(text, number);
       break;
+    case ValueType::Bool:
+      result = parse_bool_export(text, number);
+      break;
+    case ValueType::Enum:
+      if (const auto index = enum_index_export(*plan.schema, text)) {
+        number = *index;
+        result = ParseResult::Ok;
+      }
+      break;
     default:
       break;
   }
@@ -287,7 +296,7 @@ bool RecordBuilder::export_cell(const Plan& plan, std::string_view text, std::in
 // The common cells of a well-formed file, accepted without the general checks: plain ASCII text,
 // an enum value as listed, true/false/1/0, a short whole number, an amount like -612.35 (or
 // -612,35 where the decimal mark is a comma) without thousands groups, a date YYYY-MM-DD; in an
-// export also the forms of exports (export_cell, enum_index_export, parse_bool_export).
+// export also the forms of exports (export_cell).
 // Everything it accepts, validate_typed accepts with the same value (the cell cases of
 // tests/csv_reader_test.cpp and tests/dialect_test.cpp hold them to that); whatever it is not sure
 // of goes to validate_typed, which alone gives reasons. A third of a load's time went there.
@@ -307,11 +316,7 @@ template <FastKind kKind>
     return text.front() != ' ' && (record_plain_ || is_plain_ascii(text));
   } else if constexpr (kKind == FastKind::Enum) {
     number = plan.enum_lookup.find(text);
-    if (number >= 0) return true;
-    if (!forms_.export_forms) return false;
-    const auto index = enum_index_export(*plan.schema, text);
-    number = index ? *index : -1;
-    return index.has_value();
+    return number >= 0 || export_cell(plan, text, number);
   } else if constexpr (kKind == FastKind::Bool) {
     if (text.size() == 1 && (text[0] == '0' || text[0] == '1')) {
       number = text[0] - '0';
@@ -326,7 +331,7 @@ template <FastKind kKind>
       number = 0;
       return true;
     }
-    return forms_.export_forms && parse_bool_export(text, number) == ParseResult::Ok;
+    return export_cell(plan, text, number);
   } else if constexpr (kKind == FastKind::Int) {
     const bool negative = *begin == '-';
     const char* digits = begin + (negative ? 1 : 0);
@@ -649,7 +654,7 @@ bool RecordBuilder::finish(std::uint64_t line, std::string_view record) {
   return true;
 }
 
-void RecordBuilder::finish_batch(PlainBatch& batch) {
+void RecordBuilder::finish_batch(RecordBatch& batch) {
   const std::size_t rows = batch.rows;
   batch.rows = 0;
   const std::size_t count = plans_.size();
@@ -668,13 +673,13 @@ void RecordBuilder::finish_batch(PlainBatch& batch) {
 
   // Column by column: each column's cells checked in a loop compiled for its kind (fast_cell_as).
   // A row any cell of which it cannot accept is left to finish().
-  std::array<bool, PlainBatch::kRows> accepted;
+  std::array<bool, RecordBatch::kRows> accepted;
   accepted.fill(true);
-  batch_numbers_.resize(count * PlainBatch::kRows);
+  batch_numbers_.resize(count * RecordBatch::kRows);
   for (std::size_t c = 0; c < count; ++c) {
     Plan& plan = plans_[c];
     const std::string_view* texts = &batch.text(c, 0);
-    std::int64_t* numbers = &batch_numbers_[c * PlainBatch::kRows];
+    std::int64_t* numbers = &batch_numbers_[c * RecordBatch::kRows];
     const bool required = plan.schema->required;
     const std::int64_t missing = plan.schema->type == ValueType::Money ? kNull64 : kNull32;
     with_fast_kind(plan.fast, [&]<FastKind kKind>() {
@@ -702,10 +707,10 @@ void RecordBuilder::finish_batch(PlainBatch& batch) {
 
 // Rows [first, end) of the batch, every cell of which fast_cell accepted, as append_row stores
 // them (deferred keys included).
-void RecordBuilder::append_batch_rows(const PlainBatch& batch, std::size_t first, std::size_t end) {
+void RecordBuilder::append_batch_rows(const RecordBatch& batch, std::size_t first, std::size_t end) {
   if (first == end) return;
   const std::size_t count = plans_.size();
-  const auto number = [&](std::size_t c, std::size_t row) { return batch_numbers_[c * PlainBatch::kRows + row]; };
+  const auto number = [&](std::size_t c, std::size_t row) { return batch_numbers_[c * RecordBatch::kRows + row]; };
   const auto text = [&](std::size_t c, std::size_t row) { return batch.text(c, row); };
   for (std::size_t row = first; row < end; ++row) {
     const auto cell_hash = [&](std::size_t c) {
