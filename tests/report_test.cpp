@@ -72,6 +72,7 @@ rule AVG "Gemiddeld inkomen" {
 )";
 
 using testing_support::Check;
+using testing_support::evidence_on_one_line;
 
 std::unique_ptr<Check> run_check(const std::string& rules_text, const std::string& csv) {
   return testing_support::run_check("hostile.toets", rules_text, csv);
@@ -355,30 +356,6 @@ TEST(Privacy, AnAverageIncomeOfASmallGroupIsWithheld) {
 // write_json_report writes evidence ids straight into the text, an array on one line: the same JSON
 // value as report_to_json builds, for ids that need escaping or are not UTF-8, with and without
 // privacy, and the same text as its dump(2) once the evidence arrays are folded onto one line.
-// dump(2)'s text with each non-empty "evidence" array folded onto its member's line.
-std::string evidence_on_one_line(const std::string& dumped) {
-  std::string out;
-  std::size_t from = 0;
-  for (std::size_t at; (at = dumped.find("\"evidence\": [\n", from)) != std::string::npos;) {
-    const std::size_t end = dumped.find(']', at);  // no id here holds a bracket
-    out += dumped.substr(from, at - from) + "\"evidence\": [";
-    const std::string items = dumped.substr(at + 13, end - at - 13);  // from the line break after '['
-
-    std::string folded;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (items[i] == '\n') {
-        while (i + 1 < items.size() && items[i + 1] == ' ') ++i;
-        if (!folded.empty() && folded.back() == ',') folded += ' ';
-      } else {
-        folded += items[i];
-      }
-    }
-    out += folded + "]";
-    from = end + 1;
-  }
-  return out + dumped.substr(from);
-}
-
 TEST(Escaping, WrittenJsonEqualsTheJsonValue) {
   auto check = run_check(kRules, hostile_lets());
   ASSERT_NE(check, nullptr);

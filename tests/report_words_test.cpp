@@ -274,6 +274,27 @@ TEST(Words, ArrowsFollowTheValueAndTheNormSaysBetterOrWorse) {
   EXPECT_NE(english.find("rose, worse"), std::string::npos);
 }
 
+// A result's history in the JSON report: write_json_report writes it as text, member by member;
+// the text is report_to_json's value dumped (its evidence arrays folded onto one line), in either
+// language, the value the same whichever way it was written.
+TEST(Words, WrittenJsonWithHistoryIsTheJsonValueDumped) {
+  auto check = run_check(kRules, lets());
+  ASSERT_NE(check, nullptr);
+  const ReportHistory history = history_of(check->report, {{"INK", Ratio{1, 10}}, {"PLAN", Ratio{8, 1}}});
+  for (const Lang lang : {Lang::Nl, Lang::En}) {
+    ReportOptions options = in(lang);
+    options.text_lang = lang;
+    std::ostringstream written;
+    write_json_report(check->report, written, options, &history);
+    const std::string dumped =
+        report_to_json(check->report, options, &history).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+        "\n";
+    ASSERT_NE(written.str().find("\"history\": {"), std::string::npos);
+    ASSERT_NE(written.str().find("\"previous_status\""), std::string::npos);
+    EXPECT_EQ(written.str(), testing_support::evidence_on_one_line(dumped));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5. Local time
 

@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -20,19 +22,13 @@ namespace {
 
 using nlohmann::json;
 
-// Evidence arrays are most of a report (hundreds of thousands of record ids). write_json_report
-// does not build them as JSON values: each result holds this placeholder, and the ids are written
-// into the dumped text in its place. The placeholder dumps as "\u0001evidence", which no other
-// "evidence" member can hold (only results have one).
-const std::string kEvidencePlaceholder = "\x01" "evidence";
-constexpr std::string_view kDumpedPlaceholder = "\"evidence\": \"\\u0001evidence\"";
-// Nor is the results array built whole (thousands of rules times their groups, some kilobytes
-// each as a JSON tree): the report holds this placeholder, and each result is built, dumped and
-// written in its place, one at a time, so the memory is that of one result.
+// The results array is not built as a JSON value by write_json_report (thousands of rules times
+// their groups, some kilobytes each as a JSON tree, evidence arrays of hundreds of thousands of
+// ids): the report holds this placeholder, and the results are written as text in its place.
 const std::string kResultsPlaceholder = "\x01" "results";
 constexpr std::string_view kDumpedResultsPlaceholder = "\"results\": \"\\u0001results\"";
 
-enum class Evidence { AsValues, AsPlaceholder };
+enum class Results { AsValues, AsPlaceholder };
 
 // Shares as fractions (0.075), money in euros, counts as integers, dates as text.
 json value_json(const Ratio& value, ValueType unit) {
@@ -84,75 +80,135 @@ json history_json(const ResultHistory& history, ValueType unit) {
   return out;
 }
 
+// A result's members go to a sink in the order nlohmann::json keeps an object's members (by name,
+// std::map): JsonTree builds the value (report_to_json), JsonText writes the text dump(2) gives for
+// it without building it. A report of many rules has thousands of results: building each as maps
+// of strings, dumping it and indenting the dump again was most of the time to write it. The same
+// function says what a result holds for both; tests hold their texts equal (Escaping.*).
+//
 // Its words (measure_text, remedy_text, message) in `lang`: English unless --lang asks otherwise.
-json result_json(const RuleResult& result, const Privacy& privacy, const ReportHistory* history, Evidence evidence,
-                 Lang lang) {
+template <typename Sink>
+void emit_result(Sink& out, const RuleResult& result, const Privacy& privacy, const ReportHistory* history, Lang lang) {
   const CompiledRule& rule = *result.rule;
   const ValueType unit = rule.measure.unit;
-  json out;
-  out["rule"] = rule.id;
-  out["title"] = rule.title;
-  out["source"] = rule.source;
-  out["owner"] = rule.owner;
-  out["ruleset"] = rule.ruleset_id;
-  out["dataset"] = rule.dataset->name;
-  out["group"] = group_json(privacy.group(result.group));
-  out["status"] = std::string(status_name(result.status));
-  const bool withheld = privacy.measure_withheld(result);
-  out["measure"] = result.measure && !withheld ? value_json(*result.measure, unit) : json(nullptr);
-  out["measure_text"] = !result.measure ? ""
-                        : withheld      ? std::string(lang == Lang::Nl ? report::word(lang, "withheld") : kWithheld)
-                                        : report::value_text(*result.measure, unit, lang);
-  if (privacy.indicative(result)) out["indicative"] = true;
-  out["measure_kind"] = std::string(measure_name(rule.measure.kind));
-  out["numerator"] = optional_int(result.numerator);
-  out["denominator"] = optional_int(result.denominator);
-  out["records"] = result.records;
+  const auto optional_number = [&](std::string_view name, const std::optional<std::int64_t>& value) {
+    value ? out.number(name, *value) : out.null(name);
+  };
+  out.text("dataset", rule.dataset->name);
+  optional_number("denominator", result.denominator);
+  out.evidence("evidence", result);
+  if (privacy.evidence_withheld(result)) out.number("evidence_withheld", std::uint64_t{result.evidence.size()});
   if (rule.exempt != kNoIndex) {
-    out["exempt"] = result.exempt;
-    out["exempt_matching"] = result.exempt_matching;
+    out.number("exempt", result.exempt);
+    out.number("exempt_matching", result.exempt_matching);
   }
-  if (result.threshold) {
-    out["threshold"] = {{"status", std::string(status_name(result.threshold->status))},
-                        {"op", std::string(compare_op_text(result.threshold->op))},
-                        {"value", value_json(result.threshold->value, unit)},
-                        {"text", result.threshold->text}};
-  } else {
-    out["threshold"] = nullptr;
+  out.open("group");
+  std::vector<GroupField> group = privacy.group(result.group);
+  // By name; of two fields with one name the last counts, as when assigned to a json object.
+  std::stable_sort(group.begin(), group.end(),
+                   [](const GroupField& a, const GroupField& b) { return a.name < b.name; });
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    const GroupField& field = group[i];
+    if (i + 1 < group.size() && group[i + 1].name == field.name) continue;
+    if (field.number)
+      out.number(field.name, *field.number);
+    else if (field.text)
+      out.text(field.name, *field.text);
+    else
+      out.null(field.name);
   }
+  out.close();
+  if (history != nullptr) {
+    const auto found = history->results.find(result_key(rule.id, result.group));
+    if (found != history->results.end()) out.value("history", history_json(found->second, unit));
+  }
+  if (privacy.indicative(result)) out.boolean("indicative", true);
+  const bool withheld = privacy.measure_withheld(result);
+  result.measure && !withheld ? out.value("measure", value_json(*result.measure, unit)) : out.null("measure");
+  out.text("measure_kind", measure_name(rule.measure.kind));
+  out.text("measure_text", !result.measure ? std::string()
+                           : withheld      ? std::string(lang == Lang::Nl ? report::word(lang, "withheld") : kWithheld)
+                                           : report::value_text(*result.measure, unit, lang));
+  if (!result.note.empty()) out.text("message", note_text(privacy.note(result.note), lang));
+  optional_number("numerator", result.numerator);
+  if (result.outside_validity) out.boolean("outside_validity", true);
+  out.text("owner", rule.owner);
+  if (rule.target && result.projection) {
+    out.value("projection", {{"value_at_deadline", result.projection->value_at_deadline},
+                             {"rate_per_year", result.projection->rate_per_year},
+                             {"needed_per_year", result.projection->needed_per_year},
+                             {"points", result.projection->points}});
+  }
+  out.number("records", result.records);
+  optional_number("remedy", result.remedy);
+  // The remedy about the records ("1 fewer let meeting ..."), not the engine's "1 fewer records".
+  if (const std::string remedy = report::remedy_sentence(result, lang); !remedy.empty())
+    out.text("remedy_text", remedy);
+  optional_number("remedy_to_ok", result.remedy_to_ok);
+  out.text("rule", rule.id);
+  out.text("ruleset", rule.ruleset_id);
   if (rule.target) {
-    out["target"] = {{"op", std::string(compare_op_text(rule.target->op))},
-                     {"value", value_json(rule.target->value, unit)},
-                     {"deadline", format_date(rule.target->deadline)},
-                     {"text", rule.target->text}};
     json series = json::array();
     for (const auto& point : result.series) {
       series.push_back({{"snapshot", format_date(point.date)},
                         {"measure", value_json(point.measure, unit)},
                         {"records", point.records}});
     }
-    out["series"] = std::move(series);
-    if (result.projection) {
-      out["projection"] = {{"value_at_deadline", result.projection->value_at_deadline},
-                           {"rate_per_year", result.projection->rate_per_year},
-                           {"needed_per_year", result.projection->needed_per_year},
-                           {"points", result.projection->points}};
-    }
+    out.value("series", std::move(series));
   }
-  out["evidence"] = evidence == Evidence::AsValues ? json(privacy.evidence(result)) : json(kEvidencePlaceholder);
-  if (privacy.evidence_withheld(result)) out["evidence_withheld"] = result.evidence.size();
-  out["remedy"] = optional_int(result.remedy);
-  out["remedy_to_ok"] = optional_int(result.remedy_to_ok);
-  // The remedy about the records ("1 fewer let meeting ..."), not the engine's "1 fewer records".
-  if (const std::string remedy = report::remedy_sentence(result, lang); !remedy.empty()) out["remedy_text"] = remedy;
-  if (result.outside_validity) out["outside_validity"] = true;
-  if (!result.note.empty()) out["message"] = note_text(privacy.note(result.note), lang);
-  if (history != nullptr) {
-    const auto found = history->results.find(result_key(rule.id, result.group));
-    if (found != history->results.end()) out["history"] = history_json(found->second, unit);
+  out.text("source", rule.source);
+  out.text("status", status_name(result.status));
+  if (rule.target) {
+    out.value("target", {{"op", std::string(compare_op_text(rule.target->op))},
+                         {"value", value_json(rule.target->value, unit)},
+                         {"deadline", format_date(rule.target->deadline)},
+                         {"text", rule.target->text}});
   }
-  return out;
+  if (result.threshold) {
+    out.open("threshold");
+    out.text("op", compare_op_text(result.threshold->op));
+    out.text("status", status_name(result.threshold->status));
+    out.text("text", result.threshold->text);
+    out.value("value", value_json(result.threshold->value, unit));
+    out.close();
+  } else {
+    out.null("threshold");
+  }
+  out.text("title", rule.title);
 }
+
+// Builds a result as a json value (report_to_json), its evidence as an array of ids.
+class JsonTree {
+ public:
+  JsonTree(json& root, const Privacy& privacy) : privacy_(privacy), open_{&root} { root = json::object(); }
+  void null(std::string_view name) { at(name) = nullptr; }
+  void text(std::string_view name, std::string_view value) { at(name) = std::string(value); }
+  void number(std::string_view name, std::int64_t value) { at(name) = value; }
+  void number(std::string_view name, std::uint64_t value) { at(name) = value; }
+  void boolean(std::string_view name, bool value) { at(name) = value; }
+  void value(std::string_view name, json value) { at(name) = std::move(value); }
+  void evidence(std::string_view name, const RuleResult& result) { at(name) = privacy_.evidence(result); }
+  void open(std::string_view name) {
+    json& object = at(name);
+    object = json::object();
+    open_.push_back(&object);
+  }
+  void close() { open_.pop_back(); }
+
+ private:
+  // The text writer relies on the members coming in the order of their names.
+  json& at(std::string_view name) {
+    auto& members = open_.back()->get_ref<json::object_t&>();
+    if (!members.empty() && !(members.rbegin()->first < name)) {
+      throw std::logic_error("JSON member \"" + std::string(name) + "\" out of order after \"" +
+                             members.rbegin()->first + "\"");
+    }
+    return (*open_.back())[std::string(name)];
+  }
+
+  const Privacy& privacy_;
+  std::vector<json*> open_;  // the objects open, innermost last
+};
 
 json run_json(const RunRef& run) {
   json out = {{"id", run.id}, {"recorded_at", run.recorded_at}, {"as_of", format_date(run.as_of)}};
@@ -278,7 +334,7 @@ json incomplete_json(const CheckReport& report, Lang lang) {
 }
 
 json report_json(const CheckReport& report, const Privacy& privacy, const ReportOptions& options,
-                 const ReportHistory* history, Evidence evidence) {
+                 const ReportHistory* history, Results results_as) {
   json out;
   out["version"] = std::string(kJsonReportVersion);
   const RuleSetInfo& rs = report.ruleset;
@@ -295,9 +351,12 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
   const Lang lang = options.text_lang.value_or(Lang::En);
   for (const auto& input : report.inputs) inputs.push_back(input_json(input, privacy, lang));
   out["inputs"] = std::move(inputs);
-  if (evidence == Evidence::AsValues) {
+  if (results_as == Results::AsValues) {
     json results = json::array();
-    for (const auto& result : report.results) results.push_back(result_json(result, privacy, history, evidence, lang));
+    for (const auto& result : report.results) {
+      JsonTree tree(results.emplace_back(), privacy);
+      emit_result(tree, result, privacy, history, lang);
+    }
     out["results"] = std::move(results);
   } else {
     out["results"] = kResultsPlaceholder;  // written result by result by write_json_report
@@ -399,30 +458,107 @@ void append_evidence(std::string& out, const Privacy& privacy, const RuleResult&
   out.resize(at);
 }
 
-constexpr std::string_view kItemIndent = "\n    ";
+// Writes a result as the text dump(2) writes it for the same json value (JsonTree's), at `depth`
+// (the results array's items are at depth 2: four spaces), its evidence ids on one line.
+class JsonText {
+ public:
+  JsonText(std::string& out, std::size_t depth, const Privacy& privacy, const PlainIdPools& plain_pools)
+      : out_(out), depth_(depth), privacy_(privacy), plain_pools_(plain_pools) {
+    out_ += '{';
+  }
+  void null(std::string_view name) {
+    member(name);
+    out_ += "null";
+  }
+  void text(std::string_view name, std::string_view value) {
+    member(name);
+    if (std::all_of(value.begin(), value.end(), plain_json_byte)) {
+      out_ += '"';
+      out_ += value;
+      out_ += '"';
+    } else {
+      out_ += dump(json(std::string(value)), -1);  // escapes, and U+FFFD for bytes not UTF-8
+    }
+  }
+  void number(std::string_view name, std::int64_t value) { put_number(name, value); }
+  void number(std::string_view name, std::uint64_t value) { put_number(name, value); }
+  void boolean(std::string_view name, bool value) {
+    member(name);
+    out_ += value ? "true" : "false";
+  }
+  // Any other value, dumped on its own and moved in to its place.
+  void value(std::string_view name, const json& value) {
+    member(name);
+    const std::string own = dump(value, 2);
+    for (std::size_t from = 0; from < own.size();) {
+      const std::size_t newline = std::min(own.find('\n', from), own.size());
+      out_.append(own, from, newline - from);
+      if (newline < own.size()) {
+        out_ += '\n';
+        out_.append(2 * (depth_ + 1), ' ');
+      }
+      from = newline + 1;
+    }
+  }
+  void evidence(std::string_view name, const RuleResult& result) {
+    member(name);
+    append_evidence(out_, privacy_, result, plain_pools_);
+  }
+  void open(std::string_view name) {
+    member(name);
+    out_ += '{';
+    ++depth_;
+    first_ = true;
+  }
+  void close() {
+    if (!first_) {
+      out_ += '\n';
+      out_.append(2 * depth_, ' ');
+    }
+    out_ += '}';  // "{}" when empty
+    --depth_;
+    first_ = false;
+  }
+
+ private:
+  // Names are the report's own: plain ASCII, or a group's column name (checked like any text).
+  void member(std::string_view name) {
+    out_ += first_ ? "\n" : ",\n";
+    first_ = false;
+    out_.append(2 * (depth_ + 1), ' ');
+    if (std::all_of(name.begin(), name.end(), plain_json_byte)) {
+      out_ += '"';
+      out_ += name;
+      out_ += '"';
+    } else {
+      out_ += dump(json(std::string(name)), -1);
+    }
+    out_ += ": ";
+  }
+  template <typename Number>
+  void put_number(std::string_view name, Number value) {
+    member(name);
+    char digits[24];
+    const auto written = std::to_chars(digits, digits + sizeof digits, value);
+    out_.append(digits, written.ptr);
+  }
+
+  std::string& out_;
+  std::size_t depth_;  // of the innermost object open
+  bool first_ = true;  // no member of it written yet
+  const Privacy& privacy_;
+  const PlainIdPools& plain_pools_;
+};
 
 // Appends one result as an item of the results array, as dump(2) writes the report's "results"
-// member (the array one level in, each result two): built and dumped on its own, its evidence
-// spliced into its placeholder.
+// member: the array one level in, each result two.
 void append_result(std::string& out, const RuleResult& result, const Privacy& privacy, const ReportHistory* history,
                    Lang lang, bool first, const PlainIdPools& plain_pools) {
-  out += first ? "" : ",";
-  out += kItemIndent;
-  // One level deeper than its own dump: every line after the first moves in by four.
-  const std::string own = dump(result_json(result, privacy, history, Evidence::AsPlaceholder, lang), 2);
-  const std::size_t start = out.size();
-  for (std::size_t from = 0; from < own.size();) {
-    const std::size_t newline = std::min(own.find('\n', from), own.size());
-    out.append(own, from, newline - from);
-    if (newline < own.size()) out += kItemIndent;
-    from = newline + 1;
-  }
-  const std::size_t at = out.find(kDumpedPlaceholder, start);
-  const std::string rest = out.substr(at + kDumpedPlaceholder.size());
-  out.resize(at);
-  out += "\"evidence\": ";
-  append_evidence(out, privacy, result, plain_pools);
-  out += rest;
+  constexpr std::size_t kItemDepth = 2;
+  out += first ? "\n    " : ",\n    ";
+  JsonText text(out, kItemDepth, privacy, plain_pools);
+  emit_result(text, result, privacy, history, lang);
+  text.close();
 }
 
 // Writes the results array. A report of many rules holds millions of evidence ids: blocks of
@@ -486,14 +622,14 @@ void write_results(std::ostream& out, const CheckReport& report, const Privacy& 
 }  // namespace
 
 nlohmann::json report_to_json(const CheckReport& report, const ReportOptions& options, const ReportHistory* history) {
-  return report_json(report, Privacy(options), options, history, Evidence::AsValues);
+  return report_json(report, Privacy(options), options, history, Results::AsValues);
 }
 
 void write_json_report(const CheckReport& report, std::ostream& out, const ReportOptions& options,
                        const ReportHistory* history) {
   const Privacy privacy(options);
   const Lang lang = options.text_lang.value_or(Lang::En);
-  const std::string text = dump(report_json(report, privacy, options, history, Evidence::AsPlaceholder), 2);
+  const std::string text = dump(report_json(report, privacy, options, history, Results::AsPlaceholder), 2);
   const std::size_t results_at = text.find(kDumpedResultsPlaceholder);
   out.write(text.data(), static_cast<std::streamsize>(results_at));
   out << "\"results\": ";

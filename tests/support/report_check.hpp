@@ -44,4 +44,29 @@ inline std::unique_ptr<Check> run_check(const std::string& rule_file, const std:
   return check;
 }
 
+// write_json_report writes each evidence array on one line; report_to_json's dump(2) writes an id
+// a line. dump(2)'s text with each non-empty "evidence" array folded onto its member's line.
+inline std::string evidence_on_one_line(const std::string& dumped) {
+  std::string out;
+  std::size_t from = 0;
+  for (std::size_t at; (at = dumped.find("\"evidence\": [\n", from)) != std::string::npos;) {
+    const std::size_t end = dumped.find(']', at);  // no id here holds a bracket
+    out += dumped.substr(from, at - from) + "\"evidence\": [";
+    const std::string items = dumped.substr(at + 13, end - at - 13);  // from the line break after '['
+
+    std::string folded;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (items[i] == '\n') {
+        while (i + 1 < items.size() && items[i + 1] == ' ') ++i;
+        if (!folded.empty() && folded.back() == ',') folded += ' ';
+      } else {
+        folded += items[i];
+      }
+    }
+    out += folded + "]";
+    from = end + 1;
+  }
+  return out + dumped.substr(from);
+}
+
 }  // namespace toets::testing_support
