@@ -472,7 +472,7 @@ using namespace evaluation;
 namespace {
 
 // One pool of each dataset's record ids for the evidence of all its rules: made (empty) when the
-// first rule over it needs one, filled by fill_record_id_pools once every rule's evidence is in.
+// first rule over it needs one, filled by fill_pools once every rule's evidence is in.
 struct SharedPool {
   std::once_flag made;
   std::shared_ptr<RecordIdPool> pool;
@@ -494,30 +494,58 @@ void share_record_id_pools(const CompiledRuleSet& rules, const DatasetMap& datas
 
 // The evidence holds dataset rows; each pool gets the ids of the rows some result lists (most
 // records are evidence of nothing: a copy of the whole id column would be mostly unread), and
-// the results' rows are renumbered into it, in the same order.
-void fill_record_id_pools(std::map<const Dataset*, SharedPool>& pools, std::vector<std::vector<RuleResult>>& per_rule) {
+// the results' rows are renumbered into it, in the same order. Millions of evidence rows in a
+// report of many rules: they are marked and renumbered rule by rule on every core
+// (mark_pool_rows, renumber_pool_rows); only the pool's filling is on one (fill_pools).
+struct PoolIndex {
+  RecordIdPool* pool;
+  const Dataset* data;
+  std::vector<std::uint32_t> index;  // per row: 1 + its place in the pool, 0 for none
+};
+
+std::vector<PoolIndex> pool_indexes(std::map<const Dataset*, SharedPool>& pools) {
+  std::vector<PoolIndex> indexes;
   for (auto& [data, shared] : pools) {
-    if (!shared.pool) continue;
-    RecordIdPool& pool = *shared.pool;
-    std::vector<std::uint32_t> index(data->row_count(), 0);  // per row: 1 + its place in the pool, 0 for none
-    for (auto& results : per_rule) {
-      for (RuleResult& result : results) {
-        if (result.evidence.pool() != &pool) continue;
-        for (const std::uint32_t row : result.evidence.pool_rows()) index[row] = 1;
-      }
+    if (shared.pool)
+      indexes.push_back(PoolIndex{shared.pool.get(), data, std::vector<std::uint32_t>(data->row_count(), 0)});
+  }
+  return indexes;
+}
+
+std::vector<std::uint32_t>* index_of(std::vector<PoolIndex>& indexes, const RecordIdPool* pool) {
+  for (PoolIndex& index : indexes) {
+    if (index.pool == pool) return &index.index;
+  }
+  return nullptr;
+}
+
+// One rule's evidence rows marked; rules on several cores mark rows in the same index (all 1).
+void mark_pool_rows(std::vector<PoolIndex>& indexes, std::vector<RuleResult>& results) {
+  for (RuleResult& result : results) {
+    std::vector<std::uint32_t>* index = index_of(indexes, result.evidence.pool());
+    if (index == nullptr) continue;
+    for (const std::uint32_t row : result.evidence.pool_rows()) {
+      std::atomic_ref<std::uint32_t>((*index)[row]).store(1, std::memory_order_relaxed);
     }
+  }
+}
+
+void fill_pools(std::vector<PoolIndex>& indexes) {
+  for (PoolIndex& index : indexes) {
     std::uint32_t next = 0;
-    for (std::size_t row = 0; row < index.size(); ++row) {
-      if (index[row] == 0) continue;
-      index[row] = ++next;
-      pool.append(data->record_id(row));
+    for (std::size_t row = 0; row < index.index.size(); ++row) {
+      if (index.index[row] == 0) continue;
+      index.index[row] = ++next;
+      index.pool->append(index.data->record_id(row));
     }
-    for (auto& results : per_rule) {
-      for (RuleResult& result : results) {
-        if (result.evidence.pool() != &pool) continue;
-        for (std::uint32_t& row : result.evidence.pool_rows()) row = index[row] - 1;
-      }
-    }
+  }
+}
+
+void renumber_pool_rows(std::vector<PoolIndex>& indexes, std::vector<RuleResult>& results) {
+  for (RuleResult& result : results) {
+    const std::vector<std::uint32_t>* index = index_of(indexes, result.evidence.pool());
+    if (index == nullptr) continue;
+    for (std::uint32_t& row : result.evidence.pool_rows()) row = (*index)[row] - 1;
   }
 }
 
@@ -647,14 +675,22 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
   on_cores(passes.size() * cores, [&](std::size_t t, BatchBuffers& buffers) {
     passes[t / cores]->gather_evidence(t % cores, cores, buffers);
   });
-  fill_record_id_pools(pools, per_rule);
-  for (std::size_t rule : finish_tasks) {
+  std::vector<PoolIndex> indexes = pool_indexes(pools);
+  on_cores(finish_tasks.size(),
+           [&](std::size_t t, BatchBuffers&) { mark_pool_rows(indexes, per_rule[finish_tasks[t]]); });
+  fill_pools(indexes);
+  on_cores(finish_tasks.size(), [&](std::size_t t, BatchBuffers&) {
+    const std::size_t rule = finish_tasks[t];
+    renumber_pool_rows(indexes, per_rule[rule]);
     runs[rule].reset();  // its accumulators are done with
     std::stable_sort(per_rule[rule].begin(), per_rule[rule].end(), less_group);
-  }
+  });
   passes.clear();  // and the groupings' row tags
 
+  std::size_t result_count = 0;
+  for (const auto& results : per_rule) result_count += results.size();
   std::vector<RuleResult> all;
+  all.reserve(result_count);
   for (auto& results : per_rule) {
     for (auto& result : results) all.push_back(std::move(result));
   }

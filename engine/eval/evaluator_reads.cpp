@@ -31,7 +31,7 @@ std::vector<const DatasetSchema*> datasets_read_by(const CompiledRuleSet& rules)
 }
 
 // A copy of all a dataset's record ids, for a rule evaluated on its own, outside evaluate_rules
-// (which shares one pool of only the ids listed: fill_record_id_pools; engine/data/evidence.hpp).
+// (which shares one pool of only the ids listed: fill_pools; engine/data/evidence.hpp).
 std::shared_ptr<const RecordIdPool> evaluation::make_record_id_pool(const Dataset& data) {
   auto pool = std::make_shared<RecordIdPool>();
   const std::size_t rows = data.row_count();
