@@ -379,6 +379,35 @@ TEST(Escaping, WrittenJsonEqualsTheJsonValue) {
   }
 }
 
+// Ids of a plain pool are copied sixteen bytes at a time: ids of every length from 1 to 40, the
+// last of the pool the shortest (its sixteen bytes would run past the pool's end), are written
+// whole, each once, as the JSON value has them.
+TEST(Escaping, PlainIdsOfEveryLengthAreWrittenWhole) {
+  std::string csv = kHeader;
+  std::vector<std::string> ids;
+  for (int length = 40; length >= 1; --length) {
+    std::string id;
+    for (int i = 0; i < length; ++i) id += static_cast<char>('a' + (length + i) % 26);
+    ids.push_back(id);
+    csv += let(id, "Groot", "87654.32", 30);
+  }
+  auto check = run_check(kRules, csv);
+  ASSERT_NE(check, nullptr);
+  bool listed = false;
+  for (const RuleResult& result : check->report.results) {
+    listed = listed || (result.evidence.size() == ids.size() && result.evidence.pool() != nullptr);
+  }
+  ASSERT_TRUE(listed) << "no result lists every id from the pool";
+  std::ostringstream written;
+  write_json_report(check->report, written, {});
+  const std::string dumped =
+      report_to_json(check->report, {}).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  EXPECT_EQ(written.str(), evidence_on_one_line(dumped));
+  std::string all_ids = "[";
+  for (const std::string& id : ids) all_ids += (all_ids.size() > 1 ? ", \"" : "\"") + id + "\"";
+  EXPECT_NE(written.str().find("\"evidence\": " + all_ids + "]"), std::string::npos);
+}
+
 TEST(Privacy, PseudonymsAreStableKeyedAndReplaceEveryId) {
   auto check = run_check(kRules, hostile_lets());
   ASSERT_NE(check, nullptr);

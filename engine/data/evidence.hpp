@@ -52,6 +52,7 @@ class EvidenceIds {
   // For the evaluator, which fills the pool after the rows are known: the pool and the rows in it.
   const RecordIdPool* pool() const { return pool_.get(); }
   std::vector<std::uint32_t>& pool_rows() { return rows_; }
+  const std::vector<std::uint32_t>& pool_rows() const { return rows_; }
   // An id by value; evidence from a pool becomes owned strings first (rare: tests, hostile ids).
   void push_back(std::string id) {
     materialise();

@@ -1,7 +1,10 @@
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <exception>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -392,27 +395,85 @@ class PlainIdPools {
       const RecordIdPool* pool = result.evidence.pool();
       if (pool == nullptr || std::find(seen.begin(), seen.end(), pool) != seen.end()) continue;
       seen.push_back(pool);
-      if (std::all_of(pool->bytes.begin(), pool->bytes.end(), plain_json_byte)) plain_.push_back(pool);
+      if (!std::all_of(pool->bytes.begin(), pool->bytes.end(), plain_json_byte)) continue;
+      std::uint64_t longest = 0;
+      for (std::size_t i = 1; i < pool->offsets.size(); ++i) {
+        longest = std::max(longest, pool->offsets[i] - pool->offsets[i - 1]);
+      }
+      plain_.push_back(Plain{pool, static_cast<std::size_t>(longest)});
     }
   }
-  bool holds(const RuleResult& result, const Privacy& privacy) const {
-    const RecordIdPool* pool = result.evidence.pool();
+  // The result's pool when its ids are written as they are (plain, not pseudonymised), else null.
+  const RecordIdPool* holding(const RuleResult& result, const Privacy& privacy) const {
     // Pseudonymised ids are made for the report, not taken from the pool.
-    return pool != nullptr && !privacy.pseudonymising() && std::find(plain_.begin(), plain_.end(), pool) != plain_.end();
+    if (privacy.pseudonymising()) return nullptr;
+    const auto found = std::find_if(plain_.begin(), plain_.end(),
+                                    [&](const Plain& plain) { return plain.pool == result.evidence.pool(); });
+    return found == plain_.end() ? nullptr : found->pool;
+  }
+  std::size_t longest(const RecordIdPool* pool) const {
+    return std::find_if(plain_.begin(), plain_.end(), [&](const Plain& plain) { return plain.pool == pool; })->longest;
   }
 
  private:
-  std::vector<const RecordIdPool*> plain_;
+  struct Plain {
+    const RecordIdPool* pool;
+    std::size_t longest;  // of its ids, in bytes
+  };
+  std::vector<Plain> plain_;
 };
+
+// The evidence of a plain pool (nearly every report: millions of ids in one of many rules), one
+// line: room for the longest id made once, and an id of at most 16 bytes copied as 16 (one move,
+// not a call per id; the bytes past it are written over next). Appends nothing when withheld.
+void append_plain_evidence(std::string& out, const Privacy& privacy, const RuleResult& result, const RecordIdPool& pool,
+                           std::size_t longest) {
+  if (result.evidence.empty() || privacy.evidence_withheld(result)) {
+    out += "[]";
+    return;
+  }
+  constexpr std::size_t kWide = 16;
+  const std::vector<std::uint32_t>& rows = result.evidence.pool_rows();
+  const std::size_t before = out.size();
+  out.resize(before + 2 + rows.size() * (longest + 4) + kWide);
+  char* const start = out.data() + before;
+  char* to = start;
+  const char* const bytes = pool.bytes.data();
+  const std::uint64_t* const offsets = pool.offsets.data();
+  const std::uint64_t wide_until = pool.bytes.size() >= kWide ? pool.bytes.size() - kWide : 0;
+  *to++ = '[';
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i > 0) {
+      std::memcpy(to, ", ", 2);
+      to += 2;
+    }
+    *to++ = '"';
+    const std::uint64_t from = offsets[rows[i]];
+    const std::size_t size = offsets[rows[i] + 1] - from;
+    if (size <= kWide && from <= wide_until) {
+      std::memcpy(to, bytes + from, kWide);
+    } else {
+      std::memcpy(to, bytes + from, size);
+    }
+    to += size;
+    *to++ = '"';
+  }
+  *to++ = ']';
+  out.resize(before + static_cast<std::size_t>(to - start));
+}
 
 // Appends a result's evidence array (the ids as they may be shown) to `out` on one line,
 // ["A1", "A2"]: the rest of the report is indented as nlohmann::json::dump(2) writes it, but an id a
 // line of its own, indented, was half of a large report's bytes (74 MB for 200 rules over 1M lets,
-// 46 MB on one line) and of the time to write it. Millions of ids: written into room made ahead
-// (grown when ids run long), not appended piece by piece.
+// 46 MB on one line) and of the time to write it. A plain pool's ids go by append_plain_evidence;
+// others (pseudonymised, or a pool with an id to escape) into room made ahead (grown when ids run
+// long), not appended piece by piece.
 void append_evidence(std::string& out, const Privacy& privacy, const RuleResult& result,
                      const PlainIdPools& plain_pools) {
-  const bool all_plain = plain_pools.holds(result, privacy);
+  if (const RecordIdPool* pool = plain_pools.holding(result, privacy)) {
+    append_plain_evidence(out, privacy, result, *pool, plain_pools.longest(pool));
+    return;
+  }
   const std::string_view separator = ", ";
   const std::size_t before = out.size();
   std::size_t at = before;
@@ -434,7 +495,7 @@ void append_evidence(std::string& out, const Privacy& privacy, const RuleResult&
     first = false;  // no comma before the first
     // Plain printable ASCII needs no escaping (nearly every id): separator, quotes and id in one
     // go. Anything else is left to nlohmann::json.
-    const bool plain = all_plain || std::all_of(id.begin(), id.end(), plain_json_byte);
+    const bool plain = std::all_of(id.begin(), id.end(), plain_json_byte);
     if (plain) [[likely]] {
       char* to = room(before_id.size() + id.size() + 2);
       std::memcpy(to, before_id.data(), before_id.size());
@@ -562,9 +623,10 @@ void append_result(std::string& out, const RuleResult& result, const Privacy& pr
 }
 
 // Writes the results array. A report of many rules holds millions of evidence ids: blocks of
-// results are rendered on all cores at once, the next round while this one is written, and are
-// written in order; the memory is two rounds of blocks, and the text is the same whatever the
-// number of cores.
+// results are rendered on every core by threads started once, and written in order by this one
+// as each is ready; at most kBlocksAhead blocks wait in memory, and the text is the same whatever
+// the number of cores. A block holds results up to about kBlockBytes of text (guessed from their
+// evidence), so that blocks take about as long to render.
 void write_results(std::ostream& out, const CheckReport& report, const Privacy& privacy,
                    const ReportHistory* history, Lang lang) {
   const std::vector<RuleResult>& results = report.results;
@@ -573,50 +635,91 @@ void write_results(std::ostream& out, const CheckReport& report, const Privacy& 
     return;
   }
   const PlainIdPools plain_pools(results);
-  constexpr std::size_t kBlock = 64;  // results per block
+  constexpr std::size_t kBlockBytes = 256 * 1024;
+  constexpr std::size_t kResultBytes = 1024;  // a result without its evidence, about
+  constexpr std::size_t kEvidenceBytes = 12;  // an id with its quotes and separator, about
+  std::vector<std::size_t> block_starts;      // block b is [block_starts[b], block_starts[b + 1])
+  for (std::size_t r = 0, bytes = kBlockBytes; r < results.size(); ++r) {
+    if (bytes >= kBlockBytes) {
+      block_starts.push_back(r);
+      bytes = 0;
+    }
+    bytes += kResultBytes + kEvidenceBytes * results[r].evidence.size();
+  }
+  block_starts.push_back(results.size());
+  const std::size_t blocks = block_starts.size() - 1;
   const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t per_round = kBlock * cores;
-  struct Round {
-    std::vector<std::string> blocks;
-    std::vector<std::exception_ptr> failures;
-    std::size_t used = 0;
+  const std::size_t blocks_ahead = 2 * cores;
+
+  struct Slot {
+    std::string text;
+    std::exception_ptr failure;
+    std::size_t block = SIZE_MAX;  // the block rendered into it, when ready
   };
-  auto render = [&](Round& round, std::size_t block, std::size_t first_result) {
-    try {
-      round.blocks[block].clear();
-      const std::size_t end = std::min(results.size(), first_result + kBlock);
-      for (std::size_t r = first_result; r < end; ++r) {
-        append_result(round.blocks[block], results[r], privacy, history, lang, r == 0, plain_pools);
+  std::vector<Slot> slots(blocks_ahead);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t written = 0;     // blocks written by this thread
+  std::size_t next_block = 0;  // the next block a renderer takes
+  bool stopping = false;       // a block failed: the renderers stop
+  const auto render = [&] {
+    for (;;) {
+      std::size_t block = 0;
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return stopping || next_block >= blocks || next_block < written + blocks_ahead; });
+        if (stopping || next_block >= blocks) return;
+        block = next_block++;
       }
-    } catch (...) {
-      round.failures[block] = std::current_exception();  // rethrown below, on the writing thread
+      Slot& slot = slots[block % blocks_ahead];
+      slot.text.clear();
+      try {
+        for (std::size_t r = block_starts[block]; r < block_starts[block + 1]; ++r) {
+          append_result(slot.text, results[r], privacy, history, lang, r == 0, plain_pools);
+        }
+      } catch (...) {
+        slot.failure = std::current_exception();  // rethrown below, on the writing thread
+      }
+      {
+        const std::lock_guard lock(mutex);
+        slot.block = block;
+      }
+      changed.notify_all();
     }
   };
-  // Renders the round that starts at result `start` on threads of its own (joined when `threads` goes).
-  auto start_round = [&](Round& round, std::size_t start, std::vector<std::jthread>& threads) {
-    round.used = start < results.size() ? std::min(cores, (results.size() - start + kBlock - 1) / kBlock) : 0;
-    for (std::size_t b = 0; b < round.used; ++b) threads.emplace_back([&, b, start] { render(round, b, start + b * kBlock); });
+  std::vector<std::jthread> renderers;
+  // Stops the renderers before they are joined, whichever way this function is left.
+  const auto stop = [&] {
+    {
+      const std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    changed.notify_all();
+    renderers.clear();
   };
-  Round current{std::vector<std::string>(cores), std::vector<std::exception_ptr>(cores), 0};
-  Round next = current;
-  {
-    std::vector<std::jthread> threads;
-    start_round(current, 0, threads);
-  }
-  out << '[';
-  for (std::size_t start = 0; start < results.size(); start += per_round) {
-    std::vector<std::jthread> threads;
-    start_round(next, start + per_round, threads);
-    for (const std::exception_ptr& failure : current.failures) {
-      if (failure) std::rethrow_exception(failure);  // the threads are joined on the way out
+  try {
+    for (std::size_t t = 0; t < std::min(cores, blocks); ++t) renderers.emplace_back(render);
+    out << '[';
+    for (std::size_t block = 0; block < blocks; ++block) {
+      Slot& slot = slots[block % blocks_ahead];
+      {
+        std::unique_lock lock(mutex);
+        changed.wait(lock, [&] { return slot.block == block; });
+      }
+      if (slot.failure) std::rethrow_exception(slot.failure);
+      out.write(slot.text.data(), static_cast<std::streamsize>(slot.text.size()));
+      {
+        const std::lock_guard lock(mutex);
+        ++written;
+      }
+      changed.notify_all();
     }
-    for (std::size_t b = 0; b < current.used; ++b) {
-      out.write(current.blocks[b].data(), static_cast<std::streamsize>(current.blocks[b].size()));
-    }
-    threads.clear();  // joins: the next round is rendered
-    std::swap(current, next);
+    out << "\n  ]";
+  } catch (...) {
+    stop();
+    throw;
   }
-  out << "\n  ]";
+  stop();
 }
 
 }  // namespace
