@@ -4,6 +4,8 @@
   compare.py lines REPORT.json          the engine's answers as canonical lines (stdout)
   compare.py diff NAME_A A NAME_B B     compares two files of canonical lines; exit 1 if they differ
   compare.py statuses REPORT.json...    how many groups of each status every rule found
+  compare.py listed REPORT.json         "RESULTS EVIDENCE": the report's results and the record ids
+                                        they list (what a report of many rules costs to write)
   compare.py rule-lines REPORT.json     every share rule's answers as canonical lines (stdout), for
                                         the generated rules of generate_rules.py
   compare.py fixture-lines REPORT.json SQL_OUTPUT
@@ -147,6 +149,11 @@ def main(argv):
         return diff(argv[2], argv[3], argv[4], argv[5])
     if len(argv) >= 3 and argv[1] == "statuses":
         return statuses(argv[2:])
+    if len(argv) == 3 and argv[1] == "listed":
+        with open(argv[2], encoding="utf-8") as f:
+            results = json.load(f)["results"]
+        print(len(results), sum(len(result["evidence"]) for result in results))
+        return 0
     sys.stderr.write(__doc__)
     return 2
 
