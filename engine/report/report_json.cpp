@@ -441,8 +441,15 @@ void append_plain_evidence(std::string& out, const Privacy& privacy, const RuleR
   const char* const bytes = pool.bytes.data();
   const std::uint64_t* const offsets = pool.offsets.data();
   const std::uint64_t wide_until = pool.bytes.size() >= kWide ? pool.bytes.size() - kWide : 0;
+  // The rows of a group lie all over the pool: each id waits for its offset, then for its bytes,
+  // from memory. Asked for ahead, the offset two strides on and the bytes one stride on, those
+  // waits overlap (an evidence-heavy report spent most of its writing in them).
+  constexpr std::size_t kStride = 32;
+  const std::size_t count = rows.size();
   *to++ = '[';
-  for (std::size_t i = 0; i < rows.size(); ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i + 2 * kStride < count) __builtin_prefetch(offsets + rows[i + 2 * kStride]);
+    if (i + kStride < count) __builtin_prefetch(bytes + offsets[rows[i + kStride]]);
     if (i > 0) {
       std::memcpy(to, ", ", 2);
       to += 2;
