@@ -71,6 +71,7 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
     if (!predicate) {
       evidence_states[g] = kTrue | kFalse;
       result.evidence.reserve(acc.records);
+      evidence_expected_ += acc.records;
       continue;
     }
     // Too many meeting the predicate: those are the evidence; too few: the ones not meeting it.
@@ -84,6 +85,7 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
     }
     evidence_states[g] = too_many ? kTrue : kFalse;
     result.evidence.reserve(too_many ? acc.matching : acc.records - acc.matching);
+    evidence_expected_ += too_many ? acc.matching : acc.records - acc.matching;
   }
   if (defer_evidence_ && grouping_ != nullptr && tags_ == grouping_->tags_) {
     // A rule of a pass (not evaluated again alone): the pass gathers it, for all its rules at once.
@@ -184,13 +186,26 @@ void RangeRun::gather_evidence(const std::uint32_t* in_scope, std::size_t n, std
 void Pass::gather_evidence(std::size_t part, std::size_t parts, BatchBuffers& buffers) {
   // The rules of this part: those that want evidence, cut into `parts` runs of neighbours (rules
   // with the same filter are neighbours: they share their values). Each part reads the ranges in
-  // order, so each result's evidence comes in row order.
+  // order, so each result's evidence comes in row order. The runs are of about equal work: the
+  // ids each rule's results list, and for a rule evaluated again (not split) its rows. Cut by the
+  // number of rules, one part of rules over thousands of groups was left to run alone.
   std::vector<const Member*> wanting;
+  std::vector<std::uint64_t> work_before{0};  // per rule of `wanting`: the work of those before it
+  const std::uint64_t data_rows = groupings_.empty() ? 0 : groupings_.front()->data_.row_count();
   for (const Member& member : members_) {
-    if (member.run->evidence_pending_) wanting.push_back(&member);
+    if (!member.run->evidence_pending_) continue;
+    wanting.push_back(&member);
+    const std::uint64_t evaluated = member.split == kNoSplit ? data_rows : 0;
+    work_before.push_back(work_before.back() + 1 + member.run->evidence_expected_ + evaluated);
   }
-  const std::size_t from = wanting.size() * part / parts, to = wanting.size() * (part + 1) / parts;
-  if (from == to) return;
+  const auto first_of_part = [&](std::size_t p) {
+    const std::uint64_t share = work_before.back() * p / parts;  // rows x rules x parts: far from 2^64
+    return static_cast<std::size_t>(std::lower_bound(work_before.begin(), work_before.end(), share) -
+                                    work_before.begin());
+  };
+  const std::size_t from = std::min(first_of_part(part), wanting.size());
+  const std::size_t to = std::min(first_of_part(part + 1), wanting.size());
+  if (from >= to) return;
   // Split rules take theirs from their fine count's states (evaluator_split.cpp); the others
   // evaluate their rows again.
   std::vector<FineEvidence> fines = plan_split_evidence({wanting.begin() + static_cast<std::ptrdiff_t>(from),

@@ -397,6 +397,7 @@ class Pass;
   // (bits by RowState, 0 for none), and where each group's result is.
   bool defer_evidence_ = false;
   bool evidence_pending_ = false;
+  std::uint64_t evidence_expected_ = 0;  // ids its results will list (Pass::gather_evidence's parts)
   std::vector<std::uint8_t> evidence_states_;
   std::vector<std::uint32_t> result_of_group_;
   std::vector<RuleResult>* evidence_results_ = nullptr;
