@@ -47,8 +47,6 @@ json value_json(const Ratio& value, ValueType unit) {
   return to_double(value);
 }
 
-json optional_int(const std::optional<std::int64_t>& value) { return value ? json(*value) : json(nullptr); }
-
 json notes_json(const std::vector<std::string>& notes, Lang lang) {
   json out = json::array();
   for (const auto& note : notes) out.push_back(report::message_text(note, lang));
