@@ -9,9 +9,12 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "engine/report/report.hpp"
 #include "tests/support/engine_fixture.hpp"
 
 namespace toets {
@@ -96,6 +99,51 @@ TEST_F(Engine, SplitRulesReportWhatTheyReportCountedAlone) {
       options_.split_filters = false;
       const std::string alone = as_json(run(kHeader + kRules, kLets));
       EXPECT_EQ(split, alone) << how;
+    }
+  }
+}
+
+// A check that writes a report showing a few ids of each group has only those of a share gathered
+// (EvaluateOptions::evidence_listed): each share's result lists the first ids of its whole list,
+// in row order, and counts every one; a count's results stay whole (findings compare their ids).
+// Split and counted alone, on one thread and two. The JSON report refuses a list in part.
+TEST_F(Engine, ShareIdsListedInPartAreTheFirstOfTheWholeList) {
+  for (const bool split : {true, false}) {
+    for (const unsigned threads : {1u, 2u}) {
+      const std::string how = std::string(split ? "split" : "alone") + ", " + std::to_string(threads) + " threads";
+      options_.split_filters = split;
+      options_.threads = threads;
+      const std::vector<RuleResult> whole = run(kHeader + kRules, kLets);
+      EvaluateOptions listing = options_;
+      listing.evidence_listed = 1;
+      const std::vector<RuleResult> part = evaluate_rules(
+          *rules_, DatasetMap{{DatasetKind::Allocations, &allocations_->data}}, days_from_civil(2026, 11, 23), listing);
+      ASSERT_EQ(part.size(), whole.size()) << how;
+      std::size_t in_part = 0;
+      for (std::size_t i = 0; i < whole.size(); ++i) {
+        const EvidenceIds& all = whole[i].evidence;
+        const EvidenceIds& listed = part[i].evidence;
+        const std::string which = how + ", " + whole[i].rule->id + " " + format_group(whole[i].group);
+        EXPECT_EQ(listed.size(), all.size()) << which;
+        if (whole[i].rule->measure.kind == MeasureKind::Share) {
+          ASSERT_EQ(listed.listed(), std::min<std::size_t>(all.size(), 1)) << which;
+          EXPECT_EQ(listed.complete(), all.size() <= 1) << which;
+          if (!all.empty()) {
+            EXPECT_EQ(listed[0], all[0]) << which;
+          }
+          in_part += !listed.complete();
+        } else {
+          EXPECT_TRUE(listed.complete()) << which;
+          EXPECT_EQ(std::vector<std::string>(listed.begin(), listed.end()),
+                    std::vector<std::string>(all.begin(), all.end()))
+              << which;
+        }
+      }
+      EXPECT_GT(in_part, 0u) << how;
+      CheckReport report;
+      report.results = part;
+      std::ostringstream json;
+      EXPECT_THROW(write_json_report(report, json), std::logic_error) << how;
     }
   }
 }

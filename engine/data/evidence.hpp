@@ -38,8 +38,13 @@ class EvidenceIds {
   EvidenceIds() = default;
   EvidenceIds(std::initializer_list<std::string> ids) : owned_(ids) {}
 
-  std::size_t size() const { return pool_ ? rows_.size() : owned_.size(); }
+  // How many records are evidence; their ids are listed (begin() to end(), operator[]) unless the
+  // evaluator was asked to list only the first few (list_at_most): then `listed()` of them, in
+  // row order, and `complete()` is false.
+  std::size_t size() const { return listed() + unlisted_; }
   bool empty() const { return size() == 0; }
+  std::size_t listed() const { return pool_ ? rows_.size() : owned_.size(); }
+  bool complete() const { return unlisted_ == 0; }
   std::string_view operator[](std::size_t i) const { return pool_ ? pool_->id(rows_[i]) : std::string_view(owned_[i]); }
 
   // EvidenceIds from a pool: every id added after this is a row of that pool.
@@ -48,7 +53,16 @@ class EvidenceIds {
     owned_.clear();
   }
   void reserve(std::size_t n) { pool_ ? rows_.reserve(n) : owned_.reserve(n); }
-  void add_row(std::uint32_t row) { rows_.push_back(row); }  // only after use_pool
+  // Rows added after the first `n` are counted, not listed: a report that shows a few ids of a
+  // group (the text report twelve) need not have millions gathered.
+  void list_at_most(std::size_t n) { list_limit_ = n; }
+  void add_row(std::uint32_t row) {  // only after use_pool
+    if (rows_.size() < list_limit_) {
+      rows_.push_back(row);
+    } else {
+      ++unlisted_;
+    }
+  }
   // For the evaluator, which fills the pool after the rows are known: the pool and the rows in it.
   const RecordIdPool* pool() const { return pool_.get(); }
   std::vector<std::uint32_t>& pool_rows() { return rows_; }
@@ -79,10 +93,10 @@ class EvidenceIds {
     std::size_t i_;
   };
   iterator begin() const { return iterator(this, 0); }
-  iterator end() const { return iterator(this, size()); }
+  iterator end() const { return iterator(this, listed()); }
 
   friend bool operator==(const EvidenceIds& a, const std::vector<std::string>& b) {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size() || !a.complete()) return false;
     for (std::size_t i = 0; i < b.size(); ++i) {
       if (a[i] != b[i]) return false;
     }
@@ -104,6 +118,8 @@ class EvidenceIds {
   std::shared_ptr<const RecordIdPool> pool_;
   std::vector<std::uint32_t> rows_;
   std::vector<std::string> owned_;
+  std::size_t list_limit_ = static_cast<std::size_t>(-1);
+  std::uint64_t unlisted_ = 0;  // records that are evidence beyond the ids listed
 };
 
 }  // namespace toets

@@ -631,6 +631,7 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
     refuse_unkept(rule, *it->second);
     if (divisor_data != nullptr) refuse_unkept(*rule.divisor, *divisor_data);
     runs[i] = std::make_unique<RuleRun>(rule, *it->second, tables, as_of, options.rows_per_range, divisor_data);
+    runs[i]->list_share_evidence_at_most(options.evidence_listed);
   }
 
   std::map<const Dataset*, SharedPool> pools;

@@ -34,6 +34,10 @@ struct EvaluateOptions {
   // rules, each for its own household sizes) counted once per value and summed per rule
   // (evaluator_split.cpp). Off: each rule counts its own rows (the tests compare the two).
   bool split_filters = true;
+  // The ids a share's result lists: the first this many of its evidence in row order, the rest
+  // counted (EvidenceIds::complete() false). A report that shows a few ids of each group (text,
+  // HTML, JUnit) needs no more; the JSON report and the store need every one (the default).
+  std::size_t evidence_listed = static_cast<std::size_t>(-1);
   EvaluateStats* stats = nullptr;  // when set, filled in
 };
 

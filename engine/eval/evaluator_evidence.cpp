@@ -84,8 +84,16 @@ void RuleRun::collect_evidence(std::vector<RuleResult>& results, const std::vect
       too_many = rule_.target->op == CompareOp::Lt || rule_.target->op == CompareOp::Le;
     }
     evidence_states[g] = too_many ? kTrue : kFalse;
-    result.evidence.reserve(too_many ? acc.matching : acc.records - acc.matching);
-    evidence_expected_ += too_many ? acc.matching : acc.records - acc.matching;
+    const std::uint64_t evidence = too_many ? acc.matching : acc.records - acc.matching;
+    // A share's findings are told apart by their counts, never by their ids (report_findings.cpp):
+    // its ids may be listed in part.
+    std::uint64_t listed = evidence;
+    if (rule_.measure.kind == MeasureKind::Share) {
+      result.evidence.list_at_most(share_ids_listed_);
+      listed = std::min<std::uint64_t>(evidence, share_ids_listed_);
+    }
+    result.evidence.reserve(listed);
+    evidence_expected_ += listed;
   }
   if (defer_evidence_ && grouping_ != nullptr && tags_ == grouping_->tags_) {
     // A rule of a pass (not evaluated again alone): the pass gathers it, for all its rules at once.

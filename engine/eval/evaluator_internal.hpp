@@ -295,6 +295,8 @@ class RuleRun {
   // Where evidence ids come from: one pool shared by every rule over the dataset (made when the
   // first rule needs it). Unset: the rule makes its own.
   void share_id_pool(std::function<std::shared_ptr<const RecordIdPool>()> pool) { id_pool_ = std::move(pool); }
+  // A share's results list at most this many ids, counting the rest (EvaluateOptions::evidence_listed).
+  void list_share_evidence_at_most(std::size_t ids) { share_ids_listed_ = ids; }
   // Where the pass's second pass puts this rule's evidence: finish()'s results, in that order.
   void gather_evidence_into(std::vector<RuleResult>& results) { evidence_results_ = &results; }
 
@@ -398,6 +400,7 @@ class Pass;
   bool defer_evidence_ = false;
   bool evidence_pending_ = false;
   std::uint64_t evidence_expected_ = 0;  // ids its results will list (Pass::gather_evidence's parts)
+  std::size_t share_ids_listed_ = static_cast<std::size_t>(-1);
   std::vector<std::uint8_t> evidence_states_;
   std::vector<std::uint32_t> result_of_group_;
   std::vector<RuleResult>* evidence_results_ = nullptr;

@@ -35,6 +35,14 @@ struct ReportOptions {
   bool fail_on_signal = false;       // JUnit: signal and at_risk are failures too
 };
 
+// How many record ids of a result each report lists (it counts the rest): a check that writes
+// one of these reports need not gather more (EvaluateOptions::evidence_listed). The JSON report
+// lists every id, and refuses a result whose ids were listed in part (std::logic_error).
+inline constexpr std::size_t kTextIdsListed = 12;
+inline constexpr std::size_t kHtmlIdsListed = 500;
+inline constexpr std::size_t kJunitIdsListed = 1000;
+inline constexpr std::size_t kMarkdownIdsListed = 0;
+
 // ---------------------------------------------------------------------------------------------
 // History: what the store recorded before (engine/run/plan.hpp loads it). Optional for every writer.
 

@@ -29,6 +29,7 @@ bool same_finding(const RuleResult& a, const RuleResult& b) {
   if (a.measure->numerator != b.measure->numerator || a.measure->denominator != b.measure->denominator) return false;
   if (x.measure.kind == MeasureKind::Share) return a.numerator == b.numerator && a.denominator == b.denominator;
   if (a.evidence.empty() || a.evidence.size() != b.evidence.size()) return false;
+  if (!a.evidence.complete() || !b.evidence.complete()) return false;  // ids listed in part: not known alike
   std::vector<std::string_view> ea(a.evidence.begin(), a.evidence.end()), eb(b.evidence.begin(), b.evidence.end());
   std::sort(ea.begin(), ea.end());
   std::sort(eb.begin(), eb.end());

@@ -545,11 +545,13 @@ class HtmlWriter {
                        h(word(lang_, "not_shown")) + " (" + h(privacy_.withheld_reason(r, lang_ == Lang::Nl)) + ")");
       } else {
         // Only the ids shown are made: a group may stand on a hundred thousand records.
-        constexpr std::size_t kShown = 500;
         const std::size_t total = r.evidence.size();
         std::string list;
-        privacy_.for_each_evidence(r, [&](std::string_view id) { list += (list.empty() ? "" : ", ") + h(id); }, kShown);
-        if (total > kShown) list += ", \xE2\x80\xA6 (+" + std::to_string(total - kShown) + " " + h(word(lang_, "more")) + ")";
+        privacy_.for_each_evidence(
+            r, [&](std::string_view id) { list += (list.empty() ? "" : ", ") + h(id); }, kHtmlIdsListed);
+        if (total > kHtmlIdsListed) {
+          list += ", \xE2\x80\xA6 (+" + std::to_string(total - kHtmlIdsListed) + " " + h(word(lang_, "more")) + ")";
+        }
         more.push_back("<details><summary>" + h(word(lang_, "evidence")) + " (" + std::to_string(total) +
                        ")</summary><p class=\"ids\">" + list + "</p></details>");
       }

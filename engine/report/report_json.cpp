@@ -81,6 +81,16 @@ json history_json(const ResultHistory& history, ValueType unit) {
   return out;
 }
 
+// The JSON report lists every record behind a result: one whose ids were gathered in part
+// (EvaluateOptions::evidence_listed, for a report that shows a few) is a caller's mistake.
+void require_every_id(const RuleResult& result) {
+  if (!result.evidence.complete()) {
+    throw std::logic_error("rule " + result.rule->id + ": the JSON report lists every record id, but " +
+                           std::to_string(result.evidence.listed()) + " of " + std::to_string(result.evidence.size()) +
+                           " were gathered");
+  }
+}
+
 // A result's members go to a sink in the order nlohmann::json keeps an object's members (by name,
 // std::map): JsonTree builds the value (report_to_json), JsonText writes the text dump(2) gives for
 // it without building it. A report of many rules has thousands of results: building each as maps
@@ -188,7 +198,10 @@ class JsonTree {
   void number(std::string_view name, std::uint64_t value) { at(name) = value; }
   void boolean(std::string_view name, bool value) { at(name) = value; }
   void value(std::string_view name, json value) { at(name) = std::move(value); }
-  void evidence(std::string_view name, const RuleResult& result) { at(name) = privacy_.evidence(result); }
+  void evidence(std::string_view name, const RuleResult& result) {
+    require_every_id(result);
+    at(name) = privacy_.evidence(result);
+  }
   void open(std::string_view name) {
     json& object = at(name);
     object = json::object();
@@ -567,6 +580,7 @@ class JsonText {
     }
   }
   void evidence(std::string_view name, const RuleResult& result) {
+    require_every_id(result);
     member(name);
     append_evidence(out_, privacy_, result, plain_pools_);
   }

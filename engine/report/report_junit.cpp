@@ -58,8 +58,7 @@ std::string details(const RuleResult& r, const Privacy& privacy, Lang lang) {
     text += std::string(word(lang, "junit_records")) + " (" + std::to_string(r.evidence.size()) + "): " +
             std::string(word(lang, "junit_not_listed")) + " (" + privacy.withheld_reason(r, lang == Lang::Nl) + ")\n";
   } else if (!r.evidence.empty()) {
-    constexpr std::size_t kListed = 1000;
-    const auto ids = privacy.evidence(r, kListed);
+    const auto ids = privacy.evidence(r, kJunitIdsListed);
     const std::size_t total = r.evidence.size();
     text += std::string(word(lang, "junit_records")) + " (" + std::to_string(total) + "):";
     for (std::size_t i = 0; i < ids.size(); ++i) text += (i > 0 ? ", " : " ") + ids[i];

@@ -73,8 +73,7 @@ std::string measure_text(const RuleResult& result, const Privacy& privacy) {
 // A group's evidence line, `label` (N): the first ids, then how many more are in the JSON report.
 void write_listed_evidence(std::ostream& out, const Privacy& privacy, const RuleResult& result, std::string_view label,
                            Lang lang) {
-  constexpr std::size_t kShown = 12;
-  const std::vector<std::string> evidence = privacy.evidence(result, kShown);
+  const std::vector<std::string> evidence = privacy.evidence(result, kTextIdsListed);
   const std::size_t total = result.evidence.size();
   out << "    " << label << " (" << total << "): ";
   for (std::size_t i = 0; i < evidence.size(); ++i) out << (i > 0 ? ", " : "") << visible(evidence[i]);

@@ -24,6 +24,22 @@ std::optional<ReportFormat> parse_report_format(std::string_view text) {
   return std::nullopt;
 }
 
+std::size_t ids_listed(ReportFormat format) {
+  switch (format) {
+    case ReportFormat::Text:
+      return kTextIdsListed;
+    case ReportFormat::Html:
+      return kHtmlIdsListed;
+    case ReportFormat::Markdown:
+      return kMarkdownIdsListed;
+    case ReportFormat::Junit:
+      return kJunitIdsListed;
+    case ReportFormat::Json:
+      break;
+  }
+  return static_cast<std::size_t>(-1);  // every id
+}
+
 std::string_view report_format_name(ReportFormat format) {
   switch (format) {
     case ReportFormat::Text: return "text";
@@ -314,7 +330,11 @@ CheckJobOutcome run_check_job(const CheckJob& job) {
   assess_completeness(outcome.report, job.max_rejected_ppm);
 
   const MemoryStage evaluating("evaluating the rules");
-  outcome.report.results = evaluate_rules(*job.rules, gathered.datasets, job.as_of);
+  EvaluateOptions evaluate;
+  // A check that writes one report showing a few ids of each group, and records nothing, has only
+  // those gathered (millions of ids in a check of many rules); anything else gets every id.
+  if (job.format && !(job.store != nullptr && job.record)) evaluate.evidence_listed = ids_listed(*job.format);
+  outcome.report.results = evaluate_rules(*job.rules, gathered.datasets, job.as_of, evaluate);
   assess_coverage(outcome.report, job.max_rejected_ppm);
   outcome.evaluated = true;
   ReportTarget target;

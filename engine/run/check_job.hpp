@@ -28,6 +28,8 @@ namespace toets {
 enum class ReportFormat : std::uint8_t { Text, Json, Html, Markdown, Junit };
 std::optional<ReportFormat> parse_report_format(std::string_view text);  // "text", "json", "html", ...
 std::string_view report_format_name(ReportFormat format);
+// How many record ids of each result the report lists (every id: the largest size_t).
+std::size_t ids_listed(ReportFormat format);
 
 // Writes `sections` as a report in `format`. Text and JSON describe one rule set: the first section.
 void write_report(ReportFormat format, const std::vector<ReportSection>& sections, std::ostream& out,
