@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <iterator>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,13 @@ class EvidenceIds {
   bool empty() const { return size() == 0; }
   std::size_t listed() const { return pool_ ? rows_.size() : owned_.size(); }
   bool complete() const { return unlisted_ == 0; }
+  // For a writer that keeps every id (the JSON report, a recorded run): a list in part is the
+  // caller's mistake, said as `std::logic_error` naming the rule and the writer (`needs`).
+  void require_complete(std::string_view rule, std::string_view needs) const {
+    if (complete()) return;
+    throw std::logic_error("rule " + std::string(rule) + ": " + std::string(needs) + " every record id, but " +
+                           std::to_string(listed()) + " of " + std::to_string(size()) + " were gathered");
+  }
   std::string_view operator[](std::size_t i) const { return pool_ ? pool_->id(rows_[i]) : std::string_view(owned_[i]); }
 
   // EvidenceIds from a pool: every id added after this is a row of that pool.

@@ -81,16 +81,6 @@ json history_json(const ResultHistory& history, ValueType unit) {
   return out;
 }
 
-// The JSON report lists every record behind a result: one whose ids were gathered in part
-// (EvaluateOptions::evidence_listed, for a report that shows a few) is a caller's mistake.
-void require_every_id(const RuleResult& result) {
-  if (!result.evidence.complete()) {
-    throw std::logic_error("rule " + result.rule->id + ": the JSON report lists every record id, but " +
-                           std::to_string(result.evidence.listed()) + " of " + std::to_string(result.evidence.size()) +
-                           " were gathered");
-  }
-}
-
 // A result's members go to a sink in the order nlohmann::json keeps an object's members (by name,
 // std::map): JsonTree builds the value (report_to_json), JsonText writes the text dump(2) gives for
 // it without building it. A report of many rules has thousands of results: building each as maps
@@ -199,7 +189,7 @@ class JsonTree {
   void boolean(std::string_view name, bool value) { at(name) = value; }
   void value(std::string_view name, json value) { at(name) = std::move(value); }
   void evidence(std::string_view name, const RuleResult& result) {
-    require_every_id(result);
+    result.evidence.require_complete(result.rule->id, "the JSON report lists");
     at(name) = privacy_.evidence(result);
   }
   void open(std::string_view name) {
@@ -414,23 +404,20 @@ class PlainIdPools {
       plain_.push_back(Plain{pool, static_cast<std::size_t>(longest)});
     }
   }
-  // The result's pool when its ids are written as they are (plain, not pseudonymised), else null.
-  const RecordIdPool* holding(const RuleResult& result, const Privacy& privacy) const {
-    // Pseudonymised ids are made for the report, not taken from the pool.
-    if (privacy.pseudonymising()) return nullptr;
-    const auto found = std::find_if(plain_.begin(), plain_.end(),
-                                    [&](const Plain& plain) { return plain.pool == result.evidence.pool(); });
-    return found == plain_.end() ? nullptr : found->pool;
-  }
-  std::size_t longest(const RecordIdPool* pool) const {
-    return std::find_if(plain_.begin(), plain_.end(), [&](const Plain& plain) { return plain.pool == pool; })->longest;
-  }
-
- private:
   struct Plain {
     const RecordIdPool* pool;
     std::size_t longest;  // of its ids, in bytes
   };
+  // The result's pool when its ids are written as they are (plain, not pseudonymised), else null.
+  const Plain* holding(const RuleResult& result, const Privacy& privacy) const {
+    // Pseudonymised ids are made for the report, not taken from the pool.
+    if (privacy.pseudonymising()) return nullptr;
+    const auto found = std::find_if(plain_.begin(), plain_.end(),
+                                    [&](const Plain& plain) { return plain.pool == result.evidence.pool(); });
+    return found == plain_.end() ? nullptr : &*found;
+  }
+
+ private:
   std::vector<Plain> plain_;
 };
 
@@ -488,8 +475,8 @@ void append_plain_evidence(std::string& out, const Privacy& privacy, const RuleR
 // long), not appended piece by piece.
 void append_evidence(std::string& out, const Privacy& privacy, const RuleResult& result,
                      const PlainIdPools& plain_pools) {
-  if (const RecordIdPool* pool = plain_pools.holding(result, privacy)) {
-    append_plain_evidence(out, privacy, result, *pool, plain_pools.longest(pool));
+  if (const PlainIdPools::Plain* plain = plain_pools.holding(result, privacy)) {
+    append_plain_evidence(out, privacy, result, *plain->pool, plain->longest);
     return;
   }
   const std::string_view separator = ", ";
@@ -580,7 +567,7 @@ class JsonText {
     }
   }
   void evidence(std::string_view name, const RuleResult& result) {
-    require_every_id(result);
+    result.evidence.require_complete(result.rule->id, "the JSON report lists");
     member(name);
     append_evidence(out_, privacy_, result, plain_pools_);
   }

@@ -110,11 +110,7 @@ void insert_result(Statement& insert, std::int64_t run_id, std::int64_t seq, con
     threshold_text = rule.target->text;
   }
   // A run recorded keeps every record id (history and diff read them back), never a part.
-  if (!result.evidence.complete()) {
-    throw std::logic_error("rule " + rule.id + ": a run is recorded with every record id, but only " +
-                           std::to_string(result.evidence.listed()) + " of " + std::to_string(result.evidence.size()) +
-                           " were gathered");
-  }
+  result.evidence.require_complete(rule.id, "a run is recorded with");
   nlohmann::json evidence_ids = nlohmann::json::array();
   for (std::string_view id : result.evidence) evidence_ids.push_back(id);
   const std::string evidence = json_text(evidence_ids);
