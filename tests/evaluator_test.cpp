@@ -408,6 +408,43 @@ TEST_F(Engine, ResultsAreDeterministic) {
   EXPECT_EQ(json1, report_to_json(report2).dump());
 }
 
+// The evidence's ids come from a pool of the dataset's ids: of the rows listed when few are
+// (evaluator.cpp, pool_indexes: fewer ids listed than the dataset has rows), of every row when
+// many are. Either way a result lists the ids of its rows, in row order. Two rules over 40 lets
+// with ids of 2 to 9 characters (an offset off by one shows); above the limit: 4 lets in the
+// sparse case (10%, a signal; 8 ids listed), 36 in the dense (72 listed).
+TEST_F(Engine, EvidenceIdsAreTheRowsIdsWhetherThePoolHoldsTheListedRowsOrEveryRow) {
+  const std::string rules = kFreeSpace +
+                            "rule F2 \"t\" { over allocations per corporation\n"
+                            "  measure share(household_income > limit(year(contract_date), household_size))\n"
+                            "  signal when measure > 7.5% }\n";
+  const auto id_of = [](int row) {
+    return "r" + std::string(static_cast<std::size_t>(row % 8), 'x') + std::to_string(row);
+  };
+  for (const int above : {4, 36}) {
+    std::string data;
+    std::vector<std::string> expected;
+    for (int row = 0; row < 40; ++row) {
+      // Above the limit: every 11th row from the 5th (5, 16, 27, 38) or all but every 10th.
+      const bool is_above = above == 4 ? row % 11 == 5 : row % 10 != 0;
+      data += let(id_of(row), "X", "2026-03-01", 2, is_above ? "60000.00" : "20000.00");
+      if (is_above) expected.push_back(id_of(row));
+    }
+    ASSERT_EQ(expected.size(), static_cast<std::size_t>(above));
+    for (const unsigned threads : {1u, 2u}) {
+      options_.threads = threads;
+      const auto results = run(rules, data);
+      ASSERT_EQ(results.size(), 2u);
+      for (const RuleResult& result : results) {
+        const EvidenceIds& evidence = result.evidence;
+        EXPECT_EQ(std::vector<std::string>(evidence.begin(), evidence.end()), expected) << above << " above";
+        // The pool each case was meant to take: the listed rows' ids, or every row's.
+        ASSERT_NE(evidence.pool(), nullptr);
+        EXPECT_EQ(evidence.pool()->offsets.size(), (above == 4 ? 4u : 40u) + 1) << above << " above";
+      }
+    }
+  }
+}
 
 // The same rules over the same rows, cut into ranges of many sizes and run on several threads:
 // the results, their order and the evidence in it are those of one pass over all rows.

@@ -408,6 +408,38 @@ TEST(Escaping, PlainIdsOfEveryLengthAreWrittenWhole) {
   EXPECT_NE(written.str().find("\"evidence\": " + all_ids + "]"), std::string::npos);
 }
 
+// A pool is looked at sixteen bytes at a time for a byte to escape (report_json.cpp,
+// all_plain_json): a quote, a backslash or a bidi override (bytes outside ASCII; the override is
+// written as an escape) anywhere in a pool of 48 bytes makes its ids escaped.
+TEST(Escaping, OneByteToEscapeAnywhereInAPoolIsEscaped) {
+  for (const std::string& odd : {std::string("\""), std::string("\\"), std::string("\xE2\x80\xAE")}) {
+    for (std::size_t at = 0; at < 48; at += odd.size()) {
+      std::string pool;  // eight ids of six letters: bbbbbb, cccccc, ...
+      for (char letter = 'b'; letter < 'j'; ++letter) pool += std::string(6, letter);
+      pool.replace(at, odd.size(), odd);
+      std::string csv = kHeader;
+      for (std::size_t id = 0; id < 8; ++id) {
+        std::string quoted;  // the id as a quoted CSV field: a quote doubled
+        for (const char c : pool.substr(6 * id, 6)) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+        csv += "\"" + quoted + "\",Groot,Dordrecht,,,2026-03-01,V" + std::to_string(id) +
+               ",sociaal,true,false,612.35,1,87654.32,30,regulier,C\n";
+      }
+      auto check = run_check(kRules, csv);
+      ASSERT_NE(check, nullptr);
+      ASSERT_EQ(check->data->report.rows_accepted, 8u);
+      ASSERT_TRUE(std::any_of(check->report.results.begin(), check->report.results.end(),
+                              [](const RuleResult& result) { return result.evidence.size() == 8; }));
+      std::ostringstream written;
+      write_json_report(check->report, written, {});
+      const std::string dumped =
+          report_to_json(check->report, {}).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+      // The same value (an id written unescaped would not even parse), and no bidi override as is.
+      ASSERT_EQ(nlohmann::json::parse(written.str()), nlohmann::json::parse(dumped)) << "byte " << at;
+      ASSERT_EQ(written.str().find("\xE2\x80\xAE"), std::string::npos) << "byte " << at;
+    }
+  }
+}
+
 TEST(Privacy, PseudonymsAreStableKeyedAndReplaceEveryId) {
   auto check = run_check(kRules, hostile_lets());
   ASSERT_NE(check, nullptr);

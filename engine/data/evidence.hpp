@@ -20,14 +20,16 @@
 namespace toets {
 
 // A copy of a dataset's record ids: all ids back to back in `bytes`, row r at
-// [offsets[r], offsets[r + 1]).
+// [offsets[r], offsets[r + 1]). 32-bit offsets, as the id column's own (engine/data/dataset.hpp):
+// a pool holds ids of one dataset, at most all of them.
 struct RecordIdPool {
   std::string bytes;
-  std::vector<std::uint64_t> offsets{0};
+  std::vector<std::uint32_t> offsets{0};
 
   void append(std::string_view id) {  // the next row's id
+    if (bytes.size() + id.size() > UINT32_MAX) throw std::length_error("record id pool over 4 GiB");
     bytes.append(id);
-    offsets.push_back(bytes.size());
+    offsets.push_back(static_cast<std::uint32_t>(bytes.size()));
   }
   std::string_view id(std::uint32_t row) const {
     return std::string_view(bytes).substr(offsets[row], offsets[row + 1] - offsets[row]);

@@ -492,29 +492,49 @@ void share_record_id_pools(const CompiledRuleSet& rules, const DatasetMap& datas
   }
 }
 
-// The evidence holds dataset rows; each pool gets the ids of the rows some result lists (most
-// records are evidence of nothing: a copy of the whole id column would be mostly unread), and
-// the results' rows are renumbered into it, in the same order. Millions of evidence rows in a
-// report of many rules: they are marked and renumbered rule by rule on every core
-// (mark_pool_rows, renumber_pool_rows); only the pool's filling is on one (fill_pools).
+// The evidence holds dataset rows, and each dataset's pool gets ids for them in one of two ways.
+// Where the results list few rows (a text report lists a dozen ids a group), the pool gets the ids
+// of those rows only and the results' rows are renumbered into it, in the same order: marked and
+// renumbered rule by rule on every core (mark_pool_rows, renumber_pool_rows), the pool filled on
+// one (fill_pools). Where they list many (millions of ids in a JSON report of many rules, most
+// rows evidence of some rule), the pool is every row's id, copied whole from the id column, and
+// the rows need no renumbering: a copy of a few megabytes in place of marking, filling and
+// renumbering millions of rows. Either way the ids a result lists are the same.
 struct PoolIndex {
   RecordIdPool* pool;
   const Dataset* data;
-  std::vector<std::uint32_t> index;  // per row: 1 + its place in the pool, 0 for none
+  bool whole;                        // the pool is every row's id, in row order
+  std::vector<std::uint32_t> index;  // not whole: per row, 1 + its place in the pool, 0 for none
 };
 
-std::vector<PoolIndex> pool_indexes(std::map<const Dataset*, SharedPool>& pools) {
+// A pool is copied whole when its results list at least as many rows as the dataset has: the
+// copy (a few nanoseconds a row, its memory fresh) then costs less than marking, filling and
+// renumbering (several a listed row). Measured: 200 rules in JSON (3.5 ids a row) 4% faster
+// whole; 1,000 rules in text (0.6 ids a row) 2% slower whole.
+
+std::vector<PoolIndex> pool_indexes(std::map<const Dataset*, SharedPool>& pools,
+                                    const std::vector<std::vector<RuleResult>>& per_rule) {
   std::vector<PoolIndex> indexes;
   for (auto& [data, shared] : pools) {
-    if (shared.pool)
-      indexes.push_back(PoolIndex{shared.pool.get(), data, std::vector<std::uint32_t>(data->row_count(), 0)});
+    if (!shared.pool) continue;
+    std::size_t listed = 0;
+    for (const auto& results : per_rule) {
+      for (const RuleResult& result : results) {
+        if (result.evidence.pool() == shared.pool.get()) listed += result.evidence.listed();
+      }
+    }
+    const bool whole = listed >= data->row_count();
+    indexes.push_back(
+        PoolIndex{shared.pool.get(), data, whole,
+                  whole ? std::vector<std::uint32_t>() : std::vector<std::uint32_t>(data->row_count(), 0)});
   }
   return indexes;
 }
 
+// The index to renumber a pool's rows by; null for a whole pool (or none of these).
 std::vector<std::uint32_t>* index_of(std::vector<PoolIndex>& indexes, const RecordIdPool* pool) {
   for (PoolIndex& index : indexes) {
-    if (index.pool == pool) return &index.index;
+    if (index.pool == pool) return index.whole ? nullptr : &index.index;
   }
   return nullptr;
 }
@@ -530,8 +550,10 @@ void mark_pool_rows(std::vector<PoolIndex>& indexes, std::vector<RuleResult>& re
   }
 }
 
+// The pools of listed rows filled, and their indexes numbered (a whole pool is copied later).
 void fill_pools(std::vector<PoolIndex>& indexes) {
   for (PoolIndex& index : indexes) {
+    if (index.whole) continue;
     std::uint32_t next = 0;
     for (std::size_t row = 0; row < index.index.size(); ++row) {
       if (index.index[row] == 0) continue;
@@ -676,12 +698,21 @@ std::vector<RuleResult> evaluate_rules(const CompiledRuleSet& rules, const Datas
   on_cores(passes.size() * cores, [&](std::size_t t, BatchBuffers& buffers) {
     passes[t / cores]->gather_evidence(t % cores, cores, buffers);
   });
-  std::vector<PoolIndex> indexes = pool_indexes(pools);
+  std::vector<PoolIndex> indexes = pool_indexes(pools, per_rule);
   on_cores(finish_tasks.size(),
            [&](std::size_t t, BatchBuffers&) { mark_pool_rows(indexes, per_rule[finish_tasks[t]]); });
   fill_pools(indexes);
-  on_cores(finish_tasks.size(), [&](std::size_t t, BatchBuffers&) {
-    const std::size_t rule = finish_tasks[t];
+  std::vector<PoolIndex*> whole_pools;
+  for (PoolIndex& index : indexes) {
+    if (index.whole) whole_pools.push_back(&index);
+  }
+  on_cores(whole_pools.size() + finish_tasks.size(), [&](std::size_t t, BatchBuffers&) {
+    if (t < whole_pools.size()) {
+      // Nothing waits for a whole pool but the report: copied while the rules are tidied.
+      copy_record_ids(*whole_pools[t]->data, *whole_pools[t]->pool);
+      return;
+    }
+    const std::size_t rule = finish_tasks[t - whole_pools.size()];
     renumber_pool_rows(indexes, per_rule[rule]);
     runs[rule].reset();  // its accumulators are done with
     std::stable_sort(per_rule[rule].begin(), per_rule[rule].end(), less_group);

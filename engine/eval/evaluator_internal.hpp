@@ -57,6 +57,7 @@ inline RowState measured_state(MeasureKind kind, const std::int64_t* value, std:
 }
 
 // A copy of the dataset's record ids for evidence (engine/data/evidence.hpp).
+void copy_record_ids(const Dataset& data, RecordIdPool& pool);
 std::shared_ptr<const RecordIdPool> make_record_id_pool(const Dataset& data);
 
 inline Int128 floor_div(Int128 a, Int128 b) {  // b > 0

@@ -30,13 +30,18 @@ std::vector<const DatasetSchema*> datasets_read_by(const CompiledRuleSet& rules)
   return read;
 }
 
+// Every row's id into `pool`, in row order: the id column's text and offsets as they are.
+void evaluation::copy_record_ids(const Dataset& data, RecordIdPool& pool) {
+  const ColumnData& ids = data.column(data.schema().id_column);
+  pool.bytes.assign(ids.raw, 0, ids.raw_offsets.back());
+  pool.offsets = ids.raw_offsets;
+}
+
 // A copy of all a dataset's record ids, for a rule evaluated on its own, outside evaluate_rules
-// (which shares one pool of only the ids listed: fill_pools; engine/data/evidence.hpp).
+// (which shares one pool per dataset: fill_pools; engine/data/evidence.hpp).
 std::shared_ptr<const RecordIdPool> evaluation::make_record_id_pool(const Dataset& data) {
   auto pool = std::make_shared<RecordIdPool>();
-  const std::size_t rows = data.row_count();
-  pool->offsets.reserve(rows + 1);
-  for (std::size_t row = 0; row < rows; ++row) pool->append(data.record_id(row));
+  copy_record_ids(data, *pool);
   return pool;
 }
 
