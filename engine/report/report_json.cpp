@@ -388,7 +388,7 @@ json report_json(const CheckReport& report, const Privacy& privacy, const Report
 std::string dump(const json& value, int indent) { return json_text(value, indent); }
 
 // Whether an id needs no escaping in JSON: printable ASCII without a quote or a backslash.
-bool plain_json_byte(char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+inline bool plain_json_byte(char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
 
 // Whether every byte of `text` is plain_json_byte: sixteen bytes at a time where SSE2 is there (a
 // pool of every record's ids is megabytes, looked at before the report is written).
@@ -408,7 +408,10 @@ bool all_plain_json(std::string_view text) {
   }
   if (_mm_movemask_epi8(bad) != 0) return false;
 #endif
-  return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(at), text.end(), plain_json_byte);
+  for (; at < text.size(); ++at) {
+    if (!plain_json_byte(text[at])) return false;
+  }
+  return true;
 }
 
 // The id pools (one per dataset) whose every id is plain: their ids are written without a look at
@@ -563,10 +566,11 @@ class JsonText {
   }
   void text(std::string_view name, std::string_view value) {
     member(name);
-    if (std::all_of(value.begin(), value.end(), plain_json_byte)) {
-      out_ += '"';
-      out_ += value;
-      out_ += '"';
+    if (all_plain_json(value)) {
+      char* to = room(value.size() + 2);
+      *to++ = '"';
+      std::memcpy(to, value.data(), value.size());
+      to[value.size()] = '"';
     } else {
       out_ += dump(json(std::string(value)), -1);  // escapes, and U+FFFD for bytes not UTF-8
     }
@@ -613,19 +617,34 @@ class JsonText {
   }
 
  private:
+  // `bytes` more at the end of the text, to be written: a result is some twenty members of a few
+  // pieces each, each piece appended on its own was a third of the time to write one.
+  char* room(std::size_t bytes) {
+    const std::size_t at = out_.size();
+    out_.resize(at + bytes);
+    return out_.data() + at;
+  }
   // Names are the report's own: plain ASCII, or a group's column name (checked like any text).
+  // The separator, the indentation and the quoted name in one piece.
   void member(std::string_view name) {
-    out_ += first_ ? "\n" : ",\n";
+    const std::size_t separator = first_ ? 1 : 2;
+    const std::size_t indent = 2 * (depth_ + 1);
     first_ = false;
-    out_.append(2 * (depth_ + 1), ' ');
-    if (std::all_of(name.begin(), name.end(), plain_json_byte)) {
-      out_ += '"';
-      out_ += name;
-      out_ += '"';
-    } else {
+    if (!all_plain_json(name)) {
+      out_ += separator == 1 ? "\n" : ",\n";
+      out_.append(indent, ' ');
       out_ += dump(json(std::string(name)), -1);
+      out_ += ": ";
+      return;
     }
-    out_ += ": ";
+    char* to = room(separator + indent + name.size() + 4);
+    if (separator == 2) *to++ = ',';
+    *to++ = '\n';
+    std::memset(to, ' ', indent);
+    to += indent;
+    *to++ = '"';
+    std::memcpy(to, name.data(), name.size());
+    std::memcpy(to + name.size(), "\": ", 3);
   }
   template <typename Number>
   void put_number(std::string_view name, Number value) {
