@@ -2,9 +2,11 @@
 // groupings shared by rules with the same scope and keys, expression nodes numbered so that equal
 // ones of different rules share their values within a batch.
 
+#include <charconv>
 #include <numeric>
-#include <sstream>
+#include <string_view>
 #include <tuple>
+#include <type_traits>
 
 #include "engine/eval/evaluator_internal.hpp"
 
@@ -19,9 +21,34 @@ void RuleRun::follow(RuleRun& grouping, std::vector<std::uint32_t> canon) {
 
 namespace {
 
+// A key built like an ostringstream, without one: numbers by std::to_chars. The pass makes a key
+// for every node of every rule (3,000 for 200 rules): a stream each was 1 ms of the set-up.
+class KeyText {
+ public:
+  template <typename Number>
+  requires std::is_arithmetic_v<Number> KeyText& operator<<(Number number) {
+    char digits[24];
+    const auto written = std::to_chars(digits, digits + sizeof digits, number);
+    text_.append(digits, written.ptr);
+    return *this;
+  }
+  KeyText& operator<<(char c) {
+    text_ += c;
+    return *this;
+  }
+  KeyText& operator<<(std::string_view text) {
+    text_ += text;
+    return *this;
+  }
+  std::string str() && { return std::move(text_); }
+
+ private:
+  std::string text_;
+};
+
 // What makes two rules' groupings the same: the scope's columns and allowed codes, the keys.
 std::string grouping_signature(const std::vector<GroupKey>& keys, const std::vector<std::string>& scope_names) {
-  std::ostringstream out;
+  KeyText out;
   for (const GroupKey& key : keys) {
     out << static_cast<int>(key.kind) << ':' << key.column;
     for (const std::int64_t bound : key.pieces) out << ',' << bound;  // a fine count's pieces
@@ -29,7 +56,7 @@ std::string grouping_signature(const std::vector<GroupKey>& keys, const std::vec
   }
   out << '|';
   for (const std::string& name : scope_names) out << name.size() << ':' << name;
-  return out.str();
+  return std::move(out).str();
 }
 
 }  // namespace
@@ -53,7 +80,7 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
     std::map<std::string, std::uint32_t> seen_in_rule;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const ExprNode& node = nodes[i];
-      std::ostringstream key;
+      KeyText key;
       key << static_cast<int>(node.op) << ' ' << static_cast<int>(node.type) << ' ' << static_cast<int>(node.compare_op)
           << ' ' << node.value << ' ' << node.column << ' ' << node.table << ' ' << run->text_codes_[i] << " (";
       for (std::uint32_t arg : node.args) key << canon[arg] << ' ';
@@ -70,7 +97,7 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
         for (std::int64_t member : members) key << member << ' ';
         key << '}';
       }
-      std::string text = key.str();
+      std::string text = std::move(key).str();
       text += " #" + std::to_string(seen_in_rule[text]++);
       const auto [at, added] = numbers.try_emplace(text, static_cast<std::uint32_t>(numbers.size()));
       canon[i] = at->second;
