@@ -511,7 +511,6 @@ struct PoolIndex {
 // copy (a few nanoseconds a row, its memory fresh) then costs less than marking, filling and
 // renumbering (several a listed row). Measured: 200 rules in JSON (3.5 ids a row) 4% faster
 // whole; 1,000 rules in text (0.6 ids a row) 2% slower whole.
-
 std::vector<PoolIndex> pool_indexes(std::map<const Dataset*, SharedPool>& pools,
                                     const std::vector<std::vector<RuleResult>>& per_rule) {
   std::vector<PoolIndex> indexes;
