@@ -154,19 +154,25 @@ Pass::Pass(std::vector<RuleRun*> rules, const Dataset& data, const std::vector<D
     const bool alike = r > 0 && !members_[r].fine_count && counting(members_[r]) == counting(members_[r - 1]);
     members_[r].counted_by = alike ? members_[r - 1].counted_by : r;
   }
-  // Row states for the first counting rules (not split rules, not fine counts: their evidence comes
-  // otherwise), shared with the rules they count for.
-  std::size_t with_states = 0;
+  // Row states for the first counting rules, shared with the rules they count for, and for the
+  // first fine counts, read by all the rules split by them (split_evidence_batch). A split rule
+  // counts nothing itself: its evidence comes from its fine count's.
+  std::size_t with_states = 0, fine_with_states = 0;
+  const auto keep_states = [&](Member& member) {
+    // calloc: untouched pages stay unmapped until a row of them is measured.
+    member.run->own_states_.reset(
+        static_cast<std::uint8_t*>(std::calloc(std::max<std::size_t>(data.row_count(), 1), 1)));
+    member.run->row_states_ = member.run->own_states_.get();
+  };
   for (std::size_t r = 0; r < members_.size(); ++r) {
     Member& member = members_[r];
-    if (member.split != kNoSplit || member.fine_count) continue;
-    if (member.counted_by != r) {
+    if (member.split != kNoSplit) continue;
+    if (member.fine_count) {
+      if (fine_with_states++ < kRulesWithStates) keep_states(member);
+    } else if (member.counted_by != r) {
       member.run->row_states_ = members_[member.counted_by].run->row_states_;
-    } else if (with_states < kRulesWithStates) {
-      ++with_states;
-      // calloc: untouched pages stay unmapped until a row of them is measured.
-      member.run->own_states_.reset(static_cast<std::uint8_t*>(std::calloc(std::max<std::size_t>(data.row_count(), 1), 1)));
-      member.run->row_states_ = member.run->own_states_.get();
+    } else if (with_states++ < kRulesWithStates) {
+      keep_states(member);
     }
   }
 }

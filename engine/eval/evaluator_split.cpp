@@ -561,25 +561,33 @@ std::vector<Pass::FineEvidence> Pass::plan_split_evidence(const std::vector<cons
   return fines;
 }
 
-void Pass::split_evidence_batch(const FineEvidence& fine, const std::uint32_t* in_scope,
-                                std::size_t n, std::uint32_t token, const std::uint32_t* group_at, std::size_t first) {
-  const std::uint32_t* sel = nullptr;
-  std::size_t m = 0;
-  const std::int64_t* value = nullptr;
-  if (!fine.scratch->measured_rows(in_scope, n, token, sel, m, value) || m == 0) return;
+void Pass::split_evidence_batch(const FineEvidence& fine, const std::uint32_t* in_scope, std::size_t n,
+                                std::uint32_t token, const std::uint32_t* group_at, std::size_t first) {
   // Per measured row that some rule wants: its row, fine group and state as a bit. Most rows are
-  // evidence of none: those meeting a predicate are, or those not.
-  const MeasureKind kind = fine.fine->run->rule_.measure.kind;
+  // evidence of none: those meeting a predicate are, or those not (never one left out by the
+  // filter or exempt: no rule wants kNotMeasured or kExempt).
   std::array<std::uint32_t, kBatch> row{}, group{};
   std::array<std::uint8_t, kBatch> state{};
   std::size_t wanted_rows = 0;
-  for (std::size_t i = 0; i < m; ++i) {
-    const std::uint32_t j = group_at[sel[i] - first];
-    const auto bit = static_cast<std::uint8_t>(1u << measured_state(kind, value, i));
-    row[wanted_rows] = sel[i];
+  const auto look_at = [&](std::uint32_t at, RowState row_state) __attribute__((always_inline)) {
+    const std::uint32_t j = group_at[at - first];
+    const auto bit = static_cast<std::uint8_t>(1u << row_state);
+    row[wanted_rows] = at;
     group[wanted_rows] = j;
     state[wanted_rows] = bit;
     wanted_rows += (fine.any_wanted[j] & bit) != 0;
+  };
+  if (const std::uint8_t* states = fine.fine->run->row_states_; states != nullptr) {
+    // The states the fine count kept as it counted: its filter, exemption and measure are not
+    // evaluated again.
+    for (std::size_t i = 0; i < n; ++i) look_at(in_scope[i], static_cast<RowState>(states[in_scope[i]]));
+  } else {
+    const std::uint32_t* sel = nullptr;
+    std::size_t m = 0;
+    const std::int64_t* value = nullptr;
+    if (!fine.scratch->measured_rows(in_scope, n, token, sel, m, value) || m == 0) return;
+    const MeasureKind kind = fine.fine->run->rule_.measure.kind;
+    for (std::size_t i = 0; i < m; ++i) look_at(sel[i], measured_state(kind, value, i));
   }
   // Row by row (each result's evidence stays in row order), to the rules that want its group.
   const std::uint32_t* begin = fine.wanting_begin.data();
