@@ -528,7 +528,7 @@ void append_evidence(std::string& out, const Privacy& privacy, const RuleResult&
     first = false;  // no comma before the first
     // Plain printable ASCII needs no escaping (nearly every id): separator, quotes and id in one
     // go. Anything else is left to nlohmann::json.
-    const bool plain = std::all_of(id.begin(), id.end(), plain_json_byte);
+    const bool plain = all_plain_json(id);
     if (plain) [[likely]] {
       char* to = room(before_id.size() + id.size() + 2);
       std::memcpy(to, before_id.data(), before_id.size());
