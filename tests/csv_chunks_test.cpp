@@ -494,6 +494,110 @@ TEST(CsvChunks, AWindows1252ByteInTheHeaderAloneMakesTheFileWindows1252) {
   }
 }
 
+// Keys in runs (key_order.hpp): a file sorted by its key, or in a few sorted runs one after the
+// other, has its rows looked for only among the runs before their own. A repeat is found wherever
+// it falls: far from the row it repeats, at a chunk's first row, right after it, or where a run
+// ends. Each case worked out by hand, and the same in chunks of any size on any threads.
+std::string numbered_allocations(const std::string& prefix, int from, int to) {
+  std::string rows;
+  for (int i = from; i <= to; ++i) rows += allocation(prefix + std::to_string(i), "Trivire", "Centrum");
+  return rows;
+}
+
+void expect_one_repeat(const std::string& text, std::size_t rows, std::uint64_t line, const std::string& reason) {
+  for (const std::size_t chunk_bytes : {std::size_t{4096}, std::size_t{20000}, text.size() + 1}) {
+    for (const unsigned threads : {1U, 2U}) {
+      SCOPED_TRACE("chunks of " + std::to_string(chunk_bytes) + " bytes on " + std::to_string(threads) + " threads");
+      const LoadedDataset loaded = load(allocations(), text, chunk_bytes, threads);
+      EXPECT_EQ(loaded.data.row_count(), rows);
+      ASSERT_EQ(loaded.report.rejections.size(), 1U);
+      EXPECT_EQ(loaded.report.rejections[0].line, line);
+      EXPECT_EQ(loaded.report.rejections[0].reason, reason);
+    }
+  }
+}
+
+TEST(CsvChunks, KeyRunsASortedFileRepeatingARowFarBack) {
+  // A1 .. A3000 on lines 2-3001; line 3002 repeats A7 (line 8); A3001 .. A3500 after it.
+  std::string text = kAllocationsHeader + numbered_allocations("A", 1, 3000);
+  text += allocation("A7", "Trivire", "Centrum");
+  text += numbered_allocations("A", 3001, 3500);
+  expect_one_repeat(text, 3500, 3002, "duplicate allocation_id 'A7' (first on line 8)");
+}
+
+TEST(CsvChunks, KeyRunsARepeatRightAfterItsRow) {
+  // A1 .. A2000 on lines 2-2001, A1234 (line 1235) again on line 1236.
+  std::string text = kAllocationsHeader + numbered_allocations("A", 1, 1234);
+  text += allocation("A1234", "Trivire", "Centrum");
+  text += numbered_allocations("A", 1235, 2000);
+  expect_one_repeat(text, 2000, 1236, "duplicate allocation_id 'A1234' (first on line 1235)");
+  expect_same_in_any_chunks(allocations(), kAllocationsHeader + numbered_allocations("A", 1, 40) +
+                                               allocation("A40", "Trivire", "Centrum") +
+                                               numbered_allocations("A", 41, 60));
+}
+
+TEST(CsvChunks, KeyRunsOneExportAfterAnotherRepeatingTheFirstInsideTheLast) {
+  // X1 .. X8 (lines 2-9), S1 .. S564 (10-573), L1 .. L3000 (574-3574) with S17 (line 26) again
+  // after L1500 (line 2073, so on line 2074): the L run breaks there and goes on after it.
+  std::string text = kAllocationsHeader + numbered_allocations("X", 1, 8) + numbered_allocations("S", 1, 564);
+  text += numbered_allocations("L", 1, 1500);
+  text += allocation("S17", "Trivire", "Centrum");
+  text += numbered_allocations("L", 1501, 3000);
+  expect_one_repeat(text, 8 + 564 + 3000, 2074, "duplicate allocation_id 'S17' (first on line 26)");
+}
+
+TEST(CsvChunks, KeyRunsAShuffledFileAfterASortedOne) {
+  // A1 .. A2000 sorted (lines 2-2001), then B1 .. B2000 shuffled (from line 2002) with B5 moved
+  // to line 2302, A1999 (line 2000) again on line 2902 and B5 again on line 3502: the sorted rows
+  // are indexed where the order ends.
+  std::vector<std::string> rows;
+  for (int i = 1; i <= 2000; ++i) rows.push_back("B" + std::to_string(i));
+  std::shuffle(rows.begin(), rows.end(), std::mt19937(11));
+  std::iter_swap(rows.begin() + 300, std::find(rows.begin(), rows.end(), "B5"));
+  rows.insert(rows.begin() + 900, "A1999");
+  rows.insert(rows.begin() + 1500, "B5");
+  std::string text = kAllocationsHeader + numbered_allocations("A", 1, 2000);
+  for (const std::string& id : rows) text += allocation(id, "Trivire", "Centrum");
+  const LoadedDataset whole = load(allocations(), text, text.size() + 1, 1);
+  EXPECT_EQ(whole.data.row_count(), 4000U);
+  ASSERT_EQ(whole.report.rejections.size(), 2U);
+  EXPECT_EQ(whole.report.rejections[0].line, 2902U);
+  EXPECT_EQ(whole.report.rejections[0].reason, "duplicate allocation_id 'A1999' (first on line 2000)");
+  EXPECT_EQ(whole.report.rejections[1].line, 3502U);
+  EXPECT_EQ(whole.report.rejections[1].reason, "duplicate allocation_id 'B5' (first on line 2302)");
+  for (const std::size_t chunk_bytes : {std::size_t{4096}, std::size_t{50000}}) {
+    for (const unsigned threads : {1U, 2U}) {
+      EXPECT_EQ(describe(load(allocations(), text, chunk_bytes, threads)), describe(whole)) << chunk_bytes;
+    }
+  }
+}
+
+TEST(CsvChunks, KeyRunsStockBySnapshotRepeatingAnEarlierSnapshot) {
+  // 600 snapshots (2020-01-01 on) of dwellings D1 .. D5, snapshot by snapshot: lines 2-3001.
+  // Line 3002 repeats (D3, the first snapshot) from line 4.
+  std::string text = "dwelling_id,snapshot_date,corporation,municipality,segment,daeb,rent,energy_label\n";
+  const auto date = [](int day) {
+    // Day 0 is 2020-01-01; 28 days a month are enough: any ascending dates do.
+    const auto two = [](int n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
+    return std::to_string(2020 + day / 336) + "-" + two(1 + day % 336 / 28) + "-" + two(1 + day % 28);
+  };
+  for (int day = 0; day < 600; ++day) {
+    for (int d = 1; d <= 5; ++d)
+      text += "D" + std::to_string(d) + "," + date(day) + ",Trivire,Dordrecht,sociaal,true,600.00,C\n";
+  }
+  text += "D3," + date(0) + ",Trivire,Dordrecht,sociaal,true,600.00,C\n";
+  for (const std::size_t chunk_bytes : {std::size_t{4096}, text.size() + 1}) {
+    for (const unsigned threads : {1U, 2U}) {
+      const LoadedDataset loaded = load(stock(), text, chunk_bytes, threads);
+      EXPECT_EQ(loaded.data.row_count(), 3000U);
+      ASSERT_EQ(loaded.report.rejections.size(), 1U) << chunk_bytes;
+      EXPECT_EQ(loaded.report.rejections[0].line, 3002U);
+      EXPECT_EQ(loaded.report.rejections[0].reason,
+                "duplicate (dwelling_id, snapshot_date) ('D3', '2020-01-01') (first on line 4)");
+    }
+  }
+}
+
 // The unique-key index (load_common.hpp) on its own: grown from empty a row at a time and made
 // ahead, with hashes that share their low half (the slot's tag), so that only the key decides.
 TEST(KeyRowIndex, FindsEveryRowByItsKeyAndOnlyThat) {
@@ -520,6 +624,38 @@ TEST(KeyRowIndex, FindsEveryRowByItsKeyAndOnlyThat) {
       const auto same = [&](std::size_t row) { return key_of_row[row] == key; };
       EXPECT_FALSE(index.find(hash(key), same).has_value()) << key;
     }
+  }
+}
+
+// While the index holds few rows, find() answers from a filter of the hashes' top bits: every row
+// inserted either way (insert, find_or_insert) is found, at every size up to the filter's limit and
+// past it, and keys never inserted whose hashes share a row's top bits or tag are not.
+TEST(KeyRowIndex, FindsEveryRowWhileSmallAndWhenItOutgrowsTheFilter) {
+  const auto hash = [](std::uint64_t key) { return (key * 0x9E3779B97F4A7C15ULL) | 1; };
+  // A key never inserted with the same top 15 bits (the filter's) as `key`, and one with its tag.
+  const auto same_top = [&](std::uint64_t key) { return (hash(key) & ~std::uint64_t{0xFFFF}) | 0x2; };
+  const auto same_tag = [&](std::uint64_t key) { return (hash(key) & 0xFFFFFFFFULL) | (std::uint64_t{0x5A5A} << 40); };
+  for (const bool by_find_or_insert : {false, true}) {
+    KeyRowIndex index;
+    std::vector<std::uint64_t> key_of_row;
+    const auto matcher = [&](std::uint64_t key) {
+      return [&key_of_row, key](std::size_t row) { return key_of_row[row] == key; };
+    };
+    for (std::uint64_t key = 0; key < KeyRowIndex::kFilteredRows + 200; ++key) {
+      if (by_find_or_insert) {
+        ASSERT_FALSE(index.find_or_insert(hash(key), key_of_row.size(), matcher(key)).has_value());
+      } else {
+        index.insert(hash(key), key_of_row.size());
+      }
+      key_of_row.push_back(key);
+      const std::uint64_t probe = key / 2;  // some row inserted earlier, or this one
+      SCOPED_TRACE(std::to_string(key_of_row.size()) + " rows");
+      ASSERT_EQ(index.find(hash(probe), matcher(probe)), std::optional<std::size_t>(probe));
+      ASSERT_EQ(index.find(hash(key), matcher(key)), std::optional<std::size_t>(key));
+      ASSERT_FALSE(index.find(same_top(key), matcher(1'000'000)).has_value());
+      ASSERT_FALSE(index.find(same_tag(key), matcher(1'000'000)).has_value());
+    }
+    EXPECT_EQ(index.size(), KeyRowIndex::kFilteredRows + 200);
   }
 }
 

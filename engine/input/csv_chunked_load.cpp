@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/input/csv_record_scan.hpp"
+#include "engine/input/key_order.hpp"
 
 namespace toets::csv {
 
@@ -292,6 +293,7 @@ class ChunkedLoad {
       if (start > starts_.back()) starts_.push_back(start);
     }
     starts_.push_back(text_end);
+    build_key_columns();
     const unsigned threads = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
     threads_ = std::min<std::size_t>(threads, chunk_count());
   }
@@ -332,6 +334,8 @@ class ChunkedLoad {
                                          : stop + std::min<std::size_t>(kMaxRecordBytes + 1,
                                                                         static_cast<std::size_t>(text_end_ - stop));
         ChunkResult result = reader.read<kDelimiter>(begin, stop, window, text_end_);
+        // Looked for here, on every core, rather than at the join, one chunk at a time.
+        std::vector<loading::KeyRuns> runs = key_runs(piece.data);
 
         std::unique_lock lock(join_mutex_);
         turn_.wait(lock, [&] { return joined_chunks_ == chunk || stopped_.load(); });
@@ -343,9 +347,9 @@ class ChunkedLoad {
           RecordBuilder again(*layout_.schema, layout_.forms, piece, KeyCheck::Deferred);
           RowReader reread(layout_, again);
           result = reread.read<kDelimiter>(joined_until_, std::max(stop, joined_until_), text_end_, text_end_);
-          join(piece, again.deferred_keys(), result);
+          join(piece, again.deferred_keys(), result, key_runs(piece.data));
         } else {
-          join(piece, builder.deferred_keys(), result);
+          join(piece, builder.deferred_keys(), result, runs);
         }
         ++joined_chunks_;
         turn_.notify_all();
@@ -360,7 +364,9 @@ class ChunkedLoad {
 
   // Appends a chunk's rows in file order and checks their keys against every row before them.
   // Called with join_mutex_ held, chunk after chunk.
-  void join(LoadedDataset& piece, const DeferredKeys& keys, const ChunkResult& result) {
+  // `runs`: per key, where the chunk's keys stop ascending (key_runs).
+  void join(LoadedDataset& piece, const DeferredKeys& keys, const ChunkResult& result,
+            const std::vector<loading::KeyRuns>& runs) {
     Dataset& data = out_.data;
     const std::size_t first_row = data.row_count();
     if (first_row + piece.data.row_count() > kMaxRowsPerFile) {
@@ -379,7 +385,7 @@ class ChunkedLoad {
     // From here the chunk's rows are in `data`; the text they came from is needed only for the
     // records of rejected duplicates, found next.
 
-    std::vector<Rejection> duplicates = check_keys(first_row, keys);
+    std::vector<Rejection> duplicates = check_keys(first_row, keys, runs);
     LoadReport& report = out_.report;
     report.rows_read += piece.report.rows_read;
     report.rows_accepted += piece.report.rows_accepted - duplicates.size();
@@ -417,16 +423,25 @@ class ChunkedLoad {
 
   // The rows from `first_row` on whose key repeats an earlier row's are taken out again, each
   // becoming a rejection that names the line of the first.
-  std::vector<Rejection> check_keys(std::size_t first_row, const DeferredKeys& keys) {
+  //
+  // A key's rows in runs (key_order.hpp) are looked for only in its index, which holds the rows of
+  // the runs before: the rows of the run going on ascend, so none of them can be the one repeated.
+  // Their hashes wait in unindexed_ until the run ends, then go into the index. Rows in no order
+  // are looked for in the index and go into it at once.
+  std::vector<Rejection> check_keys(std::size_t first_row, const DeferredKeys& keys,
+                                    const std::vector<loading::KeyRuns>& runs) {
     std::vector<Rejection> duplicates;
-    if (keys.key_count == 0) return duplicates;
-    if (indexes_.empty()) build_key_columns();
+    const std::size_t key_count = keys.key_count;
+    if (key_count == 0) return duplicates;
     const std::size_t rows = out_.data.row_count() - first_row;
     // Rows are indexed under the numbers they have once the duplicates are out; kept_ maps the
     // chunk's kept rows back to where they are until then.
     kept_.clear();
     std::vector<bool> keep;
     const auto now_at = [&](std::size_t row) { return row < first_row ? row : first_row + kept_[row - first_row]; };
+    const auto next_number = [&] { return first_row + kept_.size(); };
+    for (std::size_t k = 0; k < key_count; ++k) start_chunk(k, first_row, rows, runs[k]);
+    std::vector<std::size_t> next_break(key_count, 0);  // per key, its next break in runs[k].breaks
     // The index is far bigger than the caches: each probe would wait for memory, and this runs
     // on one thread while the others read on. So the slots of the rows a little ahead are
     // fetched while this row is probed.
@@ -434,21 +449,30 @@ class ChunkedLoad {
     for (std::size_t i = 0; i < rows; ++i) {
       const std::size_t row = first_row + i;
       if (i + kAhead < rows) {
-        const std::uint64_t* ahead = &keys.hashes[(i + kAhead) * keys.key_count];
-        for (std::size_t k = 0; k < keys.key_count; ++k) indexes_[k].prefetch(ahead[k]);
+        const std::uint64_t* ahead = &keys.hashes[(i + kAhead) * key_count];
+        for (std::size_t k = 0; k < key_count; ++k) indexes_[k].prefetch(ahead[k]);
       }
-      const std::uint64_t* hashes = &keys.hashes[i * keys.key_count];
-      // The last key is probed with find_or_insert: one probe finds an earlier row or makes this
-      // row's slot (before it, no key was found repeated, so nothing is inserted in vain).
-      const std::size_t number = first_row + kept_.size();
-      const std::size_t last = keys.key_count - 1;
+      // A run ending here ends whether or not this row is kept: the next row is ordered after it.
+      for (std::size_t k = 0; k < key_count; ++k) {
+        const std::vector<std::uint32_t>& breaks = runs[k].breaks;
+        if (in_runs_[k] && next_break[k] < breaks.size() && breaks[next_break[k]] == i) {
+          ++next_break[k];
+          index_unindexed(k, next_number());
+        }
+      }
+      const std::uint64_t* hashes = &keys.hashes[i * key_count];
+      // The last key, when its rows are in no order, is probed with find_or_insert: one probe finds
+      // an earlier row or makes this row's slot (before it, no key was found repeated, so nothing
+      // is inserted in vain).
+      const std::size_t number = next_number();
+      const std::size_t last = key_count - 1;
       bool duplicate = false;
-      for (std::size_t k = 0; k < keys.key_count && !duplicate; ++k) {
+      for (std::size_t k = 0; k < key_count && !duplicate; ++k) {
         if (hashes[k] == DeferredKeys::kNoKeyValue) continue;
         const std::vector<std::uint32_t>& columns = key_columns_[k];
         const auto matches = [&](std::size_t other) { return same_key(columns, now_at(other), row); };
-        const auto earlier =
-            k == last ? indexes_[k].find_or_insert(hashes[k], number, matches) : indexes_[k].find(hashes[k], matches);
+        const auto earlier = k == last && !in_runs_[k] ? indexes_[k].find_or_insert(hashes[k], number, matches)
+                                                       : indexes_[k].find(hashes[k], matches);
         if (!earlier) continue;
         duplicate = true;
         if (keep.empty()) keep.assign(rows, true);
@@ -457,12 +481,64 @@ class ChunkedLoad {
       }
       if (duplicate) continue;
       kept_.push_back(static_cast<std::uint32_t>(i));
-      for (std::size_t k = 0; k < last; ++k) {
-        if (hashes[k] != DeferredKeys::kNoKeyValue) indexes_[k].insert(hashes[k], number);
+      for (std::size_t k = 0; k < key_count; ++k) {
+        if (in_runs_[k]) {
+          unindexed_[k].push_back(hashes[k]);  // kNoKeyValue too: the j-th waiting is row unindexed_first_ + j
+        } else if (k < last && hashes[k] != DeferredKeys::kNoKeyValue) {
+          indexes_[k].insert(hashes[k], number);
+        }
       }
     }
     if (!duplicates.empty()) out_.data.keep_rows(first_row, keep);
     return duplicates;
+  }
+
+  // Whether key k's rows are taken in runs in this chunk: its rows are in runs, and the rows of
+  // the runs before them are few. (Among many, a row looked for costs what a row in no order costs,
+  // and indexing it when its run ends costs as much again.) A run going on goes on when the chunk
+  // continues it: the same order, and its first row after the last row kept before it.
+  void start_chunk(std::size_t k, std::size_t first_row, std::size_t rows, const loading::KeyRuns& chunk) {
+    if (rows == 0) return;
+    const auto few_before = [&] { return indexes_[k].size() <= KeyRowIndex::kFilteredRows; };
+    const bool goes_on =
+        in_runs_[k] && chunk.ordered && chunk.order == run_order_[k] && few_before() &&
+        (first_row == 0 || loading::key_after(out_.data, key_columns_[k], chunk.order, first_row - 1, first_row));
+    if (goes_on) return;
+    index_unindexed(k, first_row);
+    in_runs_[k] = chunk.ordered && few_before();
+    run_order_[k] = chunk.order;
+    if (!in_runs_[k]) indexes_[k].reserve(out_.data.capacity());
+    // The index never shrinks: once the rows before are many, the workers need not look for runs.
+    if (!few_before() && k < 64) keys_past_runs_.fetch_or(std::uint64_t{1} << k, std::memory_order_relaxed);
+  }
+
+  // Key k's rows waiting since its run began go into its index; the rows from number `next` on
+  // wait next.
+  void index_unindexed(std::size_t k, std::size_t next) {
+    std::vector<std::uint64_t>& waiting = unindexed_[k];
+    // Every row of the runs after is looked for here, and most are not found. While the rows
+    // here are few, at a third full: a look at one or two slots. Once many, room for the whole
+    // file at once, as for rows in no order: growing with every run would place them all again.
+    const std::size_t indexed = indexes_[k].size() + waiting.size();
+    indexes_[k].reserve(indexed <= KeyRowIndex::kFilteredRows ? 2 * indexed : out_.data.capacity());
+    constexpr std::size_t kAhead = 16;  // as check_keys: the slots a little ahead are fetched early
+    for (std::size_t j = 0; j < waiting.size(); ++j) {
+      if (j + kAhead < waiting.size()) indexes_[k].prefetch(waiting[j + kAhead]);
+      if (waiting[j] != DeferredKeys::kNoKeyValue) indexes_[k].insert(waiting[j], unindexed_first_[k] + j);
+    }
+    waiting.clear();
+    unindexed_first_[k] = next;
+  }
+
+  // Per key, where a chunk's keys stop ascending; not looked for once a key's runs no longer pay.
+  std::vector<loading::KeyRuns> key_runs(const Dataset& piece) const {
+    std::vector<loading::KeyRuns> runs(key_columns_.size());
+    const std::uint64_t past_runs = keys_past_runs_.load(std::memory_order_relaxed);
+    for (std::size_t k = 0; k < key_columns_.size(); ++k) {
+      if (k < 64 && (past_runs >> k & 1) != 0) continue;  // not ordered: probed row by row
+      runs[k] = loading::find_key_runs(piece, key_columns_[k]);
+    }
+    return runs;
   }
 
   // The keys in the order RecordBuilder numbers them: each unique column, then the schema's key.
@@ -472,7 +548,12 @@ class ChunkedLoad {
       if (schema.columns[c].unique) key_columns_.push_back({c});
     }
     if (!schema.unique_key.empty()) key_columns_.push_back(schema.unique_key);
-    indexes_.resize(key_columns_.size());
+    const std::size_t keys = key_columns_.size();
+    indexes_.resize(keys);
+    in_runs_.assign(keys, true);
+    run_order_.assign(keys, 0);
+    unindexed_.resize(keys);
+    unindexed_first_.assign(keys, 0);
   }
 
   bool same_key(const std::vector<std::uint32_t>& columns, std::size_t a, std::size_t b) const {
@@ -518,8 +599,13 @@ class ChunkedLoad {
     const double expected = read > 0 ? static_cast<double>(needed) * total / read : 0;
     const std::size_t rows = std::max(needed, static_cast<std::size_t>(expected * 1.02) + 1024);
     data.reserve(rows, &incoming);
-    if (indexes_.empty()) build_key_columns();
-    for (KeyRowIndex& index : indexes_) index.reserve(rows);
+    for (std::size_t k = 0; k < indexes_.size(); ++k) {
+      if (in_runs_[k]) {
+        unindexed_[k].reserve(rows);
+      } else {
+        indexes_[k].reserve(rows);
+      }
+    }
   }
 
  private:
@@ -544,6 +630,13 @@ class ChunkedLoad {
   std::uint64_t next_line_ = 1;         // the line the next chunk begins on
   std::vector<std::vector<std::uint32_t>> key_columns_;
   std::vector<KeyRowIndex> indexes_;
+  // Per key (check_keys): whether its rows are in a run, in which order; the hashes of the run's
+  // kept rows, numbered from unindexed_first_, not yet in its index.
+  std::vector<bool> in_runs_;
+  std::vector<loading::KeyOrder> run_order_;
+  std::vector<std::vector<std::uint64_t>> unindexed_;
+  std::vector<std::size_t> unindexed_first_;
+  std::atomic<std::uint64_t> keys_past_runs_{0};  // bit k: key k's runs no longer pay (start_chunk)
   std::vector<std::uint32_t> kept_;     // check_keys' scratch
 };
 
