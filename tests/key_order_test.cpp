@@ -93,6 +93,35 @@ TEST(KeyRuns, LongIdsAscendByTheirFirstDifferingByte) {
   EXPECT_TRUE(runs.breaks.empty());
 }
 
+TEST(KeyRuns, TheInlineIdCompareBreaksWhereTheGeneralOneDoes) {
+  // 20,000 ids of 1-20 bytes of any value from 0x01 (bytes from 0x80 up order after ASCII),
+  // sorted by bytes, with 12 of them swapped with their successor: runs found by the inline
+  // compare of one id column must break exactly where key_after says a row is not after the one
+  // before it.
+  std::mt19937 random(5);
+  std::vector<std::string> ids(20000);
+  for (std::string& id : ids) {
+    id.resize(1 + random() % 20);
+    for (char& byte : id) byte = static_cast<char>(1 + random() % 255);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  for (int swap = 0; swap < 12; ++swap) {
+    const std::size_t at = 1000 + static_cast<std::size_t>(swap) * 1500;
+    std::swap(ids[at], ids[at + 1]);
+  }
+  const Dataset data = allocations_with_ids(ids);
+  const KeyRuns runs = find_key_runs(data, id_key());
+  ASSERT_TRUE(runs.ordered);
+  EXPECT_EQ(runs.order, 0);  // shorter-first breaks nearly every row of ids of random lengths
+  std::vector<std::uint32_t> expected;
+  for (std::size_t row = 1; row < ids.size(); ++row) {
+    if (!key_after(data, id_key(), runs.order, row - 1, row)) expected.push_back(static_cast<std::uint32_t>(row));
+  }
+  EXPECT_EQ(expected.size(), 12U);
+  EXPECT_EQ(runs.breaks, expected);
+}
+
 TEST(KeyRuns, ExportsJoinedOneAfterTheOtherBreakWhereEachBegins) {
   // As the benchmark's generator writes: 8 ids X000001.., 564 ids S1.., then L1.. (rows 0-7,
   // 8-571, 572-). S1 is shorter than X000008 and L1 than S564: two breaks, at rows 8 and 572.
