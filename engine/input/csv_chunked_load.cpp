@@ -507,7 +507,12 @@ class ChunkedLoad {
     index_unindexed(k, first_row);
     in_runs_[k] = chunk.ordered && few_before();
     run_order_[k] = chunk.order;
-    if (!in_runs_[k]) indexes_[k].reserve(out_.data.capacity());
+    if (!in_runs_[k]) {
+      indexes_[k].reserve(out_.data.capacity());
+      // The waiting hashes' room (8 bytes a row of the file, reserved) is of no use while the
+      // rows are probed: given back, not kept beside the index at its largest.
+      unindexed_[k] = std::vector<std::uint64_t>();
+    }
     // The index never shrinks: once the rows before are many, the workers need not look for runs.
     if (!few_before() && k < 64) keys_past_runs_.fetch_or(std::uint64_t{1} << k, std::memory_order_relaxed);
   }
