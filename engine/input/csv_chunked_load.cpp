@@ -483,7 +483,7 @@ class ChunkedLoad {
       kept_.push_back(static_cast<std::uint32_t>(i));
       for (std::size_t k = 0; k < key_count; ++k) {
         if (in_runs_[k]) {
-          unindexed_[k].push_back(hashes[k]);  // kNoKeyValue too: the j-th waiting is row unindexed_first_ + j
+          unindexed_[k].push_back(hashes[k]);  // kNoKeyValue too: the waiting are every kept row
         } else if (k < last && hashes[k] != DeferredKeys::kNoKeyValue) {
           indexes_[k].insert(hashes[k], number);
         }
@@ -517,10 +517,11 @@ class ChunkedLoad {
     if (!few_before() && k < 64) keys_past_runs_.fetch_or(std::uint64_t{1} << k, std::memory_order_relaxed);
   }
 
-  // Key k's rows waiting since its run began go into its index; the rows from number `next` on
-  // wait next.
+  // Key k's rows waiting since its run began go into its index. `next` is the number the next
+  // row kept will have: the waiting rows are the kept rows just before it.
   void index_unindexed(std::size_t k, std::size_t next) {
     std::vector<std::uint64_t>& waiting = unindexed_[k];
+    const std::size_t first = next - waiting.size();
     // Every row of the runs after is looked for here, and most are not found. While the rows
     // here are few, at a third full: a look at one or two slots. Once many, room for the whole
     // file at once, as for rows in no order: growing with every run would place them all again.
@@ -529,10 +530,9 @@ class ChunkedLoad {
     constexpr std::size_t kAhead = 16;  // as check_keys: the slots a little ahead are fetched early
     for (std::size_t j = 0; j < waiting.size(); ++j) {
       if (j + kAhead < waiting.size()) indexes_[k].prefetch(waiting[j + kAhead]);
-      if (waiting[j] != DeferredKeys::kNoKeyValue) indexes_[k].insert(waiting[j], unindexed_first_[k] + j);
+      if (waiting[j] != DeferredKeys::kNoKeyValue) indexes_[k].insert(waiting[j], first + j);
     }
     waiting.clear();
-    unindexed_first_[k] = next;
   }
 
   // Per key, where a chunk's keys stop ascending; not looked for once a key's runs no longer pay.
@@ -558,7 +558,6 @@ class ChunkedLoad {
     in_runs_.assign(keys, true);
     run_order_.assign(keys, 0);
     unindexed_.resize(keys);
-    unindexed_first_.assign(keys, 0);
   }
 
   bool same_key(const std::vector<std::uint32_t>& columns, std::size_t a, std::size_t b) const {
@@ -636,11 +635,10 @@ class ChunkedLoad {
   std::vector<std::vector<std::uint32_t>> key_columns_;
   std::vector<KeyRowIndex> indexes_;
   // Per key (check_keys): whether its rows are in a run, in which order; the hashes of the run's
-  // kept rows, numbered from unindexed_first_, not yet in its index.
+  // kept rows, the last rows kept so far, not yet in its index.
   std::vector<bool> in_runs_;
   std::vector<loading::KeyOrder> run_order_;
   std::vector<std::vector<std::uint64_t>> unindexed_;
-  std::vector<std::size_t> unindexed_first_;
   std::atomic<std::uint64_t> keys_past_runs_{0};  // bit k: key k's runs no longer pay (start_chunk)
   std::vector<std::uint32_t> kept_;     // check_keys' scratch
 };
