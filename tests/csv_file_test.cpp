@@ -221,6 +221,36 @@ TEST(Dataset, ConstructorMakesOneColumnPerSchemaColumn) {
   }
 }
 
+// The loader reserves the whole file's rows from its first chunk. Numbered ids grow longer down a
+// file: a first chunk of X000001-X000003 and L1-L9 (39 bytes, 3.25 a row) is followed by L100000
+// and on (7 bytes). Room at the sample's average (4 a row) would copy every id near the end.
+TEST(Dataset, ReservesRawIdsAsLongAsTheSamplesLongest) {
+  std::string sample_text = kHeader;
+  for (const char* id : {"X000001", "X000002", "X000003", "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9"}) {
+    sample_text += valid_row(id);
+  }
+  const LoadedDataset sample = load(sample_text);
+  ASSERT_EQ(sample.report.rows_accepted, 12u);
+  const std::uint32_t id = allocations().id_column;
+  ASSERT_EQ(sample.data.column(id).raw.size(), 39u);
+
+  Dataset data(allocations());
+  data.reserve(1000, &sample.data);
+  EXPECT_GE(data.column(id).raw.capacity(), 1000u * 7);
+
+  // The longest counts up to twice the average: one stray long id does not set the room for all.
+  std::string stray_text = kHeader;
+  for (int i = 1; i <= 9; ++i) stray_text += valid_row("L" + std::to_string(i));
+  stray_text += valid_row(std::string(200, 'Z'));
+  const LoadedDataset stray = load(stray_text);
+  ASSERT_EQ(stray.report.rows_accepted, 10u);
+  Dataset capped(allocations());
+  capped.reserve(1000, &stray.data);
+  // average 218 / 10 + 1 = 22 a row, so at most 44 (and the vector's own rounding).
+  EXPECT_LT(capped.column(id).raw.capacity(), 1000u * 45);
+  EXPECT_GE(capped.column(id).raw.capacity(), 1000u * 44);
+}
+
 TEST(Dataset, CellTextRendersEveryType) {
   const LoadedDataset loaded =
       load(std::string(kHeader) +

@@ -102,8 +102,16 @@ void Dataset::reserve(std::size_t rows, const Dataset* like) {
     } else if (column.type == ValueType::Text && column.text_storage == TextStorage::Raw) {
       reserve_advised(column.raw_offsets, rows + 1);
       if (like != nullptr && like->row_count() > 0) {
-        // A few per cent over the sample's bytes per row: ids in a file are about equally long.
-        const std::size_t per_row = like->columns_[c].raw.size() / like->row_count() + 1;
+        // Room for every row's id as long as the sample's longest (at most twice its average):
+        // numbered ids grow longer down a file (L1 .. L999999), so the sample's average fell
+        // short and the ids were copied whole near the end. Pages never written cost nothing.
+        const ColumnData& sample = like->columns_[c];
+        std::uint32_t longest = 0;
+        for (std::size_t row = 1; row < sample.raw_offsets.size(); ++row) {
+          longest = std::max(longest, sample.raw_offsets[row] - sample.raw_offsets[row - 1]);
+        }
+        const std::size_t average = sample.raw.size() / like->row_count() + 1;
+        const std::size_t per_row = std::max(average, std::min<std::size_t>(longest, 2 * average));
         reserve_advised(column.raw, rows * per_row + rows / 16);
       }
     } else if (column.narrow) {
