@@ -115,9 +115,23 @@ int DescriptorBuffer::sync() { return flush_all() ? 0 : -1; }
 // ---------------------------------------------------------------------------------------------
 // AtomicFile
 
-AtomicFile::AtomicFile(std::string target, std::string temporary, int fd)
+AtomicFile::AtomicFile(std::string target, std::string temporary, int fd, bool replacing)
     : target_(std::move(target)), temporary_(std::move(temporary)), fd_(fd), buffer_(fd), stream_(&buffer_) {
   buffer_.write_back_early();
+#ifdef __linux__
+  if (replacing) {
+    // The rename frees the replaced file's cached pages before it returns: 9 ms for yesterday's
+    // 46 MB report, at the very end of the check. Dropped here instead, on another core, while the
+    // new report is made (its writing leaves a core idle a third of the time). Only the cache: the
+    // file itself stays as it is until the rename, and is simply read from disk again if wanted.
+    forget_replaced_ = std::jthread([path = target_] {
+      const int replaced = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+      if (replaced < 0) return;
+      ::posix_fadvise(replaced, 0, 0, POSIX_FADV_DONTNEED);
+      ::close(replaced);
+    });
+  }
+#endif
 }
 
 AtomicFile::~AtomicFile() {
@@ -146,14 +160,16 @@ std::unique_ptr<AtomicFile> AtomicFile::create(const std::string& target, std::s
   }
   // The mode a new file would have had (mkstemp makes it 0600), or the replaced file's.
   struct stat existing {};
-  if (::stat(real.c_str(), &existing) == 0) {
+  const bool replacing = ::stat(real.c_str(), &existing) == 0;
+  if (replacing) {
     ::fchmod(fd, existing.st_mode & 07777);
   } else {
     const mode_t mask = ::umask(0);
     ::umask(mask);
     ::fchmod(fd, 0666 & ~mask);
   }
-  return std::unique_ptr<AtomicFile>(new AtomicFile(real.string(), std::move(temporary), fd));
+  return std::unique_ptr<AtomicFile>(
+      new AtomicFile(real.string(), std::move(temporary), fd, replacing && S_ISREG(existing.st_mode)));
 }
 
 bool AtomicFile::commit(std::string& error) {
@@ -165,6 +181,7 @@ bool AtomicFile::commit(std::string& error) {
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0 && failure == 0) failure = errno;
+  if (forget_replaced_.joinable()) forget_replaced_.join();
   if (failure == 0 && ::rename(temporary_.c_str(), target_.c_str()) != 0) failure = errno;
   if (failure != 0) {
     ::unlink(temporary_.c_str());

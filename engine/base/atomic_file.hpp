@@ -19,6 +19,7 @@
 #include <ostream>
 #include <streambuf>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace toets {
@@ -79,7 +80,7 @@ class AtomicFile {
   bool commit(std::string& error);
 
  private:
-  AtomicFile(std::string target, std::string temporary, int fd);
+  AtomicFile(std::string target, std::string temporary, int fd, bool replacing);
 
   std::string target_;
   std::string temporary_;
@@ -87,6 +88,8 @@ class AtomicFile {
   DescriptorBuffer buffer_;
   std::ostream stream_;
   bool committed_ = false;
+  // Drops the cached pages of the file to be replaced while the new one is written (below).
+  std::jthread forget_replaced_;
 };
 
 // Standard output through a DescriptorBuffer: install() once at the start of main makes std::cout
