@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <system_error>
 
 #include "dsl/source/regular_file.hpp"
 
@@ -124,12 +125,17 @@ AtomicFile::AtomicFile(std::string target, std::string temporary, int fd, bool r
     // 46 MB report, at the very end of the check. Dropped here instead, on another core, while the
     // new report is made (its writing leaves a core idle a third of the time). Only the cache: the
     // file itself stays as it is until the rename, and is simply read from disk again if wanted.
-    forget_replaced_ = std::jthread([path = target_] {
-      const int replaced = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-      if (replaced < 0) return;
-      ::posix_fadvise(replaced, 0, 0, POSIX_FADV_DONTNEED);
-      ::close(replaced);
-    });
+    try {
+      forget_replaced_ = std::jthread([path = target_] {
+        const int replaced = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (replaced < 0) return;
+        ::posix_fadvise(replaced, 0, 0, POSIX_FADV_DONTNEED);
+        ::close(replaced);
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: the rename frees the pages, as before. Not a reason to fail (and
+      // the temporary made by create() must not be left behind by a throwing constructor).
+    }
   }
 #endif
 }
