@@ -156,7 +156,7 @@ run() {
   for ((i = 1; i <= runs; i++)); do
     local rc=0 started ended
     started=${EPOCHREALTIME/,/.}  # a comma in a locale with a decimal comma
-    /usr/bin/time -f "%e %U %S %M" -o "$out/$name.time" "$@" > "$out/$name.out" 2> "$out/$name.err" || rc=$?
+    /usr/bin/time -f "%U %S %M" -o "$out/$name.time" "$@" > "$out/$name.out" 2> "$out/$name.err" || rc=$?
     ended=${EPOCHREALTIME/,/.}
     if [ "$rc" -gt "$allowed" ]; then
       log "$name failed (exit $rc):"
@@ -164,7 +164,7 @@ run() {
       return 1
     fi
     local e u s kb c
-    read -r e u s kb < <(tail -1 "$out/$name.time")
+    read -r u s kb < <(tail -1 "$out/$name.time")
     e=$(awk "BEGIN { printf \"%.3f\", $ended - $started }")
     c=$(calc "$u + $s")
     if [ -z "$best" ] || holds "$e < $best"; then best=$e; best_cpu=$c; fi

@@ -106,10 +106,7 @@ void Dataset::reserve(std::size_t rows, const Dataset* like) {
         // numbered ids grow longer down a file (L1 .. L999999), so the sample's average fell
         // short and the ids were copied whole near the end. Pages never written cost nothing.
         const ColumnData& sample = like->columns_[c];
-        std::uint32_t longest = 0;
-        for (std::size_t row = 1; row < sample.raw_offsets.size(); ++row) {
-          longest = std::max(longest, sample.raw_offsets[row] - sample.raw_offsets[row - 1]);
-        }
+        const std::uint32_t longest = longest_text(sample.raw_offsets);
         const std::size_t average = sample.raw.size() / like->row_count() + 1;
         const std::size_t per_row = std::max(average, std::min<std::size_t>(longest, 2 * average));
         reserve_advised(column.raw, rows * per_row + rows / 16);

@@ -29,6 +29,14 @@ inline constexpr std::uint64_t kMaxLine = std::numeric_limits<std::uint32_t>::ma
 // together, some 300 million ids of 12 characters; the loaders refuse more, with the column.
 inline constexpr std::uint64_t kMaxRawTextBytes = std::numeric_limits<std::uint32_t>::max();
 
+// The longest of texts laid end to end, text i at [offsets[i], offsets[i + 1]): a raw text
+// column's ids (ColumnData::raw_offsets) or an id pool's (RecordIdPool::offsets).
+inline std::uint32_t longest_text(const std::vector<std::uint32_t>& offsets) {
+  std::uint32_t longest = 0;
+  for (std::size_t i = 1; i < offsets.size(); ++i) longest = std::max(longest, offsets[i] - offsets[i - 1]);
+  return longest;
+}
+
 // Asks the kernel to back [data, data + bytes) with 2 MB pages where it can: call on a big buffer
 // just allocated and not yet written. A national load writes some 200 MB of fresh columns and
 // indexes; in 2 MB pages that takes a third fewer page faults and a few per cent less time

@@ -425,11 +425,7 @@ class PlainIdPools {
       if (pool == nullptr || std::find(seen.begin(), seen.end(), pool) != seen.end()) continue;
       seen.push_back(pool);
       if (!all_plain_json(pool->bytes)) continue;
-      std::uint64_t longest = 0;
-      for (std::size_t i = 1; i < pool->offsets.size(); ++i) {
-        longest = std::max<std::uint64_t>(longest, pool->offsets[i] - pool->offsets[i - 1]);
-      }
-      plain_.push_back(Plain{pool, static_cast<std::size_t>(longest)});
+      plain_.push_back(Plain{pool, longest_text(pool->offsets)});
     }
   }
   struct Plain {
